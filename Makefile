@@ -1,0 +1,66 @@
+# hadr-workbook: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8866
+BIN := $(VENV)/bin
+# pip is quiet but for errors: the machine's pip config prints a warning per package.
+PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check
+PYTEST_ARGS ?=
+
+.PHONY: help run test lab bench notebooks browser clean
+
+help:
+	@echo "make run        serve the managers' app (Voila) on http://$(HOST):$(PORT)/"
+	@echo "make test       install what the tests need and run them all"
+	@echo "make lab        JupyterLab on http://$(HOST):8888/ for the notebooks"
+	@echo "make bench      print benchmark figures"
+	@echo "make notebooks  re-execute notebooks and refresh nbval's reference outputs"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hadr-workbook needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
+	@echo "Creating $(VENV) with $$($(PYTHON) --version)"
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall only when pyproject.toml changes, so a second `make run` starts in seconds.
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	@echo "Installing hadr-workbook into $(VENV) (about half a minute the first time)"
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+	@echo "Installing hadr-workbook with its test extra into $(VENV) (about half a minute the first time)"
+	$(PIP) -e ".[test]"
+	@touch $@ $(VENV)/.stamp-run
+
+run: $(VENV)/.stamp-run
+	@echo "Serving the HA/DR workbook at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/voila notebooks/app.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser
+
+lab: $(VENV)/.stamp-run
+	$(BIN)/jupyter lab --ServerApp.ip=$(HOST) --no-browser --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+# Debian's Chromium drives the browser tests (Playwright's own download does not work here).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then \
+	  echo "Browser tests use $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Chromium is missing: 'sudo apt-get install chromium' enables the browser tests" \
+	       "(they are skipped without it, and fail with HADR_REQUIRE_BROWSER=1)"; \
+	fi
+
+test: $(VENV)/.stamp-test browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+notebooks: $(VENV)/.stamp-test
+	$(BIN)/python tests/refresh_notebooks.py
+
+bench: $(VENV)/.stamp-test browser
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

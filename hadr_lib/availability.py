@@ -1,0 +1,434 @@
+"""Core availability maths, computed in unavailability.
+
+Every function here works on floats and on numpy arrays (broadcast together), so
+that a sweep behind a slider is one vectorised call.
+
+Why unavailability? ``1 - product(availabilities)`` subtracts two nearly equal
+floats and keeps nothing past about 15 nines; three 0.99999 units in parallel give
+``1 - (1 - 0.99999) ** 3`` = 0.999999999999999 and the complement of that float is
+1.1e-15, not 1.0e-15. So each result carries both numbers, each computed without
+cancellation: sums and products of positive terms, ``log1p`` and ``expm1``.
+
+Typed decimals. A user who writes ``0.999999999`` means an unavailability of
+exactly 1e-9, but the nearest float's complement is off by about 6e-8 relative.
+Availabilities that are short decimals (the shortest ``repr`` of the float has at
+most 15 decimal places) are therefore complemented as the decimal the user wrote.
+
+Assumptions, stated once here and in the README: units fail independently, and a
+parallel group switches over instantly and perfectly. Periods use a year of
+365.25 days unless ``year_days`` says otherwise; a month is a twelfth of that year
+(30.44 days), and ``month30`` is the 30-day month some calculators use.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = [
+    "DAYS_PER_YEAR",
+    "PERIODS",
+    "Availability",
+    "AvailabilityArray",
+    "Downtime",
+    "InvalidInputError",
+    "Period",
+    "availability_for_downtime",
+    "check_availability",
+    "downtime",
+    "from_mtbf_mttr",
+    "k_of_n",
+    "nines",
+    "parallel",
+    "period_info",
+    "series",
+    "unavailability",
+]
+
+#: Days in the default year: the basis of published nines tables.
+DAYS_PER_YEAR = 365.25
+
+_DAY_S = 86_400.0
+
+
+class InvalidInputError(ValueError):
+    """Bad input: the message names the field, the value and what is allowed."""
+
+
+def _bad(field: str, value, problem: str) -> InvalidInputError:
+    """An error reading ``field: value problem``, e.g. ``a[1]: 1.3 is not in [0, 1]``."""
+    return InvalidInputError(f"{field}: {value!r} {problem}")
+
+
+# --------------------------------------------------------------------------- results
+
+
+class Availability(float):
+    """A probability of being up [fraction], carrying its exact complement.
+
+    Behaves as a float; ``unavailability`` is ``1 - availability`` computed without
+    cancellation, and is what ``downtime`` and ``nines`` use.
+    """
+
+    __slots__ = ("unavailability",)
+
+    def __new__(cls, availability: float, unavailability: float):
+        obj = super().__new__(cls, availability)
+        obj.unavailability = float(unavailability)
+        return obj
+
+    @property
+    def availability(self) -> float:
+        return float(self)
+
+    @property
+    def nines(self) -> float:
+        return nines(self)
+
+    def __repr__(self) -> str:
+        return f"Availability({float(self)!r}, unavailability={self.unavailability!r})"
+
+    def __reduce__(self):
+        return (Availability, (float(self), self.unavailability))
+
+
+class AvailabilityArray(np.ndarray):
+    """An array of availabilities [fraction] with their exact complements.
+
+    Arithmetic on it gives plain arrays (the complement would no longer match);
+    indexing keeps the complement.
+    """
+
+    def __new__(cls, availability, unavailability):
+        obj = np.asarray(availability, dtype=float).view(cls)
+        obj.unavailability = np.broadcast_to(
+            np.asarray(unavailability, dtype=float), obj.shape
+        ).copy()
+        return obj
+
+    def __array_finalize__(self, obj):
+        q = getattr(obj, "unavailability", None)
+        # A view with another shape (reshape, transpose) cannot keep the complement.
+        self.unavailability = q if q is not None and q.shape == self.shape else None
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = tuple(
+            np.asarray(x) if isinstance(x, AvailabilityArray) else x for x in inputs
+        )
+        if "out" in kwargs:
+            kwargs["out"] = tuple(
+                np.asarray(x) if isinstance(x, AvailabilityArray) else x
+                for x in kwargs["out"]
+            )
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def __getitem__(self, key):
+        a = np.asarray(self)[key]
+        if self.unavailability is None:
+            return a
+        q = self.unavailability[key]
+        if np.ndim(a) == 0:
+            return Availability(a, q)
+        return AvailabilityArray(a, q)
+
+    @property
+    def availability(self) -> np.ndarray:
+        return np.asarray(self)
+
+    @property
+    def nines(self) -> np.ndarray:
+        return nines(self)
+
+
+def _result(a, q):
+    a = np.asarray(a, dtype=float)
+    q = np.asarray(q, dtype=float)
+    if a.ndim == 0 and q.ndim == 0:
+        return Availability(a, q)
+    return AvailabilityArray(*np.broadcast_arrays(a, q))
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _decimal_complement(a: np.ndarray) -> np.ndarray:
+    """``1 - a`` [fraction], treating each float as the short decimal it prints as.
+
+    For ``a`` of at most 15 decimal places, ``round(a * 10**p)`` and ``10**p`` are
+    exact floats, so ``(10**p - round(a * 10**p)) / 10**p`` is the correctly
+    rounded complement of the decimal. Other values keep ``1 - a``, which is exact
+    for the float itself when ``a >= 0.5`` (Sterbenz).
+    """
+    a = np.asarray(a, dtype=float)
+    q = 1.0 - a
+    flat_a = a.reshape(-1)
+    flat_q = q.reshape(-1)
+    todo = np.arange(flat_a.size)
+    for p in range(0, 16):
+        if todo.size == 0:
+            break
+        scale = 10.0**p
+        scaled = np.round(flat_a[todo] * scale)
+        hit = scaled / scale == flat_a[todo]
+        flat_q[todo[hit]] = (scale - scaled[hit]) / scale
+        todo = todo[~hit]
+    return flat_q.reshape(a.shape)
+
+
+_FRACTION = "is not in [0, 1] (an availability is a fraction: 99.9% is 0.999)"
+_LIST = "is not a non-empty list of availabilities"
+
+
+def _check_fraction(field: str, a: np.ndarray) -> None:
+    bad = ~((a >= 0.0) & (a <= 1.0))  # also catches NaN
+    if bad.any():
+        value = a.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]
+        raise _bad(field, float(value), _FRACTION)
+
+
+def _split(value, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(availability, unavailability) arrays of one input, validated."""
+    q = getattr(value, "unavailability", None)
+    if isinstance(value, (bool, np.bool_)) or (
+        isinstance(value, (str, bytes))
+    ):
+        raise _bad(field, value, _FRACTION)
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise _bad(field, value, _FRACTION) from None
+    _check_fraction(field, a)
+    if q is None:
+        q = _decimal_complement(a)
+    return a, np.asarray(q, dtype=float)
+
+
+def check_availability(value, field: str = "availability") -> float | np.ndarray:
+    """``value`` as a float or array if it is an availability in [0, 1], else an
+    ``InvalidInputError`` naming ``field``."""
+    a, _ = _split(value, field)
+    return float(a) if a.ndim == 0 else a
+
+
+def unavailability(availability) -> float | np.ndarray:
+    """Unavailability ``1 - A`` [fraction] of one availability or an array of them.
+
+    Uses the exact complement a result carries; a typed decimal is complemented
+    as written (see the module docstring).
+    """
+    _, q = _split(availability, "availability")
+    return float(q) if q.ndim == 0 else q
+
+
+def _units(availabilities, field: str = "availabilities"):
+    """Stack a sequence of units (each a scalar or an array) along a new axis 0."""
+    if isinstance(availabilities, (str, bytes)) or not isinstance(
+        availabilities, (Iterable, np.ndarray)
+    ):
+        raise _bad(field, availabilities, _LIST)
+    if isinstance(availabilities, np.ndarray) and availabilities.ndim == 0:
+        raise _bad(field, float(availabilities), _LIST)
+    if isinstance(availabilities, np.ndarray) and not isinstance(
+        availabilities, AvailabilityArray
+    ):
+        a = np.asarray(availabilities, dtype=float)
+        if a.shape[0] == 0:
+            raise _bad(field, [], _LIST)
+        for i in range(a.shape[0]):
+            _check_fraction(f"{field}[{i}]", a[i])
+        return a, _decimal_complement(a)
+    items = list(availabilities)
+    if not items:
+        raise _bad(field, [], _LIST)
+    pairs = [_split(x, f"{field}[{i}]") for i, x in enumerate(items)]
+    a = np.stack(np.broadcast_arrays(*[p[0] for p in pairs]))
+    q = np.stack(np.broadcast_arrays(*[p[1] for p in pairs]))
+    return a, q
+
+
+# --------------------------------------------------------------------------- structures
+
+
+def series(availabilities) -> Availability | AvailabilityArray:
+    """Availability of units that are all needed [fraction].
+
+    ``A = prod(A_i)``; the unavailability is ``-expm1(sum(log1p(-U_i)))``, exact
+    to a few ulps however small. Assumes independent failures.
+
+    Parameters
+    ----------
+    availabilities : sequence of float or array
+        One entry per unit, each in [0, 1]; entries broadcast together.
+    """
+    a, q = _units(availabilities)
+    with np.errstate(divide="ignore"):
+        u = -np.expm1(np.sum(np.log1p(-q), axis=0))
+    return _result(np.prod(a, axis=0), u)
+
+
+def parallel(availabilities) -> Availability | AvailabilityArray:
+    """Availability of active-active units, up while any one is up [fraction].
+
+    ``U = prod(U_i)``; the availability is ``-expm1(sum(log1p(-A_i)))``. Assumes
+    independent failures and instant, perfect failover.
+    """
+    a, q = _units(availabilities)
+    with np.errstate(divide="ignore"):
+        av = -np.expm1(np.sum(np.log1p(-a), axis=0))
+    return _result(av, np.prod(q, axis=0))
+
+
+def k_of_n(k: int, availabilities) -> Availability | AvailabilityArray:
+    """Availability of a group that is up while at least ``k`` of its units are up.
+
+    Exact for non-identical units: the distribution of the number of failed units
+    is built by dynamic programming (the coefficients of ``prod(A_i + U_i x)``),
+    keeping only counts up to ``n - k`` and collecting the rest as the group's
+    unavailability, so both results are sums of positive terms. O(n (n - k + 1)).
+    A majority quorum of 3 replicas is ``k_of_n(2, [a, a, a])``.
+    """
+    a, q = _units(availabilities)
+    n = a.shape[0]
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (Integral, Real)):
+        raise _bad("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
+    if not float(k).is_integer() or not 1 <= k <= n:
+        raise _bad("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
+    m = n - int(k)  # failures the group tolerates
+    f = np.zeros((m + 1,) + a.shape[1:])
+    f[0] = 1.0
+    down = np.zeros(a.shape[1:])
+    for i in range(n):
+        down = down + f[m] * q[i]
+        f[1:] = f[1:] * a[i] + f[:-1] * q[i]
+        f[0] = f[0] * a[i]
+    return _result(np.sum(f, axis=0), down)
+
+
+def from_mtbf_mttr(mtbf_hours, mttr_hours) -> Availability | AvailabilityArray:
+    """Steady-state availability of a repairable unit [fraction].
+
+    ``A = MTBF / (MTBF + MTTR)`` and ``U = MTTR / (MTBF + MTTR)``, where MTBF [h]
+    is the mean up time between failures and MTTR [h] the mean time to restore.
+    """
+    mtbf = np.asarray(mtbf_hours, dtype=float)
+    mttr = np.asarray(mttr_hours, dtype=float)
+    bad = ~(np.isfinite(mtbf) & (mtbf > 0))
+    if bad.any():
+        raise _bad("mtbf_hours", float(mtbf.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]),
+                   "is not a finite number of hours > 0")
+    bad = ~(np.isfinite(mttr) & (mttr >= 0))
+    if bad.any():
+        raise _bad("mttr_hours", float(mttr.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]),
+                   "is not a finite number of hours >= 0")
+    total = mtbf + mttr
+    return _result(mtbf / total, mttr / total)
+
+
+def nines(availability) -> float | np.ndarray:
+    """Number of nines, ``-log10(1 - A)``: 3 for 99.9%, inf for 100%."""
+    q = unavailability(availability)
+    with np.errstate(divide="ignore"):
+        out = -np.log10(q)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period over which downtime is counted."""
+
+    name: str
+    seconds: float
+    basis: str
+
+
+#: Period names accepted by ``downtime`` and friends.
+PERIODS = ("year", "quarter", "month", "month30", "week", "day")
+
+
+def period_info(name: str = "year", *, year_days: float = DAYS_PER_YEAR,
+                field: str = "period") -> Period:
+    """The length [s] and stated basis of a named period.
+
+    ``year`` is ``year_days`` days (365.25 by default), ``quarter`` a quarter and
+    ``month`` a twelfth of that year; ``month30`` is a 30-day month; ``week`` and
+    ``day`` are 7 days and 1 day.
+    """
+    if isinstance(year_days, (bool, np.bool_)) or not isinstance(year_days, Real) or not (
+        math.isfinite(year_days) and 1 <= year_days <= 366
+    ):
+        raise _bad("year_days", year_days, "is not a number of days in [1, 366] (e.g. 365.25)")
+    y = f"{year_days:g}-day year"
+    table = {
+        "year": (year_days, f"{year_days:g} days"),
+        "quarter": (year_days / 4, f"1/4 of a {y}, {year_days / 4:.4g} days"),
+        "month": (year_days / 12, f"1/12 of a {y}, {year_days / 12:.4g} days"),
+        "month30": (30.0, "30 days"),
+        "week": (7.0, "7 days"),
+        "day": (1.0, "24 hours"),
+    }
+    if name not in table:
+        raise _bad(field, name, f"is not a period; use one of {', '.join(PERIODS)}")
+    days, basis = table[name]
+    return Period(name, days * _DAY_S, basis)
+
+
+class Downtime(float):
+    """Seconds of downtime in a period; ``basis`` says which period length was used."""
+
+    __slots__ = ("period_info",)
+
+    def __new__(cls, seconds: float, period_info: Period):
+        obj = super().__new__(cls, seconds)
+        obj.period_info = period_info
+        return obj
+
+    @property
+    def period(self) -> str:
+        return self.period_info.name
+
+    @property
+    def basis(self) -> str:
+        return self.period_info.basis
+
+    def __reduce__(self):
+        return (Downtime, (float(self), self.period_info))
+
+    def __repr__(self) -> str:
+        return f"Downtime({float(self)!r} s per {self.period} of {self.basis})"
+
+
+def downtime(availability, period: str = "year", *, year_days: float = DAYS_PER_YEAR):
+    """Expected downtime [s] in a period at a given availability.
+
+    ``downtime = (1 - A) x period length``, from the exact unavailability. A float
+    input gives a ``Downtime`` (a float whose ``basis`` names the period length);
+    an array gives an array of seconds.
+    """
+    p = period_info(period, year_days=year_days)
+    q = unavailability(availability)
+    seconds = np.asarray(q) * p.seconds
+    return Downtime(seconds, p) if seconds.ndim == 0 else seconds
+
+
+def availability_for_downtime(seconds, period: str = "year", *,
+                              year_days: float = DAYS_PER_YEAR):
+    """Availability [fraction] that allows ``seconds`` of downtime per period.
+
+    The inverse of ``downtime``: ``U = seconds / period length``.
+    """
+    p = period_info(period, year_days=year_days)
+    s = np.asarray(seconds, dtype=float)
+    bad = ~((s >= 0) & (s <= p.seconds))
+    if bad.any():
+        value = float(s.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])
+        raise _bad("seconds", value,
+                   f"is not in [0, {p.seconds:g}] seconds of downtime per {p.name} ({p.basis})")
+    q = s / p.seconds
+    return _result(1.0 - q, q)

@@ -1,0 +1,48 @@
+"""Re-execute the notebooks and store only the outputs nbval compares.
+
+    python tests/refresh_notebooks.py [NOTEBOOK ...]   (``make notebooks``)
+
+Cells marked ``# NBVAL_CHECK_OUTPUT`` keep their outputs (the references nbval
+compares); every other output, every execution count and all widget state is
+stripped, so committed notebooks stay small and their diffs readable.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECK = "# NBVAL_CHECK_OUTPUT"
+
+
+def refresh(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = None
+        if CHECK not in cell.source:
+            cell.outputs = []
+        for out in cell.outputs:
+            if "execution_count" in out:
+                out["execution_count"] = None
+    nb.metadata.pop("widgets", None)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
+    os.replace(tmp, path)
+    print(f"refreshed {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    targets = [Path(p).resolve() for p in sys.argv[1:]] or sorted(ROOT.glob("notebooks/*.ipynb"))
+    for target in targets:
+        refresh(target)
