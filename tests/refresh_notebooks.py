@@ -2,9 +2,9 @@
 
     python tests/refresh_notebooks.py [NOTEBOOK ...]   (``make notebooks``)
 
-Cells marked ``# NBVAL_CHECK_OUTPUT`` keep their outputs (the references nbval
-compares); every other output, every execution count and all widget state is
-stripped, so committed notebooks stay small and their diffs readable.
+Cells marked ``# NBVAL_CHECK_OUTPUT`` keep their outputs and execution counts
+(the references nbval compares); every other output and count, and all widget
+state, is stripped, so committed notebooks stay small and their diffs readable.
 """
 
 from __future__ import annotations
@@ -28,12 +28,11 @@ def refresh(path: Path) -> None:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
+        # nbval skips a reference cell without an execution count ("unrun"),
+        # so checked cells keep theirs; the rest are stripped.
         if CHECK not in cell.source:
             cell.outputs = []
-        for out in cell.outputs:
-            if "execution_count" in out:
-                out["execution_count"] = None
+            cell.execution_count = None
     nb.metadata.pop("widgets", None)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:

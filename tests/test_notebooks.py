@@ -1,0 +1,123 @@
+"""Notebooks executed for real: papermill runs with their values asserted, nbval's
+comparison shown to bite, and committed notebooks kept thin and small."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import papermill as pm
+import pytest
+
+from conftest import NOTEBOOKS
+
+pytestmark = pytest.mark.notebook
+
+
+def execute(tmp_path, name, **parameters):
+    out = tmp_path / f"out-{name}"
+    pm.execute_notebook(str(NOTEBOOKS / name), str(out), parameters=parameters,
+                        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+    return nbformat.read(out, as_version=4)
+
+
+def text_of(nb, tag) -> str:
+    cells = [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"one cell tagged {tag!r}"
+    parts = []
+    for out in cells[0].outputs:
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif "data" in out:
+            parts.append(out.data.get("text/html", "") or out.data.get("text/plain", ""))
+    return "".join(parts)
+
+
+def test_downtime_budget_with_its_defaults(tmp_path):
+    nb = execute(tmp_path, "downtime_budget.ipynb")
+    table = text_of(nb, "tiers-table")
+    for figure in ("3.65 days", "8.77 hours", "52.6 minutes", "5.26 minutes"):
+        assert figure in table
+    seed = text_of(nb, "seed-article")
+    assert "8.8 min" in seed and "59.8" in seed
+    target = text_of(nb, "target")
+    assert "A target of 99.95% allows 21.9 minutes of downtime per month" in target
+    assert "4.38 hours" in target
+    assert "needs an availability of at least 99.93155%" in text_of(nb, "inverse")
+    fig = [o for c in nb.cells if "figure" in c.metadata.get("tags", []) for o in c.outputs]
+    assert fig and "application/vnd.plotly.v1+json" in fig[0].data
+
+
+def test_downtime_budget_with_other_parameters(tmp_path):
+    nb = execute(tmp_path, "downtime_budget.ipynb", target=0.999, period="year",
+                 budget_minutes=5.0, budget_period="week", year_days=365.0)
+    target = text_of(nb, "target")
+    assert "A target of 99.9% allows 8.76 hours of downtime per year (365 days)." in target
+    assert ("5 minutes of downtime per week (7 days) needs an availability of at least "
+            "99.9504%") in text_of(nb, "inverse")
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"target": 1.3}, "target: 1.3 is not in [0, 1]"),
+    ({"period": "decade"}, "period: 'decade' is not a period"),
+    ({"budget_minutes": -1.0}, "budget_minutes: -1.0 is not in"),
+])
+def test_downtime_budget_rejects_bad_parameters(tmp_path, parameters, message):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "downtime_budget.ipynb", **parameters)
+    assert message in str(err.value)
+
+
+def test_app_notebook_runs(tmp_path):
+    nb = execute(tmp_path, "app.ipynb", target=0.999)
+    widgets = [o for c in nb.cells for o in c.get("outputs", [])
+               if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert widgets, "the app displays its widget"
+
+
+def test_nbval_fails_when_a_checked_number_changes(tmp_path):
+    """A run that compares nothing is not a test: show that a changed number fails."""
+    src = NOTEBOOKS / "downtime_budget.ipynb"
+    good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
+    shutil.copy(src, good)
+    nb = nbformat.read(src, as_version=4)
+    checked = [c for c in nb.cells if "# NBVAL_CHECK_OUTPUT" in c.source]
+    assert len(checked) >= 3 and all(c.outputs for c in checked)
+    target = next(c for c in checked if "target" in c.metadata.get("tags", []))
+    assert "21.9 minutes" in target.outputs[0].text
+    target.outputs[0].text = target.outputs[0].text.replace("21.9 minutes", "22.9 minutes")
+    nbformat.write(nb, bad)
+    cfg = NOTEBOOKS.parent / "tests" / "nbval_sanitize.cfg"
+    results = {}
+    for path in (good, bad):
+        results[path.name] = subprocess.run(
+            [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with", str(cfg),
+             "-p", "no:cacheprovider", "-q", str(path)],
+            cwd=tmp_path, capture_output=True, text=True)
+    assert results["good.ipynb"].returncode == 0, results["good.ipynb"].stdout
+    assert results["bad.ipynb"].returncode == 1, results["bad.ipynb"].stdout
+    assert "22.9 minutes" in results["bad.ipynb"].stdout
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_committed_notebooks_are_thin_and_small(path):
+    nb = nbformat.read(path, as_version=4)
+    assert path.stat().st_size < 50_000
+    assert "widgets" not in nb.metadata
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert "def " not in cell.source, "logic belongs in hadr_lib"
+        if "# NBVAL_CHECK_OUTPUT" not in cell.source:
+            assert cell.outputs == [], "only nbval's reference outputs are committed"
+            assert cell.execution_count is None
+    # The parameters cell holds plain literals only (papermill injects after it).
+    for line in params[0].source.splitlines():
+        name, _, rest = line.partition("=")
+        value = rest.split("#")[0].strip()
+        json.loads(value.replace("'", '"'))
