@@ -39,6 +39,10 @@ ASSUMPTIONS = (
 )
 
 
+_TABLE_CSS = ("<style>.hadr-table td, .hadr-table th {padding: 4px 14px; text-align: right}"
+              ".hadr-table {border-collapse: collapse}</style>")
+
+
 def update_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
     """Copy a freshly built figure's traces and layout into a live FigureWidget."""
     with widget.batch_update():
@@ -134,7 +138,8 @@ class DowntimeBudgetPanel:
             kw = {"year_days": self.year_days}
             self.headline.value = f"<p style='font-size:1.2em'>{target_summary(target, period, **kw)}</p>"
             table = format_downtime_table(downtime_table([target], **kw))
-            self.table.value = table.drop(columns="nines").to_html(border=0)
+            self.table.value = _TABLE_CSS + table.drop(columns="nines").to_html(
+                border=0, classes="hadr-table")
             update_figure(self.figure, downtime_vs_nines_figure(period, target, **kw))
             self.required.value = budget_summary(
                 float(self.budget.value) * 60, self.budget_period.value, **kw)

@@ -1,0 +1,98 @@
+"""Benchmarks for hadr-workbook: `make bench` prints these figures (none is asserted).
+
+- downtime table for 10^6 availabilities (typed decimals, and arbitrary floats);
+- one DowntimeBudgetPanel update in Python (what a slider move costs the kernel);
+- the Voila app: launch to first rendered slider, and slider to updated headline
+  in headless Chromium (p50, p95), when Debian's chromium is installed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import hadr_lib as hl  # noqa: E402
+from hadr_lib.panels import DowntimeBudgetPanel  # noqa: E402
+from voila_server import CHROMIUM_ARGS, find_chromium, serve_voila  # noqa: E402
+
+
+def best_of(fn, repeat=5):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def bench_table():
+    rng = np.random.default_rng(20261125)
+    arbitrary = rng.uniform(0.9, 1.0, 1_000_000)
+    typed = np.round(arbitrary, 6)  # what people type: six decimals
+    for label, a in (("typed decimals (6 places)", typed), ("arbitrary floats", arbitrary)):
+        t = best_of(lambda: hl.downtime_table(a))
+        print(f"downtime table, 10^6 availabilities x 5 periods, {label}: {t * 1e3:.0f} ms "
+              f"({a.size / t / 1e6:.1f} M rows/s)")
+
+
+def bench_panel():
+    panel = DowntimeBudgetPanel()
+    targets = [0.999, 0.9995, 0.9999]
+    i = iter(range(10**9))
+
+    def move():
+        panel.target.value = targets[next(i) % 3]
+
+    times = [best_of(move, 1) for _ in range(30)]
+    print(f"panel update per slider move (Python side): p50 {statistics.median(times) * 1e3:.1f} ms, "
+          f"max {max(times) * 1e3:.1f} ms")
+
+
+def bench_app():
+    chromium = find_chromium()
+    if chromium is None:
+        print("Voila app: skipped (no chromium; `make bench` installs it as root)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        t0 = time.perf_counter()
+        with serve_voila(Path(tmp) / "voila.log") as url:
+            t_server = time.perf_counter() - t0
+            page = browser.new_page()
+            page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+            page.wait_for_selector(".hadr-target .noUi-handle", timeout=60_000)
+            t_slider = time.perf_counter() - t0
+            print(f"Voila app: server up {t_server:.1f} s after launch; first rendered slider "
+                  f"{t_slider:.1f} s after launch")
+            handle = page.locator(".hadr-target .noUi-handle")
+            handle.focus()
+            lat = []
+            for step in range(20):
+                before = page.locator(".hadr-headline").inner_text()
+                s0 = time.perf_counter()
+                handle.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+                page.wait_for_function(
+                    "b => document.querySelector('.hadr-headline').innerText !== b",
+                    arg=before, timeout=15_000)
+                lat.append(time.perf_counter() - s0)
+            lat.sort()
+            print(f"slider to updated headline in Chromium: p50 {statistics.median(lat) * 1e3:.0f} ms, "
+                  f"p95 {lat[int(0.95 * (len(lat) - 1))] * 1e3:.0f} ms (20 moves)")
+        browser.close()
+
+
+if __name__ == "__main__":
+    print(f"hadr-workbook {hl.__version__} benchmarks (Python {sys.version.split()[0]})")
+    bench_table()
+    bench_panel()
+    bench_app()

@@ -1,0 +1,51 @@
+"""The Voila app driven in headless Chromium, as a manager would use it."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser, voila_app, tmp_path):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(".hadr-headline", timeout=60_000)
+    page.errors = errors
+    yield page
+    page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
+    context.close()
+    assert errors == [], f"errors in the page: {errors}"
+
+
+def test_app_shows_title_and_budget_and_no_code(page):
+    assert page.locator("h1", has_text="HA/DR workbook").is_visible()
+    headline = page.locator(".hadr-headline")
+    assert "A target of 99.95% allows 21.9 minutes of downtime per month" in headline.inner_text()
+    html = page.content()
+    for code in ("app_panel(", "from hadr_lib", "import "):
+        assert code not in page.locator("body").inner_text()
+    assert "Traceback" not in html
+    # The chart is there, drawn by plotly.
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+
+
+def test_moving_the_slider_changes_the_downtime(page):
+    headline = page.locator(".hadr-headline")
+    before = headline.inner_text()
+    handle = page.locator(".hadr-target .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function(
+        "before => document.querySelector('.hadr-headline').innerText !== before",
+        arg=before, timeout=15_000)
+    after = headline.inner_text()
+    assert "A target of 99.99% allows 4.38 minutes of downtime per month" in after
+    # The figure followed the slider.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot text')]"
+        ".some(t => t.textContent.includes('target 99.99%'))", timeout=15_000)
