@@ -23,6 +23,7 @@ def page(browser, voila_app, tmp_path):
 
 
 def test_app_shows_title_and_budget_and_no_code(page):
+    assert page.title() == "HA/DR workbook"
     assert page.locator("h1", has_text="HA/DR workbook").is_visible()
     headline = page.locator(".hadr-headline")
     assert "A target of 99.95% allows 21.9 minutes of downtime per month" in headline.inner_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -70,3 +71,22 @@ def test_voila_config_is_loopback_and_hides_code():
     assert cfg["Voila"]["ip"] == "127.0.0.1"
     assert cfg["VoilaConfiguration"]["strip_sources"] is True
     assert cfg["VoilaConfiguration"]["show_tracebacks"] is False
+
+
+def _browser_tests_without_chromium(require: str):
+    env = {**os.environ, "HADR_CHROMIUM": "/nonexistent/chromium", "HADR_REQUIRE_BROWSER": require}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs",
+         "tests/test_app_browser.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_missing_browser_fails_the_run_when_required():
+    out = _browser_tests_without_chromium("1")
+    assert out.returncode == 1, out.stdout
+    assert "HADR_REQUIRE_BROWSER=1" in out.stdout
+
+
+def test_missing_browser_skips_otherwise():
+    out = _browser_tests_without_chromium("0")
+    assert out.returncode == 0, out.stdout
+    assert "2 skipped" in out.stdout and "Chromium not found" in out.stdout
