@@ -36,8 +36,38 @@ from .budget import (  # noqa: E402
     target_summary,
 )
 from .formatting import format_duration, format_percent  # noqa: E402
+from .model import (  # noqa: E402
+    Architecture,
+    CommonCause,
+    Component,
+    Evaluation,
+    KofN,
+    Parallel,
+    Series,
+    Standby,
+)
+from .architecture_file import (  # noqa: E402
+    architecture_schema,
+    load_architecture,
+    reference_architectures,
+)
+from .catalog import SLA_DISCLAIMER, cloud_slas, sla_availability  # noqa: E402
 
 __all__ = [
+    "Architecture",
+    "CommonCause",
+    "Component",
+    "Evaluation",
+    "KofN",
+    "Parallel",
+    "SLA_DISCLAIMER",
+    "Series",
+    "Standby",
+    "architecture_schema",
+    "cloud_slas",
+    "load_architecture",
+    "reference_architectures",
+    "sla_availability",
     "BUDGET_PERIODS",
     "DAYS_PER_YEAR",
     "NINES_TIERS",

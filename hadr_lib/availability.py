@@ -253,6 +253,47 @@ def _units(availabilities, field: str = "availabilities"):
 # --------------------------------------------------------------------------- structures
 
 
+def _series_aq(a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(A, U) of units stacked on axis 0, all needed."""
+    with np.errstate(divide="ignore"):
+        u = -np.expm1(np.sum(np.log1p(-q), axis=0))
+    return np.prod(a, axis=0), u
+
+
+def _parallel_aq(a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(A, U) of units stacked on axis 0, up while any is up."""
+    with np.errstate(divide="ignore"):
+        av = -np.expm1(np.sum(np.log1p(-a), axis=0))
+    return av, np.prod(q, axis=0)
+
+
+def _k_of_n_aq(k: int, a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(A, U) of units stacked on axis 0, up while at least k are up.
+
+    The distribution of the number of failed units is built by dynamic
+    programming, keeping counts up to n - k and collecting the rest as the
+    unavailability, so both results are sums of positive terms.
+    """
+    n = a.shape[0]
+    m = n - int(k)  # failures the group tolerates
+    f = np.zeros((m + 1,) + a.shape[1:], dtype=np.result_type(a, q))
+    f[0] = 1.0
+    down = np.zeros(a.shape[1:], dtype=f.dtype)
+    for i in range(n):
+        down = down + f[m] * q[i]
+        f[1:] = f[1:] * a[i] + f[:-1] * q[i]
+        f[0] = f[0] * a[i]
+    return np.sum(f, axis=0), down
+
+
+def _check_k(k, n: int) -> int:
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (Integral, Real)) or (
+        not float(k).is_integer() or not 1 <= k <= n
+    ):
+        raise _bad("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
+    return int(k)
+
+
 def series(availabilities) -> Availability | AvailabilityArray:
     """Availability of units that are all needed [fraction].
 
@@ -264,10 +305,7 @@ def series(availabilities) -> Availability | AvailabilityArray:
     availabilities : sequence of float or array
         One entry per unit, each in [0, 1]; entries broadcast together.
     """
-    a, q = _units(availabilities)
-    with np.errstate(divide="ignore"):
-        u = -np.expm1(np.sum(np.log1p(-q), axis=0))
-    return _result(np.prod(a, axis=0), u)
+    return _result(*_series_aq(*_units(availabilities)))
 
 
 def parallel(availabilities) -> Availability | AvailabilityArray:
@@ -276,10 +314,7 @@ def parallel(availabilities) -> Availability | AvailabilityArray:
     ``U = prod(U_i)``; the availability is ``-expm1(sum(log1p(-A_i)))``. Assumes
     independent failures and instant, perfect failover.
     """
-    a, q = _units(availabilities)
-    with np.errstate(divide="ignore"):
-        av = -np.expm1(np.sum(np.log1p(-a), axis=0))
-    return _result(av, np.prod(q, axis=0))
+    return _result(*_parallel_aq(*_units(availabilities)))
 
 
 def k_of_n(k: int, availabilities) -> Availability | AvailabilityArray:
@@ -292,20 +327,7 @@ def k_of_n(k: int, availabilities) -> Availability | AvailabilityArray:
     A majority quorum of 3 replicas is ``k_of_n(2, [a, a, a])``.
     """
     a, q = _units(availabilities)
-    n = a.shape[0]
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (Integral, Real)):
-        raise _bad("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
-    if not float(k).is_integer() or not 1 <= k <= n:
-        raise _bad("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
-    m = n - int(k)  # failures the group tolerates
-    f = np.zeros((m + 1,) + a.shape[1:])
-    f[0] = 1.0
-    down = np.zeros(a.shape[1:])
-    for i in range(n):
-        down = down + f[m] * q[i]
-        f[1:] = f[1:] * a[i] + f[:-1] * q[i]
-        f[0] = f[0] * a[i]
-    return _result(np.sum(f, axis=0), down)
+    return _result(*_k_of_n_aq(_check_k(k, a.shape[0]), a, q))
 
 
 def from_mtbf_mttr(mtbf_hours, mttr_hours) -> Availability | AvailabilityArray:

@@ -1,0 +1,255 @@
+"""The architecture file format (YAML, or the same mapping from Python).
+
+A file has ``name``, ``description`` and ``architecture``, a block. A block is a
+mapping with exactly one key::
+
+    component: {name: db, availability: 0.9995, source: "aws rds sla, 2024-01-22"}
+    component: {name: api, mtbf_h: 2000, mttr_h: 0.5, count: 2}
+    component: {name: lb, sla: aws-elb-multi-az}      # from data/cloud_slas.csv
+    series: [block, block, ...]
+    parallel: [block, block, ...]
+    k_of_n: {k: 2, of: [block, block, block]}
+    standby: {primary: block, standbys: [block], failover_s: 90, coverage: 0.99}
+    common_cause: {beta: 0.05, of: [block, block], k: 1, name: "zone a"}
+
+Errors name the place in the file, the value and what is allowed, e.g.
+``architecture.series[1].parallel[0].component.availability: 1.3 is not in [0, 1]``.
+The JSON Schema is ``hadr_lib/schemas/architecture.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from .availability import InvalidInputError
+from .catalog import DATA_DIR, sla_availability
+from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
+
+__all__ = [
+    "ARCHITECTURES_DIR",
+    "BLOCK_KINDS",
+    "SCHEMA_PATH",
+    "architecture_schema",
+    "load_architecture",
+    "reference_architectures",
+]
+
+ARCHITECTURES_DIR = DATA_DIR / "architectures"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "architecture.schema.json"
+BLOCK_KINDS = ("component", "series", "parallel", "k_of_n", "standby", "common_cause")
+
+_TOP = ("name", "description", "architecture")
+_FIELDS = {
+    "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source"),
+    "k_of_n": ("k", "of"),
+    "standby": ("primary", "standbys", "failover_s", "coverage"),
+    "common_cause": ("beta", "of", "k", "name"),
+}
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{path}: cannot be read ({exc})") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InvalidInputError(f"{path}: YAML syntax error{where}: {problem}") from None
+
+
+def _mapping(path: str, value, what: str) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"{path}: {value!r} is not a mapping ({what})")
+    return value
+
+
+def _known(path: str, value: Mapping, allowed) -> None:
+    for key in value:
+        if key not in allowed:
+            raise InvalidInputError(
+                f"{path}.{key}: unknown field; allowed: {', '.join(allowed)}")
+
+
+def _list(path: str, value) -> list:
+    if not isinstance(value, list) or not value:
+        raise InvalidInputError(f"{path}: {value!r} is not a non-empty list of blocks")
+    return value
+
+
+def _num(path: str, value):
+    """A number from YAML: numbers as such, ``"99.95%"`` and numeric strings
+    (PyYAML reads ``1e4`` as a string) as the decimal they spell."""
+    if isinstance(value, bool):
+        raise InvalidInputError(f"{path}: {value!r} is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if text.endswith("%"):
+                return float(Decimal(text[:-1]) / 100)
+            return float(Decimal(text))
+        except InvalidOperation:
+            pass
+    raise InvalidInputError(f"{path}: {value!r} is not a number")
+
+
+def _int(path: str, value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"{path}: {value!r} is not a whole number")
+    return value
+
+
+def _block(value, path: str):
+    if not isinstance(value, Mapping) or len(value) == 0:
+        raise InvalidInputError(
+            f"{path}: {value!r} is not a block; a block is a mapping with one key: "
+            f"{', '.join(BLOCK_KINDS)}")
+    if len(value) > 1:
+        raise InvalidInputError(
+            f"{path}: a block has exactly one key, this one has {len(value)} "
+            f"({', '.join(map(str, value))}); use one of {', '.join(BLOCK_KINDS)}")
+    (kind, body), = value.items()
+    here = f"{path}.{kind}"
+    if kind not in BLOCK_KINDS:
+        raise InvalidInputError(f"{here}: unknown block type; use one of {', '.join(BLOCK_KINDS)}")
+    if kind in ("series", "parallel"):
+        children = tuple(_block(c, f"{here}[{i}]") for i, c in enumerate(_list(here, body)))
+        return (Series if kind == "series" else Parallel)(children, path=here)
+    body = _mapping(here, body, f"a {kind} has fields {', '.join(_FIELDS[kind])}")
+    _known(here, body, _FIELDS[kind])
+    if kind == "component":
+        return _component(body, here)
+    if kind == "k_of_n":
+        for required in ("k", "of"):
+            if required not in body:
+                raise InvalidInputError(f"{here}.{required}: missing")
+        children = tuple(_block(c, f"{here}.of[{i}]") for i, c in
+                         enumerate(_list(f"{here}.of", body["of"])))
+        return KofN(_int(f"{here}.k", body["k"]), children, path=here)
+    if kind == "standby":
+        for required in ("primary", "standbys"):
+            if required not in body:
+                raise InvalidInputError(f"{here}.{required}: missing")
+        primary = _block(body["primary"], f"{here}.primary")
+        standbys = tuple(_block(c, f"{here}.standbys[{i}]") for i, c in
+                         enumerate(_list(f"{here}.standbys", body["standbys"])))
+        return Standby(primary, standbys,
+                       failover_s=_num(f"{here}.failover_s", body.get("failover_s", 0)),
+                       coverage=_num(f"{here}.coverage", body.get("coverage", 1)), path=here)
+    # common_cause
+    for required in ("beta", "of"):
+        if required not in body:
+            raise InvalidInputError(f"{here}.{required}: missing")
+    children = tuple(_block(c, f"{here}.of[{i}]") for i, c in
+                     enumerate(_list(f"{here}.of", body["of"])))
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise InvalidInputError(f"{here}.name: {name!r} is not a text")
+    return CommonCause(_num(f"{here}.beta", body["beta"]), children,
+                       k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here)
+
+
+def _component(body: Mapping, path: str) -> Component:
+    if "name" not in body:
+        raise InvalidInputError(f"{path}.name: missing (every component has a unique name)")
+    ways = [w for w in ("availability", "sla", "mtbf_h") if w in body]
+    if "mttr_h" in body and "mtbf_h" not in body:
+        ways.append("mttr_h")
+    if len(ways) != 1:
+        raise InvalidInputError(
+            f"{path}: give exactly one of availability, sla, or mtbf_h with mttr_h "
+            f"(component {body['name']!r} has {', '.join(ways) or 'none'})")
+    source = body.get("source")
+    if source is not None and not isinstance(source, str):
+        raise InvalidInputError(f"{path}.source: {source!r} is not a text")
+    fields = {"name": body["name"], "count": _int(f"{path}.count", body.get("count", 1)),
+              "path": path}
+    if "sla" in body:
+        try:
+            availability, catalog_source = sla_availability(body["sla"])
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{path}.{exc}") from None
+        fields.update(availability=availability, source=source or catalog_source)
+    elif "availability" in body:
+        fields.update(availability=_num(f"{path}.availability", body["availability"]),
+                      source=source)
+    else:
+        if "mttr_h" not in body:
+            raise InvalidInputError(f"{path}.mttr_h: missing (give both mtbf_h and mttr_h)")
+        fields.update(mtbf_h=_num(f"{path}.mtbf_h", body["mtbf_h"]),
+                      mttr_h=_num(f"{path}.mttr_h", body["mttr_h"]), source=source)
+    return Component(**fields)
+
+
+def reference_architectures() -> dict[str, Path]:
+    """The shipped reference architectures: file stem to path."""
+    return {p.stem: p for p in sorted(ARCHITECTURES_DIR.glob("*.yaml"))}
+
+
+def load_architecture(source) -> Architecture:
+    """An ``Architecture`` from a YAML file, a mapping, or a reference name.
+
+    ``source`` is a path to a YAML file, the name of a file in
+    ``data/architectures`` (e.g. ``"multi_az_postgres"``), or a mapping with
+    ``name``, ``description`` and ``architecture``. Raises ``InvalidInputError``
+    naming the place in the file, the value and what is allowed.
+    """
+    if isinstance(source, Mapping):
+        data, origin = source, "architecture file"
+    else:
+        path = Path(source)
+        refs = reference_architectures()
+        if not path.exists() and str(source) in refs:
+            path = refs[str(source)]
+        data, origin = _read_yaml(path), str(path)
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(
+            f"{origin}: {type(data).__name__} at the top; expected a mapping with "
+            f"{', '.join(_TOP)}")
+    for key in data:
+        if key not in _TOP:
+            raise InvalidInputError(f"{key}: unknown field at the top; allowed: {', '.join(_TOP)}")
+    if "architecture" not in data:
+        raise InvalidInputError(f"architecture: missing ({origin} needs an architecture block)")
+    name = data.get("name", "architecture")
+    description = data.get("description", "")
+    for key, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            raise InvalidInputError(f"{key}: {value!r} is not a text")
+    return Architecture(_block(data["architecture"], "architecture"), name, description)
+
+
+def architecture_schema() -> dict:
+    """The JSON Schema of the architecture file format."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

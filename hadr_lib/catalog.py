@@ -1,0 +1,63 @@
+"""Reference data shipped in ``data/``: cloud SLAs, each row with its source and date.
+
+An SLA is a contractual floor below which the provider pays service credits, not a
+measured uptime; some are measured over time, others per request (``measured_as``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .availability import InvalidInputError
+
+__all__ = ["DATA_DIR", "SLA_DISCLAIMER", "cloud_slas", "sla_availability"]
+
+#: The repository's data folder.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+SLA_DISCLAIMER = ("An SLA is a contractual floor below which the provider pays credits, "
+                  "not a measured uptime.")
+
+_REQUIRED = ("id", "provider", "service", "deployment", "sla_percent", "measured_as",
+             "source_url", "read_on")
+
+
+@lru_cache(maxsize=4)
+def _read(path: str) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype={"sla_percent": str})
+    missing = [c for c in _REQUIRED if c not in df.columns]
+    if missing:
+        raise InvalidInputError(f"{path}: missing columns {missing}")
+    blank = df[list(_REQUIRED)].isna().any(axis=1)
+    if blank.any():
+        row = int(blank.idxmax())
+        raise InvalidInputError(f"{path}: row {row + 2} lacks one of {list(_REQUIRED)}")
+    return df
+
+
+def cloud_slas(path: str | Path | None = None) -> pd.DataFrame:
+    """The cloud SLA catalogue (``data/cloud_slas.csv``), one row per commitment.
+
+    ``sla_percent`` is kept as the published text (a decimal), so ``99.995`` is
+    exactly what the provider wrote; ``sla_availability`` turns it into a fraction.
+    """
+    return _read(str(path or DATA_DIR / "cloud_slas.csv")).copy()
+
+
+def sla_availability(sla_id: str, path: str | Path | None = None) -> tuple[float, str]:
+    """(availability [fraction], source text) of a catalogue row, by its ``id``."""
+    df = _read(str(path or DATA_DIR / "cloud_slas.csv"))
+    rows = df[df["id"] == sla_id]
+    if rows.empty:
+        raise InvalidInputError(
+            f"sla: {sla_id!r} is not in the cloud SLA catalogue; use one of "
+            f"{', '.join(df['id'])}")
+    r = rows.iloc[0]
+    from decimal import Decimal
+    availability = float(Decimal(r["sla_percent"]) / 100)
+    source = (f"{r['provider']} {r['service']} ({r['deployment']}) SLA {r['sla_percent']}%, "
+              f"{r['source_url']}, read {r['read_on']}")
+    return availability, source

@@ -1,0 +1,619 @@
+"""Architecture models: reliability block diagrams, their evaluation and importance.
+
+A model is a tree of blocks. Leaves are components (an availability, or an MTBF
+and an MTTR, optionally ``count`` identical replicas in parallel); inner blocks are
+
+- ``Series``: all children needed;
+- ``Parallel``: active-active, up while any child is up;
+- ``KofN``: up while at least ``k`` children are up (a majority quorum of 3 is k=2);
+- ``Standby``: a primary and standbys that take over after a failover time with a
+  probability of success (coverage);
+- ``CommonCause``: a beta-factor group of redundant members (a zone or a region).
+
+Assumptions, said once here and shown in the notebooks: failures are independent
+except inside a common-cause group; repairs are independent (one crew per
+component); ``Parallel`` and ``KofN`` switch over instantly and perfectly.
+
+Standby formula. Let the primary have unavailability ``U_p`` and mean outage
+length ``R_p`` [h] (its MTTR), the standby group (the standbys in parallel)
+``U_s``, the failover time ``t`` [h] and the coverage ``c``. Each primary failure
+costs the failover time even when failover works (``min(t, R_p)``: a primary
+repaired sooner ends the outage); for the rest of the primary's repair the
+service runs on the standbys; a failed failover (probability ``1 - c``) costs the
+whole repair. Per unit time, with ``tau = min(t, R_p) / R_p``::
+
+    U = U_p * (c * (tau + (1 - tau) * U_s) + (1 - c))
+
+so ``t = 0`` and ``c = 1`` give ``U_p * U_s`` (plain parallel), and ``c = 0`` gives
+``U_p`` (the standbys never help). It neglects a standby failing while the primary
+is repaired beyond the ``U_s`` share, and the failback.
+
+Beta-factor formula. A fraction ``beta`` of each member's unavailability is a
+shared shock that takes the whole group down: members keep an independent part
+``(1 - beta) U_i`` (combined as ``k`` of ``n``, parallel by default) and the group
+suffers a shared shock of unavailability ``beta * mean(U_i)``, in series. For
+identical members this is the textbook beta-factor model (``Q_ccf = beta Q``):
+``beta = 0`` is independent, ``beta = 1`` makes the group one unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+from .availability import (
+    DAYS_PER_YEAR,
+    Availability,
+    InvalidInputError,
+    _decimal_complement,
+    _k_of_n_aq,
+    _parallel_aq,
+    _result,
+    _series_aq,
+    check_availability,
+    nines,
+    period_info,
+)
+
+__all__ = [
+    "Architecture",
+    "CommonCause",
+    "Component",
+    "Evaluation",
+    "KofN",
+    "Parallel",
+    "Series",
+    "Standby",
+]
+
+_HOURS_PER_YEAR = DAYS_PER_YEAR * 24
+
+
+def _err(path: str, value, problem: str) -> InvalidInputError:
+    return InvalidInputError(f"{path}: {value!r} {problem}")
+
+
+def _number(path: str, value, low: float, high: float, *, low_open=False, what="") -> float:
+    ok = isinstance(value, Real) and not isinstance(value, bool) and np.isfinite(value)
+    if ok:
+        ok = (value > low if low_open else value >= low) and value <= high
+    if not ok:
+        lo = "(" if low_open else "["
+        hi = "inf)" if high == np.inf else f"{high:g}]"
+        raise _err(path, value, f"is not a number in {lo}{low:g}, {hi}{what}")
+    return float(value)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Component:
+    """A leaf: one kind of part, with ``count`` identical replicas in parallel.
+
+    Give either ``availability`` [fraction] or both ``mtbf_h`` and ``mttr_h`` [h].
+    With MTBF/MTTR the component also knows its failure frequency and mean outage
+    length. ``source`` says where the figure comes from.
+    """
+
+    name: str
+    availability: float | None = None
+    mtbf_h: float | None = None
+    mttr_h: float | None = None
+    count: int = 1
+    source: str | None = None
+    path: str = field(default="component", compare=False, repr=False)
+
+    def __post_init__(self):
+        p = self.path
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise _err(f"{p}.name", self.name, "is not a non-empty name")
+        if isinstance(self.count, bool) or not isinstance(self.count, Integral) or self.count < 1:
+            raise _err(f"{p}.count", self.count, "is not a whole number >= 1")
+        has_a = self.availability is not None
+        has_m = self.mtbf_h is not None or self.mttr_h is not None
+        if has_a == has_m:
+            raise InvalidInputError(
+                f"{p}: give either availability or both mtbf_h and mttr_h (component "
+                f"{self.name!r} has {'both' if has_a else 'neither'})")
+        if has_a:
+            check_availability(self.availability, f"{p}.availability")
+        else:
+            if self.mtbf_h is None or self.mttr_h is None:
+                missing = "mtbf_h" if self.mtbf_h is None else "mttr_h"
+                raise InvalidInputError(f"{p}.{missing}: missing (give both mtbf_h and mttr_h)")
+            _number(f"{p}.mtbf_h", self.mtbf_h, 0, np.inf, low_open=True, what=" hours")
+            _number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
+
+    @property
+    def replica_unavailability(self) -> float:
+        """Unavailability of one replica [fraction] (a typed decimal taken as written)."""
+        if self.availability is not None:
+            return float(_decimal_complement(np.asarray(self.availability, dtype=float)))
+        return self.mttr_h / (self.mtbf_h + self.mttr_h)
+
+    @property
+    def replica_failures_per_hour(self) -> float | None:
+        """Failure frequency of one replica [1/h]: ``1 / (MTBF + MTTR)``, or None."""
+        if self.mtbf_h is None:
+            return None
+        return 1.0 / (self.mtbf_h + self.mttr_h)
+
+    @property
+    def mean_outage_h(self) -> float | None:
+        """Mean outage length of the block [h]: MTTR / count (all replicas down)."""
+        return None if self.mttr_h is None else self.mttr_h / self.count
+
+    def block_unavailability(self, replica_q):
+        """Unavailability of the block of ``count`` replicas: ``q ** count``."""
+        return np.asarray(replica_q, dtype=float) ** self.count
+
+
+def _children(path: str, kind: str, children) -> tuple:
+    children = tuple(children)
+    if not children:
+        raise InvalidInputError(f"{path}: a {kind} needs at least one block")
+    for i, child in enumerate(children):
+        if not isinstance(child, _BLOCKS):
+            raise _err(f"{path}[{i}]", child, "is not a block (component, series, ...)")
+    return children
+
+
+@dataclass(frozen=True)
+class Series:
+    """All children needed."""
+
+    children: tuple
+    path: str = field(default="series", compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "children", _children(self.path, "series", self.children))
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """Active-active: up while any child is up."""
+
+    children: tuple
+    path: str = field(default="parallel", compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "children", _children(self.path, "parallel", self.children))
+
+
+@dataclass(frozen=True)
+class KofN:
+    """Up while at least ``k`` children are up (exact for non-identical children)."""
+
+    k: int
+    children: tuple
+    path: str = field(default="k_of_n", compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "children", _children(f"{self.path}.of", "k_of_n", self.children))
+        _check_k_path(f"{self.path}.k", self.k, len(self.children))
+
+
+def _check_k_path(path: str, k, n: int) -> None:
+    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= n:
+        raise _err(path, k, f"is not a whole number in [1, {n}] (n = {n} blocks)")
+
+
+@dataclass(frozen=True)
+class Standby:
+    """A primary, and standbys that take over after ``failover_s`` [s] with
+    probability ``coverage``; see the module docstring for the formula."""
+
+    primary: object
+    standbys: tuple
+    failover_s: float = 0.0
+    coverage: float = 1.0
+    path: str = field(default="standby", compare=False, repr=False)
+
+    def __post_init__(self):
+        p = self.path
+        if not isinstance(self.primary, _BLOCKS):
+            raise _err(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
+        object.__setattr__(self, "standbys", _children(f"{p}.standbys", "standby list", self.standbys))
+        _number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
+        _number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
+        if self.failover_s > 0 and _mean_outage_h(self.primary) is None:
+            raise InvalidInputError(
+                f"{p}.primary: a failover time needs the primary's mean outage length: "
+                "give its components mtbf_h and mttr_h (or set failover_s: 0)")
+
+    @property
+    def primary_outage_h(self) -> float:
+        """Mean outage length of the primary [h] at its stated figures."""
+        r = _mean_outage_h(self.primary)
+        return 0.0 if r is None else r
+
+
+@dataclass(frozen=True)
+class CommonCause:
+    """A beta-factor group of redundant members, up while ``k`` are up (1 by default)."""
+
+    beta: float
+    children: tuple
+    k: int = 1
+    name: str | None = None
+    path: str = field(default="common_cause", compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "children",
+                           _children(f"{self.path}.of", "common_cause", self.children))
+        _number(f"{self.path}.beta", self.beta, 0, 1, what=" (a fraction of failures)")
+        _check_k_path(f"{self.path}.k", self.k, len(self.children))
+
+
+_BLOCKS = (Component, Series, Parallel, KofN, Standby, CommonCause)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _stack(results):
+    a = np.stack(np.broadcast_arrays(*[r[0] for r in results]))
+    q = np.stack(np.broadcast_arrays(*[r[1] for r in results]))
+    return a, q
+
+
+class _Evaluator:
+    """Evaluates a tree for block unavailabilities ``Q`` (one row per component).
+
+    Everything is vectorised over trailing axes of ``Q``, so sweeps and importance
+    are one call. Frequencies [1/h] are computed on request (scalars only).
+    """
+
+    def __init__(self, root, components):
+        self.root = root
+        self.index = {id(c): i for i, c in enumerate(components)}
+        self.components = components
+
+    def aq(self, node, Q):
+        if isinstance(node, Component):
+            q = Q[self.index[id(node)]]
+            return 1.0 - q, q
+        if isinstance(node, (Series, Parallel, KofN)):
+            a, q = _stack([self.aq(c, Q) for c in node.children])
+            if isinstance(node, Series):
+                return _series_aq(a, q)
+            if isinstance(node, Parallel):
+                return _parallel_aq(a, q)
+            return _k_of_n_aq(node.k, a, q)
+        if isinstance(node, Standby):
+            _, up = self.aq(node.primary, Q)
+            _, us = _parallel_aq(*_stack([self.aq(c, Q) for c in node.standbys]))
+            tau = _tau(node)
+            c = node.coverage
+            u = up * (c * (tau + (1 - tau) * us) + (1 - c))
+            return 1.0 - u, u
+        if isinstance(node, CommonCause):
+            a, q = _stack([self.aq(c, Q) for c in node.children])
+            b = node.beta
+            a_struct, u_struct = _k_of_n_aq(node.k, a + b * q, (1 - b) * q)
+            u_cc = b * np.mean(q, axis=0)
+            with np.errstate(divide="ignore"):
+                u = -np.expm1(np.log1p(-u_struct) + np.log1p(-u_cc))
+            return a_struct * (1 - u_cc), u
+        raise TypeError(f"not a block: {node!r}")
+
+    def frequency(self, node, Q) -> float | None:
+        """Outages per hour of ``node`` at scalar values ``Q``, or None if unknown.
+
+        A block fails when a child's failure is critical: ``f = sum_i I_i f_i``
+        with ``I_i`` the probability that the rest of the block makes child i
+        critical (independent children, steady state).
+        """
+        if isinstance(node, Component):
+            f1 = node.replica_failures_per_hour
+            if f1 is None:
+                return None
+            # n replicas in parallel: one fails while the other n - 1 are down.
+            n = node.count
+            return f1 if n == 1 else n * f1 * node.replica_unavailability ** (n - 1)
+        if isinstance(node, (Series, Parallel, KofN, CommonCause)):
+            kids = node.children
+            if len(kids) > _MAX_DP_FREQUENCY and isinstance(node, (KofN, CommonCause)):
+                return None  # O(n^3): outage counts are skipped for huge quorums
+            freqs = [self.frequency(c, Q) for c in kids]
+            if any(f is None for f in freqs):
+                return None
+            a, q = _stack([self.aq(c, Q) for c in kids])
+            if isinstance(node, CommonCause):
+                b = node.beta
+                crit = _critical(node.k, a + b * q, (1 - b) * q)
+                f_struct = sum((1 - b) * f * w for f, w in zip(freqs, crit))
+                _, u_struct = _k_of_n_aq(node.k, a + b * q, (1 - b) * q)
+                u_cc = b * float(np.mean(q))
+                f_cc = b * float(np.mean(freqs))
+                return float(f_struct * (1 - u_cc) + f_cc * (1 - u_struct))
+            k = {Series: len(kids), Parallel: 1}.get(type(node), getattr(node, "k", 1))
+            crit = _critical(k, a, q)
+            return float(sum(f * w for f, w in zip(freqs, crit)))
+        if isinstance(node, Standby):
+            fp = self.frequency(node.primary, Q)
+            fs_list = [self.frequency(c, Q) for c in node.standbys]
+            if fp is None or any(f is None for f in fs_list):
+                return None
+            a_s, q_s = _stack([self.aq(c, Q) for c in node.standbys])
+            _, us = _parallel_aq(a_s, q_s)
+            fs = sum(f * w for f, w in zip(fs_list, _critical(1, a_s, q_s)))
+            c, r = node.coverage, node.primary_outage_h
+            t = min(node.failover_s / 3600.0, r)
+            # Every primary failure is an outage when failover takes time; with an
+            # instant failover only if the standbys are down or fail during repair.
+            hit = 1.0 if t > 0 else float(us)
+            return float(fp * ((1 - c) + c * hit) + fp * c * float(fs) * (r - t))
+        raise TypeError(f"not a block: {node!r}")
+
+
+_MAX_DP_FREQUENCY = 300
+
+
+def _critical(k: int, a: np.ndarray, q: np.ndarray) -> list[float]:
+    """For each unit i of a k-of-n group: P(exactly n - k of the others are down),
+    the probability that unit i's failure brings the group down."""
+    n = a.shape[0]
+    if k == n or k == 1:  # series: the others all up; parallel: the others all down
+        x = a if k == n else q
+        before = np.concatenate([[1.0], np.cumprod(x[:-1])])
+        after = np.concatenate([np.cumprod(x[::-1][:-1])[::-1], [1.0]])
+        return list(before * after)
+    out = []
+    for i in range(n):
+        others_a = np.delete(a, i, axis=0)
+        others_q = np.delete(q, i, axis=0)
+        m = n - k  # others down when i is critical
+        f = np.zeros(m + 1)
+        f[0] = 1.0
+        for j in range(n - 1):
+            f[1:] = f[1:] * others_a[j] + f[:-1] * others_q[j]
+            f[0] *= others_a[j]
+        out.append(float(f[m]))
+    return out
+
+
+def _mean_outage_h(node) -> float | None:
+    """Mean outage length [h] of a block at its stated figures, or None if unknown."""
+    comps = _leaves(node)
+    ev = _Evaluator(node, comps)
+    Q = _base_q(comps)
+    f = ev.frequency(node, Q)
+    if f is None:
+        return None
+    _, u = ev.aq(node, Q)
+    return float(u) / f if f > 0 else 0.0
+
+
+def _tau(node: Standby) -> float:
+    r = node.primary_outage_h
+    if r <= 0:
+        return 0.0
+    return min(node.failover_s / 3600.0, r) / r
+
+
+def _leaves(node) -> list[Component]:
+    if isinstance(node, Component):
+        return [node]
+    kids = (node.primary, *node.standbys) if isinstance(node, Standby) else node.children
+    return [c for kid in kids for c in _leaves(kid)]
+
+
+def _base_q(components) -> np.ndarray:
+    return np.array([c.block_unavailability(c.replica_unavailability) for c in components])
+
+
+def _groups(node) -> list[CommonCause]:
+    if isinstance(node, Component):
+        return []
+    here = [node] if isinstance(node, CommonCause) else []
+    kids = (node.primary, *node.standbys) if isinstance(node, Standby) else node.children
+    return here + [g for kid in kids for g in _groups(kid)]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What an architecture gives: availability and the downtime it implies."""
+
+    availability: Availability
+    downtime_per_year_s: float
+    downtime_per_month_s: float
+    outages_per_year: float | None
+    mean_outage_s: float | None
+    year_days: float
+
+    @property
+    def unavailability(self) -> float:
+        return self.availability.unavailability
+
+    @property
+    def nines(self) -> float:
+        return nines(self.availability)
+
+
+class Architecture:
+    """A named reliability block diagram.
+
+    Parameters
+    ----------
+    root : block
+        The top block (``Component``, ``Series``, ``Parallel``, ``KofN``,
+        ``Standby`` or ``CommonCause``).
+    name, description : str
+        For people.
+    """
+
+    def __init__(self, root, name: str = "architecture", description: str = ""):
+        if not isinstance(root, _BLOCKS):
+            raise _err("architecture", root, "is not a block (component, series, ...)")
+        self.root = root
+        self.name = name
+        self.description = description
+        self.components: tuple[Component, ...] = tuple(_leaves(root))
+        seen: dict[str, str] = {}
+        for c in self.components:
+            if c.name in seen:
+                raise InvalidInputError(
+                    f"{c.path}.name: {c.name!r} is a duplicate component name "
+                    f"(also at {seen[c.name]}); names must be unique")
+            seen[c.name] = c.path
+        self.groups: tuple[CommonCause, ...] = tuple(_groups(root))
+        self._ev = _Evaluator(root, self.components)
+        self._q = _base_q(self.components)
+
+    def __repr__(self) -> str:
+        return f"Architecture({self.name!r}, {len(self.components)} components)"
+
+    def component(self, name: str) -> Component:
+        for c in self.components:
+            if c.name == name:
+                return c
+        raise _err("component", name, f"is not a component of {self.name!r}; "
+                   f"use one of {', '.join(c.name for c in self.components)}")
+
+    # -- evaluation ---------------------------------------------------------
+
+    def _eval_q(self, Q):
+        a, q = self._ev.aq(self.root, Q)
+        return a, q
+
+    def evaluate(self, *, year_days: float = DAYS_PER_YEAR) -> Evaluation:
+        """Availability, unavailability, nines and downtime per year and month.
+
+        Outages per year and mean outage length are given when every component
+        has an MTBF and an MTTR (None otherwise).
+        """
+        a, q = self._eval_q(self._q)
+        avail = _result(a, q)
+        year = period_info("year", year_days=year_days).seconds
+        month = period_info("month", year_days=year_days).seconds
+        f = self._ev.frequency(self.root, self._q)
+        outages = None if f is None else f * year / 3600.0
+        mean = None if not f else float(q) / f * 3600.0
+        return Evaluation(avail, float(q) * year, float(q) * month, outages, mean, year_days)
+
+    def sweep(self, name: str, availabilities) -> np.ndarray:
+        """System availability [fraction] as one component's replica availability
+        moves over ``availabilities`` (an array); returns an ``AvailabilityArray``."""
+        i = self.components.index(self.component(name))
+        a = check_availability(np.atleast_1d(np.asarray(availabilities, dtype=float)),
+                               "availabilities")
+        q_rep = _decimal_complement(a)
+        Q = np.repeat(self._q[:, None], q_rep.size, axis=1)
+        Q[i] = self.components[i].block_unavailability(q_rep)
+        return _result(*self._eval_q(Q))
+
+    def importance(self, *, year_days: float = DAYS_PER_YEAR) -> pd.DataFrame:
+        """Birnbaum importance and downtime saved per year if each component were perfect.
+
+        Birnbaum importance is ``dA_sys / dA_i`` with respect to the component's
+        block (all its replicas), taken as the central slope of the system
+        unavailability over ``[q/2, 3q/2]``: exact where the system is linear in
+        the block (series, parallel, k-of-n, standby), a close approximation inside
+        common-cause groups. Sorted by downtime saved: what to improve first.
+        """
+        year = period_info("year", year_days=year_days).seconds
+        n = len(self.components)
+        q0 = self._q
+        delta = 0.5 * np.minimum(q0, 1 - q0)
+        lo, hi = q0 - delta, q0 + delta
+        ends = delta == 0  # a perfect or a dead block: pivot between 0 and 1
+        lo[ends], hi[ends] = 0.0, 1.0
+        _, u_base = self._eval_q(q0)
+        birnbaum = np.empty(n)
+        saved = np.empty(n)
+        chunk = max(1, 2_000_000 // max(n, 1))  # bound memory for big trees
+        for start in range(0, n, chunk):
+            idx = np.arange(start, min(n, start + chunk))
+            Q = np.repeat(q0[:, None], 3 * idx.size, axis=1)
+            cols = np.arange(idx.size)
+            Q[idx, 3 * cols] = lo[idx]
+            Q[idx, 3 * cols + 1] = hi[idx]
+            Q[idx, 3 * cols + 2] = 0.0
+            _, u = self._eval_q(Q)
+            u = u.reshape(idx.size, 3)
+            birnbaum[idx] = (u[:, 1] - u[:, 0]) / (hi[idx] - lo[idx])
+            saved[idx] = (float(u_base) - u[:, 2]) * year
+        df = pd.DataFrame({
+            "name": [c.name for c in self.components],
+            "birnbaum": birnbaum,
+            "downtime_saved_per_year_s": np.maximum(saved, 0.0),
+            "share": np.maximum(saved, 0.0) / (float(u_base) * year) if u_base > 0 else 0.0,
+        })
+        return df.sort_values("downtime_saved_per_year_s", ascending=False,
+                              kind="stable").reset_index(drop=True)
+
+    def sensitivity(self, span_nines: float = 1.0) -> pd.DataFrame:
+        """System availability as each component moves ``span_nines`` either way.
+
+        Each component's replica unavailability is multiplied and divided by
+        ``10 ** span_nines`` (clipped to [0, 1]); the data behind a tornado chart,
+        sorted by the swing in system unavailability.
+        """
+        _number("span_nines", span_nines, 0, 6, low_open=True)
+        n = len(self.components)
+        rep_q = np.array([c.replica_unavailability for c in self.components])
+        factor = 10.0 ** span_nines
+        worse = np.minimum(rep_q * factor, 1.0)
+        better = rep_q / factor
+        Q = np.repeat(self._q[:, None], 2 * n, axis=1)
+        for i, c in enumerate(self.components):
+            Q[i, 2 * i] = c.block_unavailability(worse[i])
+            Q[i, 2 * i + 1] = c.block_unavailability(better[i])
+        a, u = self._eval_q(Q)
+        a0, u0 = self._eval_q(self._q)
+        df = pd.DataFrame({
+            "name": [c.name for c in self.components],
+            "component_availability": 1 - rep_q,
+            "worse_component_availability": 1 - worse,
+            "better_component_availability": 1 - better,
+            "system_availability_worse": a[0::2],
+            "system_availability_better": a[1::2],
+            "system_unavailability_worse": u[0::2],
+            "system_unavailability_better": u[1::2],
+            "system_unavailability": float(u0),
+        })
+        df["swing"] = df["system_unavailability_worse"] - df["system_unavailability_better"]
+        return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+    # -- changes (for sliders) ---------------------------------------------
+
+    def with_changes(self, components: Mapping[str, Mapping] | None = None,
+                     betas: Mapping[int, float] | None = None) -> "Architecture":
+        """A copy with some component fields (``availability``, ``mtbf_h``,
+        ``mttr_h``, ``count``) or common-cause ``beta`` values (by group index) changed."""
+        components = dict(components or {})
+        betas = dict(betas or {})
+        for name in components:
+            self.component(name)
+        for g in betas:
+            if not isinstance(g, Integral) or not 0 <= g < len(self.groups):
+                raise _err("betas", g, f"is not a common-cause group index in [0, {len(self.groups) - 1}]")
+        group_index = {id(g): i for i, g in enumerate(self.groups)}
+
+        def rebuild(node):
+            if isinstance(node, Component):
+                change = components.get(node.name)
+                if not change:
+                    return node
+                fields = dict(change)
+                if "availability" in fields:
+                    fields.setdefault("mtbf_h", None)
+                    fields.setdefault("mttr_h", None)
+                elif "mtbf_h" in fields or "mttr_h" in fields:
+                    fields.setdefault("availability", None)
+                return replace(node, **fields)
+            if isinstance(node, Standby):
+                return replace(node, primary=rebuild(node.primary),
+                               standbys=tuple(rebuild(c) for c in node.standbys))
+            kids = tuple(rebuild(c) for c in node.children)
+            if isinstance(node, CommonCause) and group_index[id(node)] in betas:
+                return replace(node, children=kids, beta=betas[group_index[id(node)]])
+            return replace(node, children=kids)
+
+        return Architecture(rebuild(self.root), self.name, self.description)

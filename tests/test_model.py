@@ -1,0 +1,296 @@
+"""Architecture models: hand-derived reference results, importance, precision, properties."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import hadr_lib as hl
+from hadr_lib.model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
+
+mpmath.mp.dps = 50
+YEAR_S = 365.25 * 86400
+
+
+def c(name, a=None, **kw):
+    return Component(name, availability=a, **kw) if a is not None else Component(name, **kw)
+
+
+# ------------------------------------------------------------------ reference architectures
+
+
+def test_single_server():
+    e = hl.load_architecture("single_server").evaluate()
+    assert float(e.availability) == pytest.approx(0.995, rel=1e-15)
+    assert e.unavailability == pytest.approx(0.005, rel=1e-12)
+    assert e.downtime_per_year_s == pytest.approx(0.005 * YEAR_S, rel=1e-12)  # 43.8 h
+    assert e.downtime_per_month_s == pytest.approx(0.005 * YEAR_S / 12, rel=1e-12)
+
+
+def test_multi_az_postgres_by_hand():
+    lb = 1e-4
+    app = (1 / 2191) ** 2                       # two replicas, MTTR 1 h, MTBF 2190 h
+    up = us = 2 / 4382                          # MTTR / (MTBF + MTTR)
+    tau = (90 / 3600) / 2                       # failover time over the primary's MTTR
+    db = up * (0.99 * (tau + (1 - tau) * us) + 0.01)
+    expected = 1 - (1 - lb) * (1 - app) * (1 - db)
+    e = hl.load_architecture("multi_az_postgres").evaluate()
+    assert e.unavailability == pytest.approx(expected, rel=1e-12)
+    assert e.outages_per_year is None  # the load balancer is known only by its SLA
+
+
+def test_mongodb_replica_set_by_hand():
+    q = 4 / 4384
+    qi = 0.98 * q                               # independent part of each node
+    quorum = 3 * qi**2 * (1 - qi) + qi**3       # 2 of 3 lost
+    shared = 0.02 * q                           # beta x mean member unavailability
+    group = 1 - (1 - quorum) * (1 - shared)
+    app = (1 / 2191) ** 3
+    expected = 1 - (1 - app) * (1 - group)
+    e = hl.load_architecture("mongodb_replica_set").evaluate()
+    assert e.unavailability == pytest.approx(expected, rel=1e-12)
+    # Every component has MTBF/MTTR, so outages per year are known.
+    f_node = 1 / 4384
+    ai = 1 - qi
+    crit = 2 * ai * qi                          # exactly one of the other two down
+    f_group = 3 * 0.98 * f_node * crit * (1 - shared) + 0.02 * f_node * (1 - quorum)
+    f_app = 3 * (1 / 2191) * (1 / 2191) ** 2
+    f = f_app * (1 - group) + f_group * (1 - app)
+    assert e.outages_per_year == pytest.approx(f * 365.25 * 24, rel=1e-9)
+    assert e.mean_outage_s == pytest.approx(expected / f * 3600, rel=1e-9)
+
+
+def test_three_regions_by_hand():
+    region = 1 - 0.9999**3
+    independent = (0.99 * region) ** 3          # the (1 - beta) parts, all three down
+    shared = 0.01 * region
+    expected = 1 - (1 - independent) * (1 - shared)  # Route 53's 100% adds nothing
+    e = hl.load_architecture("three_regions_active_active").evaluate()
+    assert e.unavailability == pytest.approx(expected, rel=1e-9)
+    # Without the shared shock the three regions would promise absurd nines.
+    plain = hl.load_architecture("three_regions_active_active").with_changes(betas={0: 0.0})
+    assert plain.evaluate().unavailability == pytest.approx(region**3, rel=1e-9)
+    assert hl.nines(plain.evaluate().availability) > 10
+
+
+def test_azure_single_region_matches_the_published_99_616():
+    e = hl.load_architecture("azure_web_app_single_region").evaluate()
+    assert hl.format_percent(e.availability) == "99.616%"
+    expected = 0.9999 * 0.9999 * 0.9995 * 0.999 * 0.99995 * 0.999 * 0.9999 * 0.999
+    assert float(e.availability) == pytest.approx(expected, rel=1e-14)
+
+
+def test_azure_two_regions_counts_shared_services_once():
+    regional = 0.9999**7 * 0.9995 * 0.999 * 0.99995 * 0.999 * 0.9999 * 0.999
+    shared = 0.9999 * 0.9999 * 1.0
+    expected = shared * (1 - (1 - regional) ** 2)
+    e = hl.load_architecture("azure_web_app_two_regions").evaluate()
+    assert float(e.availability) == pytest.approx(expected, rel=1e-14)
+    # The published 99.9779% reuses the single-region 99.546% for each region.
+    published = 0.9998 * (1 - (1 - 0.99546) ** 2)
+    assert round(published * 100, 4) == 99.9779
+    assert float(e.availability) > published
+
+
+def test_azure_worked_examples_from_facts():
+    assert hl.format_percent(Architecture(Series((c("a", 0.9995), c("b", 0.9999)))).evaluate().availability) == "99.94%"
+    two = Architecture(Parallel((c("r1", 0.9995), c("r2", 0.9995)))).evaluate()
+    assert two.unavailability == pytest.approx(2.5e-7, rel=1e-9)
+    fallback = Architecture(Parallel((c("p", 0.9999), c("f", 0.999)))).evaluate()
+    assert fallback.unavailability == pytest.approx(1e-7, rel=1e-9)
+
+
+# ------------------------------------------------------------------ blocks by hand
+
+
+def test_component_count_is_replicas_in_parallel():
+    one = Architecture(c("x", 0.99, count=3)).evaluate()
+    assert one.unavailability == pytest.approx(1e-6, rel=1e-12)
+
+
+def test_mtbf_mttr_component_knows_outages():
+    e = Architecture(c("x", mtbf_h=999, mttr_h=1)).evaluate()
+    assert e.unavailability == pytest.approx(0.001, rel=1e-12)
+    assert e.outages_per_year == pytest.approx(365.25 * 24 / 1000, rel=1e-12)
+    assert e.mean_outage_s == pytest.approx(3600, rel=1e-12)
+
+
+def test_k_of_n_block_non_identical():
+    arch = Architecture(KofN(2, (c("a", 0.9), c("b", 0.8), c("c", 0.7))))
+    p = 0.9 * 0.8 * 0.7 + 0.1 * 0.8 * 0.7 + 0.9 * 0.2 * 0.7 + 0.9 * 0.8 * 0.3
+    assert float(arch.evaluate().availability) == pytest.approx(p, rel=1e-14)
+
+
+def test_standby_edge_cases():
+    p, s = c("p", mtbf_h=999, mttr_h=1), c("s", mtbf_h=999, mttr_h=1)
+    hot = Architecture(Standby(p, (s,), failover_s=0, coverage=1)).evaluate()
+    assert hot.unavailability == pytest.approx(1e-6, rel=1e-12)  # = parallel
+    useless = Architecture(Standby(p, (s,), failover_s=30, coverage=0)).evaluate()
+    assert useless.unavailability == pytest.approx(1e-3, rel=1e-12)  # = primary alone
+    slow = Architecture(Standby(p, (s,), failover_s=7200, coverage=1)).evaluate()
+    assert slow.unavailability == pytest.approx(1e-3, rel=1e-12)  # failover slower than repair
+
+
+def test_standby_needs_the_primarys_mttr_to_price_failover():
+    with pytest.raises(hl.InvalidInputError, match=r"standby\.primary: a failover time needs"):
+        Standby(c("p", 0.999), (c("s", 0.999),), failover_s=60, coverage=1)
+    # Without a failover time the availability alone is enough.
+    ok = Architecture(Standby(c("p", 0.999), (c("s", 0.999),), failover_s=0, coverage=1))
+    assert ok.evaluate().unavailability == pytest.approx(1e-6, rel=1e-12)
+
+
+# ------------------------------------------------------------------ importance
+
+
+def test_importance_of_a_series_is_the_product_of_the_others():
+    arch = Architecture(Series((c("a", 0.99), c("b", 0.999), c("c", 0.9999))))
+    imp = arch.importance().set_index("name")
+    assert imp.loc["a", "birnbaum"] == pytest.approx(0.999 * 0.9999, rel=1e-12)
+    assert imp.loc["b", "birnbaum"] == pytest.approx(0.99 * 0.9999, rel=1e-12)
+    # Downtime saved if a were perfect: U_sys - (1 - 0.999 x 0.9999)
+    u = 1 - 0.99 * 0.999 * 0.9999
+    assert imp.loc["a", "downtime_saved_per_year_s"] == pytest.approx(
+        (u - (1 - 0.999 * 0.9999)) * YEAR_S, rel=1e-9)
+    assert list(arch.importance()["name"]) == ["a", "b", "c"]  # weakest first
+
+
+def test_importance_of_parallel_and_a_perfect_component():
+    arch = Architecture(Series((c("dns", 1.0), Parallel((c("a", 0.99), c("b", 0.9))))))
+    imp = arch.importance().set_index("name")
+    assert imp.loc["a", "birnbaum"] == pytest.approx(0.1, rel=1e-9)
+    assert imp.loc["b", "birnbaum"] == pytest.approx(0.01, rel=1e-9)
+    assert imp.loc["dns", "birnbaum"] == pytest.approx(1 - 0.001, rel=1e-9)
+    assert imp.loc["dns", "downtime_saved_per_year_s"] == 0.0
+    assert imp.loc["a", "downtime_saved_per_year_s"] == pytest.approx(0.001 * YEAR_S, rel=1e-9)
+
+
+def test_importance_through_a_standby_is_exact():
+    p, s = c("p", mtbf_h=999, mttr_h=1), c("s", mtbf_h=999, mttr_h=1)
+    arch = Architecture(Standby(p, (s,), failover_s=36, coverage=0.9))
+    tau, us = 0.01, 0.001
+    imp = arch.importance().set_index("name")
+    assert imp.loc["p", "birnbaum"] == pytest.approx(0.9 * (tau + (1 - tau) * us) + 0.1, rel=1e-9)
+    assert imp.loc["s", "birnbaum"] == pytest.approx(0.001 * 0.9 * (1 - tau), rel=1e-9)
+
+
+def test_sensitivity_is_sorted_by_swing():
+    arch = hl.load_architecture("multi_az_postgres")
+    sens = arch.sensitivity()
+    assert sens.iloc[0]["name"] == "load-balancer"
+    row = sens.iloc[0]
+    assert row["worse_component_availability"] == pytest.approx(0.999, rel=1e-12)
+    assert row["better_component_availability"] == pytest.approx(0.99999, rel=1e-12)
+    assert (sens["system_availability_worse"] <= sens["system_availability_better"]).all()
+    assert list(sens["swing"]) == sorted(sens["swing"], reverse=True)
+
+
+def test_sweep_matches_evaluate():
+    arch = hl.load_architecture("azure_web_app_single_region")
+    sweep = arch.sweep("redis", [0.999, 0.9999])
+    changed = arch.with_changes(components={"redis": {"availability": 0.9999}})
+    assert sweep[1].unavailability == pytest.approx(changed.evaluate().unavailability, rel=1e-12)
+    assert sweep[0].unavailability == pytest.approx(arch.evaluate().unavailability, rel=1e-12)
+
+
+# ------------------------------------------------------------------ precision
+
+
+def test_deep_tree_against_mpmath():
+    # parallel of 3 x (series of [0.99999, 0.999999999]) nested 4 deep
+    def tree(depth, tag):
+        if depth == 0:
+            return Series((c(f"{tag}a", 0.99999), c(f"{tag}b", 0.999999999)))
+        return Parallel(tuple(tree(depth - 1, f"{tag}{i}") for i in range(2)))
+
+    arch = Architecture(tree(3, "n"))
+    u = 1 - mpmath.mpf("0.99999") * mpmath.mpf("0.999999999")
+    for _ in range(3):
+        u = u**2
+    assert arch.evaluate().unavailability == pytest.approx(float(u), rel=1e-9)
+
+
+def test_large_k_of_n_against_mpmath():
+    n, k, a = 60, 40, "0.999"
+    arch = Architecture(KofN(k, tuple(c(f"u{i}", float(a)) for i in range(n))))
+    q = 1 - mpmath.mpf(a)
+    ref = mpmath.fsum(mpmath.binomial(n, j) * q**j * (1 - q) ** (n - j) for j in range(n - k + 1, n + 1))
+    assert arch.evaluate().unavailability == pytest.approx(float(ref), rel=1e-9)
+
+
+def test_typed_decimal_high_nines():
+    arch = Architecture(Parallel((c("a", 0.999999999), c("b", 0.999999))))
+    assert arch.evaluate().unavailability == pytest.approx(1e-15, rel=1e-12)
+
+
+# ------------------------------------------------------------------ properties
+
+avail = st.floats(min_value=0.5, max_value=0.999999)
+
+
+@given(st.lists(avail, min_size=1, max_size=5), avail)
+def test_adding_a_replica_never_lowers_availability(xs, extra):
+    base = Architecture(Parallel(tuple(c(f"u{i}", x) for i, x in enumerate(xs))))
+    more = Architecture(Parallel(tuple(c(f"u{i}", x) for i, x in enumerate(xs + [extra]))))
+    assert more.evaluate().unavailability <= base.evaluate().unavailability * (1 + 1e-12)
+
+
+@given(st.lists(avail, min_size=2, max_size=5), st.integers(1, 5))
+def test_beta_zero_is_independent(xs, k):
+    k = min(k, len(xs))
+    members = tuple(c(f"u{i}", x) for i, x in enumerate(xs))
+    cc = Architecture(CommonCause(0.0, members, k=k)).evaluate()
+    plain = Architecture(KofN(k, members)).evaluate()
+    assert cc.unavailability == pytest.approx(plain.unavailability, rel=1e-12)
+
+
+@given(avail, st.integers(2, 5))
+def test_beta_one_makes_a_group_one_unit(x, n):
+    members = tuple(c(f"u{i}", x) for i in range(n))
+    cc = Architecture(CommonCause(1.0, members)).evaluate()
+    assert cc.unavailability == pytest.approx(hl.unavailability(x), rel=1e-12)
+
+
+@given(st.floats(10, 1e5), st.floats(0.01, 100), st.floats(10, 1e5), st.floats(0.01, 100))
+def test_hot_standby_with_full_coverage_is_parallel(b1, r1, b2, r2):
+    p, s = c("p", mtbf_h=b1, mttr_h=r1), c("s", mtbf_h=b2, mttr_h=r2)
+    sb = Architecture(Standby(p, (s,), failover_s=0, coverage=1)).evaluate()
+    par = Architecture(Parallel((p, s))).evaluate()
+    assert sb.unavailability == pytest.approx(par.unavailability, rel=1e-12)
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_more_beta_or_less_coverage_never_helps(beta, cov):
+    members = (c("a", 0.999), c("b", 0.999))
+    lo = Architecture(CommonCause(beta * 0.5, members)).evaluate().unavailability
+    hi = Architecture(CommonCause(beta, members)).evaluate().unavailability
+    assert hi >= lo * (1 - 1e-12)
+    p, s = c("p", mtbf_h=1000, mttr_h=2), c("s", mtbf_h=1000, mttr_h=2)
+    good = Architecture(Standby(p, (s,), failover_s=60, coverage=cov)).evaluate().unavailability
+    bad = Architecture(Standby(p, (s,), failover_s=60, coverage=cov * 0.5)).evaluate().unavailability
+    assert bad >= good * (1 - 1e-12)
+
+
+# ------------------------------------------------------------------ bad input in Python
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Component("x"), "give either availability or both"),
+    (lambda: Component("x", availability=0.9, mtbf_h=10, mttr_h=1), "has both"),
+    (lambda: Component("x", mtbf_h=10), r"component\.mttr_h: missing"),
+    (lambda: Component("x", availability=1.3), r"component\.availability: 1\.3 is not in \[0, 1\]"),
+    (lambda: Component("x", availability=0.9, count=0), r"component\.count: 0"),
+    (lambda: Component("", availability=0.9), r"component\.name"),
+    (lambda: KofN(4, (c("a", 0.9),) * 3), r"k_of_n\.k: 4 is not a whole number in \[1, 3\]"),
+    (lambda: CommonCause(1.5, (c("a", 0.9),)), r"common_cause\.beta: 1\.5"),
+    (lambda: Standby(c("p", mtbf_h=9, mttr_h=1), (c("s", 0.9),), coverage=2), r"standby\.coverage: 2"),
+    (lambda: Series(()), "series: a series needs at least one block"),
+    (lambda: Architecture(Series((c("a", 0.9), c("a", 0.99)))), "duplicate component name"),
+])
+def test_bad_models_are_refused(make, message):
+    with pytest.raises(hl.InvalidInputError, match=message):
+        make()
