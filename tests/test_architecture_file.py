@@ -1,0 +1,150 @@
+"""The architecture file format: loading, the JSON Schema, and errors that name the place."""
+
+from __future__ import annotations
+
+import textwrap
+
+import jsonschema
+import pytest
+import yaml
+
+import hadr_lib as hl
+from hadr_lib.architecture_file import ARCHITECTURES_DIR, architecture_schema
+
+REFERENCES = sorted(ARCHITECTURES_DIR.glob("*.yaml"))
+
+
+def test_the_shipped_references_are_there():
+    names = set(hl.reference_architectures())
+    assert {"single_server", "multi_az_postgres", "mongodb_replica_set",
+            "three_regions_active_active", "azure_web_app_two_regions"} <= names
+
+
+@pytest.mark.parametrize("path", REFERENCES, ids=lambda p: p.stem)
+def test_references_load_and_follow_the_schema(path):
+    data = yaml.safe_load(path.read_text())
+    jsonschema.validate(data, architecture_schema())
+    arch = hl.load_architecture(path)
+    assert arch.name == data["name"] and arch.description
+    for comp in arch.components:
+        assert comp.source, f"{comp.name} says where its figure comes from"
+
+
+def test_mapping_and_path_give_the_same_model(tmp_path):
+    mapping = {"name": "two", "architecture": {"parallel": [
+        {"component": {"name": "a", "availability": 0.99}},
+        {"component": {"name": "b", "availability": "99%"}}]}}
+    f = tmp_path / "two.yaml"
+    f.write_text(yaml.safe_dump(mapping))
+    for source in (mapping, f, str(f)):
+        assert hl.load_architecture(source).evaluate().unavailability == pytest.approx(1e-4, rel=1e-12)
+
+
+def test_catalogue_figures_carry_their_source():
+    comp = hl.load_architecture("single_server").component("server")
+    assert comp.availability == 0.995
+    assert "aws.amazon.com/compute/sla" in comp.source and "2026-11-25" in comp.source
+
+
+def test_numbers_written_as_text_are_read_as_decimals():
+    arch = hl.load_architecture({"architecture": {"component": {
+        "name": "x", "mtbf_h": "1e4", "mttr_h": "1"}}})
+    assert arch.evaluate().unavailability == pytest.approx(1 / 10001, rel=1e-12)
+
+
+def comp(**fields):
+    return {"component": {"name": "x", "availability": 0.99, **fields}}
+
+
+BAD = [
+    ({"architecture": {"series": [comp(), {"parallel": [
+        {"component": {"name": "y", "availability": 1.3}}]}]}},
+     "architecture.series[1].parallel[0].component.availability: 1.3 is not in [0, 1]"),
+    ({"architecture": {"series": [comp(), {"component": {"name": "x", "availability": 0.9}}]}},
+     "architecture.series[1].component.name: 'x' is a duplicate component name (also at architecture.series[0].component)"),
+    ({"architecture": {"component": {"name": "x", "availability": 0.9, "colour": "red"}}},
+     "architecture.component.colour: unknown field; allowed: name, availability, sla, mtbf_h, mttr_h, count, source"),
+    ({"architecture": {"component": {"name": "x", "availability": 0.9}, "series": []}},
+     "architecture: a block has exactly one key, this one has 2 (component, series)"),
+    ({"architecture": {"pipeline": [comp()]}},
+     "architecture.pipeline: unknown block type; use one of component, series, parallel, k_of_n, standby, common_cause"),
+    ({"architecture": {"k_of_n": {"k": 3, "of": [comp(), {"component": {"name": "y", "availability": 0.9}}]}}},
+     "architecture.k_of_n.k: 3 is not a whole number in [1, 2] (n = 2 blocks)"),
+    ({"architecture": {"k_of_n": {"of": [comp()]}}}, "architecture.k_of_n.k: missing"),
+    ({"architecture": {"component": {"availability": 0.9}}},
+     "architecture.component.name: missing"),
+    ({"architecture": {"component": {"name": "x"}}},
+     "architecture.component: give exactly one of availability, sla, or mtbf_h with mttr_h (component 'x' has none)"),
+    ({"architecture": {"component": {"name": "x", "mtbf_h": 100}}},
+     "architecture.component.mttr_h: missing"),
+    ({"architecture": {"component": {"name": "x", "mtbf_h": -1, "mttr_h": 1}}},
+     "architecture.component.mtbf_h: -1 is not a number in (0, inf) hours"),
+    ({"architecture": {"component": {"name": "x", "sla": "aws-nope"}}},
+     "architecture.component.sla: 'aws-nope' is not in the cloud SLA catalogue"),
+    ({"architecture": {"component": {"name": "x", "availability": "high"}}},
+     "architecture.component.availability: 'high' is not a number"),
+    ({"architecture": {"component": {"name": "x", "availability": 0.9, "count": 1.5}}},
+     "architecture.component.count: 1.5 is not a whole number"),
+    ({"architecture": {"series": []}}, "architecture.series: [] is not a non-empty list of blocks"),
+    ({"architecture": {"common_cause": {"beta": 2, "of": [comp()]}}},
+     "architecture.common_cause.beta: 2 is not a number in [0, 1]"),
+    ({"architecture": {"standby": {"primary": comp(), "standbys": [comp(name="y")], "failover_s": 60}}},
+     "architecture.standby.primary: a failover time needs the primary's mean outage length"),
+    ({"architecture": {"standby": {"primary": comp(), "standbys": [comp(name="y")], "coverage": 1.2}}},
+     "architecture.standby.coverage: 1.2 is not a number in [0, 1]"),
+    ({"architecture": {"standby": {"primary": comp()}}}, "architecture.standby.standbys: missing"),
+    ({"architecture": ["component"]}, "architecture: ['component'] is not a block"),
+    ({"name": "x"}, "architecture: missing"),
+    ({"architecture": comp(), "owner": "me"}, "owner: unknown field at the top; allowed: name, description, architecture"),
+]
+
+
+@pytest.mark.parametrize("data, message", BAD, ids=[m.split(":")[0] + str(i) for i, (_, m) in enumerate(BAD)])
+def test_bad_files_name_the_place_the_value_and_what_is_allowed(data, message):
+    with pytest.raises(hl.InvalidInputError) as err:
+        hl.load_architecture(data)
+    assert str(err.value).startswith(message), str(err.value)
+
+
+# Structural mistakes the schema catches as well (value rules such as k <= n or
+# unique names are the loader's alone).
+SCHEMA_BAD = [data for data, message in BAD if any(m in message for m in (
+    "unknown field", "exactly one key", "unknown block type", "k_of_n.k: missing",
+    "name: missing", "give exactly one of", "mttr_h: missing", "count: 1.5",
+    "is not a non-empty list", "is not a block", "architecture: missing",
+    "standbys: missing", "'high' is not a number"))]
+
+
+def test_schema_cases_cover_the_structural_mistakes():
+    assert len(SCHEMA_BAD) == 14
+
+
+@pytest.mark.parametrize("data", SCHEMA_BAD, ids=str)
+def test_the_schema_refuses_what_the_loader_refuses(data):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, architecture_schema())
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    f = tmp_path / "bad.yaml"
+    f.write_text(textwrap.dedent("""\
+        name: broken
+        architecture:
+          series:
+            - component: {name: a, availability: 0.9
+            - component: {name: b, availability: 0.9}
+        """))
+    with pytest.raises(hl.InvalidInputError, match=r"bad\.yaml: YAML syntax error at line 5"):
+        hl.load_architecture(f)
+
+
+def test_duplicate_yaml_keys_are_refused(tmp_path):
+    f = tmp_path / "dup.yaml"
+    f.write_text("architecture:\n  component: {name: a, availability: 0.9, availability: 0.99}\n")
+    with pytest.raises(hl.InvalidInputError, match="duplicate key 'availability'"):
+        hl.load_architecture(f)
+
+
+def test_missing_file():
+    with pytest.raises(hl.InvalidInputError, match="no such file"):
+        hl.load_architecture("does/not/exist.yaml")
