@@ -7,11 +7,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
+import pandas as pd
+
 from . import __version__
-from .availability import DAYS_PER_YEAR, PERIODS, InvalidInputError, downtime, nines, unavailability
+from .architecture_file import load_architecture
+from .availability import (
+    DAYS_PER_YEAR,
+    PERIODS,
+    InvalidInputError,
+    downtime,
+    nines,
+    period_info,
+    unavailability,
+)
 from .budget import BUDGET_PERIODS, downtime_table, format_downtime_table
+from .catalog import SLA_DISCLAIMER
+from .formatting import format_duration, format_percent
 
 
 def parse_availability(text: str) -> float:
@@ -55,6 +69,57 @@ def _cmd_downtime(args) -> int:
     return 0
 
 
+def _finite(x):
+    """JSON has no infinity: a perfect system's nines become null."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _cmd_evaluate(args) -> int:
+    arch = load_architecture(args.file)
+    e = arch.evaluate(year_days=args.year_days)
+    imp = arch.importance(year_days=args.year_days)
+    if args.format == "json":
+        out = {
+            "name": arch.name,
+            "availability": float(e.availability),
+            "unavailability": e.unavailability,
+            "nines": _finite(e.nines),
+            "downtime_per_year_s": e.downtime_per_year_s,
+            "downtime_per_month_s": e.downtime_per_month_s,
+            "outages_per_year": _finite(e.outages_per_year),
+            "mean_outage_s": _finite(e.mean_outage_s),
+            "year_days": args.year_days,
+            "components": [
+                {"name": r.name, "birnbaum": float(r.birnbaum),
+                 "downtime_saved_per_year_s": float(r.downtime_saved_per_year_s)}
+                for r in imp.itertuples()
+            ],
+        }
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    year, month = period_info("year", year_days=args.year_days), period_info("month", year_days=args.year_days)
+    print(arch.name)
+    print(f"  availability   {format_percent(e.availability)}  "
+          f"(unavailability {e.unavailability:.4g}, {e.nines:.2f} nines)")
+    print(f"  downtime       {format_duration(e.downtime_per_year_s)} per year ({year.basis}); "
+          f"{format_duration(e.downtime_per_month_s)} per month ({month.basis})")
+    if e.outages_per_year is not None:
+        print(f"  outages        {e.outages_per_year:.3g} per year, "
+              f"{format_duration(e.mean_outage_s)} on average")
+    else:
+        print("  outages        unknown (needs mtbf_h and mttr_h on every component)")
+    print("\nWhat to improve first (downtime saved per year if the component were perfect):")
+    table = pd.DataFrame({
+        "component": imp["name"],
+        "birnbaum": [f"{b:.4g}" for b in imp["birnbaum"]],
+        "saved per year": [format_duration(x) for x in imp["downtime_saved_per_year_s"]],
+    })
+    table.index = range(1, len(table) + 1)
+    print(table.to_string())
+    print(f"\nAssumes independent failures except inside common-cause groups. {SLA_DISCLAIMER}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hadr",
@@ -72,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="days in a year (default: %(default)s)")
     d.add_argument("--format", choices=("table", "json"), default="table")
     d.set_defaults(func=_cmd_downtime)
+    ev = sub.add_parser("evaluate", help="availability, downtime and importance of an architecture file",
+                        description="Evaluate an architecture file (YAML) or a reference "
+                                    "architecture by name, e.g. multi_az_postgres.")
+    ev.add_argument("file", help="architecture YAML file, or a name in data/architectures")
+    ev.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
+                    help="days in a year (default: %(default)s)")
+    ev.add_argument("--format", choices=("table", "json"), default="table")
+    ev.set_defaults(func=_cmd_evaluate)
     return parser
 
 

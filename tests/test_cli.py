@@ -46,3 +46,47 @@ def test_bad_availability_exits_2_with_a_message(arg):
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
     assert f"availability: '{arg}'" in out.stderr
+
+
+def test_evaluate_table(capsys):
+    assert main(["evaluate", "single_server"]) == 0
+    out = capsys.readouterr().out
+    assert "99.5%" in out and "43.8 hours per year" in out
+    assert "What to improve first" in out and "server" in out
+    assert "contractual floor" in out
+
+
+def test_evaluate_json_keys_and_values(capsys):
+    assert main(["evaluate", "data/architectures/multi_az_postgres.yaml", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("availability", "unavailability", "nines", "downtime_per_year_s", "components"):
+        assert key in data
+    assert data["unavailability"] == pytest.approx(1 - data["availability"], rel=1e-9)
+    assert data["downtime_per_year_s"] == pytest.approx(data["unavailability"] * 31557600, rel=1e-12)
+    first = data["components"][0]
+    assert set(first) == {"name", "birnbaum", "downtime_saved_per_year_s"}
+    assert first["name"] == "load-balancer"
+    saved = [c["downtime_saved_per_year_s"] for c in data["components"]]
+    assert saved == sorted(saved, reverse=True)
+
+
+def test_evaluate_a_perfect_system_is_valid_json(tmp_path, capsys):
+    f = tmp_path / "dns.yaml"
+    f.write_text("architecture: {component: {name: dns, sla: aws-route53}}\n")
+    assert main(["evaluate", str(f), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["nines"] is None and data["unavailability"] == 0.0
+
+
+@pytest.mark.parametrize("content, message", [
+    ("architecture: {component: {name: x, availability: 1.3}}\n",
+     "architecture.component.availability: 1.3 is not in [0, 1]"),
+    ("architecture: {series: [\n", "YAML syntax error"),
+])
+def test_evaluate_bad_file_exits_2(tmp_path, content, message):
+    f = tmp_path / "bad.yaml"
+    f.write_text(content)
+    out = run("evaluate", str(f))
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
