@@ -52,6 +52,7 @@ from .architecture_file import (  # noqa: E402
     reference_architectures,
 )
 from .catalog import SLA_DISCLAIMER, cloud_slas, sla_availability  # noqa: E402
+from .verdict import improvement_advice, target_verdict  # noqa: E402
 
 __all__ = [
     "Architecture",
@@ -65,6 +66,8 @@ __all__ = [
     "Standby",
     "architecture_schema",
     "cloud_slas",
+    "improvement_advice",
+    "target_verdict",
     "load_architecture",
     "reference_architectures",
     "sla_availability",

@@ -11,6 +11,7 @@ import html
 from numbers import Real
 
 import ipywidgets as widgets
+import numpy as np
 import plotly.graph_objects as go
 
 from .availability import DAYS_PER_YEAR, InvalidInputError, check_availability, period_info
@@ -22,10 +23,25 @@ from .budget import (
     format_downtime_table,
     target_summary,
 )
-from .formatting import format_percent
-from .plots import downtime_vs_nines_figure
+from .architecture_file import load_architecture, reference_architectures
+from .catalog import SLA_DISCLAIMER
+from .formatting import format_duration, format_percent
+from .model import Architecture
+from .plots import (
+    block_diagram_figure,
+    downtime_vs_nines_figure,
+    importance_figure,
+    tornado_figure,
+)
+from .verdict import improvement_advice, target_verdict
 
-__all__ = ["DowntimeBudgetPanel", "app_panel", "update_figure"]
+__all__ = [
+    "ArchitectureAppPanel",
+    "ArchitecturePanel",
+    "DowntimeBudgetPanel",
+    "app_panel",
+    "update_figure",
+]
 
 _PERIOD_LABELS = {
     "year": "year", "quarter": "quarter", "month": "month (1/12 year)",
@@ -34,9 +50,17 @@ _PERIOD_LABELS = {
 
 ASSUMPTIONS = (
     "Downtime is counted over a 365.25-day year; a month is 1/12 of it (30.44 days) "
-    "unless you pick the 30-day month. A cloud SLA is a contractual floor below which "
-    "credits are paid, not a measured uptime."
+    "unless you pick the 30-day month. " + SLA_DISCLAIMER
 )
+
+MODEL_ASSUMPTIONS = (
+    "Failures are independent except inside common-cause groups; each component has "
+    "its own repair crew; active-active groups and quorums switch over instantly, and "
+    "standbys take their stated failover time. " + SLA_DISCLAIMER
+)
+
+_STATUS = {"green": "#2ca02c", "amber": "#ff9f1c", "red": "#d62728"}
+_STATUS_BG = {"green": "#eaf6ea", "amber": "#fff4e0", "red": "#fdeaea"}
 
 
 _TABLE_CSS = ("<style>.hadr-table td, .hadr-table th {padding: 4px 14px; text-align: right}"
@@ -152,14 +176,209 @@ class DowntimeBudgetPanel:
 
 
 def app_panel(target: float = 0.9995, period: str = "month", *,
+              architecture: str = "multi_az_postgres",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
-    """The managers' app: a title and tabs (the downtime budget, for now)."""
+    """The managers' app: a title and tabs (downtime budget, architecture)."""
     budget = DowntimeBudgetPanel(target, period, year_days=year_days, compact=True)
-    tabs = widgets.Tab(children=[budget.widget])
+    design = ArchitectureAppPanel(architecture, target, year_days=year_days)
+    tabs = widgets.Tab(children=[budget.widget, design.widget])
     tabs.set_title(0, "Downtime budget")
+    tabs.set_title(1, "Architecture")
     title = widgets.HTML(
         "<h1>HA/DR workbook</h1><p>Pick the availability you promise; see the "
-        "downtime it allows.</p>")
+        "downtime it allows and whether a design can deliver it.</p>")
     box = widgets.VBox([title, tabs])
-    box.panels = {"budget": budget}
+    box.panels = {"budget": budget, "architecture": design}
     return box
+
+
+# --------------------------------------------------------------------------- architectures
+
+_NINES = {"min": 1.0, "max": 7.0, "step": 0.01}
+
+
+def _nines_of(q: float) -> float:
+    return float(np.clip(-np.log10(q), _NINES["min"], _NINES["max"])) if q > 0 else _NINES["max"]
+
+
+def _availability_from_nines(n: float) -> float:
+    return 1.0 - 10.0 ** -float(n)
+
+
+class ArchitecturePanel:
+    """An architecture with a control per component (availability as nines, or
+    MTBF and MTTR; replica count) and per common-cause group (beta); live
+    availability, downtime, block diagram, importance and tornado charts.
+
+    Parameters
+    ----------
+    architecture : str or Architecture
+        A reference architecture name (``data/architectures``), a YAML path, or a model.
+    target : float
+        Target availability [fraction] for the verdict.
+    """
+
+    def __init__(self, architecture="multi_az_postgres", target: float = 0.9995, *,
+                 year_days: float = DAYS_PER_YEAR):
+        self.base = (architecture if isinstance(architecture, Architecture)
+                     else load_architecture(architecture))
+        self.target = check_availability(target, "target")
+        period_info("year", year_days=year_days)
+        self.year_days = year_days
+        self.controls: dict[tuple[str, str], widgets.Widget] = {}
+        rows = []
+        for comp in self.base.components:
+            row = [widgets.HTML(f"<b>{html.escape(comp.name)}</b>",
+                                layout={"width": "190px"})]
+            if comp.mtbf_h is None:
+                w = widgets.FloatSlider(value=_nines_of(comp.replica_unavailability),
+                                        description="nines", readout_format=".2f",
+                                        continuous_update=False, **_NINES)
+                self.controls[(comp.name, "nines")] = w
+                row.append(w)
+            else:
+                mtbf = widgets.FloatLogSlider(value=comp.mtbf_h, base=10, min=0, max=6,
+                                              step=0.05, description="MTBF (h)",
+                                              continuous_update=False)
+                mttr = widgets.FloatLogSlider(value=max(comp.mttr_h, 0.01), base=10, min=-2,
+                                              max=3, step=0.05, description="MTTR (h)",
+                                              continuous_update=False)
+                self.controls[(comp.name, "mtbf_h")] = mtbf
+                self.controls[(comp.name, "mttr_h")] = mttr
+                row += [mtbf, mttr]
+            count = widgets.BoundedIntText(value=comp.count, min=1, max=9, description="count",
+                                           layout={"width": "140px"})
+            self.controls[(comp.name, "count")] = count
+            row.append(count)
+            rows.append(widgets.HBox(row))
+        for i, group in enumerate(self.base.groups):
+            w = widgets.FloatSlider(value=group.beta, min=0.0, max=1.0, step=0.005,
+                                    description="beta", readout_format=".3f",
+                                    continuous_update=False)
+            self.controls[(f"group {i}", "beta")] = w
+            label = group.name or f"common-cause group {i + 1}"
+            rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(label)}</b>",
+                                                   layout={"width": "190px"}), w]))
+        self.headline = widgets.HTML()
+        self.headline.add_class("hadr-architecture-headline")
+        self.message = widgets.HTML()
+        imp = self.base.importance(year_days=year_days)
+        self.diagram = go.FigureWidget(block_diagram_figure(self.base, imp))
+        self.importance_chart = go.FigureWidget(importance_figure(imp))
+        self.tornado = go.FigureWidget(tornado_figure(self.base.sensitivity(), year_days))
+        for control in self.controls.values():
+            control.observe(self.update, names="value")
+        self.model = self.base
+        self.update()
+        self.widget = widgets.VBox([
+            widgets.HTML(f"<h3>{html.escape(self.base.name)}</h3>"
+                         f"<p>{html.escape(self.base.description)}</p>"),
+            widgets.Accordion(children=[widgets.VBox(rows)], titles=("Components",)),
+            self.headline, self.diagram, self.importance_chart, self.tornado, self.message,
+            widgets.HTML(f"<small>{MODEL_ASSUMPTIONS}</small>"),
+        ])
+
+    def current_model(self) -> Architecture:
+        """The base model with the values the controls now hold."""
+        changes: dict[str, dict] = {}
+        betas = {}
+        for (owner, field_), w in self.controls.items():
+            if field_ == "beta":
+                betas[int(owner.split()[1])] = float(w.value)
+                continue
+            fields = changes.setdefault(owner, {})
+            if field_ == "nines":
+                fields["availability"] = _availability_from_nines(w.value)
+            else:
+                fields[field_] = int(w.value) if field_ == "count" else float(w.value)
+        # Untouched components keep their typed figures exactly.
+        for comp in self.base.components:
+            f = changes[comp.name]
+            if "availability" in f and abs(_nines_of(comp.replica_unavailability) -
+                                           self.controls[(comp.name, "nines")].value) < 1e-9:
+                del f["availability"]
+            if "mtbf_h" in f and f["mtbf_h"] == comp.mtbf_h:
+                del f["mtbf_h"]
+            if "mttr_h" in f and abs(f["mttr_h"] - max(comp.mttr_h, 0.01)) < 1e-12:
+                del f["mttr_h"]
+        return self.base.with_changes(changes, betas)
+
+    def update(self, change=None) -> None:
+        """Read every control, re-evaluate, and update the figures in place."""
+        try:
+            self.model = model = self.current_model()
+            e = model.evaluate(year_days=self.year_days)
+            imp = model.importance(year_days=self.year_days)
+            status, sentence = target_verdict(e.availability, self.target, model.name)
+            outages = ("" if e.outages_per_year is None else
+                       f"; about {e.outages_per_year:.2g} outages a year lasting "
+                       f"{format_duration(e.mean_outage_s)} on average")
+            self.headline.value = (
+                f"<div style='font-size:1.15em;border-left:6px solid {_STATUS[status]};"
+                f"padding-left:8px'><b>{format_percent(e.availability)}</b> "
+                f"({e.nines:.2f} nines): {format_duration(e.downtime_per_year_s)} of downtime "
+                f"a year, {format_duration(e.downtime_per_month_s)} a month{outages}."
+                f"<br>{html.escape(sentence)}</div>")
+            update_figure(self.diagram, block_diagram_figure(model, imp))
+            update_figure(self.importance_chart, importance_figure(imp))
+            update_figure(self.tornado, tornado_figure(model.sensitivity(), self.year_days))
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class ArchitectureAppPanel:
+    """For managers: pick a reference architecture and a target; see the verdict
+    and the top three things to improve, in plain words."""
+
+    def __init__(self, architecture: str = "multi_az_postgres", target: float = 0.9995, *,
+                 year_days: float = DAYS_PER_YEAR):
+        refs = reference_architectures()
+        if architecture not in refs:
+            raise InvalidInputError(
+                f"architecture: {architecture!r} is not a reference architecture; use one of "
+                f"{', '.join(refs)}")
+        check_availability(target, "target")
+        self.year_days = year_days
+        self.models = {name: load_architecture(path) for name, path in refs.items()}
+        self.choice = widgets.Dropdown(
+            options=[(m.name, key) for key, m in self.models.items()], value=architecture,
+            description="Design", style={"description_width": "70px"}, layout={"width": "520px"})
+        self.target = widgets.SelectionSlider(
+            options=_target_options(target), value=float(target), description="Target",
+            continuous_update=True, layout={"width": "520px"},
+            style={"description_width": "70px"})
+        self.target.add_class("hadr-architecture-target")
+        self.verdict = widgets.HTML()
+        self.verdict.add_class("hadr-verdict")
+        self.advice = widgets.HTML()
+        self.advice.add_class("hadr-advice")
+        self.description = widgets.HTML()
+        self.message = widgets.HTML()
+        for control in (self.choice, self.target):
+            control.observe(self.update, names="value")
+        self.update()
+        self.widget = widgets.VBox([self.choice, self.target, self.verdict, self.advice,
+                                    self.description, self.message,
+                                    widgets.HTML(f"<small>{MODEL_ASSUMPTIONS}</small>")])
+
+    def update(self, change=None) -> None:
+        try:
+            model = self.models[self.choice.value]
+            e = model.evaluate(year_days=self.year_days)
+            status, sentence = target_verdict(e.availability, self.target.value, model.name)
+            self.verdict.value = (
+                f"<div class='hadr-status-{status}' style='font-size:1.2em;padding:8px;"
+                f"background:{_STATUS_BG[status]};border-left:8px solid {_STATUS[status]}'>"
+                f"{html.escape(sentence)} That is {format_duration(e.downtime_per_year_s)} "
+                f"of downtime a year.</div>")
+            items = "".join(f"<li>{html.escape(s)}</li>" for s in
+                            improvement_advice(model.importance(year_days=self.year_days)))
+            self.advice.value = f"<p><b>What to improve first</b></p><ol>{items}</ol>"
+            self.description.value = f"<p><small>{html.escape(model.description)}</small></p>"
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)

@@ -9,7 +9,13 @@ from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
 from .formatting import format_duration, format_percent
 
-__all__ = ["downtime_vs_nines_figure", "duration_axis_ticks"]
+__all__ = [
+    "block_diagram_figure",
+    "downtime_vs_nines_figure",
+    "duration_axis_ticks",
+    "importance_figure",
+    "tornado_figure",
+]
 
 _TICKS = (
     (0.001, "1 ms"), (0.01, "10 ms"), (0.1, "0.1 s"), (1, "1 s"), (10, "10 s"),
@@ -70,5 +76,174 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
                "tickvals": tickvals, "ticktext": ticktext},
         showlegend=False, margin={"l": 70, "r": 30, "t": 60, "b": 50}, height=420,
         template="plotly_white",
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- architectures
+
+_PAD, _LABEL = 0.2, 0.45  # frame padding and label height, in grid cells
+
+
+def _kids(node):
+    from .model import Component, Standby
+
+    if isinstance(node, Component):
+        return ()
+    if isinstance(node, Standby):
+        return (node.primary, *node.standbys)
+    return node.children
+
+
+def _measure(node) -> tuple[float, float]:
+    from .model import Component, Series
+
+    if isinstance(node, Component):
+        return 1.0, 1.0
+    sizes = [_measure(k) for k in _kids(node)]
+    if isinstance(node, Series):
+        return sum(w for w, _ in sizes), max(h for _, h in sizes)
+    return max(w for w, _ in sizes) + 2 * _PAD, sum(h for _, h in sizes) + _LABEL + _PAD
+
+
+def _group_label(node) -> str:
+    from .model import CommonCause, KofN, Parallel, Standby
+
+    n = len(_kids(node))
+    if isinstance(node, Parallel):
+        return f"active-active: any 1 of {n}"
+    if isinstance(node, KofN):
+        return f"quorum: {node.k} of {n} needed"
+    if isinstance(node, Standby):
+        return (f"standby: failover {format_duration(node.failover_s)}, "
+                f"works {format_percent(node.coverage)} of the time")
+    if isinstance(node, CommonCause):
+        name = f"{node.name}: " if node.name else ""
+        k = f", {node.k} of {n} needed" if node.k > 1 else ""
+        return f"{name}common cause β = {node.beta:g}{k}"
+    raise TypeError(node)
+
+
+def _place(node, x: float, y: float, leaves: list, frames: list) -> None:
+    from .model import Component, Series
+
+    if isinstance(node, Component):
+        leaves.append((node, x, y))
+        return
+    if isinstance(node, Series):
+        for k in _kids(node):
+            _place(k, x, y, leaves, frames)
+            x += _measure(k)[0]
+        return
+    w, h = _measure(node)
+    frames.append((node, x, y, w, h))
+    cy = y + _LABEL
+    for k in _kids(node):
+        _place(k, x + _PAD, cy, leaves, frames)
+        cy += _measure(k)[1]
+
+
+def block_diagram_figure(architecture, importance=None) -> go.Figure:
+    """The block diagram of an architecture: series left to right, redundancy
+    stacked, each group framed and labelled; components shaded by the share of
+    system downtime they would save if perfect (from ``architecture.importance()``).
+
+    Traces: 0 the component labels (hover shows figures), 1 the group labels.
+    """
+    from plotly.colors import sample_colorscale
+
+    imp = (importance if importance is not None else architecture.importance()).set_index("name")
+    leaves, frames = [], []
+    _place(architecture.root, 0.0, 0.0, leaves, frames)
+    width, height = _measure(architecture.root)
+    shapes, xs, ys, text, hover, ink = [], [], [], [], [], []
+    for node, gx, gy, gw, gh in frames:
+        shapes.append({"type": "rect", "x0": gx + 0.04, "x1": gx + gw - 0.04, "y0": gy + 0.04,
+                       "y1": gy + gh - 0.04, "line": {"dash": "dot", "color": "#555", "width": 1},
+                       "fillcolor": "rgba(0,0,0,0)", "layer": "below"})
+    for comp, lx, ly in leaves:
+        row = imp.loc[comp.name]
+        share = float(np.clip(row["share"], 0.0, 1.0))
+        colour = sample_colorscale("Reds", [0.08 + 0.8 * share])[0]
+        shapes.append({"type": "rect", "x0": lx + 0.08, "x1": lx + 0.92, "y0": ly + 0.15,
+                       "y1": ly + 0.85, "line": {"color": "#333", "width": 1},
+                       "fillcolor": colour, "layer": "below"})
+        ink.append("white" if share > 0.45 else "#222")
+        xs.append(lx + 0.5)
+        ys.append(ly + 0.5)
+        label = comp.name + (f" ×{comp.count}" if comp.count > 1 else "")
+        text.append(label)
+        figure = (f"MTBF {comp.mtbf_h:g} h, MTTR {comp.mttr_h:g} h"
+                  if comp.mtbf_h is not None else "")
+        hover.append(
+            f"<b>{comp.name}</b><br>availability {format_percent(1 - comp.replica_unavailability)}"
+            f"{' per replica' if comp.count > 1 else ''} {figure}<br>"
+            f"if perfect: saves {format_duration(row['downtime_saved_per_year_s'])} a year "
+            f"({share:.0%} of downtime)<br>Birnbaum importance {row['birnbaum']:.3g}")
+    gx = [f[1] + _PAD for f in frames]
+    gy = [f[2] + _LABEL / 2 + 0.03 for f in frames]
+    gt = [_group_label(f[0]) for f in frames]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=text, hovertext=hover,
+                             hoverinfo="text", textfont={"size": 11, "color": ink},
+                             name="components"))
+    fig.add_trace(go.Scatter(x=gx, y=gy, mode="text", text=gt, textposition="middle right",
+                             hoverinfo="skip", textfont={"size": 10, "color": "#444"},
+                             name="groups"))
+    fig.update_layout(
+        title=f"{architecture.name}: darker = more downtime saved if made perfect",
+        shapes=shapes, showlegend=False, template="plotly_white",
+        xaxis={"visible": False, "range": [-0.1, width + 0.1]},
+        yaxis={"visible": False, "range": [height + 0.1, -0.1]},
+        height=max(220, 70 * height + 90), margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return fig
+
+
+def importance_figure(importance, top: int | None = None) -> go.Figure:
+    """Downtime saved per year [min] if each component were perfect, largest on top."""
+    df = importance if top is None else importance.head(top)
+    minutes = df["downtime_saved_per_year_s"].to_numpy() / 60
+    fig = go.Figure(go.Bar(
+        x=minutes, y=df["name"], orientation="h", marker_color="#d62728",
+        text=[format_duration(s) for s in df["downtime_saved_per_year_s"]],
+        textposition="auto", customdata=df["birnbaum"],
+        hovertemplate="%{y}: saves %{text} a year<br>Birnbaum %{customdata:.3g}<extra></extra>",
+    ))
+    fig.update_layout(
+        title="What to improve first: downtime saved per year if perfect",
+        xaxis_title="minutes per year", yaxis={"autorange": "reversed"},
+        template="plotly_white", height=max(220, 28 * len(df) + 110),
+        margin={"l": 10, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | None = None) -> go.Figure:
+    """System downtime per year [min] as each component gets 10x worse or better.
+
+    Traces: 0 worse (right of the base line), 1 better (left of it).
+    """
+    df = sensitivity if top is None else sensitivity.head(top)
+    year_min = period_info("year", year_days=year_days).seconds / 60
+    base = float(df["system_unavailability"].iloc[0]) * year_min if len(df) else 0.0
+    worse = df["system_unavailability_worse"].to_numpy() * year_min
+    better = df["system_unavailability_better"].to_numpy() * year_min
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=df["name"], x=worse - base, base=base, orientation="h", name="component worse",
+        marker_color="#d62728", customdata=[format_duration(m * 60) for m in worse],
+        hovertemplate="%{y} worse: %{customdata} a year<extra></extra>"))
+    fig.add_trace(go.Bar(
+        y=df["name"], x=better - base, base=base, orientation="h", name="component better",
+        marker_color="#2ca02c", customdata=[format_duration(m * 60) for m in better],
+        hovertemplate="%{y} better: %{customdata} a year<extra></extra>"))
+    fig.update_layout(
+        title="Sensitivity: system downtime per year as each component's unavailability "
+              "is multiplied or divided by 10",
+        barmode="overlay", xaxis_title="system downtime, minutes per year",
+        yaxis={"autorange": "reversed"}, template="plotly_white",
+        height=max(220, 28 * len(df) + 120), margin={"l": 10, "r": 20, "t": 60, "b": 40},
+        legend={"orientation": "h", "y": -0.25},
     )
     return fig

@@ -50,3 +50,16 @@ def test_moving_the_slider_changes_the_downtime(page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot text')]"
         ".some(t => t.textContent.includes('target 99.99%'))", timeout=15_000)
+
+
+def test_architecture_tab_shows_a_verdict_that_follows_the_target(page):
+    page.get_by_text("Architecture", exact=True).click()
+    verdict = page.locator(".hadr-verdict")
+    verdict.wait_for(state="visible", timeout=15_000)
+    assert "Multi-AZ PostgreSQL gives 99.9889%, comfortably above the 99.95% target" in verdict.inner_text()
+    assert "Improve or add redundancy to load-balancer" in page.locator(".hadr-advice").inner_text()
+    handle = page.locator(".hadr-architecture-target .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")  # 99.95% -> 99.99%
+    page.wait_for_selector(".hadr-status-red", timeout=15_000)
+    assert "short of the 99.99% target" in verdict.inner_text()

@@ -71,6 +71,40 @@ def test_downtime_budget_rejects_bad_parameters(tmp_path, parameters, message):
     assert message in str(err.value)
 
 
+def test_architecture_explorer_with_its_defaults(tmp_path):
+    nb = execute(tmp_path, "architecture_explorer.ipynb")
+    result = text_of(nb, "result")
+    assert "Multi-AZ PostgreSQL" in result
+    assert "availability   99.9889% (3.96 nines)" in result
+    assert "58.2 minutes a year" in result
+    assert "comfortably above the 99.95% target" in result
+    assert text_of(nb, "advice").startswith("Improve or add redundancy to load-balancer")
+    for tag in ("diagram", "importance", "tornado"):
+        outputs = [o for c in nb.cells if tag in c.metadata.get("tags", []) for o in c.outputs]
+        assert "application/vnd.plotly.v1+json" in outputs[0].data
+
+
+def test_architecture_explorer_with_another_design_and_a_file(tmp_path):
+    nb = execute(tmp_path, "architecture_explorer.ipynb",
+                 architecture="azure_web_app_single_region", target=0.999)
+    result = text_of(nb, "result")
+    assert "availability   99.616%" in result and "short of the 99.9% target" in result
+    f = tmp_path / "mine.yaml"
+    f.write_text("name: Two boxes\narchitecture:\n  parallel:\n"
+                 "    - component: {name: a, availability: 0.99}\n"
+                 "    - component: {name: b, availability: 0.99}\n")
+    nb = execute(tmp_path, "architecture_explorer.ipynb", architecture=str(f))
+    assert "availability   99.99% (4.00 nines)" in text_of(nb, "result")
+
+
+def test_architecture_explorer_bad_file_names_the_place(tmp_path):
+    f = tmp_path / "bad.yaml"
+    f.write_text("architecture:\n  series:\n    - component: {name: a, availability: 1.3}\n")
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "architecture_explorer.ipynb", architecture=str(f))
+    assert "architecture.series[0].component.availability: 1.3 is not in [0, 1]" in str(err.value)
+
+
 def test_app_notebook_runs(tmp_path):
     nb = execute(tmp_path, "app.ipynb", target=0.999)
     widgets = [o for c in nb.cells for o in c.get("outputs", [])

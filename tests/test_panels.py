@@ -64,3 +64,61 @@ def test_app_panel_has_the_budget_tab():
     app = app_panel(0.999, "year")
     assert app.children[1].get_title(0) == "Downtime budget"
     assert "8.77 hours" in app.panels["budget"].headline.value
+
+
+# ------------------------------------------------------------------ architectures
+
+from hadr_lib.panels import ArchitectureAppPanel, ArchitecturePanel  # noqa: E402
+
+
+def test_architecture_panel_starts_from_the_model():
+    p = ArchitecturePanel("multi_az_postgres", 0.9995)
+    assert "99.9889%" in p.headline.value and "58.2 minutes" in p.headline.value
+    assert "comfortably above the 99.95% target" in p.headline.value
+    assert p.controls[("load-balancer", "nines")].value == pytest.approx(4.0)
+    assert p.controls[("app", "mtbf_h")].value == pytest.approx(2190)
+    # Untouched controls give back the typed figures exactly.
+    assert p.current_model().evaluate().unavailability == p.base.evaluate().unavailability
+
+
+def test_architecture_panel_controls_update_figures_in_place():
+    p = ArchitecturePanel("multi_az_postgres", 0.9995)
+    diagram, bars = p.diagram, p.importance_chart
+    p.controls[("load-balancer", "nines")].value = 5.0
+    assert "99.99794%" in p.headline.value
+    assert p.diagram is diagram and p.importance_chart is bars
+    assert bars.data[0].y[0] == "pg-primary"  # the load balancer is no longer first
+    p.controls[("pg-primary", "mttr_h")].value = 0.5
+    assert p.model.component("pg-primary").mttr_h == pytest.approx(0.5)
+
+
+def test_beta_control_moves_the_answer():
+    p = ArchitecturePanel("three_regions_active_active", 0.99999)
+    assert "99.9997%" in p.headline.value
+    p.controls[("group 0", "beta")].value = 0.0
+    assert "99.9999999973%" in p.headline.value
+
+
+def test_architecture_panel_rejects_bad_input():
+    with pytest.raises(InvalidInputError, match="target: 2"):
+        ArchitecturePanel("single_server", 2)
+    with pytest.raises(InvalidInputError, match="no such file"):
+        ArchitecturePanel("nowhere.yaml")
+
+
+def test_architecture_app_panel_verdict_and_advice():
+    p = ArchitectureAppPanel("multi_az_postgres", 0.9995)
+    assert "hadr-status-green" in p.verdict.value
+    assert "Improve or add redundancy to load-balancer" in p.advice.value
+    p.target.value = 0.9999
+    assert "hadr-status-red" in p.verdict.value and "short of the 99.99% target" in p.verdict.value
+    p.choice.value = "single_server"
+    assert "99.5%" in p.verdict.value
+    with pytest.raises(InvalidInputError, match="architecture: 'nope' is not a reference"):
+        ArchitectureAppPanel("nope")
+
+
+def test_app_has_an_architecture_tab():
+    app = app_panel(0.9995, "month", architecture="mongodb_replica_set")
+    assert app.children[1].get_title(1) == "Architecture"
+    assert "MongoDB" in app.panels["architecture"].verdict.value

@@ -34,3 +34,44 @@ def test_axis_ticks_are_in_human_units():
 def test_figure_rejects_bad_period():
     with pytest.raises(hl.InvalidInputError, match="period"):
         downtime_vs_nines_figure("decade")
+
+
+# ------------------------------------------------------------------ architectures
+
+from hadr_lib.plots import block_diagram_figure, importance_figure, tornado_figure  # noqa: E402
+
+
+def test_block_diagram_draws_every_component_and_group():
+    arch = hl.load_architecture("mongodb_replica_set")
+    fig = block_diagram_figure(arch)
+    labels, groups = fig.data
+    assert list(labels.text) == ["app ×3", "mongo-a", "mongo-b", "mongo-c"]
+    assert groups.text == ("replica set region: common cause β = 0.02, 2 of 3 needed",)
+    assert len(fig.layout.shapes) == 5  # one frame, four boxes
+    # Redundant members are stacked: same x, increasing y.
+    assert labels.x[1] == labels.x[2] == labels.x[3]
+    assert labels.y[1] < labels.y[2] < labels.y[3]
+    # Shading follows importance: the quorum members matter more than the app here.
+    boxes = [s for s in fig.layout.shapes if s.line.dash != "dot"]
+    assert boxes[1].fillcolor != boxes[0].fillcolor
+
+
+def test_block_diagram_labels_standby_and_series_left_to_right():
+    fig = block_diagram_figure(hl.load_architecture("multi_az_postgres"))
+    labels, groups = fig.data
+    assert "standby: failover 1.5 minutes, works 99% of the time" in groups.text
+    assert labels.x[0] < labels.x[1] < labels.x[2]
+
+
+def test_importance_and_tornado_figures():
+    arch = hl.load_architecture("multi_az_postgres")
+    imp = importance_figure(arch.importance())
+    assert imp.data[0].y[0] == "load-balancer"
+    assert imp.data[0].x[0] == pytest.approx(52.596, rel=1e-3)  # minutes per year
+    sens = arch.sensitivity()
+    tor = tornado_figure(sens)
+    worse, better = tor.data
+    base = sens["system_unavailability"].iloc[0] * 365.25 * 1440
+    assert worse.base == pytest.approx(base)
+    assert worse.x[0] > 0 > better.x[0]
+    assert worse.x[0] + base == pytest.approx(sens["system_unavailability_worse"].iloc[0] * 365.25 * 1440)

@@ -1,0 +1,36 @@
+import pytest
+
+import hadr_lib as hl
+
+
+@pytest.mark.parametrize("availability, status", [
+    (0.99999, "green"),   # unavailability 1e-5 <= half of 1e-4
+    (0.99995, "green"),   # exactly half
+    (0.99992, "amber"),
+    (0.9999, "amber"),    # exactly the target
+    (0.9998, "red"),
+])
+def test_target_verdict(availability, status):
+    got, sentence = hl.target_verdict(availability, 0.9999, "Design")
+    assert got == status
+    assert sentence.startswith(f"Design gives {hl.format_percent(availability)}")
+
+
+def test_verdict_rejects_a_bad_target():
+    with pytest.raises(hl.InvalidInputError, match="target: 99.9"):
+        hl.target_verdict(0.999, 99.9)
+
+
+def test_improvement_advice_in_plain_words():
+    arch = hl.load_architecture("multi_az_postgres")
+    lines = hl.improvement_advice(arch.importance())
+    assert len(lines) == 3
+    assert lines[0] == ("Improve or add redundancy to load-balancer: made perfect, it would "
+                        "save 52.6 minutes of downtime a year (90% of the total).")
+    assert "under 1%" in lines[2]
+
+
+def test_advice_when_nothing_helps():
+    arch = hl.Architecture(hl.Component("dns", availability=1.0))
+    assert hl.improvement_advice(arch.importance()) == [
+        "No single component stands out: the design is limited by its structure."]
