@@ -59,7 +59,12 @@ test: $(VENV)/.stamp-test browser
 notebooks: $(VENV)/.stamp-test
 	$(BIN)/python tests/refresh_notebooks.py
 
-bench: $(VENV)/.stamp-test browser
+$(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
+	@echo "Installing the benchmark extra (peer libraries measured against) into $(VENV)"
+	$(PIP) -e ".[test,bench]"
+	@touch $@ $(VENV)/.stamp-test $(VENV)/.stamp-run
+
+bench: $(VENV)/.stamp-bench browser
 	$(BIN)/python benchmarks/run.py
 
 clean:

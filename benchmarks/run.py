@@ -2,6 +2,8 @@
 
 - downtime table for 10^6 availabilities (typed decimals, and arbitrary floats);
 - one DowntimeBudgetPanel update in Python (what a slider move costs the kernel);
+- architecture models: a 10,000-leaf tree and a 5,000-of-10,000 quorum, against
+  a flat numpy product and RePyability; panel update time per reference architecture;
 - the Voila app: launch to first rendered slider, and slider to updated headline
   in headless Chromium (p50, p95), when Debian's chromium is installed.
 """
@@ -22,6 +24,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 import hadr_lib as hl  # noqa: E402
 from hadr_lib.panels import DowntimeBudgetPanel  # noqa: E402
 from voila_server import CHROMIUM_ARGS, find_chromium, serve_voila  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_model  # noqa: E402
 
 
 def best_of(fn, repeat=5):
@@ -95,4 +100,5 @@ if __name__ == "__main__":
     print(f"hadr-workbook {hl.__version__} benchmarks (Python {sys.version.split()[0]})")
     bench_table()
     bench_panel()
+    bench_model.run()
     bench_app()

@@ -273,13 +273,32 @@ class _Evaluator:
         self.root = root
         self.index = {id(c): i for i, c in enumerate(components)}
         self.components = components
+        self._plans: dict[int, tuple] = {}
+
+    def children_aq(self, node, kids, Q):
+        """(A, U) of ``kids`` stacked on axis 0: leaf children in one fancy-indexing
+        gather (wide blocks stay vectorised), the others evaluated one by one."""
+        plan = self._plans.get(id(node))
+        if plan is None:
+            leaves = np.array([self.index[id(c)] for c in kids if isinstance(c, Component)],
+                              dtype=int)
+            plan = self._plans[id(node)] = (leaves, [c for c in kids if not isinstance(c, Component)])
+        leaves, others = plan
+        parts = [self.aq(c, Q) for c in others]
+        if not leaves.size:
+            return _stack(parts)
+        q = Q[leaves]
+        if not parts:
+            return 1.0 - q, q
+        a_o, q_o = _stack(parts)
+        return np.concatenate([a_o, 1.0 - q]), np.concatenate([q_o, q])
 
     def aq(self, node, Q):
         if isinstance(node, Component):
             q = Q[self.index[id(node)]]
             return 1.0 - q, q
         if isinstance(node, (Series, Parallel, KofN)):
-            a, q = _stack([self.aq(c, Q) for c in node.children])
+            a, q = self.children_aq(node, node.children, Q)
             if isinstance(node, Series):
                 return _series_aq(a, q)
             if isinstance(node, Parallel):
@@ -287,13 +306,13 @@ class _Evaluator:
             return _k_of_n_aq(node.k, a, q)
         if isinstance(node, Standby):
             _, up = self.aq(node.primary, Q)
-            _, us = _parallel_aq(*_stack([self.aq(c, Q) for c in node.standbys]))
+            _, us = _parallel_aq(*self.children_aq(node, node.standbys, Q))
             tau = _tau(node)
             c = node.coverage
             u = up * (c * (tau + (1 - tau) * us) + (1 - c))
             return 1.0 - u, u
         if isinstance(node, CommonCause):
-            a, q = _stack([self.aq(c, Q) for c in node.children])
+            a, q = self.children_aq(node, node.children, Q)
             b = node.beta
             a_struct, u_struct = _k_of_n_aq(node.k, a + b * q, (1 - b) * q)
             u_cc = b * np.mean(q, axis=0)
@@ -481,6 +500,11 @@ class Architecture:
     def _eval_q(self, Q):
         a, q = self._ev.aq(self.root, Q)
         return a, q
+
+    def availability(self) -> Availability:
+        """The system's availability [fraction] with its exact unavailability; the
+        fast path of ``evaluate`` (no outage frequency)."""
+        return _result(*self._eval_q(self._q))
 
     def evaluate(self, *, year_days: float = DAYS_PER_YEAR) -> Evaluation:
         """Availability, unavailability, nines and downtime per year and month.
