@@ -1,0 +1,254 @@
+"""DR strategies priced against business impact.
+
+For each strategy and each disruption type (instance, zone, region, data
+corruption or deletion):
+
+- outage length [h]: the strategy's RTO where it covers the disruption, else the
+  scenario's fallback RTO (by default 72 h: rebuild by hand from the last
+  off-site copy);
+- data lost [units]: the strategy's RPO (or the fallback RPO) times the data
+  written per hour.
+
+Expected annual loss = sum over disruption types of incidents per year x
+(outage hours x downtime cost per hour + data lost x cost per unit); the total
+annual cost is the strategy's own annual cost plus that expected loss.
+
+Why not the source article's calculator? It computes
+``annual_failure_hours = (365*24) / (24/rto_hours)``, which is ``365 x RTO``: as if
+the system failed every single day and each failure lasted one RTO. Failure
+hours come from how often disruptions happen, not from the RTO alone; here they
+are ``incidents per year x outage length``, per disruption type, and a strategy
+that does not cover a disruption (replication copies a corrupted table
+faithfully) does not get its RTO for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .availability import InvalidInputError
+from .catalog import DATA_DIR
+from .formatting import format_duration
+from .scenario import DISRUPTIONS, Scenario
+
+__all__ = [
+    "Strategy",
+    "break_even_table",
+    "load_strategies",
+    "recommend",
+    "seed_article_risk",
+    "recommendation_sentence",
+    "strategy_table",
+    "total_cost_sweep",
+]
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One DR strategy of the catalogue (times in hours, cost per year)."""
+
+    id: str
+    label: str
+    rto_h: float
+    rpo_h: float
+    annual_cost: float
+    protects_against: frozenset
+    source: str
+    notes: str = ""
+    corruption_rto_h: float | None = None
+    corruption_rpo_h: float | None = None
+
+    def times_for(self, disruption: str) -> tuple[float, float] | None:
+        """(RTO, RPO) [h] for a disruption type, or None where not covered."""
+        if disruption not in self.protects_against:
+            return None
+        if disruption == "data_corruption" and self.corruption_rto_h is not None:
+            return self.corruption_rto_h, self.corruption_rpo_h
+        return self.rto_h, self.rpo_h
+
+
+@lru_cache(maxsize=4)
+def _read(path: str) -> tuple[Strategy, ...]:
+    df = pd.read_csv(path, keep_default_na=False)
+    need = ("strategy", "label", "rto_h", "rpo_h", "annual_cost", "protects_against", "source")
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise InvalidInputError(f"{path}: missing columns {missing}")
+    out = []
+    for i, r in df.iterrows():
+        protects = frozenset(str(r["protects_against"]).split())
+        unknown = protects - set(DISRUPTIONS)
+        if unknown or not r["source"]:
+            raise InvalidInputError(
+                f"{path}: row {i + 2} ({r['strategy']}): protects_against {sorted(unknown)} "
+                f"not in {DISRUPTIONS}, or no source")
+        corr = r.get("corruption_rto_h", "")
+        out.append(Strategy(
+            r["strategy"], r["label"], float(r["rto_h"]), float(r["rpo_h"]),
+            float(r["annual_cost"]), protects, r["source"], r.get("notes", ""),
+            float(corr) if corr != "" else None,
+            float(r["corruption_rpo_h"]) if corr != "" else None))
+    return tuple(out)
+
+
+def load_strategies(path: str | Path | None = None, costs=None) -> list[Strategy]:
+    """The strategy catalogue (``data/dr_strategies.csv``), with ``costs`` (a
+    mapping of strategy id to annual cost) replacing the catalogue's costs."""
+    strategies = list(_read(str(path or DATA_DIR / "dr_strategies.csv")))
+    costs = dict(costs or {})
+    ids = {s.id for s in strategies}
+    for key, value in costs.items():
+        if key not in ids:
+            raise InvalidInputError(f"strategy_costs.{key}: unknown strategy; use one of {', '.join(sorted(ids))}")
+        if not (isinstance(value, (int, float)) and value >= 0):
+            raise InvalidInputError(f"strategy_costs.{key}: {value!r} is not a number >= 0")
+    from dataclasses import replace
+    return [replace(s, annual_cost=float(costs[s.id])) if s.id in costs else s for s in strategies]
+
+
+def _arrays(scenario: Scenario, strategies):
+    """Per strategy: hours down per year, data lost per year [units], and whether
+    every disruption that happens is recovered within its RTO and RPO target."""
+    incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
+    times = [[s.times_for(d) for d in DISRUPTIONS] for s in strategies]
+    outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
+    lost_h = np.array([[t[1] if t else scenario.fallback_rpo_h for t in row] for row in times])
+    hours = outage @ incidents                                       # [h/year]
+    data_units = (lost_h * scenario.data_written_per_hour) @ incidents
+    happens = incidents > 0
+    rto_t = np.array([scenario.rto_targets[d] for d in DISRUPTIONS])
+    rpo_t = np.array([scenario.rpo_targets[d] for d in DISRUPTIONS])
+    tol = 1 + 1e-12
+    meets_rto = ((outage <= rto_t * tol) | ~happens).all(axis=1)
+    meets_rpo = ((lost_h <= rpo_t * tol) | ~happens).all(axis=1)
+    worst_out = np.where(happens, outage, 0.0).max(axis=1)
+    worst_lost = np.where(happens, lost_h, 0.0).max(axis=1)
+    return hours, data_units, worst_out, worst_lost, meets_rto, meets_rpo
+
+
+def strategy_table(scenario: Scenario, strategies=None) -> pd.DataFrame:
+    """Cost, expected loss and total per strategy, and whether it meets the targets.
+
+    Columns: ``strategy``, ``label``, ``annual_cost``, ``downtime_h_per_year``,
+    ``data_lost_per_year`` (in the scenario's unit), ``expected_loss``,
+    ``total_cost``, ``worst_outage_h``, ``worst_data_loss_h``, ``meets_rto`` and
+    ``meets_rpo`` (every disruption type with incidents recovered within its
+    target), sorted by annual cost.
+    """
+    strategies = strategies or load_strategies(costs=scenario.strategy_costs)
+    hours, units, worst_out, worst_lost, meets_rto, meets_rpo = _arrays(scenario, strategies)
+    cost = np.array([s.annual_cost for s in strategies])
+    loss = hours * scenario.downtime_cost_per_hour + units * scenario.data_cost_per_unit
+    df = pd.DataFrame({
+        "strategy": [s.id for s in strategies],
+        "label": [s.label for s in strategies],
+        "annual_cost": cost,
+        "downtime_h_per_year": hours,
+        "data_lost_per_year": units,
+        "expected_loss": loss,
+        "total_cost": cost + loss,
+        "worst_outage_h": worst_out,
+        "worst_data_loss_h": worst_lost,
+        "meets_rto": meets_rto,
+        "meets_rpo": meets_rpo,
+    })
+    return df.sort_values(["annual_cost", "strategy"], kind="stable").reset_index(drop=True)
+
+
+def recommend(table: pd.DataFrame) -> tuple[str | None, str]:
+    """(strategy id or None, reason): the cheapest in total that meets both targets."""
+    ok = table[table["meets_rto"] & table["meets_rpo"]]
+    if ok.empty:
+        best = table.loc[table["worst_outage_h"].idxmin()]
+        return None, (f"no strategy in the catalogue meets both targets; the fastest, "
+                      f"{best['label']}, still leaves outages of {format_duration(best['worst_outage_h'] * 3600)}"
+                      " for some disruption")
+    row = ok.loc[ok["total_cost"].idxmin()]
+    return row["strategy"], f"{row['label']} is the cheapest in total that meets both targets"
+
+
+def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
+    """The recommendation in one or two sentences, in the scenario's currency."""
+    rec, reason = recommend(table)
+    cheapest = table.loc[table["total_cost"].idxmin()]
+    money = _money(scenario.currency)
+    targets = (f"your {format_duration(scenario.rto_target_h * 3600)} RTO and "
+               f"{format_duration(scenario.rpo_target_h * 3600)} RPO")
+    if rec is None:
+        return (f"Nothing in the catalogue meets {targets}: {reason}. Cheapest overall: "
+                f"{cheapest['label']} at {money(cheapest['total_cost'])} a year.")
+    row = table.set_index("strategy").loc[rec]
+    text = (f"Recommended: {row['label']}, {money(row['total_cost'])} a year in total "
+            f"({money(row['annual_cost'])} to run plus {money(row['expected_loss'])} of expected "
+            f"losses), the cheapest that meets {targets}.")
+    if cheapest["strategy"] != rec:
+        text += (f" {cheapest['label']} would cost less in total "
+                 f"({money(cheapest['total_cost'])}) but misses the targets.")
+    return text
+
+
+def _money(currency: str):
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency)
+    return (lambda x: f"{symbol}{x:,.0f}") if symbol else (lambda x: f"{x:,.0f} {currency}")
+
+
+def total_cost_sweep(scenario: Scenario, downtime_costs, strategies=None) -> np.ndarray:
+    """Total annual cost [currency/year] of each strategy (rows, in catalogue cost
+    order) at each downtime cost per hour (columns): one outer product, so a sweep
+    of a thousand values redraws at once."""
+    strategies = strategies or load_strategies(costs=scenario.strategy_costs)
+    strategies = sorted(strategies, key=lambda s: (s.annual_cost, s.id))
+    c = np.asarray(downtime_costs, dtype=float)
+    if c.ndim != 1 or (c < 0).any() or not np.isfinite(c).all():
+        raise InvalidInputError("downtime_costs: not a list of finite numbers >= 0")
+    hours, units, *_ = _arrays(scenario, strategies)
+    cost = np.array([s.annual_cost for s in strategies])
+    return (cost + units * scenario.data_cost_per_unit)[:, None] + np.outer(hours, c)
+
+
+def break_even_table(scenario: Scenario, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Which strategy is cheapest in total as the downtime cost per hour rises, and
+    the break-even costs where the next strategy up (less downtime) takes over.
+
+    Each strategy's total is a line in the downtime cost ``c``:
+    ``total(c) = annual cost + data loss cost + c x hours down per year``. The rows
+    walk the lower envelope of those lines from ``c = 0``: ``from`` is cheapest
+    below ``break_even_cost_per_hour``, ``to`` from there on. A strategy that is
+    never cheapest at any downtime cost does not appear.
+    """
+    t = table if table is not None else strategy_table(scenario)
+    fixed = (t["annual_cost"] + t["data_lost_per_year"] * scenario.data_cost_per_unit).to_numpy()
+    hours = t["downtime_h_per_year"].to_numpy()
+    # Cheapest at c = 0; among ties, the one with the least downtime.
+    current = min(range(len(t)), key=lambda i: (fixed[i], hours[i]))
+    c, rows = 0.0, []
+    while True:
+        best, best_c = None, np.inf
+        for j in range(len(t)):
+            if hours[j] < hours[current]:
+                cj = max((fixed[j] - fixed[current]) / (hours[current] - hours[j]), c)
+                if cj < best_c or (cj == best_c and hours[j] < hours[best]):
+                    best, best_c = j, cj
+        if best is None:
+            break
+        rows.append({"from": t.loc[current, "strategy"], "to": t.loc[best, "strategy"],
+                     "from_label": t.loc[current, "label"], "to_label": t.loc[best, "label"],
+                     "break_even_cost_per_hour": best_c})
+        current, c = best, best_c
+    return pd.DataFrame(rows, columns=["from", "to", "from_label", "to_label",
+                                       "break_even_cost_per_hour"])
+
+
+def seed_article_risk(impact_per_hour: float, rto_hours: float, rpo_hours: float) -> float:
+    """What the source article's calculator prints as "annual risk" (wrong; shown only
+    to compare): ``(365*24) / (24/rto_hours) * impact + rpo_hours * 1000 * 50``.
+
+    Its failure hours, ``365 x RTO``, assume a failure every day of the year.
+    """
+    annual_failure_hours = (365 * 24) / (24 / rto_hours)
+    return annual_failure_hours * impact_per_hour + rpo_hours * 1000 * 50

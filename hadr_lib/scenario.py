@@ -1,0 +1,199 @@
+"""Business scenarios: what downtime and lost data cost, how often things break,
+and the RTO and RPO the business asks for.
+
+A scenario file (YAML, or the same mapping from Python)::
+
+    name: E-commerce shop
+    currency: USD
+    downtime_cost_per_hour: 50000
+    data: {unit: records, written_per_hour: 1000, cost_per_unit: 50}
+    incidents_per_year: {instance: 4, zone: 0.5, region: 0.1, data_corruption: 0.2}
+    targets: {rto_h: 1, rpo_h: 0.25,      # for every disruption type, unless
+              data_corruption: {rto_h: 24, rpo_h: 1}}   # a type has its own
+    fallback: {rto_h: 72, rpo_h: 24}      # recovery where a strategy gives no cover
+    strategy_costs: {active_active: 120000}   # optional edits of the catalogue's costs
+    architecture: multi_az_postgres       # optional, a reference name or a path
+
+The JSON Schema is ``hadr_lib/schemas/scenario.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from .architecture_file import _num, _read_yaml
+from .availability import InvalidInputError
+from .catalog import DATA_DIR
+
+__all__ = ["DISRUPTIONS", "SCENARIOS_DIR", "Scenario", "load_scenario", "reference_scenarios"]
+
+#: Disruption types a scenario counts incidents of, and a strategy may cover.
+DISRUPTIONS = ("instance", "zone", "region", "data_corruption")
+
+SCENARIOS_DIR = DATA_DIR / "scenarios"
+
+_TOP = ("name", "description", "currency", "downtime_cost_per_hour", "data",
+        "incidents_per_year", "targets", "fallback", "strategy_costs", "architecture")
+_DATA = ("unit", "written_per_hour", "cost_per_unit")
+_UNITS = ("records", "GB")
+
+#: Recovery where a strategy gives no cover: rebuild by hand from the last off-site copy.
+DEFAULT_FALLBACK = MappingProxyType({"rto_h": 72.0, "rpo_h": 24.0})
+
+
+def _nonneg(path: str, value, *, upper: float = float("inf"), positive=False) -> float:
+    x = _num(path, value)
+    ok = x == x and x < float("inf") and (x > 0 if positive else x >= 0) and x <= upper
+    if not ok:
+        bound = "> 0" if positive else ">= 0"
+        extra = f" and <= {upper:g}" if upper != float("inf") else ""
+        raise InvalidInputError(f"{path}: {value!r} is not a number {bound}{extra}")
+    return float(x)
+
+
+def _known(path: str, value, allowed) -> Mapping:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"{path}: {value!r} is not a mapping with {', '.join(allowed)}")
+    for key in value:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else str(key)
+            raise InvalidInputError(f"{where}: unknown field; allowed: {', '.join(allowed)}")
+    return value
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The business inputs of a DR decision (money in ``currency``, times in hours)."""
+
+    name: str
+    downtime_cost_per_hour: float
+    data_written_per_hour: float
+    data_unit: str
+    data_cost_per_unit: float
+    incidents_per_year: Mapping[str, float]
+    rto_target_h: float
+    rpo_target_h: float
+    fallback_rto_h: float = DEFAULT_FALLBACK["rto_h"]
+    fallback_rpo_h: float = DEFAULT_FALLBACK["rpo_h"]
+    strategy_costs: Mapping[str, float] = field(default_factory=dict)
+    currency: str = "USD"
+    description: str = ""
+    architecture: str | None = None
+    target_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    @property
+    def rto_targets(self) -> dict[str, float]:
+        """RTO target [h] per disruption type."""
+        return {d: self.target_overrides.get(d, {}).get("rto_h", self.rto_target_h)
+                for d in DISRUPTIONS}
+
+    @property
+    def rpo_targets(self) -> dict[str, float]:
+        """RPO target [h] per disruption type."""
+        return {d: self.target_overrides.get(d, {}).get("rpo_h", self.rpo_target_h)
+                for d in DISRUPTIONS}
+
+    def replace(self, **changes) -> "Scenario":
+        """A copy with some fields changed and checked again (for sliders)."""
+        fields = {**self.__dict__, **changes}
+        return load_scenario(_as_mapping(fields))
+
+
+def _as_mapping(f: Mapping) -> dict:
+    out = {
+        "name": f["name"], "description": f["description"], "currency": f["currency"],
+        "downtime_cost_per_hour": f["downtime_cost_per_hour"],
+        "data": {"unit": f["data_unit"], "written_per_hour": f["data_written_per_hour"],
+                 "cost_per_unit": f["data_cost_per_unit"]},
+        "incidents_per_year": dict(f["incidents_per_year"]),
+        "targets": {"rto_h": f["rto_target_h"], "rpo_h": f["rpo_target_h"],
+                    **{k: dict(v) for k, v in f["target_overrides"].items()}},
+        "fallback": {"rto_h": f["fallback_rto_h"], "rpo_h": f["fallback_rpo_h"]},
+        "strategy_costs": dict(f["strategy_costs"]),
+    }
+    if f.get("architecture"):
+        out["architecture"] = f["architecture"]
+    return out
+
+
+def reference_scenarios() -> dict[str, Path]:
+    """The shipped scenarios: file stem to path."""
+    return {p.stem: p for p in sorted(SCENARIOS_DIR.glob("*.yaml"))}
+
+
+def load_scenario(source) -> Scenario:
+    """A ``Scenario`` from a YAML path, a name in ``data/scenarios`` or a mapping.
+
+    Raises ``InvalidInputError`` naming the field, the value and what is allowed,
+    e.g. ``incidents_per_year.zone: -1 is not a number >= 0``.
+    """
+    if isinstance(source, Mapping):
+        data = source
+    else:
+        path = Path(source)
+        refs = reference_scenarios()
+        if not path.exists() and str(source) in refs:
+            path = refs[str(source)]
+        data = _read_yaml(path)
+    _known("", data, _TOP)
+    for required in ("name", "downtime_cost_per_hour", "data", "incidents_per_year", "targets"):
+        if required not in data:
+            raise InvalidInputError(f"{required}: missing")
+    for key in ("name", "description", "currency"):
+        if key in data and not isinstance(data[key], str):
+            raise InvalidInputError(f"{key}: {data[key]!r} is not a text")
+    d = _known("data", data["data"], _DATA)
+    for required in _DATA:
+        if required not in d:
+            raise InvalidInputError(f"data.{required}: missing")
+    if d["unit"] not in _UNITS:
+        raise InvalidInputError(f"data.unit: {d['unit']!r} is not a unit; use one of {', '.join(_UNITS)}")
+    inc = _known("incidents_per_year", data["incidents_per_year"], DISRUPTIONS)
+    incidents = {k: _nonneg(f"incidents_per_year.{k}", inc.get(k, 0), upper=10_000)
+                 for k in DISRUPTIONS}
+    t = _known("targets", data["targets"], ("rto_h", "rpo_h", *DISRUPTIONS))
+    for required in ("rto_h", "rpo_h"):
+        if required not in t:
+            raise InvalidInputError(f"targets.{required}: missing")
+    overrides = {}
+    for kind in DISRUPTIONS:
+        if kind in t:
+            o = _known(f"targets.{kind}", t[kind], ("rto_h", "rpo_h"))
+            overrides[kind] = MappingProxyType({
+                k: _nonneg(f"targets.{kind}.{k}", v, positive=(k == "rto_h"))
+                for k, v in o.items()})
+    fb = _known("fallback", data.get("fallback", dict(DEFAULT_FALLBACK)), ("rto_h", "rpo_h"))
+    costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, _strategy_ids())
+    arch = data.get("architecture")
+    if arch is not None:
+        from .architecture_file import load_architecture
+        try:
+            load_architecture(arch)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"architecture: {exc}") from None
+    return Scenario(
+        name=data["name"],
+        description=data.get("description", ""),
+        currency=data.get("currency", "USD"),
+        downtime_cost_per_hour=_nonneg("downtime_cost_per_hour", data["downtime_cost_per_hour"]),
+        data_unit=d["unit"],
+        data_written_per_hour=_nonneg("data.written_per_hour", d["written_per_hour"]),
+        data_cost_per_unit=_nonneg("data.cost_per_unit", d["cost_per_unit"]),
+        incidents_per_year=MappingProxyType(incidents),
+        rto_target_h=_nonneg("targets.rto_h", t["rto_h"], positive=True),
+        rpo_target_h=_nonneg("targets.rpo_h", t["rpo_h"]),
+        fallback_rto_h=_nonneg("fallback.rto_h", fb.get("rto_h", DEFAULT_FALLBACK["rto_h"])),
+        fallback_rpo_h=_nonneg("fallback.rpo_h", fb.get("rpo_h", DEFAULT_FALLBACK["rpo_h"])),
+        strategy_costs=MappingProxyType({k: _nonneg(f"strategy_costs.{k}", v)
+                                         for k, v in costs.items()}),
+        architecture=arch,
+        target_overrides=MappingProxyType(overrides),
+    )
+
+
+def _strategy_ids() -> tuple[str, ...]:
+    from .dr import load_strategies
+    return tuple(s.id for s in load_strategies())
