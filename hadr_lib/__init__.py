@@ -53,8 +53,56 @@ from .architecture_file import (  # noqa: E402
 )
 from .catalog import SLA_DISCLAIMER, cloud_slas, sla_availability  # noqa: E402
 from .verdict import improvement_advice, target_verdict  # noqa: E402
+from .scenario import DISRUPTIONS, Scenario, load_scenario, reference_scenarios  # noqa: E402
+from .dr import (  # noqa: E402
+    Strategy,
+    break_even_table,
+    format_strategy_table,
+    load_strategies,
+    recommend,
+    recommendation_sentence,
+    seed_article_risk,
+    strategy_table,
+    total_cost_sweep,
+)
+from .backup import BackupPlan, BackupResult, describe_backups, plan_backups  # noqa: E402
+from .failover import (  # noqa: E402
+    FAILOVER_PRESETS,
+    Stage,
+    detection,
+    dns,
+    failover_seconds,
+    failover_summary,
+    failover_table,
+    timeline,
+)
 
 __all__ = [
+    "BackupPlan",
+    "BackupResult",
+    "DISRUPTIONS",
+    "FAILOVER_PRESETS",
+    "Scenario",
+    "Stage",
+    "Strategy",
+    "break_even_table",
+    "describe_backups",
+    "detection",
+    "dns",
+    "failover_seconds",
+    "failover_summary",
+    "failover_table",
+    "format_strategy_table",
+    "load_scenario",
+    "load_strategies",
+    "plan_backups",
+    "recommend",
+    "recommendation_sentence",
+    "reference_scenarios",
+    "seed_article_risk",
+    "strategy_table",
+    "timeline",
+    "total_cost_sweep",
     "Architecture",
     "CommonCause",
     "Component",

@@ -10,6 +10,7 @@ mapping with exactly one key::
     parallel: [block, block, ...]
     k_of_n: {k: 2, of: [block, block, block]}
     standby: {primary: block, standbys: [block], failover_s: 90, coverage: 0.99}
+    standby: {primary: block, standbys: [block], failover_preset: rds_multi_az}
     common_cause: {beta: 0.05, of: [block, block], k: 1, name: "zone a"}
 
 Errors name the place in the file, the value and what is allowed, e.g.
@@ -47,7 +48,7 @@ _TOP = ("name", "description", "architecture")
 _FIELDS = {
     "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source"),
     "k_of_n": ("k", "of"),
-    "standby": ("primary", "standbys", "failover_s", "coverage"),
+    "standby": ("primary", "standbys", "failover_s", "failover_preset", "coverage"),
     "common_cause": ("beta", "of", "k", "name"),
 }
 
@@ -164,8 +165,17 @@ def _block(value, path: str):
         primary = _block(body["primary"], f"{here}.primary")
         standbys = tuple(_block(c, f"{here}.standbys[{i}]") for i, c in
                          enumerate(_list(f"{here}.standbys", body["standbys"])))
-        return Standby(primary, standbys,
-                       failover_s=_num(f"{here}.failover_s", body.get("failover_s", 0)),
+        if "failover_preset" in body:
+            if "failover_s" in body:
+                raise InvalidInputError(f"{here}: give failover_s or failover_preset, not both")
+            from .failover import failover_seconds
+            try:
+                failover_s = failover_seconds(body["failover_preset"])
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"{here}.{exc}") from None
+        else:
+            failover_s = _num(f"{here}.failover_s", body.get("failover_s", 0))
+        return Standby(primary, standbys, failover_s=failover_s,
                        coverage=_num(f"{here}.coverage", body.get("coverage", 1)), path=here)
     # common_cause
     for required in ("beta", "of"):

@@ -25,6 +25,14 @@ from .availability import (
 )
 from .budget import BUDGET_PERIODS, downtime_table, format_downtime_table
 from .catalog import SLA_DISCLAIMER
+from .dr import (
+    break_even_table,
+    format_strategy_table,
+    recommend,
+    recommendation_sentence,
+    strategy_table,
+)
+from .scenario import load_scenario
 from .formatting import format_duration, format_percent
 
 
@@ -120,6 +128,40 @@ def _cmd_evaluate(args) -> int:
     return 0
 
 
+def _cmd_dr(args) -> int:
+    scenario = load_scenario(args.scenario)
+    table = strategy_table(scenario)
+    rec, reason = recommend(table)
+    if args.format == "json":
+        out = {
+            "scenario": scenario.name,
+            "currency": scenario.currency,
+            "strategies": [
+                {"name": r.strategy, "label": r.label, "annual_cost": float(r.annual_cost),
+                 "expected_loss": float(r.expected_loss), "total_cost": float(r.total_cost),
+                 "downtime_h_per_year": float(r.downtime_h_per_year),
+                 "meets_rto": bool(r.meets_rto), "meets_rpo": bool(r.meets_rpo)}
+                for r in table.itertuples()
+            ],
+            "recommended": rec,
+            "reason": reason,
+            "break_even": [
+                {"from": r["from"], "to": r["to"],
+                 "downtime_cost_per_hour": _finite(r["break_even_cost_per_hour"])}
+                for _, r in break_even_table(scenario, table).iterrows()
+            ],
+        }
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    view = format_strategy_table(scenario, table)
+    view.index = range(1, len(view) + 1)
+    print(f"{scenario.name} (money in {scenario.currency} per year)")
+    print(view.to_string())
+    print()
+    print(recommendation_sentence(scenario, table))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hadr",
@@ -145,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="days in a year (default: %(default)s)")
     ev.add_argument("--format", choices=("table", "json"), default="table")
     ev.set_defaults(func=_cmd_evaluate)
+    dr = sub.add_parser("dr", help="price DR strategies against a business scenario",
+                        description="Annual cost, expected loss and total per DR strategy, and "
+                                    "the cheapest that meets the scenario's RTO and RPO.")
+    dr.add_argument("scenario", help="scenario YAML file, or a name in data/scenarios")
+    dr.add_argument("--format", choices=("table", "json"), default="table")
+    dr.set_defaults(func=_cmd_dr)
     return parser
 
 
@@ -159,3 +207,6 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidInputError as exc:
         print(f"hadr {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `hadr ... | head`: the reader left; not an error
+        sys.stdout = None
+        return 0

@@ -39,6 +39,7 @@ from .scenario import DISRUPTIONS, Scenario
 __all__ = [
     "Strategy",
     "break_even_table",
+    "format_strategy_table",
     "load_strategies",
     "recommend",
     "seed_article_risk",
@@ -241,7 +242,8 @@ def break_even_table(scenario: Scenario, table: pd.DataFrame | None = None) -> p
                      "break_even_cost_per_hour": best_c})
         current, c = best, best_c
     return pd.DataFrame(rows, columns=["from", "to", "from_label", "to_label",
-                                       "break_even_cost_per_hour"])
+                                       "break_even_cost_per_hour"]).astype(
+        {"break_even_cost_per_hour": float})
 
 
 def seed_article_risk(impact_per_hour: float, rto_hours: float, rpo_hours: float) -> float:
@@ -252,3 +254,18 @@ def seed_article_risk(impact_per_hour: float, rto_hours: float, rpo_hours: float
     """
     annual_failure_hours = (365 * 24) / (24 / rto_hours)
     return annual_failure_hours * impact_per_hour + rpo_hours * 1000 * 50
+
+
+def format_strategy_table(scenario: Scenario, table: pd.DataFrame) -> pd.DataFrame:
+    """The strategy table in managers' units (money per year, downtime in words)."""
+    money = (lambda x: f"{x:,.0f}")  # noqa: E731
+    yes = {True: "yes", False: "no"}
+    return pd.DataFrame({
+        "strategy": table["label"],
+        f"running ({scenario.currency}/yr)": table["annual_cost"].map(money),
+        "downtime per year": [format_duration(h * 3600) for h in table["downtime_h_per_year"]],
+        f"expected loss ({scenario.currency}/yr)": table["expected_loss"].map(money),
+        f"total ({scenario.currency}/yr)": table["total_cost"].map(money),
+        "meets RTO": table["meets_rto"].map(yes),
+        "meets RPO": table["meets_rpo"].map(yes),
+    })

@@ -33,11 +33,26 @@ from .plots import (
     importance_figure,
     tornado_figure,
 )
+from .backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
+from .backup import BackupPlan, describe_backups, plan_backups
+from .dr import (
+    format_strategy_table,
+    load_strategies,
+    recommend,
+    recommendation_sentence,
+    strategy_table,
+)
+from .failover import FAILOVER_PRESETS, detection, dns, failover_seconds, failover_summary
+from .plots import dr_bar_figure, dr_cost_figure, failover_gantt_figure, restore_timeline_figure
+from .scenario import DISRUPTIONS, Scenario, load_scenario
 from .verdict import improvement_advice, target_verdict
 
 __all__ = [
     "ArchitectureAppPanel",
     "ArchitecturePanel",
+    "BackupPanel",
+    "DRStrategyPanel",
+    "FailoverPanel",
     "DowntimeBudgetPanel",
     "app_panel",
     "update_figure",
@@ -176,19 +191,20 @@ class DowntimeBudgetPanel:
 
 
 def app_panel(target: float = 0.9995, period: str = "month", *,
-              architecture: str = "multi_az_postgres",
+              architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
-    """The managers' app: a title and tabs (downtime budget, architecture)."""
+    """The managers' app: a title and tabs (downtime budget, architecture, DR strategy)."""
     budget = DowntimeBudgetPanel(target, period, year_days=year_days, compact=True)
     design = ArchitectureAppPanel(architecture, target, year_days=year_days)
-    tabs = widgets.Tab(children=[budget.widget, design.widget])
-    tabs.set_title(0, "Downtime budget")
-    tabs.set_title(1, "Architecture")
+    dr_panel = DRStrategyPanel(scenario, compact=True)
+    tabs = widgets.Tab(children=[budget.widget, design.widget, dr_panel.widget])
+    for i, title in enumerate(("Downtime budget", "Architecture", "DR strategy")):
+        tabs.set_title(i, title)
     title = widgets.HTML(
         "<h1>HA/DR workbook</h1><p>Pick the availability you promise; see the "
         "downtime it allows and whether a design can deliver it.</p>")
     box = widgets.VBox([title, tabs])
-    box.panels = {"budget": budget, "architecture": design}
+    box.panels = {"budget": budget, "architecture": design, "dr": dr_panel}
     return box
 
 
@@ -382,3 +398,252 @@ class ArchitectureAppPanel:
             self.message.value = ""
         except Exception as exc:  # shown in the panel, never lost
             self.message.value = _error_html(exc)
+
+
+# --------------------------------------------------------------------------- DR planning
+
+
+def _log_slider(value, low, high, description, step=0.05, width="520px"):
+    return widgets.FloatLogSlider(value=value, base=10, min=np.log10(low), max=np.log10(high),
+                                  step=step, description=description, continuous_update=False,
+                                  readout_format=",.4g", layout={"width": width},
+                                  style={"description_width": "190px"})
+
+
+class DRStrategyPanel:
+    """For managers: downtime cost, data cost, incident rates, targets and strategy
+    costs in; total cost per strategy, break-even points and a recommendation out.
+
+    Parameters
+    ----------
+    scenario : str or Scenario
+        A scenario name (``data/scenarios``), a YAML path, or a ``Scenario``.
+    """
+
+    def __init__(self, scenario="ecommerce_shop", *, compact: bool = False):
+        self.base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        sc = self.base
+        unit = "record" if sc.data_unit == "records" else "GB"
+        self.downtime_cost = _log_slider(max(sc.downtime_cost_per_hour, 100), 100, 1e7,
+                                         f"Downtime cost ({sc.currency}/h)")
+        self.downtime_cost.add_class("hadr-downtime-cost")
+        self.data_cost = _log_slider(max(sc.data_cost_per_unit, 0.01), 0.01, 1e6,
+                                     f"Lost data ({sc.currency}/{unit})")
+        self.incidents = {d: widgets.FloatSlider(
+            value=sc.incidents_per_year[d], min=0, max=max(20.0, sc.incidents_per_year[d]),
+            step=0.05, description=f"{d.replace('_', ' ')} incidents/year",
+            continuous_update=False, layout={"width": "520px"},
+            style={"description_width": "190px"}) for d in DISRUPTIONS}
+        self.rto = _log_slider(sc.rto_target_h, 0.001, 168, "RTO target (hours)")
+        self.rpo = _log_slider(max(sc.rpo_target_h, 1e-4), 1e-4, 168, "RPO target (hours)")
+        strategies = load_strategies(costs=sc.strategy_costs)
+        self.costs = {s.id: widgets.BoundedFloatText(
+            value=s.annual_cost, min=0, max=1e9, step=1000, description=s.label,
+            layout={"width": "520px"}, style={"description_width": "300px"}) for s in strategies}
+        self.recommendation = widgets.HTML()
+        self.recommendation.add_class("hadr-recommendation")
+        self.table = widgets.HTML()
+        self.message = widgets.HTML()
+        current = self.scenario()
+        self.cost_chart = go.FigureWidget(dr_cost_figure(current))
+        self.bar_chart = go.FigureWidget(dr_bar_figure(current, strategy_table(current)))
+        controls = [self.downtime_cost, self.data_cost, *self.incidents.values(), self.rto,
+                    self.rpo, *self.costs.values()]
+        for control in controls:
+            control.observe(self.update, names="value")
+        self.update()
+        inputs = widgets.Accordion(children=[
+            widgets.VBox([*self.incidents.values()]),
+            widgets.VBox([self.rto, self.rpo]),
+            widgets.VBox(list(self.costs.values())),
+        ], titles=("Incidents per year", "Targets", "Strategy costs per year"))
+        parts = [widgets.HTML(f"<h3>{html.escape(sc.name)}</h3><p><small>"
+                              f"{html.escape(sc.description)}</small></p>"),
+                 self.downtime_cost, self.data_cost, inputs, self.recommendation,
+                 self.bar_chart, self.cost_chart]
+        if not compact:
+            parts.append(self.table)
+        parts += [self.message, widgets.HTML(f"<small>{DR_ASSUMPTIONS}</small>")]
+        self.widget = widgets.VBox(parts)
+
+    def scenario(self) -> Scenario:
+        """The base scenario with the values the controls hold."""
+        return self.base.replace(
+            downtime_cost_per_hour=float(self.downtime_cost.value),
+            data_cost_per_unit=float(self.data_cost.value),
+            incidents_per_year={d: float(w.value) for d, w in self.incidents.items()},
+            rto_target_h=float(self.rto.value), rpo_target_h=float(self.rpo.value),
+            strategy_costs={k: float(w.value) for k, w in self.costs.items()})
+
+    def update(self, change=None) -> None:
+        try:
+            sc = self.scenario()
+            table = strategy_table(sc)
+            rec, _ = recommend(table)
+            status = "green" if rec else "red"
+            self.recommendation.value = (
+                f"<div class='hadr-status-{status}' style='font-size:1.15em;padding:8px;"
+                f"background:{_STATUS_BG[status]};border-left:8px solid {_STATUS[status]}'>"
+                f"{html.escape(recommendation_sentence(sc, table))}</div>")
+            update_figure(self.bar_chart, dr_bar_figure(sc, table))
+            update_figure(self.cost_chart, dr_cost_figure(sc))
+            self.table.value = _TABLE_CSS + format_strategy_table(sc, table).to_html(
+                index=False, border=0, classes="hadr-table")
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+DR_ASSUMPTIONS = (
+    "Expected annual loss = sum over disruption types of incidents per year x (outage "
+    "hours x downtime cost + data lost x its cost). A strategy that does not cover a "
+    "disruption (replication copies a corrupted table faithfully) recovers by the "
+    "scenario's fallback (72 h and 24 h of data by default). Strategy costs are "
+    "illustrative until you enter yours.")
+
+
+class BackupPanel:
+    """A backup schedule in; storage, monthly cost, RPO, restore timeline and
+    warnings out. Keyword arguments are ``BackupPlan`` fields."""
+
+    def __init__(self, **plan):
+        self.base = BackupPlan(**{"data_gb": 1000.0, "daily_change": 0.05, **plan})
+        b = self.base
+        style = {"description_width": "190px"}
+        wide = {"width": "520px"}
+        self.controls = {
+            "data_gb": _log_slider(b.data_gb, 1, 1e6, "Data (GB)"),
+            "daily_change": widgets.FloatSlider(value=b.daily_change, min=0, max=1, step=0.005,
+                                                description="Changed per day (fraction)",
+                                                continuous_update=False, layout=wide, style=style),
+            "full_every_days": widgets.FloatSlider(value=b.full_every_days, min=1, max=35, step=1,
+                                                   description="Full backup every (days)",
+                                                   continuous_update=False, layout=wide, style=style),
+            "incremental_every_h": widgets.FloatSlider(
+                value=b.incremental_every_h or 24, min=1, max=168, step=1,
+                description="Then every (hours)", continuous_update=False, layout=wide, style=style),
+            "mode": widgets.Dropdown(options=["incremental", "differential"], value=b.mode,
+                                     description="Kind", style=style),
+            "log_shipping": widgets.Checkbox(value=b.log_shipping_every_s is not None,
+                                             description="Ship logs (point-in-time recovery)"),
+            "log_shipping_every_s": _log_slider(b.log_shipping_every_s or 300, 1, 86400,
+                                                "Log segment every (s)"),
+            "retention_days": widgets.FloatSlider(value=b.retention_days, min=1, max=400, step=1,
+                                                  description="Keep backups (days)",
+                                                  continuous_update=False, layout=wide, style=style),
+            "restore_gb_per_h": _log_slider(b.restore_gb_per_h, 1, 1e5, "Restore rate (GB/h)"),
+            "backup_gb_per_h": _log_slider(b.backup_gb_per_h, 1, 1e5, "Backup rate (GB/h)"),
+            "cross_region_copy": widgets.Checkbox(value=b.cross_region_copy,
+                                                  description="Copy to another region"),
+            "copy_lag_h": widgets.FloatSlider(value=b.copy_lag_h, min=0, max=24, step=0.25,
+                                              description="Copy lag (hours)",
+                                              continuous_update=False, layout=wide, style=style),
+            "price_per_gb_month": _log_slider(max(b.price_per_gb_month, 1e-4), 1e-4, 1,
+                                              "Price per GB-month"),
+            "rto_h": _log_slider(b.rto_h or 8, 0.01, 168, "RTO target (hours)"),
+            "rpo_h": _log_slider(b.rpo_h or 24, 1e-3, 168, "RPO target (hours)"),
+        }
+        self.summary = widgets.HTML()
+        self.summary.add_class("hadr-backup-summary")
+        self.warnings = widgets.HTML()
+        self.message = widgets.HTML()
+        self.result = plan_backups(self.plan())
+        self.chart = go.FigureWidget(restore_timeline_figure(self.result))
+        for control in self.controls.values():
+            control.observe(self.update, names="value")
+        self.update()
+        self.widget = widgets.VBox([*self.controls.values(), self.summary, self.warnings,
+                                    self.chart, self.message,
+                                    widgets.HTML(f"<small>{BACKUP_ASSUMPTIONS}</small>")])
+
+    def plan(self) -> BackupPlan:
+        v = {k: w.value for k, w in self.controls.items()}
+        return BackupPlan(
+            data_gb=float(v["data_gb"]), daily_change=float(v["daily_change"]),
+            full_every_days=float(v["full_every_days"]),
+            incremental_every_h=float(v["incremental_every_h"]), mode=v["mode"],
+            log_shipping_every_s=float(v["log_shipping_every_s"]) if v["log_shipping"] else None,
+            retention_days=float(v["retention_days"]), backup_gb_per_h=float(v["backup_gb_per_h"]),
+            restore_gb_per_h=float(v["restore_gb_per_h"]),
+            log_replay_gb_per_h=self.base.log_replay_gb_per_h,
+            cross_region_copy=bool(v["cross_region_copy"]), copy_lag_h=float(v["copy_lag_h"]),
+            price_per_gb_month=float(v["price_per_gb_month"]), rto_h=float(v["rto_h"]),
+            rpo_h=float(v["rpo_h"]))
+
+    def update(self, change=None) -> None:
+        try:
+            r = self.result = plan_backups(self.plan())
+            self.summary.value = ("<p style='font-size:1.1em'>" +
+                                  "<br>".join(html.escape(x) for x in describe_backups(r)) + "</p>")
+            items = "".join(f"<li>{html.escape(w)}</li>" for w in r.warnings)
+            self.warnings.value = f"<ul style='color:#a60'>{items}</ul>" if items else ""
+            update_figure(self.chart, restore_timeline_figure(r))
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class FailoverPanel:
+    """A failover timeline: pick a preset, or tune Route 53's health checks and
+    TTL; best, typical and worst recovery time against an RTO, and a Gantt chart."""
+
+    def __init__(self, preset: str = "route53_region_failover", rto_s: float = 300.0):
+        failover_seconds(preset)  # validates the name
+        style = {"description_width": "190px"}
+        self.preset = widgets.Dropdown(options=list(FAILOVER_PRESETS), value=preset,
+                                       description="Failure", style=style)
+        self.interval = widgets.ToggleButtons(options=[10, 30], value=30,
+                                              description="Check every (s)", style=style)
+        self.threshold = widgets.IntSlider(value=3, min=1, max=10, description="Failure threshold",
+                                           style=style, continuous_update=False)
+        self.ttl = widgets.FloatSlider(value=60, min=0, max=600, step=5, description="DNS TTL (s)",
+                                       style=style, continuous_update=False)
+        self.client_cache = widgets.FloatSlider(value=0, min=0, max=600, step=5,
+                                                description="Client DNS cache (s)", style=style,
+                                                continuous_update=False)
+        self.rto = widgets.FloatSlider(value=rto_s, min=10, max=3600, step=10,
+                                       description="RTO target (s)", style=style,
+                                       continuous_update=False)
+        self.summary = widgets.HTML()
+        self.summary.add_class("hadr-failover-summary")
+        self.message = widgets.HTML()
+        self.chart = go.FigureWidget(failover_gantt_figure(self.stages(), preset))
+        for control in (self.preset, self.interval, self.threshold, self.ttl, self.client_cache,
+                        self.rto):
+            control.observe(self.update, names="value")
+        self.update()
+        self.widget = widgets.VBox([self.preset, self.interval, self.threshold, self.ttl,
+                                    self.client_cache, self.rto, self.summary, self.chart,
+                                    self.message])
+
+    def stages(self):
+        """The preset's stages; Route 53's detection and DNS stages follow the controls."""
+        if self.preset.value != "route53_region_failover":
+            return FAILOVER_PRESETS[self.preset.value]
+        warm = FAILOVER_PRESETS["route53_region_failover"][-1]
+        return (detection(self.interval.value, self.threshold.value, 6,
+                          name=f"Route 53 health checks ({self.interval.value} s, threshold "
+                               f"{self.threshold.value})"),
+                dns(self.ttl.value, self.client_cache.value), warm)
+
+    def update(self, change=None) -> None:
+        try:
+            route53 = self.preset.value == "route53_region_failover"
+            for w in (self.interval, self.threshold, self.ttl, self.client_cache):
+                w.disabled = not route53
+            stages = self.stages()
+            self.summary.value = (f"<p style='font-size:1.1em'>"
+                                  f"{html.escape(failover_summary(stages, self.rto.value))}</p>")
+            update_figure(self.chart, failover_gantt_figure(stages, self.preset.value))
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

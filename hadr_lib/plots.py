@@ -11,6 +11,10 @@ from .formatting import format_duration, format_percent
 
 __all__ = [
     "block_diagram_figure",
+    "dr_bar_figure",
+    "dr_cost_figure",
+    "failover_gantt_figure",
+    "restore_timeline_figure",
     "downtime_vs_nines_figure",
     "duration_axis_ticks",
     "importance_figure",
@@ -245,5 +249,136 @@ def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | Non
         yaxis={"autorange": "reversed"}, template="plotly_white",
         height=max(220, 28 * len(df) + 120), margin={"l": 10, "r": 20, "t": 60, "b": 40},
         legend={"orientation": "h", "y": -0.25},
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- DR planning
+
+
+def _money(currency: str):
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
+    return symbol, (lambda x: f"{symbol}{x:,.0f}" if symbol else f"{x:,.0f} {currency}")
+
+
+def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
+    """Total annual cost of each strategy against the downtime cost per hour (log
+    axes), break-even points marked, the scenario's own downtime cost a line.
+
+    Traces: one line per strategy (in annual-cost order), then the break-even markers.
+    """
+    from .dr import break_even_table, load_strategies, strategy_table, total_cost_sweep
+
+    strategies = strategies or load_strategies(costs=scenario.strategy_costs)
+    ordered = sorted(strategies, key=lambda s: (s.annual_cost, s.id))
+    c = np.geomspace(100, 1e7, 400) if downtime_costs is None else np.asarray(downtime_costs, float)
+    totals = total_cost_sweep(scenario, c, ordered)
+    table = strategy_table(scenario, ordered)
+    be = break_even_table(scenario, table)
+    symbol, money = _money(scenario.currency)
+    fig = go.Figure()
+    ok = dict(zip(table["strategy"], table["meets_rto"] & table["meets_rpo"]))
+    for s, y in zip(ordered, totals):
+        fig.add_trace(go.Scatter(
+            x=c, y=y, mode="lines", name=s.label + ("" if ok[s.id] else " (misses targets)"),
+            line={"dash": "solid" if ok[s.id] else "dot", "width": 2 if ok[s.id] else 1.5},
+            hovertemplate=f"{s.label}<br>downtime %{{x:,.0f}}/h: total %{{y:,.0f}}/year<extra></extra>"))
+    finite = be[np.isfinite(be["break_even_cost_per_hour"])]
+    bx = finite["break_even_cost_per_hour"].to_numpy()
+    index = {s.id: i for i, s in enumerate(ordered)}
+    by = [float(total_cost_sweep(scenario, [x], ordered)[index[t], 0]) for x, t in zip(bx, finite["to"])]
+    fig.add_trace(go.Scatter(
+        x=bx, y=by, mode="markers+text", name="break-even", marker={"size": 11, "symbol": "x",
+                                                                     "color": "black"},
+        text=[f"{money(x)}/h: {t}" for x, t in zip(bx, finite["to_label"])],
+        textposition="top left", hoverinfo="text"))
+    # Shapes and annotations on a log axis take log10 of the value.
+    x_log = float(np.log10(max(scenario.downtime_cost_per_hour, 1e-9)))
+    fig.update_layout(
+        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x_log, "x1": x_log,
+                 "y0": 0, "y1": 1, "line": {"dash": "dash", "color": "#d62728"}}],
+        annotations=[{"x": x_log, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
+                      "xanchor": "left", "yanchor": "bottom",
+                      "text": f"your downtime cost {money(scenario.downtime_cost_per_hour)}/h",
+                      "font": {"color": "#d62728"}}],
+    )
+    fig.update_layout(
+        title=f"Total annual cost per DR strategy ({scenario.currency}): running cost + expected losses",
+        xaxis={"type": "log", "title": f"cost of downtime per hour ({scenario.currency})"},
+        yaxis={"type": "log", "title": f"total cost per year ({scenario.currency})"},
+        template="plotly_white", height=520, legend={"font": {"size": 10}},
+        margin={"l": 70, "r": 20, "t": 60, "b": 50},
+    )
+    return fig
+
+
+def dr_bar_figure(scenario, table) -> go.Figure:
+    """Running cost and expected loss per strategy, stacked, cheapest total first.
+
+    Traces: 0 running cost, 1 expected loss.
+    """
+    t = table.sort_values("total_cost", kind="stable")
+    labels = [lbl + ("" if ok else " ✗") for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
+    _, money = _money(scenario.currency)
+    fig = go.Figure([
+        go.Bar(y=labels, x=t["annual_cost"], orientation="h", name="running cost",
+               marker_color="#1f77b4", customdata=[money(v) for v in t["annual_cost"]],
+               hovertemplate="%{y}: runs at %{customdata}/year<extra></extra>"),
+        go.Bar(y=labels, x=t["expected_loss"], orientation="h", name="expected losses",
+               marker_color="#d62728", customdata=[money(v) for v in t["expected_loss"]],
+               hovertemplate="%{y}: loses %{customdata}/year on average<extra></extra>"),
+    ])
+    fig.update_layout(
+        barmode="stack", title="Cost per year: running the strategy + expected losses (✗ misses RTO or RPO)",
+        xaxis_title=f"{scenario.currency} per year", yaxis={"autorange": "reversed"},
+        template="plotly_white", height=max(260, 30 * len(t) + 120),
+        legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 20, "t": 60, "b": 40},
+    )
+    return fig
+
+
+def restore_timeline_figure(result) -> go.Figure:
+    """The worst-case restore of a backup plan as a Gantt chart [h]."""
+    names = [s[0] for s in result.restore_stages]
+    fig = go.Figure(go.Bar(
+        y=names, x=[s[2] for s in result.restore_stages], base=[s[1] for s in result.restore_stages],
+        orientation="h", marker_color="#1f77b4",
+        text=[format_duration(s[2] * 3600) for s in result.restore_stages], textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(
+        title=f"Worst-case restore: {format_duration(result.restore_h * 3600)}",
+        xaxis_title="hours from the start of the restore", yaxis={"autorange": "reversed"},
+        template="plotly_white", height=max(220, 45 * len(names) + 120),
+        margin={"l": 10, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def failover_gantt_figure(stages, title: str = "Failover timeline") -> go.Figure:
+    """Stages of a failover one after another: typical durations as bars, the worst
+    case as a lighter bar behind them [s].
+
+    Traces: 0 worst case, 1 typical.
+    """
+    from .failover import timeline
+
+    t = timeline(stages)
+    fig = go.Figure([
+        go.Bar(y=t["stage"], x=t["worst_s"], base=t["worst_start_s"], orientation="h",
+               name="worst case", marker_color="rgba(214,39,40,0.35)",
+               customdata=[format_duration(v) for v in t["worst_s"]],
+               hovertemplate="%{y}: up to %{customdata}<extra></extra>"),
+        go.Bar(y=t["stage"], x=t["typical_s"], base=t["typical_start_s"], orientation="h",
+               name="typical", marker_color="#1f77b4",
+               customdata=[format_duration(v) for v in t["typical_s"]],
+               hovertemplate="%{y}: typically %{customdata}<extra></extra>"),
+    ])
+    total_t = float(t["typical_s"].sum())
+    total_w = float(t["worst_s"].sum())
+    fig.update_layout(
+        title=f"{title}: typically {format_duration(total_t)}, at worst {format_duration(total_w)}",
+        barmode="overlay", xaxis_title="seconds after the failure", yaxis={"autorange": "reversed"},
+        template="plotly_white", height=max(220, 45 * len(t) + 130),
+        legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
     return fig
