@@ -28,12 +28,21 @@ from .architecture_file import _num, _read_yaml
 from .availability import InvalidInputError
 from .catalog import DATA_DIR
 
-__all__ = ["DISRUPTIONS", "SCENARIOS_DIR", "Scenario", "load_scenario", "reference_scenarios"]
+__all__ = [
+    "DISRUPTIONS",
+    "SCENARIOS_DIR",
+    "SCHEMA_PATH",
+    "Scenario",
+    "load_scenario",
+    "reference_scenarios",
+    "scenario_schema",
+]
 
 #: Disruption types a scenario counts incidents of, and a strategy may cover.
 DISRUPTIONS = ("instance", "zone", "region", "data_corruption")
 
 SCENARIOS_DIR = DATA_DIR / "scenarios"
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scenario.schema.json"
 
 _TOP = ("name", "description", "currency", "downtime_cost_per_hour", "data",
         "incidents_per_year", "targets", "fallback", "strategy_costs", "architecture")
@@ -197,3 +206,10 @@ def load_scenario(source) -> Scenario:
 def _strategy_ids() -> tuple[str, ...]:
     from .dr import load_strategies
     return tuple(s.id for s in load_strategies())
+
+
+def scenario_schema() -> dict:
+    """The JSON Schema of the scenario file format."""
+    import json
+
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -63,3 +63,14 @@ def test_architecture_tab_shows_a_verdict_that_follows_the_target(page):
     handle.press("ArrowRight")  # 99.95% -> 99.99%
     page.wait_for_selector(".hadr-status-red", timeout=15_000)
     assert "short of the 99.99% target" in verdict.inner_text()
+
+
+def test_dr_tab_recommends_in_money(page):
+    page.get_by_text("DR strategy", exact=True).click()
+    rec = page.locator(".hadr-recommendation")
+    rec.wait_for(state="visible", timeout=15_000)
+    assert "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year" in rec.inner_text()
+    # Its charts are drawn: the running-cost bars name the recommended strategy.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot text')]"
+        ".some(t => t.textContent.includes('Warm standby + point-in-time'))", timeout=15_000)

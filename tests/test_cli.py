@@ -90,3 +90,42 @@ def test_evaluate_bad_file_exits_2(tmp_path, content, message):
     assert out.returncode == 2
     assert message in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_dr_table(capsys):
+    assert main(["dr", "ecommerce_shop"]) == 0
+    out = capsys.readouterr().out
+    assert "E-commerce shop (money in USD per year)" in out
+    assert "17,045,000" in out  # daily backups, by hand in test_dr
+    assert "Recommended: Warm standby + point-in-time backups (AWS)" in out
+
+
+def test_dr_json(capsys):
+    assert main(["dr", "data/scenarios/small_saas.yaml", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["recommended"] == "hourly_snapshot"
+    first = data["strategies"][0]
+    assert {"name", "annual_cost", "expected_loss", "total_cost", "meets_rto", "meets_rpo"} <= set(first)
+    for s in data["strategies"]:
+        assert s["total_cost"] == pytest.approx(s["annual_cost"] + s["expected_loss"])
+    assert data["break_even"][0]["to"] == "aws_warm_standby_pitr"
+
+
+def test_dr_nothing_meets_gives_null_and_a_reason(tmp_path, capsys):
+    f = tmp_path / "strict.yaml"
+    f.write_text("name: strict\ndowntime_cost_per_hour: 1000\n"
+                 "data: {unit: GB, written_per_hour: 1, cost_per_unit: 1}\n"
+                 "incidents_per_year: {region: 1}\ntargets: {rto_h: 0.0001, rpo_h: 0}\n")
+    assert main(["dr", str(f), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["recommended"] is None and "no strategy" in data["reason"]
+
+
+def test_dr_bad_scenario_exits_2(tmp_path):
+    f = tmp_path / "bad.yaml"
+    f.write_text("name: x\ndowntime_cost_per_hour: -1\ndata: {unit: GB, written_per_hour: 1, "
+                 "cost_per_unit: 1}\nincidents_per_year: {}\ntargets: {rto_h: 1, rpo_h: 1}\n")
+    out = run("dr", str(f))
+    assert out.returncode == 2
+    assert "downtime_cost_per_hour: -1 is not a number >= 0" in out.stderr
+    assert "Traceback" not in out.stderr

@@ -3,7 +3,7 @@ comparison shown to bite, and committed notebooks kept thin and small."""
 
 from __future__ import annotations
 
-import json
+import ast
 import shutil
 import subprocess
 import sys
@@ -105,6 +105,62 @@ def test_architecture_explorer_bad_file_names_the_place(tmp_path):
     assert "architecture.series[0].component.availability: 1.3 is not in [0, 1]" in str(err.value)
 
 
+def test_rto_rpo_tradeoffs_with_its_defaults(tmp_path):
+    nb = execute(tmp_path, "rto_rpo_tradeoffs.ipynb")
+    table = text_of(nb, "table")
+    assert "E-commerce shop: downtime costs 50,000 USD an hour" in table
+    assert "17,045,000" in table
+    assert text_of(nb, "recommendation").startswith(
+        "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year")
+    assert "$438,600,000" in text_of(nb, "seed-article")
+    for tag in ("bars", "sweep"):
+        outputs = [o for c in nb.cells if tag in c.metadata.get("tags", []) for o in c.outputs]
+        assert "application/vnd.plotly.v1+json" in outputs[0].data
+
+
+def test_rto_rpo_tradeoffs_other_scenario_and_cost(tmp_path):
+    nb = execute(tmp_path, "rto_rpo_tradeoffs.ipynb", scenario="small_saas",
+                 downtime_cost_per_hour=100000.0)
+    assert "downtime costs 100,000 USD an hour" in text_of(nb, "table")
+    assert "Warm standby + point-in-time backups" in text_of(nb, "recommendation")
+    nb = execute(tmp_path, "rto_rpo_tradeoffs.ipynb", scenario="small_saas")
+    assert "Hourly snapshot" in text_of(nb, "recommendation")
+    assert "costs less in total than Hourly snapshot" in text_of(nb, "break-even")
+
+
+def test_rto_rpo_tradeoffs_bad_scenario(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "rto_rpo_tradeoffs.ipynb", downtime_cost_per_hour=-5.0, scenario="small_saas")
+    assert "downtime_cost_per_hour: -5.0 is not a number >= 0" in str(err.value)
+
+
+def test_backup_planner(tmp_path):
+    nb = execute(tmp_path, "backup_planner.ipynb")
+    summary = text_of(nb, "summary")
+    assert "Storage kept: 7,800 GB (6 fulls, chains of 6), about 179.40 a month." in summary
+    assert "Worst restore: 5.2 hours (meets the RTO)." in summary
+    nb = execute(tmp_path, "backup_planner.ipynb", log_shipping_every_s=300.0,
+                 cross_region_copy=True, copy_lag_h=0.25, rpo_h=0.1)
+    summary = text_of(nb, "summary")
+    assert "at worst 5 minutes" in summary and "after a region loss 20 minutes" in summary
+    assert "Warning" not in summary
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "backup_planner.ipynb", mode="synthetic")
+    assert "mode: 'synthetic' is not a backup mode" in str(err.value)
+
+
+def test_failover_timeline(tmp_path):
+    nb = execute(tmp_path, "failover_timeline.ipynb")
+    assert "rds_multi_az" in text_of(nb, "presets")
+    assert ("Recovery takes 1.08 minutes at best, 2.05 minutes typically and 3.6 minutes "
+            "at worst: it meets the 5 minutes RTO.") in text_of(nb, "chosen")
+    nb = execute(tmp_path, "failover_timeline.ipynb", preset="mongodb_replica_set", rto_s=30.0)
+    assert "meets only in the typical case" in text_of(nb, "chosen")
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "failover_timeline.ipynb", preset="teleport")
+    assert "teleport" in str(err.value)
+
+
 def test_app_notebook_runs(tmp_path):
     nb = execute(tmp_path, "app.ipynb", target=0.999)
     widgets = [o for c in nb.cells for o in c.get("outputs", [])
@@ -154,4 +210,4 @@ def test_committed_notebooks_are_thin_and_small(path):
     for line in params[0].source.splitlines():
         name, _, rest = line.partition("=")
         value = rest.split("#")[0].strip()
-        json.loads(value.replace("'", '"'))
+        ast.literal_eval(value)  # raises on anything but a plain literal

@@ -122,3 +122,58 @@ def test_app_has_an_architecture_tab():
     app = app_panel(0.9995, "month", architecture="mongodb_replica_set")
     assert app.children[1].get_title(1) == "Architecture"
     assert "MongoDB" in app.panels["architecture"].verdict.value
+
+
+# ------------------------------------------------------------------ DR planning
+
+from hadr_lib.panels import BackupPanel, DRStrategyPanel, FailoverPanel  # noqa: E402
+
+
+def test_dr_panel_recommends_and_follows_the_sliders():
+    p = DRStrategyPanel("small_saas")
+    assert "Recommended: Hourly snapshot" in p.recommendation.value
+    chart = p.cost_chart
+    p.downtime_cost.value = 100_000
+    assert "Recommended: Warm standby + point-in-time backups" in p.recommendation.value
+    assert p.cost_chart is chart
+    p.costs["aws_warm_standby_pitr"].value = 10_000_000
+    assert "Hourly snapshot" in p.recommendation.value
+    p.rto.value = 0.01
+    assert "hadr-status-red" in p.recommendation.value
+    assert "Nothing in the catalogue meets" in p.recommendation.value
+
+
+def test_dr_panel_incidents_change_the_losses():
+    p = DRStrategyPanel("ecommerce_shop")
+    before = p.table.value
+    p.incidents["region"].value = 5
+    assert p.table.value != before
+
+
+def test_backup_panel():
+    p = BackupPanel(data_gb=1000, daily_change=0.05, rto_h=8, rpo_h=24)
+    assert "Storage kept: 7,800 GB" in p.summary.value
+    assert "region loss loses every backup" in p.warnings.value
+    p.controls["cross_region_copy"].value = True
+    assert p.warnings.value == ""
+    p.controls["log_shipping"].value = True
+    assert "at worst 5 minutes" in p.summary.value
+    assert len(p.chart.data[0].y) == 3
+
+
+def test_failover_panel():
+    p = FailoverPanel("route53_region_failover", 300)
+    assert "2.05 minutes typically" in p.summary.value
+    p.threshold.value = 1
+    p.interval.value = 10
+    assert "meets" in p.summary.value
+    assert p.chart.data[1].x[0] == pytest.approx(0.5 * 10 + 3)
+    p.preset.value = "rds_multi_az"
+    assert p.threshold.disabled
+    assert "1.75 minutes typically" in p.summary.value
+
+
+def test_app_has_a_dr_tab():
+    app = app_panel(scenario="regulated_payments")
+    assert app.children[1].get_title(2) == "DR strategy"
+    assert "Regulated payments" in app.panels["dr"].widget.children[0].value

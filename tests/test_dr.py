@@ -1,0 +1,135 @@
+"""The DR risk model: hand-checked totals, the recommendation, break-evens, monotonicity."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import hadr_lib as hl
+
+
+def row(table, strategy):
+    return table.set_index("strategy").loc[strategy]
+
+
+def test_ecommerce_daily_backup_by_hand():
+    shop = hl.load_scenario("ecommerce_shop")
+    t = hl.strategy_table(shop)
+    incidents = 6 + 0.5 + 0.1 + 0.5
+    r = row(t, "daily_backup")  # covers everything: 24 h outage and 24 h of data each time
+    assert r["downtime_h_per_year"] == pytest.approx(24 * incidents)
+    assert r["data_lost_per_year"] == pytest.approx(24 * 1000 * incidents)
+    assert r["expected_loss"] == pytest.approx(24 * incidents * 50000 + 24 * 1000 * incidents * 50)
+    assert r["total_cost"] == pytest.approx(5000 + 17_040_000)
+    assert not r["meets_rto"] and not r["meets_rpo"]
+
+
+def test_replication_falls_back_for_corruption():
+    shop = hl.load_scenario("ecommerce_shop")
+    r = row(hl.strategy_table(shop), "continuous_replication")
+    # 6.6 covered incidents at 15 min; 0.5 corruptions at the 72 h / 24 h fallback
+    hours = 0.25 * 6.6 + 72 * 0.5
+    data = (0.25 * 6.6 + 24 * 0.5) * 1000
+    assert r["downtime_h_per_year"] == pytest.approx(hours)
+    assert r["expected_loss"] == pytest.approx(hours * 50000 + data * 50)
+    assert not r["meets_rto"]  # the corruption outage (72 h) is over its 4 h target
+
+
+def test_ecommerce_recommendation():
+    shop = hl.load_scenario("ecommerce_shop")
+    t = hl.strategy_table(shop)
+    rec, reason = hl.recommend(t)
+    assert rec == "aws_warm_standby_pitr"
+    r = row(t, rec)
+    # 6.6 failures at 15 min and 8.33e-3 h of data; 0.5 corruptions at 2 h and 5 min of data
+    hours = 0.25 * 6.6 + 2 * 0.5
+    data = (0.00833 * 6.6 + 0.0833 * 0.5) * 1000
+    assert r["total_cost"] == pytest.approx(130000 + hours * 50000 + data * 50)
+    assert hl.recommendation_sentence(shop, t).startswith(
+        "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year in total")
+
+
+@pytest.mark.parametrize("name", ["ecommerce_shop", "small_saas", "regulated_payments"])
+def test_recommended_really_is_the_cheapest_meeting_the_targets(name):
+    sc = hl.load_scenario(name)
+    t = hl.strategy_table(sc)
+    rec, _ = hl.recommend(t)
+    ok = t[t["meets_rto"] & t["meets_rpo"]]
+    assert rec == ok.loc[ok["total_cost"].idxmin(), "strategy"]
+    # Brute force over the catalogue, one strategy at a time
+    for s in hl.load_strategies(costs=sc.strategy_costs):
+        one = hl.strategy_table(sc, [s]).iloc[0]
+        if one["meets_rto"] and one["meets_rpo"]:
+            assert one["total_cost"] >= row(t, rec)["total_cost"] - 1e-6
+
+
+def test_no_strategy_meets_an_impossible_target():
+    sc = hl.load_scenario("regulated_payments").replace(rto_target_h=0.001)
+    rec, reason = hl.recommend(hl.strategy_table(sc))
+    assert rec is None and "no strategy in the catalogue meets both targets" in reason
+    assert "Nothing in the catalogue meets" in hl.recommendation_sentence(sc, hl.strategy_table(sc))
+
+
+def test_edited_costs_change_the_answer():
+    saas = hl.load_scenario("small_saas")
+    assert hl.recommend(hl.strategy_table(saas))[0] == "hourly_snapshot"
+    dearer = saas.replace(strategy_costs={"hourly_snapshot": 1_000_000})
+    t = hl.strategy_table(dearer)
+    assert row(t, "hourly_snapshot")["annual_cost"] == 1_000_000
+    assert hl.recommend(t)[0] == "aws_warm_standby_pitr"
+
+
+def test_break_even_is_where_totals_meet():
+    saas = hl.load_scenario("small_saas")
+    t = hl.strategy_table(saas)
+    be = hl.break_even_table(saas, t)
+    assert list(be["from"]) == ["hourly_snapshot"] and list(be["to"]) == ["aws_warm_standby_pitr"]
+    c = be["break_even_cost_per_hour"].iloc[0]
+    at = saas.replace(downtime_cost_per_hour=c)
+    t2 = hl.strategy_table(at)
+    assert row(t2, "hourly_snapshot")["total_cost"] == pytest.approx(row(t2, "aws_warm_standby_pitr")["total_cost"], rel=1e-9)
+    below = hl.strategy_table(saas.replace(downtime_cost_per_hour=c * 0.9))
+    above = hl.strategy_table(saas.replace(downtime_cost_per_hour=c * 1.1))
+    assert below.loc[below["total_cost"].idxmin(), "strategy"] == "hourly_snapshot"
+    assert above.loc[above["total_cost"].idxmin(), "strategy"] == "aws_warm_standby_pitr"
+
+
+def test_sweep_matches_the_table():
+    shop = hl.load_scenario("ecommerce_shop")
+    costs = np.geomspace(100, 1e7, 1000)
+    sweep = hl.total_cost_sweep(shop, costs)
+    assert sweep.shape == (10, 1000)
+    t = hl.strategy_table(shop.replace(downtime_cost_per_hour=float(costs[500])))
+    np.testing.assert_allclose(np.sort(sweep[:, 500]), np.sort(t["total_cost"]), rtol=1e-12)
+
+
+@given(st.floats(0, 1e6), st.floats(1, 10), st.sampled_from(hl.DISRUPTIONS))
+def test_expected_loss_grows_with_downtime_cost_and_incidents(cost, factor, kind):
+    sc = hl.load_scenario("small_saas")
+    base = hl.strategy_table(sc.replace(downtime_cost_per_hour=cost))
+    dearer = hl.strategy_table(sc.replace(downtime_cost_per_hour=cost * factor))
+    assert (dearer["expected_loss"].to_numpy() >= base["expected_loss"].to_numpy() - 1e-6).all()
+    more = dict(sc.incidents_per_year)
+    more[kind] = more[kind] * factor + 0.1
+    busier = hl.strategy_table(sc.replace(downtime_cost_per_hour=cost, incidents_per_year=more))
+    assert (busier["expected_loss"].to_numpy() >= base["expected_loss"].to_numpy() - 1e-6).all()
+
+
+def test_the_source_articles_calculator_is_reproduced_only_to_be_refuted():
+    # 365 x 24 h RTO x $50k + 12 h x 1000 records x $50
+    assert hl.seed_article_risk(50000, 24, 12) == pytest.approx(438_600_000)
+
+
+def test_catalogue_rows_have_sources_and_published_ranges():
+    strategies = {s.id: s for s in hl.load_strategies()}
+    assert {"daily_backup", "hourly_snapshot", "continuous_replication", "active_active",
+            "instant_failover", "aws_backup_restore", "aws_pilot_light", "aws_warm_standby",
+            "aws_multi_site"} <= set(strategies)
+    assert all(s.source for s in strategies.values())
+    assert strategies["daily_backup"].annual_cost == 5000
+    assert strategies["instant_failover"].annual_cost == 250000
+    assert strategies["aws_backup_restore"].rto_h <= 24
+    assert strategies["aws_multi_site"].rto_h < 1 / 60
+    assert "data_corruption" not in strategies["continuous_replication"].protects_against
+    with pytest.raises(hl.InvalidInputError, match="strategy_costs.nope: unknown strategy"):
+        hl.load_strategies(costs={"nope": 1})

@@ -1,0 +1,76 @@
+"""Failover timelines against hand sums of their stages."""
+
+import pytest
+
+import hadr_lib as hl
+
+
+def test_detection_by_hand():
+    s = hl.detection(30, 3, 4)
+    assert (s.best_s, s.typical_s, s.worst_s) == (60, 2.5 * 30 + 2, 94)
+    fast = hl.detection(10, 1, 2)
+    assert (fast.best_s, fast.worst_s) == (0, 12)
+
+
+def test_dns_by_hand():
+    s = hl.dns(60, 30)
+    assert (s.best_s, s.typical_s, s.worst_s) == (0, 45, 90)
+
+
+def test_route53_preset_is_the_articles_settings():
+    stages = hl.FAILOVER_PRESETS["route53_region_failover"]
+    assert "30 s, threshold 3" in stages[0].name
+    # detection (60, 78, 96) + TTL (0, 30, 60) + warm-up (5, 15, 60)
+    assert hl.failover_seconds(stages, "best") == 65
+    assert hl.failover_seconds(stages, "typical") == 123
+    assert hl.failover_seconds(stages, "worst") == 216
+    assert all(s.source for s in stages)
+
+
+def test_rds_and_mongodb_presets_carry_published_figures():
+    rds = hl.FAILOVER_PRESETS["rds_multi_az"][0]
+    assert (rds.best_s, rds.worst_s) == (60, 120)
+    mongo = hl.FAILOVER_PRESETS["mongodb_replica_set"][0]
+    assert mongo.typical_s == 12 and "12 s" in mongo.source
+
+
+def test_timeline_starts_and_table():
+    t = hl.timeline(hl.FAILOVER_PRESETS["postgres_patroni"])
+    assert list(t["typical_start_s"]) == [0, 30, 33]
+    table = hl.failover_table().set_index("failure")
+    assert table.loc["rds_multi_az", "typical_s"] == 105
+    assert set(table.index) == set(hl.FAILOVER_PRESETS)
+
+
+def test_summary_against_an_rto():
+    assert hl.failover_summary("route53_region_failover", 300) == (
+        "Recovery takes 1.08 minutes at best, 2.05 minutes typically and 3.6 minutes at "
+        "worst: it meets the 5 minutes RTO.")
+    assert "meets only in the typical case" in hl.failover_summary("route53_region_failover", 150)
+    assert "misses" in hl.failover_summary("route53_region_failover", 60)
+
+
+def test_standby_takes_its_failover_time_from_a_preset():
+    arch = hl.load_architecture({"architecture": {"standby": {
+        "primary": {"component": {"name": "p", "mtbf_h": 999, "mttr_h": 1}},
+        "standbys": [{"component": {"name": "s", "mtbf_h": 999, "mttr_h": 1}}],
+        "failover_preset": "rds_multi_az"}}})
+    assert arch.root.failover_s == 105
+    with pytest.raises(hl.InvalidInputError, match="standby.failover_preset: 'teleport' is not a preset"):
+        hl.load_architecture({"architecture": {"standby": {
+            "primary": {"component": {"name": "p", "mtbf_h": 999, "mttr_h": 1}},
+            "standbys": [{"component": {"name": "s", "mtbf_h": 999, "mttr_h": 1}}],
+            "failover_preset": "teleport"}}})
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: hl.detection(0, 3, 4), "interval_s: 0"),
+    (lambda: hl.detection(30, 11, 4), "threshold: 11"),
+    (lambda: hl.detection(30, 3, 40), "timeout_s: 40"),
+    (lambda: hl.dns(-1), "ttl_s: -1"),
+    (lambda: hl.Stage("x", 10, 5, 20), "x: best 10 s, typical 5 s and worst 20 s are not in order"),
+    (lambda: hl.failover_seconds("route53_region_failover", "median"), "case: 'median'"),
+])
+def test_bad_stages_are_named(make, message):
+    with pytest.raises(hl.InvalidInputError, match=message):
+        make()

@@ -1,0 +1,73 @@
+"""Scenario files: the shipped ones, and bad input named by field."""
+
+import copy
+
+import jsonschema
+import pytest
+import yaml
+
+import hadr_lib as hl
+from hadr_lib.scenario import SCENARIOS_DIR, scenario_schema
+
+SHIPPED = sorted(SCENARIOS_DIR.glob("*.yaml"))
+
+
+def test_shipped_scenarios():
+    assert {"ecommerce_shop", "small_saas", "regulated_payments"} <= set(hl.reference_scenarios())
+    shop = hl.load_scenario("ecommerce_shop")
+    assert shop.downtime_cost_per_hour == 50000
+    assert shop.data_written_per_hour == 1000 and shop.data_cost_per_unit == 50
+    assert shop.rto_targets["region"] == 1 and shop.rto_targets["data_corruption"] == 4
+    assert shop.rpo_targets["zone"] == 0.25 and shop.rpo_targets["data_corruption"] == 1
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_scenarios_follow_the_schema(path):
+    jsonschema.validate(yaml.safe_load(path.read_text()), scenario_schema())
+    assert hl.load_scenario(path).description
+
+
+GOOD = yaml.safe_load((SCENARIOS_DIR / "small_saas.yaml").read_text())
+
+
+def bad(**changes):
+    data = copy.deepcopy(GOOD)
+    for dotted, value in changes.items():
+        *parents, key = dotted.split("__")
+        node = data
+        for p in parents:
+            node = node[p]
+        if value is KeyError:
+            del node[key]
+        else:
+            node[key] = value
+    return data
+
+
+@pytest.mark.parametrize("data, message", [
+    (bad(downtime_cost_per_hour=-5), "downtime_cost_per_hour: -5 is not a number >= 0"),
+    (bad(downtime_cost_per_hour="lots"), "downtime_cost_per_hour: 'lots' is not a number"),
+    (bad(incidents_per_year__zone=-1), "incidents_per_year.zone: -1 is not a number >= 0"),
+    (bad(incidents_per_year__meteor=1), "incidents_per_year.meteor: unknown field; allowed: instance, zone, region, data_corruption"),
+    (bad(targets__rto_h=0), "targets.rto_h: 0 is not a number > 0"),
+    (bad(targets__rpo_h=KeyError), "targets.rpo_h: missing"),
+    (bad(targets__region={"rto_h": -1}), "targets.region.rto_h: -1 is not a number > 0"),
+    (bad(data__unit="rows"), "data.unit: 'rows' is not a unit; use one of records, GB"),
+    (bad(data__cost_per_unit=KeyError), "data.cost_per_unit: missing"),
+    (bad(strategy_costs={"gold_plated": 5}), "strategy_costs.gold_plated: unknown field"),
+    (bad(strategy_costs={"daily_backup": -5}), "strategy_costs.daily_backup: -5 is not a number >= 0"),
+    (bad(architecture="nowhere"), "architecture: nowhere: no such file"),
+    (bad(colour="red"), "colour: unknown field"),
+    (bad(name=KeyError), "name: missing"),
+])
+def test_bad_scenarios_name_the_field(data, message):
+    with pytest.raises(hl.InvalidInputError) as err:
+        hl.load_scenario(data)
+    assert str(err.value).startswith(message), str(err.value)
+
+
+def test_replace_checks_again():
+    shop = hl.load_scenario("ecommerce_shop")
+    assert shop.replace(downtime_cost_per_hour=1000).downtime_cost_per_hour == 1000
+    with pytest.raises(hl.InvalidInputError, match="downtime_cost_per_hour: -1"):
+        shop.replace(downtime_cost_per_hour=-1)
