@@ -4,6 +4,7 @@
 - one DowntimeBudgetPanel update in Python (what a slider move costs the kernel);
 - architecture models: a 10,000-leaf tree and a 5,000-of-10,000 quorum, against
   a flat numpy product and RePyability; panel update time per reference architecture;
+- DR planning: a 1,000-point downtime-cost sweep; DR, backup and failover panel updates;
 - the Voila app: launch to first rendered slider, and slider to updated headline
   in headless Chromium (p50, p95), when Debian's chromium is installed.
 """
@@ -26,6 +27,7 @@ from hadr_lib.panels import DowntimeBudgetPanel  # noqa: E402
 from voila_server import CHROMIUM_ARGS, find_chromium, serve_voila  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_dr  # noqa: E402
 import bench_model  # noqa: E402
 
 
@@ -101,4 +103,5 @@ if __name__ == "__main__":
     bench_table()
     bench_panel()
     bench_model.run()
+    bench_dr.run()
     bench_app()
