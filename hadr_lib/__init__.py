@@ -65,6 +65,16 @@ from .dr import (  # noqa: E402
     strategy_table,
     total_cost_sweep,
 )
+from .slo import (  # noqa: E402
+    GOOGLE_ALERT_POLICY,
+    SLO_WINDOWS_DAYS,
+    SloPlan,
+    burn_rate_alerts,
+    error_budget,
+    slo_plan,
+    to_openslo,
+    to_sloth,
+)
 from .backup import BackupPlan, BackupResult, describe_backups, plan_backups  # noqa: E402
 from .failover import (  # noqa: E402
     FAILOVER_PRESETS,
@@ -78,6 +88,14 @@ from .failover import (  # noqa: E402
 )
 
 __all__ = [
+    "GOOGLE_ALERT_POLICY",
+    "SLO_WINDOWS_DAYS",
+    "SloPlan",
+    "burn_rate_alerts",
+    "error_budget",
+    "slo_plan",
+    "to_openslo",
+    "to_sloth",
     "BackupPlan",
     "BackupResult",
     "DISRUPTIONS",

@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import sys
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
@@ -33,25 +34,29 @@ from .dr import (
     strategy_table,
 )
 from .scenario import load_scenario
+from .slo import burn_rate_alerts, parse_window, slo_plan, to_openslo, to_sloth
 from .formatting import format_duration, format_percent
 
 
-def parse_availability(text: str) -> float:
-    """``99.95%`` or ``0.9995`` to a fraction; a bare number above 1 is rejected."""
+def parse_availability(text: str, field: str = "availability", bare_percent: bool = False) -> float:
+    """``99.95%`` or ``0.9995`` to a fraction, keeping the typed decimal (so
+    ``99.9999999%`` is exactly 1e-9 short of 1). With ``bare_percent``, a bare number
+    above 1 is a percentage (``--target 99.95``)."""
     t = text.strip()
+    percent = t.endswith("%")
     try:
-        value = float(t[:-1]) / 100 if t.endswith("%") else float(t)
-    except ValueError:
+        value = Decimal(t[:-1] if percent else t)
+    except InvalidOperation:
         raise InvalidInputError(
-            f"availability: {text!r} is not a number (write 99.95% or 0.9995)") from None
-    if t.endswith("%"):
-        # Keep the typed decimal: 99.9999999% is exactly 1e-9 short of 1.
-        from decimal import Decimal
-        value = float(Decimal(t[:-1]) / 100)
-    if not 0 <= value <= 1:
+            f"{field}: {text!r} is not a number (write 99.95% or 0.9995)") from None
+    if bare_percent and not percent and value > 1:
+        percent = True
+    if percent:
+        value = value / 100
+    if not value.is_finite() or not 0 <= value <= 1:
         raise InvalidInputError(
-            f"availability: {text!r} is not in [0, 1] or [0%, 100%] (write 99.95% or 0.9995)")
-    return value
+            f"{field}: {text!r} is not in [0, 1] or [0%, 100%] (write 99.95% or 0.9995)")
+    return float(value)
 
 
 def _cmd_downtime(args) -> int:
@@ -162,6 +167,48 @@ def _cmd_dr(args) -> int:
     return 0
 
 
+def _cmd_slo(args) -> int:
+    arch = load_architecture(args.file)
+    target = parse_availability(args.target, field="target", bare_percent=True)
+    plan = slo_plan(arch, target, parse_window(args.window))
+    alerts = burn_rate_alerts(plan.window_days)
+    if args.format == "openslo":
+        print(to_openslo(plan, args.service), end="")
+        return 0
+    if args.format == "sloth":
+        print(to_sloth(plan, args.service), end="")
+        return 0
+    if args.format == "json":
+        out = {
+            "name": arch.name,
+            "ceiling": plan.ceiling,
+            "ceiling_unavailability": plan.ceiling_unavailability,
+            "target": plan.target,
+            "window_days": plan.window_days,
+            "error_budget_s": plan.error_budget_s,
+            "expected_downtime_s": plan.expected_downtime_s,
+            "headroom_s": plan.headroom_s,
+            "achievable": plan.achievable,
+            "alerts": [
+                {"severity": a.severity, "long_window": a.long_window,
+                 "short_window": a.short_window, "burn_rate": float(a.burn_rate),
+                 "budget_consumed": float(a.budget_consumed),
+                 "time_to_exhaust_h": float(a.time_to_exhaust_h)}
+                for a in alerts.itertuples()
+            ],
+        }
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    print(plan.summary())
+    view = alerts[["severity", "long_window", "short_window", "burn_rate", "budget_consumed"]].copy()
+    view["budget_consumed"] = [f"{x:.0%}" for x in view["budget_consumed"]]
+    view["burn_rate"] = [f"{x:.4g}" for x in view["burn_rate"]]
+    view["budget gone in"] = [format_duration(h * 3600) for h in alerts["time_to_exhaust_h"]]
+    print()
+    print(view.to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hadr",
@@ -193,6 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
     dr.add_argument("scenario", help="scenario YAML file, or a name in data/scenarios")
     dr.add_argument("--format", choices=("table", "json"), default="table")
     dr.set_defaults(func=_cmd_dr)
+    slo = sub.add_parser("slo", help="error budget and burn-rate alerts for an SLO on a design",
+                         description="An SLO target against an architecture's ceiling: the error "
+                                     "budget, the headroom, and the multiwindow burn-rate alerts.")
+    slo.add_argument("file", help="architecture YAML file, or a name in data/architectures")
+    slo.add_argument("--target", required=True, help="e.g. 99.95 (percent), 99.95%% or 0.9995")
+    slo.add_argument("--window", default="30d", help="SLO window in days, e.g. 7d, 28d, 30d, 90d")
+    slo.add_argument("--service", default="my-service", help="service name in the exports")
+    slo.add_argument("--format", choices=("table", "json", "openslo", "sloth"), default="table")
+    slo.set_defaults(func=_cmd_slo)
     return parser
 
 

@@ -43,8 +43,15 @@ from .dr import (
     strategy_table,
 )
 from .failover import FAILOVER_PRESETS, detection, dns, failover_seconds, failover_summary
-from .plots import dr_bar_figure, dr_cost_figure, failover_gantt_figure, restore_timeline_figure
+from .plots import (
+    dr_bar_figure,
+    dr_cost_figure,
+    failover_gantt_figure,
+    restore_timeline_figure,
+    slo_budget_figure,
+)
 from .scenario import DISRUPTIONS, Scenario, load_scenario
+from .slo import SLO_WINDOWS_DAYS, burn_rate_alerts, parse_window, slo_plan
 from .verdict import improvement_advice, target_verdict
 
 __all__ = [
@@ -53,6 +60,7 @@ __all__ = [
     "BackupPanel",
     "DRStrategyPanel",
     "FailoverPanel",
+    "SloPanel",
     "DowntimeBudgetPanel",
     "app_panel",
     "update_figure",
@@ -193,18 +201,19 @@ class DowntimeBudgetPanel:
 def app_panel(target: float = 0.9995, period: str = "month", *,
               architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
-    """The managers' app: a title and tabs (downtime budget, architecture, DR strategy)."""
+    """The managers' app: a title and tabs (downtime budget, architecture, DR strategy, SLO)."""
     budget = DowntimeBudgetPanel(target, period, year_days=year_days, compact=True)
     design = ArchitectureAppPanel(architecture, target, year_days=year_days)
     dr_panel = DRStrategyPanel(scenario, compact=True)
-    tabs = widgets.Tab(children=[budget.widget, design.widget, dr_panel.widget])
-    for i, title in enumerate(("Downtime budget", "Architecture", "DR strategy")):
+    slo_panel = SloPanel(architecture, target, choose_architecture=True)
+    tabs = widgets.Tab(children=[budget.widget, design.widget, dr_panel.widget, slo_panel.widget])
+    for i, title in enumerate(("Downtime budget", "Architecture", "DR strategy", "SLO")):
         tabs.set_title(i, title)
     title = widgets.HTML(
         "<h1>HA/DR workbook</h1><p>Pick the availability you promise; see the "
         "downtime it allows and whether a design can deliver it.</p>")
     box = widgets.VBox([title, tabs])
-    box.panels = {"budget": budget, "architecture": design, "dr": dr_panel}
+    box.panels = {"budget": budget, "architecture": design, "dr": dr_panel, "slo": slo_panel}
     return box
 
 
@@ -641,6 +650,80 @@ class FailoverPanel:
             self.summary.value = (f"<p style='font-size:1.1em'>"
                                   f"{html.escape(failover_summary(stages, self.rto.value))}</p>")
             update_figure(self.chart, failover_gantt_figure(stages, self.preset.value))
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+# --------------------------------------------------------------------------- SLOs
+
+
+class SloPanel:
+    """An SLO target and window against a design's ceiling: the budget, what the
+    design spends of it, a warning when the target is out of reach, and the
+    burn-rate alerts."""
+
+    def __init__(self, architecture="multi_az_postgres", target: float = 0.9995,
+                 window_days: float = 30.0, *, choose_architecture: bool = False):
+        refs = reference_architectures()
+        self.models: dict[str, Architecture] = {}
+        if isinstance(architecture, Architecture):
+            key = architecture.name
+            self.models[key] = architecture
+        else:
+            key = str(architecture)
+            self.models[key] = load_architecture(architecture)
+        if choose_architecture:
+            for name, path in refs.items():
+                self.models.setdefault(name, load_architecture(path))
+        parse_window(window_days)
+        target = check_availability(target, "target")
+        style = {"description_width": "70px"}
+        self.choice = widgets.Dropdown(options=[(m.name, k) for k, m in self.models.items()],
+                                       value=key, description="Design", style=style,
+                                       layout={"width": "520px"})
+        self.target = widgets.SelectionSlider(options=_target_options(target), value=float(target),
+                                              description="SLO", continuous_update=True,
+                                              layout={"width": "520px"}, style=style)
+        self.target.add_class("hadr-slo-target")
+        days = float(window_days)
+        windows = sorted(set(SLO_WINDOWS_DAYS) | {days})
+        self.window = widgets.ToggleButtons(options=[(f"{w:g} days", w) for w in windows],
+                                            value=days, description="Window", style=style)
+        self.summary = widgets.HTML()
+        self.summary.add_class("hadr-slo-summary")
+        self.alerts = widgets.HTML()
+        self.message = widgets.HTML()
+        self.figure = go.FigureWidget(slo_budget_figure(self.plan()))
+        for control in (self.choice, self.target, self.window):
+            control.observe(self.update, names="value")
+        self.update()
+        parts = ([self.choice] if choose_architecture else []) + [
+            self.target, self.window, self.summary, self.figure, self.alerts, self.message]
+        self.widget = widgets.VBox(parts)
+
+    def plan(self):
+        return slo_plan(self.models[self.choice.value], self.target.value, self.window.value)
+
+    def update(self, change=None) -> None:
+        try:
+            plan = self.plan()
+            status = "green" if plan.budget_used <= 0.5 else "amber" if plan.achievable else "red"
+            self.summary.value = (
+                f"<div class='hadr-status-{status}' style='padding:8px;background:{_STATUS_BG[status]};"
+                f"border-left:8px solid {_STATUS[status]}'>{html.escape(plan.summary())}</div>")
+            a = burn_rate_alerts(plan.window_days)
+            view = a[["severity", "long_window", "short_window"]].copy()
+            view["burn rate"] = [f"{x:.4g}" for x in a["burn_rate"]]
+            view["budget consumed"] = [f"{x:.0%}" for x in a["budget_consumed"]]
+            view["budget gone in"] = [format_duration(h * 3600) for h in a["time_to_exhaust_h"]]
+            self.alerts.value = ("<p><b>Burn-rate alerts</b> (fire when both windows burn faster "
+                                 "than the rate)</p>" + _TABLE_CSS +
+                                 view.to_html(index=False, border=0, classes="hadr-table"))
+            update_figure(self.figure, slo_budget_figure(plan))
             self.message.value = ""
         except Exception as exc:  # shown in the panel, never lost
             self.message.value = _error_html(exc)

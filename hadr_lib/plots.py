@@ -15,6 +15,7 @@ __all__ = [
     "dr_cost_figure",
     "failover_gantt_figure",
     "restore_timeline_figure",
+    "slo_budget_figure",
     "downtime_vs_nines_figure",
     "duration_axis_ticks",
     "importance_figure",
@@ -380,5 +381,24 @@ def failover_gantt_figure(stages, title: str = "Failover timeline") -> go.Figure
         barmode="overlay", xaxis_title="seconds after the failure", yaxis={"autorange": "reversed"},
         template="plotly_white", height=max(220, 45 * len(t) + 130),
         legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 20, "t": 50, "b": 40},
+    )
+    return fig
+
+
+def slo_budget_figure(plan) -> go.Figure:
+    """The error budget of an SLO window against the downtime the design spends on
+    average [min]; red when the design spends more than the budget."""
+    over = plan.expected_downtime_s > plan.error_budget_s
+    values = [plan.error_budget_s / 60, plan.expected_downtime_s / 60]
+    fig = go.Figure(go.Bar(
+        y=["error budget", "the design spends"], x=values, orientation="h",
+        marker_color=["#1f77b4", "#d62728" if over else "#2ca02c"],
+        text=[format_duration(v * 60) for v in values], textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(
+        title=(f"{format_percent(plan.target)} over {plan.window_days:g} days: the design uses "
+               f"{plan.budget_used:.0%} of the budget"),
+        xaxis_title=f"minutes per {plan.window_days:g} days", template="plotly_white",
+        height=230, margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
     return fig

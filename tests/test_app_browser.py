@@ -53,7 +53,7 @@ def test_moving_the_slider_changes_the_downtime(page):
 
 
 def test_architecture_tab_shows_a_verdict_that_follows_the_target(page):
-    page.get_by_text("Architecture", exact=True).click()
+    page.locator(".lm-TabBar-tabLabel", has_text="Architecture").click()
     verdict = page.locator(".hadr-verdict")
     verdict.wait_for(state="visible", timeout=15_000)
     assert "Multi-AZ PostgreSQL gives 99.9889%, comfortably above the 99.95% target" in verdict.inner_text()
@@ -66,7 +66,7 @@ def test_architecture_tab_shows_a_verdict_that_follows_the_target(page):
 
 
 def test_dr_tab_recommends_in_money(page):
-    page.get_by_text("DR strategy", exact=True).click()
+    page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
     rec = page.locator(".hadr-recommendation")
     rec.wait_for(state="visible", timeout=15_000)
     assert "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year" in rec.inner_text()
@@ -74,3 +74,16 @@ def test_dr_tab_recommends_in_money(page):
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot text')]"
         ".some(t => t.textContent.includes('Warm standby + point-in-time'))", timeout=15_000)
+
+
+def test_slo_tab_warns_when_the_target_is_out_of_reach(page):
+    page.locator(".lm-TabBar-tabLabel", has_text="SLO").click()
+    summary = page.locator(".hadr-slo-summary")
+    summary.wait_for(state="visible", timeout=15_000)
+    assert "A 99.95% SLO over 30 days allows 21.6 minutes of downtime" in summary.inner_text()
+    handle = page.locator(".hadr-slo-target .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")  # 99.95% -> 99.99%
+    page.wait_for_function(
+        "() => document.querySelector('.hadr-slo-summary').innerText.includes('Warning')",
+        timeout=15_000)

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from hadr_lib.cli import main, parse_availability
 
@@ -129,3 +130,30 @@ def test_dr_bad_scenario_exits_2(tmp_path):
     assert out.returncode == 2
     assert "downtime_cost_per_hour: -1 is not a number >= 0" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_slo_table_and_json(capsys):
+    assert main(["slo", "multi_az_postgres", "--target", "99.95"]) == 0
+    out = capsys.readouterr().out
+    assert "allows 21.6 minutes of downtime" in out and "14.4" in out
+    assert main(["slo", "multi_az_postgres", "--target", "99.99%", "--window", "30d", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"ceiling", "target", "error_budget_s", "alerts"} <= set(data)
+    assert data["target"] == 0.9999 and data["error_budget_s"] == pytest.approx(259.2)
+    assert data["achievable"] is False
+    assert data["alerts"][0] == {"severity": "page", "long_window": "1h", "short_window": "5m",
+                                 "burn_rate": pytest.approx(14.4), "budget_consumed": 0.02,
+                                 "time_to_exhaust_h": pytest.approx(50)}
+
+
+def test_slo_exports(capsys):
+    assert main(["slo", "single_server", "--target", "0.99", "--format", "openslo", "--service", "web"]) == 0
+    docs = list(yaml.safe_load_all(capsys.readouterr().out))
+    assert docs[1]["kind"] == "SLO" and docs[1]["spec"]["service"] == "web"
+    assert main(["slo", "single_server", "--target", "99", "--format", "sloth"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["version"] == "prometheus/v1"
+
+
+def test_slo_bad_target_exits_2():
+    out = run("slo", "single_server", "--target", "101")
+    assert out.returncode == 2 and "target: '101' is not in [0, 1]" in out.stderr

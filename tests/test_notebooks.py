@@ -161,6 +161,21 @@ def test_failover_timeline(tmp_path):
     assert "teleport" in str(err.value)
 
 
+def test_slo_planner(tmp_path):
+    nb = execute(tmp_path, "slo_planner.ipynb")
+    assert text_of(nb, "summary").startswith("A 99.95% SLO over 30 days allows 21.6 minutes")
+    alerts = text_of(nb, "alerts")
+    assert "14.4" in alerts and "3d" in alerts
+    assert "apiVersion: openslo/v1" in text_of(nb, "openslo")
+    assert "version: prometheus/v1" in text_of(nb, "sloth")
+    nb = execute(tmp_path, "slo_planner.ipynb", target=0.9999, window_days=7.0)
+    summary = text_of(nb, "summary")
+    assert "over 7 days" in summary and "Warning: the target is above" in summary
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "slo_planner.ipynb", target=1.0)
+    assert "target: 1.0 is not in (0, 1)" in str(err.value)
+
+
 def test_app_notebook_runs(tmp_path):
     nb = execute(tmp_path, "app.ipynb", target=0.999)
     widgets = [o for c in nb.cells for o in c.get("outputs", [])

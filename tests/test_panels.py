@@ -177,3 +177,27 @@ def test_app_has_a_dr_tab():
     app = app_panel(scenario="regulated_payments")
     assert app.children[1].get_title(2) == "DR strategy"
     assert "Regulated payments" in app.panels["dr"].widget.children[0].value
+
+
+# ------------------------------------------------------------------ SLOs
+
+from hadr_lib.panels import SloPanel  # noqa: E402
+
+
+def test_slo_panel_follows_target_window_and_design():
+    p = SloPanel("multi_az_postgres", 0.9995, 30, choose_architecture=True)
+    assert "hadr-status-green" in p.summary.value and "21.6 minutes" in p.summary.value
+    assert "14.4" in p.alerts.value
+    p.target.value = 0.9999
+    assert "hadr-status-red" in p.summary.value and "Warning" in p.summary.value
+    p.window.value = 7
+    assert "3.36" in p.alerts.value
+    p.choice.value = "three_regions_active_active"
+    assert "Three regions" in p.summary.value
+    with pytest.raises(InvalidInputError, match="window"):
+        SloPanel("single_server", 0.999, "2w")
+
+
+def test_app_has_an_slo_tab():
+    app = app_panel()
+    assert app.children[1].get_title(3) == "SLO"
