@@ -10,6 +10,7 @@ import json
 import math
 import sys
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import pandas as pd
 
@@ -209,6 +210,24 @@ def _cmd_slo(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from .report import build_reports
+
+    shared = True if args.shared_plotly else False if args.inline_plotly else None
+    results = build_reports(args.scenario, args.out, target=parse_availability(
+        args.target, field="target", bare_percent=True), fmt=args.format, jobs=args.jobs,
+        shared_plotly=shared, progress=not args.quiet)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok:
+            print(f"wrote {r.path}")
+    for r in failed:
+        print(f"hadr report: error: {r.error}", file=sys.stderr)
+    print(f"{len(results) - len(failed)} of {len(results)} reports written; index: "
+          f"{Path(args.out) / 'index.html'}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hadr",
@@ -249,6 +268,21 @@ def build_parser() -> argparse.ArgumentParser:
     slo.add_argument("--service", default="my-service", help="service name in the exports")
     slo.add_argument("--format", choices=("table", "json", "openslo", "sloth"), default="table")
     slo.set_defaults(func=_cmd_slo)
+    rep = sub.add_parser("report", help="self-contained HTML (or PDF) reports for scenarios",
+                         description="Execute notebooks/report.ipynb for each scenario with "
+                                     "papermill and export it without code; writes index.html.")
+    rep.add_argument("scenario", nargs="*", help="scenario files or names (default: all in data/scenarios)")
+    rep.add_argument("--out", required=True, help="output folder")
+    rep.add_argument("--jobs", type=int, default=1, help="scenarios run in parallel processes")
+    rep.add_argument("--format", choices=("html", "pdf"), default="html")
+    rep.add_argument("--target", default="99.95", help="availability promised (default 99.95%%)")
+    group = rep.add_mutually_exclusive_group()
+    group.add_argument("--shared-plotly", action="store_true",
+                       help="load plotly.min.js from beside the reports (default for a batch)")
+    group.add_argument("--inline-plotly", action="store_true",
+                       help="inline plotly.js in every report (default for one report)")
+    rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -139,6 +139,7 @@ def load_scenario(source) -> Scenario:
     Raises ``InvalidInputError`` naming the field, the value and what is allowed,
     e.g. ``incidents_per_year.zone: -1 is not a number >= 0``.
     """
+    base_dir = None
     if isinstance(source, Mapping):
         data = source
     else:
@@ -147,6 +148,7 @@ def load_scenario(source) -> Scenario:
         if not path.exists() and str(source) in refs:
             path = refs[str(source)]
         data = _read_yaml(path)
+        base_dir = path.resolve().parent
     _known("", data, _TOP)
     for required in ("name", "downtime_cost_per_hour", "data", "incidents_per_year", "targets"):
         if required not in data:
@@ -177,6 +179,8 @@ def load_scenario(source) -> Scenario:
     fb = _known("fallback", data.get("fallback", dict(DEFAULT_FALLBACK)), ("rto_h", "rpo_h"))
     costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, _strategy_ids())
     arch = data.get("architecture")
+    if isinstance(arch, str) and base_dir is not None and (base_dir / arch).is_file():
+        arch = str(base_dir / arch)  # a path is relative to the scenario file
     if arch is not None:
         from .architecture_file import load_architecture
         try:

@@ -1,0 +1,101 @@
+"""The manager's overview of a scenario: availability against the target, the
+expected annual cost of downtime, the DR strategy to pick, and one colour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .architecture_file import load_architecture
+from .availability import DAYS_PER_YEAR, check_availability
+from .dr import recommend, strategy_table
+from .formatting import format_duration, format_percent
+from .model import Architecture, Evaluation
+from .scenario import Scenario, load_scenario
+from .verdict import target_verdict
+
+__all__ = ["Overview", "overview", "overview_markdown"]
+
+_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a manager needs from a scenario, in words and numbers."""
+
+    scenario: Scenario
+    target: float
+    architecture: Architecture | None
+    evaluation: Evaluation | None
+    availability_status: str | None
+    availability_sentence: str
+    recommended: str | None
+    recommended_label: str | None
+    recommendation_reason: str
+    annual_cost: float | None
+    expected_loss: float | None
+    downtime_cost_per_year: float | None
+    status: str
+
+    def lines(self) -> list[str]:
+        """The overview in plain sentences, money in the scenario's currency."""
+        money = _money(self.scenario.currency)
+        out = [self.availability_sentence]
+        if self.evaluation is not None:
+            out.append(
+                f"At {money(self.scenario.downtime_cost_per_hour)} an hour, its "
+                f"{format_duration(self.evaluation.downtime_per_year_s)} of expected downtime a "
+                f"year cost about {money(self.downtime_cost_per_year)} a year.")
+        if self.recommended:
+            out.append(
+                f"DR strategy: {self.recommended_label}, {money(self.annual_cost)} a year to run "
+                f"plus {money(self.expected_loss)} of expected losses from disruptions: the "
+                "cheapest in total that meets the RTO and RPO.")
+        else:
+            out.append(f"DR strategy: none fits: {self.recommendation_reason}.")
+        return out
+
+
+def _money(currency: str):
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency)
+    return (lambda x: f"{symbol}{x:,.0f}") if symbol else (lambda x: f"{x:,.0f} {currency}")
+
+
+def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YEAR) -> Overview:
+    """The overview of a scenario (a ``Scenario``, a name or a path) against a target.
+
+    The colour is the worse of the design's verdict against the target (green,
+    amber, red; none without an architecture) and the DR verdict (green when a
+    strategy meets the RTO and RPO, red when none does).
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    target = float(check_availability(target, "target"))
+    arch = evaluation = status_a = None
+    sentence = "No architecture is attached to this scenario."
+    if sc.architecture:
+        arch = load_architecture(sc.architecture)
+        evaluation = arch.evaluate(year_days=year_days)
+        status_a, sentence = target_verdict(evaluation.availability, target, arch.name)
+    table = strategy_table(sc)
+    rec, reason = recommend(table)
+    row = table.set_index("strategy").loc[rec] if rec else None
+    status_dr = "green" if rec else "red"
+    status = max([s for s in (status_a, status_dr) if s], key=_RANK.get)
+    downtime_cost = (evaluation.downtime_per_year_s / 3600 * sc.downtime_cost_per_hour
+                     if evaluation is not None else None)
+    return Overview(
+        scenario=sc, target=target, architecture=arch, evaluation=evaluation,
+        availability_status=status_a, availability_sentence=sentence, recommended=rec,
+        recommended_label=None if row is None else row["label"], recommendation_reason=reason,
+        annual_cost=None if row is None else float(row["annual_cost"]),
+        expected_loss=None if row is None else float(row["expected_loss"]),
+        downtime_cost_per_year=downtime_cost, status=status)
+
+
+def overview_markdown(ov: Overview) -> str:
+    """The overview as Markdown, for reports."""
+    colour = {"green": "#2ca02c", "amber": "#ff9f1c", "red": "#d62728"}[ov.status]
+    badge = (f'<span style="background:{colour};color:white;padding:2px 10px;'
+             f'border-radius:4px">{ov.status}</span>')
+    head = (f"# HA/DR report: {ov.scenario.name}\n\n{ov.scenario.description}\n\n"
+            f"## Overview {badge}\n\nTarget: **{format_percent(ov.target)}**.\n\n")
+    return head + "\n".join(f"- {line}" for line in ov.lines()) + "\n"

@@ -1,0 +1,223 @@
+"""Reports: a scenario in, an executed notebook out, exported as self-contained HTML
+(or PDF through headless Chromium). One or many at once.
+
+Every file is written to a temporary name in the output folder and renamed into
+place, so a failed scenario leaves no partial file and a reader never sees half a
+report. A batch goes on past a failure and says which scenario and which cell failed.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .availability import InvalidInputError, check_availability
+from .scenario import load_scenario, reference_scenarios
+
+__all__ = ["REPORT_NOTEBOOK", "ReportResult", "build_report", "build_reports", "find_chromium"]
+
+REPORT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_FORMATS = ("html", "pdf")
+# plotly's notebook_connected renderer loads plotly.js from its CDN, as a classic
+# script or as a module import depending on the version: point either at the copy
+# beside the report.
+_PLOTLY_TAG = re.compile(
+    r'<script[^>]*src="https://cdn\.plot\.ly/plotly-[^"]*"[^>]*></script>'
+    r'|<script type="module">\s*import "https://cdn\.plot\.ly/plotly-[^"]*"\s*;?\s*</script>')
+
+
+# plotly's notebook renderers always add MathJax from a CDN; our charts use no LaTeX,
+# and a report must open with no network.
+_MATHJAX_TAG = re.compile(r'<script[^>]*src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"[^>]*></script>')
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """One scenario's outcome: the file written, or the error that stopped it."""
+
+    scenario: str
+    path: Path | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def find_chromium() -> str | None:
+    """Debian's Chromium, for PDF output."""
+    return (os.environ.get("HADR_CHROMIUM") if os.environ.get("HADR_CHROMIUM")
+            else shutil.which("chromium") or shutil.which("chromium-browser"))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for reading
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _stem(scenario: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(scenario).stem) or "report"
+
+
+def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "html",
+                 shared_plotly: bool = False, timeout: int = 600,
+                 notebook: str | Path | None = None) -> Path:
+    """Execute ``notebooks/report.ipynb`` for one scenario and write its report.
+
+    Parameters
+    ----------
+    scenario : str
+        A scenario name in ``data/scenarios`` or a path to a YAML file.
+    out_dir : path
+        Folder for the report (created if missing).
+    target : float
+        The availability promised [fraction].
+    fmt : str
+        ``html`` (self-contained: plotly.js inlined, about 5 MB) or ``pdf``.
+    shared_plotly : bool
+        HTML that loads ``plotly.min.js`` from beside it instead of inlining it.
+    notebook : path, optional
+        Another report notebook with the same parameters (default ``notebooks/report.ipynb``).
+
+    Raises ``InvalidInputError`` for a bad scenario or option, and ``RuntimeError``
+    naming the failing cell when the notebook fails.
+    """
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    if fmt not in _FORMATS:
+        raise InvalidInputError(f"format: {fmt!r} is not a report format; use one of {', '.join(_FORMATS)}")
+    check_availability(target, "target")
+    sc = load_scenario(scenario)  # a clear message before any kernel starts
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chromium = find_chromium() if fmt == "pdf" else None
+    if fmt == "pdf" and not chromium:
+        raise InvalidInputError("format: 'pdf' needs Debian's chromium (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as tmp:
+        executed = Path(tmp) / "report.ipynb"
+        try:
+            pm.execute_notebook(
+                str(notebook or REPORT_NOTEBOOK), str(executed), kernel_name="python3",
+                parameters={"scenario": str(Path(scenario).resolve()) if Path(scenario).exists() else scenario,
+                            "target": float(target),
+                            "plotly_renderer": "notebook_connected" if shared_plotly else "notebook"},
+                cwd=str(REPORT_NOTEBOOK.parent), progress_bar=False, execution_timeout=timeout,
+                log_output=False)
+        except pm.PapermillExecutionError as exc:
+            first = (exc.source or "").strip().splitlines()[0] if exc.source else ""
+            raise RuntimeError(f"scenario {scenario!r} failed in cell {exc.cell_index} "
+                               f"({first!r}): {exc.ename}: {exc.evalue}") from None
+        nb = nbformat.read(executed, as_version=4)
+        nb.metadata["title"] = f"HA/DR report: {sc.name}"
+        exporter = HTMLExporter(template_name="hadr_report", extra_template_basedirs=[str(_TEMPLATES)],
+                                exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True)
+        body, _ = exporter.from_notebook_node(nb)
+        body = _MATHJAX_TAG.sub("", body)
+        if shared_plotly:
+            body = _PLOTLY_TAG.sub('<script charset="utf-8" src="plotly.min.js"></script>', body)
+        stem = _stem(scenario)
+        if fmt == "html":
+            path = out_dir / f"{stem}.html"
+            if shared_plotly:
+                _copy_plotly_js(out_dir)
+            _atomic_write(path, body.encode("utf-8"))
+            return path
+        page = Path(tmp) / f"{stem}.html"
+        page.write_text(body, encoding="utf-8")
+        pdf = Path(tmp) / f"{stem}.pdf"
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--no-first-run",
+                        "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
+                        f"--user-data-dir={tmp}/chrome", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf}", page.as_uri()],
+                       check=True, capture_output=True, timeout=timeout)
+        path = out_dir / f"{stem}.pdf"
+        _atomic_write(path, pdf.read_bytes())
+        return path
+
+
+def _copy_plotly_js(out_dir: Path) -> None:
+    from plotly.offline import get_plotlyjs
+
+    target = out_dir / "plotly.min.js"
+    if not target.exists():
+        _atomic_write(target, get_plotlyjs().encode("utf-8"))
+
+
+def _one(args):
+    scenario, out_dir, target, fmt, shared, notebook = args
+    try:
+        return ReportResult(scenario, build_report(scenario, out_dir, target=target, fmt=fmt,
+                                                   shared_plotly=shared, notebook=notebook))
+    except (InvalidInputError, RuntimeError, subprocess.SubprocessError) as exc:
+        return ReportResult(scenario, None, str(exc))
+
+
+def build_reports(scenarios, out_dir, *, target: float = 0.9995, fmt: str = "html",
+                  jobs: int = 1, shared_plotly: bool | None = None,
+                  progress: bool = True, notebook: str | Path | None = None) -> list[ReportResult]:
+    """Reports for many scenarios, ``jobs`` at a time, and an ``index.html`` linking them.
+
+    A batch of more than one HTML report shares one ``plotly.min.js`` unless
+    ``shared_plotly`` says otherwise. Failures are returned, never raised.
+    """
+    from tqdm.auto import tqdm
+
+    scenarios = list(scenarios) or list(reference_scenarios())
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InvalidInputError(f"jobs: {jobs!r} is not a whole number >= 1")
+    if shared_plotly is None:
+        shared_plotly = fmt == "html" and len(scenarios) > 1
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if shared_plotly and fmt == "html":
+        _copy_plotly_js(out_dir)
+    tasks = [(s, out_dir, target, fmt, shared_plotly, notebook) for s in scenarios]
+    bar = tqdm(total=len(tasks), desc="reports", unit="report", disable=not progress)
+    results: dict[str, ReportResult] = {}
+    if jobs == 1:
+        for t in tasks:
+            results[t[0]] = _one(t)
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for fut in as_completed([pool.submit(_one, t) for t in tasks]):
+                r = fut.result()
+                results[r.scenario] = r
+                bar.update()
+    bar.close()
+    ordered = [results[s] for s in scenarios]
+    _write_index(out_dir, ordered)
+    return ordered
+
+
+def _write_index(out_dir: Path, results: list[ReportResult]) -> None:
+    items = []
+    for r in results:
+        if r.ok:
+            items.append(f'<li><a href="{html.escape(r.path.name)}">{html.escape(r.scenario)}</a></li>')
+        else:
+            items.append(f"<li>{html.escape(r.scenario)}: failed ({html.escape(r.error)})</li>")
+    page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>HA/DR reports</title></head>"
+            "<body><h1>HA/DR reports</h1><ul>" + "".join(items) + "</ul></body></html>")
+    _atomic_write(out_dir / "index.html", page.encode("utf-8"))
