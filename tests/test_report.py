@@ -28,7 +28,7 @@ def test_single_report_is_self_contained(tmp_path):
     assert not NETWORK.search(html), "a report fetches nothing from the network"
     assert "plotly.js v" in html and path.stat().st_size > 3_000_000  # plotly.js inlined
     assert "import hadr_lib" not in html  # no code
-    assert 'class="jp-InputArea' not in html  # no input areas
+    assert 'jp-CodeMirrorEditor' not in html and 'class="highlight' not in html  # no code cells
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ecommerce_shop.html"]
 
 
