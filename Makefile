@@ -34,6 +34,9 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 	$(PIP) -e ".[test]"
 	@touch $@ $(VENV)/.stamp-run
 
+# The app's Voila template (no CDN requests) lives in hadr_lib/share/jupyter.
+export JUPYTER_PATH := $(CURDIR)/hadr_lib/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
+
 run: $(VENV)/.stamp-run
 	@echo "Serving the HA/DR workbook at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/voila notebooks/app.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser

@@ -50,7 +50,8 @@ from .plots import (
     restore_timeline_figure,
     slo_budget_figure,
 )
-from .scenario import DISRUPTIONS, Scenario, load_scenario
+from .overview import overview
+from .scenario import DISRUPTIONS, Scenario, load_scenario, reference_scenarios
 from .slo import SLO_WINDOWS_DAYS, burn_rate_alerts, parse_window, slo_plan
 from .verdict import improvement_advice, target_verdict
 
@@ -60,6 +61,7 @@ __all__ = [
     "BackupPanel",
     "DRStrategyPanel",
     "FailoverPanel",
+    "OverviewPanel",
     "SloPanel",
     "DowntimeBudgetPanel",
     "app_panel",
@@ -201,19 +203,23 @@ class DowntimeBudgetPanel:
 def app_panel(target: float = 0.9995, period: str = "month", *,
               architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
-    """The managers' app: a title and tabs (downtime budget, architecture, DR strategy, SLO)."""
+    """The managers' app: a title and tabs (overview, downtime budget, architecture,
+    DR strategy, SLO). The overview's scenario picker drives the DR strategy tab."""
     budget = DowntimeBudgetPanel(target, period, year_days=year_days, compact=True)
     design = ArchitectureAppPanel(architecture, target, year_days=year_days)
     dr_panel = DRStrategyPanel(scenario, compact=True)
     slo_panel = SloPanel(architecture, target, choose_architecture=True)
-    tabs = widgets.Tab(children=[budget.widget, design.widget, dr_panel.widget, slo_panel.widget])
-    for i, title in enumerate(("Downtime budget", "Architecture", "DR strategy", "SLO")):
+    front = OverviewPanel(scenario, target, on_scenario=dr_panel.set_scenario)
+    tabs = widgets.Tab(children=[front.widget, budget.widget, design.widget, dr_panel.widget,
+                                 slo_panel.widget])
+    for i, title in enumerate(("Overview", "Downtime budget", "Architecture", "DR strategy", "SLO")):
         tabs.set_title(i, title)
     title = widgets.HTML(
-        "<h1>HA/DR workbook</h1><p>Pick the availability you promise; see the "
-        "downtime it allows and whether a design can deliver it.</p>")
+        "<h1>HA/DR workbook</h1><p>How available is the design, what does downtime cost, "
+        "and which disaster-recovery strategy pays for itself?</p>")
     box = widgets.VBox([title, tabs])
-    box.panels = {"budget": budget, "architecture": design, "dr": dr_panel, "slo": slo_panel}
+    box.panels = {"overview": front, "budget": budget, "architecture": design, "dr": dr_panel,
+                  "slo": slo_panel}
     return box
 
 
@@ -466,14 +472,35 @@ class DRStrategyPanel:
             widgets.VBox([self.rto, self.rpo]),
             widgets.VBox(list(self.costs.values())),
         ], titles=("Incidents per year", "Targets", "Strategy costs per year"))
-        parts = [widgets.HTML(f"<h3>{html.escape(sc.name)}</h3><p><small>"
-                              f"{html.escape(sc.description)}</small></p>"),
-                 self.downtime_cost, self.data_cost, inputs, self.recommendation,
+        self.title = widgets.HTML(f"<h3>{html.escape(sc.name)}</h3><p><small>"
+                                  f"{html.escape(sc.description)}</small></p>")
+        parts = [self.title, self.downtime_cost, self.data_cost, inputs, self.recommendation,
                  self.bar_chart, self.cost_chart]
         if not compact:
             parts.append(self.table)
         parts += [self.message, widgets.HTML(f"<small>{DR_ASSUMPTIONS}</small>")]
         self.widget = widgets.VBox(parts)
+
+    def set_scenario(self, scenario) -> None:
+        """Show another scenario: every control takes its values, then one update."""
+        self.base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        sc = self.base
+        self._holding = True
+        try:
+            self.downtime_cost.value = max(sc.downtime_cost_per_hour, 100)
+            self.data_cost.value = max(sc.data_cost_per_unit, 0.01)
+            for d, w in self.incidents.items():
+                w.max = max(20.0, sc.incidents_per_year[d])
+                w.value = sc.incidents_per_year[d]
+            self.rto.value = sc.rto_target_h
+            self.rpo.value = max(sc.rpo_target_h, 1e-4)
+            for s in load_strategies(costs=sc.strategy_costs):
+                self.costs[s.id].value = s.annual_cost
+            self.title.value = (f"<h3>{html.escape(sc.name)}</h3><p><small>"
+                                f"{html.escape(sc.description)}</small></p>")
+        finally:
+            self._holding = False
+        self.update()
 
     def scenario(self) -> Scenario:
         """The base scenario with the values the controls hold."""
@@ -485,6 +512,8 @@ class DRStrategyPanel:
             strategy_costs={k: float(w.value) for k, w in self.costs.items()})
 
     def update(self, change=None) -> None:
+        if getattr(self, "_holding", False):
+            return  # set_scenario changes many controls and updates once
         try:
             sc = self.scenario()
             table = strategy_table(sc)
@@ -730,3 +759,98 @@ class SloPanel:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An HTML link that downloads ``data`` as ``filename`` (a data: URI; no server)."""
+    import base64
+
+    payload = base64.b64encode(data).decode("ascii")
+    return (f"<a class='hadr-download' download='{html.escape(filename)}' "
+            f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
+
+
+class OverviewPanel:
+    """For managers: pick a scenario and a target; see the verdict in one colour,
+    the money and the minutes, and download the scenario and its report."""
+
+    def __init__(self, scenario: str = "ecommerce_shop", target: float = 0.9995,
+                 on_scenario=None):
+        refs = reference_scenarios()
+        if scenario not in refs:
+            raise InvalidInputError(f"scenario: {scenario!r} is not a shipped scenario; use one of "
+                                    f"{', '.join(refs)}")
+        check_availability(target, "target")
+        self.paths = refs
+        self.on_scenario = on_scenario
+        style = {"description_width": "70px"}
+        self.scenario = widgets.Dropdown(
+            options=[(load_scenario(p).name, k) for k, p in refs.items()], value=scenario,
+            description="Scenario", style=style, layout={"width": "520px"})
+        self.target = widgets.SelectionSlider(
+            options=_target_options(target), value=float(target), description="Target",
+            continuous_update=True, layout={"width": "520px"}, style=style)
+        self.target.add_class("hadr-overview-target")
+        self.verdict = widgets.HTML()
+        self.verdict.add_class("hadr-overview")
+        self.downloads = widgets.HTML()
+        self.report_button = widgets.Button(description="Prepare the report",
+                                            tooltip="Builds the HTML report of this scenario",
+                                            icon="", layout={"width": "200px"})
+        self.report_button.add_class("hadr-report-button")
+        self.report_link = widgets.HTML()
+        self.report_link.add_class("hadr-report-link")
+        self.message = widgets.HTML()
+        self.scenario.observe(self._scenario_changed, names="value")
+        self.target.observe(self.update, names="value")
+        self.report_button.on_click(self.prepare_report)
+        self.update()
+        self.widget = widgets.VBox([
+            self.scenario, self.target, self.verdict,
+            widgets.HBox([self.downloads]), widgets.HBox([self.report_button, self.report_link]),
+            self.message,
+            widgets.HTML(f"<small>{MODEL_ASSUMPTIONS} {DR_ASSUMPTIONS}</small>"),
+        ])
+
+    def _scenario_changed(self, change=None) -> None:
+        self.report_link.value = ""
+        self.update()
+        if self.on_scenario is not None:
+            try:
+                self.on_scenario(self.scenario.value)
+            except Exception as exc:  # shown in the panel, never lost
+                self.message.value = _error_html(exc)
+
+    def update(self, change=None) -> None:
+        try:
+            ov = overview(self.scenario.value, self.target.value)
+            items = "".join(f"<li>{html.escape(x)}</li>" for x in ov.lines())
+            self.verdict.value = (
+                f"<div class='hadr-status-{ov.status}' style='font-size:1.15em;padding:10px;"
+                f"background:{_STATUS_BG[ov.status]};border-left:10px solid {_STATUS[ov.status]}'>"
+                f"<b>{html.escape(ov.scenario.name)}: {ov.status}</b><ul>{items}</ul></div>")
+            path = self.paths[self.scenario.value]
+            self.downloads.value = _download_link(path.read_bytes(), path.name, "text/yaml",
+                                                  "Download the scenario (YAML)")
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def prepare_report(self, button=None) -> None:
+        """Build this scenario's report (a few seconds) and offer it for download."""
+        import tempfile
+
+        from .report import build_report
+
+        self.report_link.value = "Preparing the report: about ten seconds…"
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = build_report(self.scenario.value, tmp, target=self.target.value)
+                self.report_link.value = _download_link(
+                    path.read_bytes(), path.name, "text/html", "Download the report (HTML)")
+        except Exception as exc:  # shown in the panel, never lost
+            self.report_link.value = ""
+            self.message.value = _error_html(exc)

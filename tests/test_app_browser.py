@@ -12,18 +12,23 @@ def page(browser, voila_app, tmp_path):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     errors: list[str] = []
+    outside: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
+        ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
     page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
-    page.wait_for_selector(".hadr-headline", timeout=60_000)
+    page.wait_for_selector(".hadr-overview", timeout=60_000)
     page.errors = errors
     yield page
     page.screenshot(path=str(tmp_path / "app.png"), full_page=True)
     context.close()
     assert errors == [], f"errors in the page: {errors}"
+    assert outside == [], f"requests that left localhost: {outside}"
 
 
 def test_app_shows_title_and_budget_and_no_code(page):
     assert page.title() == "HA/DR workbook"
+    page.locator(".lm-TabBar-tabLabel", has_text="Downtime budget").click()
     assert page.locator("h1", has_text="HA/DR workbook").is_visible()
     headline = page.locator(".hadr-headline")
     assert "A target of 99.95% allows 21.9 minutes of downtime per month" in headline.inner_text()
@@ -36,6 +41,7 @@ def test_app_shows_title_and_budget_and_no_code(page):
 
 
 def test_moving_the_slider_changes_the_downtime(page):
+    page.locator(".lm-TabBar-tabLabel", has_text="Downtime budget").click()
     headline = page.locator(".hadr-headline")
     before = headline.inner_text()
     handle = page.locator(".hadr-target .noUi-handle")
@@ -87,3 +93,62 @@ def test_slo_tab_warns_when_the_target_is_out_of_reach(page):
     page.wait_for_function(
         "() => document.querySelector('.hadr-slo-summary').innerText.includes('Warning')",
         timeout=15_000)
+
+
+def test_overview_verdict_scenario_picker_and_downloads(page, tmp_path):
+    overview = page.locator(".hadr-overview")
+    overview.wait_for(state="visible", timeout=15_000)
+    assert "E-commerce shop: green" in overview.inner_text()
+    assert "Warm standby + point-in-time backups (AWS)" in overview.inner_text()
+    # The scenario YAML downloads as the file it is.
+    with page.expect_download() as info:
+        page.locator("a.hadr-download", has_text="scenario").click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name == "ecommerce_shop.yaml" and "downtime_cost_per_hour: 50000" in saved.read_text()
+    # Moving the target changes the verdict.
+    handle = page.locator(".hadr-overview-target .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")  # 99.95% -> 99.99%
+    page.wait_for_selector(".hadr-overview .hadr-status-red", timeout=15_000)
+    # Picking another scenario updates the overview and the DR strategy tab.
+    page.locator("select").first.select_option(label="Small SaaS")
+    page.wait_for_function(
+        "() => document.querySelector('.hadr-overview').innerText.includes('Small SaaS')",
+        timeout=15_000)
+    page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
+    page.wait_for_function(
+        "() => document.querySelector('.hadr-recommendation').innerText.includes('Hourly snapshot')",
+        timeout=15_000)
+
+
+def test_report_download_from_the_app(page, tmp_path):
+    page.locator(".hadr-overview").wait_for(state="visible", timeout=15_000)
+    page.locator(".hadr-report-button").click()
+    link = page.locator(".hadr-report-link a.hadr-download")
+    link.wait_for(state="visible", timeout=120_000)
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "report.html"
+    info.value.save_as(saved)
+    assert "<title>HA/DR report: E-commerce shop</title>" in saved.read_text()
+
+
+def test_a_report_opens_offline_with_its_charts(browser, tmp_path):
+    from hadr_lib.report import build_report
+
+    path = build_report("small_saas", tmp_path)
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    requests, errors = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+                  else (requests.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() >= 5
+    assert "Small SaaS" in page.title()
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    context.close()
+    assert requests == [] and errors == []

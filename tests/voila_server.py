@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -35,11 +36,15 @@ def free_port() -> int:
 def serve_voila(log_path: Path, notebook: str = "notebooks/app.ipynb", timeout: float = 60):
     """Serve ``notebook`` with the repo's voila.json on a free loopback port; yield its URL."""
     port = free_port()
+    env = dict(os.environ)
+    # The app's template (see voila.json), as `make run` finds it.
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "hadr_lib" / "share" / "jupyter"), env.get("JUPYTER_PATH")) if p)
     with open(log_path, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "voila", notebook, f"--port={port}", "--no-browser",
              "--Voila.ip=127.0.0.1"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
         )
     url = f"http://127.0.0.1:{port}/"
     try:
