@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: help run test lab bench notebooks browser clean
+.PHONY: help run test lab bench notebooks report browser clean
 
 help:
 	@echo "make run        serve the managers' app (Voila) on http://$(HOST):$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make lab        JupyterLab on http://$(HOST):8888/ for the notebooks"
 	@echo "make bench      print benchmark figures"
 	@echo "make notebooks  re-execute notebooks and refresh nbval's reference outputs"
+	@echo "make report     HTML reports of data/scenarios in reports/ (open reports/index.html)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hadr-workbook needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -59,6 +60,9 @@ browser:
 test: $(VENV)/.stamp-test browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+report: $(VENV)/.stamp-run
+	$(BIN)/hadr report --out reports --jobs 2
+
 notebooks: $(VENV)/.stamp-test
 	$(BIN)/python tests/refresh_notebooks.py
 
@@ -71,4 +75,4 @@ bench: $(VENV)/.stamp-bench browser
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis reports

@@ -770,6 +770,7 @@ def _download_link(data: bytes, filename: str, mime: str, label: str) -> str:
 
     payload = base64.b64encode(data).decode("ascii")
     return (f"<a class='hadr-download' download='{html.escape(filename)}' "
+            f"style='color:#1f6feb;text-decoration:underline' "
             f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
 
 

@@ -201,3 +201,44 @@ def test_slo_panel_follows_target_window_and_design():
 def test_app_has_an_slo_tab():
     app = app_panel()
     assert app.children[1].get_title(3) == "SLO"
+
+
+# ------------------------------------------------------------------ overview
+
+import base64  # noqa: E402
+
+from hadr_lib.panels import OverviewPanel  # noqa: E402
+
+
+def test_overview_panel_verdict_and_scenario_download():
+    seen = []
+    p = OverviewPanel("ecommerce_shop", 0.9995, on_scenario=seen.append)
+    assert "hadr-status-green" in p.verdict.value and "E-commerce shop: green" in p.verdict.value
+    payload = p.downloads.value.split("base64,")[1].split("'")[0]
+    assert b"downtime_cost_per_hour: 50000" in base64.b64decode(payload)
+    p.target.value = 0.9999
+    assert "hadr-status-red" in p.verdict.value
+    p.scenario.value = "small_saas"
+    assert seen == ["small_saas"] and "Small SaaS: red" in p.verdict.value
+    with pytest.raises(InvalidInputError, match="scenario: 'nope' is not a shipped scenario"):
+        OverviewPanel("nope")
+
+
+def test_app_scenario_picker_drives_the_dr_tab():
+    app = app_panel()
+    assert [app.children[1].get_title(i) for i in range(5)] == [
+        "Overview", "Downtime budget", "Architecture", "DR strategy", "SLO"]
+    app.panels["overview"].scenario.value = "small_saas"
+    dr = app.panels["dr"]
+    assert "Small SaaS" in dr.title.value
+    assert "Recommended: Hourly snapshot" in dr.recommendation.value
+    assert dr.downtime_cost.value == pytest.approx(1500)
+
+
+@pytest.mark.notebook
+def test_overview_panel_prepares_a_report():
+    p = OverviewPanel("small_saas")
+    p.prepare_report()
+    assert "Download the report (HTML)" in p.report_link.value
+    html_text = base64.b64decode(p.report_link.value.split("base64,")[1].split("'")[0]).decode()
+    assert "<title>HA/DR report: Small SaaS</title>" in html_text
