@@ -62,7 +62,7 @@ def test_callback_errors_are_shown_not_lost(monkeypatch):
 
 def test_app_panel_has_the_budget_tab():
     app = app_panel(0.999, "year")
-    assert app.children[1].get_title(0) == "Downtime budget"
+    assert app.children[1].get_title(1) == "Downtime budget"
     assert "8.77 hours" in app.panels["budget"].headline.value
 
 
@@ -120,7 +120,7 @@ def test_architecture_app_panel_verdict_and_advice():
 
 def test_app_has_an_architecture_tab():
     app = app_panel(0.9995, "month", architecture="mongodb_replica_set")
-    assert app.children[1].get_title(1) == "Architecture"
+    assert app.children[1].get_title(2) == "Architecture"
     assert "MongoDB" in app.panels["architecture"].verdict.value
 
 
@@ -175,7 +175,7 @@ def test_failover_panel():
 
 def test_app_has_a_dr_tab():
     app = app_panel(scenario="regulated_payments")
-    assert app.children[1].get_title(2) == "DR strategy"
+    assert app.children[1].get_title(3) == "DR strategy"
     assert "Regulated payments" in app.panels["dr"].widget.children[0].value
 
 
@@ -200,7 +200,7 @@ def test_slo_panel_follows_target_window_and_design():
 
 def test_app_has_an_slo_tab():
     app = app_panel()
-    assert app.children[1].get_title(3) == "SLO"
+    assert app.children[1].get_title(4) == "SLO"
 
 
 # ------------------------------------------------------------------ overview
