@@ -63,6 +63,14 @@ def bench_panel():
           f"max {max(times) * 1e3:.1f} ms")
 
 
+def _tree_rss_mb(pid: int) -> float:
+    import psutil
+
+    proc = psutil.Process(pid)
+    procs = [proc, *proc.children(recursive=True)]
+    return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
+
+
 def bench_app():
     chromium = find_chromium()
     if chromium is None:
@@ -73,14 +81,22 @@ def bench_app():
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         t0 = time.perf_counter()
-        with serve_voila(Path(tmp) / "voila.log") as url:
+        with serve_voila(Path(tmp) / "voila.log") as (url, proc):
             t_server = time.perf_counter() - t0
             page = browser.new_page()
             page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-            page.wait_for_selector(".hadr-target .noUi-handle", timeout=60_000)
+            page.wait_for_selector(".hadr-overview-target .noUi-handle", timeout=60_000)
             t_slider = time.perf_counter() - t0
-            print(f"Voila app: server up {t_server:.1f} s after launch; first rendered slider "
+            print(f"Voila app: server up {t_server:.1f} s after launch; first usable slider "
                   f"{t_slider:.1f} s after launch")
+            time.sleep(8)  # let the pool preheat the next kernel
+            second = browser.new_page()
+            t1 = time.perf_counter()
+            second.goto(url, wait_until="domcontentloaded", timeout=60_000)
+            second.wait_for_selector(".hadr-overview-target .noUi-handle", timeout=60_000)
+            print(f"page load with a preheated kernel: {time.perf_counter() - t1:.1f} s")
+            second.close()
+            page.locator(".lm-TabBar-tabLabel", has_text="Downtime budget").click()
             handle = page.locator(".hadr-target .noUi-handle")
             handle.focus()
             lat = []
@@ -93,9 +109,50 @@ def bench_app():
                     arg=before, timeout=15_000)
                 lat.append(time.perf_counter() - s0)
             lat.sort()
-            print(f"slider to updated headline in Chromium: p50 {statistics.median(lat) * 1e3:.0f} ms, "
+            print(f"slider to updated headline and figure in Chromium: p50 {statistics.median(lat) * 1e3:.0f} ms, "
                   f"p95 {lat[int(0.95 * (len(lat) - 1))] * 1e3:.0f} ms (20 moves)")
+            page.close()
+            time.sleep(3)
+            idle = _tree_rss_mb(proc.pid)
+            contexts, errors = [], []
+            t2 = time.perf_counter()
+            for _ in range(10):
+                ctx = browser.new_context()
+                pg = ctx.new_page()
+                pg.on("pageerror", lambda e: errors.append(str(e)))
+                pg.goto(url, wait_until="commit", timeout=120_000)
+                contexts.append((ctx, pg))
+            rendered = 0
+            for ctx, pg in contexts:
+                try:
+                    pg.wait_for_selector(".hadr-overview", timeout=180_000)
+                    rendered += 1
+                except Exception as exc:  # counted, not fatal: this is a measurement
+                    errors.append(str(exc).splitlines()[0])
+            busy = _tree_rss_mb(proc.pid)
+            print(f"10 concurrent sessions: {rendered} rendered in {time.perf_counter() - t2:.1f} s, "
+                  f"{len(errors)} errors; memory {idle:.0f} MB idle, {busy:.0f} MB with 10 sessions "
+                  f"({(busy - idle) / 10:.0f} MB per session)")
+            for ctx, _ in contexts:
+                ctx.close()
+            time.sleep(10)
+            print(f"memory 10 s after the sessions closed: {_tree_rss_mb(proc.pid):.0f} MB")
         browser.close()
+
+
+def bench_reports():
+    from hadr_lib.report import build_report, build_reports
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        build_report("small_saas", tmp)
+        one = time.perf_counter() - t0
+        scenarios = list(hl.reference_scenarios())
+        t0 = time.perf_counter()
+        build_reports(scenarios, Path(tmp) / "batch", jobs=2, progress=False)
+        batch = time.perf_counter() - t0
+    print(f"report: {one:.1f} s for one scenario; batch of {len(scenarios)} with --jobs 2 in "
+          f"{batch:.1f} s ({len(scenarios) / batch * 60:.0f} reports a minute)")
 
 
 if __name__ == "__main__":
@@ -104,4 +161,5 @@ if __name__ == "__main__":
     bench_panel()
     bench_model.run()
     bench_dr.run()
+    bench_reports()
     bench_app()

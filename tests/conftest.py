@@ -35,7 +35,7 @@ def voila_app(chromium, tmp_path_factory):
     """The Voila app served on a free loopback port, with the repo's voila.json."""
     log = tmp_path_factory.mktemp("voila") / "voila.log"
     try:
-        with serve_voila(log) as url:
+        with serve_voila(log) as (url, _):
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))

@@ -34,7 +34,8 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve_voila(log_path: Path, notebook: str = "notebooks/app.ipynb", timeout: float = 60):
-    """Serve ``notebook`` with the repo's voila.json on a free loopback port; yield its URL."""
+    """Serve ``notebook`` with the repo's voila.json on a free loopback port; yield
+    (its URL, the server process)."""
     port = free_port()
     env = dict(os.environ)
     # The app's template (see voila.json), as `make run` finds it.
@@ -57,7 +58,7 @@ def serve_voila(log_path: Path, notebook: str = "notebooks/app.ipynb", timeout: 
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"Voila did not start on {url}:\n{log_path.read_text()}")
                 time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
