@@ -204,22 +204,24 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
               architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
     """The managers' app: a title and tabs (overview, downtime budget, architecture,
-    DR strategy, SLO). The overview's scenario picker drives the DR strategy tab."""
+    DR strategy, backup, SLO). The overview's scenario picker drives the DR strategy tab."""
     budget = DowntimeBudgetPanel(target, period, year_days=year_days, compact=True)
     design = ArchitectureAppPanel(architecture, target, year_days=year_days)
     dr_panel = DRStrategyPanel(scenario, compact=True)
     slo_panel = SloPanel(architecture, target, choose_architecture=True)
+    backup = BackupPanel()
     front = OverviewPanel(scenario, target, on_scenario=dr_panel.set_scenario)
     tabs = widgets.Tab(children=[front.widget, budget.widget, design.widget, dr_panel.widget,
-                                 slo_panel.widget])
-    for i, title in enumerate(("Overview", "Downtime budget", "Architecture", "DR strategy", "SLO")):
+                                 backup.widget, slo_panel.widget])
+    for i, title in enumerate(("Overview", "Downtime budget", "Architecture", "DR strategy",
+                               "Backup", "SLO")):
         tabs.set_title(i, title)
     title = widgets.HTML(
         "<h1>HA/DR workbook</h1><p>How available is the design, what does downtime cost, "
         "and which disaster-recovery strategy pays for itself?</p>")
     box = widgets.VBox([title, tabs])
     box.panels = {"overview": front, "budget": budget, "architecture": design, "dr": dr_panel,
-                  "slo": slo_panel}
+                  "backup": backup, "slo": slo_panel}
     return box
 
 

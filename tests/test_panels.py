@@ -200,7 +200,7 @@ def test_slo_panel_follows_target_window_and_design():
 
 def test_app_has_an_slo_tab():
     app = app_panel()
-    assert app.children[1].get_title(4) == "SLO"
+    assert app.children[1].get_title(5) == "SLO"
 
 
 # ------------------------------------------------------------------ overview
@@ -226,8 +226,8 @@ def test_overview_panel_verdict_and_scenario_download():
 
 def test_app_scenario_picker_drives_the_dr_tab():
     app = app_panel()
-    assert [app.children[1].get_title(i) for i in range(5)] == [
-        "Overview", "Downtime budget", "Architecture", "DR strategy", "SLO"]
+    assert [app.children[1].get_title(i) for i in range(6)] == [
+        "Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO"]
     app.panels["overview"].scenario.value = "small_saas"
     dr = app.panels["dr"]
     assert "Small SaaS" in dr.title.value
