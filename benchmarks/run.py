@@ -122,16 +122,17 @@ def bench_app():
                 pg.on("pageerror", lambda e: errors.append(str(e)))
                 pg.goto(url, wait_until="commit", timeout=120_000)
                 contexts.append((ctx, pg))
-            rendered = 0
+            rendered, deadline = 0, time.perf_counter() + 240
             for ctx, pg in contexts:
+                left_ms = max(1_000, (deadline - time.perf_counter()) * 1e3)
                 try:
-                    pg.wait_for_selector(".hadr-overview", timeout=180_000)
+                    pg.wait_for_selector(".hadr-overview", timeout=left_ms)
                     rendered += 1
-                except Exception as exc:  # counted, not fatal: this is a measurement
-                    errors.append(str(exc).splitlines()[0])
+                except Exception:  # counted, not fatal: this is a measurement
+                    pass
             busy = _tree_rss_mb(proc.pid)
-            print(f"10 concurrent sessions: {rendered} rendered in {time.perf_counter() - t2:.1f} s, "
-                  f"{len(errors)} errors; memory {idle:.0f} MB idle, {busy:.0f} MB with 10 sessions "
+            print(f"10 concurrent sessions: {rendered} of 10 rendered within "
+                  f"{time.perf_counter() - t2:.0f} s (limit 240 s), {len(errors)} page errors; memory {idle:.0f} MB idle, {busy:.0f} MB with 10 sessions "
                   f"({(busy - idle) / 10:.0f} MB per session)")
             for ctx, _ in contexts:
                 ctx.close()
