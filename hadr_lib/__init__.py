@@ -35,7 +35,7 @@ from .budget import (  # noqa: E402
     seed_article_comparison,
     target_summary,
 )
-from .formatting import format_duration, format_percent  # noqa: E402
+from .formatting import format_duration, format_money, format_percent  # noqa: E402
 from .model import (  # noqa: E402
     Architecture,
     CommonCause,
@@ -155,6 +155,7 @@ __all__ = [
     "downtime_table",
     "format_downtime_table",
     "format_duration",
+    "format_money",
     "format_percent",
     "from_mtbf_mttr",
     "k_of_n",

@@ -25,7 +25,7 @@ faithfully) does not get its RTO for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ import pandas as pd
 
 from .availability import InvalidInputError
 from .catalog import DATA_DIR
-from .formatting import format_duration
+from .formatting import format_duration, format_money
 from .scenario import DISRUPTIONS, Scenario
 
 __all__ = [
@@ -177,7 +177,7 @@ def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
     """The recommendation in one or two sentences, in the scenario's currency."""
     rec, reason = recommend(table)
     cheapest = table.loc[table["total_cost"].idxmin()]
-    money = _money(scenario.currency)
+    money = partial(format_money, currency=scenario.currency)
     targets = (f"your {format_duration(scenario.rto_target_h * 3600)} RTO and "
                f"{format_duration(scenario.rpo_target_h * 3600)} RPO")
     if rec is None:
@@ -191,11 +191,6 @@ def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
         text += (f" {cheapest['label']} would cost less in total "
                  f"({money(cheapest['total_cost'])}) but misses the targets.")
     return text
-
-
-def _money(currency: str):
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency)
-    return (lambda x: f"{symbol}{x:,.0f}") if symbol else (lambda x: f"{x:,.0f} {currency}")
 
 
 def total_cost_sweep(scenario: Scenario, downtime_costs, strategies=None) -> np.ndarray:

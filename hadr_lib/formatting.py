@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from .availability import InvalidInputError, unavailability
 
-__all__ = ["format_duration", "format_percent"]
+__all__ = ["format_duration", "format_money", "format_percent"]
+
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 _UNITS = (
     (86_400.0, "day", "days"),
@@ -56,3 +58,9 @@ def format_percent(availability, significant: int = 3) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text + "%"
+
+
+def format_money(amount: float, currency: str = "USD") -> str:
+    """Whole currency units with thousands separators: ``$267,331``, ``1,200 CHF``."""
+    symbol = _CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"

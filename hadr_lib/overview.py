@@ -4,11 +4,12 @@ expected annual cost of downtime, the DR strategy to pick, and one colour."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from .architecture_file import load_architecture
 from .availability import DAYS_PER_YEAR, check_availability
 from .dr import recommend, strategy_table
-from .formatting import format_duration, format_percent
+from .formatting import format_duration, format_money, format_percent
 from .model import Architecture, Evaluation
 from .scenario import Scenario, load_scenario
 from .verdict import target_verdict
@@ -38,7 +39,7 @@ class Overview:
 
     def lines(self) -> list[str]:
         """The overview in plain sentences, money in the scenario's currency."""
-        money = _money(self.scenario.currency)
+        money = partial(format_money, currency=self.scenario.currency)
         out = [self.availability_sentence]
         if self.evaluation is not None:
             out.append(
@@ -53,11 +54,6 @@ class Overview:
         else:
             out.append(f"DR strategy: none fits: {self.recommendation_reason}.")
         return out
-
-
-def _money(currency: str):
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency)
-    return (lambda x: f"{symbol}{x:,.0f}") if symbol else (lambda x: f"{x:,.0f} {currency}")
 
 
 def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YEAR) -> Overview:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import plotly.graph_objects as go
 
 from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
-from .formatting import format_duration, format_percent
+from .formatting import format_duration, format_money, format_percent
 
 __all__ = [
     "block_diagram_figure",
@@ -257,11 +259,6 @@ def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | Non
 # --------------------------------------------------------------------------- DR planning
 
 
-def _money(currency: str):
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
-    return symbol, (lambda x: f"{symbol}{x:,.0f}" if symbol else f"{x:,.0f} {currency}")
-
-
 def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
     """Total annual cost of each strategy against the downtime cost per hour (log
     axes), break-even points marked, the scenario's own downtime cost a line.
@@ -276,7 +273,7 @@ def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
     totals = total_cost_sweep(scenario, c, ordered)
     table = strategy_table(scenario, ordered)
     be = break_even_table(scenario, table)
-    symbol, money = _money(scenario.currency)
+    money = partial(format_money, currency=scenario.currency)
     fig = go.Figure()
     ok = dict(zip(table["strategy"], table["meets_rto"] & table["meets_rpo"]))
     for s, y in zip(ordered, totals):
@@ -320,7 +317,7 @@ def dr_bar_figure(scenario, table) -> go.Figure:
     """
     t = table.sort_values("total_cost", kind="stable")
     labels = [lbl + ("" if ok else " ✗") for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
-    _, money = _money(scenario.currency)
+    money = partial(format_money, currency=scenario.currency)
     fig = go.Figure([
         go.Bar(y=labels, x=t["annual_cost"], orientation="h", name="running cost",
                marker_color="#1f77b4", customdata=[money(v) for v in t["annual_cost"]],

@@ -45,3 +45,10 @@ def test_format_percent_shows_what_matters_of_composites():
     assert hl.format_percent(hl.parallel([0.9999, 0.999])) == "99.99999%"
     # Tiny unavailability is still visible, not rounded to 100%.
     assert hl.format_percent(hl.parallel([0.9999] * 5)) == "99.999999999999999999%"
+
+
+@pytest.mark.parametrize("amount, currency, text", [
+    (267331.4, "USD", "$267,331"), (0, "EUR", "€0"), (1200, "CHF", "1,200 CHF"),
+])
+def test_format_money(amount, currency, text):
+    assert hl.format_money(amount, currency) == text
