@@ -138,6 +138,8 @@ def bench_app():
                 ctx.close()
             time.sleep(10)
             print(f"memory 10 s after the sessions closed: {_tree_rss_mb(proc.pid):.0f} MB")
+            time.sleep(170)  # voila.json culls the kernels of closed pages after 120 s idle
+            print(f"memory 3 min after the sessions closed: {_tree_rss_mb(proc.pid):.0f} MB")
         browser.close()
 
 

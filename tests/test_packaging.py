@@ -71,6 +71,13 @@ def test_voila_config_is_loopback_and_hides_code():
     assert cfg["Voila"]["ip"] == "127.0.0.1"
     assert cfg["VoilaConfiguration"]["strip_sources"] is True
     assert cfg["VoilaConfiguration"]["show_tracebacks"] is False
+    assert cfg["VoilaConfiguration"]["template"] == "hadr"  # no CDN requests
+    assert cfg["VoilaConfiguration"]["preheat_kernel"] is True
+    cull = cfg["MappingKernelManager"]
+    assert cull["cull_idle_timeout"] > 0 and cull["cull_interval"] > 0
+    assert cull["cull_connected"] is False  # an open page keeps its kernel
+    template = ROOT / "hadr_lib" / "share" / "jupyter" / "voila" / "templates" / "hadr"
+    assert "fontawesome" in (template / "index.html.j2").read_text()  # the links it removes
 
 
 def _browser_tests_without_chromium(require: str):
