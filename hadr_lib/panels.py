@@ -200,28 +200,74 @@ class DowntimeBudgetPanel:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
+class _LazyTabs:
+    """Tabs whose panels are built the first time they are shown, so a new session
+    starts with the overview alone (each figure widget costs the browser and the
+    kernel at start-up, and ten sessions at once are ten times that)."""
+
+    def __init__(self, titles, builders, first):
+        self.builders = builders
+        self.built: dict[str, object] = {}
+        self.names = list(builders)
+        self.tab = widgets.Tab(children=[first.widget] + [
+            widgets.VBox([widgets.HTML("<p>Loading…</p>")]) for _ in self.names[1:]])
+        for i, title in enumerate(titles):
+            self.tab.set_title(i, title)
+        self.built[self.names[0]] = first
+        self.tab.observe(self._selected, names="selected_index")
+
+    def _selected(self, change) -> None:
+        index = change["new"]
+        if index is not None:
+            self.panel(self.names[index])
+
+    def panel(self, name: str):
+        """The panel called ``name``, built now if it was not yet."""
+        if name not in self.built:
+            i = self.names.index(name)
+            try:
+                built = self.builders[name]()
+                self.built[name] = built
+                self.tab.children[i].children = (built.widget,)
+            except Exception as exc:  # shown in the tab, never lost
+                self.tab.children[i].children = (widgets.HTML(_error_html(exc)),)
+                raise
+        return self.built[name]
+
+
 def app_panel(target: float = 0.9995, period: str = "month", *,
               architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
     """The managers' app: a title and tabs (overview, downtime budget, architecture,
-    DR strategy, backup, SLO). The overview's scenario picker drives the DR strategy tab."""
-    budget = DowntimeBudgetPanel(target, period, year_days=year_days, compact=True)
-    design = ArchitectureAppPanel(architecture, target, year_days=year_days)
-    dr_panel = DRStrategyPanel(scenario, compact=True)
-    slo_panel = SloPanel(architecture, target, choose_architecture=True)
-    backup = BackupPanel()
-    front = OverviewPanel(scenario, target, on_scenario=dr_panel.set_scenario)
-    tabs = widgets.Tab(children=[front.widget, budget.widget, design.widget, dr_panel.widget,
-                                 backup.widget, slo_panel.widget])
-    for i, title in enumerate(("Overview", "Downtime budget", "Architecture", "DR strategy",
-                               "Backup", "SLO")):
-        tabs.set_title(i, title)
+    DR strategy, backup, SLO), each built when first shown. The overview's scenario
+    picker drives the DR strategy tab. ``box.panel(name)`` gives a tab's panel."""
+    # Check every parameter now, not when a tab is first opened.
+    period_info(period, year_days=year_days, field="period")
+    if architecture not in reference_architectures():
+        raise InvalidInputError(
+            f"architecture: {architecture!r} is not a reference architecture; use one of "
+            f"{', '.join(reference_architectures())}")
+
+    def set_dr_scenario(name):
+        if "dr" in tabs.built:
+            tabs.built["dr"].set_scenario(name)
+
+    front = OverviewPanel(scenario, target, on_scenario=set_dr_scenario)
+    builders = {
+        "overview": lambda: front,
+        "budget": lambda: DowntimeBudgetPanel(target, period, year_days=year_days, compact=True),
+        "architecture": lambda: ArchitectureAppPanel(architecture, target, year_days=year_days),
+        "dr": lambda: DRStrategyPanel(front.scenario.value, compact=True),
+        "backup": lambda: BackupPanel(),
+        "slo": lambda: SloPanel(architecture, target, choose_architecture=True),
+    }
+    tabs = _LazyTabs(("Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO"),
+                     builders, front)
     title = widgets.HTML(
         "<h1>HA/DR workbook</h1><p>How available is the design, what does downtime cost, "
         "and which disaster-recovery strategy pays for itself?</p>")
-    box = widgets.VBox([title, tabs])
-    box.panels = {"overview": front, "budget": budget, "architecture": design, "dr": dr_panel,
-                  "backup": backup, "slo": slo_panel}
+    box = widgets.VBox([title, tabs.tab])
+    box.panel = tabs.panel
     return box
 
 

@@ -117,9 +117,10 @@ def test_overview_verdict_scenario_picker_and_downloads(page, tmp_path):
         "() => document.querySelector('.hadr-overview').innerText.includes('Small SaaS')",
         timeout=15_000)
     page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
+    # The tab is built when first shown, from the scenario picked on the overview.
     page.wait_for_function(
-        "() => document.querySelector('.hadr-recommendation').innerText.includes('Hourly snapshot')",
-        timeout=15_000)
+        "() => { const e = document.querySelector('.hadr-recommendation');"
+        " return e !== null && e.innerText.includes('Hourly snapshot'); }", timeout=30_000)
 
 
 def test_report_download_from_the_app(page, tmp_path):

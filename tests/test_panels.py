@@ -63,7 +63,7 @@ def test_callback_errors_are_shown_not_lost(monkeypatch):
 def test_app_panel_has_the_budget_tab():
     app = app_panel(0.999, "year")
     assert app.children[1].get_title(1) == "Downtime budget"
-    assert "8.77 hours" in app.panels["budget"].headline.value
+    assert "8.77 hours" in app.panel("budget").headline.value
 
 
 # ------------------------------------------------------------------ architectures
@@ -121,7 +121,7 @@ def test_architecture_app_panel_verdict_and_advice():
 def test_app_has_an_architecture_tab():
     app = app_panel(0.9995, "month", architecture="mongodb_replica_set")
     assert app.children[1].get_title(2) == "Architecture"
-    assert "MongoDB" in app.panels["architecture"].verdict.value
+    assert "MongoDB" in app.panel("architecture").verdict.value
 
 
 # ------------------------------------------------------------------ DR planning
@@ -176,7 +176,7 @@ def test_failover_panel():
 def test_app_has_a_dr_tab():
     app = app_panel(scenario="regulated_payments")
     assert app.children[1].get_title(3) == "DR strategy"
-    assert "Regulated payments" in app.panels["dr"].widget.children[0].value
+    assert "Regulated payments" in app.panel("dr").widget.children[0].value
 
 
 # ------------------------------------------------------------------ SLOs
@@ -228,8 +228,9 @@ def test_app_scenario_picker_drives_the_dr_tab():
     app = app_panel()
     assert [app.children[1].get_title(i) for i in range(6)] == [
         "Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO"]
-    app.panels["overview"].scenario.value = "small_saas"
-    dr = app.panels["dr"]
+    app.panel("dr")  # built before the scenario changes: follows it
+    app.panel("overview").scenario.value = "small_saas"
+    dr = app.panel("dr")
     assert "Small SaaS" in dr.title.value
     assert "Recommended: Hourly snapshot" in dr.recommendation.value
     assert dr.downtime_cost.value == pytest.approx(1500)
@@ -242,3 +243,23 @@ def test_overview_panel_prepares_a_report():
     assert "Download the report (HTML)" in p.report_link.value
     html_text = base64.b64decode(p.report_link.value.split("base64,")[1].split("'")[0]).decode()
     assert "<title>HA/DR report: Small SaaS</title>" in html_text
+
+
+def test_app_tabs_are_built_when_first_shown():
+    app = app_panel()
+    tabs = app.children[1]
+    assert "Loading" in tabs.children[3].children[0].value
+    tabs.selected_index = 3  # what a click on the tab does
+    assert tabs.children[3].children[0] is app.panel("dr").widget
+    assert "Recommended" in app.panel("dr").recommendation.value
+    # A DR tab first opened after the scenario changed starts from that scenario.
+    app2 = app_panel()
+    app2.panel("overview").scenario.value = "regulated_payments"
+    assert "Regulated payments" in app2.panel("dr").title.value
+
+
+def test_app_rejects_bad_parameters_at_once():
+    with pytest.raises(InvalidInputError, match="architecture: 'nope'"):
+        app_panel(architecture="nope")
+    with pytest.raises(InvalidInputError, match="period: 'decade'"):
+        app_panel(period="decade")
