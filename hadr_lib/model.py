@@ -213,6 +213,9 @@ class Standby:
     failover_s: float = 0.0
     coverage: float = 1.0
     path: str = field(default="standby", compare=False, repr=False)
+    #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
+    #: derived once here, since every evaluation of the block needs it.
+    primary_outage_h: float = field(default=0.0, init=False, compare=False, repr=False)
 
     def __post_init__(self):
         p = self.path
@@ -221,16 +224,12 @@ class Standby:
         object.__setattr__(self, "standbys", _children(f"{p}.standbys", "standby list", self.standbys))
         _number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
         _number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
-        if self.failover_s > 0 and _mean_outage_h(self.primary) is None:
+        outage = _mean_outage_h(self.primary)
+        if self.failover_s > 0 and outage is None:
             raise InvalidInputError(
                 f"{p}.primary: a failover time needs the primary's mean outage length: "
                 "give its components mtbf_h and mttr_h (or set failover_s: 0)")
-
-    @property
-    def primary_outage_h(self) -> float:
-        """Mean outage length of the primary [h] at its stated figures."""
-        r = _mean_outage_h(self.primary)
-        return 0.0 if r is None else r
+        object.__setattr__(self, "primary_outage_h", 0.0 if outage is None else outage)
 
 
 @dataclass(frozen=True)
