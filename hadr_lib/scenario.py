@@ -108,7 +108,10 @@ class Scenario:
     def replace(self, **changes) -> "Scenario":
         """A copy with some fields changed and checked again (for sliders)."""
         fields = {**self.__dict__, **changes}
-        return load_scenario(_as_mapping(fields))
+        # An unchanged architecture was checked when this scenario was loaded; loading
+        # its file again on every slider move would only repeat that.
+        return _from_mapping(_as_mapping(fields), None,
+                             check_architecture=fields["architecture"] != self.architecture)
 
 
 def _as_mapping(f: Mapping) -> dict:
@@ -149,6 +152,11 @@ def load_scenario(source) -> Scenario:
             path = refs[str(source)]
         data = _read_yaml(path)
         base_dir = path.resolve().parent
+    return _from_mapping(data, base_dir, check_architecture=True)
+
+
+def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> Scenario:
+    """Validate a scenario mapping; ``base_dir`` resolves a relative architecture path."""
     _known("", data, _TOP)
     for required in ("name", "downtime_cost_per_hour", "data", "incidents_per_year", "targets"):
         if required not in data:
@@ -181,7 +189,7 @@ def load_scenario(source) -> Scenario:
     arch = data.get("architecture")
     if isinstance(arch, str) and base_dir is not None and (base_dir / arch).is_file():
         arch = str(base_dir / arch)  # a path is relative to the scenario file
-    if arch is not None:
+    if arch is not None and check_architecture:
         from .architecture_file import load_architecture
         try:
             load_architecture(arch)

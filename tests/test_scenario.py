@@ -71,3 +71,5 @@ def test_replace_checks_again():
     assert shop.replace(downtime_cost_per_hour=1000).downtime_cost_per_hour == 1000
     with pytest.raises(hl.InvalidInputError, match="downtime_cost_per_hour: -1"):
         shop.replace(downtime_cost_per_hour=-1)
+    with pytest.raises(hl.InvalidInputError, match="architecture: nowhere: no such file"):
+        shop.replace(architecture="nowhere")  # a new architecture is checked again
