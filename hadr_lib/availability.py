@@ -179,6 +179,20 @@ def _decimal_complement(a: np.ndarray) -> np.ndarray:
     return flat_q.reshape(a.shape)
 
 
+def _check_number(field: str, value, low: float, high: float, *, low_open: bool = False,
+                  what: str = "") -> float:
+    """``value`` as a float if it is a finite number in [low, high] (or (low, high]),
+    else an ``InvalidInputError`` such as ``mttr_h: -1 is not a number in [0, inf) hours``."""
+    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+    if ok:
+        ok = (value > low if low_open else value >= low) and value <= high
+    if not ok:
+        lo = "(" if low_open else "["
+        hi = "inf)" if high == math.inf else f"{high:g}]"
+        raise _bad(field, value, f"is not a number in {lo}{low:g}, {hi}{what}")
+    return float(value)
+
+
 _FRACTION = "is not in [0, 1] (an availability is a fraction: 99.9% is 0.999)"
 _LIST = "is not a non-empty list of availabilities"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .availability import InvalidInputError
+from .availability import InvalidInputError, _check_number
 from .formatting import format_duration
 
 __all__ = ["ASSUMPTIONS", "BackupPlan", "BackupResult", "describe_backups", "plan_backups"]
@@ -31,13 +31,7 @@ ASSUMPTIONS = (
 def _check(name: str, value, *, low=0.0, low_open=False, high=math.inf, allow_none=False):
     if value is None and allow_none:
         return None
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    ok = ok and (value > low if low_open else value >= low) and value <= high
-    if not ok:
-        lo = "(" if low_open else "["
-        hi = "inf)" if high == math.inf else f"{high:g}]"
-        raise InvalidInputError(f"{name}: {value!r} is not a number in {lo}{low:g}, {hi}")
-    return float(value)
+    return _check_number(name, value, low, high, low_open=low_open)
 
 
 @dataclass(frozen=True)

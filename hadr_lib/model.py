@@ -49,6 +49,8 @@ from .availability import (
     DAYS_PER_YEAR,
     Availability,
     InvalidInputError,
+    _bad,
+    _check_number,
     _decimal_complement,
     _k_of_n_aq,
     _parallel_aq,
@@ -71,21 +73,6 @@ __all__ = [
 ]
 
 _HOURS_PER_YEAR = DAYS_PER_YEAR * 24
-
-
-def _err(path: str, value, problem: str) -> InvalidInputError:
-    return InvalidInputError(f"{path}: {value!r} {problem}")
-
-
-def _number(path: str, value, low: float, high: float, *, low_open=False, what="") -> float:
-    ok = isinstance(value, Real) and not isinstance(value, bool) and np.isfinite(value)
-    if ok:
-        ok = (value > low if low_open else value >= low) and value <= high
-    if not ok:
-        lo = "(" if low_open else "["
-        hi = "inf)" if high == np.inf else f"{high:g}]"
-        raise _err(path, value, f"is not a number in {lo}{low:g}, {hi}{what}")
-    return float(value)
 
 
 # --------------------------------------------------------------------------- blocks
@@ -111,9 +98,9 @@ class Component:
     def __post_init__(self):
         p = self.path
         if not isinstance(self.name, str) or not self.name.strip():
-            raise _err(f"{p}.name", self.name, "is not a non-empty name")
+            raise _bad(f"{p}.name", self.name, "is not a non-empty name")
         if isinstance(self.count, bool) or not isinstance(self.count, Integral) or self.count < 1:
-            raise _err(f"{p}.count", self.count, "is not a whole number >= 1")
+            raise _bad(f"{p}.count", self.count, "is not a whole number >= 1")
         has_a = self.availability is not None
         has_m = self.mtbf_h is not None or self.mttr_h is not None
         if has_a == has_m:
@@ -126,8 +113,8 @@ class Component:
             if self.mtbf_h is None or self.mttr_h is None:
                 missing = "mtbf_h" if self.mtbf_h is None else "mttr_h"
                 raise InvalidInputError(f"{p}.{missing}: missing (give both mtbf_h and mttr_h)")
-            _number(f"{p}.mtbf_h", self.mtbf_h, 0, np.inf, low_open=True, what=" hours")
-            _number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
+            _check_number(f"{p}.mtbf_h", self.mtbf_h, 0, np.inf, low_open=True, what=" hours")
+            _check_number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
 
     @property
     def replica_unavailability(self) -> float:
@@ -159,7 +146,7 @@ def _children(path: str, kind: str, children) -> tuple:
         raise InvalidInputError(f"{path}: a {kind} needs at least one block")
     for i, child in enumerate(children):
         if not isinstance(child, _BLOCKS):
-            raise _err(f"{path}[{i}]", child, "is not a block (component, series, ...)")
+            raise _bad(f"{path}[{i}]", child, "is not a block (component, series, ...)")
     return children
 
 
@@ -200,7 +187,7 @@ class KofN:
 
 def _check_k_path(path: str, k, n: int) -> None:
     if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= n:
-        raise _err(path, k, f"is not a whole number in [1, {n}] (n = {n} blocks)")
+        raise _bad(path, k, f"is not a whole number in [1, {n}] (n = {n} blocks)")
 
 
 @dataclass(frozen=True)
@@ -220,10 +207,10 @@ class Standby:
     def __post_init__(self):
         p = self.path
         if not isinstance(self.primary, _BLOCKS):
-            raise _err(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
+            raise _bad(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
         object.__setattr__(self, "standbys", _children(f"{p}.standbys", "standby list", self.standbys))
-        _number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
-        _number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
+        _check_number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
+        _check_number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
         outage = _mean_outage_h(self.primary)
         if self.failover_s > 0 and outage is None:
             raise InvalidInputError(
@@ -245,7 +232,7 @@ class CommonCause:
     def __post_init__(self):
         object.__setattr__(self, "children",
                            _children(f"{self.path}.of", "common_cause", self.children))
-        _number(f"{self.path}.beta", self.beta, 0, 1, what=" (a fraction of failures)")
+        _check_number(f"{self.path}.beta", self.beta, 0, 1, what=" (a fraction of failures)")
         _check_k_path(f"{self.path}.k", self.k, len(self.children))
 
 
@@ -468,7 +455,7 @@ class Architecture:
 
     def __init__(self, root, name: str = "architecture", description: str = ""):
         if not isinstance(root, _BLOCKS):
-            raise _err("architecture", root, "is not a block (component, series, ...)")
+            raise _bad("architecture", root, "is not a block (component, series, ...)")
         self.root = root
         self.name = name
         self.description = description
@@ -491,7 +478,7 @@ class Architecture:
         for c in self.components:
             if c.name == name:
                 return c
-        raise _err("component", name, f"is not a component of {self.name!r}; "
+        raise _bad("component", name, f"is not a component of {self.name!r}; "
                    f"use one of {', '.join(c.name for c in self.components)}")
 
     # -- evaluation ---------------------------------------------------------
@@ -578,7 +565,7 @@ class Architecture:
         ``10 ** span_nines`` (clipped to [0, 1]); the data behind a tornado chart,
         sorted by the swing in system unavailability.
         """
-        _number("span_nines", span_nines, 0, 6, low_open=True)
+        _check_number("span_nines", span_nines, 0, 6, low_open=True)
         n = len(self.components)
         rep_q = np.array([c.replica_unavailability for c in self.components])
         factor = 10.0 ** span_nines
@@ -616,7 +603,7 @@ class Architecture:
             self.component(name)
         for g in betas:
             if not isinstance(g, Integral) or not 0 <= g < len(self.groups):
-                raise _err("betas", g, f"is not a common-cause group index in [0, {len(self.groups) - 1}]")
+                raise _bad("betas", g, f"is not a common-cause group index in [0, {len(self.groups) - 1}]")
         group_index = {id(g): i for i, g in enumerate(self.groups)}
 
         def rebuild(node):
