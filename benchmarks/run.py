@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import hadr_lib as hl  # noqa: E402
 from hadr_lib.panels import DowntimeBudgetPanel  # noqa: E402
-from voila_server import CHROMIUM_ARGS, find_chromium, serve_voila  # noqa: E402
+from hadr_lib.report import find_chromium  # noqa: E402
+from voila_server import CHROMIUM_ARGS, serve_voila  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_dr  # noqa: E402

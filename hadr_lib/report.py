@@ -52,10 +52,13 @@ class ReportResult:
         return self.error is None
 
 
-def find_chromium() -> str | None:
-    """Debian's Chromium, for PDF output."""
-    return (os.environ.get("HADR_CHROMIUM") if os.environ.get("HADR_CHROMIUM")
-            else shutil.which("chromium") or shutil.which("chromium-browser"))
+def find_chromium(explicit: str | None = None) -> str | None:
+    """Debian's Chromium (for PDF output and the browser tests): ``explicit`` or
+    ``$HADR_CHROMIUM`` when given and present, else ``chromium`` on the PATH."""
+    explicit = explicit or os.environ.get("HADR_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

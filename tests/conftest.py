@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from voila_server import CHROMIUM_ARGS, find_chromium, serve_voila
+from voila_server import CHROMIUM_ARGS, serve_voila
+
+from hadr_lib.report import find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -20,7 +22,7 @@ settings.load_profile("hadr")
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium (Playwright's own browser download does not work here)."""
-    path = find_chromium(os.environ.get("HADR_CHROMIUM"))
+    path = find_chromium()  # $HADR_CHROMIUM, else chromium on the PATH
     if path is None:
         message = ("Chromium not found: install Debian's chromium "
                    "(make test does it as root) or set HADR_CHROMIUM")
