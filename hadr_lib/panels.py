@@ -836,8 +836,10 @@ class OverviewPanel:
         self.paths = refs
         self.on_scenario = on_scenario
         style = {"description_width": "70px"}
+        # Each scenario is read and checked once; the target slider only re-prices it.
+        self.scenarios = {k: load_scenario(p) for k, p in refs.items()}
         self.scenario = widgets.Dropdown(
-            options=[(load_scenario(p).name, k) for k, p in refs.items()], value=scenario,
+            options=[(sc.name, k) for k, sc in self.scenarios.items()], value=scenario,
             description="Scenario", style=style, layout={"width": "520px"})
         self.target = widgets.SelectionSlider(
             options=_target_options(target), value=float(target), description="Target",
@@ -875,7 +877,7 @@ class OverviewPanel:
 
     def update(self, change=None) -> None:
         try:
-            ov = overview(self.scenario.value, self.target.value)
+            ov = overview(self.scenarios[self.scenario.value], self.target.value)
             items = "".join(f"<li>{html.escape(x)}</li>" for x in ov.lines())
             self.verdict.value = (
                 f"<div class='hadr-status-{ov.status}' style='font-size:1.15em;padding:10px;"
