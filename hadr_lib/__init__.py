@@ -86,8 +86,11 @@ from .failover import (  # noqa: E402
     failover_table,
     timeline,
 )
+from .simulation import SimulationResult, simulate  # noqa: E402
 
 __all__ = [
+    "SimulationResult",
+    "simulate",
     "GOOGLE_ALERT_POLICY",
     "SLO_WINDOWS_DAYS",
     "SloPlan",

@@ -1,0 +1,679 @@
+"""Monte Carlo failure simulation over the same block model as ``model.py``.
+
+Every component replica alternates up and down: time to failure exponential with
+mean MTBF, repair exponential or lognormal with mean MTTR. A component given only
+as an availability (an SLA) gets a repair time of ``default_mttr_h`` (1 hour unless
+told) and the MTBF that gives its availability. The block structure then turns
+replica histories into system outages:
+
+- ``Series``, ``Parallel``, ``KofN`` and a component's replicas: the block is down
+  while at least ``m`` children are down (series ``m = 1``, parallel ``m = n``,
+  k of n ``m = n - k + 1``);
+- ``Standby``: each primary outage costs the failover time (or the whole outage if
+  the primary is back sooner); the failover works with probability ``coverage``,
+  after which the service is down only while the standbys are; a failed failover
+  costs the whole primary outage. Failback is instant;
+- ``CommonCause``: as the analytic beta-factor model, each member keeps failures
+  at a rate that gives it ``(1 - beta)`` of its unavailability, and the group gets
+  shared shocks (unavailability ``beta x`` the members' mean, outage as long as a
+  member's mean outage) that take all members down together.
+
+Everything is vectorised with numpy over runs and events: a block's outages are
+interval arrays ``(run, start, end)`` for a whole chunk of runs, combined by one
+sort and one cumulative sum. Components start in steady state (down with
+probability ``MTTR / (MTBF + MTTR)``, with the remaining repair drawn from the
+equilibrium distribution), so there is no warm-up bias.
+
+Time runs over ``years`` consecutive calendar years from ``start_year``: months of
+28 to 31 days and leap years, because cloud SLAs are measured per calendar month.
+
+Reproducibility: runs are grouped in fixed blocks of ``BLOCK_RUNS``; block ``b``
+draws from ``SeedSequence(seed, spawn_key=(b,))``. Chunks are whole blocks, and the
+results are put back in run order, so a seed gives the same numbers whatever the
+chunk size, the number of workers or the executor (processes, threads, Dask).
+
+Assumptions shared with the analytic model (so agreement does not test them):
+independent failures outside common-cause groups, one repair crew per component,
+hot standbys that fail and are repaired whether or not they carry the load.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait, FIRST_COMPLETED
+from dataclasses import dataclass, field, replace
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+from .availability import InvalidInputError, _bad, _check_number, check_availability
+from .model import (
+    Architecture,
+    CommonCause,
+    Component,
+    KofN,
+    Parallel,
+    Series,
+    Standby,
+    _mean_outage_h,
+)
+
+__all__ = [
+    "BLOCK_RUNS",
+    "DEFAULT_MTTR_H",
+    "REPAIR_DISTRIBUTIONS",
+    "SimulationResult",
+    "compile_architecture",
+    "simulate",
+]
+
+#: Repair time [h] given to a component known only by its availability.
+DEFAULT_MTTR_H = 1.0
+#: Runs per seeded block: the unit of work and of reproducibility.
+BLOCK_RUNS = 500
+REPAIR_DISTRIBUTIONS = ("exponential", "lognormal")
+#: Two-sided 99% normal quantile.
+Z99 = 2.5758293035489004
+
+_EMPTY = (np.empty(0, np.int64), np.empty(0), np.empty(0))
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def _map_components(node, fn):
+    """The block tree with every component replaced by ``fn(component)``."""
+    if isinstance(node, Component):
+        return fn(node)
+    if isinstance(node, Standby):
+        return Standby(_map_components(node.primary, fn),
+                       tuple(_map_components(c, fn) for c in node.standbys),
+                       node.failover_s, node.coverage, node.path)
+    kids = tuple(_map_components(c, fn) for c in node.children)
+    return replace(node, children=kids)
+
+
+def _timed(default_mttr_h: float):
+    """Give a component known by availability an MTTR and the matching MTBF."""
+    def fn(c: Component) -> Component:
+        if c.availability is None or c.availability in (0.0, 1.0):
+            return c
+        q = c.replica_unavailability
+        return replace(c, availability=None, mttr_h=default_mttr_h,
+                       mtbf_h=default_mttr_h * (1.0 - q) / q)
+    return fn
+
+
+def _rate_scaled(s: float):
+    """Multiply every component's failure rate by ``s`` (0 < s <= 1)."""
+    def fn(c: Component) -> Component:
+        if c.mtbf_h is None:
+            return c
+        return replace(c, mtbf_h=c.mtbf_h / s)
+    return fn
+
+
+def _unavailability(node) -> float:
+    return float(Architecture(node).availability().unavailability)
+
+
+def _thinned(member, target_q: float):
+    """``member`` with failure rates scaled so its unavailability is ``target_q``."""
+    q = _unavailability(member)
+    if target_q >= q:
+        return member
+    if target_q <= 0.0:
+        return _map_components(member, lambda c: replace(
+            c, availability=1.0, mtbf_h=None, mttr_h=None) if c.mtbf_h is not None else c)
+    lo, hi = 0.0, 1.0  # unavailability rises with the rate scale
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        if _unavailability(_map_components(member, _rate_scaled(mid))) < target_q:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-15 * hi:
+            break
+    return _map_components(member, _rate_scaled(0.5 * (lo + hi)))
+
+
+def _compile(node, default_mttr_h: float):
+    if isinstance(node, Component):
+        if node.availability is not None:  # only 0 or 1 are left by _timed
+            return ("always",) if node.availability == 0.0 else ("never",)
+        if node.mttr_h == 0.0:
+            return ("never",)
+        return ("leaf", node.count, float(node.mtbf_h), float(node.mttr_h))
+    if isinstance(node, Series):
+        return ("atleast", 1, tuple(_compile(c, default_mttr_h) for c in node.children))
+    if isinstance(node, Parallel):
+        n = len(node.children)
+        return ("atleast", n, tuple(_compile(c, default_mttr_h) for c in node.children))
+    if isinstance(node, KofN):
+        n = len(node.children)
+        return ("atleast", n - node.k + 1, tuple(_compile(c, default_mttr_h) for c in node.children))
+    if isinstance(node, Standby):
+        sb = tuple(_compile(c, default_mttr_h) for c in node.standbys)
+        return ("standby", _compile(node.primary, default_mttr_h), ("atleast", len(sb), sb),
+                node.failover_s / 3600.0, float(node.coverage))
+    if isinstance(node, CommonCause):
+        b = float(node.beta)
+        members = node.children
+        qs = [_unavailability(m) for m in members]
+        thinned = [_thinned(m, (1.0 - b) * q) for m, q in zip(members, qs)]
+        n = len(members)
+        struct = ("atleast", n - node.k + 1, tuple(_compile(m, default_mttr_h) for m in thinned))
+        u = b * float(np.mean(qs))
+        if u <= 0.0:
+            return struct
+        outs = [_mean_outage_h(m) for m in members]
+        d = float(np.mean([o if o else default_mttr_h for o in outs]))
+        shock = ("always",) if u >= 1.0 else ("leaf", 1, d * (1.0 - u) / u, d)
+        return ("atleast", 1, (struct, shock))
+    raise TypeError(f"not a block: {node!r}")
+
+
+def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTTR_H) -> tuple:
+    """The architecture as a plain, picklable simulation plan (nested tuples)."""
+    if not isinstance(arch, Architecture):
+        raise _bad("architecture", arch, "is not an Architecture (load one with load_architecture)")
+    _check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
+    return _compile(_map_components(arch.root, _timed(default_mttr_h)), default_mttr_h)
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def _atleast(m: int, sets, horizon_h: float) -> tuple:
+    """Intervals where at least ``m`` of the interval sets are down.
+
+    Each set is ``(run, start, end)``, sorted by run then start and disjoint within
+    a run, with times in [0, horizon_h]. All edges are sorted at once on the key
+    ``run x (horizon + 1) + time`` (stable, starts placed before ends, so touching
+    outages merge and no interval ends before it starts), then a cumulative sum
+    counts how many sets are down.
+    """
+    sets = [s for s in sets if s[0].size]
+    if len(sets) < m:
+        return _EMPTY
+    if len(sets) == 1:
+        return sets[0]
+    run = np.concatenate([s[0] for s in sets])
+    st = np.concatenate([s[1] for s in sets])
+    en = np.concatenate([s[2] for s in sets])
+    n = run.size
+    base = run * (horizon_h + 1.0)
+    order = np.argsort(np.concatenate([base + st, base + en]), kind="stable")
+    is_start = order < n
+    cnt = np.cumsum(np.where(is_start, 1, -1), dtype=np.int32)
+    up_edge = is_start & (cnt == m)
+    down_edge = ~is_start & (cnt == m - 1)
+    first = order[up_edge]
+    s, e = st[first], en[order[down_edge] - n]
+    keep = e > s
+    return run[first][keep], s[keep], e[keep]
+
+
+class _Draw:
+    """Random draws for one block of runs, counting the exponential variates."""
+
+    def __init__(self, rng: np.random.Generator, runs: int, horizon_h: float,
+                 repair: str, sigma: float):
+        self.rng, self.runs, self.h = rng, runs, horizon_h
+        self.repair, self.sigma = repair, sigma
+        self.exponentials = 0
+
+    def repairs(self, mean: float, shape) -> np.ndarray:
+        if self.repair == "exponential":
+            self.exponentials += int(np.prod(shape))
+            return self.rng.exponential(mean, shape)
+        mu = math.log(mean) - 0.5 * self.sigma ** 2
+        return self.rng.lognormal(mu, self.sigma, shape)
+
+    def residual_repairs(self, mean: float, size: int) -> np.ndarray:
+        """Remaining repair of a unit found down at time 0: the equilibrium residual,
+        a uniform fraction of a length-biased repair."""
+        if self.repair == "exponential":
+            self.exponentials += size
+            return self.rng.exponential(mean, size)
+        mu = math.log(mean) - 0.5 * self.sigma ** 2
+        return self.rng.uniform(size=size) * self.rng.lognormal(mu + self.sigma ** 2, self.sigma, size)
+
+    def replica(self, mtbf: float, mttr: float) -> tuple:
+        """Down intervals of one alternating up/down unit over all runs."""
+        R, H = self.runs, self.h
+        if not math.isfinite(mtbf):
+            return _EMPTY
+        if mtbf == 0.0:
+            return np.arange(R, dtype=np.int64), np.zeros(R), np.full(R, H)
+        cycle = mtbf + mttr
+        down0 = self.rng.uniform(size=R) < mttr / cycle
+        first = self.residual_repairs(mttr, int(down0.sum()))
+        rows, s, e, last_end = self._cycles(np.arange(R, dtype=np.int64), np.zeros(R),
+                                            mtbf, mttr, down0, first)
+        return rows, s, e
+
+    def _cycles(self, rows, t0, mtbf, mttr, down0=None, first=None):
+        """Up/down cycles of units ``rows`` from times ``t0`` until the horizon.
+
+        Draws a width that covers the horizon for nearly every run, then carries on
+        only for the few runs it did not cover; returns intervals sorted by run.
+        """
+        H = self.h
+        k = rows.size
+        expected = float(np.max(H - t0)) / (mtbf + mttr)
+        width = int(expected + 3.0 * math.sqrt(expected) + 2)
+        up = self.rng.exponential(mtbf, (k, width))
+        self.exponentials += k * width
+        dn = self.repairs(mttr, (k, width))
+        if down0 is not None:
+            up[down0, 0] = 0.0
+            dn[down0, 0] = first
+        end = np.cumsum(up + dn, axis=1)
+        end += t0[:, None]
+        fail = end - dn
+        mask = fail < H
+        r = np.broadcast_to(rows[:, None], mask.shape)[mask]
+        s, e = fail[mask], np.minimum(end[mask], H)
+        short = end[:, -1] < H
+        if short.any():  # the rare runs the first draw did not cover: carry on
+            r2, s2, e2, _ = self._cycles(rows[short], end[short, -1], mtbf, mttr)
+            order = np.argsort(np.concatenate([r, r2]), kind="stable")
+            r, s, e = (np.concatenate([r, r2])[order], np.concatenate([s, s2])[order],
+                       np.concatenate([e, e2])[order])
+        keep = e > s
+        return r[keep], s[keep], e[keep], end[:, -1]
+
+    def node(self, plan) -> tuple:
+        kind = plan[0]
+        if kind == "never":
+            return _EMPTY
+        if kind == "always":
+            R = self.runs
+            return np.arange(R, dtype=np.int64), np.zeros(R), np.full(R, self.h)
+        if kind == "leaf":
+            _, count, mtbf, mttr = plan
+            return _atleast(count, [self.replica(mtbf, mttr) for _ in range(count)], self.h)
+        if kind == "atleast":
+            _, m, kids = plan
+            return _atleast(m, [self.node(k) for k in kids], self.h)
+        if kind == "standby":
+            _, primary, group, t_h, coverage = plan
+            pr, ps, pe = self.node(primary)
+            sr, ss, se = self.node(group)
+            ok = self.rng.uniform(size=pr.size) < coverage
+            cut = np.minimum(ps + t_h, pe)
+            failed_or_waiting = (pr, ps, np.where(ok, cut, pe))
+            on_standby = ok & (cut < pe)
+            w = (pr[on_standby], cut[on_standby], pe[on_standby])
+            return _atleast(1, [failed_or_waiting, _atleast(2, [w, (sr, ss, se)], self.h)], self.h)
+        raise ValueError(f"unknown plan node {kind!r}")
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _month_edges_h(start_year: int, years: int) -> np.ndarray:
+    days = [calendar.monthrange(y, m)[1] for y in range(start_year, start_year + years)
+            for m in range(1, 13)]
+    return np.concatenate([[0.0], np.cumsum(days) * 24.0])
+
+
+def _per_month(run, s, e, runs: int, edges: np.ndarray) -> np.ndarray:
+    """Downtime [h] per run and month, shape (runs, months), outages split at month edges."""
+    months = edges.size - 1
+    first = np.searchsorted(edges, s, side="right") - 1
+    last = np.searchsorted(edges, e, side="left") - 1
+    parts = last - first + 1
+    idx = np.repeat(np.arange(s.size), parts)
+    offset = np.arange(idx.size) - np.repeat(np.cumsum(parts) - parts, parts)
+    month = first[idx] + offset
+    overlap = np.minimum(e[idx], edges[month + 1]) - np.maximum(s[idx], edges[month])
+    flat = np.bincount(run[idx] * months + month, weights=overlap, minlength=runs * months)
+    return flat.reshape(runs, months)
+
+
+def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, years: int,
+                     repair: str, sigma: float) -> list[dict]:
+    """Simulate whole seeded blocks of runs (the unit of work sent to workers)."""
+    edges = _month_edges_h(start_year, years)
+    out = []
+    for b in blocks:
+        runs = min(BLOCK_RUNS, total_runs - b * BLOCK_RUNS)
+        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(b,))))
+        draw = _Draw(rng, runs, float(edges[-1]), repair, sigma)
+        run, s, e = draw.node(plan)
+        monthly = _per_month(run, s, e, runs, edges)
+        length = e - s
+        longest = np.zeros(runs)
+        np.maximum.at(longest, run, length)
+        out.append({
+            "block": b,
+            "monthly_h": monthly,
+            "outages": np.bincount(run[s > 0.0], minlength=runs),  # begun inside the window
+            "longest_h": longest,
+            "exponentials": draw.exponentials,
+        })
+    return out
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What a simulation gives. Times in seconds unless a name says otherwise."""
+
+    name: str
+    runs: int
+    years: int
+    seed: int
+    start_year: int
+    sla: float
+    repair: str
+    monthly_downtime_s: np.ndarray = field(repr=False)  # (runs, 12 * years)
+    month_seconds: np.ndarray = field(repr=False)  # (12 * years,)
+    outages: np.ndarray = field(repr=False)  # (runs,) outages begun in the window
+    longest_outage_per_run_s: np.ndarray = field(repr=False)  # (runs,)
+    analytic_unavailability: float | None
+    component_years: float
+    exponential_draws: int
+    wall_s: float
+
+    # -- per run ------------------------------------------------------------
+
+    @property
+    def horizon_s(self) -> float:
+        return float(self.month_seconds.sum())
+
+    @property
+    def run_unavailability(self) -> np.ndarray:
+        """Fraction of each run's time the system was down."""
+        return self.monthly_downtime_s.sum(axis=1) / self.horizon_s
+
+    @property
+    def annual_downtime_s(self) -> np.ndarray:
+        """Downtime [s] per run and calendar year, shape (runs, years)."""
+        return self.monthly_downtime_s.reshape(self.runs, self.years, 12).sum(axis=2)
+
+    # -- headline figures ----------------------------------------------------
+
+    @property
+    def unavailability_mean(self) -> float:
+        return float(self.run_unavailability.mean())
+
+    @property
+    def unavailability_ci99(self) -> tuple[float, float]:
+        """99% confidence interval of the long-run unavailability (normal, over runs)."""
+        u = self.run_unavailability
+        if u.size < 2:
+            return (float("nan"), float("nan"))
+        half = Z99 * float(u.std(ddof=1)) / math.sqrt(u.size)
+        m = float(u.mean())
+        return (max(0.0, m - half), m + half)
+
+    def ci_contains(self, value: float) -> bool:
+        lo, hi = self.unavailability_ci99
+        return lo <= value <= hi
+
+    @property
+    def annual_downtime_summary(self) -> dict[str, float]:
+        """Mean, median, 90th and 99th percentile of downtime per year [s]."""
+        a = self.annual_downtime_s.reshape(-1)
+        p50, p90, p99 = np.percentile(a, [50, 90, 99])
+        return {"mean": float(a.mean()), "p50": float(p50), "p90": float(p90), "p99": float(p99)}
+
+    @property
+    def outages_per_year(self) -> float:
+        return float(self.outages.sum() / (self.runs * self.years))
+
+    @property
+    def longest_outage_s(self) -> float:
+        return float(self.longest_outage_per_run_s.max(initial=0.0))
+
+    @property
+    def component_years_per_s(self) -> float:
+        return self.component_years / self.wall_s if self.wall_s > 0 else float("inf")
+
+    # -- SLA -------------------------------------------------------------------
+
+    def _allowed_month_s(self, sla: float | None) -> np.ndarray:
+        sla = self.sla if sla is None else check_availability(sla, "sla")
+        return (1.0 - sla) * self.month_seconds
+
+    def p_meet_sla_month(self, sla: float | None = None) -> float:
+        """Probability that a calendar month meets the SLA (its downtime within
+        ``(1 - sla) x`` that month's length)."""
+        return float((self.monthly_downtime_s <= self._allowed_month_s(sla)).mean())
+
+    def p_meet_sla_by_month(self, sla: float | None = None) -> pd.Series:
+        """Probability of meeting the SLA in each calendar month (January to December)."""
+        ok = self.monthly_downtime_s <= self._allowed_month_s(sla)
+        by = ok.reshape(self.runs, self.years, 12).mean(axis=(0, 1))
+        return pd.Series(by, index=list(calendar.month_abbr)[1:], name="p_meet")
+
+    def p_meet_sla_every_month(self, sla: float | None = None) -> float:
+        """Probability that all twelve months of a year meet the SLA (no credit claim)."""
+        ok = self.monthly_downtime_s <= self._allowed_month_s(sla)
+        return float(ok.reshape(self.runs, self.years, 12).all(axis=2).mean())
+
+    def p_meet_sla_year(self, sla: float | None = None) -> float:
+        """Probability that a year's availability meets the SLA taken over the year."""
+        sla = self.sla if sla is None else check_availability(sla, "sla")
+        year_s = self.month_seconds.reshape(self.years, 12).sum(axis=1)
+        return float((self.annual_downtime_s <= (1.0 - sla) * year_s).mean())
+
+    # -- export ------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        lo, hi = self.unavailability_ci99
+        return {
+            "name": self.name,
+            "runs": self.runs,
+            "years": self.years,
+            "seed": self.seed,
+            "start_year": self.start_year,
+            "repair": self.repair,
+            "sla": self.sla,
+            "unavailability_mean": self.unavailability_mean,
+            "unavailability_ci99": [lo, hi],
+            "analytic_unavailability": self.analytic_unavailability,
+            "analytic_in_ci99": (None if self.analytic_unavailability is None
+                                 else self.ci_contains(self.analytic_unavailability)),
+            "annual_downtime_s": self.annual_downtime_summary,
+            "outages_per_year": self.outages_per_year,
+            "longest_outage_s": self.longest_outage_s,
+            "p_meet_sla_month": self.p_meet_sla_month(),
+            "p_meet_sla_every_month_of_year": self.p_meet_sla_every_month(),
+            "p_meet_sla_year": self.p_meet_sla_year(),
+            "component_years": self.component_years,
+            "component_years_per_s": self.component_years_per_s,
+            "wall_s": self.wall_s,
+        }
+
+    def summary_table(self) -> pd.DataFrame:
+        """The headline figures as (figure, value, unit) rows."""
+        from .formatting import format_duration, format_percent
+
+        d = self.to_dict()
+        lo, hi = d["unavailability_ci99"]
+        a = self.annual_downtime_summary
+        rows = [
+            ("simulated", f"{self.runs:,} runs x {self.years} years "
+             f"({self.start_year}-{self.start_year + self.years - 1}), seed {self.seed}"),
+            ("availability (simulated)", format_percent(1 - d["unavailability_mean"])),
+            ("unavailability, 99% CI", f"{lo:.3g} to {hi:.3g}"),
+        ]
+        if self.analytic_unavailability is not None:
+            rows.append(("unavailability (analytic)",
+                         f"{self.analytic_unavailability:.3g} "
+                         f"({'inside' if d['analytic_in_ci99'] else 'OUTSIDE'} the 99% CI)"))
+        rows += [
+            ("downtime per year: mean", format_duration(a["mean"])),
+            ("downtime per year: median", format_duration(a["p50"])),
+            ("downtime per year: 1 year in 10 worse than", format_duration(a["p90"])),
+            ("downtime per year: 1 year in 100 worse than", format_duration(a["p99"])),
+            ("outages per year", f"{d['outages_per_year']:.3g}"),
+            ("longest outage", format_duration(d["longest_outage_s"])),
+            (f"months meeting the {format_percent(self.sla)} SLA", format_percent(d["p_meet_sla_month"])),
+            ("years with every month meeting it", format_percent(d["p_meet_sla_every_month_of_year"])),
+            ("speed", f"{d['component_years_per_s']:,.0f} component-years/s"),
+        ]
+        return pd.DataFrame(rows, columns=["figure", "value"])
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _check_int(field_name: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
+        raise _bad(field_name, value, f"is not a whole number in [{low:,}, {high:,}]")
+    return int(value)
+
+
+class _InProcess(Executor):
+    """Runs each submitted chunk at once, in this process (``workers=1``)."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        f = Future()
+        try:
+            f.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller via the future
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            f.set_exception(exc)
+        return f
+
+
+def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int = 0,
+             sla: float = 0.9995, repair: str = "exponential", repair_sigma: float = 1.0,
+             default_mttr_h: float = DEFAULT_MTTR_H, start_year: int = 2027,
+             workers: int | None = None, executor: Executor | None = None,
+             chunk_blocks: int | None = None, progress: bool | Callable = True) -> SimulationResult:
+    """Simulate ``runs`` independent histories of ``years`` calendar years each.
+
+    Parameters
+    ----------
+    arch : Architecture
+        The design (see ``load_architecture``).
+    years, runs, seed : int
+        Length of each history, number of histories, and the seed.
+    sla : float
+        Availability [fraction] promised per calendar month (``p_meet_sla_*``).
+    repair : {"exponential", "lognormal"}
+        Repair time distribution, mean MTTR either way; ``repair_sigma`` is the
+        lognormal shape (the standard deviation of the log).
+    default_mttr_h : float
+        Repair time [h] of a component known only by its availability.
+    workers : int, optional
+        Local processes (default: the CPU count); 1 runs in this process.
+    executor : concurrent.futures.Executor, optional
+        Where chunks run instead (for example ``dask.distributed.Client(...).get_executor()``).
+    chunk_blocks : int, optional
+        Blocks of ``BLOCK_RUNS`` runs per chunk (default: about four chunks per
+        worker). Results do not depend on it.
+    progress : bool or callable
+        A ``tqdm.auto`` progress bar (a widget in notebooks), or a callable given
+        (runs done, runs in all) after each chunk.
+
+    Ctrl-C (``KeyboardInterrupt``) cancels the chunks not started, stops the
+    workers this call started and is raised again; nothing half-done is returned.
+    """
+    years = _check_int("years", years, 1, 1000)
+    runs = _check_int("runs", runs, 2, 10_000_000)
+    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    start_year = _check_int("start_year", start_year, 1, 9000)
+    sla = check_availability(sla, "sla")
+    if not isinstance(sla, float):
+        raise _bad("sla", sla, "is not one availability")
+    if repair not in REPAIR_DISTRIBUTIONS:
+        raise _bad("repair", repair, f"is not one of {', '.join(REPAIR_DISTRIBUTIONS)}")
+    repair_sigma = _check_number("repair_sigma", repair_sigma, 0, 5, low_open=True)
+    if workers is not None:
+        workers = _check_int("workers", workers, 1, 1024)
+    if chunk_blocks is not None:
+        chunk_blocks = _check_int("chunk_blocks", chunk_blocks, 1, 10**6)
+    if years * runs > 50_000_000:
+        raise _bad("runs", runs, f"x years ({years}) is over 50,000,000 run-years (the memory "
+                   "this needs); use fewer runs or years")
+
+    plan = compile_architecture(arch, default_mttr_h)
+    t0 = time.perf_counter()
+    n_blocks = -(-runs // BLOCK_RUNS)
+    own = None
+    if executor is None:
+        n_workers = workers or os.cpu_count() or 1
+        if n_workers == 1 or n_blocks == 1:
+            executor = _InProcess()
+            n_workers = 1
+        else:
+            own = executor = ProcessPoolExecutor(max_workers=min(n_workers, n_blocks))
+    else:
+        if not isinstance(executor, Executor):
+            raise _bad("executor", executor, "is not a concurrent.futures.Executor")
+        n_workers = workers or os.cpu_count() or 1
+    if chunk_blocks is None:
+        chunk_blocks = max(1, min(40, -(-n_blocks // (4 * n_workers))))
+    chunks = [list(range(i, min(n_blocks, i + chunk_blocks)))
+              for i in range(0, n_blocks, chunk_blocks)]
+
+    bar = None
+    if progress is True:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=runs, desc=f"simulating {arch.name}", unit="run", leave=False)
+    report = progress if callable(progress) else None
+
+    parts: list[dict] = []
+    futures: list[Future] = []
+    done_runs = 0
+    try:
+        for chunk in chunks:
+            futures.append(executor.submit(_simulate_blocks, plan, seed, chunk, runs,
+                                           start_year, years, repair, repair_sigma))
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in finished:
+                got = f.result()
+                parts.extend(got)
+                n = sum(g["monthly_h"].shape[0] for g in got)
+                done_runs += n
+                if bar is not None:
+                    bar.update(n)
+                if report is not None:
+                    report(done_runs, runs)
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        if own is not None:
+            own.shutdown(wait=False, cancel_futures=True)
+            own = None
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        if own is not None:
+            own.shutdown(wait=True)
+    parts.sort(key=lambda g: g["block"])
+    wall = time.perf_counter() - t0
+
+    edges = _month_edges_h(start_year, years)
+    replicas = sum(c.count for c in arch.components)
+    return SimulationResult(
+        name=arch.name, runs=runs, years=years, seed=seed, start_year=start_year, sla=sla,
+        repair=repair,
+        monthly_downtime_s=np.concatenate([g["monthly_h"] for g in parts]) * 3600.0,
+        month_seconds=np.diff(edges) * 3600.0,
+        outages=np.concatenate([g["outages"] for g in parts]),
+        longest_outage_per_run_s=np.concatenate([g["longest_h"] for g in parts]) * 3600.0,
+        analytic_unavailability=float(arch.availability().unavailability),
+        component_years=float(replicas * runs * years),
+        exponential_draws=int(sum(g["exponentials"] for g in parts)),
+        wall_s=wall,
+    )

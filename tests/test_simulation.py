@@ -1,0 +1,380 @@
+"""Monte Carlo simulation: checked against the analytic model, textbook cases, the
+SimPy baseline, and for reproducibility over chunks, processes, threads and Dask."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from hadr_lib import (
+    Architecture,
+    CommonCause,
+    Component,
+    InvalidInputError,
+    Parallel,
+    Series,
+    Standby,
+    load_architecture,
+    reference_architectures,
+)
+from hadr_lib.simulation import (
+    BLOCK_RUNS,
+    SimulationResult,
+    _atleast,
+    _month_edges_h,
+    _per_month,
+    compile_architecture,
+    simulate,
+)
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from simpy_baseline import simulate_simpy  # noqa: E402
+
+QUICK = dict(workers=1, progress=False)
+
+
+def _arch(root, name="t"):
+    return Architecture(root, name)
+
+
+# --------------------------------------------------------------------------- analytic
+
+
+@pytest.mark.parametrize("name", sorted(reference_architectures()))
+def test_ci_contains_the_analytic_value_for_every_reference_architecture(name):
+    arch = load_architecture(reference_architectures()[name])
+    r = simulate(arch, years=10, runs=2000, seed=11, **QUICK)
+    lo, hi = r.unavailability_ci99
+    analytic = float(arch.availability().unavailability)
+    assert r.analytic_unavailability == analytic
+    assert lo <= analytic <= hi, (name, lo, analytic, hi)
+    # and the interval is informative: no wider than the estimate itself
+    assert 0 < hi - lo < r.unavailability_mean
+
+
+def test_single_component_matches_the_textbook_renewal_process():
+    # MTBF 99 h, MTTR 1 h: U = 1 / 100 exactly; a failure every 100 h on average.
+    arch = _arch(Component("x", mtbf_h=99, mttr_h=1))
+    r = simulate(arch, years=2, runs=1000, seed=3, **QUICK)
+    assert r.ci_contains(0.01)
+    hours_per_year = r.horizon_s / 3600 / r.years
+    expected = hours_per_year / 100
+    n = r.runs * r.years
+    # outages are a renewal count: standard error about sqrt(rate / n); allow 4 of them
+    assert abs(r.outages_per_year - expected) < 4 * math.sqrt(expected / n)
+    # mean outage length = MTTR
+    mean_outage_h = r.monthly_downtime_s.sum() / 3600 / r.outages.sum()
+    assert mean_outage_h == pytest.approx(1.0, rel=0.02)
+
+
+def test_two_replicas_in_parallel_give_q_squared_and_half_the_outage_length():
+    arch = _arch(Component("x", mtbf_h=49, mttr_h=1, count=2))  # q = 0.02 per replica
+    r = simulate(arch, years=10, runs=2000, seed=5, **QUICK)
+    assert r.ci_contains(0.02 ** 2)
+    mean_outage_h = r.monthly_downtime_s.sum() / 3600 / r.outages.sum()
+    assert mean_outage_h == pytest.approx(0.5, rel=0.05)  # min of two exponential repairs
+
+
+def test_two_of_three_and_series_agree_with_analytic():
+    a, b, c = (Component(n, mtbf_h=200, mttr_h=4) for n in "abc")
+    from hadr_lib import KofN
+
+    arch = _arch(Series((Component("lb", mtbf_h=1000, mttr_h=0.5), KofN(2, (a, b, c)))))
+    r = simulate(arch, years=10, runs=2000, seed=9, **QUICK)
+    assert r.ci_contains(float(arch.availability().unavailability))
+
+
+def test_lognormal_repairs_keep_the_mean_but_widen_the_tail():
+    arch = _arch(Component("x", mtbf_h=999, mttr_h=1))
+    expo = simulate(arch, years=5, runs=4000, seed=2, **QUICK)
+    logn = simulate(arch, years=5, runs=4000, seed=2, repair="lognormal", repair_sigma=1.5, **QUICK)
+    assert expo.ci_contains(0.001) and logn.ci_contains(0.001)
+    # same mean repair (1 h), so the same outage count and downtime; a heavier tail
+    assert logn.outages_per_year == pytest.approx(expo.outages_per_year, rel=0.03)
+    assert logn.longest_outage_s > expo.longest_outage_s
+    assert logn.annual_downtime_summary["p99"] > expo.annual_downtime_summary["p99"]
+
+
+def test_standby_disagrees_with_the_analytic_formula_where_its_assumption_breaks():
+    # Failover as long as the mean repair: the model charges min(t, MTTR) = MTTR per
+    # failure (tau = 1); with exponential repairs the true charge is
+    # E[min(t, D)] = MTTR (1 - e^-1), which the simulation reproduces.
+    p = Component("p", mtbf_h=99, mttr_h=1)
+    s = Component("s", mtbf_h=99, mttr_h=1)
+    arch = _arch(Standby(p, (s,), failover_s=3600, coverage=0.9))
+    r = simulate(arch, years=5, runs=4000, seed=4, **QUICK)
+    up, us, c = 0.01, 0.01, 0.9
+    tau = 1 - math.exp(-1)
+    exact = up * (c * (tau + (1 - tau) * us) + (1 - c))
+    assert r.ci_contains(exact)
+    assert not r.ci_contains(float(arch.availability().unavailability))  # = up: 0.01
+
+
+def test_standby_limits_coverage_zero_and_instant_perfect_failover():
+    p = Component("p", mtbf_h=99, mttr_h=1)
+    s = Component("s", mtbf_h=99, mttr_h=1)
+    never = simulate(_arch(Standby(p, (s,), failover_s=60, coverage=0.0)), years=5, runs=2000,
+                     seed=1, **QUICK)
+    assert never.ci_contains(0.01)
+    perfect = simulate(_arch(Standby(p, (s,), failover_s=0, coverage=1.0)), years=5, runs=2000,
+                       seed=1, **QUICK)
+    assert perfect.ci_contains(1e-4)
+
+
+def test_common_cause_beta_one_makes_the_group_one_unit():
+    members = tuple(Component(n, mtbf_h=99, mttr_h=1) for n in "ab")
+    arch = _arch(CommonCause(1.0, members))
+    r = simulate(arch, years=5, runs=2000, seed=8, **QUICK)
+    assert r.ci_contains(0.01)
+    zero = simulate(_arch(CommonCause(0.0, members)), years=5, runs=2000, seed=8, **QUICK)
+    assert zero.ci_contains(1e-4)
+
+
+def test_common_cause_around_composite_members():
+    region = lambda i: Series((Component(f"lb{i}", mtbf_h=500, mttr_h=1),  # noqa: E731
+                               Parallel((Component(f"a{i}", mtbf_h=100, mttr_h=2),
+                                         Component(f"b{i}", mtbf_h=100, mttr_h=2)))))
+    arch = _arch(CommonCause(0.1, (region(1), region(2)), name="regions"))
+    r = simulate(arch, years=10, runs=3000, seed=12, **QUICK)
+    assert r.ci_contains(float(arch.availability().unavailability))
+
+
+def test_an_sla_only_component_gets_the_stated_default_repair_time():
+    arch = _arch(Component("svc", availability=0.999))
+    one = simulate(arch, years=5, runs=1000, seed=1, **QUICK)
+    four = simulate(arch, years=5, runs=1000, seed=1, default_mttr_h=4, **QUICK)
+    assert one.ci_contains(0.001) and four.ci_contains(0.001)
+    # same unavailability, outages four times rarer and four times longer
+    assert one.outages_per_year / four.outages_per_year == pytest.approx(4, rel=0.15)
+    perfect = simulate(_arch(Component("p", availability=1.0)), years=1, runs=10, seed=1, **QUICK)
+    assert perfect.unavailability_mean == 0 and perfect.outages.sum() == 0
+
+
+def test_agrees_with_the_event_by_event_simpy_baseline():
+    arch = load_architecture(reference_architectures()["multi_az_postgres"])
+    plan = compile_architecture(arch)
+    base = simulate_simpy(plan, runs=300, years=10, seed=1)
+    u_b = np.array([d for d, _ in base]) / (10 * 8760)
+    o_b = np.array([o for _, o in base]) / 10
+    r = simulate(arch, years=10, runs=3000, seed=1, **QUICK)
+    u_v = r.run_unavailability
+    se = math.sqrt(u_b.var(ddof=1) / u_b.size + u_v.var(ddof=1) / u_v.size)
+    assert abs(u_b.mean() - u_v.mean()) < 4 * se
+    o_v = r.outages / r.years
+    se_o = math.sqrt(o_b.var(ddof=1) / o_b.size + o_v.var(ddof=1) / o_v.size)
+    assert abs(o_b.mean() - o_v.mean()) < 4 * se_o
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def _grid(sets, runs, horizon):
+    """Down count per run and unit time step, by brute force on an integer grid."""
+    g = np.zeros((runs, horizon), int)
+    for r, s, e in sets:
+        for ri, si, ei in zip(r, s, e):
+            g[ri, int(si):int(ei)] += 1
+    return g
+
+
+@st.composite
+def interval_sets(draw):
+    runs, horizon = 3, 40
+    sets = []
+    for _ in range(draw(st.integers(1, 4))):
+        rows, starts, ends = [], [], []
+        for run in range(runs):
+            cuts = sorted(set(draw(st.lists(st.integers(0, horizon), max_size=8))))
+            for a, b in zip(cuts[0::2], cuts[1::2]):
+                rows.append(run)
+                starts.append(float(a))
+                ends.append(float(b))
+        sets.append((np.array(rows, np.int64), np.array(starts), np.array(ends)))
+    return sets, runs, horizon
+
+
+@settings(max_examples=150, deadline=None)
+@given(interval_sets(), st.integers(1, 4))
+def test_atleast_matches_brute_force_counting(data, m):
+    sets, runs, horizon = data
+    r, s, e = _atleast(m, sets, float(horizon))
+    want = _grid(sets, runs, horizon) >= m
+    got = _grid([(r, s, e)], runs, horizon)
+    assert (got <= 1).all()  # disjoint
+    np.testing.assert_array_equal(got.astype(bool), want)
+    # sorted by run then start, and touching outages merged
+    key = r * 1000 + s
+    assert (np.diff(key) > 0).all()
+    same_run = r[1:] == r[:-1]
+    assert (s[1:][same_run] > e[:-1][same_run]).all()
+
+
+def test_month_edges_are_calendar_months_with_leap_years():
+    edges = _month_edges_h(2027, 2)
+    days = np.diff(edges) / 24
+    assert list(days[:3]) == [31, 28, 31]
+    assert days[12 + 1] == 29  # February 2028
+    assert edges[-1] == (365 + 366) * 24
+
+
+def test_per_month_splits_an_outage_at_month_edges():
+    edges = _month_edges_h(2027, 1)
+    jan31_noon = 30 * 24 + 12
+    mar1_6am = (31 + 28) * 24 + 6
+    run = np.array([0, 1], np.int64)
+    m = _per_month(run, np.array([jan31_noon, 10.0]), np.array([mar1_6am, 11.5]), 2, edges)
+    np.testing.assert_allclose(m[0, :3], [12, 28 * 24, 6])
+    assert m[0, 3:].sum() == 0
+    np.testing.assert_allclose(m[1], [1.5] + [0] * 11)
+
+
+def _result(monthly_s, years=1, sla=0.999):
+    month_s = np.diff(_month_edges_h(2027, years)) * 3600
+    runs = monthly_s.shape[0]
+    return SimulationResult("t", runs, years, 0, 2027, sla, "exponential", monthly_s, month_s,
+                            np.zeros(runs, int), np.zeros(runs), None, 1.0, 0, 1.0)
+
+
+def test_sla_is_measured_per_calendar_month():
+    # 99.9% allows 44.64 min in a 31-day month and 40.32 min in February 2027.
+    monthly = np.zeros((2, 12))
+    monthly[0, 1] = 42 * 60  # February: over 40.32 min, a miss
+    monthly[0, 2] = 42 * 60  # March: under 44.64 min, met
+    monthly[1, 0] = 45 * 60  # January: over 44.64 min, a miss
+    r = _result(monthly)
+    assert r.p_meet_sla_month() == pytest.approx(22 / 24)
+    by = r.p_meet_sla_by_month()
+    assert list(by.index[:3]) == ["Jan", "Feb", "Mar"]
+    assert by["Jan"] == 0.5 and by["Feb"] == 0.5 and by["Mar"] == 1.0
+    assert r.p_meet_sla_every_month() == 0.0
+    # over the year both runs are far inside 8.77 h
+    assert r.p_meet_sla_year() == 1.0
+    assert r.p_meet_sla_month(0.99) == 1.0
+    with pytest.raises(InvalidInputError, match="sla"):
+        r.p_meet_sla_month(1.5)
+
+
+# --------------------------------------------------------------------------- reproducibility
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    return load_architecture(reference_architectures()["multi_az_postgres"])
+
+
+def _same(a: SimulationResult, b: SimulationResult):
+    np.testing.assert_array_equal(a.monthly_downtime_s, b.monthly_downtime_s)
+    np.testing.assert_array_equal(a.outages, b.outages)
+    np.testing.assert_array_equal(a.longest_outage_per_run_s, b.longest_outage_per_run_s)
+
+
+def test_same_seed_same_numbers_whatever_the_chunking_and_workers(postgres):
+    runs = 3 * BLOCK_RUNS + 17
+    ref = simulate(postgres, years=3, runs=runs, seed=42, **QUICK)
+    _same(ref, simulate(postgres, years=3, runs=runs, seed=42, chunk_blocks=1, **QUICK))
+    _same(ref, simulate(postgres, years=3, runs=runs, seed=42, workers=2, progress=False))
+    with ThreadPoolExecutor(3) as pool:
+        _same(ref, simulate(postgres, years=3, runs=runs, seed=42, executor=pool,
+                            chunk_blocks=1, progress=False))
+    other = simulate(postgres, years=3, runs=runs, seed=43, **QUICK)
+    assert not np.array_equal(ref.monthly_downtime_s, other.monthly_downtime_s)
+
+
+def test_dask_local_cluster_gives_identical_results(postgres):
+    distributed = pytest.importorskip("distributed")  # in the test extra: never skipped there
+    runs = 2 * BLOCK_RUNS + 3
+    ref = simulate(postgres, years=2, runs=runs, seed=5, **QUICK)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=50) as cluster, \
+            distributed.Client(cluster) as client:
+        got = simulate(postgres, years=2, runs=runs, seed=5, executor=client.get_executor(),
+                       chunk_blocks=1, progress=False)
+    _same(ref, got)
+
+
+def test_progress_reports_every_chunk(postgres):
+    seen = []
+    simulate(postgres, years=1, runs=3 * BLOCK_RUNS, seed=1, workers=1, chunk_blocks=1,
+             progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(BLOCK_RUNS, 3 * BLOCK_RUNS), (2 * BLOCK_RUNS, 3 * BLOCK_RUNS),
+                    (3 * BLOCK_RUNS, 3 * BLOCK_RUNS)]
+
+
+def test_progress_bar_in_a_terminal(postgres, capsys):
+    simulate(postgres, years=1, runs=2 * BLOCK_RUNS, seed=1, workers=1, progress=True)
+    assert "simulating Multi-AZ PostgreSQL" in capsys.readouterr().err
+
+
+class _Interrupting(Executor):
+    """The first chunk is interrupted (Ctrl-C); the others never start."""
+
+    def __init__(self):
+        self.futures = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        f = Future()
+        if not self.futures:
+            f.set_exception(KeyboardInterrupt())
+        self.futures.append(f)
+        return f
+
+
+def test_interrupt_cancels_the_chunks_not_started(postgres):
+    ex = _Interrupting()
+    with pytest.raises(KeyboardInterrupt):
+        simulate(postgres, years=1, runs=4 * BLOCK_RUNS, seed=1, executor=ex, chunk_blocks=1,
+                 progress=False)
+    assert len(ex.futures) == 4
+    assert all(f.cancelled() for f in ex.futures[1:])
+
+
+# --------------------------------------------------------------------------- output and input
+
+
+def test_json_output_has_the_documented_keys(postgres):
+    r = simulate(postgres, years=2, runs=600, seed=1, **QUICK)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert {"unavailability_mean", "unavailability_ci99", "annual_downtime_s",
+            "p_meet_sla_month", "component_years_per_s"} <= set(d)
+    assert set(d["annual_downtime_s"]) == {"mean", "p50", "p90", "p99"}
+    lo, hi = d["unavailability_ci99"]
+    assert lo <= d["unavailability_mean"] <= hi
+    a = d["annual_downtime_s"]
+    assert a["p50"] <= a["p90"] <= a["p99"]
+    # component-years: (1 lb + 2 app + 2 pg) x 600 runs x 2 years
+    assert d["component_years"] == 5 * 600 * 2
+    year_s = r.horizon_s / r.years
+    assert a["mean"] == pytest.approx(d["unavailability_mean"] * year_s)
+    table = r.summary_table()
+    assert "inside the 99% CI" in table.set_index("figure").loc["unavailability (analytic)", "value"]
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"years": 0}, "years"),
+    ({"runs": 1}, "runs"),
+    ({"runs": 2.5}, "runs"),
+    ({"seed": -1}, "seed"),
+    ({"sla": 1.2}, "sla"),
+    ({"repair": "weibull"}, "repair"),
+    ({"repair_sigma": 0}, "repair_sigma"),
+    ({"default_mttr_h": -1}, "default_mttr_h"),
+    ({"workers": 0}, "workers"),
+    ({"executor": "dask"}, "executor"),
+    ({"years": 1000, "runs": 100_000}, "runs"),
+])
+def test_bad_input_names_the_field(postgres, kwargs, field):
+    with pytest.raises(InvalidInputError, match=rf"^{field}\b"):
+        simulate(postgres, **{"progress": False, **kwargs})
+
+
+def test_not_an_architecture():
+    with pytest.raises(InvalidInputError, match="architecture"):
+        simulate("data/architectures/single_server.yaml")
