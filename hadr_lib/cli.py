@@ -210,6 +210,31 @@ def _cmd_slo(args) -> int:
     return 0
 
 
+def _cmd_simulate(args) -> int:
+    from .simulation import simulate
+
+    arch = load_architecture(args.file)
+    sla = parse_availability(args.sla, "--sla", bare_percent=True)
+    try:
+        result = simulate(arch, years=args.years, runs=args.runs, seed=args.seed, sla=sla,
+                          repair=args.repair, repair_sigma=args.repair_sigma,
+                          default_mttr_h=args.default_mttr_h, start_year=args.start_year,
+                          workers=args.workers, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print("hadr simulate: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        return 0
+    print(arch.name)
+    table = result.summary_table()
+    print(table.to_string(index=False, header=False))
+    print("\nAssumes independent failures except inside common-cause groups, one repair crew "
+          f"per component, {args.repair} repairs; components known only by an SLA get a "
+          f"{args.default_mttr_h:g} h repair time. {SLA_DISCLAIMER}")
+    return 0
+
+
 def _cmd_report(args) -> int:
     from .report import build_reports
 
@@ -268,6 +293,28 @@ def build_parser() -> argparse.ArgumentParser:
     slo.add_argument("--service", default="my-service", help="service name in the exports")
     slo.add_argument("--format", choices=("table", "json", "openslo", "sloth"), default="table")
     slo.set_defaults(func=_cmd_slo)
+    sim = sub.add_parser("simulate", help="Monte Carlo: the spread of downtime, and a check of the analytic model",
+                         description="Simulate failures and repairs of an architecture over many "
+                                     "years: downtime per year (mean and percentiles), outages, the "
+                                     "chance of meeting an SLA per calendar month, and the 99%% "
+                                     "confidence interval of the unavailability against the analytic value.")
+    sim.add_argument("file", help="architecture YAML file, or a name in data/architectures")
+    sim.add_argument("--years", type=int, default=10, help="calendar years per run (default 10)")
+    sim.add_argument("--runs", type=int, default=1000, help="independent runs (default 1000)")
+    sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sim.add_argument("--workers", type=int, default=None,
+                     help="local processes (default: one per CPU; 1 runs in this process)")
+    sim.add_argument("--sla", default="99.95", help="availability promised per calendar month "
+                                                   "(default 99.95%%)")
+    sim.add_argument("--repair", choices=("exponential", "lognormal"), default="exponential",
+                     help="repair time distribution, mean MTTR either way")
+    sim.add_argument("--repair-sigma", type=float, default=1.0, help="lognormal shape (default 1)")
+    sim.add_argument("--default-mttr-h", type=float, default=1.0,
+                     help="repair time [h] of a component known only by its SLA (default 1)")
+    sim.add_argument("--start-year", type=int, default=2027, help="first calendar year (default 2027)")
+    sim.add_argument("--format", choices=("table", "json"), default="table")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    sim.set_defaults(func=_cmd_simulate)
     rep = sub.add_parser("report", help="self-contained HTML (or PDF) reports for scenarios",
                          description="Execute notebooks/report.ipynb for each scenario with "
                                      "papermill and export it without code; writes index.html.")

@@ -157,3 +157,39 @@ def test_slo_exports(capsys):
 def test_slo_bad_target_exits_2():
     out = run("slo", "single_server", "--target", "101")
     assert out.returncode == 2 and "target: '101' is not in [0, 1]" in out.stderr
+
+
+def test_simulate_json_keys_and_reproducible(capsys):
+    args = ["simulate", "multi_az_postgres", "--years", "3", "--runs", "600", "--seed", "4",
+            "--workers", "1", "--format", "json", "--quiet"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main([a if a != "1" else "2" for a in args]) == 0  # two worker processes
+    again = json.loads(capsys.readouterr().out)
+    for key in ("unavailability_mean", "unavailability_ci99", "annual_downtime_s", "p_meet_sla_month"):
+        assert first[key] == again[key]
+    assert set(first["annual_downtime_s"]) == {"mean", "p50", "p90", "p99"}
+    lo, hi = first["unavailability_ci99"]
+    assert lo <= first["analytic_unavailability"] <= hi
+    assert first["component_years_per_s"] > 0
+    assert first["sla"] == 0.9995 and first["runs"] == 600 and first["years"] == 3
+
+
+def test_simulate_table_says_its_assumptions(capsys):
+    assert main(["simulate", "single_server", "--years", "1", "--runs", "200", "--quiet",
+                 "--sla", "99.9%"]) == 0
+    out = capsys.readouterr().out
+    assert "inside the 99% CI" in out
+    assert "months meeting the 99.9% SLA" in out
+    assert "1 h repair time" in out and "contractual floor" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--runs", "1"], "runs: 1 is not a whole number"),
+    (["--sla", "101"], "--sla"),
+    (["--years", "0"], "years: 0"),
+    (["--repair-sigma", "-1"], "repair_sigma"),
+])
+def test_simulate_bad_input_exits_2(capsys, args, message):
+    assert main(["simulate", "single_server", "--quiet", *args]) == 2
+    assert message in capsys.readouterr().err
