@@ -1,0 +1,233 @@
+"""Failover drills: inject a failure, draw the recovery, compare it with the RTO.
+
+The source article's chaos tests (kill an instance, fail the database primary,
+lose a region) become simulated drills:
+
+1. the failure is injected into an architecture: one replica of each named
+   component goes down;
+2. the block structure says whether a failover path is left (another replica,
+   a standby, another region). If there is one, recovery is the failover timeline:
+   each stage's duration is drawn from its best / typical / worst range (a PERT
+   distribution, the usual choice for three-point estimates: mean
+   ``(best + 4 typical + worst) / 6``), and a standby takes over only with its
+   coverage; a failed failover waits for the repair. With no failover path, the
+   service waits for the repair (exponential, mean MTTR; a component known only by
+   its SLA gets the simulation's default repair time);
+3. over many drills, the distribution of recovery time, its percentiles and the
+   probability of meeting the RTO.
+
+Draws are vectorised over drills and seeded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+from .availability import InvalidInputError, _bad, _check_number
+from .failover import FAILOVER_PRESETS, Stage, _stages, detection
+from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
+from .simulation import DEFAULT_MTTR_H
+
+__all__ = ["DRILLS", "Drill", "DrillResult", "drill_table", "run_drill"]
+
+_ALB = ("ELB target groups: health checks every 30 s, 5 s timeout, unhealthy after 2 failures "
+        "(defaults)")
+
+#: Timeline of a load balancer noticing a dead target and routing around it.
+LB_TARGET_STAGES = (
+    detection(30, 2, 5, name="load balancer health checks (30 s, threshold 2)", source=_ALB),
+    Stage("in-flight requests to the dead target fail; clients retry", 0, 1, 5,
+          "assumed: one retry with backoff"),
+)
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A failure to inject: which components lose a replica, and how recovery goes."""
+
+    key: str
+    title: str
+    architecture: str  # a reference architecture name
+    fail: tuple[str, ...]
+    stages: tuple[Stage, ...]
+    rto_s: float
+    article: str  # what the source article's test checks
+
+
+DRILLS: dict[str, Drill] = {
+    "kill_instance": Drill(
+        "kill_instance", "Kill an app instance", "multi_az_postgres", ("app",),
+        LB_TARGET_STAGES, 300.0,
+        "kills a random instance and waits up to 5 minutes for health (its RTO: 5 min)"),
+    "fail_db_primary": Drill(
+        "fail_db_primary", "Fail the database primary", "multi_az_postgres", ("pg-primary",),
+        FAILOVER_PRESETS["rds_multi_az"], 300.0,
+        "kills the primary and checks that the secondary was promoted (no time limit; "
+        "5 min assumed here, as for the instance test)"),
+    "lose_region": Drill(
+        "lose_region", "Lose a region (us-east-1)", "three_regions_active_active",
+        ("elb-us-east-1", "ec2-us-east-1", "dynamodb-us-east-1"),
+        FAILOVER_PRESETS["route53_region_failover"], 60.0,
+        "partitions us-east-1 and fails the test if traffic is not in eu-west-1 within 60 s"),
+}
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def _after_failure(node, failed: set[str]) -> tuple[bool, float]:
+    """(is the block still up, probability its standbys take over) with one replica
+    of each failed component down and everything else up."""
+    if isinstance(node, Component):
+        return (node.name not in failed or node.count > 1), 1.0
+    if isinstance(node, Standby):
+        up_p, cov_p = _after_failure(node.primary, failed)
+        if up_p:
+            return True, cov_p
+        for s in node.standbys:
+            up_s, cov_s = _after_failure(s, failed)
+            if up_s:
+                return True, node.coverage * cov_s
+        return False, 1.0
+    kids = [_after_failure(c, failed) for c in node.children]
+    ups = sum(u for u, _ in kids)
+    need = {Series: len(kids), Parallel: 1}.get(type(node), getattr(node, "k", 1))
+    cov = math.prod(c for u, c in kids if u)
+    return ups >= need, cov
+
+
+# --------------------------------------------------------------------------- draws
+
+
+def _pert(rng: np.random.Generator, stage: Stage, n: int) -> np.ndarray:
+    a, m, b = stage.best_s, stage.typical_s, stage.worst_s
+    if b == a:
+        return np.full(n, a)
+    alpha = 1 + 4 * (m - a) / (b - a)
+    beta = 1 + 4 * (b - m) / (b - a)
+    return a + (b - a) * rng.beta(alpha, beta, n)
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    """Recovery times [s] over simulated drills, against an RTO [s]."""
+
+    title: str
+    rto_s: float
+    recovery_s: np.ndarray = field(repr=False)
+    stage_means_s: pd.Series = field(repr=False)
+    failover_path: bool
+    coverage: float
+    repair_h: float
+    seed: int
+
+    @property
+    def runs(self) -> int:
+        return int(self.recovery_s.size)
+
+    @property
+    def p_meet_rto(self) -> float:
+        return float((self.recovery_s <= self.rto_s).mean())
+
+    def p_meet(self, rto_s) -> np.ndarray:
+        """Probability of recovering within each RTO in ``rto_s`` [s] (an array)."""
+        r = np.sort(self.recovery_s)
+        return np.searchsorted(r, np.asarray(rto_s, dtype=float), side="right") / r.size
+
+    @property
+    def percentiles_s(self) -> dict[str, float]:
+        p50, p90, p99 = np.percentile(self.recovery_s, [50, 90, 99])
+        return {"mean": float(self.recovery_s.mean()), "p50": float(p50), "p90": float(p90),
+                "p99": float(p99), "max": float(self.recovery_s.max())}
+
+    def sentence(self) -> str:
+        from .formatting import format_duration, format_percent
+
+        p = self.percentiles_s
+        path = ("a failover path is left" if self.failover_path
+                else "no failover path is left, so the service waits for the repair")
+        cov = (f"; {format_percent(1 - self.coverage)} of failovers fail and wait for the repair"
+               if self.failover_path and self.coverage < 1 else "")
+        return (f"{self.title}: {path}{cov}. Recovery takes {format_duration(p['p50'])} in half "
+                f"the drills and {format_duration(p['p90'])} or less in 9 of 10; it meets the RTO of "
+                f"{format_duration(self.rto_s)} in {format_percent(self.p_meet_rto)} of "
+                f"{self.runs:,} drills.")
+
+
+def _check_runs(runs) -> int:
+    if isinstance(runs, bool) or not isinstance(runs, Integral) or not 10 <= runs <= 10_000_000:
+        raise _bad("runs", runs, "is not a whole number in [10, 10,000,000]")
+    return int(runs)
+
+
+def run_drill(drill: str | Drill, *, architecture: Architecture | None = None,
+              fail=None, stages=None, rto_s: float | None = None, runs: int = 10_000,
+              seed: int = 0, default_mttr_h: float = DEFAULT_MTTR_H) -> DrillResult:
+    """Simulate ``runs`` drills of one failure (a key of ``DRILLS`` or a ``Drill``).
+
+    ``architecture``, ``fail`` (component names), ``stages`` (a preset name or
+    stages) and ``rto_s`` override the drill's own.
+    """
+    if isinstance(drill, str):
+        if drill not in DRILLS:
+            raise _bad("drill", drill, f"is not a drill; use one of {', '.join(DRILLS)}")
+        drill = DRILLS[drill]
+    if not isinstance(drill, Drill):
+        raise _bad("drill", drill, "is not a Drill or a drill name")
+    if architecture is None:
+        from .architecture_file import load_architecture, reference_architectures
+
+        architecture = load_architecture(reference_architectures()[drill.architecture])
+    if not isinstance(architecture, Architecture):
+        raise _bad("architecture", architecture, "is not an Architecture")
+    fail = drill.fail if fail is None else (fail,) if isinstance(fail, str) else tuple(fail)
+    if not fail:
+        raise _bad("fail", fail, "is not a non-empty list of component names")
+    for name in fail:
+        architecture.component(name)  # a clear error for a name the design lacks
+    stages = drill.stages if stages is None else _stages(stages)
+    if not stages:
+        raise InvalidInputError("stages: [] is not a non-empty list of stages")
+    rto_s = drill.rto_s if rto_s is None else _check_number("rto_s", rto_s, 0, 1e9,
+                                                            low_open=True, what=" seconds")
+    runs = _check_runs(runs)
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+        raise _bad("seed", seed, "is not a whole number >= 0")
+    _check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
+
+    rng = np.random.default_rng(seed)
+    up, coverage = _after_failure(architecture.root, set(fail))
+    comps = [architecture.component(n) for n in fail]
+    repair_h = max(c.mttr_h if c.mttr_h is not None else default_mttr_h for c in comps)
+    # the repair of the failed components (the longest of them)
+    repair_s = np.max(np.stack([rng.exponential((c.mttr_h if c.mttr_h is not None
+                                                 else default_mttr_h) * 3600.0, runs)
+                                for c in comps]), axis=0)
+    draws = np.stack([_pert(rng, s, runs) for s in stages], axis=1)
+    failover_s = draws.sum(axis=1)
+    if up:
+        works = rng.uniform(size=runs) < coverage
+        recovery = np.where(works, failover_s, np.maximum(failover_s, repair_s))
+    else:
+        recovery = repair_s
+    means = pd.Series(draws.mean(axis=0), index=[s.name for s in stages], name="mean_s")
+    return DrillResult(drill.title, float(rto_s), recovery, means, bool(up), float(coverage),
+                       float(repair_h), int(seed))
+
+
+def drill_table(runs: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """The three article drills on their reference architectures, one row each."""
+    rows = []
+    for key, d in DRILLS.items():
+        r = run_drill(key, runs=runs, seed=seed)
+        p = r.percentiles_s
+        rows.append({"drill": d.title, "architecture": d.architecture,
+                     "failover_path": r.failover_path, "rto_s": r.rto_s,
+                     "p50_s": p["p50"], "p90_s": p["p90"], "p99_s": p["p99"],
+                     "p_meet_rto": r.p_meet_rto, "article_test": d.article})
+    return pd.DataFrame(rows)

@@ -1,0 +1,99 @@
+"""Failover drills: structure after the injected failure, PERT stage draws, RTO odds."""
+
+import math
+
+import numpy as np
+import pytest
+
+from hadr_lib import InvalidInputError, Stage, load_architecture
+from hadr_lib.drills import DRILLS, LB_TARGET_STAGES, _pert, drill_table, run_drill
+from hadr_lib.failover import FAILOVER_PRESETS
+
+
+def test_pert_draws_stay_in_range_with_the_three_point_mean():
+    st = Stage("s", 10, 20, 60)
+    x = _pert(np.random.default_rng(1), st, 200_000)
+    assert x.min() >= 10 and x.max() <= 60
+    assert x.mean() == pytest.approx((10 + 4 * 20 + 60) / 6, rel=0.005)
+    assert (_pert(np.random.default_rng(1), Stage("c", 5, 5, 5), 3) == 5).all()
+
+
+def test_kill_an_instance_with_a_second_replica_recovers_within_the_timeline():
+    r = run_drill("kill_instance", runs=20_000, seed=1)
+    assert r.failover_path and r.coverage == 1.0
+    best = sum(s.best_s for s in LB_TARGET_STAGES)
+    worst = sum(s.worst_s for s in LB_TARGET_STAGES)
+    assert best <= r.recovery_s.min() and r.recovery_s.max() <= worst
+    assert r.p_meet_rto == 1.0  # worst case 70 s, inside the article's 5 minutes
+    assert list(r.stage_means_s.index) == [s.name for s in LB_TARGET_STAGES]
+    assert "meets the RTO of 5 minutes in 100%" in r.sentence()
+
+
+def test_database_primary_failover_fails_with_one_minus_coverage():
+    r = run_drill("fail_db_primary", runs=50_000, seed=2)
+    assert r.coverage == pytest.approx(0.99)
+    worst = sum(s.worst_s for s in FAILOVER_PRESETS["rds_multi_az"])
+    beyond = (r.recovery_s > worst).mean()
+    # a failed failover waits for the repair (exponential, mean 2 h): beyond the worst
+    # failover with probability 0.01 * exp(-worst / 7200)
+    expected = 0.01 * math.exp(-worst / 7200)
+    assert abs(beyond - expected) < 4 * math.sqrt(expected / r.runs)
+    assert r.repair_h == 2
+
+
+def test_losing_a_region_never_meets_the_articles_60_seconds():
+    r = run_drill("lose_region", runs=5000, seed=3)
+    assert r.failover_path
+    # detection alone takes at least 2 x 30 s; warm-up adds at least 5 s
+    assert r.recovery_s.min() >= 65
+    assert r.p_meet_rto == 0.0
+    assert r.p_meet([60, 10_000]).tolist() == [0.0, 1.0]
+
+
+def test_no_failover_path_waits_for_the_repair():
+    single = load_architecture("single_server")
+    r = run_drill("kill_instance", architecture=single, fail="server", runs=100_000, seed=4)
+    assert not r.failover_path
+    p = 1 - math.exp(-300 / 3600)  # SLA-only server: default 1 h repair
+    assert abs(r.p_meet_rto - p) < 4 * math.sqrt(p * (1 - p) / r.runs)
+    assert "waits for the repair" in r.sentence()
+
+
+def test_structure_decides_whether_a_path_is_left():
+    regions = ("elb-us-east-1", "elb-eu-west-1", "elb-ap-southeast-1")
+    assert run_drill("lose_region", fail=regions[:2], runs=10).failover_path
+    assert not run_drill("lose_region", fail=regions, runs=10).failover_path
+    mongo = load_architecture("mongodb_replica_set")
+    assert run_drill("fail_db_primary", architecture=mongo, fail="mongo-a", runs=10,
+                     stages="mongodb_replica_set").failover_path
+    assert not run_drill("fail_db_primary", architecture=mongo, fail=["mongo-a", "mongo-b"],
+                         runs=10, stages="mongodb_replica_set").failover_path
+
+
+def test_same_seed_same_drills():
+    a = run_drill("fail_db_primary", runs=1000, seed=9)
+    b = run_drill("fail_db_primary", runs=1000, seed=9)
+    np.testing.assert_array_equal(a.recovery_s, b.recovery_s)
+    assert not np.array_equal(a.recovery_s, run_drill("fail_db_primary", runs=1000, seed=10).recovery_s)
+
+
+def test_drill_table_has_the_three_article_tests():
+    t = drill_table(runs=2000)
+    assert list(t["drill"]) == [d.title for d in DRILLS.values()]
+    assert t.loc[2, "p_meet_rto"] == 0.0 and t.loc[0, "p_meet_rto"] == 1.0
+    assert (t["p50_s"] <= t["p90_s"]).all() and (t["p90_s"] <= t["p99_s"]).all()
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"drill": "unplug"}, "drill"),
+    ({"drill": "kill_instance", "fail": "nope"}, "component"),
+    ({"drill": "kill_instance", "fail": []}, "fail"),
+    ({"drill": "kill_instance", "rto_s": -5}, "rto_s"),
+    ({"drill": "kill_instance", "runs": 5}, "runs"),
+    ({"drill": "kill_instance", "stages": "no-such-preset"}, "failover_preset"),
+    ({"drill": "kill_instance", "seed": -1}, "seed"),
+])
+def test_bad_input_names_the_field(kwargs, field):
+    drill = kwargs.pop("drill")
+    with pytest.raises(InvalidInputError, match=rf"^{field}\b"):
+        run_drill(drill, **kwargs)
