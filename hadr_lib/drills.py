@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from .availability import InvalidInputError, _bad, _check_number
-from .failover import FAILOVER_PRESETS, Stage, _stages, detection
+from .failover import FAILOVER_PRESETS, Stage, _stages, detection, dns
 from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
 from .simulation import DEFAULT_MTTR_H
 
-__all__ = ["DRILLS", "Drill", "DrillResult", "drill_table", "run_drill"]
+__all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]
 
 _ALB = ("ELB target groups: health checks every 30 s, 5 s timeout, unhealthy after 2 failures "
         "(defaults)")
@@ -75,6 +75,29 @@ DRILLS: dict[str, Drill] = {
         FAILOVER_PRESETS["route53_region_failover"], 60.0,
         "partitions us-east-1 and fails the test if traffic is not in eu-west-1 within 60 s"),
 }
+
+
+def drill_stages(drill: str, *, interval_s: float | None = None, threshold: int | None = None,
+                 ttl_s: float | None = None) -> tuple[Stage, ...]:
+    """A drill's stages with its health checks (``interval_s``, ``threshold``) and,
+    for a region, the DNS TTL changed; ``None`` keeps the drill's own."""
+    if drill not in DRILLS:
+        raise _bad("drill", drill, f"is not a drill; use one of {', '.join(DRILLS)}")
+    stages = DRILLS[drill].stages
+    if interval_s is None and threshold is None and ttl_s is None:
+        return stages
+    if drill == "kill_instance":
+        i = 30 if interval_s is None else interval_s
+        k = 2 if threshold is None else threshold
+        return (detection(i, k, min(5, i), name=f"load balancer health checks ({i:g} s, threshold {k})",
+                          source=_ALB),) + stages[1:]
+    if drill == "lose_region":
+        i = 30 if interval_s is None else interval_s
+        k = 3 if threshold is None else threshold
+        ttl = 60.0 if ttl_s is None else ttl_s
+        return (detection(i, k, 6, name=f"Route 53 health checks ({i:g} s, threshold {k})"),
+                dns(ttl, 0, name=f"DNS TTL ({ttl:g} s)"), stages[-1])
+    return stages
 
 
 # --------------------------------------------------------------------------- structure

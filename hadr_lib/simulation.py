@@ -68,6 +68,7 @@ __all__ = [
     "DEFAULT_MTTR_H",
     "REPAIR_DISTRIBUTIONS",
     "SimulationResult",
+    "compare_with_analytic",
     "compile_architecture",
     "simulate",
 ]
@@ -496,8 +497,20 @@ class SimulationResult:
             "wall_s": self.wall_s,
         }
 
-    def summary_table(self) -> pd.DataFrame:
-        """The headline figures as (figure, value, unit) rows."""
+    def p_meet_curve(self, slas) -> pd.DataFrame:
+        """Probability of meeting each SLA [fraction]: per calendar month, with every
+        month of a year, and over a whole year."""
+        slas = np.atleast_1d(check_availability(np.asarray(slas, dtype=float), "slas"))
+        return pd.DataFrame({
+            "sla": slas,
+            "p_month": [self.p_meet_sla_month(float(x)) for x in slas],
+            "p_every_month": [self.p_meet_sla_every_month(float(x)) for x in slas],
+            "p_year": [self.p_meet_sla_year(float(x)) for x in slas],
+        })
+
+    def summary_table(self, speed: bool = True) -> pd.DataFrame:
+        """The headline figures as (figure, value) rows; ``speed=False`` leaves out the
+        machine-dependent speed."""
         from .formatting import format_duration, format_percent
 
         d = self.to_dict()
@@ -522,9 +535,25 @@ class SimulationResult:
             ("longest outage", format_duration(d["longest_outage_s"])),
             (f"months meeting the {format_percent(self.sla)} SLA", format_percent(d["p_meet_sla_month"])),
             ("years with every month meeting it", format_percent(d["p_meet_sla_every_month_of_year"])),
-            ("speed", f"{d['component_years_per_s']:,.0f} component-years/s"),
         ]
+        if speed:
+            rows.append(("speed", f"{d['component_years_per_s']:,.0f} component-years/s"))
         return pd.DataFrame(rows, columns=["figure", "value"])
+
+
+def compare_with_analytic(architectures, **kwargs) -> pd.DataFrame:
+    """Simulated unavailability (mean and 99% CI) against the analytic value, one row
+    per architecture (a mapping of label to ``Architecture``); ``kwargs`` go to
+    ``simulate``."""
+    rows = []
+    for label, arch in dict(architectures).items():
+        r = simulate(arch, **kwargs)
+        lo, hi = r.unavailability_ci99
+        rows.append({"architecture": label, "analytic": r.analytic_unavailability,
+                     "simulated": r.unavailability_mean, "ci99_low": lo, "ci99_high": hi,
+                     "inside": r.ci_contains(r.analytic_unavailability),
+                     "outages_per_year": r.outages_per_year})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- driver

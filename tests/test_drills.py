@@ -97,3 +97,19 @@ def test_bad_input_names_the_field(kwargs, field):
     drill = kwargs.pop("drill")
     with pytest.raises(InvalidInputError, match=rf"^{field}\b"):
         run_drill(drill, **kwargs)
+
+
+def test_drill_stages_follow_health_checks_and_ttl():
+    from hadr_lib.drills import drill_stages
+
+    assert drill_stages("lose_region") == DRILLS["lose_region"].stages
+    fast = drill_stages("lose_region", interval_s=10, threshold=1, ttl_s=0)
+    assert [s.worst_s for s in fast[:2]] == [16, 0]  # one check of 10 s + 6 s timeout; no TTL
+    r = run_drill("lose_region", stages=fast, runs=5000, seed=1)
+    # worst case 16 + 0 + 60 s: the 60 s RTO is now met unless warm-up runs long
+    assert 0.9 < r.p_meet_rto < 1.0
+    lb = drill_stages("kill_instance", interval_s=10, threshold=3)
+    assert lb[0].best_s == 20 and lb[0].worst_s == 35
+    assert drill_stages("fail_db_primary", ttl_s=5) == DRILLS["fail_db_primary"].stages
+    with pytest.raises(InvalidInputError, match="^threshold"):
+        drill_stages("lose_region", threshold=0)

@@ -378,3 +378,21 @@ def test_bad_input_names_the_field(postgres, kwargs, field):
 def test_not_an_architecture():
     with pytest.raises(InvalidInputError, match="architecture"):
         simulate("data/architectures/single_server.yaml")
+
+
+def test_compare_with_analytic_and_p_meet_curve(postgres):
+    from hadr_lib.simulation import compare_with_analytic
+
+    single = load_architecture("single_server")
+    t = compare_with_analytic({"postgres": postgres, "single": single}, years=5, runs=1000,
+                              seed=1, **QUICK)
+    assert list(t["architecture"]) == ["postgres", "single"]
+    assert t["inside"].all()
+    assert (t["ci99_low"] <= t["simulated"]).all() and (t["simulated"] <= t["ci99_high"]).all()
+    r = simulate(single, years=5, runs=1000, seed=1, **QUICK)
+    curve = r.p_meet_curve([0.99, 0.995, 0.999])
+    # looser SLAs are met more often; a year meets it less often than a single month does
+    assert curve["p_month"].is_monotonic_decreasing
+    assert (curve["p_every_month"] <= curve["p_month"]).all()
+    assert curve.loc[0, "p_month"] == r.p_meet_sla_month(0.99)
+    assert "speed" not in set(r.summary_table(speed=False)["figure"])
