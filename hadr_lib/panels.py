@@ -51,6 +51,9 @@ from .plots import (
     slo_budget_figure,
 )
 from .overview import overview
+from .drills import DRILLS, drill_stages, run_drill
+from .simulation import simulate
+from .plots import annual_downtime_figure, drill_figure, sla_by_month_figure
 from .scenario import DISRUPTIONS, Scenario, load_scenario, reference_scenarios
 from .slo import SLO_WINDOWS_DAYS, burn_rate_alerts, parse_window, slo_plan
 from .verdict import improvement_advice, target_verdict
@@ -60,7 +63,9 @@ __all__ = [
     "ArchitecturePanel",
     "BackupPanel",
     "DRStrategyPanel",
+    "DrillPanel",
     "FailoverPanel",
+    "SimulationPanel",
     "OverviewPanel",
     "SloPanel",
     "DowntimeBudgetPanel",
@@ -239,7 +244,7 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
               architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
     """The managers' app: a title and tabs (overview, downtime budget, architecture,
-    DR strategy, backup, SLO), each built when first shown. The overview's scenario
+    DR strategy, backup, SLO, failover drills), each built when first shown. The overview's scenario
     picker drives the DR strategy tab. ``box.panel(name)`` gives a tab's panel."""
     # Check every parameter now, not when a tab is first opened.
     period_info(period, year_days=year_days, field="period")
@@ -260,8 +265,10 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
         "dr": lambda: DRStrategyPanel(front.scenario.value, compact=True),
         "backup": lambda: BackupPanel(),
         "slo": lambda: SloPanel(architecture, target, choose_architecture=True),
+        "drills": lambda: DrillPanel(),
     }
-    tabs = _LazyTabs(("Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO"),
+    tabs = _LazyTabs(("Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO",
+                      "Drills"),
                      builders, front)
     title = widgets.HTML(
         "<h1>HA/DR workbook</h1><p>How available is the design, what does downtime cost, "
@@ -727,6 +734,143 @@ class FailoverPanel:
             self.summary.value = (f"<p style='font-size:1.1em'>"
                                   f"{html.escape(failover_summary(stages, self.rto.value))}</p>")
             update_figure(self.chart, failover_gantt_figure(stages, self.preset.value))
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+# --------------------------------------------------------------------------- drills and simulation
+
+
+class DrillPanel:
+    """A failover drill: pick the failure (the source article's three chaos tests),
+    tune health checks and DNS TTL where they apply, and see the spread of recovery
+    times against the RTO."""
+
+    _DEFAULT_CHECKS = {"kill_instance": (30, 2), "lose_region": (30, 3)}
+
+    def __init__(self, drill: str = "lose_region", rto_s: float | None = None, *,
+                 runs: int = 5000, seed: int = 0):
+        if drill not in DRILLS:
+            raise InvalidInputError(f"drill: {drill!r} is not a drill; use one of {', '.join(DRILLS)}")
+        self.runs, self.seed = runs, seed
+        style = {"description_width": "190px"}
+        self.drill = widgets.Dropdown(options=[(d.title, k) for k, d in DRILLS.items()], value=drill,
+                                      description="Failure injected", style=style)
+        self.drill.add_class("hadr-drill-choice")
+        self.rto = widgets.FloatSlider(value=rto_s or DRILLS[drill].rto_s, min=10, max=1800,
+                                       step=10, description="RTO target (s)", style=style,
+                                       continuous_update=False)
+        self.interval = widgets.ToggleButtons(options=[10, 30], value=30,
+                                              description="Check every (s)", style=style)
+        self.threshold = widgets.IntSlider(value=self._DEFAULT_CHECKS.get(drill, (30, 3))[1], min=1,
+                                           max=10, description="Failure threshold", style=style,
+                                           continuous_update=False)
+        self.ttl = widgets.FloatSlider(value=60, min=0, max=600, step=5, description="DNS TTL (s)",
+                                       style=style, continuous_update=False)
+        self.about = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.summary.add_class("hadr-drill-summary")
+        self.message = widgets.HTML()
+        self.result = run_drill(drill, runs=runs, seed=seed, rto_s=self.rto.value)
+        self.chart = go.FigureWidget(drill_figure(self.result))
+        self._quiet = False
+        self.drill.observe(self._drill_changed, names="value")
+        for control in (self.rto, self.interval, self.threshold, self.ttl):
+            control.observe(self.update, names="value")
+        self.update()
+        self.widget = widgets.VBox([self.drill, self.about, self.rto, self.interval, self.threshold,
+                                    self.ttl, self.summary, self.chart, self.message])
+
+    def _drill_changed(self, change=None) -> None:
+        key = self.drill.value
+        self._quiet = True
+        try:
+            interval, threshold = self._DEFAULT_CHECKS.get(key, (30, 3))
+            self.interval.value, self.threshold.value = interval, threshold
+            self.ttl.value = 60
+            self.rto.value = DRILLS[key].rto_s
+        finally:
+            self._quiet = False
+        self.update()
+
+    def stages(self):
+        key = self.drill.value
+        if key not in self._DEFAULT_CHECKS:
+            return drill_stages(key)
+        return drill_stages(key, interval_s=self.interval.value, threshold=self.threshold.value,
+                            ttl_s=self.ttl.value if key == "lose_region" else None)
+
+    def update(self, change=None) -> None:
+        if self._quiet:
+            return
+        try:
+            key = self.drill.value
+            d = DRILLS[key]
+            for w in (self.interval, self.threshold):
+                w.disabled = key not in self._DEFAULT_CHECKS
+            self.ttl.disabled = key != "lose_region"
+            self.about.value = (f"<p>On the <b>{html.escape(d.architecture.replace('_', ' '))}</b> "
+                                f"reference architecture. The source article's test "
+                                f"{html.escape(d.article)}.</p>")
+            self.result = run_drill(key, stages=self.stages(), rto_s=self.rto.value,
+                                    runs=self.runs, seed=self.seed)
+            self.summary.value = f"<p style='font-size:1.1em'>{html.escape(self.result.sentence())}</p>"
+            update_figure(self.chart, drill_figure(self.result))
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = _error_html(exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class SimulationPanel:
+    """Simulated years of a design: the spread of downtime per year and the chance
+    of meeting an SLA month by month, as the design, SLA and repair law change."""
+
+    def __init__(self, architecture: str = "multi_az_postgres", sla: float = 0.9995, *,
+                 years: int = 10, runs: int = 2000, seed: int = 0):
+        refs = reference_architectures()
+        if architecture not in refs:
+            raise InvalidInputError(f"architecture: {architecture!r} is not a reference "
+                                    f"architecture; use one of {', '.join(refs)}")
+        self.years, self.runs, self.seed = years, runs, seed
+        style = {"description_width": "160px"}
+        self.architecture = widgets.Dropdown(options=list(refs), value=architecture,
+                                             description="Architecture", style=style)
+        self.sla = widgets.Dropdown(options=_target_options(sla), value=float(sla),
+                                    description="SLA per month", style=style)
+        self.repair = widgets.ToggleButtons(options=["exponential", "lognormal"], value="exponential",
+                                            description="Repair times", style=style)
+        self.table = widgets.HTML()
+        self.table.add_class("hadr-simulation-summary")
+        self.message = widgets.HTML()
+        self.result = self._simulate()
+        self.histogram = go.FigureWidget(annual_downtime_figure(self.result))
+        self.months = go.FigureWidget(sla_by_month_figure(self.result))
+        for control in (self.architecture, self.sla, self.repair):
+            control.observe(self.update, names="value")
+        self.update()
+        self.widget = widgets.VBox([self.architecture, self.sla, self.repair, self.table,
+                                    self.histogram, self.months, self.message])
+
+    def _simulate(self):
+        arch = load_architecture(reference_architectures()[self.architecture.value])
+        return simulate(arch, years=self.years, runs=self.runs, seed=self.seed,
+                        sla=self.sla.value, repair=self.repair.value, workers=1, progress=False)
+
+    def update(self, change=None) -> None:
+        try:
+            self.result = self._simulate()
+            rows = "".join(f"<tr><th style='text-align:left'>{html.escape(f)}</th><td>{html.escape(v)}</td></tr>"
+                           for f, v in self.result.summary_table(speed=False).itertuples(index=False))
+            self.table.value = f"{_TABLE_CSS}<table class='hadr-table'>{rows}</table>"
+            update_figure(self.histogram, annual_downtime_figure(self.result))
+            update_figure(self.months, sla_by_month_figure(self.result))
             self.message.value = ""
         except Exception as exc:  # shown in the panel, never lost
             self.message.value = _error_html(exc)

@@ -12,7 +12,12 @@ from .budget import NINES_TIERS
 from .formatting import format_duration, format_money, format_percent
 
 __all__ = [
+    "analytic_vs_simulated_figure",
+    "annual_downtime_figure",
     "block_diagram_figure",
+    "drill_figure",
+    "sla_by_month_figure",
+    "sla_curve_figure",
     "dr_bar_figure",
     "dr_cost_figure",
     "failover_gantt_figure",
@@ -398,4 +403,153 @@ def slo_budget_figure(plan) -> go.Figure:
         xaxis_title=f"minutes per {plan.window_days:g} days", template="plotly_white",
         height=230, margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
+    return fig
+
+
+# --------------------------------------------------------------------------- simulation
+
+
+def annual_downtime_figure(result, sla: float | None = None) -> go.Figure:
+    """Histogram of downtime per simulated year [min], with the mean, the 1-in-10
+    and 1-in-100 years, and what the SLA allows in a year.
+
+    Traces: 0 histogram. Lines are layout shapes.
+    """
+    sla = result.sla if sla is None else sla
+    minutes = result.annual_downtime_s.reshape(-1) / 60.0
+    s = result.annual_downtime_summary
+    allowed = (1.0 - sla) * result.horizon_s / result.years / 60.0
+    top = max(1.5 * s["p99"] / 60.0, 1.3 * allowed, 1e-3)
+    fig = go.Figure(go.Histogram(
+        x=minutes, xbins={"start": 0.0, "end": max(top, float(minutes.max(initial=0.0))) * 1.0001,
+                          "size": top / 60}, name="years",
+        marker_color="#1f77b4", histnorm="percent",
+        hovertemplate="%{x} min: %{y:.3g}% of years<extra></extra>"))
+    marks = [(s["mean"] / 60, "mean", "#2ca02c"), (s["p90"] / 60, "1 year in 10", "#ff9f1c"),
+             (s["p99"] / 60, "1 year in 100", "#d62728"),
+             (allowed, f"{format_percent(sla)} allows", "#555")]
+    for i, (x, label, color) in enumerate(marks):
+        fig.add_vline(x=x, line_color=color, line_dash="dash" if i == 3 else "solid",
+                      annotation_text=f"{label}: {format_duration(x * 60)}",
+                      annotation_position="top right", annotation_y=1 - 0.08 * i,
+                      annotation_font_color=color)
+    zero = float((minutes == 0).mean())
+    fig.update_layout(
+        title=(f"Downtime per year over {result.runs * result.years:,} simulated years "
+               f"({zero:.0%} had none)"),
+        xaxis={"title": "downtime in the year (minutes)", "range": [0, top]},
+        yaxis_title="% of years",
+        yaxis_type="log" if zero > 0.5 else "linear",
+        template="plotly_white", height=360, showlegend=False,
+        margin={"l": 10, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def sla_by_month_figure(result, sla: float | None = None) -> go.Figure:
+    """Probability of meeting the SLA in each calendar month (February is shorter,
+    so it allows less downtime) and in every month of a year.
+
+    Traces: 0 months, 1 every month of the year.
+    """
+    sla = result.sla if sla is None else sla
+    by = result.p_meet_sla_by_month(sla)
+    every = result.p_meet_sla_every_month(sla)
+    fig = go.Figure([
+        go.Bar(x=list(by.index), y=by.values * 100, name="that month", marker_color="#1f77b4",
+               text=[format_percent(v) for v in by.values], textposition="outside",
+               hovertemplate="%{x}: %{text}<extra></extra>"),
+        go.Scatter(x=[by.index[0], by.index[-1]], y=[every * 100] * 2, mode="lines",
+                   name=f"every month of a year: {format_percent(every)}",
+                   line={"color": "#d62728", "dash": "dash"}),
+    ])
+    low = float(min(by.min(), every)) * 100
+    fig.update_layout(
+        title=f"Chance of meeting {format_percent(sla)} per calendar month",
+        yaxis_title="% of simulated months", yaxis_range=[max(0.0, low - (100 - low) * 0.5 - 0.5), 100.5],
+        template="plotly_white", height=330, legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def sla_curve_figure(curve) -> go.Figure:
+    """Probability of meeting an SLA against the SLA's nines (``p_meet_curve``).
+
+    Traces: 0 a month, 1 every month of a year, 2 a whole year.
+    """
+    x = nines(curve["sla"].to_numpy())
+    labels = [format_percent(v) for v in curve["sla"]]
+    fig = go.Figure([
+        go.Scatter(x=x, y=curve[col] * 100, mode="lines+markers", name=name, customdata=labels,
+                   line={"color": color},
+                   hovertemplate="%{customdata}: %{y:.3g}%<extra>" + name + "</extra>")
+        for col, name, color in (("p_month", "a calendar month", "#1f77b4"),
+                                 ("p_every_month", "every month of a year", "#d62728"),
+                                 ("p_year", "a whole year", "#2ca02c"))
+    ])
+    fig.update_layout(
+        title="Chance of meeting an SLA: stricter promises are missed more often",
+        xaxis={"title": "SLA", "tickvals": list(x), "ticktext": labels},
+        yaxis_title="% of simulated periods meeting it", yaxis_range=[0, 101],
+        template="plotly_white", height=340, legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def analytic_vs_simulated_figure(table) -> go.Figure:
+    """Simulated unavailability with its 99% CI against the analytic value, one row
+    per architecture (``compare_with_analytic``), on a log axis.
+
+    Traces: 0 simulated with CI, 1 analytic.
+    """
+    t = table
+    fig = go.Figure([
+        go.Scatter(x=t["simulated"], y=t["architecture"], mode="markers", name="simulated (99% CI)",
+                   marker={"color": "#1f77b4", "size": 9},
+                   error_x={"type": "data", "symmetric": False,
+                            "array": t["ci99_high"] - t["simulated"],
+                            "arrayminus": t["simulated"] - t["ci99_low"]},
+                   hovertemplate="%{y}: %{x:.3g}<extra>simulated</extra>"),
+        go.Scatter(x=t["analytic"], y=t["architecture"], mode="markers", name="analytic",
+                   marker={"color": "#d62728", "symbol": "x", "size": 11},
+                   hovertemplate="%{y}: %{x:.3g}<extra>analytic</extra>"),
+    ])
+    fig.update_layout(
+        title="Unavailability: analytic model against simulation",
+        xaxis={"type": "log", "title": "unavailability (1 - A), log scale"},
+        template="plotly_white", height=max(260, 50 * len(t) + 120),
+        legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def drill_figure(result) -> go.Figure:
+    """Recovery times of simulated drills: histogram and the share recovered by each
+    time, against the RTO.
+
+    Traces: 0 histogram, 1 recovered by then (cumulative %).
+    """
+    r = np.sort(result.recovery_s)
+    top = max(float(np.percentile(r, 97)), result.rto_s) * 1.3
+    beyond = float((r > top).mean())
+    grid = np.linspace(0, top, 200)
+    fig = go.Figure([
+        go.Histogram(x=r, xbins={"start": 0.0, "end": float(r[-1]) + top / 60, "size": top / 60},
+                     histnorm="percent", name="drills", marker_color="#1f77b4", opacity=0.6,
+                     hovertemplate="%{x} s: %{y:.3g}% of drills<extra></extra>"),
+        go.Scatter(x=grid, y=result.p_meet(grid) * 100, mode="lines", yaxis="y2",
+                   name="recovered by then", line={"color": "#2ca02c"},
+                   hovertemplate="%{x:.0f} s: %{y:.3g}% recovered<extra></extra>"),
+    ])
+    ok = result.p_meet_rto
+    color = "#2ca02c" if ok >= 0.99 else "#ff9f1c" if ok >= 0.5 else "#d62728"
+    fig.add_vline(x=result.rto_s, line_color=color, line_width=3,
+                  annotation_text=f"RTO {format_duration(result.rto_s)}: met in {format_percent(ok)}",
+                  annotation_font_color=color)
+    fig.update_layout(
+        title=(f"{result.title}: recovery time over {result.runs:,} drills"
+               + (f" ({format_percent(beyond)} take longer than shown)" if beyond else "")),
+        xaxis={"title": "seconds after the failure", "range": [0, top]}, yaxis_title="% of drills",
+        yaxis2={"overlaying": "y", "side": "right", "range": [0, 101], "title": "% recovered",
+                "showgrid": False, "tickvals": [0, 25, 50, 75, 100]},
+        template="plotly_white", height=360, legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig

@@ -95,6 +95,21 @@ def test_slo_tab_warns_when_the_target_is_out_of_reach(page):
         timeout=15_000)
 
 
+def test_drills_tab_shows_recovery_against_the_rto(page):
+    page.locator(".lm-TabBar-tabLabel", has_text="Drills").click()
+    summary = page.locator(".hadr-drill-summary")
+    summary.wait_for(state="visible", timeout=15_000)
+    assert "Lose a region (us-east-1)" in summary.inner_text()
+    assert "RTO of 1 minute in 0% of 5,000 drills" in summary.inner_text()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot text')]"
+        ".some(t => t.textContent.includes('recovery time over 5,000 drills'))", timeout=15_000)
+    page.locator(".hadr-drill-choice select").select_option(label="Kill an app instance")
+    page.wait_for_function(
+        "() => document.querySelector('.hadr-drill-summary').innerText"
+        ".includes('RTO of 5 minutes in 100%')", timeout=15_000)
+
+
 def test_overview_verdict_scenario_picker_and_downloads(page, tmp_path):
     overview = page.locator(".hadr-overview")
     overview.wait_for(state="visible", timeout=15_000)

@@ -226,8 +226,8 @@ def test_overview_panel_verdict_and_scenario_download():
 
 def test_app_scenario_picker_drives_the_dr_tab():
     app = app_panel()
-    assert [app.children[1].get_title(i) for i in range(6)] == [
-        "Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO"]
+    assert [app.children[1].get_title(i) for i in range(7)] == [
+        "Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO", "Drills"]
     app.panel("dr")  # built before the scenario changes: follows it
     app.panel("overview").scenario.value = "small_saas"
     dr = app.panel("dr")
@@ -263,3 +263,46 @@ def test_app_rejects_bad_parameters_at_once():
         app_panel(architecture="nope")
     with pytest.raises(InvalidInputError, match="period: 'decade'"):
         app_panel(period="decade")
+
+
+def test_drill_panel_follows_the_failure_and_the_checks():
+    from hadr_lib.panels import DrillPanel
+
+    p = DrillPanel()
+    assert "Lose a region" in p.summary.value and "RTO of 1 minute in 0%" in p.summary.value
+    assert not p.ttl.disabled
+    p.ttl.value = 0
+    p.interval.value = 10
+    p.threshold.value = 1
+    # one 10 s check, no TTL: most drills now make the 60 s RTO
+    assert "RTO of 1 minute in 0%" not in p.summary.value
+    p.drill.value = "kill_instance"  # defaults of the new drill come back, one update
+    assert p.rto.value == 300 and p.threshold.value == 2 and p.ttl.value == 60
+    assert p.ttl.disabled and not p.threshold.disabled
+    assert "RTO of 5 minutes in 100%" in p.summary.value
+    assert "kills a random instance" in p.about.value
+    p.drill.value = "fail_db_primary"
+    assert p.threshold.disabled and "1% of failovers fail" in p.summary.value
+    assert p.chart.layout.title.text.startswith("Fail the database primary")
+    assert p.message.value == ""
+    app = app_panel()
+    assert isinstance(app.panel("drills"), DrillPanel)
+
+
+def test_simulation_panel_updates_in_place():
+    from hadr_lib.panels import SimulationPanel
+
+    p = SimulationPanel(runs=600, years=5)
+    before = p.table.value
+    assert "inside the 99% CI" in before and "months meeting the 99.95% SLA" in before
+    histogram = p.histogram
+    p.architecture.value = "single_server"
+    assert p.histogram is histogram and p.table.value != before
+    assert "5,000" not in p.table.value and "600 runs x 5 years" in p.table.value
+    p.sla.value = 0.999
+    assert "months meeting the 99.9% SLA" in p.table.value
+    assert p.months.layout.title.text == "Chance of meeting 99.9% per calendar month"
+    p.repair.value = "lognormal"
+    assert p.result.repair == "lognormal" and p.message.value == ""
+    with pytest.raises(InvalidInputError, match="architecture"):
+        SimulationPanel("nope")
