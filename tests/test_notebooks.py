@@ -226,3 +226,52 @@ def test_committed_notebooks_are_thin_and_small(path):
         name, _, rest = line.partition("=")
         value = rest.split("#")[0].strip()
         ast.literal_eval(value)  # raises on anything but a plain literal
+
+
+def test_failure_simulation_with_its_defaults(tmp_path):
+    nb = execute(tmp_path, "failure_simulation.ipynb")
+    summary = text_of(nb, "summary")
+    assert "4,000 runs x 10 years (2027-2036), seed 2027" in summary
+    assert "(inside the 99% CI)" in summary
+    check = text_of(nb, "analytic-check")
+    assert check.count("inside") == 6 and "OUTSIDE" not in check
+    assert "outside the interval" in text_of(nb, "slow-failover")
+    law = text_of(nb, "repair-law").splitlines()
+    assert law[0].startswith("exponential") and law[1].startswith("lognormal")
+    for tag in ("histogram", "by-month", "sla-curve-figure", "analytic-figure"):
+        outs = [o for c in nb.cells if tag in c.metadata.get("tags", []) for o in c.outputs]
+        assert outs and "application/vnd.plotly.v1+json" in outs[0].data, tag
+
+
+def test_failure_simulation_with_other_parameters(tmp_path):
+    nb = execute(tmp_path, "failure_simulation.ipynb", architecture="single_server", sla=0.999,
+                 years=2, runs=600, seed=1, repair="lognormal", workers=1)
+    summary = text_of(nb, "summary")
+    assert "Single server" in summary and "600 runs x 2 years (2027-2028), seed 1" in summary
+    assert "months meeting the 99.9% SLA" in summary
+
+
+def test_failure_simulation_rejects_bad_parameters(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "failure_simulation.ipynb", repair="weibull")
+    assert "repair: 'weibull' is not one of exponential, lognormal" in str(err.value)
+
+
+def test_failover_drills_with_its_defaults(tmp_path):
+    nb = execute(tmp_path, "failover_drills.ipynb")
+    table = text_of(nb, "drill-table")
+    assert "Lose a region (us-east-1)" in table and "meets the RTO in 0%" in table
+    assert "Kill an app instance" in table and "meets the RTO in 100%" in table
+    assert "RTO of 1 minute in 0% of 10,000 drills" in text_of(nb, "chosen")
+    assert "RTO of 1 minute in 9" in text_of(nb, "what-if")  # most drills pass
+    assert "no failover path is left" in text_of(nb, "no-path")
+
+
+def test_failover_drills_with_other_parameters(tmp_path):
+    nb = execute(tmp_path, "failover_drills.ipynb", drill="fail_db_primary", rto_s=120.0,
+                 runs=2000, seed=3)
+    chosen = text_of(nb, "chosen")
+    assert chosen.startswith("Fail the database primary") and "RTO of 2 minutes" in chosen
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "failover_drills.ipynb", drill="unplug")
+    assert "drill: 'unplug' is not a drill" in str(err.value)
