@@ -5,6 +5,8 @@
 - architecture models: a 10,000-leaf tree and a 5,000-of-10,000 quorum, against
   a flat numpy product and RePyability; panel update time per reference architecture;
 - DR planning: a 1,000-point downtime-cost sweep; DR, backup and failover panel updates;
+- simulation: component-years per second against a SimPy event-by-event baseline and
+  against numpy's rate of drawing the exponential variates alone; drills and panels;
 - the Voila app: launch to first rendered slider, and slider to updated headline
   in headless Chromium (p50, p95), when Debian's chromium is installed.
 """
@@ -30,6 +32,7 @@ from voila_server import CHROMIUM_ARGS, serve_voila  # noqa: E402
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_dr  # noqa: E402
 import bench_model  # noqa: E402
+import bench_simulation  # noqa: E402
 
 
 def best_of(fn, repeat=5):
@@ -165,5 +168,6 @@ if __name__ == "__main__":
     bench_panel()
     bench_model.run()
     bench_dr.run()
+    bench_simulation.run()
     bench_reports()
     bench_app()
