@@ -209,6 +209,15 @@ def _atleast(m: int, sets, horizon_h: float) -> tuple:
     en = np.concatenate([s[2] for s in sets])
     n = run.size
     base = run * (horizon_h + 1.0)
+    if m == 1:  # union: sort the starts only, merge while the next starts before the reach
+        order = np.argsort(base + st, kind="stable")
+        run, st, en = run[order], st[order], en[order]
+        reach = np.maximum.accumulate(base[order] + en)
+        new = np.empty(n, bool)
+        new[0] = True
+        new[1:] = (base[order][1:] + st[1:]) > reach[:-1]
+        first = np.flatnonzero(new)
+        return run[first], st[first], np.maximum.reduceat(en, first)
     order = np.argsort(np.concatenate([base + st, base + en]), kind="stable")
     is_start = order < n
     cnt = np.cumsum(np.where(is_start, 1, -1), dtype=np.int32)
