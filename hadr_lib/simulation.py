@@ -574,6 +574,13 @@ def _check_int(field_name: str, value, low: int, high: int) -> int:
     return int(value)
 
 
+def _ignore_interrupts() -> None:
+    """Worker processes leave Ctrl-C to the caller, which cancels and shuts them down."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _InProcess(Executor):
     """Runs each submitted chunk at once, in this process (``workers=1``)."""
 
@@ -636,9 +643,9 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
         workers = _check_int("workers", workers, 1, 1024)
     if chunk_blocks is not None:
         chunk_blocks = _check_int("chunk_blocks", chunk_blocks, 1, 10**6)
-    if years * runs > 50_000_000:
-        raise _bad("runs", runs, f"x years ({years}) is over 50,000,000 run-years (the memory "
-                   "this needs); use fewer runs or years")
+    if years * runs > 10_000_000:
+        raise _bad("runs", runs, f"x years ({years}) is over 10,000,000 run-years (about 1 GB "
+                   "of monthly downtimes); use fewer runs or years")
 
     plan = compile_architecture(arch, default_mttr_h)
     t0 = time.perf_counter()
@@ -650,7 +657,8 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
             executor = _InProcess()
             n_workers = 1
         else:
-            own = executor = ProcessPoolExecutor(max_workers=min(n_workers, n_blocks))
+            own = executor = ProcessPoolExecutor(max_workers=min(n_workers, n_blocks),
+                                                 initializer=_ignore_interrupts)
     else:
         if not isinstance(executor, Executor):
             raise _bad("executor", executor, "is not a concurrent.futures.Executor")

@@ -193,3 +193,43 @@ def test_simulate_table_says_its_assumptions(capsys):
 def test_simulate_bad_input_exits_2(capsys, args, message):
     assert main(["simulate", "single_server", "--quiet", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_simulate_ctrl_c_stops_the_workers_cleanly():
+    """Ctrl-C in a terminal reaches the whole process group: the workers ignore it, the
+    command cancels what is left, says so and exits 130 with no traceback and no output."""
+    import os
+    import signal
+    import threading
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hadr_lib", "simulate", "azure_web_app_two_regions",
+         "--runs", "2000000", "--years", "5", "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.extend(iter(lambda: proc.stderr.read(1), "")))
+    reader.start()
+    deadline = time.monotonic() + 60
+    while "run/s" not in "".join(err) and "|" not in "".join(err) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert proc.poll() is None, "".join(err)
+    os.killpg(proc.pid, signal.SIGINT)
+    out = proc.stdout.read()
+    assert proc.wait(timeout=60) == 130
+    reader.join(timeout=10)
+    text = "".join(err)
+    assert "interrupted; nothing was written" in text
+    assert "Traceback" not in text
+    assert out == ""
+    # and no worker is left behind: the process group empties
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("worker processes outlived the command")
