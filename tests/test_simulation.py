@@ -396,3 +396,75 @@ def test_compare_with_analytic_and_p_meet_curve(postgres):
     assert (curve["p_every_month"] <= curve["p_month"]).all()
     assert curve.loc[0, "p_month"] == r.p_meet_sla_month(0.99)
     assert "speed" not in set(r.summary_table(speed=False)["figure"])
+
+
+# --------------------------------------------------------------------------- structure, by brute force
+
+
+@st.composite
+def plans(draw, depth=0):
+    """A random plan of leaves under series (m=1), parallel (m=n) and k-of-n blocks."""
+    if depth >= 2 or draw(st.booleans()):
+        count = draw(st.integers(1, 2))
+        mtbf = draw(st.sampled_from([5.0, 20.0, 80.0]))
+        mttr = draw(st.sampled_from([0.5, 2.0, 6.0]))
+        return ("leaf", count, mtbf, mttr)
+    kids = tuple(draw(st.lists(plans(depth=depth + 1), min_size=1, max_size=3)))
+    m = draw(st.integers(1, len(kids)))
+    return ("atleast", m, kids)
+
+
+class _Recording:
+    """Wraps the draw so every replica's own intervals are kept, in draw order."""
+
+    def __init__(self, draw):
+        self.draw, self.replicas = draw, []
+        original = draw.replica
+
+        def replica(mtbf, mttr):
+            got = original(mtbf, mttr)
+            self.replicas.append(got)
+            return got
+
+        draw.replica = replica
+
+
+def _down_at(intervals, run, t):
+    r, s, e = intervals
+    return bool(((r == run) & (s <= t) & (t < e)).any())
+
+
+def _structure(plan, replicas, run, t):
+    if plan[0] == "leaf":
+        states = [_down_at(next(replicas), run, t) for _ in range(plan[1])]
+        return all(states)
+    kids = [_structure(k, replicas, run, t) for k in plan[2]]
+    return sum(kids) >= plan[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(plans(), st.integers(0, 2**32 - 1))
+def test_system_outages_follow_the_structure_function(plan, seed):
+    from hadr_lib.simulation import _Draw
+
+    rng = np.random.default_rng(seed)
+    draw = _Draw(rng, 3, 400.0, "exponential", 1.0)
+    rec = _Recording(draw)
+    system = draw.node(plan)
+    probe = np.random.default_rng(seed + 1)
+    for _ in range(60):
+        run, t = int(probe.integers(3)), float(probe.uniform(0, 400))
+        want = _structure(plan, iter(rec.replicas), run, t)
+        assert _down_at(system, run, t) == want, (plan, run, t)
+
+
+def test_dead_and_never_failing_components():
+    dead = Component("dead", availability=0.0)
+    ok = Component("ok", mtbf_h=99, mttr_h=1)
+    r = simulate(_arch(Parallel((dead, ok))), years=2, runs=1000, seed=1, **QUICK)
+    assert r.ci_contains(0.01)  # the dead one never helps
+    r = simulate(_arch(Series((dead, ok))), years=1, runs=10, seed=1, **QUICK)
+    assert r.unavailability_mean == 1.0 and (r.outages == 0).all()  # down from the start
+    instant = Component("instant", mtbf_h=10, mttr_h=0)
+    r = simulate(_arch(instant), years=1, runs=10, seed=1, **QUICK)
+    assert r.unavailability_mean == 0.0
