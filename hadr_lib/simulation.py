@@ -359,14 +359,15 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
         draw = _Draw(rng, runs, float(edges[-1]), repair, sigma)
         run, s, e = draw.node(plan)
         monthly = _per_month(run, s, e, runs, edges)
-        length = e - s
-        longest = np.zeros(runs)
-        np.maximum.at(longest, run, length)
+        # longest outage per run and calendar year (the year it began in)
+        year = np.searchsorted(edges[::12], s, side="right") - 1
+        longest = np.zeros(runs * years)
+        np.maximum.at(longest, run * years + year, e - s)
         out.append({
             "block": b,
             "monthly_h": monthly,
             "outages": np.bincount(run[s > 0.0], minlength=runs),  # begun inside the window
-            "longest_h": longest,
+            "longest_h": longest.reshape(runs, years),
             "exponentials": draw.exponentials,
         })
     return out
@@ -389,7 +390,7 @@ class SimulationResult:
     monthly_downtime_s: np.ndarray = field(repr=False)  # (runs, 12 * years)
     month_seconds: np.ndarray = field(repr=False)  # (12 * years,)
     outages: np.ndarray = field(repr=False)  # (runs,) outages begun in the window
-    longest_outage_per_run_s: np.ndarray = field(repr=False)  # (runs,)
+    longest_outage_per_year_s: np.ndarray = field(repr=False)  # (runs, years), by start
     analytic_unavailability: float | None
     component_years: float
     exponential_draws: int
@@ -444,7 +445,24 @@ class SimulationResult:
 
     @property
     def longest_outage_s(self) -> float:
-        return float(self.longest_outage_per_run_s.max(initial=0.0))
+        """The longest outage of all simulated years [s]."""
+        return float(self.longest_outage_per_year_s.max(initial=0.0))
+
+    @property
+    def longest_outage_summary(self) -> dict[str, float]:
+        """The longest outage of a year [s]: median and 1-year-in-10 (90th percentile)."""
+        p50, p90 = np.percentile(self.longest_outage_per_year_s.reshape(-1), [50, 90])
+        return {"p50": float(p50), "p90": float(p90)}
+
+    @property
+    def runs_with_downtime(self) -> int:
+        return int((self.monthly_downtime_s.sum(axis=1) > 0).sum())
+
+    @property
+    def ci_reliable(self) -> bool:
+        """Whether enough runs saw downtime (10 or more) for the normal confidence
+        interval to mean something; simulate more runs or years if not."""
+        return self.runs_with_downtime >= 10
 
     @property
     def component_years_per_s(self) -> float:
@@ -493,11 +511,13 @@ class SimulationResult:
             "unavailability_mean": self.unavailability_mean,
             "unavailability_ci99": [lo, hi],
             "analytic_unavailability": self.analytic_unavailability,
-            "analytic_in_ci99": (None if self.analytic_unavailability is None
+            "ci_reliable": self.ci_reliable,
+            "analytic_in_ci99": (None if self.analytic_unavailability is None or not self.ci_reliable
                                  else self.ci_contains(self.analytic_unavailability)),
             "annual_downtime_s": self.annual_downtime_summary,
             "outages_per_year": self.outages_per_year,
             "longest_outage_s": self.longest_outage_s,
+            "longest_outage_in_a_year_s": self.longest_outage_summary,
             "p_meet_sla_month": self.p_meet_sla_month(),
             "p_meet_sla_every_month_of_year": self.p_meet_sla_every_month(),
             "p_meet_sla_year": self.p_meet_sla_year(),
@@ -532,16 +552,21 @@ class SimulationResult:
             ("unavailability, 99% CI", f"{lo:.3g} to {hi:.3g}"),
         ]
         if self.analytic_unavailability is not None:
+            verdict = ("too few simulated outages to check it: simulate more runs or years"
+                       if not self.ci_reliable else
+                       f"{'inside' if d['analytic_in_ci99'] else 'OUTSIDE'} the 99% CI")
             rows.append(("unavailability (analytic)",
-                         f"{self.analytic_unavailability:.3g} "
-                         f"({'inside' if d['analytic_in_ci99'] else 'OUTSIDE'} the 99% CI)"))
+                         f"{self.analytic_unavailability:.3g} ({verdict})"))
         rows += [
             ("downtime per year: mean", format_duration(a["mean"])),
             ("downtime per year: median", format_duration(a["p50"])),
             ("downtime per year: 1 year in 10 worse than", format_duration(a["p90"])),
             ("downtime per year: 1 year in 100 worse than", format_duration(a["p99"])),
             ("outages per year", f"{d['outages_per_year']:.3g}"),
-            ("longest outage", format_duration(d["longest_outage_s"])),
+            ("longest outage in a year: median", format_duration(self.longest_outage_summary["p50"])),
+            ("longest outage in a year: 1 year in 10 worse than",
+             format_duration(self.longest_outage_summary["p90"])),
+            ("longest outage of all years", format_duration(d["longest_outage_s"])),
             (f"months meeting the {format_percent(self.sla)} SLA", format_percent(d["p_meet_sla_month"])),
             ("years with every month meeting it", format_percent(d["p_meet_sla_every_month_of_year"])),
         ]
@@ -717,7 +742,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
         monthly_downtime_s=np.concatenate([g["monthly_h"] for g in parts]) * 3600.0,
         month_seconds=np.diff(edges) * 3600.0,
         outages=np.concatenate([g["outages"] for g in parts]),
-        longest_outage_per_run_s=np.concatenate([g["longest_h"] for g in parts]) * 3600.0,
+        longest_outage_per_year_s=np.concatenate([g["longest_h"] for g in parts]) * 3600.0,
         analytic_unavailability=float(arch.availability().unavailability),
         component_years=float(replicas * runs * years),
         exponential_draws=int(sum(g["exponentials"] for g in parts)),

@@ -240,7 +240,7 @@ def _result(monthly_s, years=1, sla=0.999):
     month_s = np.diff(_month_edges_h(2027, years)) * 3600
     runs = monthly_s.shape[0]
     return SimulationResult("t", runs, years, 0, 2027, sla, "exponential", monthly_s, month_s,
-                            np.zeros(runs, int), np.zeros(runs), None, 1.0, 0, 1.0)
+                            np.zeros(runs, int), np.zeros((runs, years)), None, 1.0, 0, 1.0)
 
 
 def test_sla_is_measured_per_calendar_month():
@@ -273,7 +273,7 @@ def postgres():
 def _same(a: SimulationResult, b: SimulationResult):
     np.testing.assert_array_equal(a.monthly_downtime_s, b.monthly_downtime_s)
     np.testing.assert_array_equal(a.outages, b.outages)
-    np.testing.assert_array_equal(a.longest_outage_per_run_s, b.longest_outage_per_run_s)
+    np.testing.assert_array_equal(a.longest_outage_per_year_s, b.longest_outage_per_year_s)
 
 
 def test_same_seed_same_numbers_whatever_the_chunking_and_workers(postgres):
@@ -468,3 +468,25 @@ def test_dead_and_never_failing_components():
     instant = Component("instant", mtbf_h=10, mttr_h=0)
     r = simulate(_arch(instant), years=1, runs=10, seed=1, **QUICK)
     assert r.unavailability_mean == 0.0
+
+
+def test_longest_outage_per_calendar_year():
+    # one 30-hour unit: long outages; each year's longest is at most the year's length
+    arch = _arch(Component("x", mtbf_h=500, mttr_h=30))
+    r = simulate(arch, years=3, runs=500, seed=2, **QUICK)
+    per_year = r.longest_outage_per_year_s
+    assert per_year.shape == (500, 3)
+    assert r.longest_outage_s == per_year.max()
+    s = r.longest_outage_summary
+    assert 0 < s["p50"] <= s["p90"] <= r.longest_outage_s
+    # exponential repairs, mean 30 h: about 17 outages a year, the longest near 30 h x H(17)
+    assert 2 * 30 * 3600 < s["p50"] < 4 * 30 * 3600
+
+
+def test_too_few_outages_for_a_confidence_interval_is_said():
+    arch = load_architecture(reference_architectures()["three_regions_active_active"])
+    r = simulate(arch, years=1, runs=20, seed=1, **QUICK)
+    assert not r.ci_reliable and r.runs_with_downtime < 10
+    assert r.to_dict()["analytic_in_ci99"] is None
+    row = r.summary_table().set_index("figure").loc["unavailability (analytic)", "value"]
+    assert "too few simulated outages to check it" in row
