@@ -537,6 +537,29 @@ class SimulationResult:
             "p_year": [self.p_meet_sla_year(float(x)) for x in slas],
         })
 
+    def bad_year_sentence(self, downtime_cost_per_hour: float | None = None) -> str:
+        """The spread in words for a manager: the typical year, the 1-in-10 and the
+        1-in-100 year (with their cost at ``downtime_cost_per_hour``), and how often a
+        month meets the SLA."""
+        from .formatting import format_duration, format_money, format_percent
+
+        a = self.annual_downtime_summary
+        if downtime_cost_per_hour is not None:
+            _check_number("downtime_cost_per_hour", downtime_cost_per_hour, 0, 1e12)
+
+        def cost(seconds):
+            if downtime_cost_per_hour is None:
+                return ""
+            return f" ({format_money(seconds / 3600 * downtime_cost_per_hour)})"
+
+        return (f"Over {self.runs * self.years:,} simulated years, the median year has "
+                f"{format_duration(a['p50'])} of downtime{cost(a['p50'])}, 1 year in 10 more than "
+                f"{format_duration(a['p90'])}{cost(a['p90'])} and 1 year in 100 more than "
+                f"{format_duration(a['p99'])}{cost(a['p99'])}; the average is "
+                f"{format_duration(a['mean'])}{cost(a['mean'])}. "
+                f"{format_percent(self.p_meet_sla_month())} of months meet {format_percent(self.sla)}, "
+                f"and {format_percent(self.p_meet_sla_every_month())} of years meet it every month.")
+
     def summary_table(self, speed: bool = True) -> pd.DataFrame:
         """The headline figures as (figure, value) rows; ``speed=False`` leaves out the
         machine-dependent speed."""

@@ -25,6 +25,9 @@ def test_single_report_is_self_contained(tmp_path):
     assert "<title>HA/DR report: E-commerce shop</title>" in html
     assert "Multi-AZ PostgreSQL gives 99.9889%, comfortably above the 99.95% target." in html
     assert "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year" in html
+    # the spread behind the average, in money at the scenario's $50,000 an hour
+    assert "Over 20,000 simulated years, the median year has" in html
+    assert re.search(r"1 year in 10 more than [0-9.]+ hours \(\$[0-9,]+\)", html)
     assert not NETWORK.search(html), "a report fetches nothing from the network"
     assert "plotly.js v" in html and path.stat().st_size > 3_000_000  # plotly.js inlined
     for code in ("import hadr_lib", "pio.renderers.default", "hl.strategy_table(", "overview_markdown("):

@@ -490,3 +490,19 @@ def test_too_few_outages_for_a_confidence_interval_is_said():
     assert r.to_dict()["analytic_in_ci99"] is None
     row = r.summary_table().set_index("figure").loc["unavailability (analytic)", "value"]
     assert "too few simulated outages to check it" in row
+
+
+def test_bad_year_sentence_by_hand():
+    monthly = np.zeros((10, 12))
+    monthly[:, 0] = np.arange(10) * 3600.0  # years with 0, 1, ..., 9 hours down, all in January
+    r = _result(monthly, sla=0.999)
+    # percentiles of 0..9 h: median 4.5 h, p90 8.1 h, p99 8.91 h; mean 4.5 h
+    text = r.bad_year_sentence(1000)
+    assert text.startswith("Over 10 simulated years, the median year has 4.5 hours of downtime ($4,500)")
+    assert "1 year in 10 more than 8.1 hours ($8,100)" in text
+    assert "1 year in 100 more than 8.91 hours ($8,910)" in text
+    # 99.9% of January allows 44.64 minutes: 9 Januaries miss, so 111 of 120 months
+    # meet it, and only the year with no downtime meets it every month
+    assert "92.5% of months meet 99.9%, and 10% of years meet it every month." in text
+    with pytest.raises(InvalidInputError, match="downtime_cost_per_hour"):
+        r.bad_year_sentence(-1)
