@@ -30,7 +30,7 @@ import pandas as pd
 
 from .availability import InvalidInputError, _bad, _check_number
 from .failover import FAILOVER_PRESETS, Stage, _stages, detection, dns
-from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
+from .model import Architecture, Component, Parallel, Series, Standby
 from .simulation import DEFAULT_MTTR_H
 
 __all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]

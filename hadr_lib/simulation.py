@@ -46,12 +46,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait, FIRST_COMPLETED
 from dataclasses import dataclass, field, replace
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
-from .availability import InvalidInputError, _bad, _check_number, check_availability
+from .availability import _bad, _check_number, check_availability
 from .model import (
     Architecture,
     CommonCause,
