@@ -296,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="Monte Carlo: the spread of downtime, and a check of the analytic model",
                          description="Simulate failures and repairs of an architecture over many "
                                      "years: downtime per year (mean and percentiles), outages, the "
-                                     "chance of meeting an SLA per calendar month, and the 99%% "
+                                     "chance of meeting an SLA per calendar month, and the 99% "
                                      "confidence interval of the unavailability against the analytic value.")
     sim.add_argument("file", help="architecture YAML file, or a name in data/architectures")
     sim.add_argument("--years", type=int, default=10, help="calendar years per run (default 10)")

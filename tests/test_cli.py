@@ -233,3 +233,10 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly():
     else:
         os.killpg(proc.pid, signal.SIGKILL)
         raise AssertionError("worker processes outlived the command")
+
+
+def test_simulate_help_reads_well():
+    out = run("simulate", "--help")
+    assert out.returncode == 0
+    assert "the 99% confidence interval" in " ".join(out.stdout.split())
+    assert "%%" not in out.stdout
