@@ -1,5 +1,5 @@
 """Simulation benchmarks: component-years simulated per second for the three-region
-reference architecture, against the event-by-event SimPy baseline (``simpy_baseline``)
+reference architecture, against the event-by-event SimPy baseline (``hadr_lib.events``)
 and against the rate at which numpy draws the exponential variates alone (the ceiling)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hadr_lib as hl
 from hadr_lib.drills import run_drill
 from hadr_lib.panels import DrillPanel, SimulationPanel
 from hadr_lib.simulation import _month_edges_h, compile_architecture, simulate
-from simpy_baseline import simulate_simpy
+from hadr_lib.events import simulate_events
 
 YEARS = 10
 
@@ -23,7 +23,7 @@ def _needed_exponentials(plan, horizon_h: float) -> float:
     failure cycle of every unit, plus one to start it."""
     kind = plan[0]
     if kind == "leaf":
-        _, count, mtbf, mttr = plan
+        _, count, mtbf, mttr, _name = plan
         return count * (2 * horizon_h / (mtbf + mttr) + 1)
     if kind == "atleast":
         return sum(_needed_exponentials(k, horizon_h) for k in plan[2])
@@ -49,7 +49,7 @@ def run():
           f"them), {YEARS}-year runs:")
 
     runs_simpy = 200
-    t_simpy, _ = _best(lambda: simulate_simpy(plan, runs=runs_simpy, years=YEARS, seed=1), repeat=1)
+    t_simpy, _ = _best(lambda: simulate_events(arch, runs=runs_simpy, years=YEARS, seed=1), repeat=1)
     simpy_rate = replicas * runs_simpy * YEARS / t_simpy
     print(f"  SimPy event-by-event baseline: {runs_simpy} runs in {t_simpy:.2f} s: "
           f"{simpy_rate:,.0f} component-years/s")

@@ -149,7 +149,7 @@ def _compile(node, default_mttr_h: float):
             return ("always",) if node.availability == 0.0 else ("never",)
         if node.mttr_h == 0.0:
             return ("never",)
-        return ("leaf", node.count, float(node.mtbf_h), float(node.mttr_h))
+        return ("leaf", node.count, float(node.mtbf_h), float(node.mttr_h), node.name)
     if isinstance(node, Series):
         return ("atleast", 1, tuple(_compile(c, default_mttr_h) for c in node.children))
     if isinstance(node, Parallel):
@@ -174,13 +174,16 @@ def _compile(node, default_mttr_h: float):
             return struct
         outs = [_mean_outage_h(m) for m in members]
         d = float(np.mean([o if o else default_mttr_h for o in outs]))
-        shock = ("always",) if u >= 1.0 else ("leaf", 1, d * (1.0 - u) / u, d)
+        shock = ("always",) if u >= 1.0 else ("leaf", 1, d * (1.0 - u) / u, d, None)
         return ("atleast", 1, (struct, shock))
     raise TypeError(f"not a block: {node!r}")
 
 
 def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTTR_H) -> tuple:
-    """The architecture as a plain, picklable simulation plan (nested tuples)."""
+    """The architecture as a plain, picklable simulation plan (nested tuples):
+    ``("leaf", count, mtbf_h, mttr_h, name)`` (name None for a common-cause shock),
+    ``("atleast", m, children)``, ``("standby", primary, standbys, failover_h, coverage)``,
+    ``("never",)`` and ``("always",)``."""
     if not isinstance(arch, Architecture):
         raise _bad("architecture", arch, "is not an Architecture (load one with load_architecture)")
     _check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
@@ -307,7 +310,7 @@ class _Draw:
             R = self.runs
             return np.arange(R, dtype=np.int64), np.zeros(R), np.full(R, self.h)
         if kind == "leaf":
-            _, count, mtbf, mttr = plan
+            _, count, mtbf, mttr, _name = plan
             return _atleast(count, [self.replica(mtbf, mttr) for _ in range(count)], self.h)
         if kind == "atleast":
             _, m, kids = plan

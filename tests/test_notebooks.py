@@ -236,6 +236,9 @@ def test_failure_simulation_with_its_defaults(tmp_path):
     check = text_of(nb, "analytic-check")
     assert check.count("inside") == 6 and "OUTSIDE" not in check
     assert "outside the interval" in text_of(nb, "slow-failover")
+    crews = text_of(nb, "shared-crew").splitlines()
+    assert crews[0].startswith("a crew each") and "machine-repair chain 0.0083" in crews[0]
+    assert crews[1].startswith("one shared crew") and "machine-repair chain 0.0164" in crews[1]
     law = text_of(nb, "repair-law").splitlines()
     assert law[0].startswith("exponential") and law[1].startswith("lognormal")
     for tag in ("histogram", "by-month", "sla-curve-figure", "analytic-figure"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
 import numpy as np
@@ -13,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from hadr_lib import (
     Architecture,
     CommonCause,
@@ -31,12 +29,8 @@ from hadr_lib.simulation import (
     _atleast,
     _month_edges_h,
     _per_month,
-    compile_architecture,
     simulate,
 )
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from simpy_baseline import simulate_simpy  # noqa: E402
 
 QUICK = dict(workers=1, progress=False)
 
@@ -159,11 +153,11 @@ def test_an_sla_only_component_gets_the_stated_default_repair_time():
 
 
 def test_agrees_with_the_event_by_event_simpy_baseline():
+    from hadr_lib.events import simulate_events
+
     arch = load_architecture(reference_architectures()["multi_az_postgres"])
-    plan = compile_architecture(arch)
-    base = simulate_simpy(plan, runs=300, years=10, seed=1)
-    u_b = np.array([d for d, _ in base]) / (10 * 8760)
-    o_b = np.array([o for _, o in base]) / 10
+    base = simulate_events(arch, runs=300, years=10, seed=1)
+    u_b, o_b = base.run_unavailability, base.outages / base.years
     r = simulate(arch, years=10, runs=3000, seed=1, **QUICK)
     u_v = r.run_unavailability
     se = math.sqrt(u_b.var(ddof=1) / u_b.size + u_v.var(ddof=1) / u_v.size)
@@ -171,6 +165,39 @@ def test_agrees_with_the_event_by_event_simpy_baseline():
     o_v = r.outages / r.years
     se_o = math.sqrt(o_b.var(ddof=1) / o_b.size + o_v.var(ddof=1) / o_v.size)
     assert abs(o_b.mean() - o_v.mean()) < 4 * se_o
+    assert base.ci_contains(float(arch.availability().unavailability))
+
+
+def test_one_shared_repair_crew_breaks_the_independence_assumption():
+    from hadr_lib.events import simulate_events
+
+    # Two units in parallel, MTBF 10 h, MTTR 1 h (r = 0.1). Independent crews: q^2;
+    # one shared crew: the birth-death chain gives 2 r^2 / (1 + 2 r + 2 r^2).
+    arch = _arch(Parallel((Component("a", mtbf_h=10, mttr_h=1), Component("b", mtbf_h=10, mttr_h=1))))
+    from hadr_lib.events import machine_repair_unavailability
+
+    r = 0.1
+    independent = (r / (1 + r)) ** 2
+    shared = 2 * r ** 2 / (1 + 2 * r + 2 * r ** 2)
+    assert machine_repair_unavailability(2, 10, 1, crews=2) == pytest.approx(independent, rel=1e-14)
+    assert machine_repair_unavailability(2, 10, 1, crews=1) == pytest.approx(shared, rel=1e-14)
+    own = simulate_events(arch, runs=20, years=2, seed=3)
+    one = simulate_events(arch, runs=20, years=2, seed=3, shared_crews=[["a", "b"]])
+    assert own.ci_contains(independent) and not own.ci_contains(shared)
+    assert one.ci_contains(shared) and not one.ci_contains(independent)
+    assert one.analytic_unavailability == pytest.approx(independent)
+
+
+def test_shared_crews_bad_input():
+    from hadr_lib.events import simulate_events
+
+    arch = load_architecture("multi_az_postgres")
+    with pytest.raises(InvalidInputError, match="^component: 'nope'"):
+        simulate_events(arch, runs=2, years=1, shared_crews=[["app", "nope"]])
+    with pytest.raises(InvalidInputError, match=r"^shared_crews\[1\]: 'app' is already"):
+        simulate_events(arch, runs=2, years=1, shared_crews=[["app"], ["app", "pg-primary"]])
+    with pytest.raises(InvalidInputError, match="^runs"):
+        simulate_events(arch, runs=1, years=1)
 
 
 # --------------------------------------------------------------------------- pieces
@@ -408,7 +435,7 @@ def plans(draw, depth=0):
         count = draw(st.integers(1, 2))
         mtbf = draw(st.sampled_from([5.0, 20.0, 80.0]))
         mttr = draw(st.sampled_from([0.5, 2.0, 6.0]))
-        return ("leaf", count, mtbf, mttr)
+        return ("leaf", count, mtbf, mttr, None)
     kids = tuple(draw(st.lists(plans(depth=depth + 1), min_size=1, max_size=3)))
     m = draw(st.integers(1, len(kids)))
     return ("atleast", m, kids)
@@ -506,3 +533,15 @@ def test_bad_year_sentence_by_hand():
     assert "92.5% of months meet 99.9%, and 10% of years meet it every month." in text
     with pytest.raises(InvalidInputError, match="downtime_cost_per_hour"):
         r.bad_year_sentence(-1)
+
+
+@given(st.integers(1, 6), st.floats(1, 1e4), st.floats(0.01, 100))
+def test_machine_repair_with_a_crew_per_unit_is_independent(n, mtbf, mttr):
+    from hadr_lib.events import machine_repair_unavailability
+
+    q = mttr / (mtbf + mttr)
+    assert machine_repair_unavailability(n, mtbf, mttr, crews=n) == pytest.approx(q ** n, rel=1e-12)
+    # fewer crews never help
+    for c in range(1, n):
+        assert (machine_repair_unavailability(n, mtbf, mttr, crews=c)
+                >= machine_repair_unavailability(n, mtbf, mttr, crews=c + 1) * (1 - 1e-12))
