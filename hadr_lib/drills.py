@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -31,7 +30,7 @@ import pandas as pd
 from .availability import InvalidInputError, _bad, _check_number
 from .failover import FAILOVER_PRESETS, Stage, _stages, detection, dns
 from .model import Architecture, Component, Parallel, Series, Standby
-from .simulation import DEFAULT_MTTR_H
+from .simulation import DEFAULT_MTTR_H, _check_int
 
 __all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]
 
@@ -182,12 +181,6 @@ class DrillResult:
                 f"{self.runs:,} drills.")
 
 
-def _check_runs(runs) -> int:
-    if isinstance(runs, bool) or not isinstance(runs, Integral) or not 10 <= runs <= 10_000_000:
-        raise _bad("runs", runs, "is not a whole number in [10, 10,000,000]")
-    return int(runs)
-
-
 def run_drill(drill: str | Drill, *, architecture: Architecture | None = None,
               fail=None, stages=None, rto_s: float | None = None, runs: int = 10_000,
               seed: int = 0, default_mttr_h: float = DEFAULT_MTTR_H) -> DrillResult:
@@ -218,9 +211,8 @@ def run_drill(drill: str | Drill, *, architecture: Architecture | None = None,
         raise InvalidInputError("stages: [] is not a non-empty list of stages")
     rto_s = drill.rto_s if rto_s is None else _check_number("rto_s", rto_s, 0, 1e9,
                                                             low_open=True, what=" seconds")
-    runs = _check_runs(runs)
-    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-        raise _bad("seed", seed, "is not a whole number >= 0")
+    runs = _check_int("runs", runs, 10, 10_000_000)
+    seed = _check_int("seed", seed, 0, 2**63 - 1)
     _check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
 
     rng = np.random.default_rng(seed)
