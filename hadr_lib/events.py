@@ -29,7 +29,7 @@ import numpy as np
 
 from .availability import _bad
 from .model import Architecture
-from .simulation import DEFAULT_MTTR_H, Z99, _check_int, compile_architecture
+from .simulation import DEFAULT_MTTR_H, RunStatistics, _check_int, compile_architecture
 
 __all__ = ["EventResult", "machine_repair_unavailability", "simulate_events"]
 
@@ -176,7 +176,7 @@ class _Model:
 
 
 @dataclass(frozen=True)
-class EventResult:
+class EventResult(RunStatistics):
     """Downtime [h] and outages of each run of the event-by-event simulation."""
 
     years: int
@@ -188,20 +188,6 @@ class EventResult:
     @property
     def run_unavailability(self) -> np.ndarray:
         return self.downtime_h / (self.years * self.hours_per_year)
-
-    @property
-    def unavailability_mean(self) -> float:
-        return float(self.run_unavailability.mean())
-
-    @property
-    def unavailability_ci99(self) -> tuple[float, float]:
-        u = self.run_unavailability
-        half = Z99 * float(u.std(ddof=1)) / math.sqrt(u.size)
-        return (max(0.0, float(u.mean()) - half), float(u.mean()) + half)
-
-    def ci_contains(self, value: float) -> bool:
-        lo, hi = self.unavailability_ci99
-        return lo <= value <= hi
 
     @property
     def outages_per_year(self) -> float:

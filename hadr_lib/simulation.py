@@ -379,8 +379,32 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
 # --------------------------------------------------------------------------- results
 
 
+class RunStatistics:
+    """Long-run unavailability over independent runs: the mean and its 99% confidence
+    interval (normal approximation over the runs' own unavailabilities). Subclasses
+    give ``run_unavailability``, one fraction per run."""
+
+    @property
+    def unavailability_mean(self) -> float:
+        return float(self.run_unavailability.mean())
+
+    @property
+    def unavailability_ci99(self) -> tuple[float, float]:
+        """99% confidence interval of the long-run unavailability."""
+        u = self.run_unavailability
+        if u.size < 2:
+            return (float("nan"), float("nan"))
+        half = Z99 * float(u.std(ddof=1)) / math.sqrt(u.size)
+        m = float(u.mean())
+        return (max(0.0, m - half), m + half)
+
+    def ci_contains(self, value: float) -> bool:
+        lo, hi = self.unavailability_ci99
+        return lo <= value <= hi
+
+
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(RunStatistics):
     """What a simulation gives. Times in seconds unless a name says otherwise."""
 
     name: str
@@ -416,24 +440,6 @@ class SimulationResult:
         return self.monthly_downtime_s.reshape(self.runs, self.years, 12).sum(axis=2)
 
     # -- headline figures ----------------------------------------------------
-
-    @property
-    def unavailability_mean(self) -> float:
-        return float(self.run_unavailability.mean())
-
-    @property
-    def unavailability_ci99(self) -> tuple[float, float]:
-        """99% confidence interval of the long-run unavailability (normal, over runs)."""
-        u = self.run_unavailability
-        if u.size < 2:
-            return (float("nan"), float("nan"))
-        half = Z99 * float(u.std(ddof=1)) / math.sqrt(u.size)
-        m = float(u.mean())
-        return (max(0.0, m - half), m + half)
-
-    def ci_contains(self, value: float) -> bool:
-        lo, hi = self.unavailability_ci99
-        return lo <= value <= hi
 
     @property
     def annual_downtime_summary(self) -> dict[str, float]:
