@@ -239,6 +239,8 @@ def test_failure_simulation_with_its_defaults(tmp_path):
     crews = text_of(nb, "shared-crew").splitlines()
     assert crews[0].startswith("a crew each") and "machine-repair chain 0.0083" in crews[0]
     assert crews[1].startswith("one shared crew") and "machine-repair chain 0.0164" in crews[1]
+    latent = text_of(nb, "latent-standby").splitlines()
+    assert latent[0].startswith("watched standby") and latent[1].startswith("unwatched standby")
     law = text_of(nb, "repair-law").splitlines()
     assert law[0].startswith("exponential") and law[1].startswith("lognormal")
     for tag in ("histogram", "by-month", "sla-curve-figure", "analytic-figure"):

@@ -545,3 +545,33 @@ def test_machine_repair_with_a_crew_per_unit_is_independent(n, mtbf, mttr):
     for c in range(1, n):
         assert (machine_repair_unavailability(n, mtbf, mttr, crews=c)
                 >= machine_repair_unavailability(n, mtbf, mttr, crews=c + 1) * (1 - 1e-12))
+
+
+def _latent_standby_markov(lp, mp, ls, ms):
+    """Exact unavailability of a primary with one hot standby whose idle failures stay
+    hidden until the next failover (instant, perfect failover). States: (primary,
+    standby) = (U,U), (U,hidden), (U,repair), (D,U), (D,repair); down in (D,repair)."""
+    Q = np.zeros((5, 5))
+    Q[0, 1], Q[0, 3] = ls, lp            # (U,U): standby fails unseen; primary fails
+    Q[1, 4] = lp                          # (U,H): the failover finds it: repair starts
+    Q[2, 0], Q[2, 4] = ms, lp             # (U,R)
+    Q[3, 0], Q[3, 4] = mp, ls             # (D,U): a loaded standby's failure is seen
+    Q[4, 2], Q[4, 3] = mp, ms             # (D,R)
+    np.fill_diagonal(Q, -Q.sum(axis=1))
+    A = np.vstack([Q.T, np.ones(5)])
+    pi = np.linalg.lstsq(A, np.append(np.zeros(5), 1.0), rcond=None)[0]
+    return pi[4]
+
+
+def test_a_standby_that_fails_while_waiting_breaks_the_analytic_formula():
+    from hadr_lib.events import simulate_events
+
+    arch = _arch(Standby(Component("p", mtbf_h=100, mttr_h=10),
+                         (Component("s", mtbf_h=100, mttr_h=10),), failover_s=0, coverage=1.0))
+    exact = _latent_standby_markov(0.01, 0.1, 0.01, 0.1)
+    analytic = float(arch.availability().unavailability)  # (1/11)^2: the standby repaired at once
+    assert exact > 3 * analytic
+    hot = simulate_events(arch, runs=100, years=5, seed=1)
+    latent = simulate_events(arch, runs=100, years=5, seed=1, latent_standbys=True)
+    assert hot.ci_contains(analytic)
+    assert latent.ci_contains(exact) and not latent.ci_contains(analytic)
