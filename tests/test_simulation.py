@@ -575,3 +575,21 @@ def test_a_standby_that_fails_while_waiting_breaks_the_analytic_formula():
     latent = simulate_events(arch, runs=100, years=5, seed=1, latent_standbys=True)
     assert hot.ci_contains(analytic)
     assert latent.ci_contains(exact) and not latent.ci_contains(analytic)
+
+
+def test_the_confidence_interval_is_calibrated():
+    # Over 100 seeds, the 99% interval misses the analytic value about once, and its
+    # half-width matches the spread of the means it describes (2.576 of their sd).
+    arch = load_architecture(reference_architectures()["multi_az_postgres"])
+    analytic = float(arch.availability().unavailability)
+    means, halves, misses = [], [], 0
+    for seed in range(100):
+        r = simulate(arch, years=5, runs=500, seed=seed, **QUICK)
+        lo, hi = r.unavailability_ci99
+        means.append(r.unavailability_mean)
+        halves.append((hi - lo) / 2)
+        misses += not lo <= analytic <= hi
+    assert misses <= 5  # binomial(100, 0.01) exceeds 5 with probability 0.0006
+    ratio = np.mean(halves) / (2.5758 * np.std(means, ddof=1))
+    assert 0.8 < ratio < 1.25, ratio
+    assert abs(np.mean(means) - analytic) < 4 * np.std(means, ddof=1) / 10
