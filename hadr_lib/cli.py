@@ -253,6 +253,19 @@ def _cmd_report(args) -> int:
     return 1 if failed else 0
 
 
+_ARCH_FILE = "architecture YAML file, or a name in data/architectures"
+
+
+def _command(sub, name: str, func, help: str, description: str, *,
+             formats: tuple[str, ...] | None = ("table", "json")) -> argparse.ArgumentParser:
+    """A subcommand running ``func``, with a ``--format`` choice when ``formats`` is given."""
+    p = sub.add_parser(name, help=help, description=description)
+    p.set_defaults(func=func)
+    if formats:
+        p.add_argument("--format", choices=formats, default=formats[0])
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hadr",
@@ -260,45 +273,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hadr {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    d = sub.add_parser("downtime", help="allowed downtime per period for availabilities",
-                       description="Allowed downtime per period, computed from the exact "
-                                   "unavailability.")
+    d = _command(sub, "downtime", _cmd_downtime, "allowed downtime per period for availabilities",
+                 "Allowed downtime per period, computed from the exact unavailability.")
     d.add_argument("availability", nargs="+", help="e.g. 99.95%% or 0.9995")
     d.add_argument("--periods", nargs="+", default=list(BUDGET_PERIODS), choices=PERIODS,
                    help="periods to show (default: %(default)s)")
     d.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
                    help="days in a year (default: %(default)s)")
-    d.add_argument("--format", choices=("table", "json"), default="table")
-    d.set_defaults(func=_cmd_downtime)
-    ev = sub.add_parser("evaluate", help="availability, downtime and importance of an architecture file",
-                        description="Evaluate an architecture file (YAML) or a reference "
-                                    "architecture by name, e.g. multi_az_postgres.")
-    ev.add_argument("file", help="architecture YAML file, or a name in data/architectures")
+    ev = _command(sub, "evaluate", _cmd_evaluate,
+                  "availability, downtime and importance of an architecture file",
+                  "Evaluate an architecture file (YAML) or a reference architecture by name, "
+                  "e.g. multi_az_postgres.")
+    ev.add_argument("file", help=_ARCH_FILE)
     ev.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
                     help="days in a year (default: %(default)s)")
-    ev.add_argument("--format", choices=("table", "json"), default="table")
-    ev.set_defaults(func=_cmd_evaluate)
-    dr = sub.add_parser("dr", help="price DR strategies against a business scenario",
-                        description="Annual cost, expected loss and total per DR strategy, and "
-                                    "the cheapest that meets the scenario's RTO and RPO.")
+    dr = _command(sub, "dr", _cmd_dr, "price DR strategies against a business scenario",
+                  "Annual cost, expected loss and total per DR strategy, and the cheapest that "
+                  "meets the scenario's RTO and RPO.")
     dr.add_argument("scenario", help="scenario YAML file, or a name in data/scenarios")
-    dr.add_argument("--format", choices=("table", "json"), default="table")
-    dr.set_defaults(func=_cmd_dr)
-    slo = sub.add_parser("slo", help="error budget and burn-rate alerts for an SLO on a design",
-                         description="An SLO target against an architecture's ceiling: the error "
-                                     "budget, the headroom, and the multiwindow burn-rate alerts.")
-    slo.add_argument("file", help="architecture YAML file, or a name in data/architectures")
+    slo = _command(sub, "slo", _cmd_slo, "error budget and burn-rate alerts for an SLO on a design",
+                   "An SLO target against an architecture's ceiling: the error budget, the "
+                   "headroom, and the multiwindow burn-rate alerts.",
+                   formats=("table", "json", "openslo", "sloth"))
+    slo.add_argument("file", help=_ARCH_FILE)
     slo.add_argument("--target", required=True, help="e.g. 99.95 (percent), 99.95%% or 0.9995")
     slo.add_argument("--window", default="30d", help="SLO window in days, e.g. 7d, 28d, 30d, 90d")
     slo.add_argument("--service", default="my-service", help="service name in the exports")
-    slo.add_argument("--format", choices=("table", "json", "openslo", "sloth"), default="table")
-    slo.set_defaults(func=_cmd_slo)
-    sim = sub.add_parser("simulate", help="Monte Carlo: the spread of downtime, and a check of the analytic model",
-                         description="Simulate failures and repairs of an architecture over many "
-                                     "years: downtime per year (mean and percentiles), outages, the "
-                                     "chance of meeting an SLA per calendar month, and the 99% "
-                                     "confidence interval of the unavailability against the analytic value.")
-    sim.add_argument("file", help="architecture YAML file, or a name in data/architectures")
+    sim = _command(sub, "simulate", _cmd_simulate,
+                   "Monte Carlo: the spread of downtime, and a check of the analytic model",
+                   "Simulate failures and repairs of an architecture over many years: downtime "
+                   "per year (mean and percentiles), outages, the chance of meeting an SLA per "
+                   "calendar month, and the 99% confidence interval of the unavailability "
+                   "against the analytic value.")
+    sim.add_argument("file", help=_ARCH_FILE)
     sim.add_argument("--years", type=int, default=10, help="calendar years per run (default 10)")
     sim.add_argument("--runs", type=int, default=1000, help="independent runs (default 1000)")
     sim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -312,16 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--default-mttr-h", type=float, default=1.0,
                      help="repair time [h] of a component known only by its SLA (default 1)")
     sim.add_argument("--start-year", type=int, default=2027, help="first calendar year (default 2027)")
-    sim.add_argument("--format", choices=("table", "json"), default="table")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
-    sim.set_defaults(func=_cmd_simulate)
-    rep = sub.add_parser("report", help="self-contained HTML (or PDF) reports for scenarios",
-                         description="Execute notebooks/report.ipynb for each scenario with "
-                                     "papermill and export it without code; writes index.html.")
+    rep = _command(sub, "report", _cmd_report, "self-contained HTML (or PDF) reports for scenarios",
+                   "Execute notebooks/report.ipynb for each scenario with papermill and export "
+                   "it without code; writes index.html.", formats=("html", "pdf"))
     rep.add_argument("scenario", nargs="*", help="scenario files or names (default: all in data/scenarios)")
     rep.add_argument("--out", required=True, help="output folder")
     rep.add_argument("--jobs", type=int, default=1, help="scenarios run in parallel processes")
-    rep.add_argument("--format", choices=("html", "pdf"), default="html")
     rep.add_argument("--target", default="99.95", help="availability promised (default 99.95%%)")
     group = rep.add_mutually_exclusive_group()
     group.add_argument("--shared-plotly", action="store_true",
@@ -329,7 +333,6 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--inline-plotly", action="store_true",
                        help="inline plotly.js in every report (default for one report)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
-    rep.set_defaults(func=_cmd_report)
     return parser
 
 
