@@ -26,11 +26,39 @@ def page(browser, voila_app, tmp_path):
     assert outside == [], f"requests that left localhost: {outside}"
 
 
+def open_tab(page, label: str, selector: str):
+    """Click a tab and wait for the element ``selector`` in it; returns its locator."""
+    page.locator(".lm-TabBar-tabLabel", has_text=label).click()
+    element = page.locator(selector)
+    element.wait_for(state="visible", timeout=15_000)
+    return element
+
+
+def nudge(page, slider: str, key: str = "ArrowRight") -> None:
+    """Move the slider whose container has class ``slider`` one step with a key."""
+    handle = page.locator(f".{slider} .noUi-handle")
+    handle.focus()
+    handle.press(key)
+
+
+def wait_for_text(page, selector: str, text: str, timeout: int = 15_000) -> None:
+    """Wait until the element ``selector`` exists and shows ``text``."""
+    page.wait_for_function(
+        "([sel, text]) => { const e = document.querySelector(sel);"
+        " return e !== null && e.innerText.includes(text); }", arg=[selector, text], timeout=timeout)
+
+
+def wait_for_chart_text(page, text: str) -> None:
+    """Wait until a plotly chart draws ``text`` (a title, a label)."""
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('.js-plotly-plot text')]"
+        ".some(t => t.textContent.includes(text))", arg=text, timeout=15_000)
+
+
 def test_app_shows_title_and_budget_and_no_code(page):
     assert page.title() == "HA/DR workbook"
-    page.locator(".lm-TabBar-tabLabel", has_text="Downtime budget").click()
+    headline = open_tab(page, "Downtime budget", ".hadr-headline")
     assert page.locator("h1", has_text="HA/DR workbook").is_visible()
-    headline = page.locator(".hadr-headline")
     assert "A target of 99.95% allows 21.9 minutes of downtime per month" in headline.inner_text()
     html = page.content()
     for code in ("app_panel(", "from hadr_lib", "import "):
@@ -41,73 +69,48 @@ def test_app_shows_title_and_budget_and_no_code(page):
 
 
 def test_moving_the_slider_changes_the_downtime(page):
-    page.locator(".lm-TabBar-tabLabel", has_text="Downtime budget").click()
-    headline = page.locator(".hadr-headline")
+    headline = open_tab(page, "Downtime budget", ".hadr-headline")
     before = headline.inner_text()
-    handle = page.locator(".hadr-target .noUi-handle")
-    handle.focus()
-    handle.press("ArrowRight")
+    nudge(page, "hadr-target")
     page.wait_for_function(
         "before => document.querySelector('.hadr-headline').innerText !== before",
         arg=before, timeout=15_000)
     after = headline.inner_text()
     assert "A target of 99.99% allows 4.38 minutes of downtime per month" in after
     # The figure followed the slider.
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot text')]"
-        ".some(t => t.textContent.includes('target 99.99%'))", timeout=15_000)
+    wait_for_chart_text(page, "target 99.99%")
 
 
 def test_architecture_tab_shows_a_verdict_that_follows_the_target(page):
-    page.locator(".lm-TabBar-tabLabel", has_text="Architecture").click()
-    verdict = page.locator(".hadr-verdict")
-    verdict.wait_for(state="visible", timeout=15_000)
+    verdict = open_tab(page, "Architecture", ".hadr-verdict")
     assert "Multi-AZ PostgreSQL gives 99.9889%, comfortably above the 99.95% target" in verdict.inner_text()
     assert "Improve or add redundancy to load-balancer" in page.locator(".hadr-advice").inner_text()
-    handle = page.locator(".hadr-architecture-target .noUi-handle")
-    handle.focus()
-    handle.press("ArrowRight")  # 99.95% -> 99.99%
+    nudge(page, "hadr-architecture-target")  # 99.95% -> 99.99%
     page.wait_for_selector(".hadr-status-red", timeout=15_000)
     assert "short of the 99.99% target" in verdict.inner_text()
 
 
 def test_dr_tab_recommends_in_money(page):
-    page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
-    rec = page.locator(".hadr-recommendation")
-    rec.wait_for(state="visible", timeout=15_000)
+    rec = open_tab(page, "DR strategy", ".hadr-recommendation")
     assert "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year" in rec.inner_text()
     # Its charts are drawn: the running-cost bars name the recommended strategy.
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot text')]"
-        ".some(t => t.textContent.includes('Warm standby + point-in-time'))", timeout=15_000)
+    wait_for_chart_text(page, "Warm standby + point-in-time")
 
 
 def test_slo_tab_warns_when_the_target_is_out_of_reach(page):
-    page.locator(".lm-TabBar-tabLabel", has_text="SLO").click()
-    summary = page.locator(".hadr-slo-summary")
-    summary.wait_for(state="visible", timeout=15_000)
+    summary = open_tab(page, "SLO", ".hadr-slo-summary")
     assert "A 99.95% SLO over 30 days allows 21.6 minutes of downtime" in summary.inner_text()
-    handle = page.locator(".hadr-slo-target .noUi-handle")
-    handle.focus()
-    handle.press("ArrowRight")  # 99.95% -> 99.99%
-    page.wait_for_function(
-        "() => document.querySelector('.hadr-slo-summary').innerText.includes('Warning')",
-        timeout=15_000)
+    nudge(page, "hadr-slo-target")  # 99.95% -> 99.99%
+    wait_for_text(page, ".hadr-slo-summary", "Warning")
 
 
 def test_drills_tab_shows_recovery_against_the_rto(page):
-    page.locator(".lm-TabBar-tabLabel", has_text="Drills").click()
-    summary = page.locator(".hadr-drill-summary")
-    summary.wait_for(state="visible", timeout=15_000)
+    summary = open_tab(page, "Drills", ".hadr-drill-summary")
     assert "Lose a region (us-east-1)" in summary.inner_text()
     assert "RTO of 1 minute in 0% of 5,000 drills" in summary.inner_text()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot text')]"
-        ".some(t => t.textContent.includes('recovery time over 5,000 drills'))", timeout=15_000)
+    wait_for_chart_text(page, "recovery time over 5,000 drills")
     page.locator(".hadr-drill-choice select").select_option(label="Kill an app instance")
-    page.wait_for_function(
-        "() => document.querySelector('.hadr-drill-summary').innerText"
-        ".includes('RTO of 5 minutes in 100%')", timeout=15_000)
+    wait_for_text(page, ".hadr-drill-summary", "RTO of 5 minutes in 100%")
 
 
 def test_overview_verdict_scenario_picker_and_downloads(page, tmp_path):
@@ -122,20 +125,14 @@ def test_overview_verdict_scenario_picker_and_downloads(page, tmp_path):
     info.value.save_as(saved)
     assert saved.name == "ecommerce_shop.yaml" and "downtime_cost_per_hour: 50000" in saved.read_text()
     # Moving the target changes the verdict.
-    handle = page.locator(".hadr-overview-target .noUi-handle")
-    handle.focus()
-    handle.press("ArrowRight")  # 99.95% -> 99.99%
+    nudge(page, "hadr-overview-target")  # 99.95% -> 99.99%
     page.wait_for_selector(".hadr-overview .hadr-status-red", timeout=15_000)
     # Picking another scenario updates the overview and the DR strategy tab.
     page.locator("select").first.select_option(label="Small SaaS")
-    page.wait_for_function(
-        "() => document.querySelector('.hadr-overview').innerText.includes('Small SaaS')",
-        timeout=15_000)
+    wait_for_text(page, ".hadr-overview", "Small SaaS")
     page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
     # The tab is built when first shown, from the scenario picked on the overview.
-    page.wait_for_function(
-        "() => { const e = document.querySelector('.hadr-recommendation');"
-        " return e !== null && e.innerText.includes('Hourly snapshot'); }", timeout=30_000)
+    wait_for_text(page, ".hadr-recommendation", "Hourly snapshot", timeout=30_000)
 
 
 def test_report_download_from_the_app(page, tmp_path):
