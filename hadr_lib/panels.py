@@ -846,6 +846,7 @@ class SimulationPanel:
                                     description="SLA per month", style=style)
         self.repair = widgets.ToggleButtons(options=["exponential", "lognormal"], value="exponential",
                                             description="Repair times", style=style)
+        self._designs: dict[str, Architecture] = {}
         self.table = widgets.HTML()
         self.table.add_class("hadr-simulation-summary")
         self.message = widgets.HTML()
@@ -859,8 +860,10 @@ class SimulationPanel:
                                     self.histogram, self.months, self.message])
 
     def _simulate(self):
-        arch = load_architecture(reference_architectures()[self.architecture.value])
-        return simulate(arch, years=self.years, runs=self.runs, seed=self.seed,
+        name = self.architecture.value
+        if name not in self._designs:  # each file read once, not on every SLA or repair change
+            self._designs[name] = load_architecture(reference_architectures()[name])
+        return simulate(self._designs[name], years=self.years, runs=self.runs, seed=self.seed,
                         sla=self.sla.value, repair=self.repair.value, workers=1, progress=False)
 
     def update(self, change=None) -> None:
