@@ -757,6 +757,7 @@ class DrillPanel:
         if drill not in DRILLS:
             raise InvalidInputError(f"drill: {drill!r} is not a drill; use one of {', '.join(DRILLS)}")
         self.runs, self.seed = runs, seed
+        self._designs: dict[str, Architecture] = {}
         style = {"description_width": "190px"}
         self.drill = widgets.Dropdown(options=[(d.title, k) for k, d in DRILLS.items()], value=drill,
                                       description="Failure injected", style=style)
@@ -816,7 +817,11 @@ class DrillPanel:
             self.about.value = (f"<p>On the <b>{html.escape(d.architecture.replace('_', ' '))}</b> "
                                 f"reference architecture. The source article's test "
                                 f"{html.escape(d.article)}.</p>")
-            self.result = run_drill(key, stages=self.stages(), rto_s=self.rto.value,
+            if d.architecture not in self._designs:  # each file read once
+                self._designs[d.architecture] = load_architecture(
+                    reference_architectures()[d.architecture])
+            self.result = run_drill(key, architecture=self._designs[d.architecture],
+                                    stages=self.stages(), rto_s=self.rto.value,
                                     runs=self.runs, seed=self.seed)
             self.summary.value = f"<p style='font-size:1.1em'>{html.escape(self.result.sentence())}</p>"
             update_figure(self.chart, drill_figure(self.result))
