@@ -199,6 +199,7 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly():
     """Ctrl-C in a terminal reaches the whole process group: the workers ignore it, the
     command cancels what is left, says so and exits 130 with no traceback and no output."""
     import os
+    import re
     import signal
     import threading
     import time
@@ -210,8 +211,10 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly():
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.extend(iter(lambda: proc.stderr.read(1), "")))
     reader.start()
-    deadline = time.monotonic() + 60
-    while "run/s" not in "".join(err) and "|" not in "".join(err) and time.monotonic() < deadline:
+    # wait for a finished chunk: the workers are up (and ignoring Ctrl-C) by then
+    done = re.compile(r"\| *[1-9][0-9,]*/2000000")
+    deadline = time.monotonic() + 120
+    while not done.search("".join(err)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert proc.poll() is None, "".join(err)
     os.killpg(proc.pid, signal.SIGINT)
