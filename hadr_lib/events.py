@@ -27,6 +27,7 @@ import random
 from dataclasses import dataclass, field
 
 import numpy as np
+import simpy
 
 from .availability import _bad
 from .model import Architecture
@@ -66,8 +67,6 @@ class _Unit:
 
 class _Model:
     def __init__(self, plan, env, rnd: random.Random, crews: dict, latent: bool = False):
-        import simpy
-
         self.env, self.rnd, self.latent = env, rnd, latent
         self.units: list[_Unit] = []
         self.standbys: list[dict] = []
@@ -234,7 +233,6 @@ def simulate_events(arch: Architecture, *, runs: int = 200, years: int = 10, see
             if name in crews:
                 raise _bad(f"shared_crews[{i}]", name, "is already in another crew")
             crews[name] = i
-    import simpy
     plan = compile_architecture(arch, default_mttr_h)
     rnd = random.Random(seed)
     out = []

@@ -267,9 +267,7 @@ class _Draw:
         cycle = mtbf + mttr
         down0 = self.rng.uniform(size=R) < mttr / cycle
         first = self.residual_repairs(mttr, int(down0.sum()))
-        rows, s, e, last_end = self._cycles(np.arange(R, dtype=np.int64), np.zeros(R),
-                                            mtbf, mttr, down0, first)
-        return rows, s, e
+        return self._cycles(np.arange(R, dtype=np.int64), np.zeros(R), mtbf, mttr, down0, first)
 
     def _cycles(self, rows, t0, mtbf, mttr, down0=None, first=None):
         """Up/down cycles of units ``rows`` from times ``t0`` until the horizon.
@@ -295,12 +293,12 @@ class _Draw:
         s, e = fail[mask], np.minimum(end[mask], H)
         short = end[:, -1] < H
         if short.any():  # the rare runs the first draw did not cover: carry on
-            r2, s2, e2, _ = self._cycles(rows[short], end[short, -1], mtbf, mttr)
+            r2, s2, e2 = self._cycles(rows[short], end[short, -1], mtbf, mttr)
             order = np.argsort(np.concatenate([r, r2]), kind="stable")
             r, s, e = (np.concatenate([r, r2])[order], np.concatenate([s, s2])[order],
                        np.concatenate([e, e2])[order])
         keep = e > s
-        return r[keep], s[keep], e[keep], end[:, -1]
+        return r[keep], s[keep], e[keep]
 
     def node(self, plan) -> tuple:
         kind = plan[0]
