@@ -36,6 +36,13 @@ def text_of(nb, tag) -> str:
     return "".join(parts)
 
 
+def assert_figures(nb, *tags) -> None:
+    """Each tagged cell's first output is a plotly figure."""
+    for tag in tags:
+        outputs = [o for c in nb.cells if tag in c.metadata.get("tags", []) for o in c.outputs]
+        assert outputs and "application/vnd.plotly.v1+json" in outputs[0].data, tag
+
+
 def test_downtime_budget_with_its_defaults(tmp_path):
     nb = execute(tmp_path, "downtime_budget.ipynb")
     table = text_of(nb, "tiers-table")
@@ -47,8 +54,7 @@ def test_downtime_budget_with_its_defaults(tmp_path):
     assert "A target of 99.95% allows 21.9 minutes of downtime per month" in target
     assert "4.38 hours" in target
     assert "needs an availability of at least 99.93155%" in text_of(nb, "inverse")
-    fig = [o for c in nb.cells if "figure" in c.metadata.get("tags", []) for o in c.outputs]
-    assert fig and "application/vnd.plotly.v1+json" in fig[0].data
+    assert_figures(nb, "figure")
 
 
 def test_downtime_budget_with_other_parameters(tmp_path):
@@ -79,9 +85,7 @@ def test_architecture_explorer_with_its_defaults(tmp_path):
     assert "58.2 minutes a year" in result
     assert "comfortably above the 99.95% target" in result
     assert text_of(nb, "advice").startswith("Improve or add redundancy to load-balancer")
-    for tag in ("diagram", "importance", "tornado"):
-        outputs = [o for c in nb.cells if tag in c.metadata.get("tags", []) for o in c.outputs]
-        assert "application/vnd.plotly.v1+json" in outputs[0].data
+    assert_figures(nb, "diagram", "importance", "tornado")
 
 
 def test_architecture_explorer_with_another_design_and_a_file(tmp_path):
@@ -113,9 +117,7 @@ def test_rto_rpo_tradeoffs_with_its_defaults(tmp_path):
     assert text_of(nb, "recommendation").startswith(
         "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year")
     assert "$438,600,000" in text_of(nb, "seed-article")
-    for tag in ("bars", "sweep"):
-        outputs = [o for c in nb.cells if tag in c.metadata.get("tags", []) for o in c.outputs]
-        assert "application/vnd.plotly.v1+json" in outputs[0].data
+    assert_figures(nb, "bars", "sweep")
 
 
 def test_rto_rpo_tradeoffs_other_scenario_and_cost(tmp_path):
@@ -243,9 +245,7 @@ def test_failure_simulation_with_its_defaults(tmp_path):
     assert latent[0].startswith("watched standby") and latent[1].startswith("unwatched standby")
     law = text_of(nb, "repair-law").splitlines()
     assert law[0].startswith("exponential") and law[1].startswith("lognormal")
-    for tag in ("histogram", "by-month", "sla-curve-figure", "analytic-figure"):
-        outs = [o for c in nb.cells if tag in c.metadata.get("tags", []) for o in c.outputs]
-        assert outs and "application/vnd.plotly.v1+json" in outs[0].data, tag
+    assert_figures(nb, "histogram", "by-month", "sla-curve-figure", "analytic-figure")
 
 
 def test_failure_simulation_with_other_parameters(tmp_path):
@@ -270,6 +270,7 @@ def test_failover_drills_with_its_defaults(tmp_path):
     assert "RTO of 1 minute in 0% of 10,000 drills" in text_of(nb, "chosen")
     assert "RTO of 1 minute in 9" in text_of(nb, "what-if")  # most drills pass
     assert "no failover path is left" in text_of(nb, "no-path")
+    assert_figures(nb, "figure")
 
 
 def test_failover_drills_with_other_parameters(tmp_path):
