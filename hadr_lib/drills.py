@@ -29,7 +29,7 @@ import pandas as pd
 
 from .availability import InvalidInputError, _bad, _check_number
 from .failover import FAILOVER_PRESETS, Stage, _stages, detection, dns
-from .model import Architecture, Component, Parallel, Series, Standby
+from .model import Architecture, Component, Standby, _needed_up
 from .simulation import DEFAULT_MTTR_H, _check_int
 
 __all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]
@@ -118,9 +118,8 @@ def _after_failure(node, failed: set[str]) -> tuple[bool, float]:
         return False, 1.0
     kids = [_after_failure(c, failed) for c in node.children]
     ups = sum(u for u, _ in kids)
-    need = {Series: len(kids), Parallel: 1}.get(type(node), getattr(node, "k", 1))
     cov = math.prod(c for u, c in kids if u)
-    return ups >= need, cov
+    return ups >= _needed_up(node), cov
 
 
 # --------------------------------------------------------------------------- draws

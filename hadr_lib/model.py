@@ -239,6 +239,12 @@ class CommonCause:
 _BLOCKS = (Component, Series, Parallel, KofN, Standby, CommonCause)
 
 
+def _needed_up(node) -> int:
+    """How many children of a series, parallel, k-of-n or common-cause block must be
+    up for the block to be up."""
+    return {Series: len(node.children), Parallel: 1}.get(type(node), getattr(node, "k", 1))
+
+
 # --------------------------------------------------------------------------- evaluation
 
 
@@ -337,7 +343,7 @@ class _Evaluator:
                 u_cc = b * float(np.mean(q))
                 f_cc = b * float(np.mean(freqs))
                 return float(f_struct * (1 - u_cc) + f_cc * (1 - u_struct))
-            k = {Series: len(kids), Parallel: 1}.get(type(node), getattr(node, "k", 1))
+            k = _needed_up(node)
             crit = _critical(k, a, q)
             return float(sum(f * w for f, w in zip(freqs, crit)))
         if isinstance(node, Standby):

@@ -61,6 +61,7 @@ from .model import (
     Series,
     Standby,
     _mean_outage_h,
+    _needed_up,
 )
 
 __all__ = [
@@ -150,14 +151,9 @@ def _compile(node, default_mttr_h: float):
         if node.mttr_h == 0.0:
             return ("never",)
         return ("leaf", node.count, float(node.mtbf_h), float(node.mttr_h), node.name)
-    if isinstance(node, Series):
-        return ("atleast", 1, tuple(_compile(c, default_mttr_h) for c in node.children))
-    if isinstance(node, Parallel):
-        n = len(node.children)
-        return ("atleast", n, tuple(_compile(c, default_mttr_h) for c in node.children))
-    if isinstance(node, KofN):
-        n = len(node.children)
-        return ("atleast", n - node.k + 1, tuple(_compile(c, default_mttr_h) for c in node.children))
+    if isinstance(node, (Series, Parallel, KofN)):  # down while n - needed + 1 are down
+        down = len(node.children) - _needed_up(node) + 1
+        return ("atleast", down, tuple(_compile(c, default_mttr_h) for c in node.children))
     if isinstance(node, Standby):
         sb = tuple(_compile(c, default_mttr_h) for c in node.standbys)
         return ("standby", _compile(node.primary, default_mttr_h), ("atleast", len(sb), sb),
@@ -168,7 +164,8 @@ def _compile(node, default_mttr_h: float):
         qs = [_unavailability(m) for m in members]
         thinned = [_thinned(m, (1.0 - b) * q) for m, q in zip(members, qs)]
         n = len(members)
-        struct = ("atleast", n - node.k + 1, tuple(_compile(m, default_mttr_h) for m in thinned))
+        struct = ("atleast", n - _needed_up(node) + 1,
+                  tuple(_compile(m, default_mttr_h) for m in thinned))
         u = b * float(np.mean(qs))
         if u <= 0.0:
             return struct
