@@ -20,16 +20,17 @@ The JSON Schema is ``hadr_lib/schemas/architecture.schema.json``.
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
-
 from .availability import InvalidInputError
 from .catalog import DATA_DIR, sla_availability
 from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
+from .safe_load import check_depth, check_text, read_yaml, shown_key
 
 __all__ = [
     "ARCHITECTURES_DIR",
@@ -53,39 +54,9 @@ _FIELDS = {
 }
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _read_yaml(path: Path):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{path}: cannot be read ({exc})") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidInputError(f"{path}: YAML syntax error{where}: {problem}") from None
+    """A YAML file's data, read within the limits of ``hadr_lib.safe_load``."""
+    return read_yaml(path)
 
 
 def _mapping(path: str, value, what: str) -> Mapping:
@@ -98,7 +69,7 @@ def _known(path: str, value: Mapping, allowed) -> None:
     for key in value:
         if key not in allowed:
             raise InvalidInputError(
-                f"{path}.{key}: unknown field; allowed: {', '.join(allowed)}")
+                f"{path}.{shown_key(key)}: unknown field; allowed: {', '.join(allowed)}")
 
 
 def _list(path: str, value) -> list:
@@ -112,14 +83,18 @@ def _num(path: str, value):
     (PyYAML reads ``1e4`` as a string) as the decimal they spell."""
     if isinstance(value, bool):
         raise InvalidInputError(f"{path}: {value!r} is not a number")
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return value
+    if isinstance(value, int):
+        if abs(value) > 10**300:  # float() would overflow; no figure here is that large
+            raise InvalidInputError(f"{path}: a number of over 300 digits is out of range")
         return value
     if isinstance(value, str):
         text = value.strip()
         try:
-            if text.endswith("%"):
-                return float(Decimal(text[:-1]) / 100)
-            return float(Decimal(text))
+            number = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+            if number.is_finite() and abs(number) <= Decimal("1e300"):
+                return float(number)
         except InvalidOperation:
             pass
     raise InvalidInputError(f"{path}: {value!r} is not a number")
@@ -139,9 +114,9 @@ def _block(value, path: str):
     if len(value) > 1:
         raise InvalidInputError(
             f"{path}: a block has exactly one key, this one has {len(value)} "
-            f"({', '.join(map(str, value))}); use one of {', '.join(BLOCK_KINDS)}")
+            f"({', '.join(map(shown_key, value))}); use one of {', '.join(BLOCK_KINDS)}")
     (kind, body), = value.items()
-    here = f"{path}.{kind}"
+    here = f"{path}.{shown_key(kind)}"
     if kind not in BLOCK_KINDS:
         raise InvalidInputError(f"{here}: unknown block type; use one of {', '.join(BLOCK_KINDS)}")
     if kind in ("series", "parallel"):
@@ -184,8 +159,8 @@ def _block(value, path: str):
     children = tuple(_block(c, f"{here}.of[{i}]") for i, c in
                      enumerate(_list(f"{here}.of", body["of"])))
     name = body.get("name")
-    if name is not None and not isinstance(name, str):
-        raise InvalidInputError(f"{here}.name: {name!r} is not a text")
+    if name is not None:
+        check_text(f"{here}.name", name, max_len=200)
     return CommonCause(_num(f"{here}.beta", body["beta"]), children,
                        k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here)
 
@@ -201,13 +176,14 @@ def _component(body: Mapping, path: str) -> Component:
             f"{path}: give exactly one of availability, sla, or mtbf_h with mttr_h "
             f"(component {body['name']!r} has {', '.join(ways) or 'none'})")
     source = body.get("source")
-    if source is not None and not isinstance(source, str):
-        raise InvalidInputError(f"{path}.source: {source!r} is not a text")
+    if source is not None:
+        check_text(f"{path}.source", source, max_len=2000)
     fields = {"name": body["name"], "count": _int(f"{path}.count", body.get("count", 1)),
               "path": path}
     if "sla" in body:
         try:
-            availability, catalog_source = sla_availability(body["sla"])
+            availability, catalog_source = sla_availability(
+                check_text("sla", body["sla"], max_len=200))
         except InvalidInputError as exc:
             raise InvalidInputError(f"{path}.{exc}") from None
         fields.update(availability=availability, source=source or catalog_source)
@@ -220,6 +196,27 @@ def _component(body: Mapping, path: str) -> Component:
         fields.update(mtbf_h=_num(f"{path}.mtbf_h", body["mtbf_h"]),
                       mttr_h=_num(f"{path}.mttr_h", body["mttr_h"]), source=source)
     return Component(**fields)
+
+
+def resolve_reference(source, references: Mapping[str, Path], what: str, hint: str) -> Path:
+    """The file ``source`` names: a path, or a reference name; a name that is neither
+    is refused with the closest names ("did you mean")."""
+    if not isinstance(source, (str, os.PathLike)):
+        raise InvalidInputError(
+            f"{what}: {source!r} is not a file name, a reference name or a mapping")
+    text = os.fspath(source)
+    if isinstance(text, bytes) or not text.strip() or "\0" in text:
+        raise InvalidInputError(f"{what}: {source!r} is not a file name")
+    path = Path(text)
+    if path.exists() or text not in references:
+        if not path.exists() and os.sep not in text and not path.suffix:
+            close = difflib.get_close_matches(text, list(references), n=3, cutoff=0.6)
+            maybe = f"; did you mean {' or '.join(close)}?" if close else ""
+            shown = check_text(what, text, max_len=200)
+            raise InvalidInputError(
+                f"{shown}: no such file, nor a reference {what} name{maybe} ({hint})")
+        return path
+    return references[text]
 
 
 def reference_architectures() -> dict[str, Path]:
@@ -237,11 +234,10 @@ def load_architecture(source) -> Architecture:
     """
     if isinstance(source, Mapping):
         data, origin = source, "architecture file"
+        check_depth(data, origin)
     else:
-        path = Path(source)
-        refs = reference_architectures()
-        if not path.exists() and str(source) in refs:
-            path = refs[str(source)]
+        path = resolve_reference(source, reference_architectures(), "design",
+                                 "hadr list shows them")
         data, origin = _read_yaml(path), str(path)
     if not isinstance(data, Mapping):
         raise InvalidInputError(
@@ -249,14 +245,11 @@ def load_architecture(source) -> Architecture:
             f"{', '.join(_TOP)}")
     for key in data:
         if key not in _TOP:
-            raise InvalidInputError(f"{key}: unknown field at the top; allowed: {', '.join(_TOP)}")
+            raise InvalidInputError(f"{shown_key(key)}: unknown field at the top; allowed: {', '.join(_TOP)}")
     if "architecture" not in data:
         raise InvalidInputError(f"architecture: missing ({origin} needs an architecture block)")
-    name = data.get("name", "architecture")
-    description = data.get("description", "")
-    for key, value in (("name", name), ("description", description)):
-        if not isinstance(value, str):
-            raise InvalidInputError(f"{key}: {value!r} is not a text")
+    name = check_text("name", data.get("name", "architecture"), max_len=200)
+    description = check_text("description", data.get("description", ""), multiline=True)
     return Architecture(_block(data["architecture"], "architecture"), name, description)
 
 

@@ -60,8 +60,16 @@ class InvalidInputError(ValueError):
 
 
 def _bad(field: str, value, problem: str) -> InvalidInputError:
-    """An error reading ``field: value problem``, e.g. ``a[1]: 1.3 is not in [0, 1]``."""
-    return InvalidInputError(f"{field}: {value!r} {problem}")
+    """An error reading ``field: value problem``, e.g. ``a[1]: 1.3 is not in [0, 1]``
+    (a value that prints longer than 80 characters is cut, so a hostile input
+    cannot flood the message)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more digits than Python will print
+        text = f"<a {type(value).__name__} too large to print>"
+    if len(text) > 80:
+        text = f"{text[:60]}... ({len(text):,} characters)"
+    return InvalidInputError(f"{field}: {text} {problem}")
 
 
 # --------------------------------------------------------------------------- results
@@ -205,20 +213,33 @@ def _check_fraction(field: str, a: np.ndarray) -> None:
 
 
 def _split(value, field: str) -> tuple[np.ndarray, np.ndarray]:
-    """(availability, unavailability) arrays of one input, validated."""
+    """(availability, unavailability) arrays of one input, validated.
+
+    Only real numbers are availabilities: bools, strings, bytes and complex numbers
+    are refused (also inside arrays), whatever numpy would make of them. A
+    complement carried by the input (an ``Availability``) is checked too.
+    """
     q = getattr(value, "unavailability", None)
-    if isinstance(value, (bool, np.bool_)) or (
-        isinstance(value, (str, bytes))
-    ):
+    if isinstance(value, (bool, np.bool_, str, bytes, complex, np.complexfloating)):
         raise _bad(field, value, _FRACTION)
     try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+        a = np.asarray(value)
+        if a.dtype.kind not in "iuf":
+            raise TypeError(a.dtype)
+        a = a.astype(float)
+    except (TypeError, ValueError, OverflowError):
         raise _bad(field, value, _FRACTION) from None
     _check_fraction(field, a)
     if q is None:
-        q = _decimal_complement(a)
-    return a, np.asarray(q, dtype=float)
+        return a, _decimal_complement(a)
+    q = np.asarray(q, dtype=float)
+    try:
+        ok = np.all((q >= 0.0) & (q <= 1.0)) and np.all(np.abs(a + q - 1.0) <= 1e-12)
+    except ValueError:  # shapes that do not broadcast
+        ok = False
+    if not ok:
+        raise _bad(field, value, f"carries an unavailability {q!r} that is not 1 - availability")
+    return a, q
 
 
 def check_availability(value, field: str = "availability") -> float | np.ndarray:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import signal
 import sys
+import threading
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -35,7 +38,7 @@ from .dr import (
     strategy_table,
 )
 from .scenario import load_scenario
-from .slo import burn_rate_alerts, parse_window, slo_plan, to_openslo, to_sloth
+from .slo import burn_rate_alerts, check_service, parse_window, slo_plan, to_openslo, to_sloth
 from .formatting import format_duration, format_percent
 
 
@@ -50,6 +53,9 @@ def parse_availability(text: str, field: str = "availability", bare_percent: boo
     except InvalidOperation:
         raise InvalidInputError(
             f"{field}: {text!r} is not a number (write 99.95% or 0.9995)") from None
+    if not value.is_finite():
+        raise InvalidInputError(
+            f"{field}: {text!r} is not a finite number (write 99.95% or 0.9995)")
     if bare_percent and not percent and value > 1:
         percent = True
     if percent:
@@ -117,9 +123,11 @@ def _cmd_evaluate(args) -> int:
           f"(unavailability {e.unavailability:.4g}, {e.nines:.2f} nines)")
     print(f"  downtime       {format_duration(e.downtime_per_year_s)} per year ({year.basis}); "
           f"{format_duration(e.downtime_per_month_s)} per month ({month.basis})")
-    if e.outages_per_year is not None:
+    if e.outages_per_year is not None and e.mean_outage_s is not None:
         print(f"  outages        {e.outages_per_year:.3g} per year, "
               f"{format_duration(e.mean_outage_s)} on average")
+    elif e.outages_per_year is not None:
+        print("  outages        none (the design never goes down)")
     else:
         print("  outages        unknown (needs mtbf_h and mttr_h on every component)")
     print("\nWhat to improve first (downtime saved per year if the component were perfect):")
@@ -171,6 +179,7 @@ def _cmd_dr(args) -> int:
 def _cmd_slo(args) -> int:
     arch = load_architecture(args.file)
     target = parse_availability(args.target, field="target", bare_percent=True)
+    check_service(args.service)
     plan = slo_plan(arch, target, parse_window(args.window))
     alerts = burn_rate_alerts(plan.window_days)
     if args.format == "openslo":
@@ -242,15 +251,16 @@ def _cmd_report(args) -> int:
     results = build_reports(args.scenario, args.out, target=parse_availability(
         args.target, field="target", bare_percent=True), fmt=args.format, jobs=args.jobs,
         shared_plotly=shared, progress=not args.quiet)
-    failed = [r for r in results if not r.ok]
+    written = [r for r in results if r.ok and r.path is not None and r.path.is_file()]
+    for r in written:
+        print(f"wrote {r.path}")
     for r in results:
-        if r.ok:
-            print(f"wrote {r.path}")
-    for r in failed:
-        print(f"hadr report: error: {r.error}", file=sys.stderr)
-    print(f"{len(results) - len(failed)} of {len(results)} reports written; index: "
+        if r not in written:
+            print(f"hadr report: error: {r.scenario}: {r.error or 'no file was written'}",
+                  file=sys.stderr)
+    print(f"{len(written)} of {len(results)} reports written; index: "
           f"{Path(args.out) / 'index.html'}")
-    return 1 if failed else 0
+    return 0 if len(written) == len(results) else 1
 
 
 _ARCH_FILE = "architecture YAML file, or a name in data/architectures"
@@ -336,17 +346,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum, frame):
+    """SIGTERM ends a run the way Ctrl-C does: workers stopped, no partial file."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except InvalidInputError as exc:
         print(f"hadr {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"hadr {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `hadr ... | head`: the reader left; not an error
         sys.stdout = None
         return 0
+    except (MemoryError, RecursionError) as exc:
+        print(f"hadr {args.command}: error: the input is too large or too deeply nested "
+              f"({type(exc).__name__})", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a one-line message, never a traceback
+        if os.environ.get("HADR_DEBUG"):
+            raise
+        print(f"hadr {args.command}: internal error: {type(exc).__name__}: {exc} "
+              "(a bug: please report it; HADR_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 70
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

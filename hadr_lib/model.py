@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,7 @@ from .availability import (
     nines,
     period_info,
 )
+from .safe_load import MAX_DEPTH, check_text
 
 __all__ = [
     "Architecture",
@@ -73,6 +74,9 @@ __all__ = [
 ]
 
 _HOURS_PER_YEAR = DAYS_PER_YEAR * 24
+
+#: Most identical replicas one component may have.
+MAX_COUNT = 1_000_000
 
 
 # --------------------------------------------------------------------------- blocks
@@ -99,8 +103,11 @@ class Component:
         p = self.path
         if not isinstance(self.name, str) or not self.name.strip():
             raise _bad(f"{p}.name", self.name, "is not a non-empty name")
-        if isinstance(self.count, bool) or not isinstance(self.count, Integral) or self.count < 1:
-            raise _bad(f"{p}.count", self.count, "is not a whole number >= 1")
+        check_text(f"{p}.name", self.name, max_len=200)
+        if isinstance(self.count, bool) or not isinstance(self.count, Integral) or not (
+                1 <= self.count <= MAX_COUNT):
+            raise _bad(f"{p}.count", self.count, f"is not a whole number in [1, {MAX_COUNT:,}]")
+        object.__setattr__(self, "count", int(self.count))
         has_a = self.availability is not None
         has_m = self.mtbf_h is not None or self.mttr_h is not None
         if has_a == has_m:
@@ -211,6 +218,7 @@ class Standby:
         object.__setattr__(self, "standbys", _children(f"{p}.standbys", "standby list", self.standbys))
         _check_number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
         _check_number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
+        _check_depth(self.primary, f"{p}.primary")
         outage = _mean_outage_h(self.primary)
         if self.failover_s > 0 and outage is None:
             raise InvalidInputError(
@@ -237,6 +245,27 @@ class CommonCause:
 
 
 _BLOCKS = (Component, Series, Parallel, KofN, Standby, CommonCause)
+
+
+def _kids(node) -> tuple:
+    """The child blocks of a block (none for a component)."""
+    if isinstance(node, Component):
+        return ()
+    if isinstance(node, Standby):
+        return (node.primary, *node.standbys)
+    return node.children
+
+
+def _check_depth(root, where: str) -> None:
+    """Refuse a tree nested deeper than ``MAX_DEPTH`` (walked without recursion), so
+    the recursive evaluation below never meets Python's recursion limit."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidInputError(
+                f"{where}: blocks nested more than {MAX_DEPTH} levels deep; refused")
+        stack.extend((kid, depth + 1) for kid in _kids(node))
 
 
 def _needed_up(node) -> int:
@@ -409,10 +438,15 @@ def _tau(node: Standby) -> float:
 
 
 def _leaves(node) -> list[Component]:
-    if isinstance(node, Component):
-        return [node]
-    kids = (node.primary, *node.standbys) if isinstance(node, Standby) else node.children
-    return [c for kid in kids for c in _leaves(kid)]
+    """The components of a tree, left to right (iterative: any depth)."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Component):
+            out.append(n)
+        else:
+            stack.extend(reversed(_kids(n)))
+    return out
 
 
 def _base_q(components) -> np.ndarray:
@@ -420,11 +454,14 @@ def _base_q(components) -> np.ndarray:
 
 
 def _groups(node) -> list[CommonCause]:
-    if isinstance(node, Component):
-        return []
-    here = [node] if isinstance(node, CommonCause) else []
-    kids = (node.primary, *node.standbys) if isinstance(node, Standby) else node.children
-    return here + [g for kid in kids for g in _groups(kid)]
+    """The common-cause groups of a tree, in pre-order (iterative: any depth)."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, CommonCause):
+            out.append(n)
+        stack.extend(reversed(_kids(n)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -462,6 +499,9 @@ class Architecture:
     def __init__(self, root, name: str = "architecture", description: str = ""):
         if not isinstance(root, _BLOCKS):
             raise _bad("architecture", root, "is not a block (component, series, ...)")
+        _check_depth(root, "architecture")
+        check_text("name", name, max_len=200)
+        check_text("description", description, multiline=True)
         self.root = root
         self.name = name
         self.description = description

@@ -12,16 +12,18 @@ import html
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from .availability import InvalidInputError, check_availability
 from .scenario import load_scenario, reference_scenarios
 
-__all__ = ["REPORT_NOTEBOOK", "ReportResult", "build_report", "build_reports", "find_chromium"]
+__all__ = ["REPORT_NOTEBOOK", "ReportResult", "build_report", "build_reports",
+           "content_security_policy", "find_chromium", "print_pdf", "unique_stems"]
 
 REPORT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -37,6 +39,43 @@ _PLOTLY_TAG = re.compile(
 # plotly's notebook renderers always add MathJax from a CDN; our charts use no LaTeX,
 # and a report must open with no network.
 _MATHJAX_TAG = re.compile(r'<script[^>]*src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"[^>]*></script>')
+
+
+def content_security_policy(shared_plotly: bool = False) -> str:
+    """The policy every report carries: its own inline scripts and styles run, and
+    nothing is fetched: no network, no ``file://`` (so no text a scenario smuggles in
+    can pull a local file or an internal URL into the page or its PDF). A batch
+    report may load the ``plotly.min.js`` beside it."""
+    scripts = "'unsafe-inline' 'unsafe-eval'" + (" file: 'self'" if shared_plotly else "")
+    return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; "
+            "img-src data:; font-src data:; form-action 'none'; base-uri 'none'")
+
+
+def _with_policy(page: str, shared_plotly: bool) -> str:
+    meta = (f'<meta http-equiv="Content-Security-Policy" '
+            f'content="{html.escape(content_security_policy(shared_plotly))}">')
+    page, n = re.subn(r"<head>", "<head>\n" + meta, page, count=1)
+    if not n:
+        raise RuntimeError("the report template has no <head>")
+    return page
+
+
+def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: int = 600) -> None:
+    """Print an HTML page to ``pdf`` with headless Chromium, offline: the page's
+    policy blocks every fetch, and Chromium itself resolves no host name and goes
+    through a proxy that does not exist, so nothing leaves the machine."""
+    source = workdir / "page.html"
+    source.write_text(_with_policy(page, False) if "Content-Security-Policy" not in page else page,
+                      encoding="utf-8")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-background-networking", "--no-first-run", "--disable-sync",
+                    "--disable-component-update", "--disable-extensions",
+                    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+                    "--proxy-bypass-list=<-loopback>",
+                    "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
+                    f"--user-data-dir={workdir}/chrome", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", source.as_uri()],
+                   check=True, capture_output=True, timeout=timeout)
 
 
 @dataclass(frozen=True)
@@ -75,13 +114,30 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _out_dir(out_dir) -> Path:
+    """The output folder, created if missing and checked writable, or a clear error."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InvalidInputError(f"out: {str(out)!r} exists and is not a folder") from None
+    except OSError as exc:
+        raise InvalidInputError(f"out: {str(out)!r} cannot be created ({exc.strerror})") from None
+    try:
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise InvalidInputError(f"out: {str(out)!r} is not writable ({exc.strerror})") from None
+    return out
+
+
 def _stem(scenario: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(scenario).stem) or "report"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(scenario).stem).lstrip(".")[:100] or "report"
 
 
 def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "html",
                  shared_plotly: bool = False, timeout: int = 600,
-                 notebook: str | Path | None = None) -> Path:
+                 notebook: str | Path | None = None, stem: str | None = None) -> Path:
     """Execute ``notebooks/report.ipynb`` for one scenario and write its report.
 
     Parameters
@@ -110,8 +166,7 @@ def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "
         raise InvalidInputError(f"format: {fmt!r} is not a report format; use one of {', '.join(_FORMATS)}")
     check_availability(target, "target")
     sc = load_scenario(scenario)  # a clear message before any kernel starts
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = _out_dir(out_dir)
     chromium = find_chromium() if fmt == "pdf" else None
     if fmt == "pdf" and not chromium:
         raise InvalidInputError("format: 'pdf' needs Debian's chromium (apt-get install chromium)")
@@ -136,24 +191,18 @@ def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "
                                 exclude_output_prompt=True)
         body, _ = exporter.from_notebook_node(nb)
         body = _MATHJAX_TAG.sub("", body)
+        body = _with_policy(body, shared_plotly and fmt == "html")
         if shared_plotly:
             body = _PLOTLY_TAG.sub('<script charset="utf-8" src="plotly.min.js"></script>', body)
-        stem = _stem(scenario)
+        stem = stem or _stem(scenario)
         if fmt == "html":
             path = out_dir / f"{stem}.html"
             if shared_plotly:
                 _copy_plotly_js(out_dir)
             _atomic_write(path, body.encode("utf-8"))
             return path
-        page = Path(tmp) / f"{stem}.html"
-        page.write_text(body, encoding="utf-8")
         pdf = Path(tmp) / f"{stem}.pdf"
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                        "--disable-background-networking", "--no-first-run",
-                        "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
-                        f"--user-data-dir={tmp}/chrome", "--no-pdf-header-footer",
-                        f"--print-to-pdf={pdf}", page.as_uri()],
-                       check=True, capture_output=True, timeout=timeout)
+        print_pdf(body, pdf, chromium, workdir=Path(tmp), timeout=timeout)
         path = out_dir / f"{stem}.pdf"
         _atomic_write(path, pdf.read_bytes())
         return path
@@ -167,49 +216,116 @@ def _copy_plotly_js(out_dir: Path) -> None:
         _atomic_write(target, get_plotlyjs().encode("utf-8"))
 
 
+_IN_WORKER = False
+
+
+def _worker_init() -> None:
+    """A batch worker: Ctrl-C is the parent's to handle; SIGTERM (the parent stopping
+    the batch) interrupts the report, whose kernel and temporary files are then
+    cleaned up, and the worker exits."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _one(args):
-    scenario, out_dir, target, fmt, shared, notebook = args
+    scenario, out_dir, target, fmt, shared, notebook, stem = args
     try:
         return ReportResult(scenario, build_report(scenario, out_dir, target=target, fmt=fmt,
-                                                   shared_plotly=shared, notebook=notebook))
+                                                   shared_plotly=shared, notebook=notebook,
+                                                   stem=stem))
     except (InvalidInputError, RuntimeError, subprocess.SubprocessError) as exc:
         return ReportResult(scenario, None, str(exc))
+    except OSError as exc:  # a full disk or a vanished folder fails this report only
+        return ReportResult(scenario, None, f"cannot write the report: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        if _IN_WORKER:  # cleaned up while unwinding; leave the pool at once
+            os._exit(130)
+        raise
+
+
+_RESERVED = {"index", "plotly.min", "plotly"}
+
+
+def unique_stems(scenarios) -> list[str]:
+    """File names (without suffix) for a batch: one per scenario, never the same
+    twice (case-insensitively, for case-insensitive disks) and never one that the
+    batch itself writes (``index``, ``plotly.min``); clashes get ``-2``, ``-3``..."""
+    taken = set(_RESERVED)
+    out = []
+    for s in scenarios:
+        base = _stem(str(s))
+        stem, n = base, 1
+        while stem.lower() in taken:
+            n += 1
+            stem = f"{base}-{n}"
+        taken.add(stem.lower())
+        out.append(stem)
+    return out
 
 
 def build_reports(scenarios, out_dir, *, target: float = 0.9995, fmt: str = "html",
                   jobs: int = 1, shared_plotly: bool | None = None,
-                  progress: bool = True, notebook: str | Path | None = None) -> list[ReportResult]:
+                  progress: bool = True, notebook: str | Path | None = None,
+                  executor: Executor | None = None) -> list[ReportResult]:
     """Reports for many scenarios, ``jobs`` at a time, and an ``index.html`` linking them.
 
     A batch of more than one HTML report shares one ``plotly.min.js`` unless
-    ``shared_plotly`` says otherwise. Failures are returned, never raised.
+    ``shared_plotly`` says otherwise. Two scenarios never write the same file (see
+    ``unique_stems``). Failures, a full disk included, are returned, never raised.
+    ``executor`` runs the reports elsewhere, e.g. ``distributed.Client(address)
+    .get_executor()`` for a Dask cluster whose workers share ``out_dir``.
+
+    Ctrl-C or SIGTERM stops the batch: reports not started are cancelled, local
+    workers are stopped (their kernels shut down) and no partial file is left.
     """
     from tqdm.auto import tqdm
 
     scenarios = list(scenarios) or list(reference_scenarios())
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise InvalidInputError(f"jobs: {jobs!r} is not a whole number >= 1")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 256:
+        raise InvalidInputError(f"jobs: {jobs!r} is not a whole number in [1, 256]")
+    if executor is not None and not isinstance(executor, Executor):
+        raise InvalidInputError(f"executor: {executor!r} is not a concurrent.futures.Executor")
     if shared_plotly is None:
         shared_plotly = fmt == "html" and len(scenarios) > 1
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = _out_dir(out_dir)
     if shared_plotly and fmt == "html":
         _copy_plotly_js(out_dir)
-    tasks = [(s, out_dir, target, fmt, shared_plotly, notebook) for s in scenarios]
+    stems = unique_stems(scenarios)
+    tasks = [(s, out_dir, target, fmt, shared_plotly, notebook, stem)
+             for s, stem in zip(scenarios, stems)]
     bar = tqdm(total=len(tasks), desc="reports", unit="report", disable=not progress)
-    results: dict[str, ReportResult] = {}
-    if jobs == 1:
-        for t in tasks:
-            results[t[0]] = _one(t)
+    results: list[ReportResult | None] = [None] * len(tasks)
+    if jobs == 1 and executor is None:
+        for i, t in enumerate(tasks):
+            results[i] = _one(t)
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for fut in as_completed([pool.submit(_one, t) for t in tasks]):
-                r = fut.result()
-                results[r.scenario] = r
+        pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+        futures = {}
+        try:
+            futures = {pool.submit(_one, t): i for i, t in enumerate(tasks)}
+            for fut in as_completed(futures):
+                results[futures[fut]] = fut.result()
                 bar.update()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            if executor is None:
+                from .simulation import stop_pool
+                stop_pool(pool)
+            raise
+        finally:
+            bar.close()
+        if executor is None:
+            pool.shutdown()
     bar.close()
-    ordered = [results[s] for s in scenarios]
+    ordered = [r for r in results if r is not None]
     _write_index(out_dir, ordered)
     return ordered
 

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from .architecture_file import _num, _read_yaml
+from .architecture_file import _num, _read_yaml, resolve_reference
 from .availability import InvalidInputError
 from .catalog import DATA_DIR
+from .safe_load import check_depth, check_text, shown_key
 
 __all__ = [
     "DISRUPTIONS",
@@ -68,7 +69,7 @@ def _known(path: str, value, allowed) -> Mapping:
         raise InvalidInputError(f"{path}: {value!r} is not a mapping with {', '.join(allowed)}")
     for key in value:
         if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
+            where = f"{path}.{shown_key(key)}" if path else shown_key(key)
             raise InvalidInputError(f"{where}: unknown field; allowed: {', '.join(allowed)}")
     return value
 
@@ -145,14 +146,39 @@ def load_scenario(source) -> Scenario:
     base_dir = None
     if isinstance(source, Mapping):
         data = source
+        check_depth(data, "scenario")
     else:
-        path = Path(source)
-        refs = reference_scenarios()
-        if not path.exists() and str(source) in refs:
-            path = refs[str(source)]
+        path = resolve_reference(source, reference_scenarios(), "scenario",
+                                 "hadr list shows them")
         data = _read_yaml(path)
         base_dir = path.resolve().parent
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(
+            f"scenario: {type(data).__name__} at the top; expected a mapping with {', '.join(_TOP)}")
     return _from_mapping(data, base_dir, check_architecture=True)
+
+
+#: Upper bounds that keep every product of money, rates and hours finite.
+_MAX_MONEY = 1e12
+_MAX_HOURS = 1e6
+
+
+def _architecture_ref(arch, base_dir: Path | None):
+    """A scenario's ``architecture``: a reference name, or a path taken relative to
+    the scenario file (not to wherever the program runs)."""
+    if arch is None:
+        return None
+    if not isinstance(arch, str) or not arch.strip():
+        raise InvalidInputError(
+            f"architecture: {arch!r} is not a reference design name or a path to a YAML file")
+    check_text("architecture", arch, max_len=4096)
+    if base_dir is None or Path(arch).is_absolute():
+        return arch
+    candidate = base_dir / arch
+    looks_like_path = "/" in arch or "\\" in arch or Path(arch).suffix in (".yaml", ".yml")
+    if candidate.is_file() or looks_like_path:
+        return str(candidate)
+    return arch
 
 
 def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> Scenario:
@@ -161,14 +187,16 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
     for required in ("name", "downtime_cost_per_hour", "data", "incidents_per_year", "targets"):
         if required not in data:
             raise InvalidInputError(f"{required}: missing")
-    for key in ("name", "description", "currency"):
-        if key in data and not isinstance(data[key], str):
-            raise InvalidInputError(f"{key}: {data[key]!r} is not a text")
+    check_text("name", data["name"], max_len=200)
+    if "description" in data:
+        check_text("description", data["description"], multiline=True)
+    if "currency" in data:
+        check_text("currency", data["currency"], max_len=12)
     d = _known("data", data["data"], _DATA)
     for required in _DATA:
         if required not in d:
             raise InvalidInputError(f"data.{required}: missing")
-    if d["unit"] not in _UNITS:
+    if not isinstance(d["unit"], str) or d["unit"] not in _UNITS:
         raise InvalidInputError(f"data.unit: {d['unit']!r} is not a unit; use one of {', '.join(_UNITS)}")
     inc = _known("incidents_per_year", data["incidents_per_year"], DISRUPTIONS)
     incidents = {k: _nonneg(f"incidents_per_year.{k}", inc.get(k, 0), upper=10_000)
@@ -182,13 +210,11 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
         if kind in t:
             o = _known(f"targets.{kind}", t[kind], ("rto_h", "rpo_h"))
             overrides[kind] = MappingProxyType({
-                k: _nonneg(f"targets.{kind}.{k}", v, positive=(k == "rto_h"))
+                k: _nonneg(f"targets.{kind}.{k}", v, positive=(k == "rto_h"), upper=_MAX_HOURS)
                 for k, v in o.items()})
     fb = _known("fallback", data.get("fallback", dict(DEFAULT_FALLBACK)), ("rto_h", "rpo_h"))
     costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, _strategy_ids())
-    arch = data.get("architecture")
-    if isinstance(arch, str) and base_dir is not None and (base_dir / arch).is_file():
-        arch = str(base_dir / arch)  # a path is relative to the scenario file
+    arch = _architecture_ref(data.get("architecture"), base_dir)
     if arch is not None and check_architecture:
         from .architecture_file import load_architecture
         try:
@@ -199,16 +225,20 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
         name=data["name"],
         description=data.get("description", ""),
         currency=data.get("currency", "USD"),
-        downtime_cost_per_hour=_nonneg("downtime_cost_per_hour", data["downtime_cost_per_hour"]),
+        downtime_cost_per_hour=_nonneg("downtime_cost_per_hour", data["downtime_cost_per_hour"],
+                                        upper=_MAX_MONEY),
         data_unit=d["unit"],
-        data_written_per_hour=_nonneg("data.written_per_hour", d["written_per_hour"]),
-        data_cost_per_unit=_nonneg("data.cost_per_unit", d["cost_per_unit"]),
+        data_written_per_hour=_nonneg("data.written_per_hour", d["written_per_hour"],
+                                      upper=_MAX_MONEY),
+        data_cost_per_unit=_nonneg("data.cost_per_unit", d["cost_per_unit"], upper=_MAX_MONEY),
         incidents_per_year=MappingProxyType(incidents),
-        rto_target_h=_nonneg("targets.rto_h", t["rto_h"], positive=True),
-        rpo_target_h=_nonneg("targets.rpo_h", t["rpo_h"]),
-        fallback_rto_h=_nonneg("fallback.rto_h", fb.get("rto_h", DEFAULT_FALLBACK["rto_h"])),
-        fallback_rpo_h=_nonneg("fallback.rpo_h", fb.get("rpo_h", DEFAULT_FALLBACK["rpo_h"])),
-        strategy_costs=MappingProxyType({k: _nonneg(f"strategy_costs.{k}", v)
+        rto_target_h=_nonneg("targets.rto_h", t["rto_h"], positive=True, upper=_MAX_HOURS),
+        rpo_target_h=_nonneg("targets.rpo_h", t["rpo_h"], upper=_MAX_HOURS),
+        fallback_rto_h=_nonneg("fallback.rto_h", fb.get("rto_h", DEFAULT_FALLBACK["rto_h"]),
+                               upper=_MAX_HOURS),
+        fallback_rpo_h=_nonneg("fallback.rpo_h", fb.get("rpo_h", DEFAULT_FALLBACK["rpo_h"]),
+                               upper=_MAX_HOURS),
+        strategy_costs=MappingProxyType({k: _nonneg(f"strategy_costs.{k}", v, upper=_MAX_MONEY)
                                          for k, v in costs.items()}),
         architecture=arch,
         target_overrides=MappingProxyType(overrides),

@@ -51,7 +51,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from .availability import _bad, _check_number, check_availability
+from .availability import InvalidInputError, _bad, _check_number, check_availability
 from .model import (
     Architecture,
     CommonCause,
@@ -185,6 +185,50 @@ def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTT
         raise _bad("architecture", arch, "is not an Architecture (load one with load_architecture)")
     _check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
     return _compile(_map_components(arch.root, _timed(default_mttr_h)), default_mttr_h)
+
+
+#: Most failure/repair cycles one ``simulate`` call may draw (several minutes of work).
+MAX_CYCLES = 2_000_000_000
+#: Most memory [bytes] one block of runs may take for one replica's draws.
+MAX_BLOCK_BYTES = 1 << 30
+
+
+def check_budget(plan, *, years: int, runs: int) -> float:
+    """Refuse, before anything is allocated, a simulation over ``MAX_CYCLES`` cycles
+    or whose draws for one block would pass ``MAX_BLOCK_BYTES``; returns the expected
+    number of cycles. The message names the busiest component and what to change."""
+    horizon_h = years * 366 * 24.0  # at most; leap years included
+    total, worst = 0.0, (0.0, None)
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        kind = node[0]
+        if kind == "leaf":
+            _, count, mtbf, mttr, name = node
+            if math.isfinite(mtbf) and mtbf + mttr > 0:
+                cycles = count * horizon_h / (mtbf + mttr)
+                total += cycles
+                if cycles > worst[0]:
+                    worst = (cycles, name or "a common-cause shock", count, mtbf, mttr)
+        elif kind == "atleast":
+            stack.extend(node[2])
+        elif kind == "standby":
+            stack.extend((node[1], node[2]))
+    if worst[1] is None:
+        return 0.0
+    cycles, name, count, mtbf, mttr = worst
+    per_replica = cycles / count
+    block_bytes = 6 * 8 * BLOCK_RUNS * (per_replica + 3 * math.sqrt(per_replica) + 2)
+    total *= runs
+    if total > MAX_CYCLES or block_bytes > MAX_BLOCK_BYTES:
+        raise InvalidInputError(
+            f"runs: {runs:,} runs of {years} years would draw about {total:.3g} failure/repair "
+            f"cycles (limit {MAX_CYCLES:,}) and {block_bytes / 2**30:.3g} GiB per block of "
+            f"{BLOCK_RUNS} runs (limit {MAX_BLOCK_BYTES / 2**30:g} GiB); the busiest component, "
+            f"{name!r} ({count:,} x MTBF {mtbf:g} h, MTTR {mttr:g} h), fails about "
+            f"{per_replica / years:.3g} times a year per replica. Use fewer runs or years, "
+            "or check its MTBF, MTTR and count")
+    return total
 
 
 # --------------------------------------------------------------------------- intervals
@@ -626,6 +670,23 @@ def _check_int(field_name: str, value, low: int, high: int) -> int:
     return int(value)
 
 
+def stop_pool(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
+    """Stop a process pool now: cancel what has not started, SIGTERM the workers
+    (which may clean up, e.g. shut their kernels down), SIGKILL any still alive
+    after ``grace_s``; no worker outlives the call."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + grace_s
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)
+
+
 def _ignore_interrupts() -> None:
     """Worker processes leave Ctrl-C to the caller, which cancels and shuts them down."""
     import signal
@@ -700,6 +761,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
                    "of monthly downtimes); use fewer runs or years")
 
     plan = compile_architecture(arch, default_mttr_h)
+    check_budget(plan, years=years, runs=runs)
     t0 = time.perf_counter()
     n_blocks = -(-runs // BLOCK_RUNS)
     own = None
@@ -750,7 +812,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
         for f in futures:
             f.cancel()
         if own is not None:
-            own.shutdown(wait=False, cancel_futures=True)
+            stop_pool(own)
             own = None
         raise
     finally:

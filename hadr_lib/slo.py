@@ -26,6 +26,7 @@ __all__ = [
     "SLO_WINDOWS_DAYS",
     "SloPlan",
     "burn_rate_alerts",
+    "check_service",
     "duration_shorthand",
     "error_budget",
     "parse_window",
@@ -151,6 +152,18 @@ def slo_plan(architecture, target, window_days: float = 30.0) -> SloPlan:
 
 
 _NAME = re.compile(r"[^a-z0-9-]+")
+_SERVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.:-]{0,62}")
+
+
+def check_service(service) -> str:
+    """A service name safe to put inside a PromQL label matcher and a YAML name:
+    letters, digits, spaces and ``_ . : -``, starting with a letter or digit, at most 63 long."""
+    if not isinstance(service, str) or not _SERVICE.fullmatch(service):
+        shown = service if not isinstance(service, str) or len(service) <= 80 else service[:60] + "..."
+        raise InvalidInputError(
+            f"service: {shown!r} is not a service name; use letters, digits, spaces and _ . : - "
+            "(starting with a letter or digit, at most 63 characters)")
+    return service
 
 
 def _dns_name(text: str) -> str:
@@ -167,6 +180,7 @@ def to_openslo(plan: SloPlan, service: str = "my-service", *, good_query: str | 
     alert (a policy holds one condition): ``lookbackWindow`` is the long window
     and ``alertAfter`` the short one.
     """
+    check_service(service)
     svc = _dns_name(service)
     good_query = good_query or f'sum(rate(http_requests_total{{service="{service}",code!~"5.."}}[5m]))'
     total_query = total_query or f'sum(rate(http_requests_total{{service="{service}"}}[5m]))'
@@ -226,6 +240,7 @@ def to_sloth(plan: SloPlan, service: str = "my-service", *, error_query: str | N
              total_query: str | None = None) -> str:
     """The SLO as a sloth ``prometheus/v1`` spec. Sloth derives its own multiwindow
     burn-rate alerts (page and ticket) from the objective; its default period is 30 days."""
+    check_service(service)
     error_query = error_query or f'sum(rate(http_requests_total{{service="{service}",code=~"5.."}}[{{{{.window}}}}]))'
     total_query = total_query or f'sum(rate(http_requests_total{{service="{service}"}}[{{{{.window}}}}]))'
     spec = {

@@ -30,7 +30,7 @@ def test_single_report_is_self_contained(tmp_path):
     assert re.search(r"1 year in 10 more than [0-9.]+ hours \(\$[0-9,]+\)", html)
     assert not NETWORK.search(html), "a report fetches nothing from the network"
     assert "plotly.js v" in html and path.stat().st_size > 3_000_000  # plotly.js inlined
-    for code in ("import hadr_lib", "pio.renderers.default", "hl.strategy_table(", "overview_markdown("):
+    for code in ("import hadr_lib", "pio.renderers.default", "hl.strategy_table(", "overview_html("):
         assert code not in html, "no code in a report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ecommerce_shop.html"]
 

@@ -1,0 +1,224 @@
+"""Reading files that come from other people: bounded before any work is done.
+
+Design and scenario files are YAML written by someone else. Before a file is parsed
+it must be a regular file no larger than ``MAX_FILE_BYTES``; before it is turned into
+Python objects its node graph is walked once (without expanding aliases) to bound
+its nesting depth (``MAX_DEPTH``) and its size with every alias expanded
+(``MAX_NODES``), so a 600-byte "billion laughs" alias bomb or a 3000-level nesting
+is refused in milliseconds, with a message, instead of exhausting memory or the
+stack. Text fields are checked for control characters, which could rewrite a
+terminal (ANSI escapes) or hide text.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from .availability import InvalidInputError
+
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "check_depth", "check_text",
+           "read_text", "read_yaml", "shown_key"]
+
+#: Largest file read [bytes]: a 100,000-component design is about 8 MB of YAML.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Deepest nesting of blocks or YAML collections accepted (real designs use < 20).
+MAX_DEPTH = 100
+#: Most YAML nodes after alias expansion (a 100,000-component design has ~700,000).
+MAX_NODES = 4_000_000
+
+# PyYAML's C parser is ~20x faster than the pure-Python one when libyaml is present.
+_BaseLoader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses a key given twice in one mapping, or a key that
+    is not a plain value (a list or a mapping as a key)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        mark = key_node.start_mark
+        try:
+            duplicate = key in seen
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a {type(key).__name__} is not allowed as a key "
+                f"(line {mark.line + 1}); keys are names", mark) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes.
+
+    Devices (``/dev/zero``), FIFOs, sockets and folders are refused before they are
+    opened for reading, and the size is checked again on what is read, so a file
+    that grows meanwhile cannot slip past the limit.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InvalidInputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise InvalidInputError(f"{path}: {kind}; give a YAML file")
+    if st.st_size > limit:
+        raise InvalidInputError(
+            f"{path}: {st.st_size:,} bytes is over the limit of {limit:,} bytes")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
+                raise InvalidInputError(f"{path}: not a regular file; give a YAML file")
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise InvalidInputError(f"{path}: over the limit of {limit:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _check_graph(root, origin: str, max_depth: int, max_nodes: int) -> None:
+    """Walk a composed YAML node graph once, iteratively: refuse nesting deeper than
+    ``max_depth``, an alias that contains itself, and more than ``max_nodes`` nodes
+    once aliases are expanded (sizes are memoised per node, so the walk is linear in
+    the file, not in the expansion)."""
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[object, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            total = 1
+            for child in _node_children(node):
+                total += size[id(child)]
+            if total > max_nodes:
+                raise InvalidInputError(
+                    f"{origin}: more than {max_nodes:,} values once YAML aliases are "
+                    "expanded; refused (an alias bomb, or a design too large)")
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in open_nodes:
+            raise InvalidInputError(f"{origin}: a YAML alias refers to itself; refused")
+        if depth > max_depth:
+            mark = node.start_mark
+            raise InvalidInputError(
+                f"{origin}: nested more than {max_depth} levels deep (line {mark.line + 1}); "
+                "refused")
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        for child in _node_children(node):
+            if id(child) in open_nodes:
+                raise InvalidInputError(f"{origin}: a YAML alias refers to itself; refused")
+            if id(child) not in size:
+                stack.append((child, depth + 1, False))
+
+
+def _node_children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def read_yaml(source, *, origin: str | None = None, max_depth: int = MAX_DEPTH,
+              max_nodes: int = MAX_NODES):
+    """Parse a YAML file (a path) or text (a ``str`` with ``origin`` given) safely:
+    size, depth and alias expansion bounded, duplicate and non-plain keys refused."""
+    if origin is None:
+        path = Path(source)
+        origin = str(path)
+        text = read_text(path)
+    else:
+        text = source
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise InvalidInputError(f"{origin}: over the limit of {MAX_FILE_BYTES:,} bytes")
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node, origin, max_depth, max_nodes)
+        return loader.construct_document(node)
+    except InvalidInputError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InvalidInputError(f"{origin}: YAML syntax error{where}: {problem}") from None
+    except RecursionError:  # a parser's own recursion, past what _check_graph sees
+        raise InvalidInputError(f"{origin}: nested too deeply; refused") from None
+    except (ValueError, OverflowError) as exc:  # e.g. an int of more than 4300 digits
+        raise InvalidInputError(f"{origin}: a value cannot be read ({exc})") from None
+    finally:
+        loader.dispose()
+
+
+def check_depth(data, origin: str, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a mapping/list structure (from Python or JSON) nested deeper than
+    ``max_depth``, walking it iteratively; shared sub-structures are visited once."""
+    seen: set[int] = set()
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children = list(value.values())
+        elif isinstance(value, (list, tuple)):
+            children = list(value)
+        else:
+            continue
+        if depth > max_depth:
+            raise InvalidInputError(f"{origin}: nested more than {max_depth} levels deep; refused")
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        stack.extend((c, depth + 1) for c in children)
+
+
+def shown_key(key) -> str:
+    """A mapping key as it may appear in a message: itself if it is printable text,
+    else its ``repr`` (so escapes in a hostile key never reach a terminal raw)."""
+    return key if isinstance(key, str) and key.isprintable() and len(key) <= 80 else repr(key)[:80]
+
+
+def check_text(field: str, value, *, multiline: bool = False, max_len: int = 10_000) -> str:
+    """``value`` if it is a text without control characters (tabs and newlines
+    allowed with ``multiline``) and at most ``max_len`` characters long."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{field}: {value!r} is not a text")
+    if len(value) > max_len:
+        raise InvalidInputError(f"{field}: {len(value):,} characters is over the limit of {max_len:,}")
+    allowed = "\t\n\r" if multiline else ""
+    for ch in value:
+        if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") \
+                and ch not in "\u200d":
+            raise InvalidInputError(
+                f"{field}: {value!r} contains the control character U+{ord(ch):04X}; "
+                "names and texts must be printable")
+    return value
+
