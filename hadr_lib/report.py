@@ -53,7 +53,7 @@ def content_security_policy(shared_plotly: bool = False) -> str:
 
 def _with_policy(page: str, shared_plotly: bool) -> str:
     meta = (f'<meta http-equiv="Content-Security-Policy" '
-            f'content="{html.escape(content_security_policy(shared_plotly))}">')
+            f'content="{html.escape(content_security_policy(shared_plotly), quote=False)}">')
     page, n = re.subn(r"<head>", "<head>\n" + meta, page, count=1)
     if not n:
         raise RuntimeError("the report template has no <head>")
@@ -64,7 +64,7 @@ def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: in
     """Print an HTML page to ``pdf`` with headless Chromium, offline: the page's
     policy blocks every fetch, and Chromium itself resolves no host name and goes
     through a proxy that does not exist, so nothing leaves the machine."""
-    source = workdir / "page.html"
+    source = Path(workdir).resolve() / "page.html"
     source.write_text(_with_policy(page, False) if "Content-Security-Policy" not in page else page,
                       encoding="utf-8")
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
@@ -225,6 +225,11 @@ def _worker_init() -> None:
     cleaned up, and the worker exits."""
     global _IN_WORKER
     _IN_WORKER = True
+    # A kernel stopped mid-cell logs its own teardown noise to the stderr it inherits;
+    # a batch reports each failure in its results, so the workers' stderr is muted.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _interrupt)
 

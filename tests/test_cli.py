@@ -195,9 +195,11 @@ def test_simulate_bad_input_exits_2(capsys, args, message):
     assert message in capsys.readouterr().err
 
 
-def test_simulate_ctrl_c_stops_the_workers_cleanly():
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_simulate_ctrl_c_stops_the_workers_cleanly(how):
     """Ctrl-C in a terminal reaches the whole process group: the workers ignore it, the
-    command cancels what is left, says so and exits 130 with no traceback and no output."""
+    command cancels what is left, says so and exits 130 with no traceback and no output.
+    SIGTERM (a service manager, `kill`) reaches the command alone: it stops its workers."""
     import os
     import re
     import signal
@@ -217,7 +219,10 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly():
     while not done.search("".join(err)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert proc.poll() is None, "".join(err)
-    os.killpg(proc.pid, signal.SIGINT)
+    if how == "ctrl-c":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGTERM)
     out = proc.stdout.read()
     assert proc.wait(timeout=60) == 130
     reader.join(timeout=10)

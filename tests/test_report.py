@@ -98,3 +98,179 @@ def test_pdf_through_chromium(tmp_path, chromium):
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 50_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["small_saas.pdf"]
+
+
+HOSTILE_ARCH = (
+    'name: "<img src=x onerror=alert(1)> design"\n'
+    'description: "</script><script>alert(2)</script>"\n'
+    "architecture:\n  series:\n"
+    '    - component: {name: "<b>lb</b>", availability: 0.9999}\n'
+    '    - component: {name: "<script>alert(3)</script>", mtbf_h: 1000, mttr_h: 1}\n')
+HOSTILE_SCENARIO = (
+    'name: "<script>alert(4)</script> shop"\n'
+    "description: '<iframe src=\"file:///etc/passwd\"></iframe> [click](javascript:alert(5)) "
+    "<img src=\"http://127.0.0.1:9/leak\">'\n"
+    'currency: "<i>$</i>"\n'
+    "downtime_cost_per_hour: 1000\n"
+    "data: {unit: GB, written_per_hour: 1, cost_per_unit: 1}\n"
+    "incidents_per_year: {instance: 1}\ntargets: {rto_h: 4, rpo_h: 4}\n"
+    "architecture: design.yaml\n")
+RAW_TAG = re.compile(r"<(script>alert|iframe|img src=\"?(x|http)|b>lb|i>\$)")
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    (tmp_path / "design.yaml").write_text(HOSTILE_ARCH)
+    (tmp_path / "evil.yaml").write_text(HOSTILE_SCENARIO)
+    return tmp_path / "evil.yaml"
+
+
+def test_user_strings_are_escaped_and_nothing_is_fetched(hostile, tmp_path):
+    page = build_report(str(hostile), tmp_path / "out").read_text()
+    assert not RAW_TAG.search(page), RAW_TAG.search(page).group(0)
+    assert "&lt;script&gt;alert(4)&lt;/script&gt; shop" in page
+    assert "&lt;iframe src=" in page and "javascript:alert(5)" not in page.replace(
+        "[click](javascript:alert(5))", "")  # shown as text, never a link
+    assert '<a href="javascript' not in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_a_hostile_pdf_pulls_in_no_local_file(hostile, tmp_path, chromium):
+    from pypdf import PdfReader
+
+    path = build_report(str(hostile), tmp_path / "out", fmt="pdf")
+    text = "".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "root:x:0:0" not in text
+    assert "<iframe" in text  # the description is printed as text
+
+
+def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium):
+    """The policy, not luck: the same page with a permissive policy shows the file."""
+    import http.server
+    import threading
+
+    from pypdf import PdfReader
+
+    from hadr_lib.report import print_pdf
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"NETWORK-MARKER")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-MARKER")
+    body = (f"<p>hello</p><iframe src='{secret.as_uri()}'></iframe>"
+            f"<iframe src='http://127.0.0.1:{server.server_address[1]}/x'></iframe>")
+    texts = {}
+    try:
+        for name, head in (("ours", ""), ("open", '<meta http-equiv="Content-Security-Policy" '
+                                                 'content="default-src *">')):
+            work = tmp_path / name
+            work.mkdir()
+            print_pdf(f"<html><head>{head}</head><body>{body}</body></html>", work / "o.pdf",
+                      chromium, workdir=work)
+            texts[name] = "".join(p.extract_text() for p in PdfReader(work / "o.pdf").pages)
+    finally:
+        server.shutdown()
+    assert "hello" in texts["ours"] and "SECRET-MARKER" not in texts["ours"]
+    assert "SECRET-MARKER" in texts["open"]  # what the policy prevents
+    assert hits == [] and "NETWORK-MARKER" not in texts["open"]  # Chromium reaches no host
+
+
+def test_batch_names_never_collide(tmp_path):
+    from hadr_lib.report import unique_stems
+
+    assert unique_stems(["a/shop.yaml", "b/shop.yaml", "index", "Shop", "plotly.min.yaml",
+                         "../..", "x/index.yaml"]) == [
+        "shop", "shop-2", "index-2", "Shop-3", "plotly.min-2", "report", "index-3"]
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "small_saas.yaml").write_text(
+            (ROOT / "data" / "scenarios" / "small_saas.yaml").read_text()
+            .replace("name: Small SaaS", f"name: Small SaaS {sub}"))
+    (tmp_path / "index.yaml").write_text((ROOT / "data" / "scenarios" / "small_saas.yaml").read_text())
+    out = tmp_path / "out"
+    scen = [str(tmp_path / "a" / "small_saas.yaml"), str(tmp_path / "b" / "small_saas.yaml"),
+            str(tmp_path / "index.yaml")]
+    results = build_reports(scen, out, progress=False)
+    assert [r.path.name for r in results] == ["small_saas.html", "small_saas-2.html", "index-2.html"]
+    assert "Small SaaS a" in results[0].path.read_text()
+    assert "Small SaaS b" in results[1].path.read_text()
+    index = (out / "index.html").read_text()
+    assert index.count("<li>") == 3 and 'href="index-2.html"' in index
+
+
+def test_a_full_disk_fails_one_report_not_the_batch(tmp_path, monkeypatch):
+    import errno
+
+    import hadr_lib.report as report
+
+    real = report._atomic_write
+
+    def full_for_small_saas(path, data):
+        if path.name == "small_saas.html":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(report, "_atomic_write", full_for_small_saas)
+    results = build_reports(["small_saas", "regulated_payments"], tmp_path, progress=False,
+                            shared_plotly=False)
+    assert [r.ok for r in results] == [False, True]
+    assert results[0].error == "cannot write the report: No space left on device"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "regulated_payments.html"]
+
+
+def _descendants(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def test_sigterm_stops_a_report_batch_leaving_no_orphan_and_no_partial_file(tmp_path):
+    import signal
+    import time
+
+    import psutil
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "hadr_lib", "report", "small_saas",
+                             "regulated_payments", "ecommerce_shop", "--jobs", "2", "--out",
+                             str(out), "--quiet"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    seen: dict[int, psutil.Process] = {}
+    while time.monotonic() < deadline:  # wait for both workers to have a kernel
+        for p in _descendants(proc.pid):
+            seen[p.pid] = p
+        kernels = [p for p in seen.values() if p.is_running() and "ipykernel" in " ".join(
+            p.cmdline() if p.is_running() else [])]
+        if len(kernels) >= 2:
+            break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the batch never started two kernels")
+    time.sleep(1.0)
+    for p in _descendants(proc.pid):
+        seen[p.pid] = p
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted; nothing was written" in err and "Traceback" not in err
+    gone, alive = psutil.wait_procs(list(seen.values()), timeout=20)
+    assert not alive, [p.cmdline() for p in alive]
+    left = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    assert not [n for n in left if n.endswith(".tmp") or n.startswith(".")], left
