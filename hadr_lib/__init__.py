@@ -74,6 +74,7 @@ from .slo import (  # noqa: E402
     slo_plan,
     to_openslo,
     to_sloth,
+    to_sloth_alert_windows,
 )
 from .backup import BackupPlan, BackupResult, describe_backups, plan_backups  # noqa: E402
 from .failover import (  # noqa: E402
@@ -99,6 +100,7 @@ __all__ = [
     "slo_plan",
     "to_openslo",
     "to_sloth",
+    "to_sloth_alert_windows",
     "BackupPlan",
     "BackupResult",
     "DISRUPTIONS",

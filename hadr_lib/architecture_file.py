@@ -25,6 +25,7 @@ import json
 import os
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from importlib import resources
 from pathlib import Path
 
 from .availability import InvalidInputError
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 ARCHITECTURES_DIR = DATA_DIR / "architectures"
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "architecture.schema.json"
+SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "architecture.schema.json")))
 BLOCK_KINDS = ("component", "series", "parallel", "k_of_n", "standby", "common_cause")
 
 _TOP = ("name", "description", "architecture")

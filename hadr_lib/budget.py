@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ from .availability import (
     period_info,
     unavailability,
 )
+from .catalog import DATA_DIR
 from .formatting import format_duration, format_percent
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
     "target_summary",
 ]
 
-_DATA = Path(__file__).resolve().parent.parent / "data"
+_DATA = DATA_DIR
 
 #: The usual tiers of nines, as fractions.
 NINES_TIERS = (0.9, 0.99, 0.999, 0.9999, 0.99999, 0.999999)

@@ -7,6 +7,7 @@ measured uptime; some are measured over time, others per request (``measured_as`
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +16,9 @@ from .availability import InvalidInputError
 
 __all__ = ["DATA_DIR", "SLA_DISCLAIMER", "cloud_slas", "sla_availability"]
 
-#: The repository's data folder.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The reference data shipped inside the package (``hadr_lib/data``, the repository's
+#: ``data/``), found through ``importlib.resources`` so a wheel works from any folder.
+DATA_DIR = Path(str(resources.files("hadr_lib").joinpath("data")))
 
 SLA_DISCLAIMER = ("An SLA is a contractual floor below which the provider pays credits, "
                   "not a measured uptime.")
@@ -52,9 +54,13 @@ def sla_availability(sla_id: str, path: str | Path | None = None) -> tuple[float
     df = _read(str(path or DATA_DIR / "cloud_slas.csv"))
     rows = df[df["id"] == sla_id]
     if rows.empty:
+        import difflib
+
+        close = difflib.get_close_matches(str(sla_id), list(df["id"]), n=3, cutoff=0.6)
+        maybe = f"did you mean {' or '.join(close)}? " if close else ""
         raise InvalidInputError(
-            f"sla: {sla_id!r} is not in the cloud SLA catalogue; use one of "
-            f"{', '.join(df['id'])}")
+            f"sla: {sla_id!r} is not in the cloud SLA catalogue; {maybe}"
+            f"(hadr list shows them all: {', '.join(df['id'])})")
     r = rows.iloc[0]
     from decimal import Decimal
     availability = float(Decimal(r["sla_percent"]) / 100)

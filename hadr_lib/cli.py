@@ -38,7 +38,15 @@ from .dr import (
     strategy_table,
 )
 from .scenario import load_scenario
-from .slo import burn_rate_alerts, check_service, parse_window, slo_plan, to_openslo, to_sloth
+from .slo import (
+    burn_rate_alerts,
+    check_service,
+    parse_window,
+    slo_plan,
+    to_openslo,
+    to_sloth,
+    to_sloth_alert_windows,
+)
 from .formatting import format_duration, format_percent
 
 
@@ -79,14 +87,23 @@ def _cmd_downtime(args) -> int:
                 "downtime_s": {p: float(downtime(a, p, year_days=args.year_days))
                                for p in args.periods},
             })
-        json.dump({"year_days": args.year_days, "basis": table.attrs["basis"],
-                   "rows": rows}, sys.stdout, indent=2)
-        print()
+        _print_json({"year_days": args.year_days, "basis": table.attrs["basis"], "rows": rows})
     else:
         print(format_downtime_table(table).to_string())
         for p, basis in table.attrs["basis"].items():
             print(f"  {p}: {basis}")
     return 0
+
+
+#: Version of the JSON the commands print: raised when a key is renamed or removed.
+SCHEMA_VERSION = 1
+
+
+def _print_json(out: dict) -> None:
+    """One JSON document on stdout: ``schema_version`` first, no NaN or infinity
+    (a value that has none is null)."""
+    doc = {"schema_version": SCHEMA_VERSION, **out}
+    print(json.dumps(doc, indent=2, allow_nan=False))
 
 
 def _finite(x):
@@ -115,7 +132,7 @@ def _cmd_evaluate(args) -> int:
                 for r in imp.itertuples()
             ],
         }
-        print(json.dumps(out, indent=2, allow_nan=False))
+        _print_json(out)
         return 0
     year, month = period_info("year", year_days=args.year_days), period_info("month", year_days=args.year_days)
     print(arch.name)
@@ -153,7 +170,7 @@ def _cmd_dr(args) -> int:
             "strategies": [
                 {"name": r.strategy, "label": r.label, "annual_cost": float(r.annual_cost),
                  "expected_loss": float(r.expected_loss), "total_cost": float(r.total_cost),
-                 "downtime_h_per_year": float(r.downtime_h_per_year),
+                 "downtime_per_year_h": float(r.downtime_per_year_h),
                  "meets_rto": bool(r.meets_rto), "meets_rpo": bool(r.meets_rpo)}
                 for r in table.itertuples()
             ],
@@ -165,7 +182,7 @@ def _cmd_dr(args) -> int:
                 for _, r in break_even_table(scenario, table).iterrows()
             ],
         }
-        print(json.dumps(out, indent=2, allow_nan=False))
+        _print_json(out)
         return 0
     view = format_strategy_table(scenario, table)
     view.index = range(1, len(view) + 1)
@@ -187,6 +204,10 @@ def _cmd_slo(args) -> int:
         return 0
     if args.format == "sloth":
         print(to_sloth(plan, args.service), end="")
+        print(f"---\n# Alert windows for a {plan.window_days:g}-day SLO: save this document in a "
+              "folder of its own and run\n# sloth generate --slo-period-windows-path FOLDER "
+              f"--default-slo-period {plan.window_days:g}d ...")
+        print(to_sloth_alert_windows(plan), end="")
         return 0
     if args.format == "json":
         out = {
@@ -201,13 +222,15 @@ def _cmd_slo(args) -> int:
             "achievable": plan.achievable,
             "alerts": [
                 {"severity": a.severity, "long_window": a.long_window,
-                 "short_window": a.short_window, "burn_rate": float(a.burn_rate),
+                 "short_window": a.short_window, "long_window_s": float(a.long_window_h * 3600),
+                 "short_window_s": float(a.short_window_h * 3600),
+                 "burn_rate": float(a.burn_rate),
                  "budget_consumed": float(a.budget_consumed),
                  "time_to_exhaust_h": float(a.time_to_exhaust_h)}
                 for a in alerts.itertuples()
             ],
         }
-        print(json.dumps(out, indent=2, allow_nan=False))
+        _print_json(out)
         return 0
     print(plan.summary())
     view = alerts[["severity", "long_window", "short_window", "burn_rate", "budget_consumed"]].copy()
@@ -233,7 +256,7 @@ def _cmd_simulate(args) -> int:
         print("hadr simulate: interrupted; nothing was written", file=sys.stderr)
         return 130
     if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        _print_json(result.to_dict())
         return 0
     print(arch.name)
     table = result.summary_table()
@@ -241,6 +264,39 @@ def _cmd_simulate(args) -> int:
     print("\nAssumes independent failures except inside common-cause groups, one repair crew "
           f"per component, {args.repair} repairs; components known only by an SLA get a "
           f"{args.default_mttr_h:g} h repair time. {SLA_DISCLAIMER}")
+    return 0
+
+
+def _cmd_list(args) -> int:
+    from .architecture_file import reference_architectures
+    from .catalog import cloud_slas
+    from .dr import load_strategies
+    from .scenario import reference_scenarios
+
+    designs = []
+    for key, path in reference_architectures().items():
+        arch = load_architecture(path)
+        designs.append({"id": key, "name": arch.name, "components": len(arch.components)})
+    scenarios = [{"id": key, "name": load_scenario(path).name}
+                 for key, path in reference_scenarios().items()]
+    slas = [{"id": r.id, "provider": r.provider, "service": r.service,
+             "deployment": r.deployment, "sla_percent": str(r.sla_percent)}
+            for r in cloud_slas().itertuples()]
+    strategies = [{"id": s.id, "label": s.label, "rto_h": s.rto_h, "rpo_h": s.rpo_h}
+                  for s in load_strategies()]
+    if args.format == "json":
+        _print_json({"designs": designs, "scenarios": scenarios, "slas": slas,
+                     "dr_strategies": strategies})
+        return 0
+    sections = [
+        ("Reference designs (hadr evaluate NAME)", designs, ("id", "name", "components")),
+        ("Scenarios (hadr dr NAME, hadr report NAME)", scenarios, ("id", "name")),
+        ("Cloud SLAs (component: {sla: ID})", slas, ("id", "provider", "service", "sla_percent")),
+        ("DR strategies (a scenario's strategy_costs)", strategies, ("id", "label", "rto_h", "rpo_h")),
+    ]
+    for i, (title, rows, cols) in enumerate(sections):
+        print(("\n" if i else "") + title)
+        print(pd.DataFrame(rows, columns=list(cols)).to_string(index=False))
     return 0
 
 
@@ -330,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="repair time [h] of a component known only by its SLA (default 1)")
     sim.add_argument("--start-year", type=int, default=2027, help="first calendar year (default 2027)")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    _command(sub, "list", _cmd_list, "the reference designs, scenarios, cloud SLAs and DR strategies",
+             "What ships with hadr-workbook: reference designs and scenarios to use by name, "
+             "the cloud SLA ids a component may cite, and the DR strategies priced.")
     rep = _command(sub, "report", _cmd_report, "self-contained HTML (or PDF) reports for scenarios",
                    "Execute notebooks/report.ipynb for each scenario with papermill and export "
                    "it without code; writes index.html.", formats=("html", "pdf"))

@@ -135,7 +135,7 @@ def _arrays(scenario: Scenario, strategies):
 def strategy_table(scenario: Scenario, strategies=None) -> pd.DataFrame:
     """Cost, expected loss and total per strategy, and whether it meets the targets.
 
-    Columns: ``strategy``, ``label``, ``annual_cost``, ``downtime_h_per_year``,
+    Columns: ``strategy``, ``label``, ``annual_cost``, ``downtime_per_year_h``,
     ``data_lost_per_year`` (in the scenario's unit), ``expected_loss``,
     ``total_cost``, ``worst_outage_h``, ``worst_data_loss_h``, ``meets_rto`` and
     ``meets_rpo`` (every disruption type with incidents recovered within its
@@ -149,7 +149,7 @@ def strategy_table(scenario: Scenario, strategies=None) -> pd.DataFrame:
         "strategy": [s.id for s in strategies],
         "label": [s.label for s in strategies],
         "annual_cost": cost,
-        "downtime_h_per_year": hours,
+        "downtime_per_year_h": hours,
         "data_lost_per_year": units,
         "expected_loss": loss,
         "total_cost": cost + loss,
@@ -219,7 +219,7 @@ def break_even_table(scenario: Scenario, table: pd.DataFrame | None = None) -> p
     """
     t = table if table is not None else strategy_table(scenario)
     fixed = (t["annual_cost"] + t["data_lost_per_year"] * scenario.data_cost_per_unit).to_numpy()
-    hours = t["downtime_h_per_year"].to_numpy()
+    hours = t["downtime_per_year_h"].to_numpy()
     # Cheapest at c = 0; among ties, the one with the least downtime.
     current = min(range(len(t)), key=lambda i: (fixed[i], hours[i]))
     c, rows = 0.0, []
@@ -258,7 +258,7 @@ def format_strategy_table(scenario: Scenario, table: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame({
         "strategy": table["label"],
         f"running ({scenario.currency}/yr)": table["annual_cost"].map(money),
-        "downtime per year": [format_duration(h * 3600) for h in table["downtime_h_per_year"]],
+        "downtime per year": [format_duration(h * 3600) for h in table["downtime_per_year_h"]],
         f"expected loss ({scenario.currency}/yr)": table["expected_loss"].map(money),
         f"total ({scenario.currency}/yr)": table["total_cost"].map(money),
         "meets RTO": table["meets_rto"].map(yes),

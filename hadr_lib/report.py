@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from .availability import InvalidInputError, check_availability
@@ -25,8 +26,9 @@ from .scenario import load_scenario, reference_scenarios
 __all__ = ["REPORT_NOTEBOOK", "ReportResult", "build_report", "build_reports",
            "content_security_policy", "find_chromium", "print_pdf", "unique_stems"]
 
-REPORT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "report.ipynb"
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: The report notebook ships inside the package (the repository's notebooks/report.ipynb).
+REPORT_NOTEBOOK = Path(str(resources.files("hadr_lib").joinpath("report.ipynb")))
+_TEMPLATES = Path(str(resources.files("hadr_lib").joinpath("templates")))
 _FORMATS = ("html", "pdf")
 # plotly's notebook_connected renderer loads plotly.js from its CDN, as a classic
 # script or as a module import depending on the version: point either at the copy
@@ -178,7 +180,7 @@ def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "
                 parameters={"scenario": str(Path(scenario).resolve()) if Path(scenario).exists() else scenario,
                             "target": float(target),
                             "plotly_renderer": "notebook_connected" if shared_plotly else "notebook"},
-                cwd=str(REPORT_NOTEBOOK.parent), progress_bar=False, execution_timeout=timeout,
+                cwd=tmp, progress_bar=False, execution_timeout=timeout,
                 log_output=False)
         except pm.PapermillExecutionError as exc:
             first = (exc.source or "").strip().splitlines()[0] if exc.source else ""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
@@ -43,7 +44,7 @@ __all__ = [
 DISRUPTIONS = ("instance", "zone", "region", "data_corruption")
 
 SCENARIOS_DIR = DATA_DIR / "scenarios"
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scenario.schema.json"
+SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "scenario.schema.json")))
 
 _TOP = ("name", "description", "currency", "downtime_cost_per_hour", "data",
         "incidents_per_year", "targets", "fallback", "strategy_costs", "architecture")

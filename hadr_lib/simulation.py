@@ -685,13 +685,27 @@ def stop_pool(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
         if proc.is_alive():
             proc.kill()
             proc.join(1.0)
+    # A worker stopped while sending a large result leaves half a message in the
+    # result pipe, and the pool's manager thread waits for the rest forever (and the
+    # interpreter with it, at exit). With the workers gone, closing this process's
+    # own write end gives that read an end of file: the thread sees a broken pool
+    # and ends.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        try:
+            writer.close()
+        except OSError:
+            pass
 
 
 def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the caller, which cancels and shuts them down."""
+    """Worker processes leave Ctrl-C to the caller, which cancels and shuts them down;
+    SIGTERM (the caller stopping them) ends them at once, whatever handler the caller
+    had installed before they were forked."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _InProcess(Executor):

@@ -8,6 +8,13 @@ Workbook (chapter 5): a burn-rate threshold is ``(window x fraction of the budge
 consumed) / long window``, and the short window is a twelfth of the long one.
 For a 30-day window the defaults give the published table: 1 h / 5 min at 14.4
 (2%), 6 h / 30 min at 6 (5%), 3 d / 6 h at 1 (10%).
+
+Other windows scale the alert windows with the SLO window (a 7-day SLO pages on
+2% of its budget burned in 14 minutes, not in an hour), so every window keeps the
+thresholds 14.4, 6 and 1: each alert fires only on a burn that would spend the
+whole budget within the window (the ticket at exactly the window). Keeping the
+30-day windows instead would give a 7-day ticket threshold of 0.23, an alert on a
+rate that never exhausts the budget.
 """
 
 from __future__ import annotations
@@ -33,13 +40,18 @@ __all__ = [
     "slo_plan",
     "to_openslo",
     "to_sloth",
+    "to_sloth_alert_windows",
 ]
 
 #: Windows offered by default [days].
 SLO_WINDOWS_DAYS = (7, 28, 30, 90)
 
-#: (severity, long window [h], fraction of the budget consumed) of the SRE Workbook.
+#: (severity, long window [h] for a 30-day SLO, fraction of the budget consumed) of
+#: the SRE Workbook; the windows scale with the SLO window.
 GOOGLE_ALERT_POLICY = (("page", 1.0, 0.02), ("page", 6.0, 0.05), ("ticket", 72.0, 0.10))
+
+#: The SLO window [days] the policy's long windows are written for.
+POLICY_WINDOW_DAYS = 30.0
 
 
 def parse_window(text) -> float:
@@ -81,17 +93,24 @@ def duration_shorthand(hours: float) -> str:
 def burn_rate_alerts(window_days: float = 30.0, policy=GOOGLE_ALERT_POLICY) -> pd.DataFrame:
     """The multiwindow, multi-burn-rate alert table for an SLO window.
 
+    The policy's long windows are for a 30-day SLO and scale with ``window_days``
+    (short window = long / 12), so the thresholds are the same for every window.
+
     Columns: ``severity``, ``long_window``, ``short_window`` (shorthand),
     ``long_window_h``, ``short_window_h``, ``burn_rate``, ``budget_consumed``
     (fraction), ``time_to_exhaust_h`` (the whole budget at that burn rate).
     """
     days = parse_window(window_days)
+    scale = days / POLICY_WINDOW_DAYS
     rows = []
-    for severity, long_h, fraction in policy:
-        if not (0 < fraction <= 1 and 0 < long_h <= days * 24):
-            raise InvalidInputError(f"policy: ({severity!r}, {long_h!r}, {fraction!r}) needs a long "
-                                    f"window in (0, {days * 24:g}] h and a fraction in (0, 1]")
-        burn = days * 24 * fraction / long_h
+    for severity, base_h, fraction in policy:
+        if not (0 < fraction <= 1 and 0 < base_h <= POLICY_WINDOW_DAYS * 24 * fraction):
+            raise InvalidInputError(
+                f"policy: ({severity!r}, {base_h!r}, {fraction!r}) needs a fraction in (0, 1] "
+                f"and a long window in (0, fraction x {POLICY_WINDOW_DAYS * 24:g}] h, so the "
+                "threshold is at least 1 (the budget runs out inside the window)")
+        long_h = base_h * scale
+        burn = POLICY_WINDOW_DAYS * 24 * fraction / base_h  # = days x 24 x fraction / long_h
         rows.append({"severity": severity, "long_window": duration_shorthand(long_h),
                      "short_window": duration_shorthand(long_h / 12), "long_window_h": long_h,
                      "short_window_h": long_h / 12, "burn_rate": burn, "budget_consumed": fraction,
@@ -236,10 +255,37 @@ def to_openslo(plan: SloPlan, service: str = "my-service", *, good_query: str | 
     return yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True)
 
 
+def to_sloth_alert_windows(plan: SloPlan, alerts: pd.DataFrame | None = None) -> str:
+    """The plan's window and alert windows as a sloth ``AlertWindows`` spec
+    (``sloth.slok.dev/v1``), for ``sloth generate --slo-period-windows-path DIR
+    --default-slo-period Nd``: without it sloth uses its own 30-day windows.
+
+    Sloth wants a quick and a slow window per severity: the two pages are ours, and
+    the ticket's quick and slow are both our one ticket alert."""
+    alerts = alerts if alerts is not None else burn_rate_alerts(plan.window_days)
+    pages = alerts[alerts["severity"] == "page"]
+    tickets = alerts[alerts["severity"] == "ticket"]
+    if len(pages) != 2 or len(tickets) != 1:
+        raise InvalidInputError("alerts: sloth needs two page alerts and one ticket alert")
+
+    def window(a) -> dict:
+        return {"errorBudgetPercent": round(float(a.budget_consumed) * 100, 10),
+                "shortWindow": a.short_window, "longWindow": a.long_window}
+
+    quick, slow = (window(a) for a in pages.itertuples())
+    ticket = window(next(tickets.itertuples()))
+    spec = {"apiVersion": "sloth.slok.dev/v1", "kind": "AlertWindows",
+            "spec": {"sloPeriod": f"{plan.window_days:g}d",
+                     "page": {"quick": quick, "slow": slow},
+                     "ticket": {"quick": ticket, "slow": dict(ticket)}}}
+    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+
+
 def to_sloth(plan: SloPlan, service: str = "my-service", *, error_query: str | None = None,
              total_query: str | None = None) -> str:
-    """The SLO as a sloth ``prometheus/v1`` spec. Sloth derives its own multiwindow
-    burn-rate alerts (page and ticket) from the objective; its default period is 30 days."""
+    """The SLO as a sloth ``prometheus/v1`` spec. Sloth derives its multiwindow
+    burn-rate alerts from the objective and an SLO period: give it the plan's window
+    and alert windows with ``to_sloth_alert_windows`` (its default is 30 days)."""
     check_service(service)
     error_query = error_query or f'sum(rate(http_requests_total{{service="{service}",code=~"5.."}}[{{{{.window}}}}]))'
     total_query = total_query or f'sum(rate(http_requests_total{{service="{service}"}}[{{{{.window}}}}]))'

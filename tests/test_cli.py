@@ -141,7 +141,9 @@ def test_slo_table_and_json(capsys):
     assert {"ceiling", "target", "error_budget_s", "alerts"} <= set(data)
     assert data["target"] == 0.9999 and data["error_budget_s"] == pytest.approx(259.2)
     assert data["achievable"] is False
+    assert data["schema_version"] == 1
     assert data["alerts"][0] == {"severity": "page", "long_window": "1h", "short_window": "5m",
+                                 "long_window_s": 3600.0, "short_window_s": 300.0,
                                  "burn_rate": pytest.approx(14.4), "budget_consumed": 0.02,
                                  "time_to_exhaust_h": pytest.approx(50)}
 
@@ -150,8 +152,10 @@ def test_slo_exports(capsys):
     assert main(["slo", "single_server", "--target", "0.99", "--format", "openslo", "--service", "web"]) == 0
     docs = list(yaml.safe_load_all(capsys.readouterr().out))
     assert docs[1]["kind"] == "SLO" and docs[1]["spec"]["service"] == "web"
-    assert main(["slo", "single_server", "--target", "99", "--format", "sloth"]) == 0
-    assert yaml.safe_load(capsys.readouterr().out)["version"] == "prometheus/v1"
+    assert main(["slo", "single_server", "--target", "99", "--format", "sloth", "--window", "7d"]) == 0
+    spec, windows = yaml.safe_load_all(capsys.readouterr().out)
+    assert spec["version"] == "prometheus/v1"
+    assert windows["kind"] == "AlertWindows" and windows["spec"]["sloPeriod"] == "7d"
 
 
 def test_slo_bad_target_exits_2():

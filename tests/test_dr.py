@@ -17,7 +17,7 @@ def test_ecommerce_daily_backup_by_hand():
     t = hl.strategy_table(shop)
     incidents = 6 + 0.5 + 0.1 + 0.5
     r = row(t, "daily_backup")  # covers everything: 24 h outage and 24 h of data each time
-    assert r["downtime_h_per_year"] == pytest.approx(24 * incidents)
+    assert r["downtime_per_year_h"] == pytest.approx(24 * incidents)
     assert r["data_lost_per_year"] == pytest.approx(24 * 1000 * incidents)
     assert r["expected_loss"] == pytest.approx(24 * incidents * 50000 + 24 * 1000 * incidents * 50)
     assert r["total_cost"] == pytest.approx(5000 + 17_040_000)
@@ -30,7 +30,7 @@ def test_replication_falls_back_for_corruption():
     # 6.6 covered incidents at 15 min; 0.5 corruptions at the 72 h / 24 h fallback
     hours = 0.25 * 6.6 + 72 * 0.5
     data = (0.25 * 6.6 + 24 * 0.5) * 1000
-    assert r["downtime_h_per_year"] == pytest.approx(hours)
+    assert r["downtime_per_year_h"] == pytest.approx(hours)
     assert r["expected_loss"] == pytest.approx(hours * 50000 + data * 50)
     assert not r["meets_rto"]  # the corruption outage (72 h) is over its 4 h target
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import tomllib
 
+import pytest
 import yaml
 
 import hadr_lib
@@ -98,3 +100,96 @@ def test_missing_browser_skips_otherwise():
     assert out.returncode == 0, out.stdout
     assert "skipped" in out.stdout and "passed" not in out.stdout
     assert "Chromium not found" in out.stdout
+
+
+def test_license_and_spdx():
+    assert PYPROJECT["project"]["license"] == "MIT"
+    assert PYPROJECT["project"]["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_data_ships_inside_the_package():
+    """hadr_lib/data and hadr_lib/report.ipynb are the repository's data/ and report
+    notebook (links, copied as files into a wheel): one copy of each fact."""
+    pkg = ROOT / "hadr_lib"
+    assert (pkg / "data").resolve() == (ROOT / "data").resolve()
+    assert (pkg / "report.ipynb").resolve() == (ROOT / "notebooks" / "report.ipynb").resolve()
+    from hadr_lib.catalog import DATA_DIR
+    from hadr_lib.report import REPORT_NOTEBOOK
+
+    assert DATA_DIR == pkg / "data" and REPORT_NOTEBOOK == pkg / "report.ipynb"
+
+
+def test_a_wheel_works_from_any_folder(tmp_path):
+    """Build the wheel, install it (no editable link to this checkout) into a fresh
+    venv that borrows only the dependencies, and run the CLI from an empty folder."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True,
+                   capture_output=True)
+    (wheel,) = wheels.glob("hadr_workbook-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (tmp_path / "venv" / site.split(str(venv) + "/")[1] / "deps.pth").write_text("\n".join(deps) + "\n")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                    str(wheel)], check=True, capture_output=True)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "JUPYTER_PATH")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    # nbconvert's own templates live in the prefix that installed it; a one-prefix
+    # install finds them under sys.prefix, this borrowed-dependencies venv is told.
+    env["JUPYTER_PATH"] = os.path.join(sys.prefix, "share", "jupyter")
+
+    def hadr(*args):
+        out = subprocess.run([str(venv / "bin" / "hadr"), *args], cwd=work, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    where = subprocess.run([str(python), "-c", "import hadr_lib; print(hadr_lib.__file__)"],
+                           cwd=work, env=env, capture_output=True, text=True, check=True).stdout
+    assert where.startswith(site), where  # the wheel's copy, not this checkout
+    listing = json.loads(hadr("list", "--format", "json"))
+    assert {d["id"] for d in listing["designs"]} >= {"multi_az_postgres", "single_server"}
+    assert {s["id"] for s in listing["scenarios"]} == {"ecommerce_shop", "regulated_payments",
+                                                      "small_saas"}
+    assert "aws-rds-multi-az" in {s["id"] for s in listing["slas"]}
+    assert "Multi-AZ PostgreSQL" in hadr("evaluate", "multi_az_postgres")
+    assert "Recommended" in hadr("dr", "ecommerce_shop") or "E-commerce shop" in hadr("dr", "ecommerce_shop")
+    assert json.loads(hadr("slo", "multi_az_postgres", "--target", "99.95", "--format",
+                           "json"))["window_days"] == 30
+    hadr("report", "ecommerce_shop", "--out", "reports", "--quiet")
+    page = (work / "reports" / "ecommerce_shop.html").read_text()
+    assert "HA/DR report: E-commerce shop" in page and "Multi-AZ PostgreSQL gives" in page
+
+
+def test_readme_code_fences_pair_up():
+    """Every fence that opens a block is closed by a bare fence (an opening fence with
+    a language where a closing one belongs swallows the prose after it)."""
+    inside = False
+    for n, line in enumerate((ROOT / "README.md").read_text().splitlines(), 1):
+        if line.startswith("```"):
+            if inside:
+                assert line == "```", f"README.md:{n}: {line!r} inside a code block"
+            inside = not inside
+    assert not inside, "README.md ends inside a code block"
+
+
+def test_list_names_everything_shipped_and_suggests_names(capsys):
+    from hadr_lib.cli import main
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for text in ("Reference designs", "multi_az_postgres", "Scenarios", "small_saas",
+                 "Cloud SLAs", "aws-rds-multi-az", "DR strategies"):
+        assert text in out
+    assert main(["evaluate", "--format", "json", "singel_server"]) == 2
+    assert "did you mean single_server?" in capsys.readouterr().err
+    with pytest.raises(hadr_lib.InvalidInputError, match="did you mean aws-rds-multi-az"):
+        hadr_lib.load_architecture({"architecture": {"component": {"name": "db",
+                                                                   "sla": "aws-rds-multiaz"}}})

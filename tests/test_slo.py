@@ -5,6 +5,8 @@ import re
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import yaml
 
 import hadr_lib as hl
@@ -102,11 +104,33 @@ def test_the_30_day_table_reproduces_the_published_values():
     assert list(t["time_to_exhaust_h"]) == pytest.approx([50, 120, 720])
 
 
-@pytest.mark.parametrize("days, rates", [(7, [3.36, 1.4, 7 / 30]), (28, [13.44, 5.6, 28 / 30]),
-                                         (90, [43.2, 18, 3])])
-def test_other_windows_follow_the_published_rule(days, rates):
-    # burn rate = window x fraction / long window
-    assert list(hl.burn_rate_alerts(days)["burn_rate"]) == pytest.approx(rates)
+@pytest.mark.parametrize("days, long, short", [
+    (7, ["14m", "84m", "1008m"], ["70s", "7m", "84m"]),
+    (14, ["28m", "168m", "2016m"], ["140s", "14m", "168m"]),
+    (28, ["56m", "336m", "4032m"], ["280s", "28m", "336m"]),
+    (90, ["3h", "18h", "9d"], ["15m", "90m", "18h"]),
+])
+def test_other_windows_scale_the_alert_windows_and_keep_the_thresholds(days, long, short):
+    t = hl.burn_rate_alerts(days)
+    assert list(t["long_window"]) == long and list(t["short_window"]) == short
+    assert list(t["burn_rate"]) == [14.4, 6.0, 1.0]
+    # burn rate = window x fraction / long window, as published
+    assert list(days * 24 * t["budget_consumed"] / t["long_window_h"]) == pytest.approx([14.4, 6, 1])
+    # each alert is on a burn that spends the whole budget inside the window
+    assert all(t["time_to_exhaust_h"] <= days * 24 * (1 + 1e-12))
+    assert list(t["time_to_exhaust_h"]) == pytest.approx([days * 24 / 14.4, days * 4, days * 24])
+
+
+@given(st.floats(1, 366))
+def test_every_window_gives_thresholds_of_at_least_one(days):
+    t = hl.burn_rate_alerts(days)
+    assert (t["burn_rate"] >= 1).all() and (t["time_to_exhaust_h"] <= days * 24 * (1 + 1e-12)).all()
+    assert t["short_window_h"].tolist() == pytest.approx((t["long_window_h"] / 12).tolist())
+
+
+def test_a_policy_whose_threshold_would_be_below_one_is_refused():
+    with pytest.raises(hl.InvalidInputError, match="threshold is at least 1"):
+        hl.burn_rate_alerts(30, policy=(("ticket", 100.0, 0.10),))
 
 
 @pytest.mark.parametrize("target, days, seconds", [
@@ -151,8 +175,21 @@ def test_openslo_export_round_trips_and_follows_the_spec():
     assert slo["spec"]["objectives"][0]["target"] == 0.9995
     assert slo["spec"]["timeWindow"] == [{"duration": "28d", "isRolling": True}]
     conditions = [p["spec"]["conditions"][0]["spec"]["condition"] for p in slo["spec"]["alertPolicies"]]
-    assert [c["threshold"] for c in conditions] == pytest.approx([13.44, 5.6, 28 / 30])
-    assert [(c["lookbackWindow"], c["alertAfter"]) for c in conditions] == [("1h", "5m"), ("6h", "30m"), ("3d", "6h")]
+    assert [c["threshold"] for c in conditions] == pytest.approx([14.4, 6, 1])
+    assert [(c["lookbackWindow"], c["alertAfter"]) for c in conditions] == [
+        ("56m", "280s"), ("336m", "28m"), ("4032m", "336m")]
+
+
+def test_sloth_alert_windows_carry_the_window_and_both_alert_windows():
+    plan = hl.slo_plan(hl.load_architecture("multi_az_postgres"), 0.999, 7)
+    spec = yaml.safe_load(hl.to_sloth_alert_windows(plan))
+    assert spec["apiVersion"] == "sloth.slok.dev/v1" and spec["kind"] == "AlertWindows"
+    assert spec["spec"]["sloPeriod"] == "7d"
+    assert spec["spec"]["page"] == {
+        "quick": {"errorBudgetPercent": 2.0, "shortWindow": "70s", "longWindow": "14m"},
+        "slow": {"errorBudgetPercent": 5.0, "shortWindow": "7m", "longWindow": "84m"}}
+    ticket = {"errorBudgetPercent": 10.0, "shortWindow": "84m", "longWindow": "1008m"}
+    assert spec["spec"]["ticket"] == {"quick": ticket, "slow": ticket}
 
 
 def test_sloth_export_round_trips_and_follows_the_spec():
