@@ -11,7 +11,7 @@ import mpmath
 import numpy as np
 
 import hadr_lib as hl
-from hadr_lib.model import Architecture, Component, KofN, Parallel, Series
+from hadr_lib.model import Architecture, Component, Parallel, Series
 from hadr_lib.panels import ArchitecturePanel
 
 mpmath.mp.dps = 50

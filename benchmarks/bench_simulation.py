@@ -11,9 +11,9 @@ import numpy as np
 
 import hadr_lib as hl
 from hadr_lib.drills import run_drill
+from hadr_lib.events import simulate_events
 from hadr_lib.panels import DrillPanel, SimulationPanel
 from hadr_lib.simulation import _month_edges_h, compile_architecture, simulate
-from hadr_lib.events import simulate_events
 
 YEARS = 10
 
@@ -81,7 +81,7 @@ def run():
 
     for name in ("multi_az_postgres", "azure_web_app_two_regions"):
         a = hl.load_architecture(name)
-        t, r = _best(lambda: simulate(a, years=YEARS, runs=10_000, seed=1, workers=1, progress=False))
+        t, r = _best(lambda a=a: simulate(a, years=YEARS, runs=10_000, seed=1, workers=1, progress=False))
         print(f"  {a.name}: 10,000 x {YEARS} years in {t:.2f} s "
               f"({r.component_years / t:,.0f} component-years/s, one process)")
 

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import hadr_lib as hl  # noqa: E402
 from hadr_lib.panels import DowntimeBudgetPanel  # noqa: E402
 from hadr_lib.report import find_chromium  # noqa: E402
+
 from voila_server import CHROMIUM_ARGS, serve_voila  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -49,7 +50,7 @@ def bench_table():
     arbitrary = rng.uniform(0.9, 1.0, 1_000_000)
     typed = np.round(arbitrary, 6)  # what people type: six decimals
     for label, a in (("typed decimals (6 places)", typed), ("arbitrary floats", arbitrary)):
-        t = best_of(lambda: hl.downtime_table(a))
+        t = best_of(lambda a=a: hl.downtime_table(a))
         print(f"downtime table, 10^6 availabilities x 5 periods, {label}: {t * 1e3:.0f} ms "
               f"({a.size / t / 1e6:.1f} M rows/s)")
 
@@ -127,7 +128,7 @@ def bench_app():
                 pg.goto(url, wait_until="commit", timeout=120_000)
                 contexts.append((ctx, pg))
             rendered, deadline = 0, time.perf_counter() + 240
-            for ctx, pg in contexts:
+            for _ctx, pg in contexts:
                 left_ms = max(1_000, (deadline - time.perf_counter()) * 1e3)
                 try:
                     pg.wait_for_selector(".hadr-overview", timeout=left_ms)
@@ -136,7 +137,8 @@ def bench_app():
                     pass
             busy = _tree_rss_mb(proc.pid)
             print(f"10 concurrent sessions: {rendered} of 10 rendered within "
-                  f"{time.perf_counter() - t2:.0f} s (limit 240 s), {len(errors)} page errors; memory {idle:.0f} MB idle, {busy:.0f} MB with 10 sessions "
+                  f"{time.perf_counter() - t2:.0f} s (limit 240 s), {len(errors)} page errors; "
+                  f"memory {idle:.0f} MB idle, {busy:.0f} MB with 10 sessions "
                   f"({(busy - idle) / 10:.0f} MB per session)")
             for ctx, _ in contexts:
                 ctx.close()

@@ -5,7 +5,12 @@ The public API is re-exported here; see the README for the shape of the code.
 
 __version__ = "0.1.0"
 
-from .availability import (  # noqa: E402
+from .architecture_file import (
+    architecture_schema,
+    load_architecture,
+    reference_architectures,
+)
+from .availability import (
     DAYS_PER_YEAR,
     PERIODS,
     Availability,
@@ -24,7 +29,8 @@ from .availability import (  # noqa: E402
     series,
     unavailability,
 )
-from .budget import (  # noqa: E402
+from .backup import BackupPlan, BackupResult, describe_backups, plan_backups
+from .budget import (
     BUDGET_PERIODS,
     NINES_TIERS,
     TARGET_PRESETS,
@@ -35,26 +41,8 @@ from .budget import (  # noqa: E402
     seed_article_comparison,
     target_summary,
 )
-from .formatting import format_duration, format_money, format_percent  # noqa: E402
-from .model import (  # noqa: E402
-    Architecture,
-    CommonCause,
-    Component,
-    Evaluation,
-    KofN,
-    Parallel,
-    Series,
-    Standby,
-)
-from .architecture_file import (  # noqa: E402
-    architecture_schema,
-    load_architecture,
-    reference_architectures,
-)
-from .catalog import SLA_DISCLAIMER, cloud_slas, sla_availability  # noqa: E402
-from .verdict import improvement_advice, target_verdict  # noqa: E402
-from .scenario import DISRUPTIONS, Scenario, load_scenario, reference_scenarios  # noqa: E402
-from .dr import (  # noqa: E402
+from .catalog import SLA_DISCLAIMER, cloud_slas, sla_availability
+from .dr import (
     Strategy,
     break_even_table,
     format_strategy_table,
@@ -65,7 +53,30 @@ from .dr import (  # noqa: E402
     strategy_table,
     total_cost_sweep,
 )
-from .slo import (  # noqa: E402
+from .failover import (
+    FAILOVER_PRESETS,
+    Stage,
+    detection,
+    dns,
+    failover_seconds,
+    failover_summary,
+    failover_table,
+    timeline,
+)
+from .formatting import format_duration, format_money, format_percent
+from .model import (
+    Architecture,
+    CommonCause,
+    Component,
+    Evaluation,
+    KofN,
+    Parallel,
+    Series,
+    Standby,
+)
+from .scenario import DISRUPTIONS, Scenario, load_scenario, reference_scenarios
+from .simulation import SimulationResult, simulate
+from .slo import (
     GOOGLE_ALERT_POLICY,
     SLO_WINDOWS_DAYS,
     SloPlan,
@@ -76,18 +87,7 @@ from .slo import (  # noqa: E402
     to_sloth,
     to_sloth_alert_windows,
 )
-from .backup import BackupPlan, BackupResult, describe_backups, plan_backups  # noqa: E402
-from .failover import (  # noqa: E402
-    FAILOVER_PRESETS,
-    Stage,
-    detection,
-    dns,
-    failover_seconds,
-    failover_summary,
-    failover_table,
-    timeline,
-)
-from .simulation import SimulationResult, simulate  # noqa: E402
+from .verdict import improvement_advice, target_verdict
 
 __all__ = [
     "SimulationResult",

@@ -31,7 +31,7 @@ from pathlib import Path
 from .availability import InvalidInputError
 from .catalog import DATA_DIR, sla_availability
 from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
-from .safe_load import check_depth, check_text, read_yaml, shown_key
+from .safe_load import MAX_DEPTH, check_text, read_yaml, shown_key
 
 __all__ = [
     "ARCHITECTURES_DIR",
@@ -107,7 +107,7 @@ def _int(path: str, value):
     return value
 
 
-def _block(value, path: str):
+def _block(value, path: str, depth: int = 1):
     if not isinstance(value, Mapping) or len(value) == 0:
         raise InvalidInputError(
             f"{path}: {value!r} is not a block; a block is a mapping with one key: "
@@ -116,12 +116,14 @@ def _block(value, path: str):
         raise InvalidInputError(
             f"{path}: a block has exactly one key, this one has {len(value)} "
             f"({', '.join(map(shown_key, value))}); use one of {', '.join(BLOCK_KINDS)}")
+    if depth > MAX_DEPTH:
+        raise InvalidInputError(f"{path}: blocks nested more than {MAX_DEPTH} levels deep; refused")
     (kind, body), = value.items()
     here = f"{path}.{shown_key(kind)}"
     if kind not in BLOCK_KINDS:
         raise InvalidInputError(f"{here}: unknown block type; use one of {', '.join(BLOCK_KINDS)}")
     if kind in ("series", "parallel"):
-        children = tuple(_block(c, f"{here}[{i}]") for i, c in enumerate(_list(here, body)))
+        children = tuple(_block(c, f"{here}[{i}]", depth + 1) for i, c in enumerate(_list(here, body)))
         return (Series if kind == "series" else Parallel)(children, path=here)
     body = _mapping(here, body, f"a {kind} has fields {', '.join(_FIELDS[kind])}")
     _known(here, body, _FIELDS[kind])
@@ -131,15 +133,15 @@ def _block(value, path: str):
         for required in ("k", "of"):
             if required not in body:
                 raise InvalidInputError(f"{here}.{required}: missing")
-        children = tuple(_block(c, f"{here}.of[{i}]") for i, c in
+        children = tuple(_block(c, f"{here}.of[{i}]", depth + 1) for i, c in
                          enumerate(_list(f"{here}.of", body["of"])))
         return KofN(_int(f"{here}.k", body["k"]), children, path=here)
     if kind == "standby":
         for required in ("primary", "standbys"):
             if required not in body:
                 raise InvalidInputError(f"{here}.{required}: missing")
-        primary = _block(body["primary"], f"{here}.primary")
-        standbys = tuple(_block(c, f"{here}.standbys[{i}]") for i, c in
+        primary = _block(body["primary"], f"{here}.primary", depth + 1)
+        standbys = tuple(_block(c, f"{here}.standbys[{i}]", depth + 1) for i, c in
                          enumerate(_list(f"{here}.standbys", body["standbys"])))
         if "failover_preset" in body:
             if "failover_s" in body:
@@ -157,7 +159,7 @@ def _block(value, path: str):
     for required in ("beta", "of"):
         if required not in body:
             raise InvalidInputError(f"{here}.{required}: missing")
-    children = tuple(_block(c, f"{here}.of[{i}]") for i, c in
+    children = tuple(_block(c, f"{here}.of[{i}]", depth + 1) for i, c in
                      enumerate(_list(f"{here}.of", body["of"])))
     name = body.get("name")
     if name is not None:
@@ -234,8 +236,7 @@ def load_architecture(source) -> Architecture:
     naming the place in the file, the value and what is allowed.
     """
     if isinstance(source, Mapping):
-        data, origin = source, "architecture file"
-        check_depth(data, origin)
+        data, origin = source, "architecture file"  # nesting is bounded in _block
     else:
         path = resolve_reference(source, reference_architectures(), "design",
                                  "hadr list shows them")

@@ -187,11 +187,27 @@ def _decimal_complement(a: np.ndarray) -> np.ndarray:
     return flat_q.reshape(a.shape)
 
 
+def _decimal_complement_scalar(a: float) -> float:
+    """``_decimal_complement`` of one float, in plain Python (the same operations,
+    about 50 times quicker than numpy on a scalar)."""
+    for p in range(16):
+        scale = 10.0**p
+        scaled = round(a * scale)  # half to even, as numpy's round
+        if scaled / scale == a:
+            return (scale - scaled) / scale
+    return 1.0 - a
+
+
 def _check_number(field: str, value, low: float, high: float, *, low_open: bool = False,
                   what: str = "") -> float:
     """``value`` as a float if it is a finite number in [low, high] (or (low, high]),
     else an ``InvalidInputError`` such as ``mttr_h: -1 is not a number in [0, inf) hours``."""
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+    kind = type(value)
+    try:
+        ok = (kind is float or kind is int or (isinstance(value, Real) and not isinstance(value, bool))) \
+            and math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        ok = False
     if ok:
         ok = (value > low if low_open else value >= low) and value <= high
     if not ok:

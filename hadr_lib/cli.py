@@ -37,6 +37,7 @@ from .dr import (
     recommendation_sentence,
     strategy_table,
 )
+from .formatting import format_duration, format_percent
 from .scenario import load_scenario
 from .slo import (
     burn_rate_alerts,
@@ -47,7 +48,6 @@ from .slo import (
     to_sloth,
     to_sloth_alert_windows,
 )
-from .formatting import format_duration, format_percent
 
 
 def parse_availability(text: str, field: str = "availability", bare_percent: bool = False) -> float:
@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hadr {args.command}: error: the input is too large or too deeply nested "
               f"({type(exc).__name__})", file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 - a one-line message, never a traceback
+    except Exception as exc:
         if os.environ.get("HADR_DEBUG"):
             raise
         print(f"hadr {args.command}: internal error: {type(exc).__name__}: {exc} "

@@ -38,6 +38,7 @@ identical members this is the textbook beta-factor model (``Q_ccf = beta Q``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from numbers import Integral
@@ -52,6 +53,8 @@ from .availability import (
     _bad,
     _check_number,
     _decimal_complement,
+    _decimal_complement_scalar,
+    _FRACTION,
     _k_of_n_aq,
     _parallel_aq,
     _result,
@@ -59,6 +62,7 @@ from .availability import (
     check_availability,
     nines,
     period_info,
+    unavailability,
 )
 from .safe_load import MAX_DEPTH, check_text
 
@@ -98,14 +102,17 @@ class Component:
     count: int = 1
     source: str | None = None
     path: str = field(default="component", compare=False, repr=False)
+    #: Unavailability of one replica, derived once here (every evaluation needs it).
+    _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
     def __post_init__(self):
         p = self.path
         if not isinstance(self.name, str) or not self.name.strip():
             raise _bad(f"{p}.name", self.name, "is not a non-empty name")
         check_text(f"{p}.name", self.name, max_len=200)
-        if isinstance(self.count, bool) or not isinstance(self.count, Integral) or not (
-                1 <= self.count <= MAX_COUNT):
+        count_ok = type(self.count) is int or (
+            isinstance(self.count, Integral) and not isinstance(self.count, bool))
+        if not count_ok or not 1 <= self.count <= MAX_COUNT:
             raise _bad(f"{p}.count", self.count, f"is not a whole number in [1, {MAX_COUNT:,}]")
         object.__setattr__(self, "count", int(self.count))
         has_a = self.availability is not None
@@ -115,20 +122,29 @@ class Component:
                 f"{p}: give either availability or both mtbf_h and mttr_h (component "
                 f"{self.name!r} has {'both' if has_a else 'neither'})")
         if has_a:
-            check_availability(self.availability, f"{p}.availability")
+            a = self.availability
+            if type(a) is float or type(a) is int:  # the common case, without numpy
+                if not 0.0 <= a <= 1.0:  # also NaN
+                    raise _bad(f"{p}.availability", a, _FRACTION)
+                q = _decimal_complement_scalar(float(a))
+            else:
+                check_availability(a, f"{p}.availability")
+                q = unavailability(a)
+                if not isinstance(q, float):
+                    raise _bad(f"{p}.availability", a, "is not one availability")
         else:
             if self.mtbf_h is None or self.mttr_h is None:
                 missing = "mtbf_h" if self.mtbf_h is None else "mttr_h"
                 raise InvalidInputError(f"{p}.{missing}: missing (give both mtbf_h and mttr_h)")
-            _check_number(f"{p}.mtbf_h", self.mtbf_h, 0, np.inf, low_open=True, what=" hours")
-            _check_number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
+            mtbf = _check_number(f"{p}.mtbf_h", self.mtbf_h, 0, np.inf, low_open=True, what=" hours")
+            mttr = _check_number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
+            q = mttr / (mtbf + mttr)
+        object.__setattr__(self, "_replica_q", float(q))
 
     @property
     def replica_unavailability(self) -> float:
         """Unavailability of one replica [fraction] (a typed decimal taken as written)."""
-        if self.availability is not None:
-            return float(_decimal_complement(np.asarray(self.availability, dtype=float)))
-        return self.mttr_h / (self.mtbf_h + self.mttr_h)
+        return self._replica_q
 
     @property
     def replica_failures_per_hour(self) -> float | None:
@@ -298,7 +314,8 @@ class _Evaluator:
 
     def children_aq(self, node, kids, Q):
         """(A, U) of ``kids`` stacked on axis 0: leaf children in one fancy-indexing
-        gather (wide blocks stay vectorised), the others evaluated one by one."""
+        gather (wide blocks stay vectorised), the others evaluated one by one (the
+        leaves last, whatever their place among the kids)."""
         plan = self._plans.get(id(node))
         if plan is None:
             leaves = np.array([self.index[id(c)] for c in kids if isinstance(c, Component)],
@@ -315,9 +332,14 @@ class _Evaluator:
         return np.concatenate([a_o, 1.0 - q]), np.concatenate([q_o, q])
 
     def aq(self, node, Q):
+        """(A, U) of ``node``, vectorised over the trailing axes of ``Q``."""
         if isinstance(node, Component):
             q = Q[self.index[id(node)]]
             return 1.0 - q, q
+        return self._aq(node, Q)
+
+
+    def _aq(self, node, Q):
         if isinstance(node, (Series, Parallel, KofN)):
             a, q = self.children_aq(node, node.children, Q)
             if isinstance(node, Series):
@@ -342,12 +364,13 @@ class _Evaluator:
             return a_struct * (1 - u_cc), u
         raise TypeError(f"not a block: {node!r}")
 
-    def frequency(self, node, Q) -> float | None:
+    def frequency(self, node, Q, memo: "_Scalar") -> float | None:
         """Outages per hour of ``node`` at scalar values ``Q``, or None if unknown.
 
         A block fails when a child's failure is critical: ``f = sum_i I_i f_i``
         with ``I_i`` the probability that the rest of the block makes child i
-        critical (independent children, steady state).
+        critical (independent children, steady state). Block values come from
+        ``memo`` (a ``_Scalar`` pass), so the pass is linear in the tree.
         """
         if isinstance(node, Component):
             f1 = node.replica_failures_per_hour
@@ -358,63 +381,231 @@ class _Evaluator:
             return f1 if n == 1 else n * f1 * node.replica_unavailability ** (n - 1)
         if isinstance(node, (Series, Parallel, KofN, CommonCause)):
             kids = node.children
-            if len(kids) > _MAX_DP_FREQUENCY and isinstance(node, (KofN, CommonCause)):
-                return None  # O(n^3): outage counts are skipped for huge quorums
-            freqs = [self.frequency(c, Q) for c in kids]
+            freqs = [self.frequency(c, Q, memo) for c in kids]
             if any(f is None for f in freqs):
                 return None
-            a, q = _stack([self.aq(c, Q) for c in kids])
+            a, q = memo.kids(kids)
             if isinstance(node, CommonCause):
-                b = node.beta
-                crit = _critical(node.k, a + b * q, (1 - b) * q)
-                f_struct = sum((1 - b) * f * w for f, w in zip(freqs, crit))
-                _, u_struct = _k_of_n_aq(node.k, a + b * q, (1 - b) * q)
-                u_cc = b * float(np.mean(q))
-                f_cc = b * float(np.mean(freqs))
-                return float(f_struct * (1 - u_cc) + f_cc * (1 - u_struct))
-            k = _needed_up(node)
-            crit = _critical(k, a, q)
-            return float(sum(f * w for f, w in zip(freqs, crit)))
+                b, k = node.beta, node.k
+                a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
+                crit = _critical_scalar(k, a2, q2)
+                f_struct = math.fsum((1 - b) * f * w for f, w in zip(freqs, crit))
+                _, u_struct = _k_of_n_scalar(k, a2, q2)
+                u_cc = b * math.fsum(q) / len(q)
+                f_cc = b * math.fsum(freqs) / len(freqs)
+                return f_struct * (1 - u_cc) + f_cc * (1 - u_struct)
+            crit = _critical_scalar(_needed_up(node), a, q)
+            return math.fsum(f * w for f, w in zip(freqs, crit))
         if isinstance(node, Standby):
-            fp = self.frequency(node.primary, Q)
-            fs_list = [self.frequency(c, Q) for c in node.standbys]
+            fp = self.frequency(node.primary, Q, memo)
+            fs_list = [self.frequency(c, Q, memo) for c in node.standbys]
             if fp is None or any(f is None for f in fs_list):
                 return None
-            a_s, q_s = _stack([self.aq(c, Q) for c in node.standbys])
-            _, us = _parallel_aq(a_s, q_s)
-            fs = sum(f * w for f, w in zip(fs_list, _critical(1, a_s, q_s)))
+            a_s, q_s = memo.kids(node.standbys)
+            us = math.prod(q_s)
+            fs = math.fsum(f * w for f, w in zip(fs_list, _critical_scalar(1, a_s, q_s)))
             c, r = node.coverage, node.primary_outage_h
             t = min(node.failover_s / 3600.0, r)
             # Every primary failure is an outage when failover takes time; with an
             # instant failover only if the standbys are down or fail during repair.
-            hit = 1.0 if t > 0 else float(us)
-            return float(fp * ((1 - c) + c * hit) + fp * c * float(fs) * (r - t))
+            hit = 1.0 if t > 0 else us
+            return float(fp * ((1 - c) + c * hit) + fp * c * fs * (r - t))
         raise TypeError(f"not a block: {node!r}")
 
+    def local_derivatives(self, node, Q, memo: "_Scalar") -> tuple[tuple, list[float]]:
+        """The children of ``node`` and dU_node / dU_child for each, at scalar ``Q``.
 
-_MAX_DP_FREQUENCY = 300
+        Series, parallel, k-of-n and standby blocks are linear in each child, so
+        these slopes are exact for any change of one child; a common-cause group is
+        quadratic in a member (see ``delta_through``)."""
+        if isinstance(node, Standby):
+            kids = (node.primary, *node.standbys)
+            up = memo.get(node.primary)[1]
+            a_s, q_s = memo.kids(node.standbys)
+            us = math.prod(q_s)
+            tau, c = _tau(node), node.coverage
+            d_primary = c * (tau + (1 - tau) * us) + (1 - c)
+            scale = up * c * (1 - tau)
+            return kids, [d_primary] + [scale * x for x in _critical_scalar(1, a_s, q_s)]
+        kids = node.children
+        a, q = memo.kids(kids)
+        if isinstance(node, CommonCause):
+            b, k = node.beta, node.k
+            a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
+            crit = _critical_scalar(k, a2, q2)
+            _, u_struct = _k_of_n_scalar(k, a2, q2)
+            u_cc = b * math.fsum(q) / len(q)
+            return kids, [(1 - u_cc) * (1 - b) * w + (1 - u_struct) * b / len(kids) for w in crit]
+        return kids, _critical_scalar(_needed_up(node), a, q)
+
+    def delta_through(self, node, child_index: int, delta: float, Q, memo: "_Scalar") -> float:
+        """Exact change of a common-cause group's U when member ``child_index``'s U
+        changes by ``delta``: ``U = 1 - (1 - U_s)(1 - U_cc)`` with both parts linear
+        in the member, so the product term is kept."""
+        a, q = memo.kids(node.children)
+        b, k, n = node.beta, node.k, len(node.children)
+        a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
+        crit = _critical_scalar(k, a2, q2)[child_index]
+        _, u_s = _k_of_n_scalar(k, a2, q2)
+        u_cc = b * math.fsum(q) / n
+        d_s, d_cc = crit * (1 - b) * delta, b * delta / n
+        return d_s * (1 - u_cc) + d_cc * (1 - u_s) - d_s * d_cc
 
 
-def _critical(k: int, a: np.ndarray, q: np.ndarray) -> list[float]:
-    """For each unit i of a k-of-n group: P(exactly n - k of the others are down),
-    the probability that unit i's failure brings the group down."""
+def _log1p_neg_sum(xs: list[float]) -> float | None:
+    """``sum(log1p(-x))`` of ``xs``, or None when an ``x`` is 1 (a log of zero)."""
+    total = []
+    for x in xs:
+        if x >= 1.0:
+            return None
+        total.append(math.log1p(-x))
+    return math.fsum(total)
+
+
+def _k_of_n_scalar(k: int, a: list[float], q: list[float]) -> tuple[float, float]:
+    """``_k_of_n_aq`` in plain floats (the same recurrence), numpy when it is big."""
+    n, m = len(a), len(a) - k
+    if n * (m + 1) > 20_000:
+        av, u = _k_of_n_aq(k, np.array(a), np.array(q))
+        return float(av), float(u)
+    f = [1.0] + [0.0] * m
+    down = 0.0
+    for ai, qi in zip(a, q):
+        down += f[m] * qi
+        for d in range(m, 0, -1):
+            f[d] = f[d] * ai + f[d - 1] * qi
+        f[0] *= ai
+    return math.fsum(f), down
+
+
+def _critical_scalar(k: int, a: list[float], q: list[float]) -> list[float]:
+    """``_critical`` in plain floats for small blocks (numpy for big quorums)."""
+    n = len(a)
+    if k == n or k == 1:
+        x = a if k == n else q
+        before, acc = [], 1.0
+        for v in x:
+            before.append(acc)
+            acc *= v
+        out, acc = [0.0] * n, 1.0
+        for i in range(n - 1, -1, -1):
+            out[i] = before[i] * acc
+            acc *= x[i]
+        return out
+    m = n - k
+    if n * (m + 1) > 20_000:
+        return [float(x) for x in _critical(k, np.array(a), np.array(q))]
+    prefix, p = [], [1.0] + [0.0] * m
+    for ai, qi in zip(a, q):
+        prefix.append(p)
+        p = [p[0] * ai] + [p[d] * ai + p[d - 1] * qi for d in range(1, m + 1)]
+    out, s = [0.0] * n, [1.0] + [0.0] * m
+    for i in range(n - 1, -1, -1):
+        pi = prefix[i]
+        out[i] = math.fsum(pi[d] * s[m - d] for d in range(m + 1))
+        s = [s[0] * a[i]] + [s[d] * a[i] + s[d - 1] * q[i] for d in range(1, m + 1)]
+    return out
+
+
+class _Scalar:
+    """A tree at one set of block unavailabilities, in plain floats: (A, U) of every
+    block in one pass from the leaves up, without recursion and without numpy's
+    per-call cost on small blocks (the path of ``evaluate`` and ``importance``;
+    ``_Evaluator`` stays for vectorised sweeps). Same formulas as ``_Evaluator``;
+    sums are exact (``math.fsum``)."""
+
+    def __init__(self, root, index: dict[int, int], Q: np.ndarray):
+        self.index = index
+        self.Q = [float(x) for x in Q]
+        self.val: dict[int, tuple[float, float]] = {}
+        order, stack = [], [root]
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, Component):
+                order.append(node)
+                stack.extend(_kids(node))
+        for node in reversed(order):  # children before parents
+            self.val[id(node)] = self._block(node)
+
+    def get(self, node) -> tuple[float, float]:
+        if isinstance(node, Component):
+            q = self.Q[self.index[id(node)]]
+            return 1.0 - q, q
+        return self.val[id(node)]
+
+    def kids(self, kids) -> tuple[list[float], list[float]]:
+        pairs = [self.get(c) for c in kids]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    def _block(self, node) -> tuple[float, float]:
+        if isinstance(node, Standby):
+            up = self.get(node.primary)[1]
+            us = math.prod(self.kids(node.standbys)[1])
+            tau, c = _tau(node), node.coverage
+            u = up * (c * (tau + (1 - tau) * us) + (1 - c))
+            return 1.0 - u, u
+        a, q = self.kids(node.children)
+        if isinstance(node, Series):
+            s = _log1p_neg_sum(q)
+            return math.prod(a), 1.0 if s is None else -math.expm1(s)
+        if isinstance(node, Parallel):
+            s = _log1p_neg_sum(a)
+            return 1.0 if s is None else -math.expm1(s), math.prod(q)
+        if isinstance(node, KofN):
+            return _k_of_n_scalar(node.k, a, q)
+        b = node.beta  # CommonCause
+        a_struct, u_struct = _k_of_n_scalar(node.k, [x + b * y for x, y in zip(a, q)],
+                                            [(1 - b) * y for y in q])
+        u_cc = b * math.fsum(q) / len(q)
+        if u_struct >= 1.0 or u_cc >= 1.0:
+            u = 1.0
+        else:
+            u = -math.expm1(math.log1p(-u_struct) + math.log1p(-u_cc))
+        return a_struct * (1 - u_cc), u
+
+
+def _critical(k: int, a: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """For each unit i of a k-of-n group (1-D ``a``, ``q``): P(exactly n - k of the
+    others are down), the probability that unit i's failure brings the group down,
+    which is also dU_group / dU_i.
+
+    Prefix and suffix distributions of the number of units down (truncated at
+    m = n - k) give every unit's answer in O(n m): ``sum_d P_i[d] S_i+1[m - d]``.
+    The prefixes are kept at every ~sqrt(n)-th unit and recomputed block by block
+    on the way back, so memory is O(sqrt(n) m) even for a 5,000-of-10,000 quorum.
+    """
+    a = np.asarray(a, dtype=float)
+    q = np.asarray(q, dtype=float)
     n = a.shape[0]
     if k == n or k == 1:  # series: the others all up; parallel: the others all down
         x = a if k == n else q
         before = np.concatenate([[1.0], np.cumprod(x[:-1])])
         after = np.concatenate([np.cumprod(x[::-1][:-1])[::-1], [1.0]])
-        return list(before * after)
-    out = []
+        return before * after
+    m = n - k
+    step = max(1, int(math.isqrt(n)))
+    checkpoints = {}
+    p = np.zeros(m + 1)
+    p[0] = 1.0
     for i in range(n):
-        others_a = np.delete(a, i, axis=0)
-        others_q = np.delete(q, i, axis=0)
-        m = n - k  # others down when i is critical
-        f = np.zeros(m + 1)
-        f[0] = 1.0
-        for j in range(n - 1):
-            f[1:] = f[1:] * others_a[j] + f[:-1] * others_q[j]
-            f[0] *= others_a[j]
-        out.append(float(f[m]))
+        if i % step == 0:
+            checkpoints[i] = p.copy()
+        p[1:] = p[1:] * a[i] + p[:-1] * q[i]
+        p[0] *= a[i]
+    out = np.empty(n)
+    s = np.zeros(m + 1)  # distribution over the units after the current one
+    s[0] = 1.0
+    for start in range(((n - 1) // step) * step, -1, -step):
+        rows = [checkpoints[start]]
+        for i in range(start, min(n, start + step) - 1):
+            nxt = rows[-1].copy()
+            nxt[1:] = nxt[1:] * a[i] + nxt[:-1] * q[i]
+            nxt[0] *= a[i]
+            rows.append(nxt)
+        for i in range(min(n, start + step) - 1, start - 1, -1):
+            out[i] = float(np.dot(rows[i - start], s[::-1]))
+            s[1:] = s[1:] * a[i] + s[:-1] * q[i]
+            s[0] *= a[i]
     return out
 
 
@@ -423,10 +614,11 @@ def _mean_outage_h(node) -> float | None:
     comps = _leaves(node)
     ev = _Evaluator(node, comps)
     Q = _base_q(comps)
-    f = ev.frequency(node, Q)
+    memo = _Scalar(node, ev.index, Q)
+    _, u = memo.get(node)
+    f = ev.frequency(node, Q, memo)
     if f is None:
         return None
-    _, u = ev.aq(node, Q)
     return float(u) / f if f > 0 else 0.0
 
 
@@ -450,7 +642,10 @@ def _leaves(node) -> list[Component]:
 
 
 def _base_q(components) -> np.ndarray:
-    return np.array([c.block_unavailability(c.replica_unavailability) for c in components])
+    """Block unavailabilities ``q ** count`` of the components, in one array."""
+    q = np.array([c.replica_unavailability for c in components], dtype=float)
+    counts = np.array([c.count for c in components], dtype=float)
+    return q ** counts
 
 
 def _groups(node) -> list[CommonCause]:
@@ -536,7 +731,7 @@ class Architecture:
     def availability(self) -> Availability:
         """The system's availability [fraction] with its exact unavailability; the
         fast path of ``evaluate`` (no outage frequency)."""
-        return _result(*self._eval_q(self._q))
+        return _result(*_Scalar(self.root, self._ev.index, self._q).get(self.root))
 
     def evaluate(self, *, year_days: float = DAYS_PER_YEAR) -> Evaluation:
         """Availability, unavailability, nines and downtime per year and month.
@@ -544,11 +739,12 @@ class Architecture:
         Outages per year and mean outage length are given when every component
         has an MTBF and an MTTR (None otherwise).
         """
-        a, q = self._eval_q(self._q)
+        memo = _Scalar(self.root, self._ev.index, self._q)
+        a, q = memo.get(self.root)
         avail = _result(a, q)
         year = period_info("year", year_days=year_days).seconds
         month = period_info("month", year_days=year_days).seconds
-        f = self._ev.frequency(self.root, self._q)
+        f = self._ev.frequency(self.root, self._q, memo)
         outages = None if f is None else f * year / 3600.0
         mean = None if not f else float(q) / f * 3600.0
         return Evaluation(avail, float(q) * year, float(q) * month, outages, mean, year_days)
@@ -567,39 +763,53 @@ class Architecture:
     def importance(self, *, year_days: float = DAYS_PER_YEAR) -> pd.DataFrame:
         """Birnbaum importance and downtime saved per year if each component were perfect.
 
-        Birnbaum importance is ``dA_sys / dA_i`` with respect to the component's
-        block (all its replicas), taken as the central slope of the system
-        unavailability over ``[q/2, 3q/2]``: exact where the system is linear in
-        the block (series, parallel, k-of-n, standby), a close approximation inside
-        common-cause groups. Sorted by downtime saved: what to improve first.
+        Birnbaum importance is ``dU_sys / dU_i`` with respect to the component's
+        block (all its replicas), at the stated figures. One pass down the tree
+        multiplies each block's slope with respect to its children (exact: series,
+        parallel, k-of-n and standby blocks are linear in each child), so the whole
+        table costs about one evaluation: O(n) for n components, not O(n^2).
+
+        Downtime saved is ``U_sys`` minus its value with the block perfect: the
+        slope times the block's U where the path to the top is linear, and exact
+        through a common-cause group (quadratic in a member) by following the
+        change up the path. Sorted by downtime saved: what to improve first.
         """
         year = period_info("year", year_days=year_days).seconds
         n = len(self.components)
         q0 = self._q
-        delta = 0.5 * np.minimum(q0, 1 - q0)
-        lo, hi = q0 - delta, q0 + delta
-        ends = delta == 0  # a perfect or a dead block: pivot between 0 and 1
-        lo[ends], hi[ends] = 0.0, 1.0
-        _, u_base = self._eval_q(q0)
-        birnbaum = np.empty(n)
-        saved = np.empty(n)
-        chunk = max(1, 2_000_000 // max(n, 1))  # bound memory for big trees
-        for start in range(0, n, chunk):
-            idx = np.arange(start, min(n, start + chunk))
-            Q = np.repeat(q0[:, None], 3 * idx.size, axis=1)
-            cols = np.arange(idx.size)
-            Q[idx, 3 * cols] = lo[idx]
-            Q[idx, 3 * cols + 1] = hi[idx]
-            Q[idx, 3 * cols + 2] = 0.0
-            _, u = self._eval_q(Q)
-            u = u.reshape(idx.size, 3)
-            birnbaum[idx] = (u[:, 1] - u[:, 0]) / (hi[idx] - lo[idx])
-            saved[idx] = (float(u_base) - u[:, 2]) * year
+        memo = _Scalar(self.root, self._ev.index, q0)
+        u_base = memo.get(self.root)[1]
+        birnbaum = np.zeros(n)
+        parent: dict[int, tuple] = {}  # id(child) -> (parent, index among its kids, slope)
+        needs_walk = np.zeros(n, dtype=bool)
+        stack: list[tuple] = [(self.root, 1.0, False)]
+        while stack:
+            node, slope, under_group = stack.pop()
+            if isinstance(node, Component):
+                i = self._ev.index[id(node)]
+                birnbaum[i] = slope
+                needs_walk[i] = under_group
+                continue
+            kids, local = self._ev.local_derivatives(node, q0, memo)
+            inside = under_group or isinstance(node, CommonCause)
+            for j, (kid, d) in enumerate(zip(kids, local)):
+                parent[id(kid)] = (node, j, float(d))
+                stack.append((kid, slope * float(d), inside))
+        saved = birnbaum * q0  # exact where every block on the way up is linear
+        for i in np.flatnonzero(needs_walk):
+            node, delta = self.components[i], -float(q0[i])
+            while node is not self.root:
+                up, j, d = parent[id(node)]
+                delta = (self._ev.delta_through(up, j, delta, q0, memo)
+                         if isinstance(up, CommonCause) else d * delta)
+                node = up
+            saved[i] = -delta
+        saved = np.maximum(saved * year, 0.0)
         df = pd.DataFrame({
             "name": [c.name for c in self.components],
             "birnbaum": birnbaum,
-            "downtime_saved_per_year_s": np.maximum(saved, 0.0),
-            "share": np.maximum(saved, 0.0) / (float(u_base) * year) if u_base > 0 else 0.0,
+            "downtime_saved_per_year_s": saved,
+            "share": saved / (u_base * year) if u_base > 0 else 0.0,
         })
         return df.sort_values("downtime_saved_per_year_s", ascending=False,
                               kind="stable").reset_index(drop=True)
@@ -640,7 +850,7 @@ class Architecture:
     # -- changes (for sliders) ---------------------------------------------
 
     def with_changes(self, components: Mapping[str, Mapping] | None = None,
-                     betas: Mapping[int, float] | None = None) -> "Architecture":
+                     betas: Mapping[int, float] | None = None) -> Architecture:
         """A copy with some component fields (``availability``, ``mtbf_h``,
         ``mttr_h``, ``count``) or common-cause ``beta`` values (by group index) changed."""
         components = dict(components or {})

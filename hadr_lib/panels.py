@@ -14,7 +14,10 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
+from .architecture_file import load_architecture, reference_architectures
 from .availability import DAYS_PER_YEAR, InvalidInputError, check_availability, period_info
+from .backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
+from .backup import BackupPlan, describe_backups, plan_backups
 from .budget import (
     BUDGET_PERIODS,
     TARGET_PRESETS,
@@ -23,18 +26,7 @@ from .budget import (
     format_downtime_table,
     target_summary,
 )
-from .architecture_file import load_architecture, reference_architectures
 from .catalog import SLA_DISCLAIMER
-from .formatting import format_duration, format_percent
-from .model import Architecture
-from .plots import (
-    block_diagram_figure,
-    downtime_vs_nines_figure,
-    importance_figure,
-    tornado_figure,
-)
-from .backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
-from .backup import BackupPlan, describe_backups, plan_backups
 from .dr import (
     format_strategy_table,
     load_strategies,
@@ -42,19 +34,27 @@ from .dr import (
     recommendation_sentence,
     strategy_table,
 )
+from .drills import DRILLS, drill_stages, run_drill
 from .failover import FAILOVER_PRESETS, detection, dns, failover_seconds, failover_summary
+from .formatting import format_duration, format_percent
+from .model import Architecture
+from .overview import overview
 from .plots import (
+    annual_downtime_figure,
+    block_diagram_figure,
+    downtime_vs_nines_figure,
     dr_bar_figure,
     dr_cost_figure,
+    drill_figure,
     failover_gantt_figure,
+    importance_figure,
     restore_timeline_figure,
+    sla_by_month_figure,
     slo_budget_figure,
+    tornado_figure,
 )
-from .overview import overview
-from .drills import DRILLS, drill_stages, run_drill
-from .simulation import simulate
-from .plots import annual_downtime_figure, drill_figure, sla_by_month_figure
 from .scenario import DISRUPTIONS, Scenario, load_scenario, reference_scenarios
+from .simulation import simulate
 from .slo import SLO_WINDOWS_DAYS, burn_rate_alerts, parse_window, slo_plan
 from .verdict import improvement_advice, target_verdict
 

@@ -169,7 +169,7 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
     _place(architecture.root, 0.0, 0.0, leaves, frames)
     width, height = _measure(architecture.root)
     shapes, xs, ys, text, hover, ink = [], [], [], [], [], []
-    for node, gx, gy, gw, gh in frames:
+    for _node, gx, gy, gw, gh in frames:
         shapes.append({"type": "rect", "x0": gx + 0.04, "x1": gx + gw - 0.04, "y0": gy + 0.04,
                        "y1": gy + gh - 0.04, "line": {"dash": "dot", "color": "#555", "width": 1},
                        "fillcolor": "rgba(0,0,0,0)", "layer": "below"})

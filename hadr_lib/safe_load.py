@@ -213,6 +213,8 @@ def check_text(field: str, value, *, multiline: bool = False, max_len: int = 10_
         raise InvalidInputError(f"{field}: {value!r} is not a text")
     if len(value) > max_len:
         raise InvalidInputError(f"{field}: {len(value):,} characters is over the limit of {max_len:,}")
+    if value.isprintable():  # the common case, in C: no control or format characters
+        return value
     allowed = "\t\n\r" if multiline else ""
     for ch in value:
         if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") \

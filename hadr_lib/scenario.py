@@ -107,7 +107,7 @@ class Scenario:
         return {d: self.target_overrides.get(d, {}).get("rpo_h", self.rpo_target_h)
                 for d in DISRUPTIONS}
 
-    def replace(self, **changes) -> "Scenario":
+    def replace(self, **changes) -> Scenario:
         """A copy with some fields changed and checked again (for sliders)."""
         fields = {**self.__dict__, **changes}
         # An unchanged architecture was checked when this scenario was loaded; loading

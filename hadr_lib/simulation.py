@@ -42,9 +42,10 @@ from __future__ import annotations
 import calendar
 import math
 import os
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait, FIRST_COMPLETED
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from numbers import Integral
 
@@ -670,11 +671,29 @@ def _check_int(field_name: str, value, low: int, high: int) -> int:
     return int(value)
 
 
+def _quiet_broken_pool_hook(args) -> None:
+    """Python 3.11's pool manager thread, finding workers gone, sets an exception on
+    futures already cancelled and dies with ``InvalidStateError`` (fixed in later
+    releases); after ``stop_pool`` that is expected, so it is not printed."""
+    from concurrent.futures import InvalidStateError
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    if isinstance(args.thread, _ExecutorManagerThread) and args.exc_type is InvalidStateError:
+        return
+    _previous_thread_hook(args)
+
+
+_previous_thread_hook = threading.excepthook
+
+
 def stop_pool(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
     """Stop a process pool now: cancel what has not started, SIGTERM the workers
     (which may clean up, e.g. shut their kernels down), SIGKILL any still alive
     after ``grace_s``; no worker outlives the call."""
+    threading.excepthook = _quiet_broken_pool_hook
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    # (shutdown forgets the result queue: take its write end first; see below)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in procs:
         if proc.is_alive():
@@ -690,7 +709,6 @@ def stop_pool(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
     # interpreter with it, at exit). With the workers gone, closing this process's
     # own write end gives that read an end of file: the thread sees a broken pool
     # and ends.
-    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
     if writer is not None:
         try:
             writer.close()
@@ -715,7 +733,7 @@ class _InProcess(Executor):
         f = Future()
         try:
             f.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller via the future
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             f.set_exception(exc)

@@ -206,7 +206,7 @@ def to_openslo(plan: SloPlan, service: str = "my-service", *, good_query: str | 
     alerts = alerts if alerts is not None else burn_rate_alerts(plan.window_days)
     name = _dns_name(f"{service}-availability")
     policies = []
-    for i, a in enumerate(alerts.itertuples()):
+    for a in alerts.itertuples():
         policies.append({
             "kind": "AlertPolicy",
             "metadata": {"name": _dns_name(f"{name}-{a.severity}-{a.long_window}")},

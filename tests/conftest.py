@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from voila_server import CHROMIUM_ARGS, serve_voila
 
 from hadr_lib.report import find_chromium
+
+from voila_server import CHROMIUM_ARGS, serve_voila
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

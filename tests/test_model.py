@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
 import mpmath
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st

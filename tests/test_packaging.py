@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 import hadr_lib
+
 from conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -10,8 +9,9 @@ import sys
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, ROOT
 from hadr_lib.report import build_report, build_reports
+
+from conftest import NOTEBOOKS, ROOT
 
 pytestmark = pytest.mark.notebook
 

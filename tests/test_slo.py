@@ -5,9 +5,9 @@ import re
 
 import jsonschema
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-import yaml
 
 import hadr_lib as hl
 

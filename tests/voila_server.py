@@ -49,7 +49,7 @@ def serve_voila(log_path: Path, notebook: str = "notebooks/app.ipynb", timeout: 
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Voila did not start on {url}:\n{log_path.read_text()}")
+                    raise RuntimeError(f"Voila did not start on {url}:\n{log_path.read_text()}") from None
                 time.sleep(0.2)
         yield url, proc
     finally:
