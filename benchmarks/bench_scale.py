@@ -5,9 +5,13 @@ random trees of 500 to 1000 leaves and a 990-of-1000 quorum, against RePyability
 
 from __future__ import annotations
 
+import json
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
+import yaml
 
 import hadr_lib as hl
 
@@ -107,16 +111,26 @@ def run() -> None:
     cases = [(f"random tree, {n} leaves (seed {SEED + i})", random_tree(n, SEED + i))
              for i, n in enumerate((500, 750, 1000))]
     cases.append(("990-of-1000 quorum", quorum()))
+    folder = Path(tempfile.mkdtemp(prefix="hadr-bench-"))
     for label, design in cases:
         t_ours, e = best_of(lambda d=design: ours(d))
-        line = f"{label}: load + evaluate {t_ours * 1e3:.1f} ms, U = {e.unavailability:.4e}"
+        path = folder / "design.yaml"
+        path.write_text(yaml.safe_dump(design, sort_keys=False))
+        t_file, _ = best_of(lambda p=path: ours(p))
+        as_json = folder / "design.json"
+        as_json.write_text(json.dumps(design))
+        t_json, _ = best_of(lambda p=as_json: ours(p))
+        line = (f"{label}: load + evaluate {t_ours * 1e3:.1f} ms from a mapping, "
+                f"{t_json * 1e3:.1f} ms from a JSON file, {t_file * 1e3:.1f} ms from a YAML file "
+                f"(PyYAML's parser), U = {e.unavailability:.4e}")
         if peer:
             def theirs(d=design):
                 return to_repyability(d).mean_unavailability()
             t_peer, u_peer = best_of(theirs, 3)
             line += (f"; RePyability build + mean_unavailability {t_peer * 1e3:.1f} ms "
                      f"(U = {float(u_peer):.4e}, relative difference "
-                     f"{abs(float(u_peer) / e.unavailability - 1):.1e}): {t_peer / t_ours:.1f}x")
+                     f"{abs(float(u_peer) / e.unavailability - 1):.1e}): {t_peer / t_ours:.1f}x "
+                     f"(mapping), {t_peer / t_json:.1f}x (JSON), {t_peer / t_file:.1f}x (YAML)")
         print(line)
     for n in (10_000, 100_000):
         design = random_tree(n, SEED)

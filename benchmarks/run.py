@@ -33,6 +33,7 @@ from voila_server import CHROMIUM_ARGS, serve_voila  # noqa: E402
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_dr  # noqa: E402
 import bench_model  # noqa: E402
+import bench_scale  # noqa: E402
 import bench_simulation  # noqa: E402
 
 
@@ -169,6 +170,7 @@ if __name__ == "__main__":
     bench_table()
     bench_panel()
     bench_model.run()
+    bench_scale.run()
     bench_dr.run()
     bench_simulation.run()
     bench_reports()

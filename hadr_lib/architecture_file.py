@@ -47,6 +47,7 @@ SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "architec
 BLOCK_KINDS = ("component", "series", "parallel", "k_of_n", "standby", "common_cause")
 
 _TOP = ("name", "description", "architecture")
+_KINDS = frozenset(BLOCK_KINDS)
 _FIELDS = {
     "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source"),
     "k_of_n": ("k", "of"),
@@ -67,6 +68,8 @@ def _mapping(path: str, value, what: str) -> Mapping:
 
 
 def _known(path: str, value: Mapping, allowed) -> None:
+    if len(value) <= len(allowed) and all(key in allowed for key in value):
+        return
     for key in value:
         if key not in allowed:
             raise InvalidInputError(
@@ -108,7 +111,7 @@ def _int(path: str, value):
 
 
 def _block(value, path: str, depth: int = 1):
-    if not isinstance(value, Mapping) or len(value) == 0:
+    if not (type(value) is dict or isinstance(value, Mapping)) or len(value) == 0:
         raise InvalidInputError(
             f"{path}: {value!r} is not a block; a block is a mapping with one key: "
             f"{', '.join(BLOCK_KINDS)}")
@@ -119,7 +122,7 @@ def _block(value, path: str, depth: int = 1):
     if depth > MAX_DEPTH:
         raise InvalidInputError(f"{path}: blocks nested more than {MAX_DEPTH} levels deep; refused")
     (kind, body), = value.items()
-    here = f"{path}.{shown_key(kind)}"
+    here = f"{path}.{kind if kind in _KINDS else shown_key(kind)}"
     if kind not in BLOCK_KINDS:
         raise InvalidInputError(f"{here}: unknown block type; use one of {', '.join(BLOCK_KINDS)}")
     if kind in ("series", "parallel"):
@@ -168,37 +171,43 @@ def _block(value, path: str, depth: int = 1):
                        k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here)
 
 
+_COMPONENT_FIELDS = frozenset(_FIELDS["component"])
+
+
 def _component(body: Mapping, path: str) -> Component:
     if "name" not in body:
         raise InvalidInputError(f"{path}.name: missing (every component has a unique name)")
-    ways = [w for w in ("availability", "sla", "mtbf_h") if w in body]
-    if "mttr_h" in body and "mtbf_h" not in body:
-        ways.append("mttr_h")
-    if len(ways) != 1:
+    has_a, has_sla, has_mtbf = "availability" in body, "sla" in body, "mtbf_h" in body
+    if has_a + has_sla + has_mtbf != 1 or ("mttr_h" in body and not has_mtbf):
+        ways = [w for w in ("availability", "sla", "mtbf_h") if w in body]
+        if "mttr_h" in body and not has_mtbf:
+            ways.append("mttr_h")
         raise InvalidInputError(
             f"{path}: give exactly one of availability, sla, or mtbf_h with mttr_h "
             f"(component {body['name']!r} has {', '.join(ways) or 'none'})")
     source = body.get("source")
     if source is not None:
         check_text(f"{path}.source", source, max_len=2000)
-    fields = {"name": body["name"], "count": _int(f"{path}.count", body.get("count", 1)),
-              "path": path}
-    if "sla" in body:
+    count = body.get("count", 1)
+    if type(count) is not int:
+        count = _int(f"{path}.count", count)
+    name = body["name"]
+    if has_sla:
         try:
             availability, catalog_source = sla_availability(
                 check_text("sla", body["sla"], max_len=200))
         except InvalidInputError as exc:
             raise InvalidInputError(f"{path}.{exc}") from None
-        fields.update(availability=availability, source=source or catalog_source)
-    elif "availability" in body:
-        fields.update(availability=_num(f"{path}.availability", body["availability"]),
-                      source=source)
-    else:
-        if "mttr_h" not in body:
-            raise InvalidInputError(f"{path}.mttr_h: missing (give both mtbf_h and mttr_h)")
-        fields.update(mtbf_h=_num(f"{path}.mtbf_h", body["mtbf_h"]),
-                      mttr_h=_num(f"{path}.mttr_h", body["mttr_h"]), source=source)
-    return Component(**fields)
+        return Component(name, availability, count=count, source=source or catalog_source,
+                         path=path)
+    if has_a:
+        return Component(name, _num(f"{path}.availability", body["availability"]), count=count,
+                         source=source, path=path)
+    if "mttr_h" not in body:
+        raise InvalidInputError(f"{path}.mttr_h: missing (give both mtbf_h and mttr_h)")
+    return Component(name, mtbf_h=_num(f"{path}.mtbf_h", body["mtbf_h"]),
+                     mttr_h=_num(f"{path}.mttr_h", body["mttr_h"]), count=count, source=source,
+                     path=path)
 
 
 def resolve_reference(source, references: Mapping[str, Path], what: str, hint: str) -> Path:

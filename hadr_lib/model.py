@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .availability import (
+    _FRACTION,
     DAYS_PER_YEAR,
     Availability,
     InvalidInputError,
@@ -54,7 +55,6 @@ from .availability import (
     _check_number,
     _decimal_complement,
     _decimal_complement_scalar,
-    _FRACTION,
     _k_of_n_aq,
     _parallel_aq,
     _result,
@@ -107,9 +107,11 @@ class Component:
 
     def __post_init__(self):
         p = self.path
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise _bad(f"{p}.name", self.name, "is not a non-empty name")
-        check_text(f"{p}.name", self.name, max_len=200)
+        name = self.name
+        if type(name) is not str or not name.isprintable() or len(name) > 200 or not name.strip():
+            if not isinstance(name, str) or not name.strip():
+                raise _bad(f"{p}.name", name, "is not a non-empty name")
+            check_text(f"{p}.name", name, max_len=200)
         count_ok = type(self.count) is int or (
             isinstance(self.count, Integral) and not isinstance(self.count, bool))
         if not count_ok or not 1 <= self.count <= MAX_COUNT:
@@ -364,7 +366,7 @@ class _Evaluator:
             return a_struct * (1 - u_cc), u
         raise TypeError(f"not a block: {node!r}")
 
-    def frequency(self, node, Q, memo: "_Scalar") -> float | None:
+    def frequency(self, node, Q, memo: _Scalar) -> float | None:
         """Outages per hour of ``node`` at scalar values ``Q``, or None if unknown.
 
         A block fails when a child's failure is critical: ``f = sum_i I_i f_i``
@@ -412,7 +414,7 @@ class _Evaluator:
             return float(fp * ((1 - c) + c * hit) + fp * c * fs * (r - t))
         raise TypeError(f"not a block: {node!r}")
 
-    def local_derivatives(self, node, Q, memo: "_Scalar") -> tuple[tuple, list[float]]:
+    def local_derivatives(self, node, Q, memo: _Scalar) -> tuple[tuple, list[float]]:
         """The children of ``node`` and dU_node / dU_child for each, at scalar ``Q``.
 
         Series, parallel, k-of-n and standby blocks are linear in each child, so
@@ -438,7 +440,7 @@ class _Evaluator:
             return kids, [(1 - u_cc) * (1 - b) * w + (1 - u_struct) * b / len(kids) for w in crit]
         return kids, _critical_scalar(_needed_up(node), a, q)
 
-    def delta_through(self, node, child_index: int, delta: float, Q, memo: "_Scalar") -> float:
+    def delta_through(self, node, child_index: int, delta: float, Q, memo: _Scalar) -> float:
         """Exact change of a common-cause group's U when member ``child_index``'s U
         changes by ``delta``: ``U = 1 - (1 - U_s)(1 - U_cc)`` with both parts linear
         in the member, so the product term is kept."""
@@ -648,17 +650,6 @@ def _base_q(components) -> np.ndarray:
     return q ** counts
 
 
-def _groups(node) -> list[CommonCause]:
-    """The common-cause groups of a tree, in pre-order (iterative: any depth)."""
-    out, stack = [], [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, CommonCause):
-            out.append(n)
-        stack.extend(reversed(_kids(n)))
-    return out
-
-
 @dataclass(frozen=True)
 class Evaluation:
     """What an architecture gives: availability and the downtime it implies."""
@@ -694,13 +685,26 @@ class Architecture:
     def __init__(self, root, name: str = "architecture", description: str = ""):
         if not isinstance(root, _BLOCKS):
             raise _bad("architecture", root, "is not a block (component, series, ...)")
-        _check_depth(root, "architecture")
         check_text("name", name, max_len=200)
         check_text("description", description, multiline=True)
         self.root = root
         self.name = name
         self.description = description
-        self.components: tuple[Component, ...] = tuple(_leaves(root))
+        leaves: list[Component] = []
+        groups: list[CommonCause] = []
+        stack = [(root, 1)]  # one walk: depth bounded, leaves and groups in order
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise InvalidInputError(
+                    f"architecture: blocks nested more than {MAX_DEPTH} levels deep; refused")
+            if isinstance(node, Component):
+                leaves.append(node)
+                continue
+            if isinstance(node, CommonCause):
+                groups.append(node)
+            stack.extend((kid, depth + 1) for kid in reversed(_kids(node)))
+        self.components: tuple[Component, ...] = tuple(leaves)
         seen: dict[str, str] = {}
         for c in self.components:
             if c.name in seen:
@@ -708,7 +712,7 @@ class Architecture:
                     f"{c.path}.name: {c.name!r} is a duplicate component name "
                     f"(also at {seen[c.name]}); names must be unique")
             seen[c.name] = c.path
-        self.groups: tuple[CommonCause, ...] = tuple(_groups(root))
+        self.groups: tuple[CommonCause, ...] = tuple(groups)
         self._ev = _Evaluator(root, self.components)
         self._q = _base_q(self.components)
 

@@ -12,6 +12,7 @@ terminal (ANSI escapes) or hide text.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import unicodedata
@@ -157,6 +158,10 @@ def read_yaml(source, *, origin: str | None = None, max_depth: int = MAX_DEPTH,
         text = source
         if len(text.encode("utf-8")) > MAX_FILE_BYTES:
             raise InvalidInputError(f"{origin}: over the limit of {MAX_FILE_BYTES:,} bytes")
+    if text.lstrip().startswith("{"):  # JSON (a YAML subset) parses ~50x quicker
+        data = _read_json(text, origin)
+        if data is not None:
+            return data
     loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
@@ -179,6 +184,29 @@ def read_yaml(source, *, origin: str | None = None, max_depth: int = MAX_DEPTH,
         loader.dispose()
 
 
+def _json_object(pairs):
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise InvalidInputError(f"duplicate key {key!r}")
+        seen[key] = value
+    return seen
+
+
+def _read_json(text: str, origin: str):
+    """``text`` as JSON (duplicate keys refused, nesting bounded), or None when it is
+    not JSON, so the YAML parser reads it (``{a: 1}`` is YAML, not JSON)."""
+    try:
+        data = json.loads(text, object_pairs_hook=_json_object)
+    except json.JSONDecodeError:
+        return None
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{origin}: {exc}") from None
+    except RecursionError:  # json's decoder stops at Python's recursion limit
+        raise InvalidInputError(f"{origin}: nested too deeply; refused") from None
+    return data  # no aliases in JSON; the design reader bounds the nesting it walks
+
+
 def check_depth(data, origin: str, max_depth: int = MAX_DEPTH) -> None:
     """Refuse a mapping/list structure (from Python or JSON) nested deeper than
     ``max_depth``, walking it iteratively; shared sub-structures are visited once."""
@@ -186,9 +214,10 @@ def check_depth(data, origin: str, max_depth: int = MAX_DEPTH) -> None:
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, Mapping):
+        kind = type(value)
+        if kind is dict or (kind is not list and isinstance(value, Mapping)):
             children = list(value.values())
-        elif isinstance(value, (list, tuple)):
+        elif kind is list or isinstance(value, tuple):
             children = list(value)
         else:
             continue

@@ -247,3 +247,17 @@ def test_the_cli_never_shows_a_traceback(capsys, monkeypatch):
     monkeypatch.delenv("HADR_DEBUG", raising=False)
     code, err = run(capsys, "evaluate", "single_server")
     assert code == 70 and err.startswith("hadr evaluate: internal error: KeyError")
+
+
+def test_json_files_take_the_quick_path_with_the_same_rules(capsys, write):
+    design = '{"name": "j", "architecture": {"component": {"name": "a", "availability": 0.999}}}'
+    assert hl.load_architecture(write("d.json", design)).availability() == pytest.approx(0.999)
+    # YAML flow style is not JSON: the YAML reader takes it
+    flow = "{name: y, architecture: {component: {name: a, availability: 0.99}}}"
+    assert hl.load_architecture(write("f.yaml", flow)).name == "y"
+    code, err = run(capsys, "evaluate", write("dup.json", '{"name": "a", "name": "b", '
+                                                          '"architecture": {}}'))
+    assert code == 2 and "duplicate key 'name'" in err
+    deep = '{"architecture": ' + '{"series": [' * 3000 + "1" + "]}" * 3000 + "}"
+    code, err = run(capsys, "evaluate", write("deep.json", deep))
+    assert code == 2 and "nest" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mpmath
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -291,3 +292,103 @@ def test_more_beta_or_less_coverage_never_helps(beta, cov):
 def test_bad_models_are_refused(make, message):
     with pytest.raises(hl.InvalidInputError, match=message):
         make()
+
+
+# ------------------------------------------------------------------ importance at scale
+
+def _random_block(rng, names, depth=0):
+    """A random block: series, parallel, k-of-n, standby and common-cause groups."""
+    if depth >= 3 or rng.random() < 0.3:
+        name = f"c{next(names)}"
+        if rng.random() < 0.5:
+            return Component(name, availability=float(np.round(rng.uniform(0.9, 0.99999), 5)),
+                             count=int(rng.integers(1, 3)))
+        return Component(name, mtbf_h=float(rng.integers(100, 10_000)),
+                         mttr_h=float(np.round(rng.uniform(0.1, 10), 1)))
+    kids = tuple(_random_block(rng, names, depth + 1) for _ in range(int(rng.integers(2, 5))))
+    kind = rng.integers(0, 5)
+    if kind == 0:
+        return Series(kids)
+    if kind == 1:
+        return Parallel(kids)
+    if kind == 2:
+        return KofN(int(rng.integers(1, len(kids) + 1)), kids)
+    if kind == 3:
+        return CommonCause(float(rng.uniform(0, 0.2)), kids, k=int(rng.integers(1, len(kids) + 1)))
+    return Standby(kids[0], kids[1:], failover_s=0.0, coverage=float(rng.uniform(0.9, 1)))
+
+
+def _groups_above(root, leaf) -> int:
+    """How many common-cause groups lie on the path from the top to ``leaf``."""
+    from hadr_lib.model import _kids
+
+    stack = [(root, 0)]
+    while stack:
+        node, groups = stack.pop()
+        if node is leaf:
+            return groups
+        stack.extend((k, groups + isinstance(node, CommonCause)) for k in _kids(node))
+    raise AssertionError("leaf not in tree")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_linear_importance_matches_brute_force(seed):
+    """O(n) importance against the definition, one evaluation per component: U with
+    the block made perfect (exact, common-cause groups included), and the slope as
+    the wide central difference the quadratic-at-most path makes exact (a path
+    through two common-cause groups is quartic: there only close)."""
+    import itertools
+
+    rng = np.random.default_rng(seed)
+    arch = Architecture(_random_block(rng, itertools.count()))
+    imp = arch.importance().set_index("name")
+    q0 = arch._q
+    year = 365.25 * 86400
+    _, u0 = arch._eval_q(q0)
+    for i, c in enumerate(arch.components):
+        perfect = q0.copy()
+        perfect[i] = 0.0
+        saved = (float(u0) - float(arch._eval_q(perfect)[1])) * year
+        assert imp.loc[c.name, "downtime_saved_per_year_s"] == pytest.approx(
+            max(saved, 0.0), rel=1e-9, abs=1e-12 * year * float(u0) + 1e-300)
+        h = 0.5 * min(q0[i], 1 - q0[i])
+        if h == 0:
+            continue
+        lo, hi = q0.copy(), q0.copy()
+        lo[i] -= h
+        hi[i] += h
+        u_hi, u_lo = float(arch._eval_q(hi)[1]), float(arch._eval_q(lo)[1])
+        slope = (u_hi - u_lo) / (2 * h)
+        rounding = 8 * np.finfo(float).eps * max(u_hi, u_lo) / h  # of the difference itself
+        rel = 1e-6 if _groups_above(arch.root, c) < 2 else 1e-2
+        assert imp.loc[c.name, "birnbaum"] == pytest.approx(slope, rel=rel, abs=rounding)
+
+
+@pytest.mark.parametrize("k, n", [(1, 5), (5, 5), (3, 7), (990, 1000), (2, 3), (600, 1300)])
+def test_criticality_by_prefix_and_suffix_matches_deleting_each_unit(k, n):
+    from hadr_lib.model import _critical, _critical_scalar
+
+    rng = np.random.default_rng(n)
+    q = rng.uniform(0.0001, 0.01, n)
+    a = 1 - q
+    crit = _critical(k, a, q)
+    for i in list(range(min(n, 3))) + [n - 1]:
+        # the whole distribution of the number of others down, by brute force
+        dist = np.zeros(n)
+        dist[0] = 1.0
+        for qj in np.delete(q, i):
+            dist[1:] = dist[1:] * (1 - qj) + dist[:-1] * qj
+            dist[0] *= 1 - qj
+        assert crit[i] == pytest.approx(dist[n - k], rel=1e-9, abs=1e-300)
+    if n * (n - k + 1) <= 20_000:
+        assert _critical_scalar(k, list(a), list(q)) == pytest.approx(list(crit), rel=1e-12)
+
+
+def test_importance_of_a_wide_quorum_and_outages_of_big_quorums():
+    units = tuple(Component(f"r{i}", mtbf_h=1000.0 + i, mttr_h=2.0) for i in range(1000))
+    arch = Architecture(KofN(990, units))
+    e = arch.evaluate()
+    assert e.outages_per_year is not None and e.outages_per_year > 0  # no longer skipped
+    imp = arch.importance()
+    assert imp["name"].iloc[0] == "r0"  # the least reliable unit matters most
+    assert (imp["birnbaum"] > 0).all()
