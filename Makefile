@@ -6,10 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8866
 BIN := $(VENV)/bin
 # pip is quiet but for errors: the machine's pip config prints a warning per package.
-PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check
+PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check -c constraints.txt
 PYTEST_ARGS ?=
 
-.PHONY: help run test lab bench notebooks report browser clean
+.PHONY: help run test lint lab bench notebooks report browser clean lock
 
 help:
 	@echo "make run        serve the managers' app (Voila) on http://$(HOST):$(PORT)/"
@@ -18,6 +18,8 @@ help:
 	@echo "make bench      print benchmark figures"
 	@echo "make notebooks  re-execute notebooks and refresh nbval's reference outputs"
 	@echo "make report     HTML reports of data/scenarios in reports/ (open reports/index.html)"
+	@echo "make lint       ruff and mypy only (make test runs them too)"
+	@echo "make lock       re-pin constraints.txt from a fresh resolution of pyproject.toml"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "hadr-workbook needs Python 3.11 or newer: make PYTHON=python3.11 ...")'
@@ -25,12 +27,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Stamps: reinstall only when pyproject.toml changes, so a second `make run` starts in seconds.
-$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+$(VENV)/.stamp-run: pyproject.toml constraints.txt | $(BIN)/python
 	@echo "Installing hadr-workbook into $(VENV) (about half a minute the first time)"
 	$(PIP) -e .
 	@touch $@
 
-$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+$(VENV)/.stamp-test: pyproject.toml constraints.txt | $(BIN)/python
 	@echo "Installing hadr-workbook with its test extra into $(VENV) (about half a minute the first time)"
 	$(PIP) -e ".[test]"
 	@touch $@ $(VENV)/.stamp-run
@@ -57,7 +59,11 @@ browser:
 	       "(they are skipped without it, and fail with HADR_REQUIRE_BROWSER=1)"; \
 	fi
 
-test: $(VENV)/.stamp-test browser
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check hadr_lib tests benchmarks
+	$(BIN)/mypy
+
+test: lint browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 report: $(VENV)/.stamp-run
@@ -66,13 +72,22 @@ report: $(VENV)/.stamp-run
 notebooks: $(VENV)/.stamp-test
 	$(BIN)/python tests/refresh_notebooks.py
 
-$(VENV)/.stamp-bench: pyproject.toml | $(BIN)/python
+$(VENV)/.stamp-bench: pyproject.toml constraints.txt | $(BIN)/python
 	@echo "Installing the benchmark extra (peer libraries measured against) into $(VENV)"
 	$(PIP) -e ".[test,bench]"
 	@touch $@ $(VENV)/.stamp-test $(VENV)/.stamp-run
 
 bench: $(VENV)/.stamp-bench browser
 	$(BIN)/python benchmarks/run.py
+
+# A fresh venv resolves pyproject.toml's ranges (all extras) and pins what it got.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -qq --disable-pip-version-check ".[test,bench,dask]"
+	{ sed -n '1,4p' constraints.txt; .lock-venv/bin/python -m pip freeze --exclude-editable \
+	  | grep -v '^hadr-workbook'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis reports

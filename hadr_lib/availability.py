@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,7 @@ class InvalidInputError(ValueError):
     """Bad input: the message names the field, the value and what is allowed."""
 
 
-def _bad(field: str, value, problem: str) -> InvalidInputError:
+def _bad(field: str, value: Any, problem: str) -> InvalidInputError:
     """An error reading ``field: value problem``, e.g. ``a[1]: 1.3 is not in [0, 1]``
     (a value that prints longer than 80 characters is cut, so a hostile input
     cannot flood the message)."""
@@ -83,8 +84,9 @@ class Availability(float):
     """
 
     __slots__ = ("unavailability",)
+    unavailability: float
 
-    def __new__(cls, availability: float, unavailability: float):
+    def __new__(cls, availability: float, unavailability: float) -> Availability:
         obj = super().__new__(cls, availability)
         obj.unavailability = float(unavailability)
         return obj
@@ -95,12 +97,12 @@ class Availability(float):
 
     @property
     def nines(self) -> float:
-        return nines(self)
+        return float(nines(self))
 
     def __repr__(self) -> str:
         return f"Availability({float(self)!r}, unavailability={self.unavailability!r})"
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type, tuple[float, float]]:
         return (Availability, (float(self), self.unavailability))
 
 
@@ -111,19 +113,21 @@ class AvailabilityArray(np.ndarray):
     indexing keeps the complement.
     """
 
-    def __new__(cls, availability, unavailability):
+    unavailability: np.ndarray | None
+
+    def __new__(cls, availability: Any, unavailability: Any) -> AvailabilityArray:
         obj = np.asarray(availability, dtype=float).view(cls)
         obj.unavailability = np.broadcast_to(
             np.asarray(unavailability, dtype=float), obj.shape
         ).copy()
         return obj
 
-    def __array_finalize__(self, obj):
+    def __array_finalize__(self, obj: Any) -> None:
         q = getattr(obj, "unavailability", None)
         # A view with another shape (reshape, transpose) cannot keep the complement.
         self.unavailability = q if q is not None and q.shape == self.shape else None
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         inputs = tuple(
             np.asarray(x) if isinstance(x, AvailabilityArray) else x for x in inputs
         )
@@ -134,7 +138,7 @@ class AvailabilityArray(np.ndarray):
             )
         return getattr(ufunc, method)(*inputs, **kwargs)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Any:
         a = np.asarray(self)[key]
         if self.unavailability is None:
             return a
@@ -149,10 +153,10 @@ class AvailabilityArray(np.ndarray):
 
     @property
     def nines(self) -> np.ndarray:
-        return nines(self)
+        return np.asarray(nines(self))
 
 
-def _result(a, q):
+def _result(a: Any, q: Any) -> Availability | AvailabilityArray:
     a = np.asarray(a, dtype=float)
     q = np.asarray(q, dtype=float)
     if a.ndim == 0 and q.ndim == 0:
@@ -198,7 +202,7 @@ def _decimal_complement_scalar(a: float) -> float:
     return 1.0 - a
 
 
-def _check_number(field: str, value, low: float, high: float, *, low_open: bool = False,
+def _check_number(field: str, value: Any, low: float, high: float, *, low_open: bool = False,
                   what: str = "") -> float:
     """``value`` as a float if it is a finite number in [low, high] (or (low, high]),
     else an ``InvalidInputError`` such as ``mttr_h: -1 is not a number in [0, inf) hours``."""
@@ -228,7 +232,7 @@ def _check_fraction(field: str, a: np.ndarray) -> None:
         raise _bad(field, float(value), _FRACTION)
 
 
-def _split(value, field: str) -> tuple[np.ndarray, np.ndarray]:
+def _split(value: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
     """(availability, unavailability) arrays of one input, validated.
 
     Only real numbers are availabilities: bools, strings, bytes and complex numbers
@@ -250,7 +254,7 @@ def _split(value, field: str) -> tuple[np.ndarray, np.ndarray]:
         return a, _decimal_complement(a)
     q = np.asarray(q, dtype=float)
     try:
-        ok = np.all((q >= 0.0) & (q <= 1.0)) and np.all(np.abs(a + q - 1.0) <= 1e-12)
+        ok = bool(np.all((q >= 0.0) & (q <= 1.0)) and np.all(np.abs(a + q - 1.0) <= 1e-12))
     except ValueError:  # shapes that do not broadcast
         ok = False
     if not ok:
@@ -258,14 +262,14 @@ def _split(value, field: str) -> tuple[np.ndarray, np.ndarray]:
     return a, q
 
 
-def check_availability(value, field: str = "availability") -> float | np.ndarray:
+def check_availability(value: Any, field: str = "availability") -> float | np.ndarray:
     """``value`` as a float or array if it is an availability in [0, 1], else an
     ``InvalidInputError`` naming ``field``."""
     a, _ = _split(value, field)
     return float(a) if a.ndim == 0 else a
 
 
-def unavailability(availability) -> float | np.ndarray:
+def unavailability(availability: Any) -> float | np.ndarray:
     """Unavailability ``1 - A`` [fraction] of one availability or an array of them.
 
     Uses the exact complement a result carries; a typed decimal is complemented
@@ -275,7 +279,7 @@ def unavailability(availability) -> float | np.ndarray:
     return float(q) if q.ndim == 0 else q
 
 
-def _units(availabilities, field: str = "availabilities"):
+def _units(availabilities: Any, field: str = "availabilities") -> tuple[np.ndarray, np.ndarray]:
     """Stack a sequence of units (each a scalar or an array) along a new axis 0."""
     if isinstance(availabilities, (str, bytes)) or not isinstance(
         availabilities, (Iterable, np.ndarray)
@@ -337,15 +341,15 @@ def _k_of_n_aq(k: int, a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.sum(f, axis=0), down
 
 
-def _check_k(k, n: int) -> int:
+def _check_k(k: Any, n: int) -> int:
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (Integral, Real)) or (
-        not float(k).is_integer() or not 1 <= k <= n
+        not float(k).is_integer() or not 1 <= float(k) <= n
     ):
         raise _bad("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
-    return int(k)
+    return int(float(k))
 
 
-def series(availabilities) -> Availability | AvailabilityArray:
+def series(availabilities: Any) -> Availability | AvailabilityArray:
     """Availability of units that are all needed [fraction].
 
     ``A = prod(A_i)``; the unavailability is ``-expm1(sum(log1p(-U_i)))``, exact
@@ -359,7 +363,7 @@ def series(availabilities) -> Availability | AvailabilityArray:
     return _result(*_series_aq(*_units(availabilities)))
 
 
-def parallel(availabilities) -> Availability | AvailabilityArray:
+def parallel(availabilities: Any) -> Availability | AvailabilityArray:
     """Availability of active-active units, up while any one is up [fraction].
 
     ``U = prod(U_i)``; the availability is ``-expm1(sum(log1p(-A_i)))``. Assumes
@@ -368,7 +372,7 @@ def parallel(availabilities) -> Availability | AvailabilityArray:
     return _result(*_parallel_aq(*_units(availabilities)))
 
 
-def k_of_n(k: int, availabilities) -> Availability | AvailabilityArray:
+def k_of_n(k: int, availabilities: Any) -> Availability | AvailabilityArray:
     """Availability of a group that is up while at least ``k`` of its units are up.
 
     Exact for non-identical units: the distribution of the number of failed units
@@ -381,7 +385,7 @@ def k_of_n(k: int, availabilities) -> Availability | AvailabilityArray:
     return _result(*_k_of_n_aq(_check_k(k, a.shape[0]), a, q))
 
 
-def from_mtbf_mttr(mtbf_hours, mttr_hours) -> Availability | AvailabilityArray:
+def from_mtbf_mttr(mtbf_hours: Any, mttr_hours: Any) -> Availability | AvailabilityArray:
     """Steady-state availability of a repairable unit [fraction].
 
     ``A = MTBF / (MTBF + MTTR)`` and ``U = MTTR / (MTBF + MTTR)``, where MTBF [h]
@@ -401,7 +405,7 @@ def from_mtbf_mttr(mtbf_hours, mttr_hours) -> Availability | AvailabilityArray:
     return _result(mtbf / total, mttr / total)
 
 
-def nines(availability) -> float | np.ndarray:
+def nines(availability: Any) -> float | np.ndarray:
     """Number of nines, ``-log10(1 - A)``: 3 for 99.9%, inf for 100%."""
     q = unavailability(availability)
     with np.errstate(divide="ignore"):
@@ -457,7 +461,9 @@ class Downtime(float):
 
     __slots__ = ("period_info",)
 
-    def __new__(cls, seconds: float, period_info: Period):
+    period_info: Period
+
+    def __new__(cls, seconds: float, period_info: Period) -> Downtime:
         obj = super().__new__(cls, seconds)
         obj.period_info = period_info
         return obj
@@ -470,14 +476,15 @@ class Downtime(float):
     def basis(self) -> str:
         return self.period_info.basis
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type, tuple[float, Period]]:
         return (Downtime, (float(self), self.period_info))
 
     def __repr__(self) -> str:
         return f"Downtime({float(self)!r} s per {self.period} of {self.basis})"
 
 
-def downtime(availability, period: str = "year", *, year_days: float = DAYS_PER_YEAR):
+def downtime(availability: Any, period: str = "year", *,
+             year_days: float = DAYS_PER_YEAR) -> Downtime | np.ndarray:
     """Expected downtime [s] in a period at a given availability.
 
     ``downtime = (1 - A) x period length``, from the exact unavailability. A float
@@ -487,11 +494,11 @@ def downtime(availability, period: str = "year", *, year_days: float = DAYS_PER_
     p = period_info(period, year_days=year_days)
     q = unavailability(availability)
     seconds = np.asarray(q) * p.seconds
-    return Downtime(seconds, p) if seconds.ndim == 0 else seconds
+    return Downtime(float(seconds), p) if seconds.ndim == 0 else seconds
 
 
-def availability_for_downtime(seconds, period: str = "year", *,
-                              year_days: float = DAYS_PER_YEAR):
+def availability_for_downtime(seconds: Any, period: str = "year", *,
+                              year_days: float = DAYS_PER_YEAR) -> Availability | AvailabilityArray:
     """Availability [fraction] that allows ``seconds`` of downtime per period.
 
     The inverse of ``downtime``: ``U = seconds / period length``.

@@ -304,9 +304,24 @@ def _cmd_report(args) -> int:
     from .report import build_reports
 
     shared = True if args.shared_plotly else False if args.inline_plotly else None
-    results = build_reports(args.scenario, args.out, target=parse_availability(
-        args.target, field="target", bare_percent=True), fmt=args.format, jobs=args.jobs,
-        shared_plotly=shared, progress=not args.quiet)
+    target = parse_availability(args.target, field="target", bare_percent=True)
+    options = dict(target=target, fmt=args.format, jobs=args.jobs, shared_plotly=shared,
+                   progress=not args.quiet)
+    if args.scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InvalidInputError("--scheduler: needs dask.distributed "
+                                    "(pip install 'hadr-workbook[dask]')") from None
+        try:
+            client = Client(args.scheduler, timeout=10)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InvalidInputError(f"--scheduler: cannot reach {args.scheduler!r} ({exc})") from None
+        with client:
+            results = build_reports(args.scenario, args.out, executor=client.get_executor(),
+                                    **options)
+    else:
+        results = build_reports(args.scenario, args.out, **options)
     written = [r for r in results if r.ok and r.path is not None and r.path.is_file()]
     for r in written:
         print(f"wrote {r.path}")
@@ -396,6 +411,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", required=True, help="output folder")
     rep.add_argument("--jobs", type=int, default=1, help="scenarios run in parallel processes")
     rep.add_argument("--target", default="99.95", help="availability promised (default 99.95%%)")
+    rep.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run the reports on a Dask cluster (tcp://host:8786); its workers "
+                          "must share the output folder")
     group = rep.add_mutually_exclusive_group()
     group.add_argument("--shared-plotly", action="store_true",
                        help="load plotly.min.js from beside the reports (default for a batch)")

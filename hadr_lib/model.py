@@ -42,6 +42,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from numbers import Integral
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,7 @@ class Component:
     #: Unavailability of one replica, derived once here (every evaluation needs it).
     _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         p = self.path
         name = self.name
         if type(name) is not str or not name.isprintable() or len(name) > 200 or not name.strip():
@@ -131,7 +132,7 @@ class Component:
                 q = _decimal_complement_scalar(float(a))
             else:
                 check_availability(a, f"{p}.availability")
-                q = unavailability(a)
+                q = unavailability(a)  # type: ignore[assignment]  # one value: checked below
                 if not isinstance(q, float):
                     raise _bad(f"{p}.availability", a, "is not one availability")
         else:
@@ -153,36 +154,36 @@ class Component:
         """Failure frequency of one replica [1/h]: ``1 / (MTBF + MTTR)``, or None."""
         if self.mtbf_h is None:
             return None
-        return 1.0 / (self.mtbf_h + self.mttr_h)
+        return 1.0 / (self.mtbf_h + (self.mttr_h or 0.0))
 
     @property
     def mean_outage_h(self) -> float | None:
         """Mean outage length of the block [h]: MTTR / count (all replicas down)."""
         return None if self.mttr_h is None else self.mttr_h / self.count
 
-    def block_unavailability(self, replica_q):
+    def block_unavailability(self, replica_q: Any) -> np.ndarray:
         """Unavailability of the block of ``count`` replicas: ``q ** count``."""
         return np.asarray(replica_q, dtype=float) ** self.count
 
 
-def _children(path: str, kind: str, children) -> tuple:
+def _children(path: str, kind: str, children: Any) -> tuple[Block, ...]:
     children = tuple(children)
     if not children:
         raise InvalidInputError(f"{path}: a {kind} needs at least one block")
     for i, child in enumerate(children):
         if not isinstance(child, _BLOCKS):
             raise _bad(f"{path}[{i}]", child, "is not a block (component, series, ...)")
-    return children
+    return children  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
 class Series:
     """All children needed."""
 
-    children: tuple
+    children: tuple[Block, ...]
     path: str = field(default="series", compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "children", _children(self.path, "series", self.children))
 
 
@@ -190,10 +191,10 @@ class Series:
 class Parallel:
     """Active-active: up while any child is up."""
 
-    children: tuple
+    children: tuple[Block, ...]
     path: str = field(default="parallel", compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "children", _children(self.path, "parallel", self.children))
 
 
@@ -202,16 +203,16 @@ class KofN:
     """Up while at least ``k`` children are up (exact for non-identical children)."""
 
     k: int
-    children: tuple
+    children: tuple[Block, ...]
     path: str = field(default="k_of_n", compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "children", _children(f"{self.path}.of", "k_of_n", self.children))
         _check_k_path(f"{self.path}.k", self.k, len(self.children))
 
 
-def _check_k_path(path: str, k, n: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= n:
+def _check_k_path(path: str, k: Any, n: int) -> None:
+    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= int(k) <= n:
         raise _bad(path, k, f"is not a whole number in [1, {n}] (n = {n} blocks)")
 
 
@@ -220,8 +221,8 @@ class Standby:
     """A primary, and standbys that take over after ``failover_s`` [s] with
     probability ``coverage``; see the module docstring for the formula."""
 
-    primary: object
-    standbys: tuple
+    primary: Block
+    standbys: tuple[Block, ...]
     failover_s: float = 0.0
     coverage: float = 1.0
     path: str = field(default="standby", compare=False, repr=False)
@@ -229,7 +230,7 @@ class Standby:
     #: derived once here, since every evaluation of the block needs it.
     primary_outage_h: float = field(default=0.0, init=False, compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         p = self.path
         if not isinstance(self.primary, _BLOCKS):
             raise _bad(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
@@ -250,12 +251,12 @@ class CommonCause:
     """A beta-factor group of redundant members, up while ``k`` are up (1 by default)."""
 
     beta: float
-    children: tuple
+    children: tuple[Block, ...]
     k: int = 1
     name: str | None = None
     path: str = field(default="common_cause", compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "children",
                            _children(f"{self.path}.of", "common_cause", self.children))
         _check_number(f"{self.path}.beta", self.beta, 0, 1, what=" (a fraction of failures)")
@@ -263,9 +264,11 @@ class CommonCause:
 
 
 _BLOCKS = (Component, Series, Parallel, KofN, Standby, CommonCause)
+#: Any block of a tree.
+Block = Component | Series | Parallel | KofN | Standby | CommonCause
 
 
-def _kids(node) -> tuple:
+def _kids(node: Block) -> tuple[Block, ...]:
     """The child blocks of a block (none for a component)."""
     if isinstance(node, Component):
         return ()
@@ -274,7 +277,7 @@ def _kids(node) -> tuple:
     return node.children
 
 
-def _check_depth(root, where: str) -> None:
+def _check_depth(root: Block, where: str) -> None:
     """Refuse a tree nested deeper than ``MAX_DEPTH`` (walked without recursion), so
     the recursive evaluation below never meets Python's recursion limit."""
     stack = [(root, 1)]
@@ -286,16 +289,18 @@ def _check_depth(root, where: str) -> None:
         stack.extend((kid, depth + 1) for kid in _kids(node))
 
 
-def _needed_up(node) -> int:
+def _needed_up(node: Block) -> int:
     """How many children of a series, parallel, k-of-n or common-cause block must be
     up for the block to be up."""
-    return {Series: len(node.children), Parallel: 1}.get(type(node), getattr(node, "k", 1))
+    if isinstance(node, Series):
+        return len(node.children)
+    return int(getattr(node, "k", 1))  # parallel: 1
 
 
 # --------------------------------------------------------------------------- evaluation
 
 
-def _stack(results):
+def _stack(results: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
     a = np.stack(np.broadcast_arrays(*[r[0] for r in results]))
     q = np.stack(np.broadcast_arrays(*[r[1] for r in results]))
     return a, q
@@ -308,13 +313,13 @@ class _Evaluator:
     are one call. Frequencies [1/h] are computed on request (scalars only).
     """
 
-    def __init__(self, root, components):
+    def __init__(self, root: Block, components: tuple[Component, ...] | list[Component]) -> None:
         self.root = root
         self.index = {id(c): i for i, c in enumerate(components)}
         self.components = components
-        self._plans: dict[int, tuple] = {}
+        self._plans: dict[int, tuple[np.ndarray, list[Block]]] = {}
 
-    def children_aq(self, node, kids, Q):
+    def children_aq(self, node: Block, kids: tuple[Block, ...], Q: np.ndarray) -> tuple[Any, Any]:
         """(A, U) of ``kids`` stacked on axis 0: leaf children in one fancy-indexing
         gather (wide blocks stay vectorised), the others evaluated one by one (the
         leaves last, whatever their place among the kids)."""
@@ -333,7 +338,7 @@ class _Evaluator:
         a_o, q_o = _stack(parts)
         return np.concatenate([a_o, 1.0 - q]), np.concatenate([q_o, q])
 
-    def aq(self, node, Q):
+    def aq(self, node: Block, Q: np.ndarray) -> tuple[Any, Any]:
         """(A, U) of ``node``, vectorised over the trailing axes of ``Q``."""
         if isinstance(node, Component):
             q = Q[self.index[id(node)]]
@@ -341,7 +346,7 @@ class _Evaluator:
         return self._aq(node, Q)
 
 
-    def _aq(self, node, Q):
+    def _aq(self, node: Block, Q: np.ndarray) -> tuple[Any, Any]:
         if isinstance(node, (Series, Parallel, KofN)):
             a, q = self.children_aq(node, node.children, Q)
             if isinstance(node, Series):
@@ -366,7 +371,7 @@ class _Evaluator:
             return a_struct * (1 - u_cc), u
         raise TypeError(f"not a block: {node!r}")
 
-    def frequency(self, node, Q, memo: _Scalar) -> float | None:
+    def frequency(self, node: Block, Q: np.ndarray, memo: _Scalar) -> float | None:
         """Outages per hour of ``node`` at scalar values ``Q``, or None if unknown.
 
         A block fails when a child's failure is critical: ``f = sum_i I_i f_i``
@@ -384,28 +389,30 @@ class _Evaluator:
         if isinstance(node, (Series, Parallel, KofN, CommonCause)):
             kids = node.children
             freqs = [self.frequency(c, Q, memo) for c in kids]
-            if any(f is None for f in freqs):
+            known = [f for f in freqs if f is not None]
+            if len(known) < len(freqs):
                 return None
             a, q = memo.kids(kids)
             if isinstance(node, CommonCause):
                 b, k = node.beta, node.k
                 a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
                 crit = _critical_scalar(k, a2, q2)
-                f_struct = math.fsum((1 - b) * f * w for f, w in zip(freqs, crit))
+                f_struct = math.fsum((1 - b) * f * w for f, w in zip(known, crit))
                 _, u_struct = _k_of_n_scalar(k, a2, q2)
                 u_cc = b * math.fsum(q) / len(q)
-                f_cc = b * math.fsum(freqs) / len(freqs)
+                f_cc = b * math.fsum(known) / len(known)
                 return f_struct * (1 - u_cc) + f_cc * (1 - u_struct)
             crit = _critical_scalar(_needed_up(node), a, q)
-            return math.fsum(f * w for f, w in zip(freqs, crit))
+            return math.fsum(f * w for f, w in zip(known, crit))
         if isinstance(node, Standby):
             fp = self.frequency(node.primary, Q, memo)
             fs_list = [self.frequency(c, Q, memo) for c in node.standbys]
-            if fp is None or any(f is None for f in fs_list):
+            known_s = [f for f in fs_list if f is not None]
+            if fp is None or len(known_s) < len(fs_list):
                 return None
             a_s, q_s = memo.kids(node.standbys)
             us = math.prod(q_s)
-            fs = math.fsum(f * w for f, w in zip(fs_list, _critical_scalar(1, a_s, q_s)))
+            fs = math.fsum(f * w for f, w in zip(known_s, _critical_scalar(1, a_s, q_s)))
             c, r = node.coverage, node.primary_outage_h
             t = min(node.failover_s / 3600.0, r)
             # Every primary failure is an outage when failover takes time; with an
@@ -414,7 +421,8 @@ class _Evaluator:
             return float(fp * ((1 - c) + c * hit) + fp * c * fs * (r - t))
         raise TypeError(f"not a block: {node!r}")
 
-    def local_derivatives(self, node, Q, memo: _Scalar) -> tuple[tuple, list[float]]:
+    def local_derivatives(self, node: Block, Q: np.ndarray,
+                          memo: _Scalar) -> tuple[tuple[Block, ...], list[float]]:
         """The children of ``node`` and dU_node / dU_child for each, at scalar ``Q``.
 
         Series, parallel, k-of-n and standby blocks are linear in each child, so
@@ -429,7 +437,7 @@ class _Evaluator:
             d_primary = c * (tau + (1 - tau) * us) + (1 - c)
             scale = up * c * (1 - tau)
             return kids, [d_primary] + [scale * x for x in _critical_scalar(1, a_s, q_s)]
-        kids = node.children
+        kids = node.children  # type: ignore[union-attr]  # not a component here
         a, q = memo.kids(kids)
         if isinstance(node, CommonCause):
             b, k = node.beta, node.k
@@ -440,7 +448,8 @@ class _Evaluator:
             return kids, [(1 - u_cc) * (1 - b) * w + (1 - u_struct) * b / len(kids) for w in crit]
         return kids, _critical_scalar(_needed_up(node), a, q)
 
-    def delta_through(self, node, child_index: int, delta: float, Q, memo: _Scalar) -> float:
+    def delta_through(self, node: CommonCause, child_index: int, delta: float, Q: np.ndarray,
+                      memo: _Scalar) -> float:
         """Exact change of a common-cause group's U when member ``child_index``'s U
         changes by ``delta``: ``U = 1 - (1 - U_s)(1 - U_cc)`` with both parts linear
         in the member, so the product term is kept."""
@@ -451,7 +460,7 @@ class _Evaluator:
         _, u_s = _k_of_n_scalar(k, a2, q2)
         u_cc = b * math.fsum(q) / n
         d_s, d_cc = crit * (1 - b) * delta, b * delta / n
-        return d_s * (1 - u_cc) + d_cc * (1 - u_s) - d_s * d_cc
+        return float(d_s * (1 - u_cc) + d_cc * (1 - u_s) - d_s * d_cc)
 
 
 def _log1p_neg_sum(xs: list[float]) -> float | None:
@@ -516,7 +525,7 @@ class _Scalar:
     ``_Evaluator`` stays for vectorised sweeps). Same formulas as ``_Evaluator``;
     sums are exact (``math.fsum``)."""
 
-    def __init__(self, root, index: dict[int, int], Q: np.ndarray):
+    def __init__(self, root: Block, index: dict[int, int], Q: np.ndarray) -> None:
         self.index = index
         self.Q = [float(x) for x in Q]
         self.val: dict[int, tuple[float, float]] = {}
@@ -529,24 +538,24 @@ class _Scalar:
         for node in reversed(order):  # children before parents
             self.val[id(node)] = self._block(node)
 
-    def get(self, node) -> tuple[float, float]:
+    def get(self, node: Block) -> tuple[float, float]:
         if isinstance(node, Component):
             q = self.Q[self.index[id(node)]]
             return 1.0 - q, q
         return self.val[id(node)]
 
-    def kids(self, kids) -> tuple[list[float], list[float]]:
+    def kids(self, kids: tuple[Block, ...]) -> tuple[list[float], list[float]]:
         pairs = [self.get(c) for c in kids]
         return [p[0] for p in pairs], [p[1] for p in pairs]
 
-    def _block(self, node) -> tuple[float, float]:
+    def _block(self, node: Block) -> tuple[float, float]:
         if isinstance(node, Standby):
             up = self.get(node.primary)[1]
             us = math.prod(self.kids(node.standbys)[1])
             tau, c = _tau(node), node.coverage
             u = up * (c * (tau + (1 - tau) * us) + (1 - c))
             return 1.0 - u, u
-        a, q = self.kids(node.children)
+        a, q = self.kids(node.children)  # type: ignore[union-attr]  # not a component here
         if isinstance(node, Series):
             s = _log1p_neg_sum(q)
             return math.prod(a), 1.0 if s is None else -math.expm1(s)
@@ -555,7 +564,8 @@ class _Scalar:
             return 1.0 if s is None else -math.expm1(s), math.prod(q)
         if isinstance(node, KofN):
             return _k_of_n_scalar(node.k, a, q)
-        b = node.beta  # CommonCause
+        assert isinstance(node, CommonCause)
+        b = node.beta
         a_struct, u_struct = _k_of_n_scalar(node.k, [x + b * y for x, y in zip(a, q)],
                                             [(1 - b) * y for y in q])
         u_cc = b * math.fsum(q) / len(q)
@@ -583,7 +593,7 @@ def _critical(k: int, a: np.ndarray, q: np.ndarray) -> np.ndarray:
         x = a if k == n else q
         before = np.concatenate([[1.0], np.cumprod(x[:-1])])
         after = np.concatenate([np.cumprod(x[::-1][:-1])[::-1], [1.0]])
-        return before * after
+        return np.asarray(before * after)
     m = n - k
     step = max(1, int(math.isqrt(n)))
     checkpoints = {}
@@ -611,7 +621,7 @@ def _critical(k: int, a: np.ndarray, q: np.ndarray) -> np.ndarray:
     return out
 
 
-def _mean_outage_h(node) -> float | None:
+def _mean_outage_h(node: Block) -> float | None:
     """Mean outage length [h] of a block at its stated figures, or None if unknown."""
     comps = _leaves(node)
     ev = _Evaluator(node, comps)
@@ -631,7 +641,7 @@ def _tau(node: Standby) -> float:
     return min(node.failover_s / 3600.0, r) / r
 
 
-def _leaves(node) -> list[Component]:
+def _leaves(node: Block) -> list[Component]:
     """The components of a tree, left to right (iterative: any depth)."""
     out, stack = [], [node]
     while stack:
@@ -643,11 +653,11 @@ def _leaves(node) -> list[Component]:
     return out
 
 
-def _base_q(components) -> np.ndarray:
+def _base_q(components: tuple[Component, ...] | list[Component]) -> np.ndarray:
     """Block unavailabilities ``q ** count`` of the components, in one array."""
     q = np.array([c.replica_unavailability for c in components], dtype=float)
     counts = np.array([c.count for c in components], dtype=float)
-    return q ** counts
+    return np.asarray(q ** counts)
 
 
 @dataclass(frozen=True)
@@ -667,7 +677,7 @@ class Evaluation:
 
     @property
     def nines(self) -> float:
-        return nines(self.availability)
+        return float(nines(self.availability))
 
 
 class Architecture:
@@ -682,7 +692,7 @@ class Architecture:
         For people.
     """
 
-    def __init__(self, root, name: str = "architecture", description: str = ""):
+    def __init__(self, root: Block, name: str = "architecture", description: str = "") -> None:
         if not isinstance(root, _BLOCKS):
             raise _bad("architecture", root, "is not a block (component, series, ...)")
         check_text("name", name, max_len=200)
@@ -728,14 +738,15 @@ class Architecture:
 
     # -- evaluation ---------------------------------------------------------
 
-    def _eval_q(self, Q):
+    def _eval_q(self, Q: np.ndarray) -> tuple[Any, Any]:
         a, q = self._ev.aq(self.root, Q)
         return a, q
 
     def availability(self) -> Availability:
         """The system's availability [fraction] with its exact unavailability; the
         fast path of ``evaluate`` (no outage frequency)."""
-        return _result(*_Scalar(self.root, self._ev.index, self._q).get(self.root))
+        a, q = _Scalar(self.root, self._ev.index, self._q).get(self.root)
+        return Availability(a, q)
 
     def evaluate(self, *, year_days: float = DAYS_PER_YEAR) -> Evaluation:
         """Availability, unavailability, nines and downtime per year and month.
@@ -745,7 +756,7 @@ class Architecture:
         """
         memo = _Scalar(self.root, self._ev.index, self._q)
         a, q = memo.get(self.root)
-        avail = _result(a, q)
+        avail = Availability(a, q)
         year = period_info("year", year_days=year_days).seconds
         month = period_info("month", year_days=year_days).seconds
         f = self._ev.frequency(self.root, self._q, memo)
@@ -753,16 +764,16 @@ class Architecture:
         mean = None if not f else float(q) / f * 3600.0
         return Evaluation(avail, float(q) * year, float(q) * month, outages, mean, year_days)
 
-    def sweep(self, name: str, availabilities) -> np.ndarray:
+    def sweep(self, name: str, availabilities: Any) -> np.ndarray:
         """System availability [fraction] as one component's replica availability
         moves over ``availabilities`` (an array); returns an ``AvailabilityArray``."""
         i = self.components.index(self.component(name))
         a = check_availability(np.atleast_1d(np.asarray(availabilities, dtype=float)),
                                "availabilities")
-        q_rep = _decimal_complement(a)
+        q_rep = _decimal_complement(np.asarray(a))
         Q = np.repeat(self._q[:, None], q_rep.size, axis=1)
         Q[i] = self.components[i].block_unavailability(q_rep)
-        return _result(*self._eval_q(Q))
+        return np.asarray(_result(*self._eval_q(Q)))
 
     def importance(self, *, year_days: float = DAYS_PER_YEAR) -> pd.DataFrame:
         """Birnbaum importance and downtime saved per year if each component were perfect.
@@ -784,9 +795,9 @@ class Architecture:
         memo = _Scalar(self.root, self._ev.index, q0)
         u_base = memo.get(self.root)[1]
         birnbaum = np.zeros(n)
-        parent: dict[int, tuple] = {}  # id(child) -> (parent, index among its kids, slope)
+        parent: dict[int, tuple[Block, int, float]] = {}  # id(child) -> (parent, index among its kids, slope)
         needs_walk = np.zeros(n, dtype=bool)
-        stack: list[tuple] = [(self.root, 1.0, False)]
+        stack: list[tuple[Block, float, bool]] = [(self.root, 1.0, False)]
         while stack:
             node, slope, under_group = stack.pop()
             if isinstance(node, Component):
@@ -800,7 +811,7 @@ class Architecture:
                 parent[id(kid)] = (node, j, float(d))
                 stack.append((kid, slope * float(d), inside))
         saved = birnbaum * q0  # exact where every block on the way up is linear
-        for i in np.flatnonzero(needs_walk):
+        for i in map(int, np.flatnonzero(needs_walk)):
             node, delta = self.components[i], -float(q0[i])
             while node is not self.root:
                 up, j, d = parent[id(node)]
@@ -853,7 +864,7 @@ class Architecture:
 
     # -- changes (for sliders) ---------------------------------------------
 
-    def with_changes(self, components: Mapping[str, Mapping] | None = None,
+    def with_changes(self, components: Mapping[str, Mapping[str, Any]] | None = None,
                      betas: Mapping[int, float] | None = None) -> Architecture:
         """A copy with some component fields (``availability``, ``mtbf_h``,
         ``mttr_h``, ``count``) or common-cause ``beta`` values (by group index) changed."""
@@ -866,7 +877,7 @@ class Architecture:
                 raise _bad("betas", g, f"is not a common-cause group index in [0, {len(self.groups) - 1}]")
         group_index = {id(g): i for i, g in enumerate(self.groups)}
 
-        def rebuild(node):
+        def rebuild(node: Block) -> Block:
             if isinstance(node, Component):
                 change = components.get(node.name)
                 if not change:

@@ -204,6 +204,7 @@ def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "
             _atomic_write(path, body.encode("utf-8"))
             return path
         pdf = Path(tmp) / f"{stem}.pdf"
+        assert chromium is not None  # checked before the kernel started
         print_pdf(body, pdf, chromium, workdir=Path(tmp), timeout=timeout)
         path = out_dir / f"{stem}.pdf"
         _atomic_write(path, pdf.read_bytes())
@@ -323,7 +324,7 @@ def build_reports(scenarios, out_dir, *, target: float = 0.9995, fmt: str = "htm
         except BaseException:
             for fut in futures:
                 fut.cancel()
-            if executor is None:
+            if isinstance(pool, ProcessPoolExecutor) and executor is None:
                 from .simulation import stop_pool
                 stop_pool(pool)
             raise
@@ -340,10 +341,10 @@ def build_reports(scenarios, out_dir, *, target: float = 0.9995, fmt: str = "htm
 def _write_index(out_dir: Path, results: list[ReportResult]) -> None:
     items = []
     for r in results:
-        if r.ok:
+        if r.ok and r.path is not None:
             items.append(f'<li><a href="{html.escape(r.path.name)}">{html.escape(r.scenario)}</a></li>')
         else:
-            items.append(f"<li>{html.escape(r.scenario)}: failed ({html.escape(r.error)})</li>")
+            items.append(f"<li>{html.escape(r.scenario)}: failed ({html.escape(r.error or '')})</li>")
     page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>HA/DR reports</title></head>"
             "<body><h1>HA/DR reports</h1><ul>" + "".join(items) + "</ul></body></html>")
     _atomic_write(out_dir / "index.html", page.encode("utf-8"))

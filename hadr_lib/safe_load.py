@@ -18,6 +18,7 @@ import stat
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -105,7 +106,7 @@ def _check_graph(root, origin: str, max_depth: int, max_nodes: int) -> None:
     the file, not in the expansion)."""
     size: dict[int, int] = {}
     open_nodes: set[int] = set()
-    stack: list[tuple[object, int, bool]] = [(root, 1, False)]
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     while stack:
         node, depth, done = stack.pop()
         key = id(node)
@@ -211,7 +212,7 @@ def check_depth(data, origin: str, max_depth: int = MAX_DEPTH) -> None:
     """Refuse a mapping/list structure (from Python or JSON) nested deeper than
     ``max_depth``, walking it iteratively; shared sub-structures are visited once."""
     seen: set[int] = set()
-    stack: list[tuple[object, int]] = [(data, 1)]
+    stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         kind = type(value)

@@ -194,3 +194,21 @@ def test_list_names_everything_shipped_and_suggests_names(capsys):
     with pytest.raises(hadr_lib.InvalidInputError, match="did you mean aws-rds-multi-az"):
         hadr_lib.load_architecture({"architecture": {"component": {"name": "db",
                                                                    "sla": "aws-rds-multiaz"}}})
+
+
+def test_constraints_pin_every_dependency():
+    """make run and make test install with -c constraints.txt: each direct dependency
+    (runtime, test, bench) is pinned, so a numpy release cannot change seeded outputs."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    wanted = PYPROJECT["project"]["dependencies"] + extras["test"] + extras["bench"]
+    for req in wanted:
+        name = _split(req)[0]
+        if name == "setuptools":  # pip never pins itself or its build tools
+            continue
+        assert name in pins, f"{name} is not pinned in constraints.txt"
+    assert "numpy" in pins and "-c constraints.txt" in (ROOT / "Makefile").read_text()

@@ -274,3 +274,28 @@ def test_sigterm_stops_a_report_batch_leaving_no_orphan_and_no_partial_file(tmp_
     assert not alive, [p.cmdline() for p in alive]
     left = sorted(p.name for p in out.iterdir()) if out.exists() else []
     assert not [n for n in left if n.endswith(".tmp") or n.startswith(".")], left
+
+
+def test_a_batch_runs_on_a_dask_cluster_with_the_same_guarantees(tmp_path):
+    from distributed import LocalCluster
+
+    from hadr_lib.cli import main
+
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        code = main(["report", "small_saas", str(ROOT / "data" / "scenarios" / "small_saas.yaml"),
+                     "index", "--out", str(out), "--scheduler", cluster.scheduler_address,
+                     "--quiet"])
+    assert code == 1  # "index" is no scenario: that one fails, the others are written
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["index.html", "plotly.min.js", "small_saas-2.html", "small_saas.html"]
+    assert "index: failed" in (out / "index.html").read_text()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(capsys, tmp_path):
+    from hadr_lib.cli import main
+
+    assert main(["report", "small_saas", "--out", str(tmp_path), "--scheduler",
+                 "tcp://127.0.0.1:9", "--quiet"]) == 2
+    assert "--scheduler: cannot reach 'tcp://127.0.0.1:9'" in capsys.readouterr().err
