@@ -255,6 +255,14 @@ def _cmd_simulate(args) -> int:
     except KeyboardInterrupt:
         print("hadr simulate: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except InvalidInputError as exc:  # name the flag the user typed, not the parameter
+        text = str(exc)
+        for param in ("years", "runs", "seed", "workers", "repair_sigma", "default_mttr_h",
+                      "start_year", "repair"):
+            if text.startswith(f"{param}:"):
+                text = "--" + param.replace("_", "-") + text[len(param):]
+                break
+        raise InvalidInputError(text) from None
     if args.format == "json":
         _print_json(result.to_dict())
         return 0

@@ -189,10 +189,10 @@ def test_simulate_table_says_its_assumptions(capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--runs", "1"], "runs: 1 is not a whole number"),
+    (["--runs", "1"], "--runs: 1 is not a whole number"),
     (["--sla", "101"], "--sla"),
-    (["--years", "0"], "years: 0"),
-    (["--repair-sigma", "-1"], "repair_sigma"),
+    (["--years", "0"], "--years: 0"),
+    (["--repair-sigma", "-1"], "--repair-sigma: -1.0"),
 ])
 def test_simulate_bad_input_exits_2(capsys, args, message):
     assert main(["simulate", "single_server", "--quiet", *args]) == 2

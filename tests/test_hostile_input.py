@@ -150,7 +150,8 @@ def test_a_component_that_never_fails_prints_no_outages(capsys, write):
      "is not a service name"),
     (["evaluate", "multi_az_postgre"], "did you mean multi_az_postgres?"),
     (["dr", "ecomerce_shop"], "did you mean ecommerce_shop?"),
-    (["simulate", "single_server", "--years", "9" * 30, "--quiet"], "years: "),
+    (["simulate", "single_server", "--years", "9" * 30, "--quiet"], "--years: "),
+    (["simulate", "single_server", "--repair-sigma", "0", "--quiet"], "--repair-sigma: 0"),
 ])
 def test_bad_flags_exit_2_with_a_message(capsys, argv, says):
     code, err = run(capsys, *argv)
@@ -162,7 +163,8 @@ def test_simulate_refuses_unbounded_work_before_allocating(capsys, write):
     design = write("flap.yaml", component("mtbf_h: 0.001, mttr_h: 0.001, count: 1000000"))
     code, err = run(capsys, "simulate", design, "--runs", "1000", "--quiet")
     assert code == 2
-    assert re.search(r"would draw about 4\.3\de\+16 failure/repair cycles", err), err
+    assert re.search(r"--runs: 1,000 runs of 10 years would draw about 4\.3\de\+16 failure/repair "
+                     r"cycles", err), err
     assert "'a' (1,000,000 x MTBF 0.001 h" in err and "Use fewer runs or years" in err
 
 
