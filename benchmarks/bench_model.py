@@ -147,13 +147,18 @@ def bench_panels() -> None:
               f"max {max(times) * 1e3:.0f} ms (Python side)")
 
 
-def run() -> None:
+def peer_available() -> bool:
+    """Whether RePyability (the bench extra) is installed; says so when it is not."""
     try:
         import repyability  # noqa: F401
-        peer = True
     except ImportError:
-        peer = False
         print("RePyability not installed (`make bench` installs the bench extra): peer skipped")
+        return False
+    return True
+
+
+def run() -> None:
+    peer = peer_available()
     bench_tree(peer)
     bench_quorum(peer)
     bench_panels()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from bench_model import best_of, peer_available
 
 import hadr_lib as hl
 
@@ -88,26 +89,12 @@ def to_repyability(design: dict):
     return RepairableRBD(edges, comps, k=ks)
 
 
-def best_of(fn, repeat: int = 5) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def ours(design: dict):
     return hl.load_architecture(design).evaluate()
 
 
 def run() -> None:
-    try:
-        import repyability  # noqa: F401
-        peer = True
-    except ImportError:
-        peer = False
-        print("RePyability not installed (`make bench` installs the bench extra): peer skipped")
+    peer = peer_available()
     cases = [(f"random tree, {n} leaves (seed {SEED + i})", random_tree(n, SEED + i))
              for i, n in enumerate((500, 750, 1000))]
     cases.append(("990-of-1000 quorum", quorum()))

@@ -5,9 +5,9 @@ and against the rate at which numpy draws the exponential variates alone (the ce
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
+from bench_model import best_of
 
 import hadr_lib as hl
 from hadr_lib.drills import run_drill
@@ -33,12 +33,7 @@ def _needed_exponentials(plan, horizon_h: float) -> float:
 
 
 def _best(fn, repeat=3):
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+    return best_of(fn, repeat)
 
 
 def run():
