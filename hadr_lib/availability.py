@@ -262,6 +262,20 @@ def _split(value: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
     return a, q
 
 
+def _real_array(value: Any, field: str, problem: str) -> np.ndarray:
+    """``value`` as a float array if it holds real numbers only: bools, strings,
+    bytes and complex numbers are refused, as for availabilities."""
+    if isinstance(value, (bool, np.bool_, str, bytes, complex, np.complexfloating)):
+        raise _bad(field, value, problem)
+    try:
+        a = np.asarray(value)
+        if a.dtype.kind not in "iuf":
+            raise TypeError(a.dtype)
+        return a.astype(float)
+    except (TypeError, ValueError, OverflowError):
+        raise _bad(field, value, problem) from None
+
+
 def check_availability(value: Any, field: str = "availability") -> float | np.ndarray:
     """``value`` as a float or array if it is an availability in [0, 1], else an
     ``InvalidInputError`` naming ``field``."""
@@ -391,8 +405,8 @@ def from_mtbf_mttr(mtbf_hours: Any, mttr_hours: Any) -> Availability | Availabil
     ``A = MTBF / (MTBF + MTTR)`` and ``U = MTTR / (MTBF + MTTR)``, where MTBF [h]
     is the mean up time between failures and MTTR [h] the mean time to restore.
     """
-    mtbf = np.asarray(mtbf_hours, dtype=float)
-    mttr = np.asarray(mttr_hours, dtype=float)
+    mtbf = _real_array(mtbf_hours, "mtbf_hours", "is not a finite number of hours > 0")
+    mttr = _real_array(mttr_hours, "mttr_hours", "is not a finite number of hours >= 0")
     bad = ~(np.isfinite(mtbf) & (mtbf > 0))
     if bad.any():
         raise _bad("mtbf_hours", float(mtbf.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]),
@@ -504,7 +518,7 @@ def availability_for_downtime(seconds: Any, period: str = "year", *,
     The inverse of ``downtime``: ``U = seconds / period length``.
     """
     p = period_info(period, year_days=year_days)
-    s = np.asarray(seconds, dtype=float)
+    s = _real_array(seconds, "seconds", f"is not a number of seconds of downtime per {p.name}")
     bad = ~((s >= 0) & (s <= p.seconds))
     if bad.any():
         value = float(s.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])

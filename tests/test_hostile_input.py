@@ -263,3 +263,13 @@ def test_json_files_take_the_quick_path_with_the_same_rules(capsys, write):
     deep = '{"architecture": ' + '{"series": [' * 3000 + "1" + "]}" * 3000 + "}"
     code, err = run(capsys, "evaluate", write("deep.json", deep))
     assert code == 2 and "nest" in err
+
+
+@pytest.mark.parametrize("value", [True, "100", b"100", 100 + 0j, np.array(["100"]), [100, "1"]])
+def test_non_numbers_are_refused_by_every_figure(value):
+    with pytest.raises(hl.InvalidInputError, match="mtbf_hours"):
+        hl.from_mtbf_mttr(value, 1.0)
+    with pytest.raises(hl.InvalidInputError, match="mttr_hours"):
+        hl.from_mtbf_mttr(100.0, value)
+    with pytest.raises(hl.InvalidInputError, match="seconds"):
+        hl.availability_for_downtime(value)
