@@ -215,7 +215,11 @@ def to_openslo(plan: SloPlan, service: str = "my-service", *, good_query: str | 
                 "alertWhenNoData": False, "alertWhenResolved": False, "alertWhenBreaching": True,
                 "conditions": [{
                     "kind": "AlertCondition",
-                    "metadata": {"name": _dns_name(f"{name}-burn-{a.long_window}")},
+                    "metadata": {"name": _dns_name(f"{name}-burn-{a.long_window}"),
+                                 # OpenSLO has one window per condition: both stated here
+                                 "annotations": {"hadr-workbook/long-window": a.long_window,
+                                                 "hadr-workbook/short-window": a.short_window,
+                                                 "hadr-workbook/slo-window": f"{plan.window_days:g}d"}},
                     "spec": {
                         "description": (f"burn rate {a.burn_rate:g} over {a.long_window}, "
                                         f"confirmed over {a.short_window}"),

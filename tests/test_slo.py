@@ -178,6 +178,9 @@ def test_openslo_export_round_trips_and_follows_the_spec():
     assert [c["threshold"] for c in conditions] == pytest.approx([14.4, 6, 1])
     assert [(c["lookbackWindow"], c["alertAfter"]) for c in conditions] == [
         ("56m", "280s"), ("336m", "28m"), ("4032m", "336m")]
+    notes = [p["spec"]["conditions"][0]["metadata"]["annotations"] for p in slo["spec"]["alertPolicies"]]
+    assert notes[0] == {"hadr-workbook/long-window": "56m", "hadr-workbook/short-window": "280s",
+                        "hadr-workbook/slo-window": "28d"}
 
 
 def test_sloth_alert_windows_carry_the_window_and_both_alert_windows():
