@@ -6,6 +6,7 @@ mapping with exactly one key::
     component: {name: db, availability: 0.9995, source: "aws rds sla, 2024-01-22"}
     component: {name: api, mtbf_h: 2000, mttr_h: 0.5, count: 2}
     component: {name: lb, sla: aws-elb-multi-az}      # from data/cloud_slas.csv
+    component: {name: db, availability: 0.9995, count: 2, cost_per_year: 4200}  # per replica
     series: [block, block, ...]
     parallel: [block, block, ...]
     k_of_n: {k: 2, of: [block, block, block]}
@@ -49,7 +50,8 @@ BLOCK_KINDS = ("component", "series", "parallel", "k_of_n", "standby", "common_c
 _TOP = ("name", "description", "architecture")
 _KINDS = frozenset(BLOCK_KINDS)
 _FIELDS = {
-    "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source"),
+    "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source",
+                  "cost_per_year"),
     "k_of_n": ("k", "of"),
     "standby": ("primary", "standbys", "failover_s", "failover_preset", "coverage"),
     "common_cause": ("beta", "of", "k", "name"),
@@ -192,6 +194,8 @@ def _component(body: Mapping, path: str) -> Component:
     if type(count) is not int:
         count = _int(f"{path}.count", count)
     name = body["name"]
+    cost = body.get("cost_per_year")
+    extra = {} if cost is None else {"cost_per_year": _num(f"{path}.cost_per_year", cost)}
     if has_sla:
         try:
             availability, catalog_source = sla_availability(
@@ -199,15 +203,15 @@ def _component(body: Mapping, path: str) -> Component:
         except InvalidInputError as exc:
             raise InvalidInputError(f"{path}.{exc}") from None
         return Component(name, availability, count=count, source=source or catalog_source,
-                         path=path)
+                         path=path, **extra)
     if has_a:
         return Component(name, _num(f"{path}.availability", body["availability"]), count=count,
-                         source=source, path=path)
+                         source=source, path=path, **extra)
     if "mttr_h" not in body:
         raise InvalidInputError(f"{path}.mttr_h: missing (give both mtbf_h and mttr_h)")
     return Component(name, mtbf_h=_num(f"{path}.mtbf_h", body["mtbf_h"]),
                      mttr_h=_num(f"{path}.mttr_h", body["mttr_h"]), count=count, source=source,
-                     path=path)
+                     path=path, **extra)
 
 
 def resolve_reference(source, references: Mapping[str, Path], what: str, hint: str) -> Path:

@@ -275,6 +275,80 @@ def _cmd_simulate(args) -> int:
     return 0
 
 
+def _cmd_compare(args) -> int:
+    from .compare import changed_blocks, compare
+
+    designs = [load_architecture(f) for f in args.files]
+    table = compare(designs, year_days=args.year_days)
+    changes = {d.name: changed_blocks(designs[0], d) for d in designs[1:]}
+    if args.format == "json":
+        rows = [{k: (_finite(v) if isinstance(v, float) else v) for k, v in r.items()}
+                for r in table.to_dict(orient="records")]
+        _print_json({"year_days": args.year_days, "designs": rows,
+                     "changes_from_first": changes})
+        return 0
+    view = pd.DataFrame({
+        "design": table["name"],
+        "availability": [format_percent(a) for a in table["availability"]],
+        "nines": [f"{n:.2f}" for n in table["nines"]],
+        "downtime/year": [format_duration(x) for x in table["downtime_per_year_s"]],
+        "change": ["" if i == 0 else f"{'+' if d >= 0 else '-'}{format_duration(abs(d))}"
+                   for i, d in enumerate(table["downtime_per_year_s_delta"])],
+        "outages/year": ["unknown" if o is None or o != o else f"{o:.3g}"
+                         for o in table["outages_per_year"]],
+        "cost/year": ["unknown" if c is None or c != c else f"{c:,.0f}" for c in table["cost_per_year"]],
+    })
+    view.index = range(1, len(view) + 1)
+    print(view.to_string())
+    for name, lines in changes.items():
+        print(f"\n{designs[0].name} -> {name}:")
+        print("\n".join(f"  {line}" for line in lines) or "  no change in components")
+    print(f"\nAssumes independent failures except inside common-cause groups. {SLA_DISCLAIMER}")
+    return 0
+
+
+def _cmd_optimize(args) -> int:
+    from .compare import optimize, parse_vary
+
+    arch = load_architecture(args.file)
+    target = parse_availability(args.target, field="target", bare_percent=True)
+    result = optimize(arch, target, parse_vary(args.vary), year_days=args.year_days)
+    varied = list(parse_vary(args.vary))
+    if args.format == "json":
+        frontier = [{**{n: int(r[n]) for n in varied}, "cost_per_year": float(r["cost_per_year"]),
+                     "unavailability": float(r["unavailability"]), "nines": _finite(r["nines"]),
+                     "meets_target": bool(r["meets_target"])}
+                    for _, r in result.frontier.iterrows()]
+        best = None if result.best is None else {
+            k: (_finite(v) if isinstance(v, float) else v) for k, v in result.best.items()}
+        _print_json({"name": arch.name, "target": target, "combinations": len(result.table),
+                     "best": best, "frontier": frontier})
+        return 0
+    print(f"{arch.name}: {len(result.table):,} combinations of replica counts")
+    if result.best is None:
+        u_best = float(result.table["unavailability"].min())
+        year_s = period_info("year", year_days=args.year_days).seconds
+        budget = (1 - target) * year_s
+        print(f"None meets {format_percent(target)}: the best combination has "
+              f"{format_duration(u_best * year_s)} of downtime a year, "
+              f"{format_duration(u_best * year_s - budget)} over the budget of "
+              f"{format_duration(budget)}.")
+    else:
+        counts = ", ".join(f"{n} x{result.best[n]}" for n in varied)
+        print(f"Cheapest meeting {format_percent(target)}: {counts}, "
+              f"{result.best['cost_per_year']:,.0f} a year, "
+              f"{format_percent(1 - result.best['unavailability'])}.")
+    view = result.frontier.copy()
+    view["nines"] = [f"{x:.3f}" for x in view["nines"]]
+    view["downtime/year"] = [format_duration(x) for x in view["downtime_per_year_s"]]
+    view["cost/year"] = [f"{c:,.0f}" for c in view["cost_per_year"]]
+    view["meets target"] = ["yes" if m else "no" for m in view["meets_target"]]
+    print("\nCost against nines (no other combination is both cheaper and better):")
+    print(view[[*varied, "nines", "downtime/year", "cost/year", "meets target"]]
+          .to_string(index=False))
+    return 0
+
+
 def _cmd_list(args) -> int:
     from .architecture_file import reference_architectures
     from .catalog import cloud_slas
@@ -409,6 +483,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="repair time [h] of a component known only by its SLA (default 1)")
     sim.add_argument("--start-year", type=int, default=2027, help="first calendar year (default 2027)")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    cmp = _command(sub, "compare", _cmd_compare, "designs side by side: availability, downtime, "
+                   "outages, cost, and what changed",
+                   "Evaluate two or more designs with the same assumptions; the deltas and the "
+                   "changed components are against the first.")
+    cmp.add_argument("files", nargs="+", metavar="FILE", help=_ARCH_FILE)
+    cmp.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
+                     help="days in a year (default: %(default)s)")
+    opt = _command(sub, "optimize", _cmd_optimize, "the cheapest replica counts meeting a target",
+                   "Try every combination of replica counts in the given ranges (components "
+                   "need cost_per_year): the cheapest meeting the target, and the cost-versus-"
+                   "nines frontier.")
+    opt.add_argument("file", help=_ARCH_FILE)
+    opt.add_argument("--target", required=True, help="e.g. 99.99 (percent), 99.99%% or 0.9999")
+    opt.add_argument("--vary", nargs="+", required=True, metavar="NAME=MIN..MAX",
+                     help="a component's replica counts to try, e.g. app=2..6")
+    opt.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
+                     help="days in a year (default: %(default)s)")
     _command(sub, "list", _cmd_list, "the reference designs, scenarios, cloud SLAs and DR strategies",
              "What ships with hadr-workbook: reference designs and scenarios to use by name, "
              "the cloud SLA ids a component may cite, and the DR strategies priced.")

@@ -51,6 +51,7 @@ from .availability import (
     _FRACTION,
     DAYS_PER_YEAR,
     Availability,
+    AvailabilityArray,
     InvalidInputError,
     _bad,
     _check_number,
@@ -103,6 +104,8 @@ class Component:
     count: int = 1
     source: str | None = None
     path: str = field(default="component", compare=False, repr=False)
+    #: What one replica costs to run for a year (None: not given).
+    cost_per_year: float | None = None
     #: Unavailability of one replica, derived once here (every evaluation needs it).
     _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
@@ -143,6 +146,8 @@ class Component:
             mttr = _check_number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
             q = mttr / (mtbf + mttr)
         object.__setattr__(self, "_replica_q", float(q))
+        if self.cost_per_year is not None:
+            _check_number(f"{p}.cost_per_year", self.cost_per_year, 0, 1e12, what=" a year")
 
     @property
     def replica_unavailability(self) -> float:
@@ -729,6 +734,14 @@ class Architecture:
     def __repr__(self) -> str:
         return f"Architecture({self.name!r}, {len(self.components)} components)"
 
+    @property
+    def cost_per_year(self) -> float | None:
+        """What the design costs to run for a year: every component's
+        ``cost_per_year`` x ``count``; None unless every component has a cost."""
+        if any(c.cost_per_year is None for c in self.components):
+            return None
+        return math.fsum(float(c.cost_per_year or 0.0) * c.count for c in self.components)
+
     def component(self, name: str) -> Component:
         for c in self.components:
             if c.name == name:
@@ -773,7 +786,9 @@ class Architecture:
         q_rep = _decimal_complement(np.asarray(a))
         Q = np.repeat(self._q[:, None], q_rep.size, axis=1)
         Q[i] = self.components[i].block_unavailability(q_rep)
-        return np.asarray(_result(*self._eval_q(Q)))
+        result = _result(*self._eval_q(Q))
+        assert isinstance(result, AvailabilityArray)  # one or more points: an array
+        return result
 
     def importance(self, *, year_days: float = DAYS_PER_YEAR) -> pd.DataFrame:
         """Birnbaum importance and downtime saved per year if each component were perfect.

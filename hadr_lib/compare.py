@@ -1,0 +1,205 @@
+"""Deciding between designs: side by side, what changed, and the cheapest replica
+counts that meet a target.
+
+``compare`` evaluates designs with the same assumptions (the block model: independent
+failures except inside common-cause groups) and gives each one's availability,
+downtime, outages and running cost, with the change against the first design.
+``changed_blocks`` lists what differs between two designs, component by component.
+``optimize`` searches replica counts: every combination in the given ranges is
+evaluated at once (vectorised over combinations), so the cheapest that meets the
+target and the cost-versus-nines frontier are exact for the grid, not a heuristic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .availability import DAYS_PER_YEAR, InvalidInputError, _bad, check_availability, period_info
+from .model import Architecture, Component, Standby, _kids
+
+__all__ = ["MAX_COMBINATIONS", "OptimizeResult", "changed_blocks", "compare", "optimize",
+           "parse_vary"]
+
+#: Most replica-count combinations ``optimize`` evaluates.
+MAX_COMBINATIONS = 1_000_000
+
+_FIELDS = ("availability", "mtbf_h", "mttr_h", "count", "cost_per_year")
+
+
+def compare(designs: Sequence[Architecture], *, year_days: float = DAYS_PER_YEAR) -> pd.DataFrame:
+    """One row per design: availability, unavailability, nines, downtime per year
+    [s], outages per year, cost per year (None unless every component has one), and
+    the change of each against the first design (``*_delta``)."""
+    if len(designs) < 1 or not all(isinstance(d, Architecture) for d in designs):
+        raise InvalidInputError("designs: give one or more architectures")
+    rows = []
+    for d in designs:
+        e = d.evaluate(year_days=year_days)
+        rows.append({"name": d.name, "availability": float(e.availability),
+                     "unavailability": e.unavailability, "nines": e.nines,
+                     "downtime_per_year_s": e.downtime_per_year_s,
+                     "outages_per_year": e.outages_per_year, "cost_per_year": d.cost_per_year})
+    df = pd.DataFrame(rows)
+    base = df.iloc[0]
+    for col in ("unavailability", "downtime_per_year_s", "outages_per_year", "cost_per_year"):
+        df[f"{col}_delta"] = [None if r[col] is None or base[col] is None or
+                              (isinstance(r[col], float) and math.isnan(r[col]))
+                              else r[col] - base[col] for _, r in df.iterrows()]
+    return df
+
+
+def _paths(arch: Architecture) -> dict[str, str]:
+    """Each component's place in the tree, by kind of block (``series/parallel/...``)."""
+    out: dict[str, str] = {}
+    stack: list[tuple[object, str]] = [(arch.root, "")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, Component):
+            out[node.name] = where or "top"
+            continue
+        here = f"{where}/{type(node).__name__.lower()}".lstrip("/")
+        stack.extend((kid, here) for kid in _kids(node))  # type: ignore[arg-type]
+    return out
+
+
+def changed_blocks(a: Architecture, b: Architecture) -> list[str]:
+    """What differs from design ``a`` to design ``b``, one sentence per change:
+    components added or removed, figures changed (availability, MTBF, MTTR, replicas,
+    cost), and components that moved to another kind of block."""
+    ca = {c.name: c for c in a.components}
+    cb = {c.name: c for c in b.components}
+    pa, pb = _paths(a), _paths(b)
+    out = [f"{name}: removed" for name in ca if name not in cb]
+    out += [f"{name}: added" for name in cb if name not in ca]
+    for name in ca.keys() & cb.keys():
+        x, y = ca[name], cb[name]
+        for f in _FIELDS:
+            vx, vy = getattr(x, f), getattr(y, f)
+            if vx != vy:
+                out.append(f"{name}: {f} {vx} -> {vy}")
+        if pa[name] != pb[name]:
+            out.append(f"{name}: moved from {pa[name]} to {pb[name]}")
+    return sorted(out)
+
+
+def parse_vary(texts: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """``NAME=MIN..MAX`` (replica counts, inclusive) to ``{name: (min, max)}``."""
+    out: dict[str, tuple[int, int]] = {}
+    for text in texts:
+        name, sep, span = str(text).partition("=")
+        low, dots, high = span.partition("..")
+        try:
+            lo, hi = int(low), int(high)
+        except ValueError:
+            lo = hi = -1
+        if not sep or not dots or not name or not 1 <= lo <= hi <= 1000:
+            raise InvalidInputError(
+                f"--vary: {text!r} is not NAME=MIN..MAX with whole numbers 1 <= MIN <= MAX <= 1000")
+        if name in out:
+            raise InvalidInputError(f"--vary: {name!r} is given twice")
+        out[name] = (lo, hi)
+    return out
+
+
+@dataclass(frozen=True)
+class OptimizeResult:
+    """The search over replica counts: every combination, the cheapest meeting the
+    target (``best``, None when none does) and the cost-versus-nines frontier."""
+
+    target: float
+    table: pd.DataFrame
+    best: dict | None
+    frontier: pd.DataFrame
+
+
+def _under_standby_primary(arch: Architecture, names: set[str]) -> bool:
+    stack: list[tuple[object, bool]] = [(arch.root, False)]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, Component):
+            if inside and node.name in names:
+                return True
+            continue
+        if isinstance(node, Standby):
+            stack.append((node.primary, True))
+            stack.extend((k, inside) for k in node.standbys)
+        else:
+            stack.extend((k, inside) for k in _kids(node))  # type: ignore[arg-type]
+    return False
+
+
+def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
+             year_days: float = DAYS_PER_YEAR) -> OptimizeResult:
+    """The cheapest replica counts meeting ``target`` [availability fraction], over
+    every combination of the ``vary`` ranges (``{component: (min, max)}``), and the
+    frontier: the combinations no other beats on both cost and unavailability.
+
+    Every component needs ``cost_per_year``. Combinations are evaluated together
+    (one vectorised pass), exact; a varied component inside a standby's primary
+    changes the failover share, so there each combination is rebuilt and evaluated.
+    """
+    t = float(check_availability(target, "target"))
+    if not vary:
+        raise InvalidInputError("vary: give at least one component and a range of replica counts")
+    names = [c.name for c in arch.components]
+    for name, (lo, hi) in vary.items():
+        arch.component(name)  # a clear error for an unknown name
+        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 1000):
+            raise _bad(f"vary.{name}", (lo, hi), "is not a range of replica counts in [1, 1000]")
+    missing = [c.name for c in arch.components if c.cost_per_year is None]
+    if missing:
+        raise InvalidInputError(
+            f"cost_per_year: missing for {', '.join(missing[:5])}{'...' if len(missing) > 5 else ''}; "
+            "every component needs one to compare costs")
+    varied = list(vary)
+    ranges = [range(vary[n][0], vary[n][1] + 1) for n in varied]
+    combos = math.prod(len(r) for r in ranges)
+    if combos > MAX_COMBINATIONS or combos * len(names) > 50_000_000:
+        raise InvalidInputError(
+            f"vary: {combos:,} combinations of replica counts is over the limit of "
+            f"{MAX_COMBINATIONS:,} (x {len(names)} components); narrow the ranges")
+    grid = np.array(list(itertools.product(*ranges)), dtype=int).reshape(combos, len(varied))
+    idx = [names.index(n) for n in varied]
+    base_q = arch._q
+    if _under_standby_primary(arch, set(varied)):
+        u = np.array([arch.with_changes({n: {"count": int(c)} for n, c in zip(varied, row)})
+                      .evaluate(year_days=year_days).unavailability for row in grid])
+    else:
+        Q = np.repeat(base_q[:, None], combos, axis=1)
+        for j, i in enumerate(idx):
+            Q[i] = arch.components[i].replica_unavailability ** grid[:, j]
+        _, u = arch._eval_q(Q)
+        u = np.asarray(u, dtype=float)
+    fixed = math.fsum(float(c.cost_per_year or 0.0) * c.count for k, c in enumerate(arch.components)
+                      if k not in idx)
+    cost = fixed + sum(float(arch.components[i].cost_per_year or 0.0) * grid[:, j]
+                       for j, i in enumerate(idx))
+    year = period_info("year", year_days=year_days).seconds
+    with np.errstate(divide="ignore"):
+        nines = -np.log10(u)
+    table = pd.DataFrame(grid, columns=varied)
+    table["unavailability"] = u
+    table["nines"] = nines
+    table["downtime_per_year_s"] = u * year
+    table["cost_per_year"] = cost
+    table["meets_target"] = u <= (1.0 - t) * (1 + 1e-12)
+    ok = table[table["meets_target"]]
+    best = None
+    if not ok.empty:
+        row = ok.sort_values(["cost_per_year", "unavailability"], kind="stable").iloc[0]
+        best = {**{n: int(row[n]) for n in varied}, "cost_per_year": float(row["cost_per_year"]),
+                "unavailability": float(row["unavailability"]), "nines": float(row["nines"])}
+    order = table.sort_values(["cost_per_year", "unavailability"], kind="stable")
+    keep, lowest = [], math.inf
+    for i, ui in zip(order.index, order["unavailability"]):
+        if ui < lowest:  # strictly better than every cheaper (or equal-cost) combination
+            keep.append(i)
+            lowest = ui
+    frontier = order.loc[keep].reset_index(drop=True)
+    return OptimizeResult(t, table, best, frontier)

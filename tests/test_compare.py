@@ -1,0 +1,163 @@
+"""Comparing designs and the cheapest replica counts: hand-checked deltas, and the
+optimiser against brute force over every combination."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import pytest
+
+import hadr_lib as hl
+from hadr_lib.cli import main
+from hadr_lib.compare import changed_blocks, compare, optimize, parse_vary
+
+YEAR = 365.25 * 86400
+
+
+def design(name, *parts):
+    return hl.load_architecture({"name": name, "architecture": {"series": list(parts)}})
+
+
+def comp(name, **fields):
+    return {"component": {"name": name, **fields}}
+
+
+def test_compare_deltas_by_hand():
+    a = design("A", comp("db", availability=0.999, cost_per_year=100))
+    b = design("B", comp("db", availability=0.9999, cost_per_year=250))
+    t = compare([a, b])
+    assert list(t["name"]) == ["A", "B"]
+    assert t["downtime_per_year_s"][0] == pytest.approx(1e-3 * YEAR)
+    assert t["downtime_per_year_s_delta"][1] == pytest.approx((1e-4 - 1e-3) * YEAR)
+    assert t["cost_per_year_delta"][1] == 150
+    assert t["unavailability_delta"][0] == 0
+    assert t["cost_per_year"][0] == 100
+
+
+def test_cost_is_per_replica_and_unknown_unless_every_part_has_one():
+    d = design("d", comp("app", availability=0.99, count=3, cost_per_year=1000),
+               comp("lb", availability=0.9999, cost_per_year=50))
+    assert d.cost_per_year == 3050
+    assert design("e", comp("a", availability=0.9, cost_per_year=1), comp("b", availability=0.9)) \
+        .cost_per_year is None
+    with pytest.raises(hl.InvalidInputError, match=r"cost_per_year: -5 is not a number in \[0, 1e\+12\]"):
+        design("f", comp("a", availability=0.9, cost_per_year=-5))
+
+
+def test_changed_blocks_lists_every_difference():
+    a = hl.load_architecture({"name": "a", "architecture": {"series": [
+        comp("lb", availability=0.9999), comp("app", mtbf_h=1000, mttr_h=1, count=2),
+        comp("cache", availability=0.999)]}})
+    b = hl.load_architecture({"name": "b", "architecture": {"series": [
+        comp("lb", availability=0.9999), {"parallel": [comp("app", mtbf_h=1000, mttr_h=0.5, count=3)]},
+        comp("db", availability=0.9995)]}})
+    assert changed_blocks(a, b) == [
+        "app: count 2 -> 3", "app: moved from series to series/parallel",
+        "app: mttr_h 1 -> 0.5", "cache: removed", "db: added"]
+    assert changed_blocks(a, a) == []
+
+
+COSTED = {"name": "costed", "architecture": {"series": [
+    comp("lb", availability=0.9999, cost_per_year=300),
+    comp("app", mtbf_h=2000, mttr_h=1, count=2, cost_per_year=1200),
+    {"k_of_n": {"k": 2, "of": [comp(f"db{i}", availability=0.995, cost_per_year=900)
+                               for i in range(3)]}},
+    comp("cache", availability=0.999, cost_per_year=400),
+]}}
+
+
+def brute_force(arch, target, vary):
+    rows = []
+    for counts in itertools.product(*[range(lo, hi + 1) for lo, hi in vary.values()]):
+        changed = arch.with_changes({n: {"count": c} for n, c in zip(vary, counts)})
+        rows.append((changed.cost_per_year, changed.evaluate().unavailability, counts))
+    meets = [r for r in rows if r[1] <= 1 - target]
+    best = min(meets, key=lambda r: (r[0], r[1])) if meets else None
+    frontier, lowest = [], math.inf
+    for cost, u, counts in sorted(rows, key=lambda r: (r[0], r[1])):
+        if u < lowest:
+            frontier.append((cost, u, counts))
+            lowest = u
+    return best, frontier
+
+
+@pytest.mark.parametrize("target, vary", [
+    (0.9999, {"app": (1, 4), "cache": (1, 3)}),
+    (0.99995, {"app": (1, 5), "cache": (1, 4), "lb": (1, 3)}),
+    (0.999999999, {"app": (1, 3), "cache": (1, 2)}),  # none meets
+])
+def test_optimize_matches_brute_force(target, vary):
+    arch = hl.load_architecture(COSTED)
+    result = optimize(arch, target, vary)
+    best, frontier = brute_force(arch, target, vary)
+    assert len(result.table) == math.prod(hi - lo + 1 for lo, hi in vary.values())
+    if best is None:
+        assert result.best is None
+    else:
+        assert result.best["cost_per_year"] == pytest.approx(best[0])
+        assert tuple(result.best[n] for n in vary) == best[2]
+        assert result.best["unavailability"] == pytest.approx(best[1], rel=1e-9)
+    assert [tuple(int(r[n]) for n in vary) for _, r in result.frontier.iterrows()] == \
+        [f[2] for f in frontier]
+    assert list(result.frontier["unavailability"]) == pytest.approx([f[1] for f in frontier], rel=1e-9)
+
+
+def test_optimize_rebuilds_when_a_standby_primary_changes():
+    arch = hl.load_architecture({"name": "s", "architecture": {"standby": {
+        "primary": comp("p", mtbf_h=1000, mttr_h=4, cost_per_year=10),
+        "standbys": [comp("s", mtbf_h=1000, mttr_h=4, cost_per_year=5)],
+        "failover_s": 600}}})
+    vary = {"p": (1, 3), "s": (1, 2)}
+    result = optimize(arch, 0.99999, vary)
+    best, frontier = brute_force(arch, 0.99999, vary)
+    assert [tuple(int(r[n]) for n in vary) for _, r in result.frontier.iterrows()] == \
+        [f[2] for f in frontier]
+    assert (best is None) == (result.best is None)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda a: optimize(a, 0.999, {"nope": (1, 2)}), "'nope' is not a component"),
+    (lambda a: optimize(a, 0.999, {}), "vary: give at least one"),
+    (lambda a: optimize(a, 0.999, {"app": (3, 1)}), "is not a range of replica counts"),
+    (lambda a: optimize(a, 1.5, {"app": (1, 2)}), "target: 1.5"),
+    (lambda a: optimize(a, 0.999, {"app": (1, 1000), "lb": (1, 1000), "cache": (1, 10)}),
+     "combinations of replica counts is over the limit"),
+    (lambda a: optimize(hl.load_architecture("single_server"), 0.999, {"server": (1, 2)}),
+     "cost_per_year: missing for server"),
+])
+def test_optimize_bad_input(call, message):
+    with pytest.raises(hl.InvalidInputError, match=message):
+        call(hl.load_architecture(COSTED))
+
+
+@pytest.mark.parametrize("text", ["app", "app=1", "app=0..3", "app=3..1", "app=a..b", "=1..2",
+                                  "app=1..1001"])
+def test_parse_vary_refuses_bad_ranges(text):
+    with pytest.raises(hl.InvalidInputError, match="--vary"):
+        parse_vary([text])
+    assert parse_vary(["app=1..4", "db=2..2"]) == {"app": (1, 4), "db": (2, 2)}
+
+
+def test_cli_compare_and_optimize(tmp_path, capsys):
+    import yaml
+
+    path = tmp_path / "costed.yaml"
+    path.write_text(yaml.safe_dump(COSTED))
+    assert main(["compare", "single_server", str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["schema_version"] == 1 and [d["name"] for d in out["designs"]] == [
+        "Single server", "costed"]
+    assert out["designs"][0]["cost_per_year"] is None
+    assert "server: removed" in out["changes_from_first"]["costed"]
+    assert main(["optimize", str(path), "--target", "99.9", "--vary", "app=1..3",
+                 "cache=1..2", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["combinations"] == 6 and out["best"]["app"] >= 1 and out["frontier"]
+    assert out["best"]["unavailability"] <= 1e-3
+    assert main(["optimize", str(path), "--target", "99.99", "--vary", "app=1..3"]) == 0
+    text = capsys.readouterr().out
+    assert "Cost against nines" in text and "None meets 99.99%" in text
+    assert main(["optimize", str(path), "--target", "99.99", "--vary", "app=x"]) == 2
+    assert "--vary: 'app=x'" in capsys.readouterr().err
