@@ -7,6 +7,7 @@ mapping with exactly one key::
     component: {name: api, mtbf_h: 2000, mttr_h: 0.5, count: 2}
     component: {name: lb, sla: aws-elb-multi-az}      # from data/cloud_slas.csv
     component: {name: db, availability: 0.9995, count: 2, cost_per_year: 4200}  # per replica
+    component: {name: db, availability: 0.9995, error_factor: 3}  # p95/p50 of its U
     series: [block, block, ...]
     parallel: [block, block, ...]
     k_of_n: {k: 2, of: [block, block, block]}
@@ -51,7 +52,7 @@ _TOP = ("name", "description", "architecture")
 _KINDS = frozenset(BLOCK_KINDS)
 _FIELDS = {
     "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source",
-                  "cost_per_year"),
+                  "cost_per_year", "error_factor"),
     "k_of_n": ("k", "of"),
     "standby": ("primary", "standbys", "failover_s", "failover_preset", "coverage"),
     "common_cause": ("beta", "of", "k", "name"),
@@ -194,8 +195,8 @@ def _component(body: Mapping, path: str) -> Component:
     if type(count) is not int:
         count = _int(f"{path}.count", count)
     name = body["name"]
-    cost = body.get("cost_per_year")
-    extra = {} if cost is None else {"cost_per_year": _num(f"{path}.cost_per_year", cost)}
+    extra = {f: _num(f"{path}.{f}", body[f]) for f in ("cost_per_year", "error_factor")
+             if body.get(f) is not None}
     if has_sla:
         try:
             availability, catalog_source = sla_availability(

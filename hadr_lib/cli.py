@@ -111,10 +111,31 @@ def _finite(x):
     return None if x is None or not math.isfinite(x) else float(x)
 
 
+def _uncertainty(args, arch):
+    """The --uncertainty draws, or None when not asked for."""
+    if args.uncertainty is None:
+        return None
+    from .uncertainty import propagate
+
+    target = (None if args.target is None
+              else parse_availability(args.target, field="target", bare_percent=True))
+    try:
+        return propagate(arch, args.uncertainty, args.seed, target=target,
+                         default_error_factor=args.error_factor, year_days=args.year_days)
+    except InvalidInputError as exc:
+        text = str(exc)
+        for param, flag in (("draws", "--uncertainty"), ("seed", "--seed"),
+                            ("error_factor", "--error-factor")):
+            if text.startswith(f"{param}:"):
+                text = flag + text[len(param):]
+        raise InvalidInputError(text) from None
+
+
 def _cmd_evaluate(args) -> int:
     arch = load_architecture(args.file)
     e = arch.evaluate(year_days=args.year_days)
     imp = arch.importance(year_days=args.year_days)
+    unc = _uncertainty(args, arch)
     if args.format == "json":
         out = {
             "name": arch.name,
@@ -131,7 +152,14 @@ def _cmd_evaluate(args) -> int:
                  "downtime_saved_per_year_s": float(r.downtime_saved_per_year_s)}
                 for r in imp.itertuples()
             ],
+            "cost_per_year": arch.cost_per_year,
         }
+        if unc is not None:
+            out["uncertainty"] = {
+                "draws": unc.draws, "seed": unc.seed, **unc.summary(),
+                "learn_more_about": [{"name": r.name, "error_factor": r.error_factor,
+                                      "share": float(r.share)} for r in unc.sensitivity.itertuples()],
+            }
         _print_json(out)
         return 0
     year, month = period_info("year", year_days=args.year_days), period_info("month", year_days=args.year_days)
@@ -147,6 +175,21 @@ def _cmd_evaluate(args) -> int:
         print("  outages        none (the design never goes down)")
     else:
         print("  outages        unknown (needs mtbf_h and mttr_h on every component)")
+    if unc is not None:
+        sm = unc.summary()
+        d = sm["downtime_per_year_s"]
+        print(f"  uncertainty    {unc.draws:,} draws (seed {unc.seed}): downtime per year "
+              f"p5 {format_duration(d['p5'])}, median {format_duration(d['p50'])}, "
+              f"p95 {format_duration(d['p95'])}, mean {format_duration(d['mean'])}")
+        if sm["p_meet_target"] is not None:
+            print(f"                 chance of meeting {format_percent(unc.target)}: "
+                  f"{sm['p_meet_target']:.1%}")
+        if len(unc.sensitivity):
+            top = ", ".join(f"{r.name} ({r.share:.0%})" for r in unc.sensitivity.head(3).itertuples())
+            print(f"                 learn more about: {top}")
+        else:
+            print("                 no component has an error factor (give error_factor "
+                  "or --error-factor)")
     print("\nWhat to improve first (downtime saved per year if the component were perfect):")
     table = pd.DataFrame({
         "component": imp["name"],
@@ -450,6 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", help=_ARCH_FILE)
     ev.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
                     help="days in a year (default: %(default)s)")
+    ev.add_argument("--uncertainty", type=int, metavar="N",
+                    help="propagate the components' error factors with N seeded draws")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    ev.add_argument("--error-factor", type=float, metavar="EF",
+                    help="error factor of components that give none (default: certain)")
+    ev.add_argument("--target", help="availability target for the chance of meeting it")
     dr = _command(sub, "dr", _cmd_dr, "price DR strategies against a business scenario",
                   "Annual cost, expected loss and total per DR strategy, and the cheapest that "
                   "meets the scenario's RTO and RPO.")

@@ -106,6 +106,8 @@ class Component:
     path: str = field(default="component", compare=False, repr=False)
     #: What one replica costs to run for a year (None: not given).
     cost_per_year: float | None = None
+    #: How uncertain the figure is: p95 / p50 of a lognormal unavailability (None: certain).
+    error_factor: float | None = None
     #: Unavailability of one replica, derived once here (every evaluation needs it).
     _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
@@ -148,6 +150,8 @@ class Component:
         object.__setattr__(self, "_replica_q", float(q))
         if self.cost_per_year is not None:
             _check_number(f"{p}.cost_per_year", self.cost_per_year, 0, 1e12, what=" a year")
+        if self.error_factor is not None:
+            _check_number(f"{p}.error_factor", self.error_factor, 1, 100, what=" (p95 / p50)")
 
     @property
     def replica_unavailability(self) -> float:

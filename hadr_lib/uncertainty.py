@@ -1,0 +1,123 @@
+"""How sure are we? Figures with an error factor, propagated through the design.
+
+A component may carry ``error_factor`` (EF): its unavailability is then uncertain,
+lognormal with the stated figure as the median and ``EF = p95 / p50`` (so
+``sigma = ln(EF) / 1.645``), the convention of probabilistic risk assessment. Each
+draw samples every uncertain component once and evaluates the whole design; the
+replicas of one component share their draw (state-of-knowledge correlation: they are
+the same kind of part, so if the figure is optimistic it is optimistic for all of
+them). Two replicas with median U 1e-3 and EF 3 give a mean system U of 2.44e-6,
+not the 1.56e-6 that independent draws would.
+
+Assumptions: the lognormal is cut at U = 1; a standby's failover share keeps its
+value at the stated figures; draws are seeded and independent between components.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .availability import DAYS_PER_YEAR, InvalidInputError, _check_number, check_availability, period_info
+from .model import Architecture
+
+__all__ = ["EF_Z", "MAX_DRAWS", "UncertaintyResult", "propagate"]
+
+#: The 95th percentile of the standard normal: EF = p95 / p50 = exp(1.645 sigma).
+EF_Z = 1.6448536269514722
+#: Most draws x components one call evaluates.
+MAX_DRAWS = 20_000_000
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """System unavailability over ``draws`` samples of the uncertain figures."""
+
+    name: str
+    draws: int
+    seed: int
+    unavailability: np.ndarray  # one per draw
+    year_days: float
+    target: float | None
+    sensitivity: pd.DataFrame
+
+    def percentile(self, p: float) -> float:
+        return float(np.percentile(self.unavailability, p))
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.unavailability))
+
+    @property
+    def p_meet_target(self) -> float | None:
+        """Share of draws meeting the target (None without a target)."""
+        if self.target is None:
+            return None
+        return float(np.mean(self.unavailability <= (1 - self.target) * (1 + 1e-12)))
+
+    def summary(self) -> dict:
+        """p5, p50, p95 and mean of the unavailability and the downtime per year [s]."""
+        year = period_info("year", year_days=self.year_days).seconds
+        u = {"p5": self.percentile(5), "p50": self.percentile(50), "p95": self.percentile(95),
+             "mean": self.mean}
+        return {"unavailability": u, "downtime_per_year_s": {k: v * year for k, v in u.items()},
+                "p_meet_target": self.p_meet_target}
+
+
+def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
+              default_error_factor: float | None = None, target: float | None = None,
+              year_days: float = DAYS_PER_YEAR) -> UncertaintyResult:
+    """Sample every component's unavailability from its error factor (or
+    ``default_error_factor`` for those without one; components with neither are
+    certain) and evaluate the design once per draw, vectorised.
+
+    ``sensitivity`` ranks what to learn more about: the squared rank correlation
+    between each uncertain component's draw and the system's unavailability, as a
+    share of the total (components that barely move the result score near 0).
+    """
+    if not isinstance(arch, Architecture):
+        raise InvalidInputError(f"architecture: {arch!r} is not an Architecture")
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 100 <= draws <= 10_000_000:
+        raise InvalidInputError(f"draws: {draws!r} is not a whole number in [100, 10,000,000]")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise InvalidInputError(f"seed: {seed!r} is not a whole number >= 0")
+    if default_error_factor is not None:
+        _check_number("error_factor", default_error_factor, 1, 100)
+    t = None if target is None else float(check_availability(target, "target"))
+    n = len(arch.components)
+    if draws * n > MAX_DRAWS:
+        raise InvalidInputError(
+            f"draws: {draws:,} draws x {n:,} components is over the limit of {MAX_DRAWS:,}; "
+            "use fewer draws")
+    ef = np.array([c.error_factor or default_error_factor or 1.0 for c in arch.components])
+    sigma = np.log(ef) / EF_Z
+    q_med = np.array([c.replica_unavailability for c in arch.components])
+    counts = np.array([c.count for c in arch.components], dtype=float)
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((n, draws))
+    uncertain = (sigma > 0) & (q_med > 0) & (q_med < 1)
+    q = np.repeat(q_med[:, None], draws, axis=1)
+    q[uncertain] = np.minimum(q_med[uncertain, None] * np.exp(sigma[uncertain, None] * z[uncertain]), 1.0)
+    Q = q ** counts[:, None]  # the replicas of a component share their draw
+    _, u = arch._eval_q(Q)
+    u = np.asarray(u, dtype=float).reshape(draws)
+    rows = []
+    u_rank = _ranks(u)
+    for i in np.flatnonzero(uncertain):
+        rho = float(np.corrcoef(_ranks(z[i]), u_rank)[0, 1]) if np.ptp(u) > 0 else 0.0
+        rows.append({"name": arch.components[i].name, "error_factor": float(ef[i]),
+                     "rank_correlation": 0.0 if math.isnan(rho) else rho})
+    sens = pd.DataFrame(rows, columns=["name", "error_factor", "rank_correlation"])
+    total = float((sens["rank_correlation"] ** 2).sum()) if len(sens) else 0.0
+    sens["share"] = (sens["rank_correlation"] ** 2 / total) if total > 0 else 0.0
+    sens = sens.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
+    return UncertaintyResult(arch.name, draws, seed, u, year_days, t, sens)
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    r = np.empty(x.size)
+    r[np.argsort(x, kind="stable")] = np.arange(x.size)
+    return r
