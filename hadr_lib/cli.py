@@ -392,6 +392,80 @@ def _cmd_optimize(args) -> int:
     return 0
 
 
+def _cmd_fit(args) -> int:
+    from .history import fit_incidents, read_incidents, with_fitted_figures
+
+    incidents = read_incidents(args.file, args.input_format)
+    table = fit_incidents(incidents, start=args.start, end=args.end, seed=args.seed)
+    design = compared = None
+    if args.design:
+        arch = load_architecture(args.design)
+        designed = {c.name: 1 - c.replica_unavailability for c in arch.components}
+        compared = []
+        for r in table.itertuples():
+            if r.component in designed:
+                lo = r.availability_low if r.availability_low is not None else 0.0
+                compared.append({"component": r.component, "designed": designed[r.component],
+                                 "measured": r.availability, "measured_low": r.availability_low,
+                                 "measured_high": r.availability_high,
+                                 "designed_inside_interval": bool(lo <= designed[r.component]
+                                                                  <= r.availability_high)})
+    if args.write:
+        if not args.design:
+            raise InvalidInputError("--write: needs --design (the design to update)")
+        from .architecture_file import reference_architectures
+        from .report import _atomic_write
+        from .safe_load import read_yaml
+
+        source = reference_architectures().get(args.design, args.design)
+        data = read_yaml(Path(source))
+        design, changed = with_fitted_figures(
+            data, table, f"fitted from {Path(args.file).name}, {len(incidents)} incidents")
+        out = Path(args.write)
+        if not out.parent.is_dir():
+            raise InvalidInputError(f"--write: folder {str(out.parent)!r} does not exist")
+        import yaml
+
+        _atomic_write(out, yaml.safe_dump(design, sort_keys=False, allow_unicode=True).encode())
+        load_architecture(out)  # what was written loads
+    if args.format == "json":
+        rows = [{k: (_finite(v) if isinstance(v, float) else v) for k, v in r.items()}
+                for r in table.to_dict(orient="records")]
+        doc = {"components": rows}
+        if compared is not None:
+            doc["designed_vs_measured"] = compared
+        _print_json(doc)
+        return 0
+    view = pd.DataFrame({
+        "component": table["component"],
+        "outages": table["outages"],
+        "MTBF (90%)": [_interval(r.mtbf_h, r.mtbf_h_low, r.mtbf_h_high, "h") for r in table.itertuples()],
+        "MTTR (90%)": [_interval(r.mttr_h, r.mttr_h_low, r.mttr_h_high, "h") for r in table.itertuples()],
+        "availability (90%)": [
+            f"{format_percent(r.availability)} ["
+            f"{'?' if r.availability_low is None else format_percent(r.availability_low)}, "
+            f"{format_percent(r.availability_high)}]" for r in table.itertuples()],
+        "open": table["open"],
+    })
+    print(view.to_string(index=False))
+    if compared:
+        print("\nDesigned against measured:")
+        for c in compared:
+            flag = "" if c["designed_inside_interval"] else "  <- outside the measured interval"
+            print(f"  {c['component']}: designed {format_percent(c['designed'])}, measured "
+                  f"{format_percent(c['measured'])}{flag}")
+    if args.write:
+        print(f"\nwrote {args.write} (fitted: {', '.join(changed) or 'no component matched'})")
+    print("\nAssumes exponential times to failure and repair; 90% intervals with Jeffreys priors.")
+    return 0
+
+
+def _interval(x, lo, hi, unit: str) -> str:
+    def f(v):
+        return "?" if v is None or v != v else f"{v:.3g}"
+    return f"{f(x)} [{f(lo)}, {f(hi)}] {unit}"
+
+
 def _cmd_list(args) -> int:
     from .architecture_file import reference_architectures
     from .catalog import cloud_slas
@@ -549,6 +623,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a component's replica counts to try, e.g. app=2..6")
     opt.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
                      help="days in a year (default: %(default)s)")
+    fit = _command(sub, "fit", _cmd_fit, "MTBF, MTTR and availability from incident history",
+                   "Fit each component's MTBF, MTTR and availability, with 90% intervals, from "
+                   "an incident log: a CSV with component,start,end (ISO 8601; empty end = open), "
+                   "a Statuspage incidents.json or a PagerDuty incident CSV.")
+    fit.add_argument("file", help="incident log")
+    fit.add_argument("--input-format", choices=("csv", "statuspage", "pagerduty"),
+                     help="the log's format (default: recognised)")
+    fit.add_argument("--from", dest="start", help="start of the observation window (ISO 8601)")
+    fit.add_argument("--to", dest="end", help="end of the observation window (ISO 8601)")
+    fit.add_argument("--design", help="a design to compare with (" + _ARCH_FILE + ")")
+    fit.add_argument("--write", metavar="OUT.yaml",
+                     help="write --design with the fitted MTBF and MTTR of matching components")
+    fit.add_argument("--seed", type=int, default=0, help="seed of the availability interval draws")
     _command(sub, "list", _cmd_list, "the reference designs, scenarios, cloud SLAs and DR strategies",
              "What ships with hadr-workbook: reference designs and scenarios to use by name, "
              "the cloud SLA ids a component may cite, and the DR strategies priced.")

@@ -1,0 +1,149 @@
+"""Incident history: synthetic logs from known MTBF and MTTR are recovered within
+their 90% intervals; zero failures, open incidents, windows and the three formats."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import hadr_lib as hl
+from hadr_lib.cli import main
+from hadr_lib.history import Incident, fit_incidents, read_incidents, with_fitted_figures
+
+T0 = pd.Timestamp("2025-01-01T00:00:00Z")
+
+
+def synthetic(name: str, mtbf_h: float, mttr_h: float, years: float, seed: int) -> list[Incident]:
+    """Alternating exponential up and down times, as the estimates assume."""
+    rng = np.random.default_rng(seed)
+    t, horizon, out = 0.0, years * 8766.0, []
+    while True:
+        t += rng.exponential(mtbf_h)
+        if t >= horizon:
+            return out
+        d = rng.exponential(mttr_h)
+        out.append(Incident(name, T0 + pd.Timedelta(hours=t), T0 + pd.Timedelta(hours=t + d)))
+        t += d
+
+
+def window(years: float):
+    return T0.isoformat(), (T0 + pd.Timedelta(hours=years * 8766.0)).isoformat()
+
+
+def test_known_figures_are_recovered_within_their_intervals():
+    start, end = window(5)
+    incs = synthetic("db", 500.0, 4.0, 5, seed=11) + synthetic("api", 2000.0, 0.5, 5, seed=12)
+    fit = fit_incidents(incs, start=start, end=end).set_index("component")
+    for name, mtbf, mttr in (("db", 500.0, 4.0), ("api", 2000.0, 0.5)):
+        r = fit.loc[name]
+        assert r.mtbf_h_low <= mtbf <= r.mtbf_h_high
+        assert r.mttr_h_low <= mttr <= r.mttr_h_high
+        a = mtbf / (mtbf + mttr)
+        assert r.availability_low <= a <= r.availability_high
+    assert fit.loc["db", "outages"] > 50  # about 87 expected
+
+
+def test_the_90_percent_intervals_cover_about_90_percent():
+    start, end = window(2)
+    hits = {"mtbf": 0, "mttr": 0}
+    for seed in range(200):
+        r = fit_incidents(synthetic("x", 300.0, 5.0, 2, seed), start=start, end=end,
+                          draws=2000).iloc[0]
+        hits["mtbf"] += r.mtbf_h_low <= 300.0 <= r.mtbf_h_high
+        hits["mttr"] += r.mttr_h_low <= 5.0 <= r.mttr_h_high
+    for k, v in hits.items():
+        assert 0.84 <= v / 200 <= 0.96, (k, v)
+
+
+def test_zero_failures_still_bound_the_mtbf():
+    incs = [Incident("quiet", T0 + pd.Timedelta(days=1), T0 + pd.Timedelta(days=1, hours=1)),
+            Incident("busy", T0 + pd.Timedelta(days=2), T0 + pd.Timedelta(days=2, hours=1))]
+    fit = fit_incidents(incs, start="2024-01-01T00:00:00Z", end="2025-01-01T00:00:00Z")
+    # both incidents fall after the window: no failure seen in 8,784 hours
+    r = fit.set_index("component").loc["quiet"]
+    assert r.outages == 0 and r.mtbf_h is None
+    # Jeffreys: lambda < Gamma(1/2).ppf(0.95) / T, so MTBF > T / 1.92
+    assert r.mtbf_h_low == pytest.approx(8784 / 1.9207, rel=1e-3)
+    assert r.mtbf_h_high > 100 * r.mtbf_h_low  # wide, as it should be
+    assert r.availability_low is None and r.availability_high == 1.0
+
+
+def test_open_incidents_are_censored_at_the_window_end():
+    incs = [Incident("db", T0, T0 + pd.Timedelta(hours=2)),
+            Incident("db", T0 + pd.Timedelta(hours=100), None)]
+    r = fit_incidents(incs, start=T0.isoformat(),
+                      end=(T0 + pd.Timedelta(hours=110)).isoformat()).iloc[0]
+    assert r.outages == 2 and r.open == 1
+    assert r.down_h == pytest.approx(12.0)
+    assert r.mttr_h == pytest.approx(12.0)  # 12 h of repair over 1 finished repair
+    assert r.mttr_h_high > r.mttr_h > r.mttr_h_low
+
+
+def test_formats_are_read_and_recognised(tmp_path):
+    (tmp_path / "log.csv").write_text(
+        "component,start,end\ndb,2026-01-01T00:00:00+01:00,2026-01-01T01:00:00+01:00\n")
+    (tmp_path / "sp.json").write_text(json.dumps({"incidents": [
+        {"name": "Outage", "created_at": "2026-01-02T00:00:00Z", "resolved_at": "2026-01-02T02:00:00Z",
+         "components": [{"name": "API"}, {"name": "Web"}]},
+        {"name": "Open", "created_at": "2026-01-03T00:00:00Z", "resolved_at": None}]}))
+    (tmp_path / "pd.csv").write_text(
+        "id,incident_number,service_name,created_on,resolved_on,urgency\n"
+        "P1,1,Checkout,2026-01-01T00:00:00Z,2026-01-01T00:30:00Z,high\n")
+    csv_incs = read_incidents(tmp_path / "log.csv")
+    assert csv_incs[0].start == pd.Timestamp("2025-12-31T23:00:00Z")
+    sp = read_incidents(tmp_path / "sp.json")
+    assert [(i.component, i.end is None) for i in sp] == [("API", False), ("Web", False),
+                                                           ("service", True)]
+    pdy = read_incidents(tmp_path / "pd.csv")
+    assert pdy[0].component == "Checkout"
+    assert (pdy[0].end - pdy[0].start) == pd.Timedelta(minutes=30)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("component,start\ndb,2026-01-01\n", "missing columns end"),
+    ("component,start,end\ndb,yesterday,\n", "is not an ISO 8601 time"),
+    ("component,start,end\ndb,2026-01-02,2026-01-01\n", "ends (2026-01-01T00:00:00+00:00) before"),
+    ("component,start,end\n\x1b[2J,2026-01-01,\n", "U+001B"),
+])
+def test_bad_logs(tmp_path, text, message):
+    (tmp_path / "bad.csv").write_text(text)
+    with pytest.raises(hl.InvalidInputError, match=re.escape(message)):
+        read_incidents(tmp_path / "bad.csv")
+
+
+def test_fitted_figures_go_into_a_design_and_side_by_side(tmp_path, capsys):
+    start, end = window(3)
+    incs = synthetic("app", 1500.0, 2.0, 3, seed=3)
+    log = tmp_path / "log.csv"
+    log.write_text("component,start,end\n" + "".join(
+        f"{i.component},{i.start.isoformat()},{i.end.isoformat()}\n" for i in incs))
+    out = tmp_path / "fitted.yaml"
+    assert main(["fit", str(log), "--from", start, "--to", end, "--design", "multi_az_postgres",
+                 "--write", str(out), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (row,) = doc["components"]
+    assert row["component"] == "app" and row["mtbf_h_low"] <= 1500 <= row["mtbf_h_high"]
+    (cmp,) = doc["designed_vs_measured"]
+    assert cmp["component"] == "app" and cmp["designed"] == pytest.approx(2190 / 2191)
+    fitted = hl.load_architecture(out)
+    app = fitted.component("app")
+    assert app.mtbf_h == pytest.approx(row["mtbf_h"], rel=1e-6) and app.count == 2
+    assert app.source.startswith("fitted from log.csv")
+    assert main(["fit", str(log), "--design", "multi_az_postgres"]) == 0
+    assert "Designed against measured" in capsys.readouterr().out
+    design, changed = with_fitted_figures({"architecture": {"component": {
+        "name": "x", "sla": "aws-ec2-instance"}}}, fit_incidents(incs).assign(component="x"), "s")
+    assert changed == ["x"] and "sla" not in design["architecture"]["component"]
+
+
+def test_cli_fit_errors(tmp_path, capsys):
+    log = tmp_path / "log.csv"
+    log.write_text("component,start,end\ndb,2026-01-01T00:00:00Z,2026-01-01T01:00:00Z\n")
+    assert main(["fit", str(log), "--write", str(tmp_path / "x.yaml")]) == 2
+    assert "--write: needs --design" in capsys.readouterr().err
+    assert main(["fit", str(log), "--from", "2026-02-01", "--to", "2026-01-01"]) == 2
+    assert "is not after --from" in capsys.readouterr().err
