@@ -212,7 +212,10 @@ def _cmd_dr(args) -> int:
             "currency": scenario.currency,
             "strategies": [
                 {"name": r.strategy, "label": r.label, "annual_cost": float(r.annual_cost),
-                 "expected_loss": float(r.expected_loss), "total_cost": float(r.total_cost),
+                 "expected_loss": float(r.expected_loss), "worst_case_loss": float(r.worst_case_loss),
+                 "total_cost": float(r.total_cost),
+                 "data_lost_per_year": float(r.data_lost_per_year),
+                 "data_lost_per_year_worst": float(r.data_lost_per_year_worst),
                  "downtime_per_year_h": float(r.downtime_per_year_h),
                  "meets_rto": bool(r.meets_rto), "meets_rpo": bool(r.meets_rpo)}
                 for r in table.itertuples()

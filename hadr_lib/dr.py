@@ -63,6 +63,10 @@ class Strategy:
     notes: str = ""
     corruption_rto_h: float | None = None
     corruption_rpo_h: float | None = None
+    #: Copies are taken every ``rpo_h`` (backups, snapshots): a failure at a random
+    #: moment loses half an interval on average. Otherwise (replication) the RPO is
+    #: the lag, counted in full.
+    rpo_periodic: bool = False
 
     def times_for(self, disruption: str) -> tuple[float, float] | None:
         """(RTO, RPO) [h] for a disruption type, or None where not covered."""
@@ -71,6 +75,13 @@ class Strategy:
         if disruption == "data_corruption" and self.corruption_rto_h is not None:
             return self.corruption_rto_h, self.corruption_rpo_h
         return self.rto_h, self.rpo_h
+
+
+def _periodic(value, path: str, i: int) -> bool:
+    text = str(value).strip().lower()
+    if text not in ("true", "false"):
+        raise InvalidInputError(f"{path}: row {i + 2}: rpo_periodic {value!r} is not true or false")
+    return text == "true"
 
 
 @lru_cache(maxsize=4)
@@ -93,7 +104,8 @@ def _read(path: str) -> tuple[Strategy, ...]:
             r["strategy"], r["label"], float(r["rto_h"]), float(r["rpo_h"]),
             float(r["annual_cost"]), protects, r["source"], r.get("notes", ""),
             float(corr) if corr != "" else None,
-            float(r["corruption_rpo_h"]) if corr != "" else None))
+            float(r["corruption_rpo_h"]) if corr != "" else None,
+            _periodic(r.get("rpo_periodic", "false"), path, i)))
     return tuple(out)
 
 
@@ -113,14 +125,19 @@ def load_strategies(path: str | Path | None = None, costs=None) -> list[Strategy
 
 
 def _arrays(scenario: Scenario, strategies):
-    """Per strategy: hours down per year, data lost per year [units], and whether
-    every disruption that happens is recovered within its RTO and RPO target."""
+    """Per strategy: hours down per year, data lost per year [units] on average and
+    at worst (every incident losing the full RPO), and whether every disruption that
+    happens is recovered within its RTO and RPO target."""
     incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
     times = [[s.times_for(d) for d in DISRUPTIONS] for s in strategies]
     outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
     lost_h = np.array([[t[1] if t else scenario.fallback_rpo_h for t in row] for row in times])
+    # The fallback restores the last off-site copy, a periodic one: half on average.
+    share = np.array([[0.5 if (s.rpo_periodic or not t) else 1.0 for t in row]
+                      for s, row in zip(strategies, times)])
     hours = outage @ incidents                                       # [h/year]
-    data_units = (lost_h * scenario.data_written_per_hour) @ incidents
+    data_units = (share * lost_h * scenario.data_written_per_hour) @ incidents
+    data_worst = (lost_h * scenario.data_written_per_hour) @ incidents
     happens = incidents > 0
     rto_t = np.array([scenario.rto_targets[d] for d in DISRUPTIONS])
     rpo_t = np.array([scenario.rpo_targets[d] for d in DISRUPTIONS])
@@ -129,29 +146,35 @@ def _arrays(scenario: Scenario, strategies):
     meets_rpo = ((lost_h <= rpo_t * tol) | ~happens).all(axis=1)
     worst_out = np.where(happens, outage, 0.0).max(axis=1)
     worst_lost = np.where(happens, lost_h, 0.0).max(axis=1)
-    return hours, data_units, worst_out, worst_lost, meets_rto, meets_rpo
+    return hours, data_units, data_worst, worst_out, worst_lost, meets_rto, meets_rpo
 
 
 def strategy_table(scenario: Scenario, strategies=None) -> pd.DataFrame:
     """Cost, expected loss and total per strategy, and whether it meets the targets.
 
     Columns: ``strategy``, ``label``, ``annual_cost``, ``downtime_per_year_h``,
-    ``data_lost_per_year`` (in the scenario's unit), ``expected_loss``,
+    ``data_lost_per_year`` (in the scenario's unit, on average: half an interval for
+    periodic copies), ``data_lost_per_year_worst`` (every incident losing the full
+    RPO), ``expected_loss``, ``worst_case_loss`` (the same with the worst data loss),
     ``total_cost``, ``worst_outage_h``, ``worst_data_loss_h``, ``meets_rto`` and
     ``meets_rpo`` (every disruption type with incidents recovered within its
     target), sorted by annual cost.
     """
     strategies = strategies or load_strategies(costs=scenario.strategy_costs)
-    hours, units, worst_out, worst_lost, meets_rto, meets_rpo = _arrays(scenario, strategies)
+    hours, units, units_worst, worst_out, worst_lost, meets_rto, meets_rpo = _arrays(
+        scenario, strategies)
     cost = np.array([s.annual_cost for s in strategies])
     loss = hours * scenario.downtime_cost_per_hour + units * scenario.data_cost_per_unit
+    loss_worst = hours * scenario.downtime_cost_per_hour + units_worst * scenario.data_cost_per_unit
     df = pd.DataFrame({
         "strategy": [s.id for s in strategies],
         "label": [s.label for s in strategies],
         "annual_cost": cost,
         "downtime_per_year_h": hours,
         "data_lost_per_year": units,
+        "data_lost_per_year_worst": units_worst,
         "expected_loss": loss,
+        "worst_case_loss": loss_worst,
         "total_cost": cost + loss,
         "worst_outage_h": worst_out,
         "worst_data_loss_h": worst_lost,
@@ -260,6 +283,8 @@ def format_strategy_table(scenario: Scenario, table: pd.DataFrame) -> pd.DataFra
         f"running ({scenario.currency}/yr)": table["annual_cost"].map(money),
         "downtime per year": [format_duration(h * 3600) for h in table["downtime_per_year_h"]],
         f"expected loss ({scenario.currency}/yr)": table["expected_loss"].map(money),
+        f"worst-case loss ({scenario.currency}/yr)":
+            table["worst_case_loss"].map(money),
         f"total ({scenario.currency}/yr)": table["total_cost"].map(money),
         "meets RTO": table["meets_rto"].map(yes),
         "meets RPO": table["meets_rpo"].map(yes),
