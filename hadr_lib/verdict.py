@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .availability import check_availability, unavailability
+from .availability import DAYS_PER_YEAR, check_availability, unavailability
 from .formatting import format_duration, format_percent
 
 __all__ = ["improvement_advice", "target_verdict"]
@@ -21,7 +21,21 @@ def target_verdict(availability, target: float, name: str = "The design") -> tup
         return "green", f"{name} gives {got}, comfortably above the {want} target."
     if u <= ut:
         return "amber", f"{name} gives {got}, just meeting the {want} target: little margin."
+    if got == want:  # rounds to the target, yet misses it: show the digits that differ
+        got = _digits_apart(1 - u, 1 - ut)
+        short = format_duration((u - ut) * DAYS_PER_YEAR * 86400)
+        return "red", (f"{name} gives {got}, short of the {want} target by {short} of downtime "
+                       "a year (within rounding, but a miss).")
     return "red", f"{name} gives {got}, short of the {want} target."
+
+
+def _digits_apart(a: float, target: float) -> str:
+    """``a`` as a percentage with enough decimals to differ from ``target``'s."""
+    for d in range(2, 16):
+        text = f"{a * 100:.{d}f}%"
+        if text != f"{target * 100:.{d}f}%":
+            return text
+    return f"{a * 100:.15f}%"
 
 
 def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:

@@ -34,3 +34,12 @@ def test_advice_when_nothing_helps():
     arch = hl.Architecture(hl.Component("dns", availability=1.0))
     assert hl.improvement_advice(arch.importance()) == [
         "No single component stands out: the design is limited by its structure."]
+
+
+def test_a_miss_within_rounding_says_so():
+    status, sentence = hl.target_verdict(1 - 1.00001e-4, 0.9999, "Design")
+    assert status == "red"
+    assert hl.format_percent(1 - 1.00001e-4) == hl.format_percent(0.9999)  # the trap
+    assert sentence == ("Design gives 99.9899999%, short of the 99.99% target by "
+                        f"{hl.format_duration(1e-9 * 365.25 * 86400)} of downtime a year "
+                        "(within rounding, but a miss).")
