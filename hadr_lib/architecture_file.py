@@ -204,7 +204,7 @@ def _component(body: Mapping, path: str) -> Component:
         except InvalidInputError as exc:
             raise InvalidInputError(f"{path}.{exc}") from None
         return Component(name, availability, count=count, source=source or catalog_source,
-                         path=path, **extra)
+                         path=path, sla=body["sla"], **extra)
     if has_a:
         return Component(name, _num(f"{path}.availability", body["availability"]), count=count,
                          source=source, path=path, **extra)

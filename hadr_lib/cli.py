@@ -48,6 +48,7 @@ from .slo import (
     to_sloth,
     to_sloth_alert_windows,
 )
+from .verdict import improvement_advice
 
 
 def parse_availability(text: str, field: str = "availability", bare_percent: bool = False) -> float:
@@ -134,7 +135,7 @@ def _uncertainty(args, arch):
 def _cmd_evaluate(args) -> int:
     arch = load_architecture(args.file)
     e = arch.evaluate(year_days=args.year_days)
-    imp = arch.importance(year_days=args.year_days)
+    imp = arch.importance(year_days=args.year_days, include_groups=True)
     unc = _uncertainty(args, arch)
     if args.format == "json":
         out = {
@@ -148,7 +149,8 @@ def _cmd_evaluate(args) -> int:
             "mean_outage_s": _finite(e.mean_outage_s),
             "year_days": args.year_days,
             "components": [
-                {"name": r.name, "birnbaum": float(r.birnbaum),
+                {"name": r.name, "kind": r.kind, "provider_sla": bool(r.provider_sla),
+                 "birnbaum": _finite(float(r.birnbaum)),
                  "downtime_saved_per_year_s": float(r.downtime_saved_per_year_s)}
                 for r in imp.itertuples()
             ],
@@ -190,14 +192,19 @@ def _cmd_evaluate(args) -> int:
         else:
             print("                 no component has an error factor (give error_factor "
                   "or --error-factor)")
-    print("\nWhat to improve first (downtime saved per year if the component were perfect):")
+    print("\nWhat to improve first (downtime saved per year if the part were perfect, or the "
+          "group's failures independent):")
     table = pd.DataFrame({
-        "component": imp["name"],
-        "birnbaum": [f"{b:.4g}" for b in imp["birnbaum"]],
+        "part": imp["name"],
+        "kind": ["common cause" if k == "common_cause" else "provider SLA" if p else "yours"
+                 for k, p in zip(imp["kind"], imp["provider_sla"])],
+        "birnbaum": ["" if b != b else f"{b:.4g}" for b in imp["birnbaum"]],
         "saved per year": [format_duration(x) for x in imp["downtime_saved_per_year_s"]],
     })
     table.index = range(1, len(table) + 1)
     print(table.to_string())
+    print()
+    print("\n".join(improvement_advice(imp)))
     print(f"\nAssumes independent failures except inside common-cause groups. {SLA_DISCLAIMER}")
     return 0
 

@@ -108,6 +108,9 @@ class Component:
     cost_per_year: float | None = None
     #: How uncertain the figure is: p95 / p50 of a lognormal unavailability (None: certain).
     error_factor: float | None = None
+    #: The cloud SLA id the figure comes from: the part is known only by its provider's
+    #: contractual floor, not something the design's owner can improve.
+    sla: str | None = None
     #: Unavailability of one replica, derived once here (every evaluation needs it).
     _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
@@ -794,7 +797,8 @@ class Architecture:
         assert isinstance(result, AvailabilityArray)  # one or more points: an array
         return result
 
-    def importance(self, *, year_days: float = DAYS_PER_YEAR) -> pd.DataFrame:
+    def importance(self, *, year_days: float = DAYS_PER_YEAR,
+                   include_groups: bool = False) -> pd.DataFrame:
         """Birnbaum importance and downtime saved per year if each component were perfect.
 
         Birnbaum importance is ``dU_sys / dU_i`` with respect to the component's
@@ -807,6 +811,11 @@ class Architecture:
         slope times the block's U where the path to the top is linear, and exact
         through a common-cause group (quadratic in a member) by following the
         change up the path. Sorted by downtime saved: what to improve first.
+
+        Columns: ``name``, ``kind`` (``component``; ``common_cause`` rows with
+        ``include_groups``: what the design would save if the group's members failed
+        independently, beta = 0), ``provider_sla`` (known only by a cloud SLA: not the
+        owner's to improve), ``birnbaum``, ``downtime_saved_per_year_s``, ``share``.
         """
         year = period_info("year", year_days=year_days).seconds
         n = len(self.components)
@@ -841,10 +850,20 @@ class Architecture:
         saved = np.maximum(saved * year, 0.0)
         df = pd.DataFrame({
             "name": [c.name for c in self.components],
+            "kind": "component",
+            "provider_sla": [c.sla is not None for c in self.components],
             "birnbaum": birnbaum,
             "downtime_saved_per_year_s": saved,
-            "share": saved / (u_base * year) if u_base > 0 else 0.0,
         })
+        if include_groups and self.groups:
+            rows = []
+            for g, group in enumerate(self.groups):
+                u_free = self.with_changes(betas={g: 0.0}).evaluate(year_days=year_days).unavailability
+                rows.append({"name": group.name or f"common cause {g + 1}", "kind": "common_cause",
+                             "provider_sla": False, "birnbaum": float("nan"),
+                             "downtime_saved_per_year_s": max((u_base - u_free) * year, 0.0)})
+            df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
+        df["share"] = df["downtime_saved_per_year_s"] / (u_base * year) if u_base > 0 else 0.0
         return df.sort_values("downtime_saved_per_year_s", ascending=False,
                               kind="stable").reset_index(drop=True)
 
@@ -907,6 +926,8 @@ class Architecture:
                     fields.setdefault("mttr_h", None)
                 elif "mtbf_h" in fields or "mttr_h" in fields:
                     fields.setdefault("availability", None)
+                if {"availability", "mtbf_h", "mttr_h"} & fields.keys():
+                    fields.setdefault("sla", None)  # a figure of one's own, no longer the SLA
                 return replace(node, **fields)
             if isinstance(node, Standby):
                 return replace(node, primary=rebuild(node.primary),

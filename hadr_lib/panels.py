@@ -462,7 +462,8 @@ class ArchitectureAppPanel:
                 f"{html.escape(sentence)} That is {format_duration(e.downtime_per_year_s)} "
                 f"of downtime a year.</div>")
             items = "".join(f"<li>{html.escape(s)}</li>" for s in
-                            improvement_advice(model.importance(year_days=self.year_days)))
+                            improvement_advice(model.importance(year_days=self.year_days,
+                                                                include_groups=True)))
             self.advice.value = f"<p><b>What to improve first</b></p><ol>{items}</ol>"
             self.description.value = f"<p><small>{html.escape(model.description)}</small></p>"
             self.message.value = ""

@@ -15,7 +15,7 @@ def target_verdict(availability, target: float, name: str = "The design") -> tup
     margin (its unavailability at most half the target's), ``amber`` when it
     meets it narrowly, ``red`` when it misses it."""
     check_availability(target, "target")
-    u, ut = unavailability(availability), unavailability(target)
+    u, ut = float(unavailability(availability)), float(unavailability(target))
     got, want = format_percent(availability), format_percent(target)
     if u <= ut / 2:
         return "green", f"{name} gives {got}, comfortably above the {want} target."
@@ -39,14 +39,38 @@ def _digits_apart(a: float, target: float) -> str:
 
 
 def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:
-    """Sentences for the ``top`` components whose perfection saves the most downtime."""
+    """Sentences for the ``top`` parts whose perfection saves the most downtime.
+
+    The design's own components and its common-cause groups (rows of
+    ``importance(include_groups=True)``) are ranked first; parts known only by a
+    provider's SLA are ranked apart, since their figure is a contract, not something
+    the owner can improve: the choice there is another tier or redundancy around them.
+    """
+    def share_of(row) -> str:
+        return "under 1%" if row.share < 0.005 else f"{row.share:.0%}"
+
+    provider = importance.get("provider_sla", pd.Series(False, index=importance.index))
+    kind = importance.get("kind", pd.Series("component", index=importance.index))
     lines = []
-    for row in importance.head(top).itertuples():
+    for row in importance[~provider.astype(bool)].head(top).itertuples():
         if row.downtime_saved_per_year_s <= 0:
             continue
-        share = "under 1%" if row.share < 0.005 else f"{row.share:.0%}"
+        saved = format_duration(row.downtime_saved_per_year_s)
+        if kind[row.Index] == "common_cause":
+            lines.append(
+                f"Remove the shared cause behind {row.name}: were its members to fail "
+                f"independently, it would save {saved} of downtime a year ({share_of(row)} of "
+                "the total).")
+        else:
+            lines.append(
+                f"Improve or add redundancy to {row.name}: made perfect, it would save "
+                f"{saved} of downtime a year ({share_of(row)} of the total).")
+    theirs = importance[provider.astype(bool) & (importance["downtime_saved_per_year_s"] > 0)]
+    for row in theirs.head(top).itertuples():
         lines.append(
-            f"Improve or add redundancy to {row.name}: made perfect, it would save "
-            f"{format_duration(row.downtime_saved_per_year_s)} of downtime a year "
-            f"({share} of the total).")
+            f"{row.name} is known only by its provider's SLA ({share_of(row)} of the downtime, "
+            f"{format_duration(row.downtime_saved_per_year_s)} a year): not yours to improve; "
+            "choose a higher tier or put a redundant one beside it.")
     return lines or ["No single component stands out: the design is limited by its structure."]
+
+

@@ -84,7 +84,7 @@ def test_moving_the_slider_changes_the_downtime(page):
 def test_architecture_tab_shows_a_verdict_that_follows_the_target(page):
     verdict = open_tab(page, "Architecture", ".hadr-verdict")
     assert "Multi-AZ PostgreSQL gives 99.9889%, comfortably above the 99.95% target" in verdict.inner_text()
-    assert "Improve or add redundancy to load-balancer" in page.locator(".hadr-advice").inner_text()
+    assert "load-balancer is known only by its provider's SLA" in page.locator(".hadr-advice").inner_text()
     nudge(page, "hadr-architecture-target")  # 99.95% -> 99.99%
     page.wait_for_selector(".hadr-status-red", timeout=15_000)
     assert "short of the 99.99% target" in verdict.inner_text()

@@ -65,7 +65,7 @@ def test_evaluate_json_keys_and_values(capsys):
     assert data["unavailability"] == pytest.approx(1 - data["availability"], rel=1e-9)
     assert data["downtime_per_year_s"] == pytest.approx(data["unavailability"] * 31557600, rel=1e-12)
     first = data["components"][0]
-    assert set(first) == {"name", "birnbaum", "downtime_saved_per_year_s"}
+    assert set(first) == {"name", "kind", "provider_sla", "birnbaum", "downtime_saved_per_year_s"}
     assert first["name"] == "load-balancer"
     saved = [c["downtime_saved_per_year_s"] for c in data["components"]]
     assert saved == sorted(saved, reverse=True)

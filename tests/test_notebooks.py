@@ -84,7 +84,8 @@ def test_architecture_explorer_with_its_defaults(tmp_path):
     assert "availability   99.9889% (3.96 nines)" in result
     assert "58.2 minutes a year" in result
     assert "comfortably above the 99.95% target" in result
-    assert text_of(nb, "advice").startswith("Improve or add redundancy to load-balancer")
+    assert text_of(nb, "advice").startswith("Improve or add redundancy to pg-primary")
+    assert "load-balancer is known only by its provider's SLA" in text_of(nb, "advice")
     assert_figures(nb, "diagram", "importance", "tornado")
 
 

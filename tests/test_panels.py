@@ -109,7 +109,7 @@ def test_architecture_panel_rejects_bad_input():
 def test_architecture_app_panel_verdict_and_advice():
     p = ArchitectureAppPanel("multi_az_postgres", 0.9995)
     assert "hadr-status-green" in p.verdict.value
-    assert "Improve or add redundancy to load-balancer" in p.advice.value
+    assert "load-balancer is known only by its provider&#x27;s SLA" in p.advice.value
     p.target.value = 0.9999
     assert "hadr-status-red" in p.verdict.value and "short of the 99.99% target" in p.verdict.value
     p.choice.value = "single_server"

@@ -24,10 +24,29 @@ def test_verdict_rejects_a_bad_target():
 def test_improvement_advice_in_plain_words():
     arch = hl.load_architecture("multi_az_postgres")
     lines = hl.improvement_advice(arch.importance())
-    assert len(lines) == 3
-    assert lines[0] == ("Improve or add redundancy to load-balancer: made perfect, it would "
-                        "save 52.6 minutes of downtime a year (90% of the total).")
+    assert len(lines) == 4
+    # the design's own parts first...
+    assert lines[0] == ("Improve or add redundancy to pg-primary: made perfect, it would "
+                        "save 5.48 minutes of downtime a year (9% of the total).")
     assert "under 1%" in lines[2]
+    # ...and the part known only by a provider's SLA apart, not as something to improve
+    assert lines[3] == ("load-balancer is known only by its provider's SLA (90% of the "
+                        "downtime, 52.6 minutes a year): not yours to improve; choose a higher "
+                        "tier or put a redundant one beside it.")
+
+
+def test_common_cause_groups_are_rows_and_the_advice_names_them():
+    arch = hl.load_architecture("mongodb_replica_set")
+    imp = arch.importance(include_groups=True)
+    group = imp[imp["kind"] == "common_cause"].iloc[0]
+    independent = arch.with_changes(betas={0: 0.0}).evaluate().unavailability
+    assert group["name"] == "replica set region"
+    assert group["downtime_saved_per_year_s"] == pytest.approx(
+        (arch.evaluate().unavailability - independent) * 365.25 * 86400)
+    assert hl.improvement_advice(imp)[0].startswith(
+        "Remove the shared cause behind replica set region: were its members to fail "
+        "independently, it would save 9.55 minutes")
+    assert list(arch.importance()["kind"].unique()) == ["component"]  # rows on request
 
 
 def test_advice_when_nothing_helps():
