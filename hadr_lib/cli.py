@@ -329,7 +329,7 @@ def _cmd_simulate(args) -> int:
 
 
 def _cmd_compare(args) -> int:
-    from .compare import changed_blocks, compare
+    from .compare import changed_blocks, compare, format_compare_table
 
     designs = [load_architecture(f) for f in args.files]
     table = compare(designs, year_days=args.year_days)
@@ -340,19 +340,7 @@ def _cmd_compare(args) -> int:
         _print_json({"year_days": args.year_days, "designs": rows,
                      "changes_from_first": changes})
         return 0
-    view = pd.DataFrame({
-        "design": table["name"],
-        "availability": [format_percent(a) for a in table["availability"]],
-        "nines": [f"{n:.2f}" for n in table["nines"]],
-        "downtime/year": [format_duration(x) for x in table["downtime_per_year_s"]],
-        "change": ["" if i == 0 else f"{'+' if d >= 0 else '-'}{format_duration(abs(d))}"
-                   for i, d in enumerate(table["downtime_per_year_s_delta"])],
-        "outages/year": ["unknown" if o is None or o != o else f"{o:.3g}"
-                         for o in table["outages_per_year"]],
-        "cost/year": ["unknown" if c is None or c != c else f"{c:,.0f}" for c in table["cost_per_year"]],
-    })
-    view.index = range(1, len(view) + 1)
-    print(view.to_string())
+    print(format_compare_table(table).to_string())
     for name, lines in changes.items():
         print(f"\n{designs[0].name} -> {name}:")
         print("\n".join(f"  {line}" for line in lines) or "  no change in components")
@@ -361,7 +349,7 @@ def _cmd_compare(args) -> int:
 
 
 def _cmd_optimize(args) -> int:
-    from .compare import optimize, parse_vary
+    from .compare import best_sentence, optimize, parse_vary
 
     arch = load_architecture(args.file)
     target = parse_availability(args.target, field="target", bare_percent=True)
@@ -378,19 +366,7 @@ def _cmd_optimize(args) -> int:
                      "best": best, "frontier": frontier})
         return 0
     print(f"{arch.name}: {len(result.table):,} combinations of replica counts")
-    if result.best is None:
-        u_best = float(result.table["unavailability"].min())
-        year_s = period_info("year", year_days=args.year_days).seconds
-        budget = (1 - target) * year_s
-        print(f"None meets {format_percent(target)}: the best combination has "
-              f"{format_duration(u_best * year_s)} of downtime a year, "
-              f"{format_duration(u_best * year_s - budget)} over the budget of "
-              f"{format_duration(budget)}.")
-    else:
-        counts = ", ".join(f"{n} x{result.best[n]}" for n in varied)
-        print(f"Cheapest meeting {format_percent(target)}: {counts}, "
-              f"{result.best['cost_per_year']:,.0f} a year, "
-              f"{format_percent(1 - result.best['unavailability'])}.")
+    print(best_sentence(result, args.year_days))
     view = result.frontier.copy()
     view["nines"] = [f"{x:.3f}" for x in view["nines"]]
     view["downtime/year"] = [format_duration(x) for x in view["downtime_per_year_s"]]

@@ -23,8 +23,8 @@ import pandas as pd
 from .availability import DAYS_PER_YEAR, InvalidInputError, _bad, check_availability, period_info
 from .model import Architecture, Component, Standby, _kids
 
-__all__ = ["MAX_COMBINATIONS", "OptimizeResult", "changed_blocks", "compare", "optimize",
-           "parse_vary"]
+__all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
+           "format_compare_table", "optimize", "parse_vary"]
 
 #: Most replica-count combinations ``optimize`` evaluates.
 MAX_COMBINATIONS = 1_000_000
@@ -52,6 +52,48 @@ def compare(designs: Sequence[Architecture], *, year_days: float = DAYS_PER_YEAR
                               (isinstance(r[col], float) and math.isnan(r[col]))
                               else r[col] - base[col] for _, r in df.iterrows()]
     return df
+
+
+def format_compare_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``compare``'s table in people's units: percentages, nines, downtime in words and
+    its change against the first design, outages and cost ("unknown" where a figure is
+    missing)."""
+    from .formatting import format_duration, format_percent
+
+    def unknown(x) -> bool:
+        return x is None or (isinstance(x, float) and math.isnan(x))
+
+    return pd.DataFrame({
+        "design": table["name"],
+        "availability": [format_percent(a) for a in table["availability"]],
+        "nines": [f"{n:.2f}" for n in table["nines"]],
+        "downtime/year": [format_duration(x) for x in table["downtime_per_year_s"]],
+        "change": ["" if i == 0 else f"{'+' if d >= 0 else '-'}{format_duration(abs(d))}"
+                   for i, d in enumerate(table["downtime_per_year_s_delta"])],
+        "outages/year": ["unknown" if unknown(o) else f"{o:.3g}" for o in table["outages_per_year"]],
+        "cost/year": ["unknown" if unknown(c) else f"{c:,.0f}" for c in table["cost_per_year"]],
+    }, index=range(1, len(table) + 1))
+
+
+def best_sentence(result: OptimizeResult, year_days: float = DAYS_PER_YEAR) -> str:
+    """The optimiser's answer in one sentence: the cheapest counts meeting the target,
+    or by how much the best combination misses it."""
+    from .formatting import format_duration, format_percent
+
+    varied = [c for c in result.table.columns if c not in (
+        "unavailability", "nines", "downtime_per_year_s", "cost_per_year", "meets_target")]
+    year_s = period_info("year", year_days=year_days).seconds
+    if result.best is None:
+        u_best = float(result.table["unavailability"].min())
+        budget = (1 - result.target) * year_s
+        return (f"None meets {format_percent(result.target)}: the best combination has "
+                f"{format_duration(u_best * year_s)} of downtime a year, "
+                f"{format_duration(u_best * year_s - budget)} over the budget of "
+                f"{format_duration(budget)}.")
+    counts = ", ".join(f"{n} x{result.best[n]}" for n in varied)
+    return (f"Cheapest meeting {format_percent(result.target)}: {counts}, "
+            f"{result.best['cost_per_year']:,.0f} a year, "
+            f"{format_duration(result.best['unavailability'] * year_s)} of downtime a year.")
 
 
 def _paths(arch: Architecture) -> dict[str, str]:

@@ -21,12 +21,14 @@ __all__ = [
     "dr_bar_figure",
     "dr_cost_figure",
     "failover_gantt_figure",
+    "frontier_figure",
     "restore_timeline_figure",
     "slo_budget_figure",
     "downtime_vs_nines_figure",
     "duration_axis_ticks",
     "importance_figure",
     "tornado_figure",
+    "uncertainty_figure",
 ]
 
 _TICKS = (
@@ -552,4 +554,69 @@ def drill_figure(result) -> go.Figure:
                 "showgrid": False, "tickvals": [0, 25, 50, 75, 100]},
         template="plotly_white", height=360, legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def frontier_figure(result, varied: list[str] | None = None) -> go.Figure:
+    """Cost per year against nines for every replica-count combination of an
+    ``OptimizeResult`` (grey), the frontier (no combination both cheaper and better,
+    a line) and the target (a dashed line); the cheapest meeting it is ringed."""
+    t = result.table
+    varied = varied or [c for c in t.columns if c not in (
+        "unavailability", "nines", "downtime_per_year_s", "cost_per_year", "meets_target")]
+
+    def label(df):
+        return [", ".join(f"{n} x{int(r[n])}" for n in varied) for _, r in df.iterrows()]
+
+    f = result.frontier
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=t["cost_per_year"], y=t["nines"], mode="markers", name="combinations",
+        marker={"color": "#bbbbbb", "size": 6}, text=label(t),
+        hovertemplate="%{text}<br>%{y:.3f} nines, %{x:,.0f} a year<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=f["cost_per_year"], y=f["nines"], mode="lines+markers", name="frontier",
+        line={"shape": "hv", "color": "#1f77b4"}, text=label(f),
+        hovertemplate="%{text}<br>%{y:.3f} nines, %{x:,.0f} a year<extra></extra>"))
+    target_nines = -np.log10(1 - result.target) if result.target < 1 else None
+    if target_nines is not None:
+        fig.add_hline(y=target_nines, line={"dash": "dash", "color": "#d62728"},
+                      annotation_text=f"target {format_percent(result.target)}")
+    if result.best is not None:
+        fig.add_trace(go.Scatter(
+            x=[result.best["cost_per_year"]], y=[result.best["nines"]], mode="markers",
+            name="cheapest meeting the target",
+            marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"color": "#2ca02c", "width": 3}},
+            hoverinfo="skip"))
+    fig.update_layout(
+        title="Cost against nines: every combination of replica counts",
+        xaxis_title="cost per year", yaxis_title="nines", template="plotly_white", height=420,
+        legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def uncertainty_figure(results: dict, target: float | None = None, *,
+                       year_days: float = DAYS_PER_YEAR) -> go.Figure:
+    """The spread of downtime per year [minutes, log scale] of one or more designs
+    (``{label: UncertaintyResult}``) as box plots marking p5, median and p95; the
+    target's budget as a dashed line."""
+    year = period_info("year", year_days=year_days).seconds
+    fig = go.Figure()
+    for label, r in results.items():
+        minutes = np.maximum(r.unavailability * year / 60, 1e-6)
+        p5, p50, p95 = np.percentile(minutes, [5, 50, 95])
+        fig.add_trace(go.Box(
+            y=[label], q1=[p5], median=[p50], q3=[p95], lowerfence=[float(minutes.min())],
+            upperfence=[float(minutes.max())], mean=[float(minutes.mean())], orientation="h",
+            name=label, boxmean=True,
+            hovertemplate=(f"{label}<br>p5 {format_duration(p5 * 60)}, median "
+                           f"{format_duration(p50 * 60)}, p95 {format_duration(p95 * 60)}"
+                           "<extra></extra>")))
+    if target is not None:
+        fig.add_vline(x=(1 - target) * year / 60, line={"dash": "dash", "color": "#d62728"},
+                      annotation_text=f"{format_percent(target)} budget")
+    fig.update_layout(
+        title="How sure are we? Downtime per year over the uncertain figures (box: p5 to p95)",
+        xaxis={"type": "log", "title": "minutes of downtime per year"}, showlegend=False,
+        template="plotly_white", height=max(240, 70 * len(results) + 140))
     return fig

@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 
+import numpy as np
 import pytest
 
 import hadr_lib as hl
@@ -161,3 +162,35 @@ def test_cli_compare_and_optimize(tmp_path, capsys):
     assert "Cost against nines" in text and "None meets 99.99%" in text
     assert main(["optimize", str(path), "--target", "99.99", "--vary", "app=x"]) == 2
     assert "--vary: 'app=x'" in capsys.readouterr().err
+
+
+def test_formatted_table_and_sentences():
+    from hadr_lib.compare import best_sentence, format_compare_table
+
+    a = design("A", comp("db", availability=0.999, cost_per_year=100))
+    b = design("B", comp("db", availability=0.9999))
+    view = format_compare_table(compare([a, b]))
+    assert list(view["availability"]) == ["99.9%", "99.99%"]
+    assert list(view["change"]) == ["", "-7.89 hours"]
+    assert list(view["cost/year"]) == ["100", "unknown"]
+    arch = hl.load_architecture(COSTED)
+    ok = optimize(arch, 0.998, {"app": (1, 3)})
+    assert best_sentence(ok) == (f"Cheapest meeting 99.8%: app x{ok.best['app']}, "
+                                 f"{ok.best['cost_per_year']:,.0f} a year, "
+                                 f"{hl.format_duration(ok.best['unavailability'] * YEAR)} of "
+                                 "downtime a year.")
+    assert best_sentence(optimize(arch, 0.99999, {"app": (1, 2)})).startswith("None meets 99.999%")
+
+
+def test_figures_take_results():
+    from hadr_lib.plots import frontier_figure, uncertainty_figure
+    from hadr_lib.uncertainty import propagate
+
+    result = optimize(hl.load_architecture(COSTED), 0.998, {"app": (1, 3), "cache": (1, 2)})
+    fig = frontier_figure(result)
+    assert [t.name for t in fig.data] == ["combinations", "frontier", "cheapest meeting the target"]
+    assert len(fig.data[0].x) == 6 and list(fig.data[1].x) == list(result.frontier["cost_per_year"])
+    spread = propagate(hl.load_architecture(COSTED), 500, seed=1, default_error_factor=3)
+    fig = uncertainty_figure({"costed": spread}, 0.999)
+    assert fig.data[0].median[0] == pytest.approx(np.percentile(spread.unavailability, 50) * YEAR / 60)
+    assert fig.layout.xaxis.type == "log"
