@@ -64,7 +64,7 @@ def format_compare_table(table: pd.DataFrame) -> pd.DataFrame:
         return x is None or (isinstance(x, float) and math.isnan(x))
 
     return pd.DataFrame({
-        "design": table["name"],
+        "design": list(table["name"]),
         "availability": [format_percent(a) for a in table["availability"]],
         "nines": [f"{n:.2f}" for n in table["nines"]],
         "downtime/year": [format_duration(x) for x in table["downtime_per_year_s"]],

@@ -170,6 +170,7 @@ def test_formatted_table_and_sentences():
     a = design("A", comp("db", availability=0.999, cost_per_year=100))
     b = design("B", comp("db", availability=0.9999))
     view = format_compare_table(compare([a, b]))
+    assert list(view["design"]) == ["A", "B"] and list(view.index) == [1, 2]
     assert list(view["availability"]) == ["99.9%", "99.99%"]
     assert list(view["change"]) == ["", "-7.89 hours"]
     assert list(view["cost/year"]) == ["100", "unknown"]

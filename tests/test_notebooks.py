@@ -282,3 +282,24 @@ def test_failover_drills_with_other_parameters(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as err:
         execute(tmp_path, "failover_drills.ipynb", drill="unplug")
     assert "drill: 'unplug' is not a drill" in str(err.value)
+
+
+def test_design_review_with_its_defaults(tmp_path):
+    nb = execute(tmp_path, "design_review.ipynb")
+    table = text_of(nb, "compare")
+    assert "Multi-AZ PostgreSQL     99.9889%" in table and "-56.6 minutes" in table
+    assert "12,250" in table and "route53: added" in table
+    spread = text_of(nb, "uncertainty").splitlines()
+    assert spread[0].startswith("Multi-AZ PostgreSQL: median") and "learn more about load-balancer" in spread[0]
+    assert text_of(nb, "optimize").startswith("Cheapest meeting 99.95%: app x2, pg-standby x1, 12,250")
+    assert_figures(nb, "uncertainty-figure", "frontier")
+
+
+def test_design_review_other_designs_and_a_bad_range(tmp_path):
+    nb = execute(tmp_path, "design_review.ipynb", design_b="single_server", target=0.9999,
+                 draws=1000)
+    assert "+42.9 hours" in text_of(nb, "compare")
+    assert text_of(nb, "optimize").startswith("None meets 99.99%")
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        execute(tmp_path, "design_review.ipynb", vary={"nope": [1, 2]})
+    assert "'nope' is not a component" in str(err.value)
