@@ -28,6 +28,9 @@ def test_single_report_is_self_contained(tmp_path):
     # the spread behind the average, in money at the scenario's $50,000 an hour
     assert "Over 20,000 simulated years, the median year has" in html
     assert re.search(r"1 year in 10 more than [0-9.]+ hours \(\$[0-9,]+\)", html)
+    # how sure: the design's figures taken as uncertain by a factor of 3
+    assert re.search(r"Downtime per year: median [0-9.]+ minutes, 1 year in 20 worse than", html)
+    assert "Learn more about: load-balancer" in html
     assert not NETWORK.search(html), "a report fetches nothing from the network"
     assert "plotly.js v" in html and path.stat().st_size > 3_000_000  # plotly.js inlined
     for code in ("import hadr_lib", "pio.renderers.default", "hl.strategy_table(", "overview_html("):
