@@ -33,7 +33,7 @@ from pathlib import Path
 from .availability import InvalidInputError
 from .catalog import DATA_DIR, sla_availability
 from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
-from .safe_load import MAX_DEPTH, check_text, read_yaml, shown_key
+from .safe_load import MAX_DEPTH, check_text, paused_gc, read_yaml, shown_key
 
 __all__ = [
     "ARCHITECTURES_DIR",
@@ -266,7 +266,8 @@ def load_architecture(source) -> Architecture:
         raise InvalidInputError(f"architecture: missing ({origin} needs an architecture block)")
     name = check_text("name", data.get("name", "architecture"), max_len=200)
     description = check_text("description", data.get("description", ""), multiline=True)
-    return Architecture(_block(data["architecture"], "architecture"), name, description)
+    with paused_gc():
+        return Architecture(_block(data["architecture"], "architecture"), name, description)
 
 
 def architecture_schema() -> dict:

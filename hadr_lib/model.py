@@ -66,7 +66,7 @@ from .availability import (
     period_info,
     unavailability,
 )
-from .safe_load import MAX_DEPTH, check_text
+from .safe_load import MAX_DEPTH, check_text, paused_gc
 
 __all__ = [
     "Architecture",
@@ -817,6 +817,10 @@ class Architecture:
         independently, beta = 0), ``provider_sla`` (known only by a cloud SLA: not the
         owner's to improve), ``birnbaum``, ``downtime_saved_per_year_s``, ``share``.
         """
+        with paused_gc():
+            return self._importance(year_days, include_groups)
+
+    def _importance(self, year_days: float, include_groups: bool) -> pd.DataFrame:
         year = period_info("year", year_days=year_days).seconds
         n = len(self.components)
         q0 = self._q
