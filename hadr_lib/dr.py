@@ -24,6 +24,7 @@ faithfully) does not get its RTO for it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -43,7 +44,10 @@ __all__ = [
     "load_strategies",
     "recommend",
     "seed_article_risk",
+    "LayeredStrategy",
+    "layered",
     "recommendation_sentence",
+    "scenario_strategies",
     "strategy_table",
     "total_cost_sweep",
 ]
@@ -67,6 +71,10 @@ class Strategy:
     #: moment loses half an interval on average. Otherwise (replication) the RPO is
     #: the lag, counted in full.
     rpo_periodic: bool = False
+
+    def periodic_for(self, disruption: str) -> bool:
+        """Whether the copy restored after ``disruption`` is a periodic one."""
+        return self.rpo_periodic
 
     def times_for(self, disruption: str) -> tuple[float, float] | None:
         """(RTO, RPO) [h] for a disruption type, or None where not covered."""
@@ -124,6 +132,64 @@ def load_strategies(path: str | Path | None = None, costs=None) -> list[Strategy
     return [replace(s, annual_cost=float(costs[s.id])) if s.id in costs else s for s in strategies]
 
 
+@dataclass(frozen=True)
+class LayeredStrategy:
+    """Strategies run together (replication + point-in-time backups): each disruption
+    recovers by the best layer that covers it (the shortest RTO, then the shortest
+    RPO), and the running costs add."""
+
+    layers: tuple[Strategy, ...]
+
+    @property
+    def id(self) -> str:
+        return "+".join(s.id for s in self.layers)
+
+    @property
+    def label(self) -> str:
+        return " + ".join(s.label for s in self.layers)
+
+    @property
+    def annual_cost(self) -> float:
+        return math.fsum(s.annual_cost for s in self.layers)
+
+    @property
+    def protects_against(self) -> frozenset:
+        return frozenset().union(*(s.protects_against for s in self.layers))
+
+    def _best(self, disruption: str) -> Strategy | None:
+        covering = [s for s in self.layers if s.times_for(disruption) is not None]
+        return min(covering, key=lambda s: s.times_for(disruption)) if covering else None
+
+    def times_for(self, disruption: str) -> tuple[float, float] | None:
+        best = self._best(disruption)
+        return None if best is None else best.times_for(disruption)
+
+    def periodic_for(self, disruption: str) -> bool:
+        best = self._best(disruption)
+        return bool(best and best.periodic_for(disruption))
+
+
+def layered(ids, strategies: list[Strategy]) -> LayeredStrategy:
+    """The layered strategy of catalogue ids (2 to 4 different ones)."""
+    by_id = {s.id: s for s in strategies}
+    ids = list(ids)
+    if not 2 <= len(ids) <= 4 or len(set(ids)) != len(ids):
+        raise InvalidInputError(f"layered_strategies: {ids!r} is not 2 to 4 different strategy ids")
+    for i in ids:
+        if i not in by_id:
+            raise InvalidInputError(f"layered_strategies: {i!r} is not a strategy; use one of "
+                                    f"{', '.join(sorted(by_id))}")
+    return LayeredStrategy(tuple(by_id[i] for i in ids))
+
+
+def scenario_strategies(scenario: Scenario) -> list:
+    """The catalogue (with the scenario's cost edits) and the scenario's layered
+    strategies."""
+    strategies: list = load_strategies(costs=scenario.strategy_costs)
+    base = list(strategies)
+    return strategies + [layered(ids, base) for ids in scenario.layered_strategies]
+
+
 def _arrays(scenario: Scenario, strategies):
     """Per strategy: hours down per year, data lost per year [units] on average and
     at worst (every incident losing the full RPO), and whether every disruption that
@@ -133,7 +199,8 @@ def _arrays(scenario: Scenario, strategies):
     outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
     lost_h = np.array([[t[1] if t else scenario.fallback_rpo_h for t in row] for row in times])
     # The fallback restores the last off-site copy, a periodic one: half on average.
-    share = np.array([[0.5 if (s.rpo_periodic or not t) else 1.0 for t in row]
+    share = np.array([[0.5 if (not t or s.periodic_for(d)) else 1.0
+                       for d, t in zip(DISRUPTIONS, row)]
                       for s, row in zip(strategies, times)])
     hours = outage @ incidents                                       # [h/year]
     data_units = (share * lost_h * scenario.data_written_per_hour) @ incidents
@@ -160,7 +227,7 @@ def strategy_table(scenario: Scenario, strategies=None) -> pd.DataFrame:
     ``meets_rpo`` (every disruption type with incidents recovered within its
     target), sorted by annual cost.
     """
-    strategies = strategies or load_strategies(costs=scenario.strategy_costs)
+    strategies = strategies or scenario_strategies(scenario)
     hours, units, units_worst, worst_out, worst_lost, meets_rto, meets_rpo = _arrays(
         scenario, strategies)
     cost = np.array([s.annual_cost for s in strategies])
@@ -220,7 +287,7 @@ def total_cost_sweep(scenario: Scenario, downtime_costs, strategies=None) -> np.
     """Total annual cost [currency/year] of each strategy (rows, in catalogue cost
     order) at each downtime cost per hour (columns): one outer product, so a sweep
     of a thousand values redraws at once."""
-    strategies = strategies or load_strategies(costs=scenario.strategy_costs)
+    strategies = strategies or scenario_strategies(scenario)
     strategies = sorted(strategies, key=lambda s: (s.annual_cost, s.id))
     c = np.asarray(downtime_costs, dtype=float)
     if c.ndim != 1 or (c < 0).any() or not np.isfinite(c).all():

@@ -272,9 +272,9 @@ def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
 
     Traces: one line per strategy (in annual-cost order), then the break-even markers.
     """
-    from .dr import break_even_table, load_strategies, strategy_table, total_cost_sweep
+    from .dr import break_even_table, scenario_strategies, strategy_table, total_cost_sweep
 
-    strategies = strategies or load_strategies(costs=scenario.strategy_costs)
+    strategies = strategies or scenario_strategies(scenario)
     ordered = sorted(strategies, key=lambda s: (s.annual_cost, s.id))
     c = np.geomspace(100, 1e7, 400) if downtime_costs is None else np.asarray(downtime_costs, float)
     totals = total_cost_sweep(scenario, c, ordered)

@@ -12,6 +12,7 @@ A scenario file (YAML, or the same mapping from Python)::
               data_corruption: {rto_h: 24, rpo_h: 1}}   # a type has its own
     fallback: {rto_h: 72, rpo_h: 24}      # recovery where a strategy gives no cover
     strategy_costs: {active_active: 120000}   # optional edits of the catalogue's costs
+    layered_strategies: [[continuous_replication, hourly_snapshot]]   # run together
     architecture: multi_az_postgres       # optional, a reference name or a path
 
 The JSON Schema is ``hadr_lib/schemas/scenario.schema.json``.
@@ -47,7 +48,8 @@ SCENARIOS_DIR = DATA_DIR / "scenarios"
 SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "scenario.schema.json")))
 
 _TOP = ("name", "description", "currency", "downtime_cost_per_hour", "data",
-        "incidents_per_year", "targets", "fallback", "strategy_costs", "architecture")
+        "incidents_per_year", "targets", "fallback", "strategy_costs", "layered_strategies",
+        "architecture")
 _DATA = ("unit", "written_per_hour", "cost_per_unit")
 _UNITS = ("records", "GB")
 
@@ -90,6 +92,8 @@ class Scenario:
     fallback_rto_h: float = DEFAULT_FALLBACK["rto_h"]
     fallback_rpo_h: float = DEFAULT_FALLBACK["rpo_h"]
     strategy_costs: Mapping[str, float] = field(default_factory=dict)
+    #: Strategies run together, each a tuple of 2 to 4 catalogue ids.
+    layered_strategies: tuple[tuple[str, ...], ...] = ()
     currency: str = "USD"
     description: str = ""
     architecture: str | None = None
@@ -128,6 +132,8 @@ def _as_mapping(f: Mapping) -> dict:
         "fallback": {"rto_h": f["fallback_rto_h"], "rpo_h": f["fallback_rpo_h"]},
         "strategy_costs": dict(f["strategy_costs"]),
     }
+    if f.get("layered_strategies"):
+        out["layered_strategies"] = [list(ids) for ids in f["layered_strategies"]]
     if f.get("architecture"):
         out["architecture"] = f["architecture"]
     return out
@@ -215,6 +221,21 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
                 for k, v in o.items()})
     fb = _known("fallback", data.get("fallback", dict(DEFAULT_FALLBACK)), ("rto_h", "rpo_h"))
     costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, _strategy_ids())
+    layers = data.get("layered_strategies") or []
+    if not isinstance(layers, list) or len(layers) > 20:
+        raise InvalidInputError(f"layered_strategies: {layers!r} is not a list of at most 20 lists "
+                                "of strategy ids")
+    known_ids = set(_strategy_ids())
+    checked_layers = []
+    for i, ids in enumerate(layers):
+        where = f"layered_strategies[{i}]"
+        if not isinstance(ids, list) or not 2 <= len(ids) <= 4 or len(set(map(str, ids))) != len(ids):
+            raise InvalidInputError(f"{where}: {ids!r} is not a list of 2 to 4 different strategy ids")
+        for sid in ids:
+            if not isinstance(sid, str) or sid not in known_ids:
+                raise InvalidInputError(f"{where}: {sid!r} is not a strategy; use one of "
+                                        f"{', '.join(sorted(known_ids))}")
+        checked_layers.append(tuple(ids))
     arch = _architecture_ref(data.get("architecture"), base_dir)
     if arch is not None and check_architecture:
         from .architecture_file import load_architecture
@@ -239,6 +260,7 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
                                upper=_MAX_HOURS),
         fallback_rpo_h=_nonneg("fallback.rpo_h", fb.get("rpo_h", DEFAULT_FALLBACK["rpo_h"]),
                                upper=_MAX_HOURS),
+        layered_strategies=tuple(checked_layers),
         strategy_costs=MappingProxyType({k: _nonneg(f"strategy_costs.{k}", v, upper=_MAX_MONEY)
                                          for k, v in costs.items()}),
         architecture=arch,

@@ -138,3 +138,37 @@ def test_catalogue_rows_have_sources_and_published_ranges():
     assert "data_corruption" not in strategies["continuous_replication"].protects_against
     with pytest.raises(hl.InvalidInputError, match="strategy_costs.nope: unknown strategy"):
         hl.load_strategies(costs={"nope": 1})
+
+
+def test_layered_strategies_recover_by_the_best_layer_and_add_costs():
+    shop = hl.load_scenario("ecommerce_shop")
+    layered = shop.replace(layered_strategies=(("continuous_replication", "hourly_snapshot"),))
+    t = hl.strategy_table(layered)
+    r = row(t, "continuous_replication+hourly_snapshot")
+    assert r["label"] == "Continuous replication + Hourly snapshot"
+    assert r["annual_cost"] == 50000 + 15000
+    # instance, zone and region by replication (15 min, its lag in full); corruption by
+    # the snapshot (1 h, half an hour of data on average) instead of the 72 h fallback
+    hours = 0.25 * 6.6 + 1 * 0.5
+    data = (0.25 * 6.6 + 0.5 * 0.5) * 1000
+    assert r["downtime_per_year_h"] == pytest.approx(hours)
+    assert r["data_lost_per_year"] == pytest.approx(data)
+    assert r["expected_loss"] == pytest.approx(hours * 50000 + data * 50)
+    alone = row(t, "continuous_replication")
+    assert r["expected_loss"] < alone["expected_loss"]
+    assert len(t) == len(hl.strategy_table(shop)) + 1
+
+
+@pytest.mark.parametrize("layers, message", [
+    ([["daily_backup"]], "is not a list of 2 to 4 different strategy ids"),
+    ([["daily_backup", "daily_backup"]], "is not a list of 2 to 4 different"),
+    ([["daily_backup", "tape"]], "'tape' is not a strategy"),
+    ("daily_backup", "is not a list of at most 20 lists"),
+])
+def test_bad_layers(layers, message):
+    import yaml
+
+    data = yaml.safe_load((hl.reference_scenarios()["small_saas"]).read_text())
+    data["layered_strategies"] = layers
+    with pytest.raises(hl.InvalidInputError, match=message):
+        hl.load_scenario(data)
