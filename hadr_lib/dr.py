@@ -44,9 +44,12 @@ __all__ = [
     "load_strategies",
     "recommend",
     "seed_article_risk",
+    "DESIGN_DISRUPTIONS",
     "LayeredStrategy",
+    "design_recovery_h",
     "layered",
     "recommendation_sentence",
+    "scenario_design_recovery_h",
     "scenario_strategies",
     "strategy_table",
     "total_cost_sweep",
@@ -190,6 +193,45 @@ def scenario_strategies(scenario: Scenario) -> list:
     return strategies + [layered(ids, base) for ids in scenario.layered_strategies]
 
 
+#: Disruptions a design's own redundancy handles (its failover, not a DR recovery).
+DESIGN_DISRUPTIONS = ("instance", "zone")
+
+
+def design_recovery_h(architecture) -> float | None:
+    """How long the design itself takes to recover from the loss of an instance [h]:
+    its mean outage length where every part has MTBF and MTTR, else its slowest
+    standby failover; None when it has neither (no redundancy to recover with)."""
+    from .model import Standby, _kids
+
+    e = architecture.evaluate()
+    if e.mean_outage_s is not None:
+        return e.mean_outage_s / 3600.0
+    failovers, stack = [], [architecture.root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Standby):
+            failovers.append(node.failover_s)
+        stack.extend(_kids(node))
+    return max(failovers) / 3600.0 if failovers else None
+
+
+@lru_cache(maxsize=32)
+def _design_recovery_cached(source: str, stamp: int) -> float | None:
+    from .architecture_file import load_architecture
+
+    return design_recovery_h(load_architecture(source))
+
+
+def scenario_design_recovery_h(scenario: Scenario) -> float | None:
+    """``design_recovery_h`` of the scenario's design (None without one), cached per
+    file and its modification time, so slider moves do not reload it."""
+    if not scenario.architecture:
+        return None
+    path = Path(scenario.architecture)
+    stamp = path.stat().st_mtime_ns if path.is_file() else 0
+    return _design_recovery_cached(str(scenario.architecture), stamp)
+
+
 def _arrays(scenario: Scenario, strategies):
     """Per strategy: hours down per year, data lost per year [units] on average and
     at worst (every incident losing the full RPO), and whether every disruption that
@@ -197,6 +239,13 @@ def _arrays(scenario: Scenario, strategies):
     incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
     times = [[s.times_for(d) for d in DISRUPTIONS] for s in strategies]
     outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
+    # HA and DR joined: an instance or a zone lost is the design's to recover from when it
+    # has the redundancy to do so (a 90 s standby is not priced at a strategy's RTO).
+    design_h = scenario_design_recovery_h(scenario)
+    if design_h is not None:
+        for j, d in enumerate(DISRUPTIONS):
+            if d in DESIGN_DISRUPTIONS:
+                outage[:, j] = np.minimum(outage[:, j], design_h)
     lost_h = np.array([[t[1] if t else scenario.fallback_rpo_h for t in row] for row in times])
     # The fallback restores the last off-site copy, a periodic one: half on average.
     share = np.array([[0.5 if (not t or s.periodic_for(d)) else 1.0

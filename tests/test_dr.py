@@ -13,7 +13,7 @@ def row(table, strategy):
 
 
 def test_ecommerce_daily_backup_by_hand():
-    shop = hl.load_scenario("ecommerce_shop")
+    shop = hl.load_scenario("ecommerce_shop").replace(architecture=None)  # DR alone
     t = hl.strategy_table(shop)
     incidents = 6 + 0.5 + 0.1 + 0.5
     # covers everything: a 24 h outage each time, and the data since the last nightly
@@ -29,7 +29,7 @@ def test_ecommerce_daily_backup_by_hand():
 
 
 def test_replication_falls_back_for_corruption():
-    shop = hl.load_scenario("ecommerce_shop")
+    shop = hl.load_scenario("ecommerce_shop").replace(architecture=None)
     r = row(hl.strategy_table(shop), "continuous_replication")
     # 6.6 covered incidents at 15 min of lag (counted in full); 0.5 corruptions at the
     # 72 h / 24 h fallback, the last off-site copy: 12 h of data lost on average
@@ -40,8 +40,8 @@ def test_replication_falls_back_for_corruption():
     assert not r["meets_rto"]  # the corruption outage (72 h) is over its 4 h target
 
 
-def test_ecommerce_recommendation():
-    shop = hl.load_scenario("ecommerce_shop")
+def test_ecommerce_recommendation_dr_alone():
+    shop = hl.load_scenario("ecommerce_shop").replace(architecture=None)
     t = hl.strategy_table(shop)
     rec, reason = hl.recommend(t)
     assert rec == "aws_warm_standby_pitr"
@@ -52,6 +52,29 @@ def test_ecommerce_recommendation():
     assert r["total_cost"] == pytest.approx(130000 + hours * 50000 + data * 50)
     assert hl.recommendation_sentence(shop, t).startswith(
         "Recommended: Warm standby + point-in-time backups (AWS), $267,331 a year in total")
+
+
+def test_the_design_recovers_instances_and_zones_itself():
+    """HA and DR joined: the shop runs multi_az_postgres, whose standby fails over in
+    90 s: a lost instance or zone costs 90 s, not the strategy's 15 min RTO; a region
+    (which the design does not survive) and corruption still go by the strategy."""
+    from hadr_lib.dr import design_recovery_h
+
+    shop = hl.load_scenario("ecommerce_shop")
+    assert design_recovery_h(hl.load_architecture("multi_az_postgres")) == pytest.approx(90 / 3600)
+    t = hl.strategy_table(shop)
+    r = row(t, "aws_warm_standby_pitr")
+    hours = 0.025 * (6 + 0.5) + 0.25 * 0.1 + 2 * 0.5
+    data = (0.00833 * 6.6 + 0.0833 * 0.5) * 1000  # the strategy's RPO: replication not modelled
+    assert r["downtime_per_year_h"] == pytest.approx(hours)
+    assert r["total_cost"] == pytest.approx(130000 + hours * 50000 + data * 50)
+    assert hl.recommendation_sentence(shop, t).startswith(
+        "Recommended: Warm standby + point-in-time backups (AWS), $194,206 a year in total")
+    # a design without redundancy (known by its SLA only) leaves the strategy's times
+    assert design_recovery_h(hl.load_architecture("single_server")) is None
+    # the mean outage where every part has MTBF and MTTR
+    mongo = hl.load_architecture("mongodb_replica_set")
+    assert design_recovery_h(mongo) == pytest.approx(mongo.evaluate().mean_outage_s / 3600)
 
 
 @pytest.mark.parametrize("name", ["ecommerce_shop", "small_saas", "regulated_payments"])
@@ -142,7 +165,8 @@ def test_catalogue_rows_have_sources_and_published_ranges():
 
 def test_layered_strategies_recover_by_the_best_layer_and_add_costs():
     shop = hl.load_scenario("ecommerce_shop")
-    layered = shop.replace(layered_strategies=(("continuous_replication", "hourly_snapshot"),))
+    layered = shop.replace(architecture=None,  # DR alone
+                           layered_strategies=(("continuous_replication", "hourly_snapshot"),))
     t = hl.strategy_table(layered)
     r = row(t, "continuous_replication+hourly_snapshot")
     assert r["label"] == "Continuous replication + Hourly snapshot"
