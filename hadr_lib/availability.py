@@ -240,15 +240,7 @@ def _split(value: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
     complement carried by the input (an ``Availability``) is checked too.
     """
     q = getattr(value, "unavailability", None)
-    if isinstance(value, (bool, np.bool_, str, bytes, complex, np.complexfloating)):
-        raise _bad(field, value, _FRACTION)
-    try:
-        a = np.asarray(value)
-        if a.dtype.kind not in "iuf":
-            raise TypeError(a.dtype)
-        a = a.astype(float)
-    except (TypeError, ValueError, OverflowError):
-        raise _bad(field, value, _FRACTION) from None
+    a = _real_array(value, field, _FRACTION)
     _check_fraction(field, a)
     if q is None:
         return a, _decimal_complement(a)

@@ -532,6 +532,11 @@ def _command(sub, name: str, func, help: str, description: str, *,
     return p
 
 
+def _year_days(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
+                   help="days in a year (default: %(default)s)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hadr",
@@ -544,15 +549,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("availability", nargs="+", help="e.g. 99.95%% or 0.9995")
     d.add_argument("--periods", nargs="+", default=list(BUDGET_PERIODS), choices=PERIODS,
                    help="periods to show (default: %(default)s)")
-    d.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
-                   help="days in a year (default: %(default)s)")
+    _year_days(d)
     ev = _command(sub, "evaluate", _cmd_evaluate,
                   "availability, downtime and importance of an architecture file",
                   "Evaluate an architecture file (YAML) or a reference architecture by name, "
                   "e.g. multi_az_postgres.")
     ev.add_argument("file", help=_ARCH_FILE)
-    ev.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
-                    help="days in a year (default: %(default)s)")
+    _year_days(ev)
     ev.add_argument("--uncertainty", type=int, metavar="N",
                     help="propagate the components' error factors with N seeded draws")
     ev.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
@@ -597,8 +600,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "Evaluate two or more designs with the same assumptions; the deltas and the "
                    "changed components are against the first.")
     cmp.add_argument("files", nargs="+", metavar="FILE", help=_ARCH_FILE)
-    cmp.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
-                     help="days in a year (default: %(default)s)")
+    _year_days(cmp)
     opt = _command(sub, "optimize", _cmd_optimize, "the cheapest replica counts meeting a target",
                    "Try every combination of replica counts in the given ranges (components "
                    "need cost_per_year): the cheapest meeting the target, and the cost-versus-"
@@ -607,8 +609,7 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--target", required=True, help="e.g. 99.99 (percent), 99.99%% or 0.9999")
     opt.add_argument("--vary", nargs="+", required=True, metavar="NAME=MIN..MAX",
                      help="a component's replica counts to try, e.g. app=2..6")
-    opt.add_argument("--year-days", type=float, default=DAYS_PER_YEAR,
-                     help="days in a year (default: %(default)s)")
+    _year_days(opt)
     fit = _command(sub, "fit", _cmd_fit, "MTBF, MTTR and availability from incident history",
                    "Fit each component's MTBF, MTTR and availability, with 90% intervals, from "
                    "an incident log: a CSV with component,start,end (ISO 8601; empty end = open), "
