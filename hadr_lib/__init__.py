@@ -42,6 +42,7 @@ from .budget import (
     target_summary,
 )
 from .catalog import SLA_DISCLAIMER, cloud_slas, sla_availability
+from .compare import changed_blocks, compare, optimize
 from .dr import (
     Strategy,
     break_even_table,
@@ -64,6 +65,7 @@ from .failover import (
     timeline,
 )
 from .formatting import format_duration, format_money, format_percent
+from .history import fit_incidents, read_incidents
 from .model import (
     Architecture,
     CommonCause,
@@ -87,9 +89,16 @@ from .slo import (
     to_sloth,
     to_sloth_alert_windows,
 )
+from .uncertainty import propagate
 from .verdict import improvement_advice, target_verdict
 
 __all__ = [
+    "changed_blocks",
+    "compare",
+    "optimize",
+    "fit_incidents",
+    "read_incidents",
+    "propagate",
     "SimulationResult",
     "simulate",
     "GOOGLE_ALERT_POLICY",

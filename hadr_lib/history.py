@@ -31,7 +31,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .availability import InvalidInputError
 from .safe_load import check_text, read_text
@@ -150,6 +149,8 @@ def fit_incidents(incidents: Iterable[Incident], *, start=None, end=None, seed: 
     """Per component: outages, hours down, MTBF and MTTR [h] and availability, each
     with a 90% interval (see the module docstring), over the window ``start`` to
     ``end`` (default: first incident start to last incident end or start)."""
+    from scipy import stats  # only here: importing hadr_lib stays quick
+
     incs = list(incidents)
     if not incs:
         raise InvalidInputError("incidents: none to fit")
