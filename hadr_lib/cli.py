@@ -379,23 +379,19 @@ def _cmd_optimize(args) -> int:
 
 
 def _cmd_fit(args) -> int:
-    from .history import fit_incidents, read_incidents, with_fitted_figures
+    from .history import (
+        comparison_lines,
+        designed_vs_measured,
+        fit_incidents,
+        read_incidents,
+        with_fitted_figures,
+    )
 
     incidents = read_incidents(args.file, args.input_format)
     table = fit_incidents(incidents, start=args.start, end=args.end, seed=args.seed)
-    design = compared = None
+    compared = None
     if args.design:
-        arch = load_architecture(args.design)
-        designed = {c.name: 1 - c.replica_unavailability for c in arch.components}
-        compared = []
-        for r in table.itertuples():
-            if r.component in designed:
-                lo = r.availability_low if r.availability_low is not None else 0.0
-                compared.append({"component": r.component, "designed": designed[r.component],
-                                 "measured": r.availability, "measured_low": r.availability_low,
-                                 "measured_high": r.availability_high,
-                                 "designed_inside_interval": bool(lo <= designed[r.component]
-                                                                  <= r.availability_high)})
+        compared = designed_vs_measured(load_architecture(args.design), table).to_dict(orient="records")
     if args.write:
         if not args.design:
             raise InvalidInputError("--write: needs --design (the design to update)")
@@ -419,7 +415,9 @@ def _cmd_fit(args) -> int:
                 for r in table.to_dict(orient="records")]
         doc = {"components": rows}
         if compared is not None:
-            doc["designed_vs_measured"] = compared
+            doc["designed_vs_measured"] = [
+                {k: (_finite(v) if isinstance(v, float) else v) for k, v in c.items()}
+                for c in compared]
         _print_json(doc)
         return 0
     view = pd.DataFrame({
@@ -429,17 +427,14 @@ def _cmd_fit(args) -> int:
         "MTTR (90%)": [_interval(r.mttr_h, r.mttr_h_low, r.mttr_h_high, "h") for r in table.itertuples()],
         "availability (90%)": [
             f"{format_percent(r.availability)} ["
-            f"{'?' if r.availability_low is None else format_percent(r.availability_low)}, "
+            f"{'?' if pd.isna(r.availability_low) else format_percent(r.availability_low)}, "
             f"{format_percent(r.availability_high)}]" for r in table.itertuples()],
         "open": table["open"],
     })
     print(view.to_string(index=False))
-    if compared:
+    if compared is not None:
         print("\nDesigned against measured:")
-        for c in compared:
-            flag = "" if c["designed_inside_interval"] else "  <- outside the measured interval"
-            print(f"  {c['component']}: designed {format_percent(c['designed'])}, measured "
-                  f"{format_percent(c['measured'])}{flag}")
+        print("\n".join(f"  {line}" for line in comparison_lines(pd.DataFrame(compared))))
     if args.write:
         print(f"\nwrote {args.write} (fitted: {', '.join(changed) or 'no component matched'})")
     print("\nAssumes exponential times to failure and repair; 90% intervals with Jeffreys priors.")

@@ -35,7 +35,8 @@ import pandas as pd
 from .availability import InvalidInputError
 from .safe_load import check_text, read_text
 
-__all__ = ["FORMATS", "Incident", "fit_incidents", "read_incidents", "with_fitted_figures"]
+__all__ = ["FORMATS", "Incident", "comparison_lines", "designed_vs_measured", "fit_incidents",
+           "read_incidents", "with_fitted_figures"]
 
 FORMATS = ("csv", "statuspage", "pagerduty")
 _LEVEL = 0.90
@@ -197,6 +198,39 @@ def fit_incidents(incidents: Iterable[Incident], *, start=None, end=None, seed: 
         row.update({"availability": up / T, "availability_low": a_low, "availability_high": a_high})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def designed_vs_measured(architecture, fitted: pd.DataFrame) -> pd.DataFrame:
+    """Each fitted component that the design has: its designed availability (one
+    replica), the measured one with its 90% interval, and whether the designed figure
+    lies inside that interval (an unknown lower bound counts as 0)."""
+    designed = {c.name: 1 - c.replica_unavailability for c in architecture.components}
+    rows = []
+    for r in fitted.itertuples():
+        if r.component in designed:
+            low = 0.0 if r.availability_low is None or pd.isna(r.availability_low) else r.availability_low
+            rows.append({"component": r.component, "designed": designed[r.component],
+                         "measured": r.availability, "measured_low": r.availability_low,
+                         "measured_high": r.availability_high,
+                         "designed_inside_interval": bool(low <= designed[r.component]
+                                                          <= r.availability_high)})
+    return pd.DataFrame(rows, columns=["component", "designed", "measured", "measured_low",
+                                       "measured_high", "designed_inside_interval"])
+
+
+def comparison_lines(compared: pd.DataFrame) -> list[str]:
+    """``designed_vs_measured`` in sentences, the figures the history contradicts first."""
+    from .formatting import format_percent
+
+    lines = []
+    for r in compared.sort_values("designed_inside_interval", kind="stable").itertuples():
+        low = "?" if r.measured_low is None or pd.isna(r.measured_low) else format_percent(r.measured_low)
+        verdict = ("consistent with the history" if r.designed_inside_interval
+                   else "outside what the history supports: revise the figure")
+        lines.append(f"{r.component}: designed {format_percent(r.designed)}, measured "
+                     f"{format_percent(r.measured)} (90%: {low} to "
+                     f"{format_percent(r.measured_high)}), {verdict}.")
+    return lines or ["No component of the design appears in the incident log."]
 
 
 def with_fitted_figures(design: dict, fitted: pd.DataFrame, source: str) -> tuple[dict, list[str]]:

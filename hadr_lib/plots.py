@@ -15,6 +15,7 @@ __all__ = [
     "analytic_vs_simulated_figure",
     "annual_downtime_figure",
     "block_diagram_figure",
+    "designed_vs_measured_figure",
     "drill_figure",
     "sla_by_month_figure",
     "sla_curve_figure",
@@ -619,4 +620,35 @@ def uncertainty_figure(results: dict, target: float | None = None, *,
         title="How sure are we? Downtime per year over the uncertain figures (box: p5 to p95)",
         xaxis={"type": "log", "title": "minutes of downtime per year"}, showlegend=False,
         template="plotly_white", height=max(240, 70 * len(results) + 140))
+    return fig
+
+
+def designed_vs_measured_figure(compared) -> go.Figure:
+    """Each component's designed unavailability (a diamond) against the measured one
+    with its 90% interval (a bar), log scale: a diamond outside its bar is a figure the
+    incident history contradicts."""
+    df = compared
+    u_meas = 1 - df["measured"].to_numpy(float)
+    hi_u = 1 - df["measured_low"].astype(float).fillna(0.0).to_numpy()  # unknown: to U = 1
+    lo_u = 1 - df["measured_high"].to_numpy(float)
+    floor = 1e-9
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=np.maximum(u_meas, floor), y=df["component"], mode="markers", name="measured (90%)",
+        marker={"color": "#1f77b4", "size": 9},
+        error_x={"type": "data", "symmetric": False,
+                 "array": np.maximum(hi_u, floor) - np.maximum(u_meas, floor),
+                 "arrayminus": np.maximum(u_meas, floor) - np.maximum(lo_u, floor)},
+        hovertemplate="%{y}: measured U %{x:.2e}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=np.maximum(1 - df["designed"].to_numpy(float), floor), y=df["component"],
+        mode="markers", name="designed", marker={"symbol": "diamond", "size": 12,
+                                                  "color": ["#2ca02c" if ok else "#d62728"
+                                                            for ok in df["designed_inside_interval"]]},
+        hovertemplate="%{y}: designed U %{x:.2e}<extra></extra>"))
+    fig.update_layout(
+        title="Designed against measured (red: outside the measured 90% interval)",
+        xaxis={"type": "log", "title": "unavailability of one replica"},
+        yaxis={"autorange": "reversed"}, template="plotly_white",
+        height=max(240, 40 * len(df) + 140), legend={"orientation": "h", "y": -0.25})
     return fig

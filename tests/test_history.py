@@ -147,3 +147,27 @@ def test_cli_fit_errors(tmp_path, capsys):
     assert "--write: needs --design" in capsys.readouterr().err
     assert main(["fit", str(log), "--from", "2026-02-01", "--to", "2026-01-01"]) == 2
     assert "is not after --from" in capsys.readouterr().err
+
+
+def test_a_never_failing_component_in_the_table_json_and_comparison(tmp_path, capsys):
+    from hadr_lib.history import comparison_lines, designed_vs_measured
+    from hadr_lib.plots import designed_vs_measured_figure
+
+    log = tmp_path / "log.csv"
+    log.write_text("component,start,end\napp,2026-01-01T00:00:00Z,2026-01-01T01:00:00Z\n"
+                   "pg-primary,2027-01-01T00:00:00Z,2027-01-01T01:00:00Z\n")
+    window = ["--from", "2025-01-01", "--to", "2026-06-01", "--design", "multi_az_postgres"]
+    assert main(["fit", str(log), *window]) == 0
+    out = capsys.readouterr().out
+    assert "100% [?, 100%]" in out and "pg-primary: designed 99.9544%" in out
+    assert main(["fit", str(log), *window, "--format", "json"]) == 0
+    rows = {r["component"]: r for r in json.loads(capsys.readouterr().out)["designed_vs_measured"]}
+    assert rows["pg-primary"]["measured_low"] is None and rows["app"]["designed_inside_interval"]
+    fitted = fit_incidents(read_incidents(log), start="2025-01-01", end="2026-06-01")
+    arch = hl.load_architecture("multi_az_postgres")
+    compared = designed_vs_measured(arch, fitted)
+    lying = compared.assign(designed=[0.5, 0.5], designed_inside_interval=[False, False])
+    assert comparison_lines(lying)[0].endswith("outside what the history supports: revise the figure.")
+    fig = designed_vs_measured_figure(compared)
+    assert [t.name for t in fig.data] == ["measured (90%)", "designed"]
+    assert list(fig.data[1].y) == ["app", "pg-primary"]

@@ -293,6 +293,21 @@ def test_design_review_with_its_defaults(tmp_path):
     assert spread[0].startswith("Multi-AZ PostgreSQL: median") and "learn more about load-balancer" in spread[0]
     assert text_of(nb, "optimize").startswith("Cheapest meeting 99.95%: app x2, pg-standby x1, 12,250")
     assert_figures(nb, "uncertainty-figure", "frontier")
+    assert text_of(nb, "history").startswith("No incident log given")
+
+
+def test_design_review_checks_figures_against_an_incident_log(tmp_path):
+    log = tmp_path / "incidents.csv"
+    # pg-primary down 6 times for 10 hours in a year: far worse than its 2 h in 4,380 h
+    log.write_text("component,start,end\n" + "".join(
+        f"pg-primary,2026-0{m}-01T00:00:00Z,2026-0{m}-01T10:00:00Z\n" for m in range(1, 7)))
+    nb = execute(tmp_path, "design_review.ipynb", incidents=str(log),
+                 observed_from="2026-01-01T00:00:00Z", observed_to="2027-01-01T00:00:00Z",
+                 draws=1000)
+    lines = text_of(nb, "history").splitlines()
+    assert lines[0].startswith("pg-primary: designed 99.9544%, measured 99.315% (90%: ")
+    assert lines[0].endswith("outside what the history supports: revise the figure.")
+    assert_figures(nb, "history-figure")
 
 
 def test_design_review_other_designs_and_a_bad_range(tmp_path):
