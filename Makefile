@@ -40,9 +40,12 @@ $(VENV)/.stamp-test: pyproject.toml constraints.txt | $(BIN)/python
 # The app's Voila template (no CDN requests) lives in hadr_lib/share/jupyter.
 export JUPYTER_PATH := $(CURDIR)/hadr_lib/share/jupyter$(if $(JUPYTER_PATH),:$(JUPYTER_PATH))
 
+# On loopback the app answers only to local host names (voila.json: DNS rebinding);
+# served on another address it must answer to that address's names too.
 run: $(VENV)/.stamp-run
 	@echo "Serving the HA/DR workbook at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/voila notebooks/app.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser
+	$(BIN)/voila notebooks/app.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser \
+	  $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,--Voila.tornado_settings=allow_remote_access=True)
 
 lab: $(VENV)/.stamp-run
 	$(BIN)/jupyter lab --ServerApp.ip=$(HOST) --no-browser --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )

@@ -165,3 +165,22 @@ def test_a_report_opens_offline_with_its_charts(browser, tmp_path):
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     context.close()
     assert requests == [] and errors == []
+
+
+@pytest.mark.parametrize("host, status", [
+    ("evil.example", 403), ("evil.example:{port}", 403), ("attacker.localhost.example", 403),
+    ("localhost:{port}", 200), ("127.0.0.1:{port}", 200), ("[::1]:{port}", 200),
+])
+def test_the_app_answers_only_to_local_host_names(voila_app, host, status):
+    """DNS rebinding: a page on another site that resolves its own name to 127.0.0.1
+    must not reach the app; the Host header is checked against an allow-list."""
+    import http.client
+    from urllib.parse import urlparse
+
+    port = urlparse(voila_app).port
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/", headers={"Host": host.format(port=port)})
+    response = conn.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    assert response.status == status
+    assert "Traceback" not in body
