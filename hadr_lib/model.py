@@ -383,97 +383,6 @@ class _Evaluator:
             return a_struct * (1 - u_cc), u
         raise TypeError(f"not a block: {node!r}")
 
-    def frequency(self, node: Block, Q: np.ndarray, memo: _Scalar) -> float | None:
-        """Outages per hour of ``node`` at scalar values ``Q``, or None if unknown.
-
-        A block fails when a child's failure is critical: ``f = sum_i I_i f_i``
-        with ``I_i`` the probability that the rest of the block makes child i
-        critical (independent children, steady state). Block values come from
-        ``memo`` (a ``_Scalar`` pass), so the pass is linear in the tree.
-        """
-        if isinstance(node, Component):
-            f1 = node.replica_failures_per_hour
-            if f1 is None:
-                return None
-            # n replicas in parallel: one fails while the other n - 1 are down.
-            n = node.count
-            return f1 if n == 1 else n * f1 * node.replica_unavailability ** (n - 1)
-        if isinstance(node, (Series, Parallel, KofN, CommonCause)):
-            kids = node.children
-            freqs = [self.frequency(c, Q, memo) for c in kids]
-            known = [f for f in freqs if f is not None]
-            if len(known) < len(freqs):
-                return None
-            a, q = memo.kids(kids)
-            if isinstance(node, CommonCause):
-                b, k = node.beta, node.k
-                a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
-                crit = _critical_scalar(k, a2, q2)
-                f_struct = math.fsum((1 - b) * f * w for f, w in zip(known, crit))
-                _, u_struct = _k_of_n_scalar(k, a2, q2)
-                u_cc = b * math.fsum(q) / len(q)
-                f_cc = b * math.fsum(known) / len(known)
-                return f_struct * (1 - u_cc) + f_cc * (1 - u_struct)
-            crit = _critical_scalar(_needed_up(node), a, q)
-            return math.fsum(f * w for f, w in zip(known, crit))
-        if isinstance(node, Standby):
-            fp = self.frequency(node.primary, Q, memo)
-            fs_list = [self.frequency(c, Q, memo) for c in node.standbys]
-            known_s = [f for f in fs_list if f is not None]
-            if fp is None or len(known_s) < len(fs_list):
-                return None
-            a_s, q_s = memo.kids(node.standbys)
-            us = math.prod(q_s)
-            fs = math.fsum(f * w for f, w in zip(known_s, _critical_scalar(1, a_s, q_s)))
-            c, r = node.coverage, node.primary_outage_h
-            t = min(node.failover_s / 3600.0, r)
-            # Every primary failure is an outage when failover takes time; with an
-            # instant failover only if the standbys are down or fail during repair.
-            hit = 1.0 if t > 0 else us
-            return float(fp * ((1 - c) + c * hit) + fp * c * fs * (r - t))
-        raise TypeError(f"not a block: {node!r}")
-
-    def local_derivatives(self, node: Block, Q: np.ndarray,
-                          memo: _Scalar) -> tuple[tuple[Block, ...], list[float]]:
-        """The children of ``node`` and dU_node / dU_child for each, at scalar ``Q``.
-
-        Series, parallel, k-of-n and standby blocks are linear in each child, so
-        these slopes are exact for any change of one child; a common-cause group is
-        quadratic in a member (see ``delta_through``)."""
-        if isinstance(node, Standby):
-            kids = (node.primary, *node.standbys)
-            up = memo.get(node.primary)[1]
-            a_s, q_s = memo.kids(node.standbys)
-            us = math.prod(q_s)
-            tau, c = _tau(node), node.coverage
-            d_primary = c * (tau + (1 - tau) * us) + (1 - c)
-            scale = up * c * (1 - tau)
-            return kids, [d_primary] + [scale * x for x in _critical_scalar(1, a_s, q_s)]
-        kids = node.children  # type: ignore[union-attr]  # not a component here
-        a, q = memo.kids(kids)
-        if isinstance(node, CommonCause):
-            b, k = node.beta, node.k
-            a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
-            crit = _critical_scalar(k, a2, q2)
-            _, u_struct = _k_of_n_scalar(k, a2, q2)
-            u_cc = b * math.fsum(q) / len(q)
-            return kids, [(1 - u_cc) * (1 - b) * w + (1 - u_struct) * b / len(kids) for w in crit]
-        return kids, _critical_scalar(_needed_up(node), a, q)
-
-    def delta_through(self, node: CommonCause, child_index: int, delta: float, Q: np.ndarray,
-                      memo: _Scalar) -> float:
-        """Exact change of a common-cause group's U when member ``child_index``'s U
-        changes by ``delta``: ``U = 1 - (1 - U_s)(1 - U_cc)`` with both parts linear
-        in the member, so the product term is kept."""
-        a, q = memo.kids(node.children)
-        b, k, n = node.beta, node.k, len(node.children)
-        a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
-        crit = _critical_scalar(k, a2, q2)[child_index]
-        _, u_s = _k_of_n_scalar(k, a2, q2)
-        u_cc = b * math.fsum(q) / n
-        d_s, d_cc = crit * (1 - b) * delta, b * delta / n
-        return float(d_s * (1 - u_cc) + d_cc * (1 - u_s) - d_s * d_cc)
-
 
 def _log1p_neg_sum(xs: list[float]) -> float | None:
     """``sum(log1p(-x))`` of ``xs``, or None when an ``x`` is 1 (a log of zero)."""
@@ -577,15 +486,98 @@ class _Scalar:
         if isinstance(node, KofN):
             return _k_of_n_scalar(node.k, a, q)
         assert isinstance(node, CommonCause)
-        b = node.beta
-        a_struct, u_struct = _k_of_n_scalar(node.k, [x + b * y for x, y in zip(a, q)],
-                                            [(1 - b) * y for y in q])
-        u_cc = b * math.fsum(q) / len(q)
+        _, _, a_struct, u_struct, u_cc = self.group(node)
         if u_struct >= 1.0 or u_cc >= 1.0:
             u = 1.0
         else:
             u = -math.expm1(math.log1p(-u_struct) + math.log1p(-u_cc))
         return a_struct * (1 - u_cc), u
+
+    def group(self, node: CommonCause) -> tuple[list[float], list[float], float, float, float]:
+        """A common-cause group's independent part, a k-of-n of its members with a
+        fraction ``1 - beta`` of their U (``a2``, ``q2``), that part's A and U, and the
+        shared shock's U: ``U = 1 - (1 - U_struct)(1 - U_cc)``."""
+        a, q = self.kids(node.children)
+        b = node.beta
+        a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
+        a_struct, u_struct = _k_of_n_scalar(node.k, a2, q2)
+        return a2, q2, a_struct, u_struct, b * math.fsum(q) / len(q)
+
+    def frequency(self, node: Block) -> float | None:
+        """Outages per hour of ``node``, or None if unknown.
+
+        A block fails when a child's failure is critical: ``f = sum_i I_i f_i``
+        with ``I_i`` the probability that the rest of the block makes child i
+        critical (independent children, steady state); block values come from this
+        pass, so the whole tree costs one walk.
+        """
+        if isinstance(node, Component):
+            f1 = node.replica_failures_per_hour
+            if f1 is None:
+                return None
+            # n replicas in parallel: one fails while the other n - 1 are down.
+            n = node.count
+            return f1 if n == 1 else n * f1 * node.replica_unavailability ** (n - 1)
+        if isinstance(node, Standby):
+            fp = self.frequency(node.primary)
+            fs_list = [self.frequency(c) for c in node.standbys]
+            known_s = [f for f in fs_list if f is not None]
+            if fp is None or len(known_s) < len(fs_list):
+                return None
+            a_s, q_s = self.kids(node.standbys)
+            fs = math.fsum(f * w for f, w in zip(known_s, _critical_scalar(1, a_s, q_s)))
+            c, r = node.coverage, node.primary_outage_h
+            t = min(node.failover_s / 3600.0, r)
+            # Every primary failure is an outage when failover takes time; with an
+            # instant failover only if the standbys are down or fail during repair.
+            hit = 1.0 if t > 0 else math.prod(q_s)
+            return float(fp * ((1 - c) + c * hit) + fp * c * fs * (r - t))
+        freqs = [self.frequency(c) for c in node.children]
+        known = [f for f in freqs if f is not None]
+        if len(known) < len(freqs):
+            return None
+        if isinstance(node, CommonCause):
+            b = node.beta
+            a2, q2, _, u_struct, u_cc = self.group(node)
+            crit = _critical_scalar(node.k, a2, q2)
+            f_struct = math.fsum((1 - b) * f * w for f, w in zip(known, crit))
+            f_cc = b * math.fsum(known) / len(known)
+            return f_struct * (1 - u_cc) + f_cc * (1 - u_struct)
+        a, q = self.kids(node.children)
+        return math.fsum(f * w for f, w in zip(known, _critical_scalar(_needed_up(node), a, q)))
+
+    def slopes(self, node: Block) -> tuple[tuple[Block, ...], list[float]]:
+        """The children of ``node`` and dU_node / dU_child for each.
+
+        Series, parallel, k-of-n and standby blocks are linear in each child, so
+        these slopes are exact for any change of one child; a common-cause group is
+        quadratic in a member (see ``delta_through``)."""
+        if isinstance(node, Standby):
+            kids = (node.primary, *node.standbys)
+            up = self.get(node.primary)[1]
+            a_s, q_s = self.kids(node.standbys)
+            tau, c = _tau(node), node.coverage
+            d_primary = c * (tau + (1 - tau) * math.prod(q_s)) + (1 - c)
+            scale = up * c * (1 - tau)
+            return kids, [d_primary] + [scale * x for x in _critical_scalar(1, a_s, q_s)]
+        kids = node.children  # type: ignore[union-attr]  # not a component here
+        if isinstance(node, CommonCause):
+            b = node.beta
+            a2, q2, _, u_struct, u_cc = self.group(node)
+            return kids, [(1 - u_cc) * (1 - b) * w + (1 - u_struct) * b / len(kids)
+                          for w in _critical_scalar(node.k, a2, q2)]
+        a, q = self.kids(kids)
+        return kids, _critical_scalar(_needed_up(node), a, q)
+
+    def delta_through(self, node: CommonCause, child_index: int, delta: float) -> float:
+        """Exact change of a common-cause group's U when member ``child_index``'s U
+        changes by ``delta``: ``U = 1 - (1 - U_s)(1 - U_cc)`` with both parts linear
+        in the member, so the product term is kept."""
+        b, n = node.beta, len(node.children)
+        a2, q2, _, u_s, u_cc = self.group(node)
+        crit = _critical_scalar(node.k, a2, q2)[child_index]
+        d_s, d_cc = crit * (1 - b) * delta, b * delta / n
+        return float(d_s * (1 - u_cc) + d_cc * (1 - u_s) - d_s * d_cc)
 
 
 def _critical(k: int, a: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -636,11 +628,9 @@ def _critical(k: int, a: np.ndarray, q: np.ndarray) -> np.ndarray:
 def _mean_outage_h(node: Block) -> float | None:
     """Mean outage length [h] of a block at its stated figures, or None if unknown."""
     comps = _leaves(node)
-    ev = _Evaluator(node, comps)
-    Q = _base_q(comps)
-    memo = _Scalar(node, ev.index, Q)
+    memo = _Scalar(node, {id(c): i for i, c in enumerate(comps)}, _base_q(comps))
     _, u = memo.get(node)
-    f = ev.frequency(node, Q, memo)
+    f = memo.frequency(node)
     if f is None:
         return None
     return float(u) / f if f > 0 else 0.0
@@ -779,7 +769,7 @@ class Architecture:
         avail = Availability(a, q)
         year = period_info("year", year_days=year_days).seconds
         month = period_info("month", year_days=year_days).seconds
-        f = self._ev.frequency(self.root, self._q, memo)
+        f = memo.frequency(self.root)
         outages = None if f is None else f * year / 3600.0
         mean = None if not f else float(q) / f * 3600.0
         return Evaluation(avail, float(q) * year, float(q) * month, outages, mean, year_days)
@@ -837,7 +827,7 @@ class Architecture:
                 birnbaum[i] = slope
                 needs_walk[i] = under_group
                 continue
-            kids, local = self._ev.local_derivatives(node, q0, memo)
+            kids, local = memo.slopes(node)
             inside = under_group or isinstance(node, CommonCause)
             for j, (kid, d) in enumerate(zip(kids, local)):
                 parent[id(kid)] = (node, j, float(d))
@@ -847,7 +837,7 @@ class Architecture:
             node, delta = self.components[i], -float(q0[i])
             while node is not self.root:
                 up, j, d = parent[id(node)]
-                delta = (self._ev.delta_through(up, j, delta, q0, memo)
+                delta = (memo.delta_through(up, j, delta)
                          if isinstance(up, CommonCause) else d * delta)
                 node = up
             saved[i] = -delta
