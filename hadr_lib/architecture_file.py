@@ -59,11 +59,6 @@ _FIELDS = {
 }
 
 
-def _read_yaml(path: Path):
-    """A YAML file's data, read within the limits of ``hadr_lib.safe_load``."""
-    return read_yaml(path)
-
-
 def _mapping(path: str, value, what: str) -> Mapping:
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"{path}: {value!r} is not a mapping ({what})")
@@ -174,9 +169,6 @@ def _block(value, path: str, depth: int = 1):
                        k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here)
 
 
-_COMPONENT_FIELDS = frozenset(_FIELDS["component"])
-
-
 def _component(body: Mapping, path: str) -> Component:
     if "name" not in body:
         raise InvalidInputError(f"{path}.name: missing (every component has a unique name)")
@@ -254,7 +246,7 @@ def load_architecture(source) -> Architecture:
     else:
         path = resolve_reference(source, reference_architectures(), "design",
                                  "hadr list shows them")
-        data, origin = _read_yaml(path), str(path)
+        data, origin = read_yaml(path), str(path)
     if not isinstance(data, Mapping):
         raise InvalidInputError(
             f"{origin}: {type(data).__name__} at the top; expected a mapping with "

@@ -107,6 +107,21 @@ def _print_json(out: dict) -> None:
     print(json.dumps(doc, indent=2, allow_nan=False))
 
 
+def _json_rows(rows) -> list[dict]:
+    """Records for JSON: a float that is NaN or infinite becomes null."""
+    return [{k: (_finite(v) if isinstance(v, float) else v) for k, v in r.items()} for r in rows]
+
+
+def _flag_names(exc: InvalidInputError, flags: dict[str, str]) -> InvalidInputError:
+    """The library's error with the flag the user typed in place of the parameter
+    (``repair_sigma: ...`` -> ``--repair-sigma: ...``)."""
+    text = str(exc)
+    for param, flag in flags.items():
+        if text.startswith(f"{param}:"):
+            return InvalidInputError(flag + text[len(param):])
+    return exc
+
+
 def _finite(x):
     """JSON has no infinity: a perfect system's nines become null."""
     return None if x is None or not math.isfinite(x) else float(x)
@@ -124,12 +139,8 @@ def _uncertainty(args, arch):
         return propagate(arch, args.uncertainty, args.seed, target=target,
                          default_error_factor=args.error_factor, year_days=args.year_days)
     except InvalidInputError as exc:
-        text = str(exc)
-        for param, flag in (("draws", "--uncertainty"), ("seed", "--seed"),
-                            ("error_factor", "--error-factor")):
-            if text.startswith(f"{param}:"):
-                text = flag + text[len(param):]
-        raise InvalidInputError(text) from None
+        raise _flag_names(exc, {"draws": "--uncertainty", "seed": "--seed",
+                                "error_factor": "--error-factor"}) from None
 
 
 def _cmd_evaluate(args) -> int:
@@ -308,14 +319,10 @@ def _cmd_simulate(args) -> int:
     except KeyboardInterrupt:
         print("hadr simulate: interrupted; nothing was written", file=sys.stderr)
         return 130
-    except InvalidInputError as exc:  # name the flag the user typed, not the parameter
-        text = str(exc)
-        for param in ("years", "runs", "seed", "workers", "repair_sigma", "default_mttr_h",
-                      "start_year", "repair"):
-            if text.startswith(f"{param}:"):
-                text = "--" + param.replace("_", "-") + text[len(param):]
-                break
-        raise InvalidInputError(text) from None
+    except InvalidInputError as exc:
+        raise _flag_names(exc, {p: "--" + p.replace("_", "-") for p in (
+            "years", "runs", "seed", "workers", "repair_sigma", "default_mttr_h", "start_year",
+            "repair")}) from None
     if args.format == "json":
         _print_json(result.to_dict())
         return 0
@@ -335,9 +342,8 @@ def _cmd_compare(args) -> int:
     table = compare(designs, year_days=args.year_days)
     changes = {d.name: changed_blocks(designs[0], d) for d in designs[1:]}
     if args.format == "json":
-        rows = [{k: (_finite(v) if isinstance(v, float) else v) for k, v in r.items()}
-                for r in table.to_dict(orient="records")]
-        _print_json({"year_days": args.year_days, "designs": rows,
+        _print_json({"year_days": args.year_days,
+                     "designs": _json_rows(table.to_dict(orient="records")),
                      "changes_from_first": changes})
         return 0
     print(format_compare_table(table).to_string())
@@ -353,15 +359,15 @@ def _cmd_optimize(args) -> int:
 
     arch = load_architecture(args.file)
     target = parse_availability(args.target, field="target", bare_percent=True)
-    result = optimize(arch, target, parse_vary(args.vary), year_days=args.year_days)
-    varied = list(parse_vary(args.vary))
+    vary = parse_vary(args.vary)
+    result = optimize(arch, target, vary, year_days=args.year_days)
+    varied = list(vary)
     if args.format == "json":
         frontier = [{**{n: int(r[n]) for n in varied}, "cost_per_year": float(r["cost_per_year"]),
                      "unavailability": float(r["unavailability"]), "nines": _finite(r["nines"]),
                      "meets_target": bool(r["meets_target"])}
                     for _, r in result.frontier.iterrows()]
-        best = None if result.best is None else {
-            k: (_finite(v) if isinstance(v, float) else v) for k, v in result.best.items()}
+        best = None if result.best is None else _json_rows([result.best])[0]
         _print_json({"name": arch.name, "target": target, "combinations": len(result.table),
                      "best": best, "frontier": frontier})
         return 0
@@ -411,13 +417,9 @@ def _cmd_fit(args) -> int:
         _atomic_write(out, yaml.safe_dump(design, sort_keys=False, allow_unicode=True).encode())
         load_architecture(out)  # what was written loads
     if args.format == "json":
-        rows = [{k: (_finite(v) if isinstance(v, float) else v) for k, v in r.items()}
-                for r in table.to_dict(orient="records")]
-        doc = {"components": rows}
+        doc: dict = {"components": _json_rows(table.to_dict(orient="records"))}
         if compared is not None:
-            doc["designed_vs_measured"] = [
-                {k: (_finite(v) if isinstance(v, float) else v) for k, v in c.items()}
-                for c in compared]
+            doc["designed_vs_measured"] = _json_rows(compared)
         _print_json(doc)
         return 0
     view = pd.DataFrame({

@@ -26,10 +26,10 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from .architecture_file import _num, _read_yaml, resolve_reference
+from .architecture_file import _num, resolve_reference
 from .availability import InvalidInputError
 from .catalog import DATA_DIR
-from .safe_load import check_depth, check_text, shown_key
+from .safe_load import check_depth, check_text, read_yaml, shown_key
 
 __all__ = [
     "DISRUPTIONS",
@@ -157,7 +157,7 @@ def load_scenario(source) -> Scenario:
     else:
         path = resolve_reference(source, reference_scenarios(), "scenario",
                                  "hadr list shows them")
-        data = _read_yaml(path)
+        data = read_yaml(path)
         base_dir = path.resolve().parent
     if not isinstance(data, Mapping):
         raise InvalidInputError(
