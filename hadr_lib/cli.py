@@ -359,9 +359,8 @@ def _cmd_optimize(args) -> int:
 
     arch = load_architecture(args.file)
     target = parse_availability(args.target, field="target", bare_percent=True)
-    vary = parse_vary(args.vary)
-    result = optimize(arch, target, vary, year_days=args.year_days)
-    varied = list(vary)
+    result = optimize(arch, target, parse_vary(args.vary), year_days=args.year_days)
+    varied = result.varied
     if args.format == "json":
         frontier = [{**{n: int(r[n]) for n in varied}, "cost_per_year": float(r["cost_per_year"]),
                      "unavailability": float(r["unavailability"]), "nines": _finite(r["nines"]),

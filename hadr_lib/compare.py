@@ -80,8 +80,7 @@ def best_sentence(result: OptimizeResult, year_days: float = DAYS_PER_YEAR) -> s
     or by how much the best combination misses it."""
     from .formatting import format_duration, format_percent
 
-    varied = [c for c in result.table.columns if c not in (
-        "unavailability", "nines", "downtime_per_year_s", "cost_per_year", "meets_target")]
+    varied = result.varied
     year_s = period_info("year", year_days=year_days).seconds
     if result.best is None:
         u_best = float(result.table["unavailability"].min())
@@ -158,6 +157,8 @@ class OptimizeResult:
     table: pd.DataFrame
     best: dict | None
     frontier: pd.DataFrame
+    #: The components whose replica counts were varied (the table's first columns).
+    varied: tuple[str, ...] = ()
 
 
 def _under_standby_primary(arch: Architecture, names: set[str]) -> bool:
@@ -244,4 +245,4 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
             keep.append(i)
             lowest = ui
     frontier = order.loc[keep].reset_index(drop=True)
-    return OptimizeResult(t, table, best, frontier)
+    return OptimizeResult(t, table, best, frontier, tuple(varied))

@@ -563,8 +563,7 @@ def frontier_figure(result, varied: list[str] | None = None) -> go.Figure:
     ``OptimizeResult`` (grey), the frontier (no combination both cheaper and better,
     a line) and the target (a dashed line); the cheapest meeting it is ringed."""
     t = result.table
-    varied = varied or [c for c in t.columns if c not in (
-        "unavailability", "nines", "downtime_per_year_s", "cost_per_year", "meets_target")]
+    varied = varied or list(result.varied)
 
     def label(df):
         return [", ".join(f"{n} x{int(r[n])}" for n in varied) for _, r in df.iterrows()]
