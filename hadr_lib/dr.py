@@ -188,9 +188,8 @@ def layered(ids, strategies: list[Strategy]) -> LayeredStrategy:
 def scenario_strategies(scenario: Scenario) -> list:
     """The catalogue (with the scenario's cost edits) and the scenario's layered
     strategies."""
-    strategies: list = load_strategies(costs=scenario.strategy_costs)
-    base = list(strategies)
-    return strategies + [layered(ids, base) for ids in scenario.layered_strategies]
+    catalogue = load_strategies(costs=scenario.strategy_costs)
+    return [*catalogue, *(layered(ids, catalogue) for ids in scenario.layered_strategies)]
 
 
 #: Disruptions a design's own redundancy handles (its failover, not a DR recovery).
