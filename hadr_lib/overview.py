@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from .architecture_file import load_architecture
 from .availability import DAYS_PER_YEAR, check_availability
 from .dr import recommend, strategy_table
 from .formatting import format_duration, format_money, format_percent
@@ -47,7 +46,8 @@ class Overview:
             out.append(
                 f"At {money(self.scenario.downtime_cost_per_hour)} an hour, its "
                 f"{format_duration(self.evaluation.downtime_per_year_s)} of expected downtime a "
-                f"year cost about {money(self.downtime_cost_per_year)} a year.")
+                f"year cost about {money(self.downtime_cost_per_year)} a year (the design's "
+                "own failures, from its components' failure and repair rates).")
         if self.recommended:
             out.append(
                 f"DR strategy: {self.recommended_label}, {money(self.annual_cost)} a year to run "
@@ -55,6 +55,12 @@ class Overview:
                 "cheapest in total that meets the RTO and RPO.")
         else:
             out.append(f"DR strategy: none fits: {self.recommendation_reason}.")
+        if self.evaluation is not None:
+            out.append(
+                "The two loss figures count different things and are not to be added: the first "
+                "prices the design's expected downtime; the second prices the scenario's incident "
+                "counts (instances, zones, regions lost, data corrupted) at the strategy's recovery "
+                "time and data loss, so an instance or zone lost is in both.")
         return out
 
 
@@ -69,8 +75,8 @@ def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YE
     target = float(check_availability(target, "target"))
     arch = evaluation = status_a = None
     sentence = "No architecture is attached to this scenario."
-    if sc.architecture:
-        arch = load_architecture(sc.architecture)
+    if sc.design is not None:
+        arch = sc.design
         evaluation = arch.evaluate(year_days=year_days)
         status_a, sentence = target_verdict(evaluation.availability, target, arch.name)
     table = strategy_table(sc)

@@ -13,7 +13,9 @@ A scenario file (YAML, or the same mapping from Python)::
     fallback: {rto_h: 72, rpo_h: 24}      # recovery where a strategy gives no cover
     strategy_costs: {active_active: 120000}   # optional edits of the catalogue's costs
     layered_strategies: [[continuous_replication, hourly_snapshot]]   # run together
-    architecture: multi_az_postgres       # optional, a reference name or a path
+    architecture: multi_az_postgres       # optional, a reference name or a path,
+                                          # or the design itself (name, architecture)
+    availability_target: 0.9995           # optional, the availability promised
 
 The JSON Schema is ``hadr_lib/schemas/scenario.schema.json``.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -49,7 +52,7 @@ SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "scenario
 
 _TOP = ("name", "description", "currency", "downtime_cost_per_hour", "data",
         "incidents_per_year", "targets", "fallback", "strategy_costs", "layered_strategies",
-        "architecture")
+        "architecture", "availability_target")
 _DATA = ("unit", "written_per_hour", "cost_per_unit")
 _UNITS = ("records", "GB")
 
@@ -96,8 +99,20 @@ class Scenario:
     layered_strategies: tuple[tuple[str, ...], ...] = ()
     currency: str = "USD"
     description: str = ""
-    architecture: str | None = None
+    #: A reference design name, a path, or the design itself (a mapping, inline).
+    architecture: str | Mapping | None = None
     target_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    #: The availability promised [fraction], if the scenario names one.
+    availability_target: float | None = None
+
+    @cached_property
+    def design(self):
+        """The scenario's design as an ``Architecture`` (None without one), loaded once."""
+        if self.architecture is None:
+            return None
+        from .architecture_file import load_architecture
+
+        return load_architecture(self.architecture)
 
     @property
     def rto_targets(self) -> dict[str, float]:
@@ -113,11 +128,21 @@ class Scenario:
 
     def replace(self, **changes) -> Scenario:
         """A copy with some fields changed and checked again (for sliders)."""
-        fields = {**self.__dict__, **changes}
+        fields = {k: v for k, v in self.__dict__.items() if k != "design"}
+        fields.update(changes)
+        same = fields["architecture"] is self.architecture or fields["architecture"] == self.architecture
         # An unchanged architecture was checked when this scenario was loaded; loading
         # its file again on every slider move would only repeat that.
-        return _from_mapping(_as_mapping(fields), None,
-                             check_architecture=fields["architecture"] != self.architecture)
+        new = _from_mapping(_as_mapping(fields), None, check_architecture=not same)
+        if same and "design" in self.__dict__:
+            new.__dict__["design"] = self.__dict__["design"]  # the loaded design carries over
+        return new
+
+    def to_mapping(self) -> dict:
+        """The scenario as the mapping a scenario file holds (``load_scenario`` reads it
+        back to an equal scenario)."""
+        fields = {k: v for k, v in self.__dict__.items() if k != "design"}
+        return _as_mapping(fields)
 
 
 def _as_mapping(f: Mapping) -> dict:
@@ -135,8 +160,20 @@ def _as_mapping(f: Mapping) -> dict:
     if f.get("layered_strategies"):
         out["layered_strategies"] = [list(ids) for ids in f["layered_strategies"]]
     if f.get("architecture"):
-        out["architecture"] = f["architecture"]
+        arch = f["architecture"]
+        out["architecture"] = _plain(arch) if isinstance(arch, Mapping) else arch
+    if f.get("availability_target") is not None:
+        out["availability_target"] = f["availability_target"]
     return out
+
+
+def _plain(value):
+    """Read-only mappings and tuples back to dicts and lists (for YAML and JSON)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def reference_scenarios() -> dict[str, Path]:
@@ -171,10 +208,12 @@ _MAX_HOURS = 1e6
 
 
 def _architecture_ref(arch, base_dir: Path | None):
-    """A scenario's ``architecture``: a reference name, or a path taken relative to
-    the scenario file (not to wherever the program runs)."""
+    """A scenario's ``architecture``: a reference name, a path taken relative to
+    the scenario file (not to wherever the program runs), or the design inline."""
     if arch is None:
         return None
+    if isinstance(arch, Mapping):
+        return _frozen(arch)
     if not isinstance(arch, str) or not arch.strip():
         raise InvalidInputError(
             f"architecture: {arch!r} is not a reference design name or a path to a YAML file")
@@ -186,6 +225,16 @@ def _architecture_ref(arch, base_dir: Path | None):
     if candidate.is_file() or looks_like_path:
         return str(candidate)
     return arch
+
+
+def _frozen(value):
+    """A deep copy of an inline design, its mappings read-only (a change to the
+    caller's mapping does not reach the scenario)."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return [_frozen(v) for v in value]
+    return value
 
 
 def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> Scenario:
@@ -237,13 +286,18 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
                                         f"{', '.join(sorted(known_ids))}")
         checked_layers.append(tuple(ids))
     arch = _architecture_ref(data.get("architecture"), base_dir)
+    design = None
     if arch is not None and check_architecture:
         from .architecture_file import load_architecture
         try:
-            load_architecture(arch)
+            design = load_architecture(arch)
         except InvalidInputError as exc:
             raise InvalidInputError(f"architecture: {exc}") from None
-    return Scenario(
+    target = data.get("availability_target")
+    if target is not None:
+        from .availability import check_availability
+        target = float(check_availability(_num("availability_target", target), "availability_target"))
+    sc = Scenario(
         name=data["name"],
         description=data.get("description", ""),
         currency=data.get("currency", "USD"),
@@ -265,7 +319,11 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
                                          for k, v in costs.items()}),
         architecture=arch,
         target_overrides=MappingProxyType(overrides),
+        availability_target=target,
     )
+    if design is not None:
+        sc.__dict__["design"] = design  # loaded once, here
+    return sc
 
 
 def _strategy_ids() -> tuple[str, ...]:

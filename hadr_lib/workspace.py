@@ -1,0 +1,202 @@
+"""One workspace: the scenario (with its what-ifs), its design and the availability
+target, shared by every tab of the managers' app.
+
+Tabs read the workspace and write to it; each observer is told what changed. A
+workspace turns into one scenario file (the design inline, the what-ifs in it)
+and is read back from one, so a download and an upload are the same workspace.
+No widgets here: the app's panels observe a ``Workspace``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .architecture_file import reference_architectures
+from .availability import InvalidInputError, check_availability
+from .safe_load import check_depth, read_yaml
+from .scenario import Scenario, load_scenario, reference_scenarios
+
+__all__ = ["MAX_UPLOAD_BYTES", "Change", "Workspace", "parse_scenario_upload", "query_scenario"]
+
+log = logging.getLogger(__name__)
+
+#: An uploaded scenario file is at most this big (a scenario with its design inline
+#: is a few kB; a 500-component design about 100 kB).
+MAX_UPLOAD_BYTES = 1 << 20
+
+DEFAULT_TARGET = 0.9995
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed in a workspace: the scenario, the design (a new one, not only
+    business figures), the target; ``origin`` is whoever made the change."""
+
+    scenario: bool = False
+    design: bool = False
+    target: bool = False
+    origin: object = None
+
+
+class Workspace:
+    """The shared state of the app: ``scenario`` (a ``Scenario``, its design in
+    ``scenario.design``), ``target`` (availability, a fraction) and ``key`` (the
+    shipped scenario it started from, or None for an upload).
+
+    ``observe(fn)`` registers ``fn(workspace, change)``; every ``set_*`` calls the
+    observers once. An observer that raises is logged and the others still run.
+    """
+
+    def __init__(self, scenario: Scenario | str, target: float | None = None, *,
+                 key: str | None = None):
+        sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if key is None and isinstance(scenario, str) and scenario in reference_scenarios():
+            key = scenario
+        self.key = key
+        self.scenario = sc
+        self.design_key = self._design_key(sc)
+        self.target = self._target(target, sc)
+        self._observers: list[Callable[[Workspace, Change], None]] = []
+
+    @staticmethod
+    def _design_key(sc: Scenario) -> str | None:
+        """The shipped design a scenario names, if it names one by name."""
+        arch = sc.architecture
+        return arch if isinstance(arch, str) and arch in reference_architectures() else None
+
+    @staticmethod
+    def _target(target, sc: Scenario) -> float:
+        if target is None:
+            target = sc.availability_target if sc.availability_target is not None else DEFAULT_TARGET
+        return float(check_availability(target, "target"))
+
+    # -- observing
+    def observe(self, fn: Callable[[Workspace, Change], None]) -> None:
+        self._observers.append(fn)
+
+    def _notify(self, change: Change) -> None:
+        for fn in list(self._observers):
+            try:
+                fn(self, change)
+            except Exception:  # one broken tab must not stop the others
+                log.exception("workspace observer %r failed", fn)
+
+    # -- changing
+    def set_target(self, target: float, origin=None) -> None:
+        """A new availability target (checked), told to every observer but ``origin``."""
+        target = float(check_availability(target, "target"))
+        if target != self.target:
+            self.target = target
+            self._notify(Change(target=True, origin=origin))
+
+    def set_scenario(self, scenario: Scenario | str, origin=None, *, key: str | None = None,
+                     target: float | None = None) -> None:
+        """Another scenario (a shipped name, a path or a ``Scenario``); its own
+        availability target, if it names one, unless ``target`` is given."""
+        sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if key is None and isinstance(scenario, str) and scenario in reference_scenarios():
+            key = scenario
+        new_target = self.target if target is None and sc.availability_target is None \
+            else self._target(target, sc)
+        self.key, self.scenario = key, sc
+        self.design_key = self._design_key(sc)
+        changed_target = new_target != self.target
+        self.target = new_target
+        self._notify(Change(scenario=True, design=True, target=changed_target, origin=origin))
+
+    def what_if(self, origin=None, **fields) -> None:
+        """The scenario with some business figures changed (``Scenario.replace``
+        fields: ``downtime_cost_per_hour``, ``incidents_per_year``, ...)."""
+        if not fields:
+            return
+        self.scenario = self.scenario.replace(**fields)
+        if "architecture" in fields:
+            self.design_key = self._design_key(self.scenario)
+        self._notify(Change(scenario=True, design="architecture" in fields, origin=origin))
+
+    def set_design(self, design: str | Mapping, origin=None) -> None:
+        """Another design for the scenario: a reference name, or a design mapping.
+        A reference name is put inline, so the workspace's file stands alone."""
+        key = design if isinstance(design, str) and design in reference_architectures() else None
+        if key is not None:
+            design = read_yaml(reference_architectures()[key])
+        self.scenario = self.scenario.replace(architecture=design)
+        self.design_key = key
+        self._notify(Change(scenario=True, design=True, origin=origin))
+
+    # -- files
+    def to_mapping(self) -> dict:
+        """The whole workspace as one scenario mapping: the design inline (a
+        reference name or a path becomes the design it names) and the target."""
+        data = self.scenario.to_mapping()
+        arch = data.get("architecture")
+        if isinstance(arch, str):
+            refs = reference_architectures()
+            from pathlib import Path
+            data["architecture"] = read_yaml(refs[arch] if arch in refs else Path(arch))
+        data["availability_target"] = self.target
+        return data
+
+    def to_yaml(self) -> bytes:
+        """``to_mapping`` as a YAML scenario file (UTF-8)."""
+        import yaml
+
+        head = ("# HA/DR workbook scenario, with its design inline; open it in the app\n"
+                "# (Upload) or run: hadr report THIS_FILE\n")
+        return (head + yaml.safe_dump(self.to_mapping(), sort_keys=False, allow_unicode=True,
+                                      width=100)).encode("utf-8")
+
+    def filename(self) -> str:
+        """A safe file name for the download: the scenario's key or a slug of its name."""
+        import re
+
+        stem = self.key or re.sub(r"[^A-Za-z0-9]+", "_", self.scenario.name).strip("_").lower()
+        return f"{(stem or 'scenario')[:60]}.yaml"
+
+
+def parse_scenario_upload(name: str, content: bytes) -> Scenario:
+    """A ``Scenario`` from an uploaded file's bytes (YAML or JSON), with the limits of
+    ``safe_load`` and at most ``MAX_UPLOAD_BYTES``; errors name the file."""
+    shown = json.dumps(str(name)[:80])
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the "
+                                f"{MAX_UPLOAD_BYTES:,} bytes a scenario file may have")
+    try:
+        text = bytes(content).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{shown}: not UTF-8 text; a scenario file is YAML or JSON") from None
+    data = read_yaml(text, origin=shown)
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(f"{shown}: {type(data).__name__} at the top; a scenario file "
+                                "is a mapping (name, downtime_cost_per_hour, ...)")
+    check_depth(data, shown)
+    if isinstance(data.get("architecture"), str):
+        arch = data["architecture"]
+        if arch not in reference_architectures():
+            # An uploaded file must not name files on the server.
+            raise InvalidInputError(
+                f"architecture: {arch!r}: an uploaded scenario names a shipped design "
+                f"({', '.join(reference_architectures())}) or carries its design inline")
+    try:
+        return load_scenario(data)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{shown}: {exc}") from None
+
+
+def query_scenario(query: str) -> str | None:
+    """The shipped scenario named by ``?scenario=NAME`` in a URL's query string, or
+    None when the query names none; an unknown name raises, listing the names."""
+    from urllib.parse import parse_qs
+
+    values = parse_qs(query.lstrip("?"), max_num_fields=20).get("scenario")
+    if not values:
+        return None
+    name = values[0]
+    refs = reference_scenarios()
+    if name not in refs:
+        raise InvalidInputError(f"scenario: {name[:80]!r} is not a shipped scenario; use one of "
+                                f"{', '.join(refs)}")
+    return name
