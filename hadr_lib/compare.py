@@ -24,6 +24,7 @@ from .availability import DAYS_PER_YEAR, InvalidInputError, _bad, check_availabi
 from .model import Architecture, Component, Standby, _kids
 
 __all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
+           "compare_sentence",
            "format_compare_table", "optimize", "parse_vary"]
 
 #: Most replica-count combinations ``optimize`` evaluates.
@@ -246,3 +247,36 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
             lowest = ui
     frontier = order.loc[keep].reset_index(drop=True)
     return OptimizeResult(t, table, best, frontier, tuple(varied))
+
+
+def compare_sentence(table: pd.DataFrame, downtime_cost_per_hour: float, currency: str = "USD") -> str:
+    """The second design of ``compare``'s table against the first, in money: how much
+    downtime a year it saves or adds, what that is worth at ``downtime_cost_per_hour``,
+    and the change in running cost where both designs have one."""
+    from .formatting import format_duration, format_money
+
+    if len(table) < 2:
+        raise InvalidInputError("table: compare at least two designs")
+    if not (math.isfinite(downtime_cost_per_hour) and downtime_cost_per_hour >= 0):
+        raise InvalidInputError(f"downtime_cost_per_hour: {downtime_cost_per_hour!r} is not a number >= 0")
+    a, b = table.iloc[0], table.iloc[1]
+    delta_s = float(b["downtime_per_year_s"] - a["downtime_per_year_s"])
+    worth = abs(delta_s) / 3600 * downtime_cost_per_hour
+    money = (lambda x: format_money(x, currency))  # noqa: E731
+    if delta_s == 0:
+        text = f"{b['name']} and {a['name']} have the same expected downtime"
+    else:
+        verb = "saves" if delta_s < 0 else "adds"
+        text = (f"{b['name']} {verb} {format_duration(abs(delta_s))} of downtime a year against "
+                f"{a['name']}, worth {money(worth)} a year at {money(downtime_cost_per_hour)} an hour")
+    ca, cb = a["cost_per_year"], b["cost_per_year"]
+    known = all(c is not None and not (isinstance(c, float) and math.isnan(c)) for c in (ca, cb))
+    if known:
+        d = float(cb - ca)
+        text += (f"; it costs {money(abs(d))} a year {'more' if d > 0 else 'less'} to run" if d
+                 else "; it costs the same to run")
+        if delta_s < 0 and d > 0:
+            text += ", so it pays for itself" if worth >= d else ", more than the downtime it saves is worth"
+    else:
+        text += "; running costs are unknown (give components a cost_per_year)"
+    return text + "."

@@ -39,7 +39,10 @@ from .scenario import DISRUPTIONS, Scenario
 
 __all__ = [
     "Strategy",
+    "CostSweep",
+    "break_even_sentence",
     "break_even_table",
+    "cost_sweep",
     "format_strategy_table",
     "load_strategies",
     "recommend",
@@ -49,6 +52,7 @@ __all__ = [
     "design_recovery_h",
     "layered",
     "recommendation_sentence",
+    "shortfalls",
     "scenario_design_recovery_h",
     "scenario_strategies",
     "strategy_table",
@@ -214,28 +218,17 @@ def design_recovery_h(architecture) -> float | None:
     return max(failovers) / 3600.0 if failovers else None
 
 
-@lru_cache(maxsize=32)
-def _design_recovery_cached(source: str, stamp: int) -> float | None:
-    from .architecture_file import load_architecture
-
-    return design_recovery_h(load_architecture(source))
-
-
 def scenario_design_recovery_h(scenario: Scenario) -> float | None:
-    """``design_recovery_h`` of the scenario's design (None without one), cached per
-    file and its modification time, so slider moves do not reload it."""
-    if not scenario.architecture:
-        return None
-    path = Path(scenario.architecture)
-    stamp = path.stat().st_mtime_ns if path.is_file() else 0
-    return _design_recovery_cached(str(scenario.architecture), stamp)
+    """``design_recovery_h`` of the scenario's design (None without one); the design
+    is loaded once per scenario (``Scenario.design``), so slider moves do not reload it."""
+    design = scenario.design
+    return None if design is None else design_recovery_h(design)
 
 
-def _arrays(scenario: Scenario, strategies):
-    """Per strategy: hours down per year, data lost per year [units] on average and
-    at worst (every incident losing the full RPO), and whether every disruption that
-    happens is recovered within its RTO and RPO target."""
-    incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
+def _recovery(scenario: Scenario, strategies):
+    """Per strategy (rows) and disruption type (columns, ``DISRUPTIONS``): outage
+    hours and hours of data lost at worst, fallback and the design's own recovery
+    included; and the strategies' ``times_for`` per disruption."""
     times = [[s.times_for(d) for d in DISRUPTIONS] for s in strategies]
     outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
     # HA and DR joined: an instance or a zone lost is the design's to recover from when it
@@ -246,6 +239,15 @@ def _arrays(scenario: Scenario, strategies):
             if d in DESIGN_DISRUPTIONS:
                 outage[:, j] = np.minimum(outage[:, j], design_h)
     lost_h = np.array([[t[1] if t else scenario.fallback_rpo_h for t in row] for row in times])
+    return outage, lost_h, times
+
+
+def _arrays(scenario: Scenario, strategies):
+    """Per strategy: hours down per year, data lost per year [units] on average and
+    at worst (every incident losing the full RPO), and whether every disruption that
+    happens is recovered within its RTO and RPO target."""
+    incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
+    outage, lost_h, times = _recovery(scenario, strategies)
     # The fallback restores the last off-site copy, a periodic one: half on average.
     share = np.array([[0.5 if (not t or s.periodic_for(d)) else 1.0
                        for d, t in zip(DISRUPTIONS, row)]
@@ -326,9 +328,87 @@ def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
             f"({money(row['annual_cost'])} to run plus {money(row['expected_loss'])} of expected "
             f"losses), the cheapest that meets {targets}.")
     if cheapest["strategy"] != rec:
+        why = shortfalls(scenario, [s for s in scenario_strategies(scenario)
+                                    if s.id == cheapest["strategy"]]).get(cheapest["strategy"])
         text += (f" {cheapest['label']} would cost less in total "
-                 f"({money(cheapest['total_cost'])}) but misses the targets.")
+                 f"({money(cheapest['total_cost'])}) but misses the targets"
+                 + (f" ({why[0]})." if why else "."))
     return text
+
+
+_DISRUPTION_WORDS = {"instance": "an instance lost", "zone": "a zone lost",
+                     "region": "a region lost", "data_corruption": "data corrupted"}
+
+
+def shortfalls(scenario: Scenario, strategies=None) -> dict[str, list[str]]:
+    """Why each strategy misses the targets, in words: per strategy id, one phrase per
+    disruption type that happens and is recovered too slowly or with too much data
+    lost (empty for a strategy that meets them), e.g. ``"a region lost: back in
+    4 hours, RTO 1 hour"``."""
+    strategies = strategies or scenario_strategies(scenario)
+    outage, lost_h, times = _recovery(scenario, strategies)
+    rto, rpo = scenario.rto_targets, scenario.rpo_targets
+    tol = 1 + 1e-12
+    out: dict[str, list[str]] = {}
+    for i, s in enumerate(strategies):
+        phrases = []
+        for j, d in enumerate(DISRUPTIONS):
+            if scenario.incidents_per_year[d] <= 0:
+                continue
+            parts = []
+            how = "" if times[i][j] else " (not covered: the fallback)"
+            if outage[i, j] > rto[d] * tol:
+                parts.append(f"back in {format_duration(outage[i, j] * 3600)}{how}, "
+                             f"RTO {format_duration(rto[d] * 3600)}")
+                how = ""
+            if lost_h[i, j] > rpo[d] * tol:
+                parts.append(f"loses up to {format_duration(lost_h[i, j] * 3600)} of data{how}, "
+                             f"RPO {format_duration(rpo[d] * 3600)}")
+            if parts:
+                phrases.append(f"{_DISRUPTION_WORDS[d]}: {'; '.join(parts)}")
+        out[s.id] = phrases
+    return out
+
+
+def _round_money(x: float) -> float:
+    """Three significant figures, for sentences (``48,523`` -> ``48,500``)."""
+    if x <= 0 or not math.isfinite(x):
+        return x
+    return float(f"{x:.3g}")
+
+
+def break_even_sentence(scenario: Scenario, table: pd.DataFrame | None = None) -> str:
+    """Where the choice flips as the cost of downtime moves, in one sentence, among
+    the strategies that meet the targets (all of them when none does): e.g. "At
+    $50,000/h, Warm standby is cheapest in total; above $485,000/h, switch to
+    Active-active; below $4,850/h, Pilot light would do."."""
+    t = table if table is not None else strategy_table(scenario)
+    ok = t[t["meets_rto"] & t["meets_rpo"]]
+    pool = (ok if not ok.empty else t).reset_index(drop=True)
+    be = break_even_table(scenario, pool)
+    money = partial(format_money, currency=scenario.currency)
+    c = scenario.downtime_cost_per_hour
+    # The cheapest at c: walk the envelope.
+    current = be["from"].iloc[0] if not be.empty else pool.loc[pool["total_cost"].idxmin(), "strategy"]
+    below = above = None
+    for r in be.itertuples():
+        if r.break_even_cost_per_hour <= c:
+            current, below = r.to, r
+        elif above is None:
+            above = r
+    label = pool.set_index("strategy").loc[current, "label"]
+    among = "" if not ok.empty else " (none meets the targets)"
+    text = f"At {money(c)}/h of downtime, {label} is cheapest in total{among}"
+    if above is not None:
+        text += (f"; above {money(_round_money(above.break_even_cost_per_hour))}/h, switch to "
+                 f"{above.to_label}")
+    if below is not None:
+        text += (f"; below {money(_round_money(below.break_even_cost_per_hour))}/h, "
+                 f"{below.from_label} would do")
+    if above is None and below is None:
+        text += (", the only one that meets your targets" if len(pool) == 1 and not ok.empty
+                 else " whatever downtime costs")
+    return text + "."
 
 
 def total_cost_sweep(scenario: Scenario, downtime_costs, strategies=None) -> np.ndarray:
@@ -343,6 +423,39 @@ def total_cost_sweep(scenario: Scenario, downtime_costs, strategies=None) -> np.
     hours, units, *_ = _arrays(scenario, strategies)
     cost = np.array([s.annual_cost for s in strategies])
     return (cost + units * scenario.data_cost_per_unit)[:, None] + np.outer(hours, c)
+
+
+@dataclass(frozen=True)
+class CostSweep:
+    """Total annual cost of each strategy as the cost of downtime varies (for the DR
+    chart): ``strategies`` in annual-cost order, ``totals[i, j]`` for strategy ``i``
+    at ``downtime_costs[j]``, the strategy ``table``, the ``break_even`` table and
+    each break-even point's total (``break_even_totals``)."""
+
+    scenario: Scenario
+    strategies: list
+    downtime_costs: np.ndarray
+    totals: np.ndarray
+    table: pd.DataFrame
+    break_even: pd.DataFrame
+    break_even_totals: np.ndarray
+
+
+def cost_sweep(scenario: Scenario, downtime_costs=None, strategies=None) -> CostSweep:
+    """A ``CostSweep`` over ``downtime_costs`` [currency/h] (400 points from 100 to
+    10 million on a log scale by default)."""
+    strategies = strategies or scenario_strategies(scenario)
+    ordered = sorted(strategies, key=lambda s: (s.annual_cost, s.id))
+    c = np.geomspace(100, 1e7, 400) if downtime_costs is None else np.asarray(downtime_costs, float)
+    totals = total_cost_sweep(scenario, c, ordered)
+    table = strategy_table(scenario, ordered)
+    be = break_even_table(scenario, table)
+    be = be[np.isfinite(be["break_even_cost_per_hour"])].reset_index(drop=True)
+    bx = be["break_even_cost_per_hour"].to_numpy()
+    at_be = total_cost_sweep(scenario, bx, ordered) if len(bx) else np.zeros((len(ordered), 0))
+    index = {s.id: i for i, s in enumerate(ordered)}
+    by = np.array([at_be[index[t], j] for j, t in enumerate(be["to"])], dtype=float)
+    return CostSweep(scenario, ordered, c, totals, table, be, by)
 
 
 def break_even_table(scenario: Scenario, table: pd.DataFrame | None = None) -> pd.DataFrame:

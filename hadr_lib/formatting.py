@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from .availability import InvalidInputError, unavailability
 
-__all__ = ["format_duration", "format_money", "format_percent"]
+__all__ = ["DURATION_STEPS_S", "ROUND_MANTISSAS", "duration_options", "format_duration",
+           "format_money", "format_percent", "round_steps", "snap_options"]
 
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -61,6 +62,61 @@ def format_percent(availability, significant: int = 3) -> str:
 
 
 def format_money(amount: float, currency: str = "USD") -> str:
-    """Whole currency units with thousands separators: ``$267,331``, ``1,200 CHF``."""
+    """Whole currency units with thousands separators: ``$267,331``, ``1,200 CHF``;
+    amounts under 100 that are not whole keep their cents (``$2.50``)."""
     symbol = _CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{amount:,.0f}" if symbol else f"{amount:,.0f} {currency}"
+    a = abs(amount)
+    if a == 0 or a >= 100 or not math.isfinite(a) or float(amount).is_integer():
+        text = f"{amount:,.0f}"
+    elif a >= 0.01:  # small prices keep their cents: $2.50, $0.05
+        text = f"{amount:,.2f}"
+    else:
+        text = f"{amount:.2g}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+#: Round values a log slider snaps to, per decade.
+ROUND_MANTISSAS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5)
+
+
+def round_steps(low: float, high: float, mantissas=ROUND_MANTISSAS) -> list[float]:
+    """Round values from ``low`` to ``high`` (both > 0), evenly spaced on a log
+    scale: 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10, 15, ... (the steps a log slider
+    snaps to, so it reads $50,000 and not $48,977)."""
+    if not (0 < low <= high < float("inf")):
+        raise ValueError(f"round_steps: need 0 < low <= high < inf, got {low!r}, {high!r}")
+    out: list[float] = []
+    decade = math.floor(math.log10(low))
+    while True:
+        for m in mantissas:
+            v = float(f"{m * 10.0 ** decade:.6g}")
+            if v > high * (1 + 1e-12):
+                return out
+            if v >= low * (1 - 1e-12):
+                out.append(v)
+        decade += 1
+
+
+def snap_options(value: float, low: float, high: float, label) -> list[tuple[str, float]]:
+    """(label, value) options of a snapping log slider from ``low`` to ``high``, with
+    ``value`` itself among them (a scenario's $47,300 stays $47,300 until moved);
+    ``label`` formats a value (``format_money``, ``format_duration``...)."""
+    values = sorted(set(round_steps(low, high)) | {float(value)})
+    return [(label(v), v) for v in values]
+
+
+#: Round durations [s] a time slider snaps to: seconds, minutes, hours, days, weeks.
+DURATION_STEPS_S = (
+    1, 2, 5, 10, 15, 20, 30, 45,
+    60, 90, 120, 180, 300, 600, 900, 1200, 1800, 2700,
+    3600, 5400, 7200, 10800, 14400, 21600, 28800, 43200,
+    86400, 129600, 172800, 259200, 345600, 432000, 604800,
+    1209600, 2592000,
+)
+
+
+def duration_options(value_s: float, low_s: float, high_s: float) -> list[tuple[str, float]]:
+    """(label, hours) options of a time slider from ``low_s`` to ``high_s`` over round
+    durations (10 seconds, 15 minutes, 4 hours, 2 days), ``value_s`` among them."""
+    values = {float(s) for s in DURATION_STEPS_S if low_s <= s <= high_s} | {float(value_s)}
+    return [(format_duration(s), s / 3600.0) for s in sorted(values)]

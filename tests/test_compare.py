@@ -195,3 +195,25 @@ def test_figures_take_results():
     fig = uncertainty_figure({"costed": spread}, 0.999)
     assert fig.data[0].median[0] == pytest.approx(np.percentile(spread.unavailability, 50) * YEAR / 60)
     assert fig.layout.xaxis.type == "log"
+
+
+def test_compare_sentence_prices_the_downtime_saved_against_the_running_cost():
+    from hadr_lib.architecture_file import load_architecture
+    from hadr_lib.compare import compare, compare_sentence
+
+    def design(name, count, cost):
+        return load_architecture({"name": name, "architecture": {"component": {
+            "name": "db", "availability": 0.99, "count": count, "cost_per_year": cost}}})
+
+    one, two = design("One", 1, 1000), design("Two", 2, 1000)
+    t = compare([one, two])
+    # One server: 1% of 8766 h = 87.66 h down; two in parallel: 0.01% = 0.8766 h.
+    saved_h = 87.66 - 0.8766
+    text = compare_sentence(t, 100.0)
+    assert text.startswith("Two saves 3.62 days of downtime a year against One")
+    assert f"worth ${saved_h * 100:,.0f} a year at $100 an hour" in text
+    assert "costs $1,000 a year more to run, so it pays for itself" in text
+    assert "more than the downtime it saves is worth" in compare_sentence(t, 10.0)
+    assert compare_sentence(compare([two, one]), 100.0).startswith("One adds 3.62 days")
+    with pytest.raises(hl.InvalidInputError, match="downtime_cost_per_hour"):
+        compare_sentence(t, float("nan"))

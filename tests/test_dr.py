@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import hadr_lib as hl
+from hadr_lib.scenario import load_scenario
 
 
 def row(table, strategy):
@@ -196,3 +197,38 @@ def test_bad_layers(layers, message):
     data["layered_strategies"] = layers
     with pytest.raises(hl.InvalidInputError, match=message):
         hl.load_scenario(data)
+
+
+@pytest.mark.parametrize("name", ["ecommerce_shop", "small_saas", "regulated_payments"])
+def test_cost_sweep_break_evens_are_where_the_two_totals_meet(name):
+    from hadr_lib.dr import cost_sweep
+
+    sc = load_scenario(name)
+    sweep = cost_sweep(sc)
+    index = {s.id: i for i, s in enumerate(sweep.strategies)}
+    assert [s.annual_cost for s in sweep.strategies] == sorted(s.annual_cost for s in sweep.strategies)
+    assert sweep.totals.shape == (len(sweep.strategies), 400)
+    for r, y in zip(sweep.break_even.itertuples(), sweep.break_even_totals):
+        both = hl.total_cost_sweep(sc, [r.break_even_cost_per_hour], sweep.strategies)
+        assert both[index[r.to], 0] == pytest.approx(y, rel=1e-12)
+        assert both[index[r[1]], 0] == pytest.approx(y, rel=1e-9)  # r[1] is the "from" strategy
+
+
+def test_break_even_sentence_and_shortfalls_in_words():
+    from hadr_lib.dr import break_even_sentence, shortfalls
+
+    sc = load_scenario("small_saas")
+    text = break_even_sentence(sc)
+    # Hourly snapshot until the lines cross; the crossing rounded to 3 figures.
+    assert text.startswith("At $1,500/h of downtime, Hourly snapshot is cheapest in total; above $")
+    assert "/h, switch to Warm standby + point-in-time backups (AWS)." in text
+    be = hl.break_even_table(sc, hl.strategy_table(sc)[lambda t: t.meets_rto & t.meets_rpo].reset_index(drop=True))
+    assert f"${float(f'{be.break_even_cost_per_hour.iloc[0]:.3g}'):,.0f}/h" in text
+    why = shortfalls(sc)
+    assert why["hourly_snapshot"] == [] and why["aws_warm_standby_pitr"] == []
+    assert why["daily_backup"][0] == "an instance lost: back in 24 hours, RTO 8 hours"
+    assert why["continuous_replication"] == [
+        "data corrupted: back in 3 days (not covered: the fallback), RTO 8 hours"]
+    # Nothing misses what never happens.
+    quiet = sc.replace(incidents_per_year={d: 0.0 for d in sc.incidents_per_year})
+    assert all(v == [] for v in shortfalls(quiet).values())

@@ -52,3 +52,31 @@ def test_format_percent_shows_what_matters_of_composites():
 ])
 def test_format_money(amount, currency, text):
     assert hl.format_money(amount, currency) == text
+
+
+@pytest.mark.parametrize("amount, currency, text", [
+    (2.5, "USD", "$2.50"), (0.05, "GBP", "£0.05"), (0.001, "USD", "$0.001"),
+    (99.5, "CHF", "99.50 CHF"), (100.4, "USD", "$100"), (50000.0, "USD", "$50,000"),
+])
+def test_format_money_keeps_cents_of_small_amounts(amount, currency, text):
+    assert hl.format_money(amount, currency) == text
+
+
+def test_round_steps_are_round_and_cover_the_range():
+    from hadr_lib.formatting import round_steps
+
+    assert round_steps(100, 1000) == [100, 150, 200, 250, 300, 400, 500, 600, 750, 1000]
+    assert round_steps(0.01, 0.02) == [0.01, 0.015, 0.02]
+    steps = round_steps(100, 1e7)
+    assert steps[0] == 100 and steps[-1] == 1e7 and 50_000 in steps and 48_977 not in steps
+    assert all(b > a for a, b in zip(steps, steps[1:]))
+    with pytest.raises(ValueError):
+        round_steps(0, 10)
+
+
+def test_snap_options_keep_the_value_and_label_it():
+    from hadr_lib.formatting import format_money, snap_options
+
+    options = snap_options(47_300, 100, 1e6, format_money)
+    assert ("$47,300", 47_300) in options and ("$50,000", 50_000) in options
+    assert [v for _, v in options] == sorted(v for _, v in options)
