@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
 from .formatting import format_duration, format_money, format_percent
+from .theme import PALETTE, TEMPLATE
 
 __all__ = [
     "analytic_vs_simulated_figure",
@@ -20,7 +21,9 @@ __all__ = [
     "sla_by_month_figure",
     "sla_curve_figure",
     "dr_bar_figure",
+    "dr_bar_spec",
     "dr_cost_figure",
+    "dr_cost_spec",
     "failover_gantt_figure",
     "frontier_figure",
     "restore_timeline_figure",
@@ -65,12 +68,12 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
         x=x, y=y, mode="lines", name=f"downtime per {p.name}",
         customdata=[format_duration(s) for s in y],
         hovertemplate="%{x:.2f} nines: %{customdata}<extra></extra>",
-        line={"color": "#1f77b4"},
+        line={"color": PALETTE["blue"]},
     ))
     fig.add_trace(go.Scatter(
         x=tier_x, y=tier_y, mode="markers+text", name="tiers",
         text=[f"{format_percent(a)}: {format_duration(s)}" for a, s in zip(tiers, tier_y)],
-        textposition="top right", marker={"size": 8, "color": "#1f77b4"},
+        textposition="top right", marker={"size": 8, "color": PALETTE["blue"]},
         hoverinfo="text",
     ))
     tx, ty, tt = [], [], []
@@ -80,7 +83,7 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
         tt = [f"target {format_percent(target)}: {format_duration(d)}"]
     fig.add_trace(go.Scatter(
         x=tx, y=ty, mode="markers+text", name="target", text=tt,
-        textposition="bottom left", marker={"size": 14, "color": "#d62728", "symbol": "diamond"},
+        textposition="bottom left", marker={"size": 14, "color": PALETTE["red"], "symbol": "diamond"},
         hoverinfo="text",
     ))
     tickvals, ticktext = duration_axis_ticks(y.min(), y.max())
@@ -90,7 +93,7 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
         yaxis={"type": "log", "title": f"downtime per {p.name}",
                "tickvals": tickvals, "ticktext": ticktext},
         showlegend=False, margin={"l": 70, "r": 30, "t": 60, "b": 50}, height=420,
-        template="plotly_white",
+        template=TEMPLATE,
     )
     return fig
 
@@ -207,7 +210,7 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
                              name="groups"))
     fig.update_layout(
         title=f"{architecture.name}: darker = more downtime saved if made perfect",
-        shapes=shapes, showlegend=False, template="plotly_white",
+        shapes=shapes, showlegend=False, template=TEMPLATE,
         xaxis={"visible": False, "range": [-0.1, width + 0.1]},
         yaxis={"visible": False, "range": [height + 0.1, -0.1]},
         height=max(220, 70 * height + 90), margin={"l": 10, "r": 10, "t": 50, "b": 10},
@@ -220,7 +223,7 @@ def importance_figure(importance, top: int | None = None) -> go.Figure:
     df = importance if top is None else importance.head(top)
     minutes = df["downtime_saved_per_year_s"].to_numpy() / 60
     fig = go.Figure(go.Bar(
-        x=minutes, y=df["name"], orientation="h", marker_color="#d62728",
+        x=minutes, y=df["name"], orientation="h", marker_color=PALETTE["red"],
         text=[format_duration(s) for s in df["downtime_saved_per_year_s"]],
         textposition="auto", customdata=df["birnbaum"],
         hovertemplate="%{y}: saves %{text} a year<br>Birnbaum %{customdata:.3g}<extra></extra>",
@@ -228,7 +231,7 @@ def importance_figure(importance, top: int | None = None) -> go.Figure:
     fig.update_layout(
         title="What to improve first: downtime saved per year if perfect",
         xaxis_title="minutes per year", yaxis={"autorange": "reversed"},
-        template="plotly_white", height=max(220, 28 * len(df) + 110),
+        template=TEMPLATE, height=max(220, 28 * len(df) + 110),
         margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
     return fig
@@ -247,17 +250,17 @@ def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | Non
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=df["name"], x=worse - base, base=base, orientation="h", name="component worse",
-        marker_color="#d62728", customdata=[format_duration(m * 60) for m in worse],
+        marker_color=PALETTE["red"], customdata=[format_duration(m * 60) for m in worse],
         hovertemplate="%{y} worse: %{customdata} a year<extra></extra>"))
     fig.add_trace(go.Bar(
         y=df["name"], x=better - base, base=base, orientation="h", name="component better",
-        marker_color="#2ca02c", customdata=[format_duration(m * 60) for m in better],
+        marker_color=PALETTE["green"], customdata=[format_duration(m * 60) for m in better],
         hovertemplate="%{y} better: %{customdata} a year<extra></extra>"))
     fig.update_layout(
         title="Sensitivity: system downtime per year as each component's unavailability "
               "is multiplied or divided by 10",
         barmode="overlay", xaxis_title="system downtime, minutes per year",
-        yaxis={"autorange": "reversed"}, template="plotly_white",
+        yaxis={"autorange": "reversed"}, template=TEMPLATE,
         height=max(220, 28 * len(df) + 120), margin={"l": 10, "r": 20, "t": 60, "b": 40},
         legend={"orientation": "h", "y": -0.25},
     )
@@ -267,55 +270,79 @@ def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | Non
 # --------------------------------------------------------------------------- DR planning
 
 
+def dr_cost_spec(sweep) -> dict:
+    """``dr_cost_figure`` as a plain figure dict (``data``, ``layout``): what a live
+    chart takes on a slider move without building a ``go.Figure``."""
+    sc = sweep.scenario
+    money = partial(format_money, currency=sc.currency)
+    t = sweep.table
+    ok = dict(zip(t["strategy"], t["meets_rto"] & t["meets_rpo"]))
+    data = [{"type": "scatter", "x": sweep.downtime_costs, "y": y, "mode": "lines",
+             "name": s.label + ("" if ok[s.id] else " (misses targets)"),
+             "line": {"dash": "solid" if ok[s.id] else "dot", "width": 2 if ok[s.id] else 1.5},
+             "hovertemplate": f"{s.label}<br>downtime %{{x:,.0f}}/h: total %{{y:,.0f}}/year<extra></extra>"}
+            for s, y in zip(sweep.strategies, sweep.totals)]
+    be = sweep.break_even
+    bx = be["break_even_cost_per_hour"].to_numpy()
+    data.append({"type": "scatter", "x": bx, "y": sweep.break_even_totals, "mode": "markers+text",
+                 "name": "break-even", "marker": {"size": 11, "symbol": "x", "color": "black"},
+                 "text": [f"{money(x)}/h: {lbl}" for x, lbl in zip(bx, be["to_label"])],
+                 "textposition": "top left", "hoverinfo": "text"})
+    # On a log axis a shape takes the value itself, an annotation its log10.
+    x_cost = max(sc.downtime_cost_per_hour, 1e-9)
+    layout = {
+        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": x_cost, "x1": x_cost,
+                    "y0": 0, "y1": 1, "line": {"dash": "dash", "color": PALETTE["red"]}}],
+        "annotations": [{"x": float(np.log10(x_cost)), "y": 1, "xref": "x", "yref": "paper",
+                         "showarrow": False, "xanchor": "left", "yanchor": "bottom",
+                         "text": f"your downtime cost {money(sc.downtime_cost_per_hour)}/h",
+                         "font": {"color": PALETTE["red"]}}],
+        "title": {"text": f"Total annual cost per DR strategy ({sc.currency}): running cost + expected losses"},
+        "xaxis": {"type": "log", "title": {"text": f"cost of downtime per hour ({sc.currency})"}},
+        "yaxis": {"type": "log", "title": {"text": f"total cost per year ({sc.currency})"}},
+        "height": 520, "legend": {"font": {"size": 10}},
+        "margin": {"l": 70, "r": 20, "t": 60, "b": 50},
+    }
+    return {"data": data, "layout": layout}
+
+
 def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
     """Total annual cost of each strategy against the downtime cost per hour (log
     axes), break-even points marked, the scenario's own downtime cost a line.
+    ``scenario`` is a ``Scenario`` or a ``CostSweep`` already computed.
 
     Traces: one line per strategy (in annual-cost order), then the break-even markers.
     """
-    from .dr import break_even_table, scenario_strategies, strategy_table, total_cost_sweep
+    from .dr import CostSweep, cost_sweep
 
-    strategies = strategies or scenario_strategies(scenario)
-    ordered = sorted(strategies, key=lambda s: (s.annual_cost, s.id))
-    c = np.geomspace(100, 1e7, 400) if downtime_costs is None else np.asarray(downtime_costs, float)
-    totals = total_cost_sweep(scenario, c, ordered)
-    table = strategy_table(scenario, ordered)
-    be = break_even_table(scenario, table)
+    sweep = scenario if isinstance(scenario, CostSweep) else cost_sweep(scenario, downtime_costs, strategies)
+    spec = dr_cost_spec(sweep)
+    return go.Figure(spec["data"], {**spec["layout"], "template": TEMPLATE})
+
+
+def dr_bar_spec(scenario, table) -> dict:
+    """``dr_bar_figure`` as a plain figure dict (``data``, ``layout``)."""
+    t = table.sort_values("total_cost", kind="stable")
+    labels = [lbl + ("" if ok else " ✗") for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
     money = partial(format_money, currency=scenario.currency)
-    fig = go.Figure()
-    ok = dict(zip(table["strategy"], table["meets_rto"] & table["meets_rpo"]))
-    for s, y in zip(ordered, totals):
-        fig.add_trace(go.Scatter(
-            x=c, y=y, mode="lines", name=s.label + ("" if ok[s.id] else " (misses targets)"),
-            line={"dash": "solid" if ok[s.id] else "dot", "width": 2 if ok[s.id] else 1.5},
-            hovertemplate=f"{s.label}<br>downtime %{{x:,.0f}}/h: total %{{y:,.0f}}/year<extra></extra>"))
-    finite = be[np.isfinite(be["break_even_cost_per_hour"])]
-    bx = finite["break_even_cost_per_hour"].to_numpy()
-    index = {s.id: i for i, s in enumerate(ordered)}
-    by = [float(total_cost_sweep(scenario, [x], ordered)[index[t], 0]) for x, t in zip(bx, finite["to"])]
-    fig.add_trace(go.Scatter(
-        x=bx, y=by, mode="markers+text", name="break-even", marker={"size": 11, "symbol": "x",
-                                                                     "color": "black"},
-        text=[f"{money(x)}/h: {t}" for x, t in zip(bx, finite["to_label"])],
-        textposition="top left", hoverinfo="text"))
-    # Shapes and annotations on a log axis take log10 of the value.
-    x_log = float(np.log10(max(scenario.downtime_cost_per_hour, 1e-9)))
-    fig.update_layout(
-        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": x_log, "x1": x_log,
-                 "y0": 0, "y1": 1, "line": {"dash": "dash", "color": "#d62728"}}],
-        annotations=[{"x": x_log, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
-                      "xanchor": "left", "yanchor": "bottom",
-                      "text": f"your downtime cost {money(scenario.downtime_cost_per_hour)}/h",
-                      "font": {"color": "#d62728"}}],
-    )
-    fig.update_layout(
-        title=f"Total annual cost per DR strategy ({scenario.currency}): running cost + expected losses",
-        xaxis={"type": "log", "title": f"cost of downtime per hour ({scenario.currency})"},
-        yaxis={"type": "log", "title": f"total cost per year ({scenario.currency})"},
-        template="plotly_white", height=520, legend={"font": {"size": 10}},
-        margin={"l": 70, "r": 20, "t": 60, "b": 50},
-    )
-    return fig
+    data = [
+        {"type": "bar", "y": labels, "x": t["annual_cost"].to_numpy(), "orientation": "h",
+         "name": "running cost", "marker": {"color": PALETTE["blue"]},
+         "customdata": [money(v) for v in t["annual_cost"]],
+         "hovertemplate": "%{y}: runs at %{customdata}/year<extra></extra>"},
+        {"type": "bar", "y": labels, "x": t["expected_loss"].to_numpy(), "orientation": "h",
+         "name": "expected losses", "marker": {"color": PALETTE["red"]},
+         "customdata": [money(v) for v in t["expected_loss"]],
+         "hovertemplate": "%{y}: loses %{customdata}/year on average<extra></extra>"},
+    ]
+    layout = {
+        "barmode": "stack",
+        "title": {"text": "Cost per year: running the strategy + expected losses (✗ misses RTO or RPO)"},
+        "xaxis": {"title": {"text": f"{scenario.currency} per year"}},
+        "yaxis": {"autorange": "reversed"}, "height": max(260, 30 * len(t) + 120),
+        "legend": {"orientation": "h", "y": -0.2}, "margin": {"l": 10, "r": 20, "t": 60, "b": 40},
+    }
+    return {"data": data, "layout": layout}
 
 
 def dr_bar_figure(scenario, table) -> go.Figure:
@@ -323,24 +350,8 @@ def dr_bar_figure(scenario, table) -> go.Figure:
 
     Traces: 0 running cost, 1 expected loss.
     """
-    t = table.sort_values("total_cost", kind="stable")
-    labels = [lbl + ("" if ok else " ✗") for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
-    money = partial(format_money, currency=scenario.currency)
-    fig = go.Figure([
-        go.Bar(y=labels, x=t["annual_cost"], orientation="h", name="running cost",
-               marker_color="#1f77b4", customdata=[money(v) for v in t["annual_cost"]],
-               hovertemplate="%{y}: runs at %{customdata}/year<extra></extra>"),
-        go.Bar(y=labels, x=t["expected_loss"], orientation="h", name="expected losses",
-               marker_color="#d62728", customdata=[money(v) for v in t["expected_loss"]],
-               hovertemplate="%{y}: loses %{customdata}/year on average<extra></extra>"),
-    ])
-    fig.update_layout(
-        barmode="stack", title="Cost per year: running the strategy + expected losses (✗ misses RTO or RPO)",
-        xaxis_title=f"{scenario.currency} per year", yaxis={"autorange": "reversed"},
-        template="plotly_white", height=max(260, 30 * len(t) + 120),
-        legend={"orientation": "h", "y": -0.2}, margin={"l": 10, "r": 20, "t": 60, "b": 40},
-    )
-    return fig
+    spec = dr_bar_spec(scenario, table)
+    return go.Figure(spec["data"], {**spec["layout"], "template": TEMPLATE})
 
 
 def restore_timeline_figure(result) -> go.Figure:
@@ -348,13 +359,13 @@ def restore_timeline_figure(result) -> go.Figure:
     names = [s[0] for s in result.restore_stages]
     fig = go.Figure(go.Bar(
         y=names, x=[s[2] for s in result.restore_stages], base=[s[1] for s in result.restore_stages],
-        orientation="h", marker_color="#1f77b4",
+        orientation="h", marker_color=PALETTE["blue"],
         text=[format_duration(s[2] * 3600) for s in result.restore_stages], textposition="auto",
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(
         title=f"Worst-case restore: {format_duration(result.restore_h * 3600)}",
         xaxis_title="hours from the start of the restore", yaxis={"autorange": "reversed"},
-        template="plotly_white", height=max(220, 45 * len(names) + 120),
+        template=TEMPLATE, height=max(220, 45 * len(names) + 120),
         margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
     return fig
@@ -375,7 +386,7 @@ def failover_gantt_figure(stages, title: str = "Failover timeline") -> go.Figure
                customdata=[format_duration(v) for v in t["worst_s"]],
                hovertemplate="%{y}: up to %{customdata}<extra></extra>"),
         go.Bar(y=t["stage"], x=t["typical_s"], base=t["typical_start_s"], orientation="h",
-               name="typical", marker_color="#1f77b4",
+               name="typical", marker_color=PALETTE["blue"],
                customdata=[format_duration(v) for v in t["typical_s"]],
                hovertemplate="%{y}: typically %{customdata}<extra></extra>"),
     ])
@@ -384,7 +395,7 @@ def failover_gantt_figure(stages, title: str = "Failover timeline") -> go.Figure
     fig.update_layout(
         title=f"{title}: typically {format_duration(total_t)}, at worst {format_duration(total_w)}",
         barmode="overlay", xaxis_title="seconds after the failure", yaxis={"autorange": "reversed"},
-        template="plotly_white", height=max(220, 45 * len(t) + 130),
+        template=TEMPLATE, height=max(220, 45 * len(t) + 130),
         legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
     return fig
@@ -397,13 +408,13 @@ def slo_budget_figure(plan) -> go.Figure:
     values = [plan.error_budget_s / 60, plan.expected_downtime_s / 60]
     fig = go.Figure(go.Bar(
         y=["error budget", "the design spends"], x=values, orientation="h",
-        marker_color=["#1f77b4", "#d62728" if over else "#2ca02c"],
+        marker_color=[PALETTE["blue"], PALETTE["red"] if over else PALETTE["green"]],
         text=[format_duration(v * 60) for v in values], textposition="auto",
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(
         title=(f"{format_percent(plan.target)} over {plan.window_days:g} days: the design uses "
                f"{plan.budget_used:.0%} of the budget"),
-        xaxis_title=f"minutes per {plan.window_days:g} days", template="plotly_white",
+        xaxis_title=f"minutes per {plan.window_days:g} days", template=TEMPLATE,
         height=230, margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
     return fig
@@ -426,10 +437,10 @@ def annual_downtime_figure(result, sla: float | None = None) -> go.Figure:
     fig = go.Figure(go.Histogram(
         x=minutes, xbins={"start": 0.0, "end": max(top, float(minutes.max(initial=0.0))) * 1.0001,
                           "size": top / 60}, name="years",
-        marker_color="#1f77b4", histnorm="percent",
+        marker_color=PALETTE["blue"], histnorm="percent",
         hovertemplate="%{x} min: %{y:.3g}% of years<extra></extra>"))
-    marks = [(s["mean"] / 60, "mean", "#2ca02c"), (s["p90"] / 60, "1 year in 10", "#ff9f1c"),
-             (s["p99"] / 60, "1 year in 100", "#d62728"),
+    marks = [(s["mean"] / 60, "mean", PALETTE["green"]), (s["p90"] / 60, "1 year in 10", PALETTE["amber"]),
+             (s["p99"] / 60, "1 year in 100", PALETTE["red"]),
              (allowed, f"{format_percent(sla)} allows", "#555")]
     for i, (x, label, color) in enumerate(marks):
         fig.add_vline(x=x, line_color=color, line_dash="dash" if i == 3 else "solid",
@@ -443,7 +454,7 @@ def annual_downtime_figure(result, sla: float | None = None) -> go.Figure:
         xaxis={"title": "downtime in the year (minutes)", "range": [0, top]},
         yaxis_title="% of years",
         yaxis_type="log" if zero > 0.5 else "linear",
-        template="plotly_white", height=360, showlegend=False,
+        template=TEMPLATE, height=360, showlegend=False,
         margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig
 
@@ -458,18 +469,18 @@ def sla_by_month_figure(result, sla: float | None = None) -> go.Figure:
     by = result.p_meet_sla_by_month(sla)
     every = result.p_meet_sla_every_month(sla)
     fig = go.Figure([
-        go.Bar(x=list(by.index), y=by.values * 100, name="that month", marker_color="#1f77b4",
+        go.Bar(x=list(by.index), y=by.values * 100, name="that month", marker_color=PALETTE["blue"],
                text=[format_percent(v) for v in by.values], textposition="outside",
                hovertemplate="%{x}: %{text}<extra></extra>"),
         go.Scatter(x=[by.index[0], by.index[-1]], y=[every * 100] * 2, mode="lines",
                    name=f"every month of a year: {format_percent(every)}",
-                   line={"color": "#d62728", "dash": "dash"}),
+                   line={"color": PALETTE["red"], "dash": "dash"}),
     ])
     low = float(min(by.min(), every)) * 100
     fig.update_layout(
         title=f"Chance of meeting {format_percent(sla)} per calendar month",
         yaxis_title="% of simulated months", yaxis_range=[max(0.0, low - (100 - low) * 0.5 - 0.5), 100.5],
-        template="plotly_white", height=330, legend={"orientation": "h", "y": -0.2},
+        template=TEMPLATE, height=330, legend={"orientation": "h", "y": -0.2},
         margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig
 
@@ -485,15 +496,15 @@ def sla_curve_figure(curve) -> go.Figure:
         go.Scatter(x=x, y=curve[col] * 100, mode="lines+markers", name=name, customdata=labels,
                    line={"color": color},
                    hovertemplate="%{customdata}: %{y:.3g}%<extra>" + name + "</extra>")
-        for col, name, color in (("p_month", "a calendar month", "#1f77b4"),
-                                 ("p_every_month", "every month of a year", "#d62728"),
-                                 ("p_year", "a whole year", "#2ca02c"))
+        for col, name, color in (("p_month", "a calendar month", PALETTE["blue"]),
+                                 ("p_every_month", "every month of a year", PALETTE["red"]),
+                                 ("p_year", "a whole year", PALETTE["green"]))
     ])
     fig.update_layout(
         title="Chance of meeting an SLA: stricter promises are missed more often",
         xaxis={"title": "SLA", "tickvals": list(x), "ticktext": labels},
         yaxis_title="% of simulated periods meeting it", yaxis_range=[0, 101],
-        template="plotly_white", height=340, legend={"orientation": "h", "y": -0.25},
+        template=TEMPLATE, height=340, legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig
 
@@ -507,19 +518,19 @@ def analytic_vs_simulated_figure(table) -> go.Figure:
     t = table
     fig = go.Figure([
         go.Scatter(x=t["simulated"], y=t["architecture"], mode="markers", name="simulated (99% CI)",
-                   marker={"color": "#1f77b4", "size": 9},
+                   marker={"color": PALETTE["blue"], "size": 9},
                    error_x={"type": "data", "symmetric": False,
                             "array": t["ci99_high"] - t["simulated"],
                             "arrayminus": t["simulated"] - t["ci99_low"]},
                    hovertemplate="%{y}: %{x:.3g}<extra>simulated</extra>"),
         go.Scatter(x=t["analytic"], y=t["architecture"], mode="markers", name="analytic",
-                   marker={"color": "#d62728", "symbol": "x", "size": 11},
+                   marker={"color": PALETTE["red"], "symbol": "x", "size": 11},
                    hovertemplate="%{y}: %{x:.3g}<extra>analytic</extra>"),
     ])
     fig.update_layout(
         title="Unavailability: analytic model against simulation",
         xaxis={"type": "log", "title": "unavailability (1 - A), log scale"},
-        template="plotly_white", height=max(260, 50 * len(t) + 120),
+        template=TEMPLATE, height=max(260, 50 * len(t) + 120),
         legend={"orientation": "h", "y": -0.25}, margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig
 
@@ -536,14 +547,14 @@ def drill_figure(result) -> go.Figure:
     grid = np.linspace(0, top, 200)
     fig = go.Figure([
         go.Histogram(x=r, xbins={"start": 0.0, "end": float(r[-1]) + top / 60, "size": top / 60},
-                     histnorm="percent", name="drills", marker_color="#1f77b4", opacity=0.6,
+                     histnorm="percent", name="drills", marker_color=PALETTE["blue"], opacity=0.6,
                      hovertemplate="%{x} s: %{y:.3g}% of drills<extra></extra>"),
         go.Scatter(x=grid, y=result.p_meet(grid) * 100, mode="lines", yaxis="y2",
-                   name="recovered by then", line={"color": "#2ca02c"},
+                   name="recovered by then", line={"color": PALETTE["green"]},
                    hovertemplate="%{x:.0f} s: %{y:.3g}% recovered<extra></extra>"),
     ])
     ok = result.p_meet_rto
-    color = "#2ca02c" if ok >= 0.99 else "#ff9f1c" if ok >= 0.5 else "#d62728"
+    color = PALETTE["green"] if ok >= 0.99 else PALETTE["amber"] if ok >= 0.5 else PALETTE["red"]
     fig.add_vline(x=result.rto_s, line_color=color, line_width=3,
                   annotation_text=f"RTO {format_duration(result.rto_s)}: met in {format_percent(ok)}",
                   annotation_font_color=color)
@@ -553,7 +564,7 @@ def drill_figure(result) -> go.Figure:
         xaxis={"title": "seconds after the failure", "range": [0, top]}, yaxis_title="% of drills",
         yaxis2={"overlaying": "y", "side": "right", "range": [0, 101], "title": "% recovered",
                 "showgrid": False, "tickvals": [0, 25, 50, 75, 100]},
-        template="plotly_white", height=360, legend={"orientation": "h", "y": -0.25},
+        template=TEMPLATE, height=360, legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig
 
@@ -572,25 +583,25 @@ def frontier_figure(result, varied: list[str] | None = None) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=t["cost_per_year"], y=t["nines"], mode="markers", name="combinations",
-        marker={"color": "#bbbbbb", "size": 6}, text=label(t),
+        marker={"color": PALETTE["grey"], "size": 6}, text=label(t),
         hovertemplate="%{text}<br>%{y:.3f} nines, %{x:,.0f} a year<extra></extra>"))
     fig.add_trace(go.Scatter(
         x=f["cost_per_year"], y=f["nines"], mode="lines+markers", name="frontier",
-        line={"shape": "hv", "color": "#1f77b4"}, text=label(f),
+        line={"shape": "hv", "color": PALETTE["blue"]}, text=label(f),
         hovertemplate="%{text}<br>%{y:.3f} nines, %{x:,.0f} a year<extra></extra>"))
     target_nines = -np.log10(1 - result.target) if result.target < 1 else None
     if target_nines is not None:
-        fig.add_hline(y=target_nines, line={"dash": "dash", "color": "#d62728"},
+        fig.add_hline(y=target_nines, line={"dash": "dash", "color": PALETTE["red"]},
                       annotation_text=f"target {format_percent(result.target)}")
     if result.best is not None:
         fig.add_trace(go.Scatter(
             x=[result.best["cost_per_year"]], y=[result.best["nines"]], mode="markers",
             name="cheapest meeting the target",
-            marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"color": "#2ca02c", "width": 3}},
+            marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"color": PALETTE["green"], "width": 3}},
             hoverinfo="skip"))
     fig.update_layout(
         title="Cost against nines: every combination of replica counts",
-        xaxis_title="cost per year", yaxis_title="nines", template="plotly_white", height=420,
+        xaxis_title="cost per year", yaxis_title="nines", template=TEMPLATE, height=420,
         legend={"orientation": "h", "y": -0.2})
     return fig
 
@@ -613,12 +624,12 @@ def uncertainty_figure(results: dict, target: float | None = None, *,
                            f"{format_duration(p50 * 60)}, p95 {format_duration(p95 * 60)}"
                            "<extra></extra>")))
     if target is not None:
-        fig.add_vline(x=(1 - target) * year / 60, line={"dash": "dash", "color": "#d62728"},
+        fig.add_vline(x=(1 - target) * year / 60, line={"dash": "dash", "color": PALETTE["red"]},
                       annotation_text=f"{format_percent(target)} budget")
     fig.update_layout(
         title="How sure are we? Downtime per year over the uncertain figures (box: p5 to p95)",
         xaxis={"type": "log", "title": "minutes of downtime per year"}, showlegend=False,
-        template="plotly_white", height=max(240, 70 * len(results) + 140))
+        template=TEMPLATE, height=max(240, 70 * len(results) + 140))
     return fig
 
 
@@ -634,7 +645,7 @@ def designed_vs_measured_figure(compared) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(go.Scatter(
         x=np.maximum(u_meas, floor), y=df["component"], mode="markers", name="measured (90%)",
-        marker={"color": "#1f77b4", "size": 9},
+        marker={"color": PALETTE["blue"], "size": 9},
         error_x={"type": "data", "symmetric": False,
                  "array": np.maximum(hi_u, floor) - np.maximum(u_meas, floor),
                  "arrayminus": np.maximum(u_meas, floor) - np.maximum(lo_u, floor)},
@@ -642,12 +653,12 @@ def designed_vs_measured_figure(compared) -> go.Figure:
     fig.add_trace(go.Scatter(
         x=np.maximum(1 - df["designed"].to_numpy(float), floor), y=df["component"],
         mode="markers", name="designed", marker={"symbol": "diamond", "size": 12,
-                                                  "color": ["#2ca02c" if ok else "#d62728"
+                                                  "color": [PALETTE["green"] if ok else PALETTE["red"]
                                                             for ok in df["designed_inside_interval"]]},
         hovertemplate="%{y}: designed U %{x:.2e}<extra></extra>"))
     fig.update_layout(
         title="Designed against measured (red: outside the measured 90% interval)",
         xaxis={"type": "log", "title": "unavailability of one replica"},
-        yaxis={"autorange": "reversed"}, template="plotly_white",
+        yaxis={"autorange": "reversed"}, template=TEMPLATE,
         height=max(240, 40 * len(df) + 140), legend={"orientation": "h", "y": -0.25})
     return fig

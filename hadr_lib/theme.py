@@ -1,0 +1,39 @@
+"""One look for every chart and card: the palette, the status colours and the plotly
+template ``hadr`` (registered on import; figures name it by ``TEMPLATE``)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = ["FONT", "PALETTE", "STATUS", "STATUS_BG", "TEMPLATE"]
+
+#: Named colours; charts use these names, never their own hex codes.
+PALETTE = {
+    "blue": "#1f77b4",    # the design, running cost, "what you have"
+    "red": "#d62728",     # losses, misses, your own figure on a chart
+    "green": "#2ca02c",   # meets the target
+    "amber": "#ff9f1c",   # within reach, a warning
+    "grey": "#bbbbbb",    # context, frames
+    "link": "#1f6feb",
+}
+
+#: Verdict colours (a border) and their light backgrounds (a card).
+STATUS = {"green": PALETTE["green"], "amber": PALETTE["amber"], "red": PALETTE["red"]}
+STATUS_BG = {"green": "#eaf6ea", "amber": "#fff4e0", "red": "#fdeaea"}
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+TEMPLATE = "hadr"
+
+_template = go.layout.Template(pio.templates["plotly_white"])
+_template.layout.update(
+    colorway=[PALETTE["blue"], PALETTE["red"], PALETTE["green"], PALETTE["amber"],
+              "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"],
+    font={"family": FONT, "size": 13},
+    title={"font": {"size": 15}, "x": 0, "xanchor": "left"},
+    # Long labels wrap into the margin instead of being cut (automargin).
+    xaxis={"automargin": True}, yaxis={"automargin": True},
+    hoverlabel={"font": {"family": FONT}},
+)
+pio.templates[TEMPLATE] = _template
