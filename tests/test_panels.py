@@ -55,14 +55,14 @@ def test_callback_errors_are_shown_not_lost(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("hadr_lib.panels.target_summary", broken)
+    monkeypatch.setattr("hadr_lib.panels.budget.target_summary", broken)
     p.target.value = 0.99
     assert "Could not update: boom" in p.message.value
 
 
 def test_app_panel_has_the_budget_tab():
     app = app_panel(0.999, "year")
-    assert app.children[1].get_title(1) == "Downtime budget"
+    assert app.tabs.get_title(1) == "Downtime budget"
     assert "8.77 hours" in app.panel("budget").headline.value
 
 
@@ -119,9 +119,26 @@ def test_architecture_app_panel_verdict_and_advice():
 
 
 def test_app_has_an_architecture_tab():
-    app = app_panel(0.9995, "month", architecture="mongodb_replica_set")
-    assert app.children[1].get_title(2) == "Architecture"
-    assert "MongoDB" in app.panel("architecture").verdict.value
+    app = app_panel(0.9995, "month")
+    assert app.tabs.get_title(2) == "Architecture"
+    arch = app.panel("architecture")
+    assert "Multi-AZ PostgreSQL" in arch.verdict.value  # the scenario's design
+    arch.choice.value = "mongodb_replica_set"
+    assert "MongoDB" in arch.verdict.value
+    # The design is the workspace's: the overview and the SLO tab follow it.
+    assert "MongoDB" in app.panel("overview").verdict.value
+    assert "MongoDB" in app.panel("slo").summary.value or "MongoDB" in app.panel("slo").choice.label
+
+
+def test_a_scenario_without_a_design_gets_the_apps_default_design():
+    app = app_panel(scenario="ecommerce_shop", architecture="single_server")
+    assert app.workspace.scenario.design.name == "Multi-AZ PostgreSQL"  # it has one
+    bare = {k: v for k, v in app.workspace.scenario.to_mapping().items() if k != "architecture"}
+    from hadr_lib.scenario import load_scenario
+    from hadr_lib.workspace import Workspace
+
+    ws = Workspace(load_scenario(bare))
+    assert ws.scenario.design is None
 
 
 # ------------------------------------------------------------------ DR planning
@@ -138,7 +155,7 @@ def test_dr_panel_recommends_and_follows_the_sliders():
     assert p.cost_chart is chart
     p.costs["aws_warm_standby_pitr"].value = 10_000_000
     assert "Hourly snapshot" in p.recommendation.value
-    p.rto.value = 0.01
+    p.rto.value = 30 / 3600  # 30 seconds
     assert "hadr-status-red" in p.recommendation.value
     assert "Nothing in the catalogue meets" in p.recommendation.value
 
@@ -175,7 +192,7 @@ def test_failover_panel():
 
 def test_app_has_a_dr_tab():
     app = app_panel(scenario="regulated_payments")
-    assert app.children[1].get_title(3) == "DR strategy"
+    assert app.tabs.get_title(4) == "DR strategy"
     assert "Regulated payments" in app.panel("dr").widget.children[0].value
 
 
@@ -200,7 +217,7 @@ def test_slo_panel_follows_target_window_and_design():
 
 def test_app_has_an_slo_tab():
     app = app_panel()
-    assert app.children[1].get_title(5) == "SLO"
+    assert app.tabs.get_title(6) == "SLO"
 
 
 # ------------------------------------------------------------------ overview
@@ -226,8 +243,9 @@ def test_overview_panel_verdict_and_scenario_download():
 
 def test_app_scenario_picker_drives_the_dr_tab():
     app = app_panel()
-    assert [app.children[1].get_title(i) for i in range(7)] == [
-        "Overview", "Downtime budget", "Architecture", "DR strategy", "Backup", "SLO", "Drills"]
+    assert [app.tabs.get_title(i) for i in range(8)] == [
+        "Overview", "Downtime budget", "Architecture", "Compare designs", "DR strategy", "Backup",
+        "SLO", "Drills"]
     app.panel("dr")  # built before the scenario changes: follows it
     app.panel("overview").scenario.value = "small_saas"
     dr = app.panel("dr")
@@ -247,10 +265,10 @@ def test_overview_panel_prepares_a_report():
 
 def test_app_tabs_are_built_when_first_shown():
     app = app_panel()
-    tabs = app.children[1]
-    assert "Loading" in tabs.children[3].children[0].value
-    tabs.selected_index = 3  # what a click on the tab does
-    assert tabs.children[3].children[0] is app.panel("dr").widget
+    tabs = app.tabs
+    assert "Loading" in tabs.children[4].children[0].value
+    tabs.selected_index = 4  # what a click on the tab does
+    assert tabs.children[4].children[0] is app.panel("dr").widget
     assert "Recommended" in app.panel("dr").recommendation.value
     # A DR tab first opened after the scenario changed starts from that scenario.
     app2 = app_panel()

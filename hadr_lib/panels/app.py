@@ -1,0 +1,151 @@
+"""The managers' app: one workspace, seven tabs, each built when first shown."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+import ipywidgets as widgets
+
+from ..architecture_file import reference_architectures
+from ..availability import DAYS_PER_YEAR, InvalidInputError, period_info
+from ..workspace import Workspace, query_scenario
+from .architecture import ArchitectureAppPanel
+from .backup import BackupPanel
+from .base import error_html
+from .budget import DowntimeBudgetPanel
+from .compare import CompareDesignsPanel
+from .dr import DRStrategyPanel
+from .drills import DrillPanel
+from .overview import OverviewPanel
+from .slo import SloPanel
+
+__all__ = ["APP_CSS", "app_panel"]
+
+log = logging.getLogger("hadr_lib.panels")
+
+#: Page styles: charts and controls take the panel's width; on a phone (390 px) no
+#: sideways scroll, tab labels readable, long labels wrap.
+APP_CSS = """<style>
+.hadr-app {max-width: 1100px; margin: 0 auto; box-sizing: border-box}
+.hadr-app .widget-slider .widget-readout, .hadr-app .widget-readout {min-width: 7em}
+.hadr-app .lm-TabBar-content {flex-wrap: wrap}
+.hadr-app .lm-TabBar-tab {min-width: 0 !important; flex: 0 1 auto !important}
+.hadr-app .lm-TabBar-tabLabel {white-space: nowrap}
+.hadr-app .js-plotly-plot, .hadr-app .plotly-graph-div {max-width: 100%}
+.hadr-app .widget-label, .hadr-app .widget-label-basic {overflow: visible; white-space: normal}
+.hadr-app .hadr-table {font-size: 0.92em}
+@media (max-width: 600px) {
+  .hadr-app h1 {font-size: 1.5em}
+  .hadr-app .widget-inline-hbox {flex-wrap: wrap; height: auto !important; min-height: 28px}
+  .hadr-app .widget-inline-hbox > .widget-label {width: 100% !important; max-width: 100%;
+      text-align: left !important; line-height: 1.3; margin-bottom: 2px}
+  .hadr-app .widget-inline-hbox > .slider-container {flex: 1 1 55%; min-width: 0}
+  .hadr-app .widget-inline-hbox > select, .hadr-app .widget-inline-hbox > input {flex: 1 1 100%; min-width: 0}
+  .hadr-app .lm-TabBar-tab {padding: 0 6px}
+}
+</style>"""
+
+
+class _LazyTabs:
+    """Tabs whose panels are built the first time they are shown, so a new session
+    starts with the overview alone (each figure widget costs the browser and the
+    kernel at start-up, and ten sessions at once are ten times that)."""
+
+    def __init__(self, titles, builders, first):
+        self.builders = builders
+        self.built: dict[str, object] = {}
+        self.names = list(builders)
+        self.tab = widgets.Tab(children=[first.widget] + [
+            widgets.VBox([widgets.HTML("<p>Loading…</p>")]) for _ in self.names[1:]])
+        for i, title in enumerate(titles):
+            self.tab.set_title(i, title)
+        self.built[self.names[0]] = first
+        self.tab.observe(self._selected, names="selected_index")
+
+    def _selected(self, change) -> None:
+        index = change["new"]
+        if index is not None:
+            try:
+                self.panel(self.names[index])
+            except Exception:  # shown in the tab by panel(); logged here, never sent as a traceback
+                log.exception("tab %s could not be built", self.names[index])
+
+    def panel(self, name: str):
+        """The panel called ``name``, built now if it was not yet."""
+        if name not in self.built:
+            i = self.names.index(name)
+            try:
+                built = self.builders[name]()
+                self.built[name] = built
+                self.tab.children[i].children = (built.widget,)
+            except Exception as exc:  # shown in the tab, never lost
+                self.tab.children[i].children = (widgets.HTML(error_html(exc)),)
+                raise
+        return self.built[name]
+
+
+def app_panel(target: float = 0.9995, period: str = "month", *,
+              architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
+              year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
+    """The managers' app: a title and tabs (overview, downtime budget, architecture,
+    compare designs, DR strategy, backup, SLO, failover drills) over one ``Workspace``: a scenario,
+    its design and the target, which every tab reads and writes. ``box.panel(name)``
+    gives a tab's panel, ``box.workspace`` the workspace, ``box.open_query(qs)``
+    opens the scenario a URL's ``?scenario=NAME`` names.
+
+    ``architecture`` is the design used when the scenario has none.
+    """
+    # Check every parameter now, not when a tab is first opened.
+    period_info(period, year_days=year_days, field="period")
+    if architecture not in reference_architectures():
+        raise InvalidInputError(
+            f"architecture: {architecture!r} is not a reference architecture; use one of "
+            f"{', '.join(reference_architectures())}")
+    from ..serve import quiet_kernel_errors
+
+    quiet_kernel_errors()  # served by Voila: no tracebacks to clients
+    workspace = Workspace(scenario, target)
+    if workspace.scenario.design is None:
+        workspace.set_design(architecture)
+    front = OverviewPanel(workspace=workspace)
+    builders = {
+        "overview": lambda: front,
+        "budget": lambda: DowntimeBudgetPanel(target, period, year_days=year_days, compact=True,
+                                              workspace=workspace),
+        "architecture": lambda: ArchitectureAppPanel(architecture, target, year_days=year_days,
+                                                     workspace=workspace),
+        "compare": lambda: CompareDesignsPanel(workspace),
+        "dr": lambda: DRStrategyPanel(compact=True, workspace=workspace),
+        "backup": lambda: BackupPanel(workspace=workspace),
+        "slo": lambda: SloPanel(architecture, target, workspace=workspace),
+        "drills": lambda: DrillPanel(),
+    }
+    tabs = _LazyTabs(("Overview", "Downtime budget", "Architecture", "Compare designs", "DR strategy",
+                      "Backup", "SLO", "Drills"),
+                     builders, front)
+    title = widgets.HTML(
+        APP_CSS + "<h1>HA/DR workbook</h1><p>How available is the design, what does downtime "
+        "cost, and which disaster-recovery strategy pays for itself?</p>")
+    notice = widgets.HTML()
+    notice.add_class("hadr-notice")
+    box = widgets.VBox([title, notice, tabs.tab], layout={"width": "100%"})
+    box.add_class("hadr-app")
+
+    def open_query(query: str | None) -> None:
+        """Open the scenario ``?scenario=NAME`` names; a bad name is said, not raised."""
+        try:
+            name = query_scenario(query or "")
+        except InvalidInputError as exc:
+            notice.value = (f"<div class='hadr-error' style='color:#a00'>The link asks for "
+                            f"{html.escape(str(exc))}; showing {html.escape(workspace.scenario.name)}."
+                            "</div>")
+            return
+        if name is not None and name != workspace.key:
+            front.scenario.value = name
+
+    box.tabs = tabs.tab
+    box.panel = tabs.panel
+    box.workspace = workspace
+    box.open_query = open_query
+    return box

@@ -1,0 +1,134 @@
+"""The backup tab: a schedule in; storage, cost, RPO, restore time and warnings out."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from ..backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
+from ..backup import BackupPlan, describe_backups, plan_backups
+from ..formatting import format_duration
+from ..plots import restore_timeline_figure
+from .base import (
+    LABEL_STYLE,
+    WIDE,
+    Panel,
+    assumptions,
+    hours_slider,
+    set_hours,
+    update_figure,
+)
+
+__all__ = ["BackupPanel"]
+
+
+def _log_slider(value, low, high, description, step=0.05):
+    import numpy as np
+
+    return widgets.FloatLogSlider(value=value, base=10, min=np.log10(low), max=np.log10(high),
+                                  step=step, description=description, continuous_update=False,
+                                  readout_format=",.4g", layout=dict(WIDE), style=LABEL_STYLE)
+
+
+def _hours(h: float) -> str:
+    return format_duration(h * 3600)
+
+
+class BackupPanel(Panel):
+    """A backup schedule in; storage, monthly cost, RPO, restore timeline and
+    warnings out. Keyword arguments are ``BackupPlan`` fields. With a ``workspace``,
+    the targets are the scenario's for corrupted data (what backups are for) and,
+    where the scenario counts data in GB, the daily change follows its write rate."""
+
+    def __init__(self, workspace=None, **plan):
+        super().__init__(workspace)
+        self.base = BackupPlan(**{"data_gb": 1000.0, "daily_change": 0.05, **plan})
+        b = self.base
+        wide, style = dict(WIDE), LABEL_STYLE
+        self.controls = {
+            "data_gb": _log_slider(b.data_gb, 1, 1e6, "Data (GB)"),
+            "daily_change": widgets.FloatSlider(value=b.daily_change, min=0, max=1, step=0.005,
+                                                description="Changed per day (fraction)",
+                                                continuous_update=False, layout=wide, style=style),
+            "full_every_days": widgets.FloatSlider(value=b.full_every_days, min=1, max=35, step=1,
+                                                   description="Full backup every (days)",
+                                                   continuous_update=False, layout=wide, style=style),
+            "incremental_every_h": widgets.FloatSlider(
+                value=b.incremental_every_h or 24, min=1, max=168, step=1,
+                description="Then every (hours)", continuous_update=False, layout=wide, style=style),
+            "mode": widgets.Dropdown(options=["incremental", "differential"], value=b.mode,
+                                     description="Kind", style=style),
+            "log_shipping": widgets.Checkbox(value=b.log_shipping_every_s is not None,
+                                             description="Ship logs (point-in-time recovery)"),
+            "log_shipping_every_s": _log_slider(b.log_shipping_every_s or 300, 1, 86400,
+                                                "Log segment every (s)"),
+            "retention_days": widgets.FloatSlider(value=b.retention_days, min=1, max=400, step=1,
+                                                  description="Keep backups (days)",
+                                                  continuous_update=False, layout=wide, style=style),
+            "restore_gb_per_h": _log_slider(b.restore_gb_per_h, 1, 1e5, "Restore rate (GB/h)"),
+            "backup_gb_per_h": _log_slider(b.backup_gb_per_h, 1, 1e5, "Backup rate (GB/h)"),
+            "cross_region_copy": widgets.Checkbox(value=b.cross_region_copy,
+                                                  description="Copy to another region"),
+            "copy_lag_h": widgets.FloatSlider(value=b.copy_lag_h, min=0, max=24, step=0.25,
+                                              description="Copy lag (hours)",
+                                              continuous_update=False, layout=wide, style=style),
+            "price_per_gb_month": _log_slider(max(b.price_per_gb_month, 1e-4), 1e-4, 1,
+                                              "Price per GB-month"),
+            "rto_h": hours_slider(b.rto_h or 8, 0.01, 168, "Restore within (RTO)"),
+            "rpo_h": hours_slider(b.rpo_h or 24, 1e-3, 168, "Lose at most (RPO)"),
+        }
+        self.controls["rto_h"].add_class("hadr-backup-rto")
+        self.controls["rpo_h"].add_class("hadr-backup-rpo")
+        self.source = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.summary.add_class("hadr-backup-summary")
+        self.warnings = widgets.HTML()
+        if workspace is not None:
+            with self.hold():
+                self.from_workspace(None)
+        self.result = plan_backups(self.plan())
+        self.chart = go.FigureWidget(restore_timeline_figure(self.result))
+        for control in self.controls.values():
+            control.observe(self.update, names="value")
+        self.update()
+        self.widget = widgets.VBox([self.source, *self.controls.values(), self.summary,
+                                    self.warnings, self.chart, self.message,
+                                    assumptions(BACKUP_ASSUMPTIONS)])
+
+    def from_workspace(self, change) -> None:
+        sc = self.ws.scenario
+        rto, rpo = sc.rto_targets["data_corruption"], sc.rpo_targets["data_corruption"]
+        set_hours(self.controls["rto_h"], rto, 0.01, 168)
+        set_hours(self.controls["rpo_h"], max(rpo, 1e-3), 1e-3, 168)
+        note = (f"Targets from <b>{html.escape(sc.name)}</b> for corrupted data (what backups "
+                f"restore from): back within {_hours(rto)}, losing at most {_hours(rpo)}.")
+        if sc.data_unit == "GB" and self.controls["data_gb"].value > 0:
+            per_day = sc.data_written_per_hour * 24
+            self.controls["daily_change"].value = min(1.0, round(per_day / self.controls["data_gb"].value, 3))
+            note += f" It writes about {per_day:,.3g} GB a day."
+        self.source.value = f"<p><small>{note}</small></p>"
+
+    def plan(self) -> BackupPlan:
+        v = {k: w.value for k, w in self.controls.items()}
+        return BackupPlan(
+            data_gb=float(v["data_gb"]), daily_change=float(v["daily_change"]),
+            full_every_days=float(v["full_every_days"]),
+            incremental_every_h=float(v["incremental_every_h"]), mode=v["mode"],
+            log_shipping_every_s=float(v["log_shipping_every_s"]) if v["log_shipping"] else None,
+            retention_days=float(v["retention_days"]), backup_gb_per_h=float(v["backup_gb_per_h"]),
+            restore_gb_per_h=float(v["restore_gb_per_h"]),
+            log_replay_gb_per_h=self.base.log_replay_gb_per_h,
+            cross_region_copy=bool(v["cross_region_copy"]), copy_lag_h=float(v["copy_lag_h"]),
+            price_per_gb_month=float(v["price_per_gb_month"]), rto_h=float(v["rto_h"]),
+            rpo_h=float(v["rpo_h"]))
+
+    def refresh(self) -> None:
+        r = self.result = plan_backups(self.plan())
+        self.summary.value = ("<p style='font-size:1.1em'>" +
+                              "<br>".join(html.escape(x) for x in describe_backups(r)) + "</p>")
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in r.warnings)
+        self.warnings.value = f"<ul style='color:#a60'>{items}</ul>" if items else ""
+        update_figure(self.chart, restore_timeline_figure(r))
+

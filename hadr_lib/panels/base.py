@@ -1,0 +1,257 @@
+"""What every panel shares: the update loop (hold, refresh, show errors), the
+status card, the target control bound to a workspace, sliders that snap, and the
+way a figure widget takes a new figure (changed arrays only)."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+from collections.abc import Iterator
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+
+from ..budget import TARGET_PRESETS
+from ..catalog import SLA_DISCLAIMER
+from ..formatting import duration_options, format_money, format_percent, snap_options
+from ..theme import PALETTE, STATUS, STATUS_BG
+from ..workspace import Change, Workspace
+
+log = logging.getLogger("hadr_lib.panels")
+
+ASSUMPTIONS = (
+    "Downtime is counted over a 365.25-day year; a month is 1/12 of it (30.44 days) "
+    "unless you pick the 30-day month. " + SLA_DISCLAIMER
+)
+
+MODEL_ASSUMPTIONS = (
+    "Failures are independent except inside common-cause groups; each component has "
+    "its own repair crew; active-active groups and quorums switch over instantly, and "
+    "standbys take their stated failover time. " + SLA_DISCLAIMER
+)
+
+DR_ASSUMPTIONS = (
+    "Expected annual loss = sum over disruption types of incidents per year x (outage "
+    "hours x downtime cost + data lost x its cost). A strategy that does not cover a "
+    "disruption (replication copies a corrupted table faithfully) recovers by the "
+    "scenario's fallback (72 h and 24 h of data by default). Strategy costs are "
+    "illustrative until you enter yours.")
+
+TABLE_CSS = ("<style>.hadr-table td, .hadr-table th {padding: 4px 14px; text-align: right}"
+             ".hadr-table {border-collapse: collapse}</style>")
+
+#: Controls take the panel's width up to this; on a phone, the screen's.
+WIDE = {"width": "100%", "max_width": "560px"}
+LABEL_STYLE = {"description_width": "initial"}
+
+
+def update_figure(widget: go.FigureWidget, figure) -> None:
+    """Bring a live FigureWidget to a freshly built figure, sending only what changed
+    (a slider move changes a few arrays; the layout rarely). ``figure`` is a
+    ``go.Figure`` or a plain figure dict (``data``, ``layout``), which is quicker:
+    no figure object is built, only the changed properties are validated."""
+    if isinstance(figure, dict):
+        traces, layout = figure["data"], figure.get("layout", {})
+    else:
+        traces = [t.to_plotly_json() for t in figure.data]
+        layout = figure.layout.to_plotly_json()
+    with widget.batch_update():
+        for live, new in zip(widget.data, traces):
+            current = live.to_plotly_json()
+            changed = {k: v for k, v in new.items()
+                       if k not in ("uid", "type") and not _same(current.get(k), v)}
+            if changed:
+                live.update(changed, overwrite=True)
+        current = widget.layout.to_plotly_json()
+        changed = {k: v for k, v in layout.items()
+                   if k != "template" and not _same(current.get(k), v)}
+        if changed:
+            widget.layout.update(changed, overwrite=True)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        try:
+            return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def error_html(exc: Exception) -> str:
+    return ("<div class='hadr-error' style='color:#a00'>Could not update: "
+            f"{html.escape(str(exc))}</div>")
+
+
+def status_html(status: str, inner: str, *, size: str = "1.15em") -> str:
+    """A verdict card: ``inner`` (already HTML) on the status colour."""
+    return (f"<div class='hadr-status-{status} hadr-card' style='font-size:{size};padding:8px 10px;"
+            f"background:{STATUS_BG[status]};border-left:8px solid {STATUS[status]};"
+            f"border-radius:4px'>{inner}</div>")
+
+
+def kpi_html(cards: list[tuple[str, str, str | None]]) -> str:
+    """Headline cards: (label, value, status or None) each, wrapping on narrow screens."""
+    out = []
+    for label, value, status in cards:
+        edge = STATUS.get(status or "", PALETTE["grey"])
+        out.append(
+            f"<div class='hadr-kpi' style='flex:1 1 150px;min-width:0;padding:8px 12px;"
+            f"border:1px solid #ddd;border-top:5px solid {edge};border-radius:6px;background:#fff'>"
+            f"<div style='font-size:0.8em;color:#555'>{html.escape(label)}</div>"
+            f"<div class='hadr-kpi-value' style='font-size:1.35em;font-weight:600;"
+            f"overflow-wrap:anywhere'>{html.escape(value)}</div></div>")
+    return ("<div class='hadr-kpis' style='display:flex;flex-wrap:wrap;gap:8px;margin:6px 0'>"
+            + "".join(out) + "</div>")
+
+
+def target_options(target: float) -> list[tuple[str, float]]:
+    values = sorted(set(TARGET_PRESETS) | {float(target)})
+    return [(format_percent(v), v) for v in values]
+
+
+def target_slider(target: float, css_class: str, description: str = "Target") -> widgets.SelectionSlider:
+    w = widgets.SelectionSlider(options=target_options(target), value=float(target),
+                                description=description, continuous_update=True,
+                                layout=dict(WIDE), style=LABEL_STYLE)
+    w.add_class(css_class)
+    return w
+
+
+def set_target_value(slider: widgets.SelectionSlider, target: float) -> None:
+    """Show ``target`` on a target slider, adding it to the options if needed."""
+    target = float(target)
+    if target not in [v for _, v in slider.options]:
+        slider.options = target_options(target)
+    slider.value = target
+
+
+def money_slider(value: float, low: float, high: float, currency: str, description: str,
+                 unit: str = "") -> widgets.SelectionSlider:
+    """A log slider over round amounts ($100, $150, $200, ...), read out as money;
+    ``value`` is among the options even off the round steps or outside the range."""
+    value = float(value)
+    w = widgets.SelectionSlider(
+        options=snap_options(value, low, high, lambda v: format_money(v, currency) + unit),
+        value=value, description=description, continuous_update=False,
+        layout=dict(WIDE), style=LABEL_STYLE)
+    return w
+
+
+def hours_slider(value_h: float, low_h: float, high_h: float, description: str) -> widgets.SelectionSlider:
+    """A slider over round durations (30 seconds, 15 minutes, 4 hours), read out in
+    words; its values are hours. ``value_h`` is among the options."""
+    value_h = float(value_h)
+    return widgets.SelectionSlider(
+        options=duration_options(value_h * 3600, low_h * 3600, high_h * 3600),
+        value=value_h, description=description, continuous_update=False,
+        layout=dict(WIDE), style=LABEL_STYLE)
+
+
+def set_hours(slider: widgets.SelectionSlider, value_h: float, low_h: float, high_h: float) -> None:
+    """Show ``value_h`` on an ``hours_slider``, adding it to the options if needed."""
+    value_h = float(value_h)
+    if value_h not in [v for _, v in slider.options]:
+        slider.options = duration_options(value_h * 3600, low_h * 3600, high_h * 3600)
+    slider.value = value_h
+
+
+def set_snapped(slider: widgets.SelectionSlider, value: float, low: float, high: float, label) -> None:
+    """Show ``value`` on a snapping slider, adding it to the options if needed."""
+    value = float(value)
+    if value not in [v for _, v in slider.options]:
+        slider.options = snap_options(value, low, high, label)
+    slider.value = value
+
+
+class Panel:
+    """A panel: ``widget`` to display, ``update()`` to recompute from the controls.
+
+    Subclasses implement ``refresh()`` (read controls, call the library, write
+    widgets); ``update`` wraps it so an error is logged and shown in the panel,
+    never lost and never a traceback. ``hold()`` batches many control changes
+    into one update. With a ``workspace``, ``from_workspace(change)`` takes the
+    workspace's state into the controls whenever another tab changes it.
+    """
+
+    widget: widgets.Widget
+
+    def __init__(self, workspace: Workspace | None = None):
+        self.workspace = workspace
+        self.message = widgets.HTML()
+        self.message.add_class("hadr-message")
+        self._holding = 0
+        if workspace is not None:
+            workspace.observe(self._workspace_changed)
+
+    @property
+    def ws(self) -> Workspace:
+        """The workspace (for panels that have one)."""
+        if self.workspace is None:
+            raise RuntimeError(f"{type(self).__name__} has no workspace")
+        return self.workspace
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Change many controls; no update until the block ends."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+
+    def update(self, change=None) -> None:
+        """Read every control, recompute, and update the widgets in place."""
+        if self._holding:
+            return
+        try:
+            self.refresh()
+            self.message.value = ""
+        except Exception as exc:  # shown in the panel and logged, never lost
+            log.warning("%s could not update: %s", type(self).__name__, exc,
+                        exc_info=not isinstance(exc, ValueError))
+            self.message.value = error_html(exc)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def from_workspace(self, change: Change) -> None:
+        """Take the workspace's state into the controls (called inside ``hold``)."""
+
+    def _workspace_changed(self, workspace: Workspace, change: Change) -> None:
+        if change.origin is self:
+            return
+        try:
+            with self.hold():
+                self.from_workspace(change)
+        except Exception as exc:
+            log.warning("%s could not follow the workspace: %s", type(self).__name__, exc)
+            self.message.value = error_html(exc)
+            return
+        self.update()
+
+    def bind_target(self, slider: widgets.SelectionSlider) -> None:
+        """The slider writes the workspace's target (when there is one) and updates."""
+        def moved(change):
+            if self._holding:
+                return
+            if self.workspace is not None:
+                self.workspace.set_target(change["new"], origin=self)
+            self.update()
+        slider.observe(moved, names="value")
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def assumptions(text: str) -> widgets.HTML:
+    return widgets.HTML(f"<small style='color:#444'>{html.escape(text)}</small>")

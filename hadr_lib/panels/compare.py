@@ -1,0 +1,99 @@
+"""The designs tab: the workspace's design against another, in minutes and money,
+how sure the figures are, and a button to adopt the other design."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..architecture_file import load_architecture, reference_architectures
+from ..compare import changed_blocks, compare, compare_sentence, format_compare_table
+from ..formatting import format_percent
+from ..uncertainty import propagate
+from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel
+
+__all__ = ["CompareDesignsPanel"]
+
+#: Draws for "how sure": enough for a p5-p95 band to 2 digits, quick on a slider move.
+_DRAWS = 2000
+#: Spread assumed for figures without an error factor (p95/p50 of a lognormal).
+_ERROR_FACTOR = 3.0
+
+
+class CompareDesignsPanel(Panel):
+    """The workspace's design against another shipped design: availability,
+    downtime, outages and cost side by side, what changed, what the difference is
+    worth at the scenario's cost of downtime, and how sure the figures are (error
+    factor 3 on figures without one). "Use this design" makes the other design the
+    workspace's, for every tab."""
+
+    def __init__(self, workspace, other: str | None = None):
+        super().__init__(workspace)
+        self.models = {k: load_architecture(p) for k, p in reference_architectures().items()}
+        keys = list(self.models)
+        current = workspace.design_key
+        if other is None:
+            other = next((k for k in keys if k != current), keys[0])
+        self.other = widgets.Dropdown(options=[(m.name, k) for k, m in self.models.items()],
+                                      value=other, description="Compare with", style=LABEL_STYLE,
+                                      layout=dict(WIDE))
+        self.other.add_class("hadr-compare-with")
+        self.sentence = widgets.HTML()
+        self.sentence.add_class("hadr-compare-sentence")
+        self.table = widgets.HTML()
+        self.table.layout.overflow_x = "auto"
+        self.changes = widgets.HTML()
+        self.sure = widgets.HTML()
+        self.sure.add_class("hadr-compare-sure")
+        self.adopt = widgets.Button(description="Use this design", layout={"width": "200px"},
+                                    tooltip="Makes it the scenario's design on every tab")
+        self.adopt.add_class("hadr-compare-adopt")
+        self.other.observe(self.update, names="value")
+        self.adopt.on_click(self._adopt)
+        self.update()
+        self.widget = widgets.VBox([self.other, self.sentence, self.table, self.sure, self.changes,
+                                    self.adopt, self.message])
+
+    def _adopt(self, button=None) -> None:
+        try:
+            self.ws.set_design(self.other.value, origin=self)
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = f"Could not use that design: {html.escape(str(exc))}"
+            return
+        self.update()
+
+    def from_workspace(self, change) -> None:
+        pass  # refresh() reads the workspace
+
+    def refresh(self) -> None:
+        sc, target = self.ws.scenario, self.ws.target
+        mine = sc.design
+        other = self.models[self.other.value]
+        if mine is None:
+            self.sentence.value = "<p>This scenario has no design yet: pick one on the Architecture tab.</p>"
+            self.table.value = self.changes.value = self.sure.value = ""
+            return
+        table = compare([mine, other])
+        self.sentence.value = (f"<p style='font-size:1.1em'>"
+                               f"{html.escape(compare_sentence(table, sc.downtime_cost_per_hour, sc.currency))}</p>")
+        view = format_compare_table(table)
+        self.table.value = TABLE_CSS + view.to_html(index=False, border=0, classes="hadr-table")
+        rows = []
+        for design in (mine, other):
+            u = propagate(design, _DRAWS, seed=0, default_error_factor=_ERROR_FACTOR, target=target)
+            p = u.p_meet_target
+            rows.append(f"<li><b>{html.escape(design.name)}</b>: between "
+                        f"{format_percent(1 - u.percentile(95))} and {format_percent(1 - u.percentile(5))} "
+                        f"(90% of {_DRAWS:,} draws)"
+                        + ("" if p is None else f"; meets {format_percent(target)} with a chance of "
+                           f"{p:.0%}") + "</li>")
+        self.sure.value = (f"<p><b>How sure?</b> With every figure uncertain by a factor of "
+                           f"{_ERROR_FACTOR:g} (p95/p50) unless its file says otherwise:</p><ul>"
+                           + "".join(rows) + "</ul>")
+        diff = changed_blocks(mine, other)
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in diff[:30])
+        more = f"<li>... and {len(diff) - 30} more</li>" if len(diff) > 30 else ""
+        self.changes.value = (f"<details><summary>What differs ({len(diff)})</summary>"
+                              f"<ul style='font-size:0.92em'>{items}{more}</ul></details>")
+        self.adopt.disabled = self.ws.design_key == self.other.value

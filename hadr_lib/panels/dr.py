@@ -1,0 +1,209 @@
+"""The DR strategy tab: business figures in, cost per strategy, break-even and a
+recommendation out."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from ..dr import (
+    break_even_sentence,
+    cost_sweep,
+    format_strategy_table,
+    load_strategies,
+    recommend,
+    recommendation_sentence,
+    shortfalls,
+    strategy_table,
+)
+from ..formatting import format_duration, format_money
+from ..plots import dr_bar_figure, dr_bar_spec, dr_cost_figure, dr_cost_spec
+from ..scenario import DISRUPTIONS, Scenario, load_scenario
+from .base import (
+    DR_ASSUMPTIONS,
+    LABEL_STYLE,
+    TABLE_CSS,
+    WIDE,
+    Panel,
+    assumptions,
+    hours_slider,
+    money_slider,
+    set_hours,
+    set_snapped,
+    status_html,
+    update_figure,
+)
+
+__all__ = ["DRStrategyPanel"]
+
+_DOWNTIME = (100.0, 1e7)
+_DATA = (0.01, 1e6)
+_RTO = (10 / 3600, 720.0)
+_RPO = (1 / 3600, 720.0)
+_PLAIN = {"instance": "Instance lost", "zone": "Zone lost", "region": "Region lost",
+          "data_corruption": "Data corrupted"}
+
+
+def _hours(h: float) -> str:
+    return format_duration(h * 3600)
+
+
+class DRStrategyPanel(Panel):
+    """For managers: downtime cost, data cost, incident rates, targets and strategy
+    costs in; total cost per strategy, break-even points and a recommendation out.
+
+    Parameters
+    ----------
+    scenario : str or Scenario
+        A scenario name (``data/scenarios``), a YAML path, or a ``Scenario``.
+    workspace : Workspace, optional
+        The app's shared state: the panel shows its scenario and writes every
+        what-if back to it (so the Overview, the download and the report see it).
+    """
+
+    def __init__(self, scenario="ecommerce_shop", *, compact: bool = False, workspace=None):
+        super().__init__(workspace)
+        if workspace is not None:
+            self.base = workspace.scenario
+        else:
+            self.base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        sc = self.base
+        self.downtime_cost = money_slider(sc.downtime_cost_per_hour, *_DOWNTIME, sc.currency,
+                                          "Cost of an hour down", "/h")
+        self.downtime_cost.add_class("hadr-downtime-cost")
+        self.data_cost = money_slider(sc.data_cost_per_unit, *_DATA, sc.currency,
+                                      self._data_label(sc), self._data_unit(sc))
+        self.data_cost.add_class("hadr-data-cost")
+        self.incidents = {d: widgets.FloatSlider(
+            value=sc.incidents_per_year[d], min=0, max=max(20.0, sc.incidents_per_year[d]),
+            step=0.05, description=f"{_PLAIN[d]} (times a year)",
+            continuous_update=False, layout=dict(WIDE), style=LABEL_STYLE) for d in DISRUPTIONS}
+        self.rto = hours_slider(sc.rto_target_h, *_RTO, "Back within (RTO)")
+        self.rto.add_class("hadr-rto")
+        self.rpo = hours_slider(sc.rpo_target_h, *_RPO, "Lose at most (RPO)")
+        self.rpo.add_class("hadr-rpo")
+        strategies = load_strategies(costs=sc.strategy_costs)
+        self.costs = {s.id: widgets.BoundedFloatText(
+            value=s.annual_cost, min=0, max=1e9, step=1000, description=f"{s.label} ({sc.currency}/year)",
+            layout=dict(WIDE), style=LABEL_STYLE) for s in strategies}
+        self.recommendation = widgets.HTML()
+        self.recommendation.add_class("hadr-recommendation")
+        self.break_even = widgets.HTML()
+        self.break_even.add_class("hadr-break-even")
+        self.misses = widgets.HTML()
+        self.misses.add_class("hadr-misses")
+        self.table = widgets.HTML()
+        self.table.layout.overflow_x = "auto"
+        current = self.scenario()
+        self.cost_chart = go.FigureWidget(dr_cost_figure(current))
+        self.bar_chart = go.FigureWidget(dr_bar_figure(current, strategy_table(current)))
+        fields = {self.downtime_cost: "downtime_cost_per_hour", self.data_cost: "data_cost_per_unit",
+                  self.rto: "rto_target_h", self.rpo: "rpo_target_h",
+                  **{w: "incidents_per_year" for w in self.incidents.values()},
+                  **{w: "strategy_costs" for w in self.costs.values()}}
+        for control, name in fields.items():
+            control.observe(partial(self._moved, name), names="value")
+        self.update()
+        inputs = widgets.Accordion(children=[
+            widgets.VBox([*self.incidents.values()]),
+            widgets.VBox([self.rto, self.rpo]),
+            widgets.VBox(list(self.costs.values())),
+        ], titles=("Incidents per year", "Targets", "Strategy costs per year"))
+        self.title = widgets.HTML(self._title_html(sc))
+        parts = [self.title, self.downtime_cost, self.data_cost, inputs, self.recommendation,
+                 self.break_even, self.misses, self.bar_chart, self.cost_chart]
+        if not compact:
+            parts.append(self.table)
+        parts += [self.message, assumptions(DR_ASSUMPTIONS)]
+        self.widget = widgets.VBox(parts)
+
+    @staticmethod
+    def _data_unit(sc: Scenario) -> str:
+        return "/record" if sc.data_unit == "records" else "/GB"
+
+    @staticmethod
+    def _data_label(sc: Scenario) -> str:
+        return "Cost of a lost record" if sc.data_unit == "records" else "Cost of a lost GB"
+
+    @staticmethod
+    def _title_html(sc: Scenario) -> str:
+        return f"<h3>{html.escape(sc.name)}</h3><p><small>{html.escape(sc.description)}</small></p>"
+
+    def _value(self, name: str):
+        if name == "incidents_per_year":
+            return {d: float(w.value) for d, w in self.incidents.items()}
+        if name == "strategy_costs":
+            return {k: float(w.value) for k, w in self.costs.items()}
+        return float({"downtime_cost_per_hour": self.downtime_cost, "data_cost_per_unit": self.data_cost,
+                      "rto_target_h": self.rto, "rpo_target_h": self.rpo}[name].value)
+
+    def _moved(self, name: str, change=None) -> None:
+        """A control moved: that one figure (and only it) becomes the scenario's."""
+        if self._holding:
+            return
+        try:
+            value = self._value(name)
+            if self.workspace is not None:
+                self.workspace.what_if(origin=self, **{name: value})
+                self.base = self.ws.scenario
+            else:
+                self.base = self.base.replace(**{name: value})
+        except Exception as exc:  # e.g. a cost out of range: shown, never lost
+            self.message.value = f"Could not use that value: {html.escape(str(exc))}"
+            return
+        self.update()
+
+    def set_scenario(self, scenario) -> None:
+        """Show another scenario: every control takes its values, then one update."""
+        self.base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        with self.hold():
+            self._show(self.base)
+        self.update()
+
+    def from_workspace(self, change) -> None:
+        if change.scenario:
+            self.base = self.ws.scenario
+            self._show(self.base)
+
+    def _show(self, sc: Scenario) -> None:
+        money = partial(format_money, currency=sc.currency)
+        set_snapped(self.downtime_cost, sc.downtime_cost_per_hour, *_DOWNTIME,
+                    lambda v: money(v) + "/h")
+        self.data_cost.description = self._data_label(sc)
+        unit = self._data_unit(sc)
+        set_snapped(self.data_cost, sc.data_cost_per_unit, *_DATA, lambda v: money(v) + unit)
+        for d, w in self.incidents.items():
+            w.max = max(20.0, sc.incidents_per_year[d])
+            w.value = sc.incidents_per_year[d]
+        set_hours(self.rto, sc.rto_target_h, *_RTO)
+        set_hours(self.rpo, sc.rpo_target_h, *_RPO)
+        for s in load_strategies(costs=sc.strategy_costs):
+            self.costs[s.id].value = s.annual_cost
+            self.costs[s.id].description = f"{s.label} ({sc.currency}/year)"
+        self.title.value = self._title_html(sc)
+
+    def scenario(self) -> Scenario:
+        """The scenario the panel shows, what-ifs included."""
+        return self.base
+
+    def refresh(self) -> None:
+        sc = self.scenario()
+        table = strategy_table(sc)
+        rec, _ = recommend(table)
+        self.recommendation.value = status_html(
+            "green" if rec else "red", html.escape(recommendation_sentence(sc, table)))
+        self.break_even.value = f"<p>{html.escape(break_even_sentence(sc, table))}</p>"
+        why = shortfalls(sc)
+        labels = dict(zip(table["strategy"], table["label"]))
+        items = "".join(
+            f"<li><b>{html.escape(labels[sid])}</b>: {html.escape('; '.join(phrases))}</li>"
+            for sid, phrases in why.items() if phrases)
+        self.misses.value = (f"<details><summary>Why the others miss your targets</summary>"
+                             f"<ul style='font-size:0.92em'>{items}</ul></details>" if items else "")
+        update_figure(self.bar_chart, dr_bar_spec(sc, table))
+        update_figure(self.cost_chart, dr_cost_spec(cost_sweep(sc)))
+        self.table.value = TABLE_CSS + format_strategy_table(sc, table).to_html(
+            index=False, border=0, classes="hadr-table")

@@ -1,0 +1,197 @@
+"""The overview tab: the scenario picker, upload and download of the workspace, the
+verdict in one colour, headline figures and the report."""
+
+from __future__ import annotations
+
+import base64
+import html
+from functools import partial
+
+import ipywidgets as widgets
+
+from ..formatting import format_duration, format_money, format_percent
+from ..overview import overview
+from ..scenario import load_scenario, reference_scenarios
+from ..workspace import MAX_UPLOAD_BYTES, Workspace, parse_scenario_upload
+from .base import (
+    DR_ASSUMPTIONS,
+    LABEL_STYLE,
+    MODEL_ASSUMPTIONS,
+    WIDE,
+    Panel,
+    assumptions,
+    kpi_html,
+    set_target_value,
+    status_html,
+    target_slider,
+)
+
+__all__ = ["OverviewPanel", "download_link"]
+
+_UPLOADED = "__uploaded__"
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str, css: str = "") -> str:
+    """An HTML link that downloads ``data`` as ``filename`` (a data: URI; no server)."""
+    payload = base64.b64encode(data).decode("ascii")
+    return (f"<a class='hadr-download {css}' download='{html.escape(filename)}' "
+            f"style='color:#1f6feb;text-decoration:underline' "
+            f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
+
+
+class OverviewPanel(Panel):
+    """For managers: pick, upload or download a scenario and set the target; see the
+    verdict in one colour, the money and the minutes, and prepare the report.
+
+    The panel works on a ``Workspace`` (one is made from ``scenario`` and
+    ``target`` when none is given): every other tab's what-ifs show here, and the
+    download and the report are of the workspace as it stands.
+    """
+
+    def __init__(self, scenario: str = "ecommerce_shop", target: float = 0.9995,
+                 on_scenario=None, *, workspace: Workspace | None = None):
+        refs = reference_scenarios()
+        if workspace is None:
+            from ..availability import InvalidInputError
+
+            if scenario not in refs:
+                raise InvalidInputError(f"scenario: {scenario!r} is not a shipped scenario; use one "
+                                        f"of {', '.join(refs)}")
+            workspace = Workspace(scenario, target)
+        super().__init__(workspace)
+        self.on_scenario = on_scenario
+        # Shipped scenarios are read once each; picking one again is instant.
+        self.scenarios = {k: load_scenario(p) for k, p in refs.items()}
+        self.uploaded = None
+        self.scenario = widgets.Dropdown(
+            options=self._options(), value=workspace.key or _UPLOADED,
+            description="Scenario", style=LABEL_STYLE, layout=dict(WIDE))
+        self.scenario.add_class("hadr-scenario")
+        self.upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=False,
+                                         description="Upload a scenario",
+                                         layout={"width": "auto"})
+        self.upload.add_class("hadr-upload")
+        self.target = target_slider(workspace.target, "hadr-overview-target")
+        self.kpis = widgets.HTML()
+        self.kpis.add_class("hadr-kpis-box")
+        self.verdict = widgets.HTML()
+        self.verdict.add_class("hadr-overview")
+        self.downloads = widgets.HTML()
+        self.report_button = widgets.Button(description="Prepare the report",
+                                            tooltip="Builds the HTML report of this workspace",
+                                            layout={"width": "200px"})
+        self.report_button.add_class("hadr-report-button")
+        self.report_link = widgets.HTML()
+        self.report_link.add_class("hadr-report-link")
+        self.scenario.observe(self._scenario_picked, names="value")
+        self.upload.observe(self._uploaded, names="value")
+        self.bind_target(self.target)
+        self.report_button.on_click(self.prepare_report)
+        self.update()
+        self.widget = widgets.VBox([
+            widgets.HBox([self.scenario, self.upload],
+                         layout={"flex_flow": "row wrap", "align_items": "center"}),
+            self.target, self.kpis, self.verdict,
+            widgets.HBox([self.downloads]),
+            widgets.HBox([self.report_button, self.report_link],
+                         layout={"flex_flow": "row wrap", "align_items": "center"}),
+            self.message,
+            assumptions(f"{MODEL_ASSUMPTIONS} {DR_ASSUMPTIONS}"),
+        ])
+
+    def _options(self) -> list[tuple[str, str]]:
+        options = [(sc.name, k) for k, sc in self.scenarios.items()]
+        if self.ws.key is None:
+            options.append((f"{self.ws.scenario.name} (uploaded)", _UPLOADED))
+        return options
+
+    def _scenario_picked(self, change) -> None:
+        if self._holding or change["new"] in (None, _UPLOADED):
+            return
+        key = change["new"]
+        self.report_link.value = ""
+        try:
+            self.ws.set_scenario(self.scenarios[key], origin=self, key=key)
+        except Exception as exc:  # shown in the panel, never lost
+            self.message.value = f"Could not open that scenario: {html.escape(str(exc))}"
+            return
+        self._after_scenario()
+
+    def _uploaded(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        try:
+            size = int(f.get("size", len(f["content"])))
+            if size > MAX_UPLOAD_BYTES:
+                raise ValueError(f"{f.get('name', 'the file')!r}: {size:,} bytes is more than the "
+                                 f"{MAX_UPLOAD_BYTES:,} bytes a scenario file may have")
+            sc = parse_scenario_upload(str(f.get("name", "upload")), bytes(f["content"]))
+            self.ws.set_scenario(sc, origin=self, key=None)
+        except Exception as exc:  # a bad file is told, never a traceback
+            self.message.value = (f"<div class='hadr-error' style='color:#a00'>Could not open the "
+                                  f"uploaded file: {html.escape(str(exc))}</div>")
+            return
+        finally:
+            with self.hold():
+                self.upload.value = ()  # the same file may be uploaded again
+        self._after_scenario()
+
+    def _after_scenario(self) -> None:
+        with self.hold():
+            self.from_workspace(None)
+        self.update()
+        if self.on_scenario is not None:
+            try:
+                self.on_scenario(self.ws.key)
+            except Exception as exc:  # shown in the panel, never lost
+                self.message.value = f"Could not update the other tabs: {html.escape(str(exc))}"
+
+    def from_workspace(self, change) -> None:
+        self.scenario.options = self._options()
+        self.scenario.value = self.ws.key or _UPLOADED
+        set_target_value(self.target, self.ws.target)
+        self.report_link.value = ""
+
+    def refresh(self) -> None:
+        ws = self.ws
+        ov = overview(ws.scenario, ws.target)
+        money = partial(format_money, currency=ws.scenario.currency)
+        cards = []
+        if ov.evaluation is not None and ov.downtime_cost_per_year is not None:
+            cards += [("Availability (designed)", format_percent(ov.evaluation.availability),
+                       ov.availability_status),
+                      ("Downtime a year", format_duration(ov.evaluation.downtime_per_year_s), None),
+                      ("Cost of that downtime", f"{money(ov.downtime_cost_per_year)}/year", None)]
+        if ov.recommended and ov.annual_cost is not None and ov.expected_loss is not None:
+            cards.append(("DR strategy, all in", f"{money(ov.annual_cost + ov.expected_loss)}/year",
+                          "green"))
+        else:
+            cards.append(("DR strategy", "none meets the targets", "red"))
+        self.kpis.value = kpi_html(cards)
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in ov.lines())
+        self.verdict.value = status_html(
+            ov.status, f"<b>{html.escape(ov.scenario.name)}: {ov.status}</b><ul>{items}</ul>")
+        self.downloads.value = download_link(
+            ws.to_yaml(), ws.filename(), "text/yaml",
+            "Download this scenario with your changes (YAML)", "hadr-download-scenario")
+
+    def prepare_report(self, button=None) -> None:
+        """Build the workspace's report (a few seconds) and offer it for download."""
+        import tempfile
+        from pathlib import Path
+
+        from ..report import _atomic_write, build_report
+
+        self.report_link.value = "Preparing the report: about ten seconds…"
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                source = Path(tmp) / self.ws.filename()
+                _atomic_write(source, self.ws.to_yaml())
+                path = build_report(str(source), Path(tmp) / "out", target=self.ws.target)
+                self.report_link.value = download_link(
+                    path.read_bytes(), path.name, "text/html", "Download the report (HTML)")
+        except Exception as exc:  # shown in the panel, never lost
+            self.report_link.value = ""
+            self.message.value = f"Could not prepare the report: {html.escape(str(exc))}"

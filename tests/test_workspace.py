@@ -1,0 +1,193 @@
+"""One workspace for the app: what-ifs reach every reader, files round-trip, uploads
+are checked like any other input."""
+
+import base64
+from datetime import UTC, datetime
+
+import pytest
+import yaml
+
+from hadr_lib import InvalidInputError
+from hadr_lib.dr import recommend, strategy_table
+from hadr_lib.scenario import load_scenario
+from hadr_lib.workspace import (
+    MAX_UPLOAD_BYTES,
+    Change,
+    Workspace,
+    parse_scenario_upload,
+    query_scenario,
+)
+
+
+def test_observers_hear_each_change_once_and_a_broken_one_does_not_stop_the_rest():
+    ws = Workspace("small_saas")
+    heard = []
+
+    def broken(w, c):
+        raise RuntimeError("boom")
+
+    ws.observe(broken)
+    ws.observe(lambda w, c: heard.append(c))
+    ws.set_target(0.999, origin="budget")
+    ws.set_target(0.999)  # no change, no call
+    ws.what_if(downtime_cost_per_hour=2000.0)
+    assert heard == [Change(target=True, origin="budget"), Change(scenario=True)]
+    assert ws.scenario.downtime_cost_per_hour == 2000.0 and ws.target == 0.999
+    with pytest.raises(InvalidInputError, match="target: 1.5"):
+        ws.set_target(1.5)
+
+
+def test_the_file_round_trips_with_what_ifs_and_design_inline():
+    ws = Workspace("ecommerce_shop", 0.9999)
+    ws.what_if(downtime_cost_per_hour=75_000.0, incidents_per_year={
+        **ws.scenario.incidents_per_year, "region": 0.5})
+    ws.set_design("mongodb_replica_set")
+    data = yaml.safe_load(ws.to_yaml())
+    assert data["downtime_cost_per_hour"] == 75_000.0
+    assert data["incidents_per_year"]["region"] == 0.5
+    assert data["availability_target"] == 0.9999
+    assert data["architecture"]["name"] == "MongoDB replica set, majority writes"  # inline
+    back = parse_scenario_upload("mine.yaml", ws.to_yaml())
+    assert back.to_mapping() == ws.scenario.to_mapping() | {"availability_target": 0.9999}
+    assert back.design.evaluate().unavailability == ws.scenario.design.evaluate().unavailability
+    again = Workspace(back)
+    assert again.target == 0.9999 and again.key is None and again.design_key is None
+    # Same money everywhere: the DR table of the file is the DR table of the workspace.
+    assert recommend(strategy_table(back)) == recommend(strategy_table(ws.scenario))
+    assert ws.filename() == "ecommerce_shop.yaml"
+    assert again.filename() == "e_commerce_shop.yaml"
+
+
+def test_a_shipped_design_named_by_the_scenario_is_inlined_on_download():
+    ws = Workspace("small_saas")
+    assert ws.design_key == "single_server"
+    assert isinstance(yaml.safe_load(ws.to_yaml())["architecture"], dict)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\xff\xfe not utf-8", "not UTF-8"),
+    (b"- a list\n", "list at the top"),
+    (b"name: x\n", "downtime_cost_per_hour: missing"),
+    (b"name: [unclosed\n", "YAML syntax error"),
+    (b"a: &a [1]\nb: *a\nc: {", "YAML syntax error"),
+])
+def test_bad_uploads_are_named(content, message):
+    with pytest.raises(InvalidInputError, match=message) as err:
+        parse_scenario_upload("upload.yaml", content)
+    assert '"upload.yaml"' in str(err.value)
+
+
+def test_an_upload_may_not_name_a_file_on_the_server(tmp_path):
+    data = load_scenario("small_saas").to_mapping() | {"architecture": "/etc/passwd"}
+    with pytest.raises(InvalidInputError, match="names a shipped design"):
+        parse_scenario_upload("x.yaml", yaml.safe_dump(data).encode())
+    with pytest.raises(InvalidInputError, match="bytes is more than"):
+        parse_scenario_upload("big.yaml", b"#" * (MAX_UPLOAD_BYTES + 1))
+
+
+def test_an_alias_bomb_upload_is_refused_quickly():
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi"))
+    with pytest.raises(InvalidInputError, match='"bomb.yaml": more than 4,000,000 values'):
+        parse_scenario_upload("bomb.yaml", bomb.encode())
+
+
+def test_query_string_names_a_shipped_scenario():
+    assert query_scenario("scenario=small_saas") == "small_saas"
+    assert query_scenario("?scenario=small_saas&x=1") == "small_saas"
+    assert query_scenario("") is None and query_scenario("x=1") is None
+    with pytest.raises(InvalidInputError, match="not a shipped scenario; use one of ecommerce_shop"):
+        query_scenario("scenario=../../etc/passwd")
+
+
+# ------------------------------------------------------------------ through the app's panels
+
+from hadr_lib.panels import app_panel  # noqa: E402
+
+_NOW = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+def _download(panel) -> dict:
+    payload = panel.downloads.value.split("base64,")[1].split("'")[0]
+    return yaml.safe_load(base64.b64decode(payload))
+
+
+def test_a_what_if_on_the_dr_tab_reaches_the_overview_and_the_download():
+    app = app_panel()
+    front, dr = app.panel("overview"), app.panel("dr")
+    before = front.verdict.value
+    dr.downtime_cost.value = 1_000_000.0
+    assert app.workspace.scenario.downtime_cost_per_hour == 1_000_000.0
+    assert front.verdict.value != before and "$1,000,000 an hour" in front.verdict.value
+    assert _download(front)["downtime_cost_per_hour"] == 1_000_000.0
+    dr.incidents["region"].value = 2.0
+    assert _download(front)["incidents_per_year"]["region"] == 2.0
+
+
+def test_one_target_for_every_tab():
+    app = app_panel()
+    budget, arch, slo, front = (app.panel(n) for n in ("budget", "architecture", "slo", "overview"))
+    budget.target.value = 0.9999
+    assert front.target.value == arch.target.value == slo.target.value == 0.9999
+    assert "hadr-status-red" in arch.verdict.value and "short of the 99.99% target" in arch.verdict.value
+    slo.target.value = 0.999
+    assert budget.target.value == 0.999 and "43.8 minutes" in budget.headline.value
+    assert _download(front)["availability_target"] == 0.999
+
+
+def test_picking_a_scenario_updates_every_built_tab():
+    app = app_panel()
+    tabs = {n: app.panel(n) for n in ("dr", "architecture", "slo", "backup")}
+    app.panel("overview").scenario.value = "small_saas"
+    assert "Small SaaS" in tabs["dr"].title.value
+    assert tabs["dr"].downtime_cost.value == 1500.0
+    assert "Single server" in tabs["architecture"].verdict.value
+    assert "Single server" in tabs["slo"].choice.label
+    assert tabs["backup"].controls["rto_h"].value == 8.0  # the scenario's corrupted-data RTO
+
+
+def test_upload_opens_the_file_as_the_workspace_and_bad_files_are_told():
+    app = app_panel()
+    front, dr = app.panel("overview"), app.panel("dr")
+    data = load_scenario("regulated_payments").to_mapping()
+    data["name"] = "<script>alert(1)</script> Payments"
+    content = yaml.safe_dump(data).encode()
+    front.upload.value = ({"name": "mine.yaml", "size": len(content), "content": memoryview(content),
+                           "type": "text/yaml", "last_modified": _NOW},)
+    assert app.workspace.key is None and app.workspace.scenario.name.startswith("<script>")
+    assert "&lt;script&gt;" in front.verdict.value and "<script>" not in front.verdict.value
+    assert front.scenario.label.endswith("(uploaded)")
+    assert "Payments" in dr.title.value and "<script>" not in dr.title.value
+    bad = b"name: x\ndowntime_cost_per_hour: -5\n"
+    front.upload.value = ({"name": "bad.yaml", "size": len(bad), "content": memoryview(bad),
+                           "type": "", "last_modified": _NOW},)
+    assert "Could not open the uploaded file" in front.message.value
+    assert app.workspace.scenario.name.startswith("<script>")  # the workspace is unchanged
+    front.scenario.value = "small_saas"  # back to a shipped one
+    assert app.workspace.key == "small_saas" and "(uploaded)" not in str(front.scenario.options)
+
+
+def test_open_query_picks_the_scenario_and_says_when_it_cannot():
+    app = app_panel()
+    app.open_query("scenario=regulated_payments")
+    assert app.workspace.key == "regulated_payments"
+    app.open_query("scenario=<b>nope</b>")
+    notice = app.children[1].value
+    assert "not a shipped scenario" in notice and "<b>nope" not in notice
+    assert app.workspace.key == "regulated_payments"
+
+
+def test_compare_designs_tab_prices_the_other_design_and_can_adopt_it():
+    app = app_panel()
+    cmp = app.panel("compare")
+    cmp.other.value = "single_server"
+    assert "Single server adds 42.9 hours of downtime a year against Multi-AZ PostgreSQL" in cmp.sentence.value
+    assert "worth $2,143,014 a year at $50,000 an hour" in cmp.sentence.value  # 42.86 h x $50,000
+    assert "meets 99.95% with a chance of" in cmp.sure.value
+    app.panel("dr").downtime_cost.value = 1000.0  # a what-if elsewhere re-prices it
+    assert "at $1,000 an hour" in cmp.sentence.value
+    cmp.adopt.click()
+    assert app.workspace.design_key == "single_server"
+    assert "Single server" in app.panel("overview").verdict.value
+    assert cmp.adopt.disabled
