@@ -44,7 +44,7 @@ export JUPYTER_PATH := $(CURDIR)/hadr_lib/share/jupyter$(if $(JUPYTER_PATH),:$(J
 # served on another address it must answer to that address's names too.
 run: $(VENV)/.stamp-run
 	@echo "Serving the HA/DR workbook at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/voila notebooks/app.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser \
+	$(BIN)/python -m hadr_lib.serve notebooks/app.ipynb --Voila.ip=$(HOST) --port=$(PORT) --no-browser \
 	  $(if $(filter 127.0.0.1 localhost ::1,$(HOST)),,--Voila.tornado_settings=allow_remote_access=True)
 
 lab: $(VENV)/.stamp-run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +49,13 @@ def wait_for_text(page, selector: str, text: str, timeout: int = 15_000) -> None
         " return e !== null && e.innerText.includes(text); }", arg=[selector, text], timeout=timeout)
 
 
+def upload(page, path) -> None:
+    """Upload ``path`` with the Overview's upload button, as a person would."""
+    with page.expect_file_chooser() as chooser:
+        page.locator(".hadr-upload").click()
+    chooser.value.set_files(str(path))
+
+
 def wait_for_chart_text(page, text: str) -> None:
     """Wait until a plotly chart draws ``text`` (a title, a label)."""
     page.wait_for_function(
@@ -86,7 +94,7 @@ def test_architecture_tab_shows_a_verdict_that_follows_the_target(page):
     assert "Multi-AZ PostgreSQL gives 99.9889%, comfortably above the 99.95% target" in verdict.inner_text()
     assert "load-balancer is known only by its provider's SLA" in page.locator(".hadr-advice").inner_text()
     nudge(page, "hadr-architecture-target")  # 99.95% -> 99.99%
-    page.wait_for_selector(".hadr-status-red", timeout=15_000)
+    page.wait_for_selector(".hadr-verdict .hadr-status-red", timeout=15_000)
     assert "short of the 99.99% target" in verdict.inner_text()
 
 
@@ -123,7 +131,8 @@ def test_overview_verdict_scenario_picker_and_downloads(page, tmp_path):
         page.locator("a.hadr-download", has_text="scenario").click()
     saved = tmp_path / info.value.suggested_filename
     info.value.save_as(saved)
-    assert saved.name == "ecommerce_shop.yaml" and "downtime_cost_per_hour: 50000" in saved.read_text()
+    data = yaml.safe_load(saved.read_text())
+    assert saved.name == "ecommerce_shop.yaml" and data["downtime_cost_per_hour"] == 50000
     # Moving the target changes the verdict.
     nudge(page, "hadr-overview-target")  # 99.95% -> 99.99%
     page.wait_for_selector(".hadr-overview .hadr-status-red", timeout=15_000)
@@ -184,3 +193,150 @@ def test_the_app_answers_only_to_local_host_names(voila_app, host, status):
     body = response.read().decode("utf-8", "replace")
     assert response.status == status
     assert "Traceback" not in body
+
+
+# ------------------------------------------------------------------ one workspace
+
+
+def test_a_dr_what_if_reaches_the_overview_and_the_download(page, tmp_path):
+    open_tab(page, "DR strategy", ".hadr-recommendation")
+    readout = page.locator(".hadr-downtime-cost .widget-readout")
+    assert readout.inner_text() == "$50,000/h"  # money as money, snapped to a round value
+    nudge(page, "hadr-downtime-cost")
+    wait_for_text(page, ".hadr-downtime-cost .widget-readout", "$60,000/h")
+    wait_for_text(page, ".hadr-break-even", "At $60,000/h of downtime")
+    page.locator(".lm-TabBar-tabLabel", has_text="Overview").click()
+    wait_for_text(page, ".hadr-overview", "At $60,000 an hour")
+    with page.expect_download() as info:
+        page.locator("a.hadr-download-scenario").click()
+    saved = tmp_path / "mine.yaml"
+    info.value.save_as(saved)
+    data = yaml.safe_load(saved.read_text())
+    assert data["downtime_cost_per_hour"] == 60000
+    assert data["architecture"]["name"] == "Multi-AZ PostgreSQL"  # the whole workspace, one file
+    # No number on the DR tab is printed in e-notation.
+    page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
+    text = page.locator(".hadr-app").inner_text()
+    assert "e+" not in text and "e-0" not in text
+
+
+def test_one_target_across_tabs(page):
+    nudge(page, "hadr-overview-target")  # 99.95% -> 99.99%
+    page.wait_for_selector(".hadr-overview .hadr-status-red", timeout=15_000)
+    headline = open_tab(page, "Downtime budget", ".hadr-headline")
+    wait_for_text(page, ".hadr-headline", "A target of 99.99%")
+    assert "99.99%" in page.locator(".hadr-target .widget-readout").inner_text()
+    open_tab(page, "Architecture", ".hadr-verdict")
+    wait_for_text(page, ".hadr-verdict", "short of the 99.99% target")
+    assert headline is not None
+
+
+def test_upload_a_scenario_file(page, tmp_path):
+    from hadr_lib.scenario import load_scenario
+
+    data = load_scenario("regulated_payments").to_mapping()
+    data["name"] = "Uploaded <b>payments</b>"
+    path = tmp_path / "payments.yaml"
+    path.write_text(yaml.safe_dump(data))
+    upload(page, path)
+    wait_for_text(page, ".hadr-overview", "Uploaded <b>payments</b>")  # shown as text, not markup
+    assert page.locator(".hadr-overview b", has_text="payments").count() == 0 or \
+        "Uploaded <b>payments</b>" in page.locator(".hadr-overview").inner_text()
+    open_tab(page, "DR strategy", ".hadr-recommendation")
+    wait_for_text(page, ".widget-html h3", "Uploaded <b>payments</b>")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ndowntime_cost_per_hour: -5\n")
+    page.locator(".lm-TabBar-tabLabel", has_text="Overview").click()
+    upload(page, bad)
+    wait_for_text(page, ".hadr-message", "Could not open the uploaded file")
+    assert "Traceback" not in page.content()
+
+
+def test_a_link_opens_a_scenario(browser, voila_app):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(voila_app + "?scenario=small_saas", wait_until="domcontentloaded", timeout=60_000)
+    wait_for_text(page, ".hadr-overview", "Small SaaS", timeout=60_000)
+    page.goto(voila_app + "?scenario=nope", wait_until="domcontentloaded", timeout=60_000)
+    wait_for_text(page, ".hadr-notice", "not a shipped scenario", timeout=60_000)
+    assert "E-commerce shop" in page.locator(".hadr-overview").inner_text()
+    context.close()
+
+
+def test_the_dr_chart_marks_your_downtime_cost_where_it_is(page):
+    """The dashed line and its label sit at the scenario's $50,000/h on the log axis
+    (they once sat at $4.7/h, log10 of it)."""
+    open_tab(page, "DR strategy", ".hadr-recommendation")
+    wait_for_chart_text(page, "your downtime cost $50,000/h")
+    positions = page.evaluate("""() => {
+      const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
+          [...p.querySelectorAll('.annotation')].some(a => a.textContent.includes('your downtime cost')));
+      const line = plot.querySelector('.shapelayer path').getBoundingClientRect();
+      const label = [...plot.querySelectorAll('.annotation')].find(
+          a => a.textContent.includes('your downtime cost')).getBoundingClientRect();
+      const ax = plot._fullLayout.xaxis;
+      const box = plot.querySelector('.main-svg').getBoundingClientRect();
+      return {line: line.left, label: label.left,
+              expected: box.left + ax._offset + ax.l2p(Math.log10(50000)),
+              wrong: box.left + ax._offset + ax.l2p(Math.log10(4.7))};
+    }""")
+    assert abs(positions["line"] - positions["expected"]) < 3, positions
+    assert abs(positions["label"] - positions["expected"]) < 3, positions
+
+
+def test_usable_on_a_phone(browser, voila_app):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(".hadr-overview", timeout=60_000)
+    for label, selector in (("Overview", ".hadr-overview"), ("DR strategy", ".hadr-recommendation"),
+                            ("Drills", ".hadr-drill-summary")):
+        open_tab(page, label, selector)
+        page.wait_for_timeout(300)
+        report = page.evaluate("""() => {
+          const doc = document.documentElement;
+          const tabs = [...document.querySelectorAll('.lm-TabBar-tabLabel')].map(t => {
+              const r = t.getBoundingClientRect();
+              return {text: t.textContent, cut: t.scrollWidth > t.clientWidth + 1,
+                      inside: r.left >= -1 && r.right <= window.innerWidth + 1};});
+          const readouts = [...document.querySelectorAll('.widget-readout')].filter(
+              r => r.offsetParent !== null).map(r => {
+              const b = r.getBoundingClientRect();
+              return {text: r.textContent, inside: b.right <= window.innerWidth + 1 && b.width > 10};});
+          // Every visible slider and drop-down is on top where it is drawn (not hidden
+          // behind a neighbour) and has room.
+          const covered = [...document.querySelectorAll('.noUi-target, select')].filter(
+              e => e.offsetParent !== null).map(e => {
+              e.scrollIntoView({block: 'center'});
+              const b = e.getBoundingClientRect();
+              const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+              return {what: e.tagName + ' ' + (e.closest('.widget-inline-hbox') || e).innerText.slice(0, 30),
+                      ok: b.width > 100 && hit !== null && (e === hit || e.contains(hit))};
+          }).filter(x => !x.ok);
+          return {scroll: doc.scrollWidth, width: window.innerWidth, tabs, readouts, covered};
+        }""")
+        assert report["covered"] == [], f"{label}: {report['covered']}"
+        assert report["scroll"] <= report["width"] + 1, f"{label}: sideways scroll {report['scroll']}px"
+        assert all(t["inside"] and not t["cut"] for t in report["tabs"]), report["tabs"]
+        assert all(r["inside"] for r in report["readouts"]), report["readouts"]
+    context.close()
+
+
+def test_drills_controls_have_room(page):
+    open_tab(page, "Drills", ".hadr-drill-summary")
+    widths = page.evaluate("""() => [...document.querySelectorAll('.noUi-target')].filter(
+        s => s.offsetParent !== null).map(s => s.getBoundingClientRect().width)""")
+    assert widths and min(widths) > 150, widths
+    select = page.locator(".hadr-drill-choice select")
+    assert select.evaluate("s => s.scrollWidth <= s.clientWidth + 1")
+
+
+def test_compare_designs_tab(page):
+    sentence = open_tab(page, "Compare designs", ".hadr-compare-sentence")
+    assert "of downtime a year against Multi-AZ PostgreSQL" in sentence.inner_text()
+    page.locator(".hadr-compare-with select").select_option(label="Single server")
+    wait_for_text(page, ".hadr-compare-sentence", "Single server adds 42.9 hours")
+    page.locator(".hadr-compare-adopt").click()
+    page.locator(".lm-TabBar-tabLabel", has_text="Overview").click()
+    wait_for_text(page, ".hadr-overview", "Single server")

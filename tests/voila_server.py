@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -26,18 +27,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_voila(log_path: Path, notebook: str = "notebooks/app.ipynb", timeout: float = 60):
-    """Serve ``notebook`` with the repo's voila.json on a free loopback port; yield
-    (its URL, the server process)."""
+def serve_voila(log_path: Path, notebook: str = "notebooks/app.ipynb", timeout: float = 60,
+                extra_args: tuple[str, ...] = (), env_extra: dict | None = None):
+    """Serve ``notebook`` as `make run` does (``hadr_lib.serve``: Voila with our fixes,
+    and the repo's voila.json) on a free loopback port; yield (its URL, the process)."""
     port = free_port()
-    env = dict(os.environ)
+    env = dict(os.environ, **(env_extra or {}))
     # The app's template (see voila.json), as `make run` finds it.
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(ROOT / "hadr_lib" / "share" / "jupyter"), env.get("JUPYTER_PATH")) if p)
     with open(log_path, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", notebook, f"--port={port}", "--no-browser",
-             "--Voila.ip=127.0.0.1"],
+            [sys.executable, "-m", "hadr_lib.serve", notebook, f"--port={port}", "--no-browser",
+             "--Voila.ip=127.0.0.1", *extra_args],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
         )
     url = f"http://127.0.0.1:{port}/"
@@ -45,8 +47,11 @@ def serve_voila(log_path: Path, notebook: str = "notebooks/app.ipynb", timeout: 
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(url, timeout=2):
+                # HEAD: up or not, without taking the preheated kernel as a page GET would.
+                with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=2):
                     break
+            except urllib.error.HTTPError:
+                break  # it answered (405: pages are GET only)
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"Voila did not start on {url}:\n{log_path.read_text()}") from None

@@ -1,0 +1,176 @@
+"""Serve the managers' app with Voila, hardened for being served to many people.
+
+``python -m hadr_lib.serve NOTEBOOK [voila options]`` (``make run`` uses it) is
+``voila`` with four fixes applied before it starts:
+
+* **Websocket protocol.** Voila 0.5.13 (jupyter_server 2) freezes, 100% CPU and
+  memory without bound, when a client connects to a kernel without the v1
+  websocket subprotocol and then receives binary buffers. A kernel websocket that
+  does not offer ``v1.kernel.websocket.jupyter.org`` is refused (HTTP 400) before
+  it is upgraded; Voila's own page offers it.
+* **A cap on kernels.** Each page is a kernel (about 100 MB). Past
+  ``HADR_MAX_KERNELS`` (default 24) kernels in use, a new page gets a short
+  "busy, try again" page with HTTP 503 instead of a kernel.
+* **Preheated kernels are not culled as they are handed out.** A pooled kernel
+  idle longer than the cull timeout was culled on the next tick after a page took
+  it, before the page could connect: a blank page forever. Handing one out now
+  counts as activity.
+* **No tracebacks to clients.** A client that sends a bogus comm message (or a
+  widget state that does not validate) gets no traceback back; the error goes
+  to the kernel's log (``quiet_kernel_errors``, called by ``app_panel`` in a
+  kernel Voila started).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import logging
+import os
+import sys
+
+__all__ = ["V1_PROTOCOL", "kernel_cap", "main", "patch_voila", "quiet_kernel_errors"]
+
+V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+log = logging.getLogger("hadr_lib.serve")
+
+_BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>HA/DR workbook: busy</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em">
+<h1>The workbook is busy</h1>
+<p class="hadr-busy">{count} people are using it now, as many as this server takes.
+Please try again in a few minutes; closed pages free their place within {minutes} minutes.</p>
+</body></html>"""
+
+
+def kernel_cap() -> int:
+    """Kernels in use a server allows (``HADR_MAX_KERNELS``, default 24, at least 1)."""
+    raw = os.environ.get("HADR_MAX_KERNELS", "24")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"HADR_MAX_KERNELS: {raw!r} is not a whole number") from None
+    if value < 1:
+        raise SystemExit(f"HADR_MAX_KERNELS: {value} is not a whole number >= 1")
+    return value
+
+
+def patch_voila() -> None:
+    """Apply the fixes above to Voila's handlers and kernel manager (idempotent)."""
+    from voila import voila_kernel_manager
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+    if getattr(TornadoVoilaHandler, "_hadr_patched", False):
+        return
+    cap = kernel_cap()
+
+    # 1. Refuse kernel websockets without the v1 protocol, before the upgrade.
+    ws_get = VoilaKernelWebsocketHandler.get
+
+    async def get_ws(self, kernel_id, *args, **kwargs):
+        offered = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+        if V1_PROTOCOL not in offered:
+            log.warning("refused a kernel websocket without the %s subprotocol from %s",
+                        V1_PROTOCOL, self.request.remote_ip)
+            self.set_status(400)
+            self.finish(f"This server speaks only the {V1_PROTOCOL} kernel protocol.")
+            return
+        return await ws_get(self, kernel_id, *args, **kwargs)
+
+    VoilaKernelWebsocketHandler.get = get_ws
+
+    # 2. A cap on kernels in use (pooled, preheated kernels do not count).
+    page_get = TornadoVoilaHandler.get
+
+    async def get_page(self, path=None):
+        km = self.kernel_manager
+        pooled = sum(len(p) for p in getattr(km, "_pools", {}).values())
+        in_use = len(km.list_kernel_ids()) - pooled
+        if in_use >= cap:
+            log.warning("busy: %d kernels in use (cap %d); a page was turned away", in_use, cap)
+            self.set_status(503)
+            self.set_header("Retry-After", "120")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            timeout = getattr(km, "cull_idle_timeout", 0) or 120
+            self.finish(_BUSY_PAGE.format(count=html.escape(str(in_use)),
+                                          minutes=max(1, round(timeout / 60 + 1))))
+            return
+        return await page_get(self, path)
+
+    TornadoVoilaHandler.get = get_page
+
+    # 3. A kernel handed out of the pool is active now (else the culler may take it).
+    factory = voila_kernel_manager.voila_kernel_manager_factory
+
+    def patched_factory(*args, **kwargs):
+        cls = factory(*args, **kwargs)
+        rendered = cls.get_rendered_notebook
+
+        async def get_rendered_notebook(self, *a, **kw):
+            result = await rendered(self, *a, **kw)
+            kernel_id = result[2]
+            try:
+                self.get_kernel(kernel_id).last_activity = _dt.datetime.now(_dt.UTC)
+            except KeyError:  # culled or shut down meanwhile: Voila reports it
+                pass
+            return result
+
+        cls.get_rendered_notebook = get_rendered_notebook
+        return cls
+
+    voila_kernel_manager.voila_kernel_manager_factory = patched_factory
+    import voila.app as voila_app
+
+    voila_app.voila_kernel_manager_factory = patched_factory
+    TornadoVoilaHandler._hadr_patched = True
+
+
+def quiet_kernel_errors() -> bool:
+    """In the app's kernel under Voila: an exception raised while handling a client's
+    message (a widget state that does not validate, a bogus comm) is written to the
+    kernel's log, not sent to clients as an ``error`` message with a traceback
+    (ipywidgets calls ``showtraceback`` for those). Returns whether it applied:
+    only in a kernel Voila started, so notebooks run elsewhere report errors as ever."""
+    if not os.environ.get("VOILA_KERNEL_ID"):
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    kernel_log = logging.getLogger("hadr_lib.kernel")
+    # The kernel echoes its stderr, file descriptor and all, to every client; its copy
+    # of the original descriptor reaches the server's log only.
+    fd = getattr(sys.stderr, "_original_stdstream_copy", None)
+    handler: logging.Handler = (logging.StreamHandler(os.fdopen(os.dup(fd), "w", buffering=1))
+                                if fd is not None else logging.NullHandler())
+    handler.setFormatter(logging.Formatter("[hadr kernel] %(levelname)s | %(name)s | %(message)s"))
+    for name in ("hadr_lib.kernel", "hadr_lib.panels", "Comm", "ipykernel.comm"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+
+    def showtraceback(*args, **kwargs):
+        kernel_log.error("exception while handling a client message (not sent to the client)",
+                         exc_info=True)
+
+    shell.showtraceback = showtraceback
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``voila`` with the fixes applied."""
+    patch_voila()
+    from voila.app import main as voila_main
+
+    sys.argv = [sys.argv[0], *(sys.argv[1:] if argv is None else argv)]
+    voila_main()
+
+
+if __name__ == "__main__":
+    main()

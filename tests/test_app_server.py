@@ -1,0 +1,61 @@
+"""The served app against clients that are not browsers, a crowd, and the culler
+(`make run` serves it through hadr_lib.serve)."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from kernel_client import bogus_comms, kernel_answers, open_page, refused_without_v1
+
+from voila_server import serve_voila
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_kernel_websocket_without_the_v1_protocol_is_refused(voila_app):
+    """Voila 0.5.13 freezes (100% CPU, unbounded memory) on such a client once binary
+    buffers flow; it is refused before the upgrade, and the page's own client works."""
+    _, kernel_id = open_page(voila_app)
+    assert kernel_id
+    assert refused_without_v1(voila_app, kernel_id) == 400
+    assert kernel_answers(voila_app, kernel_id)
+
+
+def test_bogus_comm_messages_get_no_traceback(voila_app):
+    _, kernel_id = open_page(voila_app)
+    received = bogus_comms(voila_app, kernel_id)
+    kinds = {m["header"]["msg_type"] for m in received}
+    assert "comm_info_reply" in kinds  # the probe did reach the widgets
+    text = json.dumps(received)
+    assert "error" not in kinds and "stream" not in kinds, kinds
+    assert "Traceback" not in text and "TraitError" not in text
+    assert kernel_answers(voila_app, kernel_id)  # and the kernel is still fine
+
+
+def test_a_full_server_says_so(chromium, tmp_path):
+    with serve_voila(tmp_path / "voila.log", env_extra={"HADR_MAX_KERNELS": "1"}) as (url, _):
+        _, first = open_page(url)
+        assert first
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(url, timeout=60)
+        assert err.value.code == 503 and err.value.headers["Retry-After"] == "120"
+        body = err.value.read().decode()
+        assert "The workbook is busy" in body and "Traceback" not in body
+
+
+def test_a_preheated_kernel_idle_past_the_cull_timeout_survives_being_handed_out(chromium, tmp_path):
+    """The pool's kernel sits idle longer than the cull timeout; a page takes it and
+    the next cull tick comes before the page connects: the page must still work.
+    (The app's own kernel waits for its page's query string, busy, so the culler
+    leaves it alone; a notebook that finishes, like this one, shows the race.)"""
+    args = ("--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=1")
+    with serve_voila(tmp_path / "voila.log", notebook="notebooks/downtime_budget.ipynb",
+                     extra_args=args) as (url, _):
+        time.sleep(10)  # the preheated kernel, done at about 3 s, is now idle well past 3 s
+        _, kernel_id = open_page(url)
+        time.sleep(2.2)  # two cull ticks before the page's websocket connects
+        assert kernel_answers(url, kernel_id), (tmp_path / "voila.log").read_text()[-2000:]
