@@ -485,7 +485,8 @@ def _cmd_report(args) -> int:
     from .report import build_reports
 
     shared = True if args.shared_plotly else False if args.inline_plotly else None
-    target = parse_availability(args.target, field="target", bare_percent=True)
+    target = (None if args.target is None
+              else parse_availability(args.target, field="target", bare_percent=True))
     options = dict(target=target, fmt=args.format, jobs=args.jobs, shared_plotly=shared,
                    progress=not args.quiet)
     if args.scheduler:
@@ -628,7 +629,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("scenario", nargs="*", help="scenario files or names (default: all in data/scenarios)")
     rep.add_argument("--out", required=True, help="output folder")
     rep.add_argument("--jobs", type=int, default=1, help="scenarios run in parallel processes")
-    rep.add_argument("--target", default="99.95", help="availability promised (default 99.95%%)")
+    rep.add_argument("--target", help="availability promised (default: each scenario's "
+                                      "availability_target, else 99.95%%)")
     rep.add_argument("--scheduler", metavar="ADDRESS",
                      help="run the reports on a Dask cluster (tcp://host:8786); its workers "
                           "must share the output folder")

@@ -137,7 +137,7 @@ def _stem(scenario: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(scenario).stem).lstrip(".")[:100] or "report"
 
 
-def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "html",
+def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: str = "html",
                  shared_plotly: bool = False, timeout: int = 600,
                  notebook: str | Path | None = None, stem: str | None = None) -> Path:
     """Execute ``notebooks/report.ipynb`` for one scenario and write its report.
@@ -148,8 +148,9 @@ def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "
         A scenario name in ``data/scenarios`` or a path to a YAML file.
     out_dir : path
         Folder for the report (created if missing).
-    target : float
-        The availability promised [fraction].
+    target : float, optional
+        The availability promised [fraction]; by default the scenario's own
+        ``availability_target``, else 0.9995.
     fmt : str
         ``html`` (self-contained: plotly.js inlined, about 5 MB) or ``pdf``.
     shared_plotly : bool
@@ -166,8 +167,10 @@ def build_report(scenario: str, out_dir, *, target: float = 0.9995, fmt: str = "
 
     if fmt not in _FORMATS:
         raise InvalidInputError(f"format: {fmt!r} is not a report format; use one of {', '.join(_FORMATS)}")
-    check_availability(target, "target")
     sc = load_scenario(scenario)  # a clear message before any kernel starts
+    if target is None:
+        target = sc.availability_target if sc.availability_target is not None else 0.9995
+    check_availability(target, "target")
     out_dir = _out_dir(out_dir)
     chromium = find_chromium() if fmt == "pdf" else None
     if fmt == "pdf" and not chromium:
@@ -277,7 +280,7 @@ def unique_stems(scenarios) -> list[str]:
     return out
 
 
-def build_reports(scenarios, out_dir, *, target: float = 0.9995, fmt: str = "html",
+def build_reports(scenarios, out_dir, *, target: float | None = None, fmt: str = "html",
                   jobs: int = 1, shared_plotly: bool | None = None,
                   progress: bool = True, notebook: str | Path | None = None,
                   executor: Executor | None = None) -> list[ReportResult]:

@@ -96,6 +96,21 @@ def test_relative_architecture_in_a_scenario_is_found_from_anywhere(tmp_path):
     assert "Two boxes gives 99.99%" in path.read_text()
 
 
+def test_a_downloaded_workspace_reports_with_its_design_inline_and_its_target(tmp_path):
+    """The app's download (design inline, the target in it) is a scenario file the
+    report reads as it stands."""
+    from hadr_lib.workspace import Workspace
+
+    ws = Workspace("small_saas", 0.9999)
+    ws.set_design("mongodb_replica_set")
+    ws.what_if(downtime_cost_per_hour=4000.0)
+    source = tmp_path / ws.filename()
+    source.write_bytes(ws.to_yaml())
+    html = build_report(str(source), tmp_path / "out").read_text()
+    assert "MongoDB replica set, majority writes gives" in html
+    assert "99.99% target" in html and "At $4,000 an hour" in html
+
+
 def test_pdf_through_chromium(tmp_path, chromium):
     path = build_report("small_saas", tmp_path, fmt="pdf")
     data = path.read_bytes()

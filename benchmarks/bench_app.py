@@ -1,0 +1,175 @@
+"""The served app in headless Chromium (`make bench`): figures printed, none asserted.
+
+- page to first usable control with a preheated kernel, and each tab's first click to
+  its numbers;
+- slider to redrawn chart on the DR tab against the floor of the stack (a bare Voila
+  page with one slider updating one FigureWidget trace), in one run;
+- 20 concurrent sessions: all render, page errors, memory per session, and memory
+  after they close (a server culling idle kernels after 10 s, so the return is seen).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hadr_lib.report import find_chromium  # noqa: E402
+
+from voila_server import CHROMIUM_ARGS, serve_voila  # noqa: E402
+
+# A fingerprint of every chart's drawing: it changes when any chart is redrawn.
+_CHARTS = """() => [...document.querySelectorAll('.js-plotly-plot .main-svg')]
+    .filter(s => s.offsetParent !== null).map(s => s.innerHTML.length + ':' +
+    [...s.querySelectorAll('path, text')].map(e => e.getAttribute('d') || e.textContent).join('|').length
+    + ':' + [...s.querySelectorAll('path')].map(e => e.getAttribute('d')).join('').slice(0, 4000)).join('/')"""
+
+
+def _moves(page, handle_selector: str, n: int = 20) -> list[float]:
+    """Seconds from a key press on a slider to a redrawn chart, ``n`` moves."""
+    handle = page.locator(handle_selector)
+    handle.focus()
+    out = []
+    for step in range(n):
+        before = page.evaluate(_CHARTS)
+        t0 = time.perf_counter()
+        handle.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(f"b => ({_CHARTS})() !== b", arg=before, timeout=20_000, polling="raf")
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def _p(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[int(q * (len(values) - 1))] * 1e3
+
+
+def _tree_rss_mb(pid: int) -> float:
+    import psutil
+
+    proc = psutil.Process(pid)
+    procs = [proc, *proc.children(recursive=True)]
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
+def _open(browser, url: str, selector: str):
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = ctx.new_page()
+    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(selector, timeout=60_000)
+    return ctx, page
+
+
+def bench_latency(browser, tmp: Path) -> None:
+    with serve_voila(tmp / "floor.log", notebook="benchmarks/floor.ipynb") as (url, _):
+        time.sleep(6)  # the preheated kernel
+        ctx, page = _open(browser, url, ".floor-slider .noUi-handle")
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        _moves(page, ".floor-slider .noUi-handle", 3)  # warm-up
+        floor = _moves(page, ".floor-slider .noUi-handle")
+        ctx.close()
+    with serve_voila(tmp / "app.log") as (url, _):
+        time.sleep(6)
+        t0 = time.perf_counter()
+        ctx, page = _open(browser, url, ".hadr-overview-target .noUi-handle")
+        first = time.perf_counter() - t0
+        print(f"app: page to first usable control (preheated kernel): {first:.2f} s (aim < 2 s)")
+        tabs = (("Downtime budget", ".hadr-headline"), ("Architecture", ".hadr-verdict"),
+                ("DR strategy", ".hadr-recommendation"), ("Backup", ".hadr-backup-summary"),
+                ("SLO", ".hadr-slo-summary"), ("Drills", ".hadr-drill-summary"))
+        for label, selector in tabs:
+            t1 = time.perf_counter()
+            page.locator(".lm-TabBar-tabLabel", has_text=label).click()
+            page.locator(selector).wait_for(state="visible", timeout=60_000)
+            page.wait_for_function(f"() => document.querySelector('{selector}').innerText.length > 20")
+            print(f"app: {label} tab, first click to its numbers: {time.perf_counter() - t1:.2f} s "
+                  "(aim < 1 s)")
+        page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        _moves(page, ".hadr-downtime-cost .noUi-handle", 3)
+        app = _moves(page, ".hadr-downtime-cost .noUi-handle")
+        ctx.close()
+    f50, a50 = statistics.median(floor) * 1e3, statistics.median(app) * 1e3
+    print(f"slider to redrawn chart, 20 moves each, one run: floor (one slider, one FigureWidget "
+          f"trace) p50 {f50:.0f} ms p95 {_p(floor, .95):.0f} ms; DR tab (two charts, "
+          f"recommendation, break-even, table) p50 {a50:.0f} ms p95 {_p(app, .95):.0f} ms: "
+          f"{a50 / f50:.1f}x the floor (aim within 2x)")
+
+
+def bench_soak(browser, tmp: Path, sessions: int = 20) -> None:
+    args = ("--MappingKernelManager.cull_idle_timeout=10", "--MappingKernelManager.cull_interval=2")
+    with serve_voila(tmp / "soak.log", extra_args=args,
+                     env_extra={"HADR_MAX_KERNELS": str(sessions + 4)}) as (url, proc):
+        time.sleep(8)
+        idle = _tree_rss_mb(proc.pid)
+        errors: list[str] = []
+        contexts = []
+        t0 = time.perf_counter()
+        for _ in range(sessions):
+            ctx = browser.new_context()
+            pg = ctx.new_page()
+            pg.on("pageerror", lambda e: errors.append(str(e)))
+            pg.goto(url, wait_until="commit", timeout=120_000)
+            contexts.append((ctx, pg))
+        rendered, deadline = 0, time.perf_counter() + 300
+        for _ctx, pg in contexts:
+            try:
+                pg.wait_for_selector(".hadr-overview", timeout=max(1_000, (deadline - time.perf_counter()) * 1e3))
+                rendered += 1
+            except Exception:  # counted: this is a measurement
+                pass
+        took = time.perf_counter() - t0
+        # Each session does something: a target move on the overview.
+        worked = 0
+        for _ctx, pg in contexts:
+            try:
+                before = pg.locator(".hadr-overview").inner_text()
+                pg.locator(".hadr-overview-target .noUi-handle").focus()
+                pg.locator(".hadr-overview-target .noUi-handle").press("ArrowRight")
+                pg.wait_for_function("b => document.querySelector('.hadr-overview').innerText !== b",
+                                     arg=before, timeout=30_000)
+                worked += 1
+            except Exception:
+                pass
+        busy = _tree_rss_mb(proc.pid)
+        for ctx, _ in contexts:
+            ctx.close()
+        time.sleep(25)  # idle past the 10 s cull timeout, two cull ticks
+        after = _tree_rss_mb(proc.pid)
+        log = (tmp / "soak.log").read_text()
+        tracebacks = log.count("Traceback")
+        print(f"{sessions} concurrent sessions on this machine: {rendered} rendered in {took:.0f} s, "
+              f"{worked} answered a slider move, {len(errors)} page errors, {tracebacks} tracebacks in "
+              f"the server log; memory {idle:.0f} MB idle, {busy:.0f} MB with {sessions} sessions "
+              f"({(busy - idle) / sessions:.0f} MB each), {after:.0f} MB 25 s after they closed")
+
+
+def run() -> None:
+    chromium = find_chromium()
+    if chromium is None:
+        print("Voila app: skipped (no chromium; `make bench` installs it as root)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            bench_latency(browser, Path(tmp))
+            bench_soak(browser, Path(tmp))
+        finally:
+            browser.close()
+
+
+if __name__ == "__main__":
+    run()
