@@ -49,6 +49,20 @@ def wait_for_text(page, selector: str, text: str, timeout: int = 15_000) -> None
         " return e !== null && e.innerText.includes(text); }", arg=[selector, text], timeout=timeout)
 
 
+def assert_chart_text_inside(page) -> None:
+    """No title, tick label or legend entry of a visible chart is cut by its edges."""
+    cut = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+      .filter(p => p.offsetParent !== null).flatMap(p => {
+        const box = p.querySelector('.main-svg').getBoundingClientRect();
+        return [...p.querySelectorAll('.xtick text, .ytick text, .gtitle, .legendtext, .g-xtitle text, .g-ytitle text')]
+          .map(t => [t.textContent, t.getBoundingClientRect()])
+          .filter(([s, r]) => s && r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 ||
+                                                  r.top < box.top - 1 || r.bottom > box.bottom + 1))
+          .map(([s]) => s);
+      })""")
+    assert cut == [], f"chart text cut at the edges: {cut}"
+
+
 def upload(page, path) -> None:
     """Upload ``path`` with the Overview's upload button, as a person would."""
     with page.expect_file_chooser() as chooser:
@@ -72,8 +86,9 @@ def test_app_shows_title_and_budget_and_no_code(page):
     for code in ("app_panel(", "from hadr_lib", "import "):
         assert code not in page.locator("body").inner_text()
     assert "Traceback" not in html
-    # The chart is there, drawn by plotly.
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    # The chart is there, drawn by plotly, nothing cut at its edges.
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    assert_chart_text_inside(page)
 
 
 def test_moving_the_slider_changes_the_downtime(page):
@@ -103,6 +118,8 @@ def test_dr_tab_recommends_in_money(page):
     assert "Recommended: Warm standby + point-in-time backups (AWS), $194,206 a year" in rec.inner_text()
     # Its charts are drawn: the running-cost bars name the recommended strategy.
     wait_for_chart_text(page, "Warm standby + point-in-time")
+    wait_for_chart_text(page, "your downtime cost")
+    assert_chart_text_inside(page)
 
 
 def test_slo_tab_warns_when_the_target_is_out_of_reach(page):

@@ -191,3 +191,19 @@ def test_compare_designs_tab_prices_the_other_design_and_can_adopt_it():
     assert app.workspace.design_key == "single_server"
     assert "Single server" in app.panel("overview").verdict.value
     assert cmp.adopt.disabled
+
+
+def test_strategies_run_together_from_the_dr_tab():
+    app = app_panel()
+    dr, front = app.panel("dr"), app.panel("overview")
+    traces = len(dr.cost_chart.data)
+    dr.layers.value = ("continuous_replication", "hourly_snapshot")
+    assert app.workspace.scenario.layered_strategies == (("continuous_replication", "hourly_snapshot"),)
+    assert len(dr.cost_chart.data) == traces + 1  # the combination is a line of its own
+    assert "Continuous replication + Hourly snapshot" in str(dr.bar_chart.data[0].y)
+    assert _download(front)["layered_strategies"] == [["continuous_replication", "hourly_snapshot"]]
+    dr.layers.value = ("hourly_snapshot",)  # one is not a combination: said, nothing changed
+    assert "pick 2 to 4 strategies, not 1" in dr.message.value
+    assert app.workspace.scenario.layered_strategies == (("continuous_replication", "hourly_snapshot"),)
+    dr.layers.value = ()
+    assert app.workspace.scenario.layered_strategies == () and len(dr.cost_chart.data) == traces

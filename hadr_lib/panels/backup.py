@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from ..backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
 from ..backup import BackupPlan, describe_backups, plan_backups
-from ..formatting import format_duration
+from ..formatting import DURATION_STEPS_S, format_duration
 from ..plots import restore_timeline_figure
 from .base import (
     LABEL_STYLE,
@@ -18,18 +18,15 @@ from .base import (
     assumptions,
     hours_slider,
     set_hours,
+    snap_slider,
     update_figure,
 )
 
 __all__ = ["BackupPanel"]
 
 
-def _log_slider(value, low, high, description, step=0.05):
-    import numpy as np
-
-    return widgets.FloatLogSlider(value=value, base=10, min=np.log10(low), max=np.log10(high),
-                                  step=step, description=description, continuous_update=False,
-                                  readout_format=",.4g", layout=dict(WIDE), style=LABEL_STYLE)
+def _amount(unit: str):
+    return lambda v: f"{v:,.6g} {unit}"
 
 
 def _hours(h: float) -> str:
@@ -48,7 +45,7 @@ class BackupPanel(Panel):
         b = self.base
         wide, style = dict(WIDE), LABEL_STYLE
         self.controls = {
-            "data_gb": _log_slider(b.data_gb, 1, 1e6, "Data (GB)"),
+            "data_gb": snap_slider(b.data_gb, 1, 1e6, _amount("GB"), "Data"),
             "daily_change": widgets.FloatSlider(value=b.daily_change, min=0, max=1, step=0.005,
                                                 description="Changed per day (fraction)",
                                                 continuous_update=False, layout=wide, style=style),
@@ -62,20 +59,23 @@ class BackupPanel(Panel):
                                      description="Kind", style=style),
             "log_shipping": widgets.Checkbox(value=b.log_shipping_every_s is not None,
                                              description="Ship logs (point-in-time recovery)"),
-            "log_shipping_every_s": _log_slider(b.log_shipping_every_s or 300, 1, 86400,
-                                                "Log segment every (s)"),
+            "log_shipping_every_s": widgets.SelectionSlider(
+                options=[(format_duration(v), v) for v in sorted(
+                    {float(x) for x in DURATION_STEPS_S if x <= 86400} | {float(b.log_shipping_every_s or 300)})],
+                value=float(b.log_shipping_every_s or 300), description="Log segment every",
+                continuous_update=False, layout=wide, style=style),
             "retention_days": widgets.FloatSlider(value=b.retention_days, min=1, max=400, step=1,
                                                   description="Keep backups (days)",
                                                   continuous_update=False, layout=wide, style=style),
-            "restore_gb_per_h": _log_slider(b.restore_gb_per_h, 1, 1e5, "Restore rate (GB/h)"),
-            "backup_gb_per_h": _log_slider(b.backup_gb_per_h, 1, 1e5, "Backup rate (GB/h)"),
+            "restore_gb_per_h": snap_slider(b.restore_gb_per_h, 1, 1e5, _amount("GB/h"), "Restore rate"),
+            "backup_gb_per_h": snap_slider(b.backup_gb_per_h, 1, 1e5, _amount("GB/h"), "Backup rate"),
             "cross_region_copy": widgets.Checkbox(value=b.cross_region_copy,
                                                   description="Copy to another region"),
             "copy_lag_h": widgets.FloatSlider(value=b.copy_lag_h, min=0, max=24, step=0.25,
                                               description="Copy lag (hours)",
                                               continuous_update=False, layout=wide, style=style),
-            "price_per_gb_month": _log_slider(max(b.price_per_gb_month, 1e-4), 1e-4, 1,
-                                              "Price per GB-month"),
+            "price_per_gb_month": snap_slider(b.price_per_gb_month, 1e-4, 1, lambda v: f"{v:.4g} per GB-month",
+                                              "Storage price"),
             "rto_h": hours_slider(b.rto_h or 8, 0.01, 168, "Restore within (RTO)"),
             "rpo_h": hours_slider(b.rpo_h or 24, 1e-3, 168, "Lose at most (RPO)"),
         }

@@ -57,6 +57,12 @@ def update_figure(widget: go.FigureWidget, figure) -> None:
     else:
         traces = [t.to_plotly_json() for t in figure.data]
         layout = figure.layout.to_plotly_json()
+    if len(widget.data) != len(traces):  # a strategy added or removed: new traces
+        with widget.batch_update():
+            widget.data = ()
+            widget.add_traces([{k: v for k, v in t.items() if k != "uid"} for t in traces])
+            widget.layout.update({k: v for k, v in layout.items() if k != "template"}, overwrite=True)
+        return
     with widget.batch_update():
         for live, new in zip(widget.data, traces):
             current = live.to_plotly_json()
@@ -135,16 +141,19 @@ def set_target_value(slider: widgets.SelectionSlider, target: float) -> None:
     slider.value = target
 
 
+def snap_slider(value: float, low: float, high: float, label, description: str) -> widgets.SelectionSlider:
+    """A log slider over round values (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10, ...) read
+    out by ``label``; ``value`` is among the options even off the steps or the range."""
+    value = float(value)
+    return widgets.SelectionSlider(
+        options=snap_options(value, low, high, label), value=value, description=description,
+        continuous_update=False, layout=dict(WIDE), style=LABEL_STYLE)
+
+
 def money_slider(value: float, low: float, high: float, currency: str, description: str,
                  unit: str = "") -> widgets.SelectionSlider:
-    """A log slider over round amounts ($100, $150, $200, ...), read out as money;
-    ``value`` is among the options even off the round steps or outside the range."""
-    value = float(value)
-    w = widgets.SelectionSlider(
-        options=snap_options(value, low, high, lambda v: format_money(v, currency) + unit),
-        value=value, description=description, continuous_update=False,
-        layout=dict(WIDE), style=LABEL_STYLE)
-    return w
+    """A snapping log slider over round amounts ($100, $150, $200, ...), read out as money."""
+    return snap_slider(value, low, high, lambda v: format_money(v, currency) + unit, description)
 
 
 def hours_slider(value_h: float, low_h: float, high_h: float, description: str) -> widgets.SelectionSlider:

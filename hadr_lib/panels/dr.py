@@ -89,6 +89,14 @@ class DRStrategyPanel(Panel):
         self.costs = {s.id: widgets.BoundedFloatText(
             value=s.annual_cost, min=0, max=1e9, step=1000, description=f"{s.label} ({sc.currency}/year)",
             layout=dict(WIDE), style=LABEL_STYLE) for s in strategies}
+        self.layers = widgets.SelectMultiple(
+            options=[(s.label, s.id) for s in strategies], value=self._layer_ids(sc),
+            rows=6, description="Run together", style=LABEL_STYLE, layout=dict(WIDE))
+        self.layers.add_class("hadr-layers")
+        self.layers_note = widgets.HTML(
+            "<small>Pick 2 to 4 strategies to run together (replication and point-in-time "
+            "backups, say): each disruption recovers by the best of them, and their costs add. "
+            "Ctrl-click (Cmd on a Mac) picks several.</small>")
         self.recommendation = widgets.HTML()
         self.recommendation.add_class("hadr-recommendation")
         self.break_even = widgets.HTML()
@@ -103,7 +111,8 @@ class DRStrategyPanel(Panel):
         fields = {self.downtime_cost: "downtime_cost_per_hour", self.data_cost: "data_cost_per_unit",
                   self.rto: "rto_target_h", self.rpo: "rpo_target_h",
                   **{w: "incidents_per_year" for w in self.incidents.values()},
-                  **{w: "strategy_costs" for w in self.costs.values()}}
+                  **{w: "strategy_costs" for w in self.costs.values()},
+                  self.layers: "layered_strategies"}
         for control, name in fields.items():
             control.observe(partial(self._moved, name), names="value")
         self.update()
@@ -111,7 +120,9 @@ class DRStrategyPanel(Panel):
             widgets.VBox([*self.incidents.values()]),
             widgets.VBox([self.rto, self.rpo]),
             widgets.VBox(list(self.costs.values())),
-        ], titles=("Incidents per year", "Targets", "Strategy costs per year"))
+            widgets.VBox([self.layers_note, self.layers]),
+        ], titles=("Incidents per year", "Targets", "Strategy costs per year",
+                   "Strategies run together"))
         self.title = widgets.HTML(self._title_html(sc))
         parts = [self.title, self.downtime_cost, self.data_cost, inputs, self.recommendation,
                  self.break_even, self.misses, self.bar_chart, self.cost_chart]
@@ -132,7 +143,18 @@ class DRStrategyPanel(Panel):
     def _title_html(sc: Scenario) -> str:
         return f"<h3>{html.escape(sc.name)}</h3><p><small>{html.escape(sc.description)}</small></p>"
 
+    @staticmethod
+    def _layer_ids(sc: Scenario) -> tuple[str, ...]:
+        """The first layered combination of the scenario (the one the panel edits)."""
+        return tuple(sc.layered_strategies[0]) if sc.layered_strategies else ()
+
     def _value(self, name: str):
+        if name == "layered_strategies":
+            ids = tuple(self.layers.value)
+            if len(ids) == 1 or len(ids) > 4:
+                raise ValueError(f"run together: pick 2 to 4 strategies, not {len(ids)}")
+            rest = tuple(self.base.layered_strategies[1:])  # others from the file stay
+            return ((ids,) if ids else ()) + rest
         if name == "incidents_per_year":
             return {d: float(w.value) for d, w in self.incidents.items()}
         if name == "strategy_costs":
@@ -183,6 +205,7 @@ class DRStrategyPanel(Panel):
         for s in load_strategies(costs=sc.strategy_costs):
             self.costs[s.id].value = s.annual_cost
             self.costs[s.id].description = f"{s.label} ({sc.currency}/year)"
+        self.layers.value = self._layer_ids(sc)
         self.title.value = self._title_html(sc)
 
     def scenario(self) -> Scenario:
