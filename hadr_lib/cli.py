@@ -488,7 +488,7 @@ def _cmd_report(args) -> int:
     target = (None if args.target is None
               else parse_availability(args.target, field="target", bare_percent=True))
     options = dict(target=target, fmt=args.format, jobs=args.jobs, shared_plotly=shared,
-                   progress=not args.quiet)
+                   progress=not args.quiet, incidents=args.incidents)
     if args.scheduler:
         try:
             from distributed import Client
@@ -631,6 +631,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--jobs", type=int, default=1, help="scenarios run in parallel processes")
     rep.add_argument("--target", help="availability promised (default: each scenario's "
                                       "availability_target, else 99.95%%)")
+    rep.add_argument("--incidents", metavar="FILE",
+                     help="an incident log (CSV, Statuspage JSON, PagerDuty CSV): each report sets "
+                          "its design's figures against those fitted from it")
     rep.add_argument("--scheduler", metavar="ADDRESS",
                      help="run the reports on a Dask cluster (tcp://host:8786); its workers "
                           "must share the output folder")

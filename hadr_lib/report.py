@@ -139,7 +139,8 @@ def _stem(scenario: str) -> str:
 
 def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: str = "html",
                  shared_plotly: bool = False, timeout: int = 600,
-                 notebook: str | Path | None = None, stem: str | None = None) -> Path:
+                 notebook: str | Path | None = None, stem: str | None = None,
+                 incidents: str | Path | None = None) -> Path:
     """Execute ``notebooks/report.ipynb`` for one scenario and write its report.
 
     Parameters
@@ -157,6 +158,9 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
         HTML that loads ``plotly.min.js`` from beside it instead of inlining it.
     notebook : path, optional
         Another report notebook with the same parameters (default ``notebooks/report.ipynb``).
+    incidents : path, optional
+        An incident log (CSV, Statuspage JSON, PagerDuty CSV): the report then sets the
+        design's figures against those fitted from it.
 
     Raises ``InvalidInputError`` for a bad scenario or option, and ``RuntimeError``
     naming the failing cell when the notebook fails.
@@ -168,6 +172,11 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
     if fmt not in _FORMATS:
         raise InvalidInputError(f"format: {fmt!r} is not a report format; use one of {', '.join(_FORMATS)}")
     sc = load_scenario(scenario)  # a clear message before any kernel starts
+    if incidents:
+        from .history import read_incidents
+
+        read_incidents(incidents)  # a bad log is said before any kernel starts
+        incidents = str(Path(incidents).resolve())
     if target is None:
         target = sc.availability_target if sc.availability_target is not None else 0.9995
     check_availability(target, "target")
@@ -181,7 +190,7 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
             pm.execute_notebook(
                 str(notebook or REPORT_NOTEBOOK), str(executed), kernel_name="python3",
                 parameters={"scenario": str(Path(scenario).resolve()) if Path(scenario).exists() else scenario,
-                            "target": float(target),
+                            "target": float(target), "incidents": str(incidents or ""),
                             "plotly_renderer": "notebook_connected" if shared_plotly else "notebook"},
                 cwd=tmp, progress_bar=False, execution_timeout=timeout,
                 log_output=False)
@@ -245,11 +254,11 @@ def _interrupt(signum, frame):
 
 
 def _one(args):
-    scenario, out_dir, target, fmt, shared, notebook, stem = args
+    scenario, out_dir, target, fmt, shared, notebook, stem, incidents = args
     try:
         return ReportResult(scenario, build_report(scenario, out_dir, target=target, fmt=fmt,
                                                    shared_plotly=shared, notebook=notebook,
-                                                   stem=stem))
+                                                   stem=stem, incidents=incidents))
     except (InvalidInputError, RuntimeError, subprocess.SubprocessError) as exc:
         return ReportResult(scenario, None, str(exc))
     except OSError as exc:  # a full disk or a vanished folder fails this report only
@@ -283,7 +292,8 @@ def unique_stems(scenarios) -> list[str]:
 def build_reports(scenarios, out_dir, *, target: float | None = None, fmt: str = "html",
                   jobs: int = 1, shared_plotly: bool | None = None,
                   progress: bool = True, notebook: str | Path | None = None,
-                  executor: Executor | None = None) -> list[ReportResult]:
+                  executor: Executor | None = None,
+                  incidents: str | Path | None = None) -> list[ReportResult]:
     """Reports for many scenarios, ``jobs`` at a time, and an ``index.html`` linking them.
 
     A batch of more than one HTML report shares one ``plotly.min.js`` unless
@@ -308,7 +318,7 @@ def build_reports(scenarios, out_dir, *, target: float | None = None, fmt: str =
     if shared_plotly and fmt == "html":
         _copy_plotly_js(out_dir)
     stems = unique_stems(scenarios)
-    tasks = [(s, out_dir, target, fmt, shared_plotly, notebook, stem)
+    tasks = [(s, out_dir, target, fmt, shared_plotly, notebook, stem, incidents)
              for s, stem in zip(scenarios, stems)]
     bar = tqdm(total=len(tasks), desc="reports", unit="report", disable=not progress)
     results: list[ReportResult | None] = [None] * len(tasks)

@@ -111,6 +111,25 @@ def test_a_downloaded_workspace_reports_with_its_design_inline_and_its_target(tm
     assert "99.99% target" in html and "At $4,000 an hour" in html
 
 
+def test_a_report_sets_the_design_against_an_incident_log(tmp_path):
+    log = tmp_path / "incidents.csv"
+    log.write_text("component,start,end\n"
+                   "app,2025-01-03T10:00:00Z,2025-01-03T11:30:00Z\n"
+                   "app,2025-04-11T02:00:00Z,2025-04-11T02:45:00Z\n"
+                   "pg-primary,2025-06-01T08:00:00Z,2025-06-01T14:00:00Z\n"
+                   "app,2025-12-30T09:00:00Z,2025-12-30T09:20:00Z\n")
+    html = build_report("ecommerce_shop", tmp_path / "out", incidents=str(log)).read_text()
+    assert "Designed against measured" in html
+    assert re.search(r"app: designed [0-9.]+%, measured [0-9.]+%", html)
+    assert "No incident log given" not in html
+    plain = build_report("small_saas", tmp_path / "plain").read_text()
+    assert "No incident log given" in plain
+    from hadr_lib import InvalidInputError
+
+    with pytest.raises(InvalidInputError):
+        build_report("small_saas", tmp_path / "bad", incidents=str(tmp_path / "missing.csv"))
+
+
 def test_pdf_through_chromium(tmp_path, chromium):
     path = build_report("small_saas", tmp_path, fmt="pdf")
     data = path.read_bytes()
