@@ -15,6 +15,11 @@
   idle longer than the cull timeout was culled on the next tick after a page took
   it, before the page could connect: a blank page forever. Handing one out now
   counts as activity.
+* **Plotly's widget code sent once, not per chart.** plotly's FigureWidget carries
+  its 5 MB JavaScript bundle in every chart's state, so each chart of each page
+  shipped and evaluated it again (about a second a chart). Served here, charts are
+  ``panels.base.chart`` widgets whose code is a few lines importing the bundle from
+  ``/hadr/static/widgetbundle.js``: fetched once, cached by the browser.
 * **No tracebacks to clients.** A client that sends a bogus comm message (or a
   widget state that does not validate) gets no traceback back; the error goes
   to the kernel's log (``quiet_kernel_errors``, called by ``app_panel`` in a
@@ -28,10 +33,14 @@ import html
 import logging
 import os
 import sys
+from pathlib import Path
 
-__all__ = ["V1_PROTOCOL", "kernel_cap", "main", "patch_voila", "quiet_kernel_errors"]
+__all__ = ["BUNDLE_ROUTE", "V1_PROTOCOL", "kernel_cap", "main", "patch_voila", "quiet_kernel_errors"]
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+#: Where the served app finds plotly's widget bundle (relative to the page).
+BUNDLE_ROUTE = "hadr/static/widgetbundle.js"
 
 log = logging.getLogger("hadr_lib.serve")
 
@@ -125,6 +134,26 @@ def patch_voila() -> None:
     import voila.app as voila_app
 
     voila_app.voila_kernel_manager_factory = patched_factory
+
+    # 4. Plotly's widget bundle as one cacheable file (see panels.base.chart).
+    import plotly
+    import tornado.web
+    from jupyter_server.utils import url_path_join
+
+    bundle_dir = str(Path(plotly.__file__).parent / "package_data")
+    init_handlers = voila_app.Voila.init_handlers
+
+    class BundleHandler(tornado.web.StaticFileHandler):
+        def set_extra_headers(self, path):
+            # Revalidated on every page (a 304 when unchanged): a plotly upgrade is seen at once.
+            self.set_header("Cache-Control", "no-cache")
+
+    def with_bundle(self):
+        handlers = init_handlers(self)
+        route = url_path_join(self.server_url, "/" + BUNDLE_ROUTE.replace("widgetbundle.js", r"(widgetbundle\.js)"))
+        return [(route, BundleHandler, {"path": bundle_dir}), *handlers]
+
+    voila_app.Voila.init_handlers = with_bundle
     TornadoVoilaHandler._hadr_patched = True
 
 
@@ -166,6 +195,7 @@ def quiet_kernel_errors() -> bool:
 def main(argv: list[str] | None = None) -> None:
     """``voila`` with the fixes applied."""
     patch_voila()
+    os.environ["HADR_WIDGET_BUNDLE"] = BUNDLE_ROUTE  # the kernels' charts load it from here
     from voila.app import main as voila_main
 
     sys.argv = [sys.argv[0], *(sys.argv[1:] if argv is None else argv)]

@@ -357,3 +357,23 @@ def test_compare_designs_tab(page):
     page.locator(".hadr-compare-adopt").click()
     page.locator(".lm-TabBar-tabLabel", has_text="Overview").click()
     wait_for_text(page, ".hadr-overview", "Single server")
+
+
+def test_plotly_widget_code_is_fetched_once_not_sent_with_every_chart(browser, voila_app):
+    """Served by hadr_lib.serve, a chart's widget state carries a few lines that import
+    plotly's bundle from the server (cached), not the 5 MB bundle itself."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    fetched, frames = [], []
+    page.on("request", lambda r: fetched.append(r.url) if "widgetbundle" in r.url else None)
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(len(f))))
+    page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(".hadr-overview", timeout=60_000)
+    open_tab(page, "DR strategy", ".hadr-recommendation")
+    wait_for_chart_text(page, "your downtime cost")
+    open_tab(page, "Downtime budget", ".hadr-headline")
+    page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                           ".filter(p => p.offsetParent !== null).length >= 1", timeout=30_000)
+    assert len(fetched) == 1 and fetched[0].split("?")[0].endswith("/hadr/static/widgetbundle.js")
+    assert max(frames) < 1_000_000, "no websocket message carries the bundle"
+    context.close()

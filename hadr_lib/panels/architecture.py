@@ -7,7 +7,6 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-import plotly.graph_objects as go
 
 from ..architecture_file import load_architecture, reference_architectures
 from ..availability import DAYS_PER_YEAR, InvalidInputError, check_availability, period_info
@@ -22,6 +21,7 @@ from .base import (
     WIDE,
     Panel,
     assumptions,
+    chart,
     set_target_value,
     status_html,
     target_slider,
@@ -101,9 +101,9 @@ class ArchitecturePanel(Panel):
         self.headline = widgets.HTML()
         self.headline.add_class("hadr-architecture-headline")
         imp = self.base.importance(year_days=year_days)
-        self.diagram = go.FigureWidget(block_diagram_figure(self.base, imp))
-        self.importance_chart = go.FigureWidget(importance_figure(imp))
-        self.tornado = go.FigureWidget(tornado_figure(self.base.sensitivity(), year_days))
+        self.diagram = chart(block_diagram_figure(self.base, imp))
+        self.importance_chart = chart(importance_figure(imp))
+        self.tornado = chart(tornado_figure(self.base.sensitivity(), year_days))
         for control in self.controls.values():
             control.observe(self.update, names="value")
         self.model = self.base

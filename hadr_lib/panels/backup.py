@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
 from ..backup import BackupPlan, describe_backups, plan_backups
@@ -16,6 +15,7 @@ from .base import (
     WIDE,
     Panel,
     assumptions,
+    chart,
     hours_slider,
     set_hours,
     snap_slider,
@@ -89,7 +89,7 @@ class BackupPanel(Panel):
             with self.hold():
                 self.from_workspace(None)
         self.result = plan_backups(self.plan())
-        self.chart = go.FigureWidget(restore_timeline_figure(self.result))
+        self.chart = chart(restore_timeline_figure(self.result))
         for control in self.controls.values():
             control.observe(self.update, names="value")
         self.update()

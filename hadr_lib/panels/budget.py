@@ -22,6 +22,7 @@ from .base import (
     TABLE_CSS,
     Panel,
     assumptions,
+    chart,
     set_target_value,
     target_slider,
     update_figure,
@@ -84,7 +85,7 @@ class DowntimeBudgetPanel(Panel):
         self.headline.add_class("hadr-headline")
         self.table = widgets.HTML()
         self.table.layout.overflow_x = "auto"
-        self.figure = go.FigureWidget(
+        self.figure = chart(
             downtime_vs_nines_figure(period, target, year_days=year_days))
         self.budget = widgets.BoundedFloatText(
             value=budget_minutes, min=0.0, max=366 * 24 * 60.0, step=1.0,

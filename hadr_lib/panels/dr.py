@@ -7,7 +7,6 @@ import html
 from functools import partial
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..dr import (
     break_even_sentence,
@@ -29,6 +28,7 @@ from .base import (
     WIDE,
     Panel,
     assumptions,
+    chart,
     hours_slider,
     money_slider,
     set_hours,
@@ -106,8 +106,8 @@ class DRStrategyPanel(Panel):
         self.table = widgets.HTML()
         self.table.layout.overflow_x = "auto"
         current = self.scenario()
-        self.cost_chart = go.FigureWidget(dr_cost_figure(current))
-        self.bar_chart = go.FigureWidget(dr_bar_figure(current, strategy_table(current)))
+        self.cost_chart = chart(dr_cost_figure(current))
+        self.bar_chart = chart(dr_bar_figure(current, strategy_table(current)))
         fields = {self.downtime_cost: "downtime_cost_per_hour", self.data_cost: "data_cost_per_unit",
                   self.rto: "rto_target_h", self.rpo: "rpo_target_h",
                   **{w: "incidents_per_year" for w in self.incidents.values()},

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..architecture_file import load_architecture, reference_architectures
 from ..availability import InvalidInputError
 from ..drills import DRILLS, drill_stages, run_drill
 from ..model import Architecture
 from ..plots import drill_figure
-from .base import LABEL_STYLE, WIDE, Panel, update_figure
+from .base import LABEL_STYLE, WIDE, Panel, chart, update_figure
 
 __all__ = ["DrillPanel"]
 
@@ -50,7 +49,7 @@ class DrillPanel(Panel):
         self.summary = widgets.HTML()
         self.summary.add_class("hadr-drill-summary")
         self.result = run_drill(drill, runs=runs, seed=seed, rto_s=self.rto.value)
-        self.chart = go.FigureWidget(drill_figure(self.result))
+        self.chart = chart(drill_figure(self.result))
         self.drill.observe(self._drill_changed, names="value")
         for control in (self.rto, self.interval, self.threshold, self.ttl):
             control.observe(self.update, names="value")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..failover import FAILOVER_PRESETS, detection, dns, failover_seconds, failover_summary
 from ..plots import failover_gantt_figure
-from .base import LABEL_STYLE, WIDE, Panel, update_figure
+from .base import LABEL_STYLE, WIDE, Panel, chart, update_figure
 
 __all__ = ["FailoverPanel"]
 
@@ -39,7 +38,7 @@ class FailoverPanel(Panel):
                                        continuous_update=False)
         self.summary = widgets.HTML()
         self.summary.add_class("hadr-failover-summary")
-        self.chart = go.FigureWidget(failover_gantt_figure(self.stages(), preset))
+        self.chart = chart(failover_gantt_figure(self.stages(), preset))
         for control in (self.preset, self.interval, self.threshold, self.ttl, self.client_cache,
                         self.rto):
             control.observe(self.update, names="value")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..architecture_file import load_architecture, reference_architectures
 from ..availability import InvalidInputError
 from ..model import Architecture
 from ..plots import annual_downtime_figure, sla_by_month_figure
 from ..simulation import simulate
-from .base import LABEL_STYLE, TABLE_CSS, Panel, target_options, update_figure
+from .base import LABEL_STYLE, TABLE_CSS, Panel, chart, target_options, update_figure
 
 __all__ = ["SimulationPanel"]
 
@@ -40,8 +39,8 @@ class SimulationPanel(Panel):
         self.table = widgets.HTML()
         self.table.add_class("hadr-simulation-summary")
         self.result = self._simulate()
-        self.histogram = go.FigureWidget(annual_downtime_figure(self.result))
-        self.months = go.FigureWidget(sla_by_month_figure(self.result))
+        self.histogram = chart(annual_downtime_figure(self.result))
+        self.months = chart(sla_by_month_figure(self.result))
         for control in (self.architecture, self.sla, self.repair):
             control.observe(self.update, names="value")
         self.update()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..architecture_file import load_architecture, reference_architectures
 from ..availability import check_availability
@@ -18,6 +17,7 @@ from .base import (
     TABLE_CSS,
     WIDE,
     Panel,
+    chart,
     set_target_value,
     status_html,
     target_slider,
@@ -66,7 +66,7 @@ class SloPanel(Panel):
         self.summary.add_class("hadr-slo-summary")
         self.alerts = widgets.HTML()
         self.alerts.layout.overflow_x = "auto"
-        self.figure = go.FigureWidget(slo_budget_figure(self.plan()))
+        self.figure = chart(slo_budget_figure(self.plan()))
         for control in (self.choice, self.window):
             control.observe(self.update, names="value")
         self.bind_target(self.target)
