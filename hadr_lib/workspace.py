@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from .architecture_file import reference_architectures
 from .availability import InvalidInputError, check_availability
@@ -135,7 +136,6 @@ class Workspace:
         arch = data.get("architecture")
         if isinstance(arch, str):
             refs = reference_architectures()
-            from pathlib import Path
             data["architecture"] = read_yaml(refs[arch] if arch in refs else Path(arch))
         data["availability_target"] = self.target
         return data

@@ -22,6 +22,7 @@ from .base import (
     Panel,
     assumptions,
     chart,
+    reference_models,
     set_target_value,
     status_html,
     target_slider,
@@ -175,7 +176,7 @@ class ArchitectureAppPanel(Panel):
         check_availability(target, "target")
         super().__init__(workspace)
         self.year_days = year_days
-        self.models = {name: load_architecture(path) for name, path in refs.items()}
+        self.models = reference_models()
         self.choice = widgets.Dropdown(
             options=self._options(), value=self._current_key(architecture),
             description="Design", style=LABEL_STYLE, layout=dict(WIDE))

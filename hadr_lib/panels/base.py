@@ -126,6 +126,19 @@ def chart(figure) -> go.FigureWidget:
     return _figure_widget_class()(figure)
 
 
+@functools.lru_cache(maxsize=1)
+def _reference_models() -> tuple:
+    from ..architecture_file import load_architecture, reference_architectures
+
+    return tuple((name, load_architecture(path)) for name, path in reference_architectures().items())
+
+
+def reference_models() -> dict:
+    """The shipped designs by name, each file read once per process (models are not
+    changed in place: ``with_changes`` returns a new one)."""
+    return dict(_reference_models())
+
+
 def error_html(exc: Exception) -> str:
     return ("<div class='hadr-error' style='color:#a00'>Could not update: "
             f"{html.escape(str(exc))}</div>")
@@ -166,12 +179,18 @@ def target_slider(target: float, css_class: str, description: str = "Target") ->
     return w
 
 
+def show_value(slider: widgets.SelectionSlider, value: float, options) -> None:
+    """Show ``value`` on a selection slider; ``options(value)`` gives the options that
+    include it, used only when the present options do not."""
+    value = float(value)
+    if value not in [v for _, v in slider.options]:
+        slider.options = options(value)
+    slider.value = value
+
+
 def set_target_value(slider: widgets.SelectionSlider, target: float) -> None:
     """Show ``target`` on a target slider, adding it to the options if needed."""
-    target = float(target)
-    if target not in [v for _, v in slider.options]:
-        slider.options = target_options(target)
-    slider.value = target
+    show_value(slider, target, target_options)
 
 
 def snap_slider(value: float, low: float, high: float, label, description: str) -> widgets.SelectionSlider:
@@ -201,18 +220,12 @@ def hours_slider(value_h: float, low_h: float, high_h: float, description: str) 
 
 def set_hours(slider: widgets.SelectionSlider, value_h: float, low_h: float, high_h: float) -> None:
     """Show ``value_h`` on an ``hours_slider``, adding it to the options if needed."""
-    value_h = float(value_h)
-    if value_h not in [v for _, v in slider.options]:
-        slider.options = duration_options(value_h * 3600, low_h * 3600, high_h * 3600)
-    slider.value = value_h
+    show_value(slider, value_h, lambda v: duration_options(v * 3600, low_h * 3600, high_h * 3600))
 
 
 def set_snapped(slider: widgets.SelectionSlider, value: float, low: float, high: float, label) -> None:
     """Show ``value`` on a snapping slider, adding it to the options if needed."""
-    value = float(value)
-    if value not in [v for _, v in slider.options]:
-        slider.options = snap_options(value, low, high, label)
-    slider.value = value
+    show_value(slider, value, lambda v: snap_options(v, low, high, label))
 
 
 class Panel:

@@ -7,11 +7,10 @@ import html
 
 import ipywidgets as widgets
 
-from ..architecture_file import load_architecture, reference_architectures
 from ..compare import changed_blocks, compare, compare_sentence, format_compare_table
 from ..formatting import format_percent
 from ..uncertainty import propagate
-from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel
+from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel, reference_models
 
 __all__ = ["CompareDesignsPanel"]
 
@@ -30,7 +29,7 @@ class CompareDesignsPanel(Panel):
 
     def __init__(self, workspace, other: str | None = None):
         super().__init__(workspace)
-        self.models = {k: load_architecture(p) for k, p in reference_architectures().items()}
+        self.models = reference_models()
         keys = list(self.models)
         current = workspace.design_key
         if other is None:

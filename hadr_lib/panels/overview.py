@@ -12,7 +12,7 @@ import ipywidgets as widgets
 from ..formatting import format_duration, format_money, format_percent
 from ..overview import overview
 from ..scenario import load_scenario, reference_scenarios
-from ..workspace import MAX_UPLOAD_BYTES, Workspace, parse_scenario_upload
+from ..workspace import Workspace, parse_scenario_upload
 from .base import (
     DR_ASSUMPTIONS,
     LABEL_STYLE,
@@ -122,11 +122,7 @@ class OverviewPanel(Panel):
         if not files:
             return
         f = files[0]
-        try:
-            size = int(f.get("size", len(f["content"])))
-            if size > MAX_UPLOAD_BYTES:
-                raise ValueError(f"{f.get('name', 'the file')!r}: {size:,} bytes is more than the "
-                                 f"{MAX_UPLOAD_BYTES:,} bytes a scenario file may have")
+        try:  # parse_scenario_upload checks the size, the text and the scenario
             sc = parse_scenario_upload(str(f.get("name", "upload")), bytes(f["content"]))
             self.ws.set_scenario(sc, origin=self, key=None)
         except Exception as exc:  # a bad file is told, never a traceback

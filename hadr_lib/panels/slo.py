@@ -18,6 +18,7 @@ from .base import (
     WIDE,
     Panel,
     chart,
+    reference_models,
     set_target_value,
     status_html,
     target_slider,
@@ -38,7 +39,6 @@ class SloPanel(Panel):
     def __init__(self, architecture="multi_az_postgres", target: float = 0.9995,
                  window_days: float = 30.0, *, choose_architecture: bool = False,
                  workspace=None):
-        refs = reference_architectures()
         self.models: dict[str, Architecture] = {}
         if isinstance(architecture, Architecture):
             key = architecture.name
@@ -47,8 +47,8 @@ class SloPanel(Panel):
             key = str(architecture)
             self.models[key] = load_architecture(architecture)
         if choose_architecture and workspace is None:
-            for name, path in refs.items():
-                self.models.setdefault(name, load_architecture(path))
+            for name, model in reference_models().items():
+                self.models.setdefault(name, model)
         parse_window(window_days)
         target = float(check_availability(workspace.target if workspace else target, "target"))
         super().__init__(workspace)
