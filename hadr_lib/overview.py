@@ -13,6 +13,7 @@ from .dr import recommend, strategy_table
 from .formatting import format_duration, format_money, format_percent
 from .model import Architecture, Evaluation
 from .scenario import Scenario, load_scenario
+from .theme import STATUS
 from .verdict import target_verdict
 
 __all__ = ["Overview", "overview", "overview_html", "overview_markdown"]
@@ -95,11 +96,8 @@ def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YE
         downtime_cost_per_year=downtime_cost, status=status)
 
 
-_COLOURS = {"green": "#2ca02c", "amber": "#ff9f1c", "red": "#d62728"}
-
-
 def _badge(status: str) -> str:
-    return (f'<span style="background:{_COLOURS[status]};color:white;padding:2px 10px;'
+    return (f'<span style="background:{STATUS[status]};color:white;padding:2px 10px;'
             f'border-radius:4px">{status}</span>')
 
 

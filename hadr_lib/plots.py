@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
 from .formatting import format_duration, format_money, format_percent
-from .theme import PALETTE, TEMPLATE
+from .theme import PALETTE, TEMPLATE, register_template
+
+register_template()
 
 __all__ = [
     "analytic_vs_simulated_figure",

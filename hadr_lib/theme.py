@@ -1,12 +1,11 @@
 """One look for every chart and card: the palette, the status colours and the plotly
-template ``hadr`` (registered on import; figures name it by ``TEMPLATE``)."""
+template ``hadr`` (figures name it by ``TEMPLATE``; ``register_template`` makes it
+known to plotly, which ``plots`` does on import). No plotly import here, so modules
+that only need the colours start quickly."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-import plotly.io as pio
-
-__all__ = ["FONT", "PALETTE", "STATUS", "STATUS_BG", "TEMPLATE"]
+__all__ = ["FONT", "PALETTE", "STATUS", "STATUS_BG", "TEMPLATE", "register_template"]
 
 #: Named colours; charts use these names, never their own hex codes.
 PALETTE = {
@@ -26,14 +25,23 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 
 TEMPLATE = "hadr"
 
-_template = go.layout.Template(pio.templates["plotly_white"])
-_template.layout.update(
-    colorway=[PALETTE["blue"], PALETTE["red"], PALETTE["green"], PALETTE["amber"],
-              "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"],
-    font={"family": FONT, "size": 13},
-    title={"font": {"size": 15}, "x": 0, "xanchor": "left"},
-    # Long labels wrap into the margin instead of being cut (automargin).
-    xaxis={"automargin": True}, yaxis={"automargin": True},
-    hoverlabel={"font": {"family": FONT}},
-)
-pio.templates[TEMPLATE] = _template
+
+
+def register_template() -> None:
+    """Register the ``hadr`` template with plotly (plotly_white, our colours and font;
+    long labels wrap into the margin instead of being cut)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    if TEMPLATE in pio.templates:
+        return
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.update(
+        colorway=[PALETTE["blue"], PALETTE["red"], PALETTE["green"], PALETTE["amber"],
+                  "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"],
+        font={"family": FONT, "size": 13},
+        title={"font": {"size": 15}, "x": 0, "xanchor": "left"},
+        xaxis={"automargin": True}, yaxis={"automargin": True},
+        hoverlabel={"font": {"family": FONT}},
+    )
+    pio.templates[TEMPLATE] = template
