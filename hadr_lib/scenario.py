@@ -128,8 +128,7 @@ class Scenario:
 
     def replace(self, **changes) -> Scenario:
         """A copy with some fields changed and checked again (for sliders)."""
-        fields = {k: v for k, v in self.__dict__.items() if k != "design"}
-        fields.update(changes)
+        fields = {**self._fields(), **changes}
         same = fields["architecture"] is self.architecture or fields["architecture"] == self.architecture
         # An unchanged architecture was checked when this scenario was loaded; loading
         # its file again on every slider move would only repeat that.
@@ -141,8 +140,11 @@ class Scenario:
     def to_mapping(self) -> dict:
         """The scenario as the mapping a scenario file holds (``load_scenario`` reads it
         back to an equal scenario)."""
-        fields = {k: v for k, v in self.__dict__.items() if k != "design"}
-        return _as_mapping(fields)
+        return _as_mapping(self._fields())
+
+    def _fields(self) -> dict:
+        """The dataclass fields (not the cached ``design``)."""
+        return {k: v for k, v in self.__dict__.items() if k != "design"}
 
 
 def _as_mapping(f: Mapping) -> dict:
