@@ -13,7 +13,9 @@ mapping with exactly one key::
     k_of_n: {k: 2, of: [block, block, block]}
     standby: {primary: block, standbys: [block], failover_s: 90, coverage: 0.99}
     standby: {primary: block, standbys: [block], failover_preset: rds_multi_az}
+    standby: {primary: block, standbys: [block], failover_s: 90, failover_error_factor: 4}
     common_cause: {beta: 0.05, of: [block, block], k: 1, name: "zone a"}
+    common_cause: {beta: 0.05, of: [block, block], beta_error_factor: 5}  # p95/p50 of beta
 
 Errors name the place in the file, the value and what is allowed, e.g.
 ``architecture.series[1].parallel[0].component.availability: 1.3 is not in [0, 1]``.
@@ -54,8 +56,9 @@ _FIELDS = {
     "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source",
                   "cost_per_year", "error_factor"),
     "k_of_n": ("k", "of"),
-    "standby": ("primary", "standbys", "failover_s", "failover_preset", "coverage"),
-    "common_cause": ("beta", "of", "k", "name"),
+    "standby": ("primary", "standbys", "failover_s", "failover_preset", "coverage",
+                "failover_error_factor"),
+    "common_cause": ("beta", "of", "k", "name", "beta_error_factor"),
 }
 
 
@@ -100,6 +103,12 @@ def _num(path: str, value):
         except InvalidOperation:
             pass
     raise InvalidInputError(f"{path}: {value!r} is not a number")
+
+
+def _optional_num(path: str, body: Mapping, key: str):
+    """``body[key]`` as a number, or None where it is missing or null."""
+    value = body.get(key)
+    return None if value is None else _num(f"{path}.{key}", value)
 
 
 def _int(path: str, value):
@@ -155,7 +164,8 @@ def _block(value, path: str, depth: int = 1):
         else:
             failover_s = _num(f"{here}.failover_s", body.get("failover_s", 0))
         return Standby(primary, standbys, failover_s=failover_s,
-                       coverage=_num(f"{here}.coverage", body.get("coverage", 1)), path=here)
+                       coverage=_num(f"{here}.coverage", body.get("coverage", 1)), path=here,
+                       failover_error_factor=_optional_num(here, body, "failover_error_factor"))
     # common_cause
     for required in ("beta", "of"):
         if required not in body:
@@ -166,7 +176,8 @@ def _block(value, path: str, depth: int = 1):
     if name is not None:
         check_text(f"{here}.name", name, max_len=200)
     return CommonCause(_num(f"{here}.beta", body["beta"]), children,
-                       k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here)
+                       k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here,
+                       beta_error_factor=_optional_num(here, body, "beta_error_factor"))
 
 
 def _component(body: Mapping, path: str) -> Component:
@@ -187,8 +198,7 @@ def _component(body: Mapping, path: str) -> Component:
     if type(count) is not int:
         count = _int(f"{path}.count", count)
     name = body["name"]
-    extra = {f: _num(f"{path}.{f}", body[f]) for f in ("cost_per_year", "error_factor")
-             if body.get(f) is not None}
+    extra = {f: _optional_num(path, body, f) for f in ("cost_per_year", "error_factor")}
     if has_sla:
         try:
             availability, catalog_source = sla_availability(

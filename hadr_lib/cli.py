@@ -170,7 +170,7 @@ def _cmd_evaluate(args) -> int:
         if unc is not None:
             out["uncertainty"] = {
                 "draws": unc.draws, "seed": unc.seed, **unc.summary(),
-                "learn_more_about": [{"name": r.name, "error_factor": r.error_factor,
+                "learn_more_about": [{"name": r.name, "kind": r.kind, "error_factor": r.error_factor,
                                       "share": float(r.share)} for r in unc.sensitivity.itertuples()],
             }
         _print_json(out)
@@ -201,8 +201,8 @@ def _cmd_evaluate(args) -> int:
             top = ", ".join(f"{r.name} ({r.share:.0%})" for r in unc.sensitivity.head(3).itertuples())
             print(f"                 learn more about: {top}")
         else:
-            print("                 no component has an error factor (give error_factor "
-                  "or --error-factor)")
+            print("                 no figure has an error factor (give error_factor, "
+                  "beta_error_factor or failover_error_factor in the design, or --error-factor)")
     print("\nWhat to improve first (downtime saved per year if the part were perfect, or the "
           "group's failures independent):")
     table = pd.DataFrame({

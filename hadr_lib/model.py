@@ -238,6 +238,8 @@ class Standby:
     failover_s: float = 0.0
     coverage: float = 1.0
     path: str = field(default="standby", compare=False, repr=False)
+    #: How uncertain the failover time is: p95 / p50 of a lognormal (None: certain).
+    failover_error_factor: float | None = None
     #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
     #: derived once here, since every evaluation of the block needs it.
     primary_outage_h: float = field(default=0.0, init=False, compare=False, repr=False)
@@ -249,6 +251,9 @@ class Standby:
         object.__setattr__(self, "standbys", _children(f"{p}.standbys", "standby list", self.standbys))
         _check_number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
         _check_number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
+        if self.failover_error_factor is not None:
+            _check_number(f"{p}.failover_error_factor", self.failover_error_factor, 1, 100,
+                          what=" (p95 / p50)")
         _check_depth(self.primary, f"{p}.primary")
         outage = _mean_outage_h(self.primary)
         if self.failover_s > 0 and outage is None:
@@ -267,11 +272,16 @@ class CommonCause:
     k: int = 1
     name: str | None = None
     path: str = field(default="common_cause", compare=False, repr=False)
+    #: How uncertain beta is: p95 / p50 of a lognormal, cut at 1 (None: certain).
+    beta_error_factor: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "children",
                            _children(f"{self.path}.of", "common_cause", self.children))
         _check_number(f"{self.path}.beta", self.beta, 0, 1, what=" (a fraction of failures)")
+        if self.beta_error_factor is not None:
+            _check_number(f"{self.path}.beta_error_factor", self.beta_error_factor, 1, 100,
+                          what=" (p95 / p50)")
         _check_k_path(f"{self.path}.k", self.k, len(self.children))
 
 
@@ -331,7 +341,8 @@ class _Evaluator:
         self.components = components
         self._plans: dict[int, tuple[np.ndarray, list[Block]]] = {}
 
-    def children_aq(self, node: Block, kids: tuple[Block, ...], Q: np.ndarray) -> tuple[Any, Any]:
+    def children_aq(self, node: Block, kids: tuple[Block, ...], Q: np.ndarray,
+                    over: Mapping[int, Any] | None = None) -> tuple[Any, Any]:
         """(A, U) of ``kids`` stacked on axis 0: leaf children in one fancy-indexing
         gather (wide blocks stay vectorised), the others evaluated one by one (the
         leaves last, whatever their place among the kids)."""
@@ -341,7 +352,7 @@ class _Evaluator:
                               dtype=int)
             plan = self._plans[id(node)] = (leaves, [c for c in kids if not isinstance(c, Component)])
         leaves, others = plan
-        parts = [self.aq(c, Q) for c in others]
+        parts = [self.aq(c, Q, over) for c in others]
         if not leaves.size:
             return _stack(parts)
         q = Q[leaves]
@@ -350,32 +361,37 @@ class _Evaluator:
         a_o, q_o = _stack(parts)
         return np.concatenate([a_o, 1.0 - q]), np.concatenate([q_o, q])
 
-    def aq(self, node: Block, Q: np.ndarray) -> tuple[Any, Any]:
-        """(A, U) of ``node``, vectorised over the trailing axes of ``Q``."""
+    def aq(self, node: Block, Q: np.ndarray,
+           over: Mapping[int, Any] | None = None) -> tuple[Any, Any]:
+        """(A, U) of ``node``, vectorised over the trailing axes of ``Q``.
+
+        ``over`` replaces block parameters, keyed by ``id(block)``: a common-cause
+        group's ``beta`` or a standby's failover share ``tau`` (see ``_tau``), each a
+        value or an array broadcasting with the trailing axes of ``Q`` (uncertainty
+        draws them)."""
         if isinstance(node, Component):
             q = Q[self.index[id(node)]]
             return 1.0 - q, q
-        return self._aq(node, Q)
+        return self._aq(node, Q, over or {})
 
-
-    def _aq(self, node: Block, Q: np.ndarray) -> tuple[Any, Any]:
+    def _aq(self, node: Block, Q: np.ndarray, over: Mapping[int, Any]) -> tuple[Any, Any]:
         if isinstance(node, (Series, Parallel, KofN)):
-            a, q = self.children_aq(node, node.children, Q)
+            a, q = self.children_aq(node, node.children, Q, over)
             if isinstance(node, Series):
                 return _series_aq(a, q)
             if isinstance(node, Parallel):
                 return _parallel_aq(a, q)
             return _k_of_n_aq(node.k, a, q)
         if isinstance(node, Standby):
-            _, up = self.aq(node.primary, Q)
-            _, us = _parallel_aq(*self.children_aq(node, node.standbys, Q))
-            tau = _tau(node)
+            _, up = self.aq(node.primary, Q, over)
+            _, us = _parallel_aq(*self.children_aq(node, node.standbys, Q, over))
+            tau = over.get(id(node), _tau(node))
             c = node.coverage
             u = up * (c * (tau + (1 - tau) * us) + (1 - c))
             return 1.0 - u, u
         if isinstance(node, CommonCause):
-            a, q = self.children_aq(node, node.children, Q)
-            b = node.beta
+            a, q = self.children_aq(node, node.children, Q, over)
+            b = over.get(id(node), node.beta)
             a_struct, u_struct = _k_of_n_aq(node.k, a + b * q, (1 - b) * q)
             u_cc = b * np.mean(q, axis=0)
             with np.errstate(divide="ignore"):
@@ -636,11 +652,26 @@ def _mean_outage_h(node: Block) -> float | None:
     return float(u) / f if f > 0 else 0.0
 
 
-def _tau(node: Standby) -> float:
+def _tau(node: Standby, failover_s: np.ndarray | None = None) -> Any:
+    """The share of the primary's outage a failover costs, ``min(t, R_p) / R_p``, at
+    the block's failover time, or at each of ``failover_s`` [s] (an array)."""
     r = node.primary_outage_h
-    if r <= 0:
-        return 0.0
-    return min(node.failover_s / 3600.0, r) / r
+    if failover_s is None:
+        return min(node.failover_s / 3600.0, r) / r if r > 0 else 0.0
+    t = np.asarray(failover_s, dtype=float)
+    return np.minimum(t / 3600.0, r) / r if r > 0 else np.zeros_like(t)
+
+
+def group_label(group: CommonCause, index: int) -> str:
+    """A common-cause group as people read it: its name, else its place."""
+    return group.name or f"common cause {index + 1}"
+
+
+def standby_label(node: Standby) -> str:
+    """A standby block as people read it: the failover of its primary's parts."""
+    names = [c.name for c in _leaves(node.primary)]
+    more = f" and {len(names) - 2} more" if len(names) > 2 else ""
+    return f"failover of {', '.join(names[:2])}{more}"
 
 
 def _leaves(node: Block) -> list[Component]:
@@ -704,7 +735,8 @@ class Architecture:
         self.description = description
         leaves: list[Component] = []
         groups: list[CommonCause] = []
-        stack = [(root, 1)]  # one walk: depth bounded, leaves and groups in order
+        standbys: list[Standby] = []
+        stack = [(root, 1)]  # one walk: depth bounded, leaves, groups and standbys in order
         while stack:
             node, depth = stack.pop()
             if depth > MAX_DEPTH:
@@ -715,6 +747,8 @@ class Architecture:
                 continue
             if isinstance(node, CommonCause):
                 groups.append(node)
+            elif isinstance(node, Standby):
+                standbys.append(node)
             stack.extend((kid, depth + 1) for kid in reversed(_kids(node)))
         self.components: tuple[Component, ...] = tuple(leaves)
         seen: dict[str, str] = {}
@@ -725,6 +759,7 @@ class Architecture:
                     f"(also at {seen[c.name]}); names must be unique")
             seen[c.name] = c.path
         self.groups: tuple[CommonCause, ...] = tuple(groups)
+        self.standbys: tuple[Standby, ...] = tuple(standbys)
         self._ev = _Evaluator(root, self.components)
         self._q = _base_q(self.components)
 
@@ -748,8 +783,8 @@ class Architecture:
 
     # -- evaluation ---------------------------------------------------------
 
-    def _eval_q(self, Q: np.ndarray) -> tuple[Any, Any]:
-        a, q = self._ev.aq(self.root, Q)
+    def _eval_q(self, Q: np.ndarray, over: Mapping[int, Any] | None = None) -> tuple[Any, Any]:
+        a, q = self._ev.aq(self.root, Q, over)
         return a, q
 
     def availability(self) -> Availability:
@@ -853,7 +888,7 @@ class Architecture:
             rows = []
             for g, group in enumerate(self.groups):
                 u_free = self.with_changes(betas={g: 0.0}).evaluate(year_days=year_days).unavailability
-                rows.append({"name": group.name or f"common cause {g + 1}", "kind": "common_cause",
+                rows.append({"name": group_label(group, g), "kind": "common_cause",
                              "provider_sla": False, "birnbaum": float("nan"),
                              "downtime_saved_per_year_s": max((u_base - u_free) * year, 0.0)})
             df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)

@@ -94,9 +94,8 @@ def _map_components(node, fn):
     if isinstance(node, Component):
         return fn(node)
     if isinstance(node, Standby):
-        return Standby(_map_components(node.primary, fn),
-                       tuple(_map_components(c, fn) for c in node.standbys),
-                       node.failover_s, node.coverage, node.path)
+        return replace(node, primary=_map_components(node.primary, fn),
+                       standbys=tuple(_map_components(c, fn) for c in node.standbys))
     kids = tuple(_map_components(c, fn) for c in node.children)
     return replace(node, children=kids)
 

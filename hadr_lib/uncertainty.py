@@ -9,8 +9,17 @@ the same kind of part, so if the figure is optimistic it is optimistic for all o
 them). Two replicas with median U 1e-3 and EF 3 give a mean system U of 2.44e-6,
 not the 1.56e-6 that independent draws would.
 
-Assumptions: the lognormal is cut at U = 1; a standby's failover share keeps its
-value at the stated figures; draws are seeded and independent between components.
+The design's other judgements may be uncertain too, in the same way: a common-cause
+group's ``beta_error_factor`` (its beta lognormal around the stated beta, cut at 1)
+and a standby's ``failover_error_factor`` (its failover time lognormal around the
+stated time). A beta of 0.05 with EF 5 says "between 1% and 25%, nine times in ten";
+because the mean of a lognormal lies above its median, an uncertain beta or failover
+time raises the mean downtime even where the median stays put.
+
+Assumptions: the lognormal is cut at U = 1 (and at beta = 1); a standby's primary
+keeps its mean outage length at the stated figures (a failover costs at most the
+whole outage); draws are seeded and independent between components, groups and
+standbys; ``default_error_factor`` applies to components only.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .availability import DAYS_PER_YEAR, InvalidInputError, _check_number, check_availability, period_info
-from .model import Architecture
+from .model import Architecture, _tau, group_label, standby_label
 
 __all__ = ["EF_Z", "MAX_DRAWS", "UncertaintyResult", "propagate"]
 
@@ -72,11 +81,15 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
               year_days: float = DAYS_PER_YEAR) -> UncertaintyResult:
     """Sample every component's unavailability from its error factor (or
     ``default_error_factor`` for those without one; components with neither are
-    certain) and evaluate the design once per draw, vectorised.
+    certain), every common-cause beta with a ``beta_error_factor`` and every failover
+    time with a ``failover_error_factor``, and evaluate the design once per draw,
+    vectorised.
 
     ``sensitivity`` ranks what to learn more about: the squared rank correlation
-    between each uncertain component's draw and the system's unavailability, as a
-    share of the total (components that barely move the result score near 0).
+    between each uncertain figure's draw and the system's unavailability, as a share
+    of the total (figures that barely move the result score near 0). Its ``kind``
+    says what the figure is: ``component``, ``common_cause`` (a group's beta) or
+    ``failover`` (a standby's failover time).
     """
     if not isinstance(arch, Architecture):
         raise InvalidInputError(f"architecture: {arch!r} is not an Architecture")
@@ -88,10 +101,11 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
         _check_number("error_factor", default_error_factor, 1, 100)
     t = None if target is None else float(check_availability(target, "target"))
     n = len(arch.components)
-    if draws * n > MAX_DRAWS:
+    params = n + len(arch.groups) + len(arch.standbys)
+    if draws * params > MAX_DRAWS:
         raise InvalidInputError(
-            f"draws: {draws:,} draws x {n:,} components is over the limit of {MAX_DRAWS:,}; "
-            "use fewer draws")
+            f"draws: {draws:,} draws x {params:,} uncertain figures (components, common-cause "
+            f"groups, standbys) is over the limit of {MAX_DRAWS:,}; use fewer draws")
     ef = np.array([c.error_factor or default_error_factor or 1.0 for c in arch.components])
     sigma = np.log(ef) / EF_Z
     q_med = np.array([c.replica_unavailability for c in arch.components])
@@ -102,15 +116,31 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
     q = np.repeat(q_med[:, None], draws, axis=1)
     q[uncertain] = np.minimum(q_med[uncertain, None] * np.exp(sigma[uncertain, None] * z[uncertain]), 1.0)
     Q = q ** counts[:, None]  # the replicas of a component share their draw
-    _, u = arch._eval_q(Q)
+    # Drawn after the components, so a design without these keeps its draws.
+    over: dict[int, np.ndarray] = {}
+    figures = [(arch.components[i].name, "component", float(ef[i]), z[i])
+               for i in np.flatnonzero(uncertain)]
+    for g, group in enumerate(arch.groups):
+        ef_g = group.beta_error_factor or 1.0
+        if ef_g > 1 and 0 < group.beta < 1:
+            zg = rng.standard_normal(draws)
+            over[id(group)] = np.minimum(group.beta * np.exp(math.log(ef_g) / EF_Z * zg), 1.0)
+            figures.append((f"beta of {group_label(group, g)}", "common_cause", ef_g, zg))
+    for node in arch.standbys:
+        ef_s = node.failover_error_factor or 1.0
+        if ef_s > 1 and node.failover_s > 0 and node.primary_outage_h > 0:
+            zs = rng.standard_normal(draws)
+            over[id(node)] = _tau(node, node.failover_s * np.exp(math.log(ef_s) / EF_Z * zs))
+            figures.append((f"{standby_label(node)} (time)", "failover", ef_s, zs))
+    _, u = arch._eval_q(Q, over)
     u = np.asarray(u, dtype=float).reshape(draws)
     rows = []
     u_rank = _ranks(u)
-    for i in np.flatnonzero(uncertain):
-        rho = float(np.corrcoef(_ranks(z[i]), u_rank)[0, 1]) if np.ptp(u) > 0 else 0.0
-        rows.append({"name": arch.components[i].name, "error_factor": float(ef[i]),
+    for name, kind, factor, zi in figures:
+        rho = float(np.corrcoef(_ranks(zi), u_rank)[0, 1]) if np.ptp(u) > 0 else 0.0
+        rows.append({"name": name, "kind": kind, "error_factor": factor,
                      "rank_correlation": 0.0 if math.isnan(rho) else rho})
-    sens = pd.DataFrame(rows, columns=["name", "error_factor", "rank_correlation"])
+    sens = pd.DataFrame(rows, columns=["name", "kind", "error_factor", "rank_correlation"])
     total = float((sens["rank_correlation"] ** 2).sum()) if len(sens) else 0.0
     sens["share"] = (sens["rank_correlation"] ** 2 / total) if total > 0 else 0.0
     sens = sens.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)

@@ -100,6 +100,141 @@ def test_cli_evaluate_with_uncertainty(capsys):
     assert 0 < out["p_meet_target"] <= 1
     assert out["learn_more_about"][0]["name"] == "load-balancer"
     assert main(["evaluate", "multi_az_postgres", "--uncertainty", "2000"]) == 0
-    assert "no component has an error factor" in capsys.readouterr().out
+    assert "no figure has an error factor" in capsys.readouterr().out
     assert main(["evaluate", "multi_az_postgres", "--uncertainty", "5"]) == 2
     assert "--uncertainty: 5 is not a whole number" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- beta and failover time
+
+
+def _zone_pair(q, beta, **group):
+    members = [comp(f"m{i}", availability=1 - q) for i in range(2)]
+    return hl.load_architecture({"name": "pair", "architecture": {
+        "common_cause": {"beta": beta, "of": members, "name": "zone a", **group}}})
+
+
+def _pair_u(q: float, beta):
+    """The beta-factor pair in closed form: 1 - (1 - ((1 - b) q)^2)(1 - b q)."""
+    return 1 - (1 - ((1 - beta) * q) ** 2) * (1 - beta * q)
+
+
+def test_an_uncertain_beta_against_the_closed_form_and_a_quadrature():
+    """Median beta 0.05, EF 5: the system's p50 and p95 are the design at beta 0.05 and
+    0.25 (U rises with beta), and its mean is E[U(beta)] over the lognormal cut at 1,
+    integrated numerically (not by sampling)."""
+    from scipy import integrate
+
+    q, b, ef = 1e-3, 0.05, 5.0
+    d = _zone_pair(q, b, beta_error_factor=ef)
+    r = propagate(d, 400_000, seed=11)
+    assert d.evaluate().unavailability == pytest.approx(_pair_u(q, b), rel=1e-12)
+    assert r.percentile(50) == pytest.approx(_pair_u(q, b), rel=0.01)
+    assert r.percentile(95) == pytest.approx(_pair_u(q, b * ef), rel=0.02)
+    assert r.percentile(5) == pytest.approx(_pair_u(q, b / ef), rel=0.02)
+    sigma = math.log(ef) / EF_Z
+
+    def density(x):
+        return math.exp(-x * x / 2) / math.sqrt(2 * math.pi) * _pair_u(q, min(b * math.exp(sigma * x), 1.0))
+
+    mean, _ = integrate.quad(density, -12, 12, points=[math.log(1 / b) / sigma], limit=200)
+    assert r.mean == pytest.approx(mean, rel=0.01)
+    assert mean / _pair_u(q, b) > 1.5  # the mean lies well above the median
+    assert list(r.sensitivity["name"]) == ["beta of zone a"]
+    assert list(r.sensitivity["kind"]) == ["common_cause"]
+
+
+def test_beta_of_zero_or_one_and_a_certain_beta_have_nothing_to_draw():
+    for beta in (0.0, 1.0):
+        r = propagate(_zone_pair(1e-3, beta, beta_error_factor=5), 1000, seed=1)
+        assert np.ptp(r.unavailability) == 0
+        assert r.unavailability[0] == pytest.approx(_pair_u(1e-3, beta), rel=1e-9)
+        assert r.sensitivity.empty
+
+
+def _failover_design(failover_s, **standby):
+    return hl.load_architecture({"name": "sb", "architecture": {"standby": {
+        "primary": comp("primary", mtbf_h=2000, mttr_h=2),
+        "standbys": [comp("replica", mtbf_h=2000, mttr_h=2)],
+        "failover_s": failover_s, **standby}}})
+
+
+def test_an_uncertain_failover_time_maps_its_percentiles_through_the_formula():
+    """U rises with the failover time, so the system's p50/p95 are the design evaluated
+    at t and t x EF; the mean is U_p (c (E[tau] + (1 - E[tau]) U_s) + 1 - c), linear in
+    tau = min(t, R) / R, with E[min(t, R)] for a lognormal t in closed form."""
+    t, ef, cov = 120.0, 4.0, 0.98
+    d = _failover_design(t, coverage=cov, failover_error_factor=ef)
+    r = propagate(d, 400_000, seed=4)
+    assert r.percentile(50) == pytest.approx(_failover_design(t, coverage=cov).evaluate().unavailability, rel=0.01)
+    assert r.percentile(95) == pytest.approx(
+        _failover_design(t * ef, coverage=cov).evaluate().unavailability, rel=0.02)
+    sigma, R = math.log(ef) / EF_Z, 2 * 3600.0  # the primary's mean outage [s]
+    phi = lambda x: 0.5 * math.erfc(-x / math.sqrt(2))  # noqa: E731
+    k = (math.log(R) - math.log(t)) / sigma
+    e_min = t * math.exp(sigma**2 / 2) * phi(k - sigma) + R * (1 - phi(k))
+    up = us = 2 / 2002
+    expected = up * (cov * (e_min / R + (1 - e_min / R) * us) + 1 - cov)
+    assert r.mean == pytest.approx(expected, rel=0.01)
+    row = r.sensitivity.iloc[0]
+    assert (row["name"], row["kind"], row["error_factor"]) == ("failover of primary (time)", "failover", ef)
+
+
+def test_sensitivity_ranks_a_vague_beta_above_a_well_known_part():
+    members = [comp(f"m{i}", availability=0.999, error_factor=1.2) for i in range(2)]
+    d = hl.load_architecture({"name": "z", "architecture": {"series": [
+        {"common_cause": {"beta": 0.1, "beta_error_factor": 10, "of": members}},
+        comp("lb", availability=0.99999, error_factor=1.5)]}})
+    r = propagate(d, 50_000, seed=3)
+    assert r.sensitivity["name"][0] == "beta of common cause 1"
+    assert set(r.sensitivity["kind"]) == {"component", "common_cause"}
+    assert r.sensitivity["share"].sum() == pytest.approx(1.0)
+
+
+def test_the_component_draws_are_kept_when_a_beta_becomes_uncertain():
+    """Betas and failover times are drawn after the components: a design that gains a
+    beta error factor keeps each component's draw (seeded comparisons stay fair)."""
+    members = [comp(f"m{i}", availability=0.999, error_factor=3) for i in range(2)]
+    base = {"common_cause": {"beta": 0.0, "of": members}}
+    certain = propagate(hl.load_architecture({"name": "c", "architecture": base}), 2000, seed=9)
+    vague = hl.load_architecture({"name": "v", "architecture": {
+        "common_cause": {**base["common_cause"], "beta": 0.0, "beta_error_factor": 5}}})
+    assert np.array_equal(propagate(vague, 2000, seed=9).unavailability, certain.unavailability)
+
+
+@pytest.mark.parametrize("block, message", [
+    ({"common_cause": {"beta": 0.1, "of": [comp("a", availability=0.9)], "beta_error_factor": 0.5}},
+     r"architecture\.common_cause\.beta_error_factor: 0\.5 is not a number in \[1, 100\]"),
+    ({"standby": {"primary": comp("p", mtbf_h=9, mttr_h=1), "standbys": [comp("s", availability=0.9)],
+                  "failover_s": 30, "failover_error_factor": "lots"}},
+     r"architecture\.standby\.failover_error_factor: 'lots' is not a number"),
+    ({"standby": {"primary": comp("p", mtbf_h=9, mttr_h=1), "standbys": [comp("s", availability=0.9)],
+                  "failover_s": 30, "failover_error_factor": 1000}},
+     r"architecture\.standby\.failover_error_factor: 1000 is not a number in \[1, 100\]"),
+])
+def test_bad_error_factors_on_groups_and_standbys(block, message):
+    with pytest.raises(hl.InvalidInputError, match=message):
+        hl.load_architecture({"name": "bad", "architecture": block})
+
+
+def test_the_limit_counts_groups_and_standbys_too():
+    members = [comp(f"m{i}", availability=0.999) for i in range(2)]
+    d = hl.load_architecture({"name": "g", "architecture": {
+        "common_cause": {"beta": 0.1, "beta_error_factor": 3, "of": members}}})
+    with pytest.raises(hl.InvalidInputError, match="3 uncertain figures"):
+        propagate(d, 7_000_000)
+
+
+def test_cli_reports_the_kind_of_each_uncertain_figure(tmp_path, capsys):
+    f = tmp_path / "d.yaml"
+    f.write_text(
+        "name: d\narchitecture:\n  common_cause:\n    name: zones\n    beta: 0.05\n"
+        "    beta_error_factor: 5\n    of:\n"
+        "      - component: {name: a, availability: 0.999, error_factor: 2}\n"
+        "      - component: {name: b, availability: 0.999, error_factor: 2}\n")
+    assert main(["evaluate", str(f), "--uncertainty", "5000", "--format", "json"]) == 0
+    learn = json.loads(capsys.readouterr().out)["uncertainty"]["learn_more_about"]
+    assert learn[0] == {"name": "beta of zones", "kind": "common_cause", "error_factor": 5.0,
+                        "share": pytest.approx(learn[0]["share"])}
+    assert learn[0]["share"] > 0.5
+    assert {r["kind"] for r in learn} == {"common_cause", "component"}
