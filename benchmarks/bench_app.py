@@ -5,7 +5,8 @@
 - slider to redrawn chart on the DR tab against the floor of the stack (a bare Voila
   page with one slider updating one FigureWidget trace), in one run;
 - 20 concurrent sessions: all render, page errors, memory per session, and memory
-  after they close (a server culling idle kernels after 45 s, so the return is seen).
+  once the kernels of the closed pages are culled (a server culling idle kernels after
+  45 s, so the return is seen).
 """
 
 from __future__ import annotations
@@ -61,6 +62,19 @@ def _tree_rss_mb(pid: int) -> float:
     return total / 2**20
 
 
+def _kernels(pid: int) -> int:
+    """Kernel processes under the server."""
+    import psutil
+
+    count = 0
+    for p in psutil.Process(pid).children(recursive=True):
+        try:
+            count += "ipykernel" in " ".join(p.cmdline())
+        except psutil.Error:  # gone meanwhile
+            pass
+    return count
+
+
 def _open(browser, url: str, selector: str):
     ctx = browser.new_context(viewport={"width": 1200, "height": 900})
     page = ctx.new_page()
@@ -113,7 +127,7 @@ def bench_soak(browser, tmp: Path, sessions: int = 20) -> None:
     with serve_voila(tmp / "soak.log", extra_args=args,
                      env_extra={"HADR_MAX_KERNELS": str(sessions + 4)}) as (url, proc):
         time.sleep(8)
-        idle = _tree_rss_mb(proc.pid)
+        idle, idle_kernels = _tree_rss_mb(proc.pid), _kernels(proc.pid)
         errors: list[str] = []
         contexts = []
         t0 = time.perf_counter()
@@ -148,14 +162,20 @@ def bench_soak(browser, tmp: Path, sessions: int = 20) -> None:
         busy = _tree_rss_mb(proc.pid)
         for ctx, _ in contexts:
             ctx.close()
-        time.sleep(60)  # idle past the 45 s cull timeout, a few cull ticks
+        # Idle past the 45 s cull timeout; the culler shuts kernels down one after
+        # another, so wait until the server is back to its idle kernels (at most 180 s).
+        closed = time.perf_counter()
+        while _kernels(proc.pid) > idle_kernels and time.perf_counter() - closed < 180:
+            time.sleep(2)
+        returned = time.perf_counter() - closed
         after = _tree_rss_mb(proc.pid)
         log = (tmp / "soak.log").read_text()
         tracebacks = log.count("Traceback")
         print(f"{sessions} concurrent sessions on this machine: {rendered} rendered in {took:.0f} s, "
               f"{worked} answered a slider move, {len(errors)} page errors, {tracebacks} tracebacks in "
               f"the server log; memory {idle:.0f} MB idle, {busy:.0f} MB with {sessions} sessions "
-              f"({(busy - idle) / sessions:.0f} MB each), {after:.0f} MB 60 s after they closed")
+              f"({(busy - idle) / sessions:.0f} MB each), {after:.0f} MB {returned:.0f} s after they "
+              f"closed ({_kernels(proc.pid)} kernels left, {idle_kernels} when idle)")
 
 
 def run() -> None:

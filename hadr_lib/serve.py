@@ -15,6 +15,13 @@
   idle longer than the cull timeout was culled on the next tick after a page took
   it, before the page could connect: a blank page forever. Handing one out now
   counts as activity.
+* **A page that is slow to connect keeps its kernel.** The culler took any kernel
+  idle past the cull timeout with no client connected, including one whose page was
+  still loading: with 20 pages opening at once on 2 cores, pages took over 45 s to
+  load and connect, found their kernel gone, and stayed blank. A kernel that no
+  client has connected to yet is culled only after ``HADR_CONNECT_GRACE_S`` (default
+  300 s) idle, if that is longer than the cull timeout; a client that takes a page
+  and never connects (not a browser) holds a kernel no longer than that.
 * **Plotly's widget code sent once, not per chart.** plotly's FigureWidget carries
   its 5 MB JavaScript bundle in every chart's state, so each chart of each page
   shipped and evaluated it again (about a second a chart). Served here, charts are
@@ -35,7 +42,8 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["BUNDLE_ROUTE", "V1_PROTOCOL", "kernel_cap", "main", "patch_voila", "quiet_kernel_errors"]
+__all__ = ["BUNDLE_ROUTE", "V1_PROTOCOL", "connect_grace_s", "kernel_cap", "main", "patch_voila",
+           "quiet_kernel_errors"]
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
@@ -54,20 +62,31 @@ Please try again in a few minutes; closed pages free their place within {minutes
 </body></html>"""
 
 
-def kernel_cap() -> int:
-    """Kernels in use a server allows (``HADR_MAX_KERNELS``, default 24, at least 1)."""
-    raw = os.environ.get("HADR_MAX_KERNELS", "24")
+def _env_int(name: str, default: int, low: int) -> int:
+    raw = os.environ.get(name, str(default))
     try:
         value = int(raw)
     except ValueError:
-        raise SystemExit(f"HADR_MAX_KERNELS: {raw!r} is not a whole number") from None
-    if value < 1:
-        raise SystemExit(f"HADR_MAX_KERNELS: {value} is not a whole number >= 1")
+        raise SystemExit(f"{name}: {raw!r} is not a whole number") from None
+    if value < low:
+        raise SystemExit(f"{name}: {value} is not a whole number >= {low}")
     return value
+
+
+def kernel_cap() -> int:
+    """Kernels in use a server allows (``HADR_MAX_KERNELS``, default 24, at least 1)."""
+    return _env_int("HADR_MAX_KERNELS", 24, 1)
+
+
+def connect_grace_s() -> int:
+    """Seconds a kernel no client has connected to yet may stay idle before it is
+    culled (``HADR_CONNECT_GRACE_S``, default 300; the cull timeout if longer)."""
+    return _env_int("HADR_CONNECT_GRACE_S", 300, 0)
 
 
 def patch_voila() -> None:
     """Apply the fixes above to Voila's handlers and kernel manager (idempotent)."""
+    from jupyter_core.utils import ensure_async
     from voila import voila_kernel_manager
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -75,6 +94,7 @@ def patch_voila() -> None:
     if getattr(TornadoVoilaHandler, "_hadr_patched", False):
         return
     cap = kernel_cap()
+    grace = _dt.timedelta(seconds=connect_grace_s())
 
     # 1. Refuse kernel websockets without the v1 protocol, before the upgrade.
     ws_get = VoilaKernelWebsocketHandler.get
@@ -111,12 +131,35 @@ def patch_voila() -> None:
 
     TornadoVoilaHandler.get = get_page
 
-    # 3. A kernel handed out of the pool is active now (else the culler may take it).
+    # 3. A kernel handed out of the pool is active now (else the culler may take it),
+    # and one whose page has not connected yet has a grace before it is culled.
     factory = voila_kernel_manager.voila_kernel_manager_factory
 
     def patched_factory(*args, **kwargs):
         cls = factory(*args, **kwargs)
         rendered = cls.get_rendered_notebook
+        notify_connect = cls.notify_connect
+        cull_if_idle = cls.cull_kernel_if_idle
+        shutdown = cls.shutdown_kernel
+
+        def connected(self) -> set:
+            """Kernels some client has connected to (forgotten when shut down)."""
+            return self.__dict__.setdefault("_hadr_connected", set())
+
+        def notify_connect_seen(self, kernel_id):
+            connected(self).add(kernel_id)
+            return notify_connect(self, kernel_id)
+
+        async def cull_kernel_if_idle(self, kernel_id):
+            if kernel_id not in connected(self):
+                last = getattr(self._kernels.get(kernel_id), "last_activity", None)
+                if last is not None and _dt.datetime.now(_dt.UTC) - last <= grace:
+                    return None  # its page may still be loading
+            return await ensure_async(cull_if_idle(self, kernel_id))
+
+        async def shutdown_kernel(self, kernel_id, *a, **kw):
+            connected(self).discard(kernel_id)
+            return await ensure_async(shutdown(self, kernel_id, *a, **kw))
 
         async def get_rendered_notebook(self, *a, **kw):
             result = await rendered(self, *a, **kw)
@@ -128,6 +171,9 @@ def patch_voila() -> None:
             return result
 
         cls.get_rendered_notebook = get_rendered_notebook
+        cls.notify_connect = notify_connect_seen
+        cls.cull_kernel_if_idle = cull_kernel_if_idle
+        cls.shutdown_kernel = shutdown_kernel
         return cls
 
     voila_kernel_manager.voila_kernel_manager_factory = patched_factory

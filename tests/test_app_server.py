@@ -59,3 +59,22 @@ def test_a_preheated_kernel_idle_past_the_cull_timeout_survives_being_handed_out
         _, kernel_id = open_page(url)
         time.sleep(2.2)  # two cull ticks before the page's websocket connects
         assert kernel_answers(url, kernel_id), (tmp_path / "voila.log").read_text()[-2000:]
+
+
+def test_a_page_slow_to_connect_keeps_its_kernel_for_the_grace_only(chromium, tmp_path):
+    """A crowd of pages on 2 cores takes longer to load than the cull timeout: a kernel
+    no client has connected to yet is not culled before HADR_CONNECT_GRACE_S, and is
+    culled after it (a client that never connects holds a kernel no longer)."""
+    args = ("--MappingKernelManager.cull_idle_timeout=2", "--MappingKernelManager.cull_interval=1")
+    with serve_voila(tmp_path / "voila.log", notebook="notebooks/downtime_budget.ipynb",
+                     extra_args=args, env_extra={"HADR_CONNECT_GRACE_S": "8"}) as (url, _):
+        _, slow = open_page(url)  # the page is read; its websocket comes late
+        time.sleep(5)  # past the 2 s cull timeout, several cull ticks, within the grace
+        log = (tmp_path / "voila.log").read_text()
+        assert kernel_answers(url, slow), log[-2000:]
+        _, never = open_page(url)  # this client never connects
+        deadline = time.monotonic() + 30
+        while f"Kernel shutdown: {never}" not in (tmp_path / "voila.log").read_text():
+            assert time.monotonic() < deadline, "the unconnected kernel outlived its grace"
+            time.sleep(0.5)
+        assert not kernel_answers(url, never)  # gone: a page asking for it now is told so
