@@ -43,6 +43,31 @@ def _moves(page, handle_selector: str, n: int = 20) -> list[float]:
     return out
 
 
+# Records, in the page, when a tab's numbers (``selector`` showing text) and its charts
+# are first drawn after the next click on a tab label.
+_WATCH = """selector => {
+  const w = window.__hadrTab = {numbers: null, charts: null, done: false};
+  document.addEventListener("click", () => {
+    const t0 = performance.now();
+    const frame = () => {
+      const now = performance.now() - t0, e = document.querySelector(selector);
+      if (w.numbers === null && e && e.offsetParent !== null && e.innerText.length > 20) w.numbers = now;
+      const panel = e && e.closest(".lm-TabPanel-content, .widget-tab-contents, .jupyter-widgets");
+      const box = e && e.closest(".widget-vbox");
+      const plots = box ? [...box.querySelectorAll(".js-plotly-plot")] : [];
+      const drawn = plots.length > 0 && plots.every(p => p.querySelector(".main-svg"));
+      if (w.numbers !== null && w.charts === null && drawn) w.charts = now;
+      if (w.numbers !== null && (w.charts !== null || now > 5000 || (!plots.length && now > 1500))) {
+        w.done = true;
+        return;
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }, {once: true, capture: true});
+}"""
+
+
 def _p(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[int(q * (len(values) - 1))] * 1e3
@@ -101,12 +126,17 @@ def bench_latency(browser, tmp: Path) -> None:
                 ("DR strategy", ".hadr-recommendation"), ("Backup", ".hadr-backup-summary"),
                 ("SLO", ".hadr-slo-summary"), ("Drills", ".hadr-drill-summary"))
         for label, selector in tabs:
-            t1 = time.perf_counter()
+            # Timed in the page, frame by frame, from the click to the first frame that
+            # shows the numbers, and to the first that shows all the tab's charts (the
+            # page may be busy drawing them when a script could next ask).
+            page.evaluate(_WATCH, selector)
             page.locator(".lm-TabBar-tabLabel", has_text=label).click()
-            page.locator(selector).wait_for(state="visible", timeout=60_000)
-            page.wait_for_function(f"() => document.querySelector('{selector}').innerText.length > 20")
-            print(f"app: {label} tab, first click to its numbers: {time.perf_counter() - t1:.2f} s "
-                  "(aim < 1 s)")
+            page.wait_for_function("() => window.__hadrTab.done", timeout=60_000, polling=100)
+            seen = page.evaluate("() => window.__hadrTab")
+            charts = (f", its charts drawn at {seen['charts'] / 1e3:.2f} s" if seen["charts"] is not None
+                      else "")
+            print(f"app: {label} tab, first click to its numbers: {seen['numbers'] / 1e3:.2f} s "
+                  f"(aim < 1 s){charts}")
         page.locator(".lm-TabBar-tabLabel", has_text="DR strategy").click()
         page.locator(".hadr-downtime-cost .noUi-handle").wait_for(state="visible", timeout=60_000)
         page.wait_for_timeout(500)

@@ -377,3 +377,30 @@ def test_plotly_widget_code_is_fetched_once_not_sent_with_every_chart(browser, v
     assert len(fetched) == 1 and fetched[0].split("?")[0].endswith("/hadr/static/widgetbundle.js")
     assert max(frames) < 1_000_000, "no websocket message carries the bundle"
     context.close()
+
+
+def test_a_tab_shows_its_numbers_before_plotly_is_loaded(browser, voila_app):
+    """plotly's bundle held back: the Downtime budget tab still shows its numbers, a
+    target moved meanwhile reaches them, and once plotly arrives the chart draws the
+    figure as it is now (the change made while it was loading is not lost)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    held = []
+    page.route("**/widgetbundle.js*", lambda route: held.append(route))
+    page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(".hadr-overview-target .noUi-handle", timeout=60_000)
+    headline = open_tab(page, "Downtime budget", ".hadr-headline")
+    assert "A target of 99.95% allows 21.9 minutes" in headline.inner_text()
+    nudge(page, "hadr-target")
+    wait_for_text(page, ".hadr-headline", "A target of 99.99% allows 4.38 minutes")
+    assert held, "the page asked for plotly's bundle"
+    assert page.locator(".js-plotly-plot").count() == 0  # no chart without plotly
+    for route in held:
+        route.continue_()
+    wait_for_chart_text(page, "target 99.99%")
+    assert page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot text')]"
+                         ".every(t => !t.textContent.includes('target 99.95%'))")
+    context.close()
+    assert errors == [], errors

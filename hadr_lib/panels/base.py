@@ -94,10 +94,59 @@ def _same(a, b) -> bool:
         return False
 
 
+#: The served charts' widget code: plotly's bundle imported from the server. Evaluating
+#: it holds the page for most of a second, and the page handles widget messages one
+#: after another, so a chart must not make the widgets after it wait: its model
+#: returns at once and the bundle is imported when the chart is first drawn, a frame
+#: after its tab's numbers are (the page also imports it when idle: the template).
+#: plotly's own model starts then, and the figure changes that came meanwhile
+#: (``_py2js_*``, which plotly's model applies in order) are handed to it in order.
 _SHIM = """const url = new URL(%s, document.baseURI).href;  // plotly %s
-export default async () => {
-  const d = (await import(url)).default;
-  return typeof d === "function" ? await d() : d;
+const CHANGES = ["_py2js_addTraces", "_py2js_deleteTraces", "_py2js_moveTraces", "_py2js_restyle",
+  "_py2js_relayout", "_py2js_update", "_py2js_animate", "_py2js_removeLayoutProps",
+  "_py2js_removeTraceProps"];
+// Two frames drawn, then the first idle moment (at most 300 ms later).
+const idle = window.requestIdleCallback ?? ((f) => setTimeout(f, 50));
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(
+  () => idle(r, {timeout: 300}))));
+export default () => {
+  let drawn, ready;
+  const wanted = new Promise((r) => { drawn = r; });
+  return {
+    initialize(ctx) {
+      const model = ctx.model, pending = [], keep = {}, heard = {}, replaying = new Map();
+      for (const name of CHANGES) {
+        keep[name] = () => pending.push([name, model.get(name)]);
+        model.on("change:" + name, keep[name]);
+      }
+      // plotly's model reads the changes through this view of the model, so each one
+      // missed can be replayed with the value it had.
+      const seen = new Proxy(model, {get(target, key) {
+        if (key === "get") return (name) => replaying.has(name) ? replaying.get(name) : target.get(name);
+        if (key === "on") return (event, callback, ...rest) => {
+          (heard[event] ??= []).push(callback);
+          return target.on(event, callback, ...rest);
+        };
+        const value = target[key];
+        return typeof value === "function" ? value.bind(target) : value;
+      }});
+      ready = wanted.then(nextFrame).then(() => import(url)).then(async (m) => {
+        const inner = typeof m.default === "function" ? await m.default() : m.default;
+        await inner.initialize?.({...ctx, model: seen});
+        for (const name of CHANGES) model.off("change:" + name, keep[name]);
+        for (const [name, value] of pending.splice(0)) {
+          replaying.set(name, value);
+          for (const callback of heard["change:" + name] ?? []) callback();
+          replaying.delete(name);
+        }
+        return inner;
+      });
+    },
+    async render(ctx) {
+      drawn();
+      return (await ready).render(ctx);
+    },
+  };
 };"""
 
 
