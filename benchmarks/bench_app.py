@@ -52,7 +52,6 @@ _WATCH = """selector => {
     const frame = () => {
       const now = performance.now() - t0, e = document.querySelector(selector);
       if (w.numbers === null && e && e.offsetParent !== null && e.innerText.length > 20) w.numbers = now;
-      const panel = e && e.closest(".lm-TabPanel-content, .widget-tab-contents, .jupyter-widgets");
       const box = e && e.closest(".widget-vbox");
       const plots = box ? [...box.querySelectorAll(".js-plotly-plot")] : [];
       const drawn = plots.length > 0 && plots.every(p => p.querySelector(".main-svg"));

@@ -107,14 +107,13 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
             f"draws: {draws:,} draws x {params:,} uncertain figures (components, common-cause "
             f"groups, standbys) is over the limit of {MAX_DRAWS:,}; use fewer draws")
     ef = np.array([c.error_factor or default_error_factor or 1.0 for c in arch.components])
-    sigma = np.log(ef) / EF_Z
     q_med = np.array([c.replica_unavailability for c in arch.components])
     counts = np.array([c.count for c in arch.components], dtype=float)
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n, draws))
-    uncertain = (sigma > 0) & (q_med > 0) & (q_med < 1)
+    uncertain = (ef > 1) & (q_med > 0) & (q_med < 1)
     q = np.repeat(q_med[:, None], draws, axis=1)
-    q[uncertain] = np.minimum(q_med[uncertain, None] * np.exp(sigma[uncertain, None] * z[uncertain]), 1.0)
+    q[uncertain] = np.minimum(_lognormal(q_med[uncertain, None], ef[uncertain, None], z[uncertain]), 1.0)
     Q = q ** counts[:, None]  # the replicas of a component share their draw
     # Drawn after the components, so a design without these keeps its draws.
     over: dict[int, np.ndarray] = {}
@@ -124,13 +123,13 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
         ef_g = group.beta_error_factor or 1.0
         if ef_g > 1 and 0 < group.beta < 1:
             zg = rng.standard_normal(draws)
-            over[id(group)] = np.minimum(group.beta * np.exp(math.log(ef_g) / EF_Z * zg), 1.0)
+            over[id(group)] = np.minimum(_lognormal(group.beta, ef_g, zg), 1.0)
             figures.append((f"beta of {group_label(group, g)}", "common_cause", ef_g, zg))
     for node in arch.standbys:
         ef_s = node.failover_error_factor or 1.0
         if ef_s > 1 and node.failover_s > 0 and node.primary_outage_h > 0:
             zs = rng.standard_normal(draws)
-            over[id(node)] = _tau(node, node.failover_s * np.exp(math.log(ef_s) / EF_Z * zs))
+            over[id(node)] = _tau(node, _lognormal(node.failover_s, ef_s, zs))
             figures.append((f"{standby_label(node)} (time)", "failover", ef_s, zs))
     _, u = arch._eval_q(Q, over)
     u = np.asarray(u, dtype=float).reshape(draws)
@@ -145,6 +144,12 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
     sens["share"] = (sens["rank_correlation"] ** 2 / total) if total > 0 else 0.0
     sens = sens.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
     return UncertaintyResult(arch.name, draws, seed, u, year_days, t, sens)
+
+
+def _lognormal(median, error_factor, z: np.ndarray) -> np.ndarray:
+    """Draws of a lognormal with this median and ``EF = p95 / p50`` from standard
+    normal draws ``z``."""
+    return np.asarray(median * np.exp(np.log(error_factor) / EF_Z * z))
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
