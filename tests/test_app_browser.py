@@ -361,11 +361,14 @@ def test_compare_designs_tab(page):
 
 def test_plotly_widget_code_is_fetched_once_not_sent_with_every_chart(browser, voila_app):
     """Served by hadr_lib.serve, a chart's widget state carries a few lines that import
-    plotly's bundle from the server (cached), not the 5 MB bundle itself."""
+    plotly's bundle from the server (cached), not the 5 MB bundle itself. Plotly's
+    JupyterLab extension (a 4.8 MB renderer for figures shown as outputs, which the app
+    has none of) is not loaded (voila.json)."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
-    fetched, frames = [], []
+    fetched, frames, renderer = [], [], []
     page.on("request", lambda r: fetched.append(r.url) if "widgetbundle" in r.url else None)
+    page.on("request", lambda r: renderer.append(r.url) if "jupyterlab-plotly" in r.url else None)
     page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(len(f))))
     page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
     page.wait_for_selector(".hadr-overview", timeout=60_000)
@@ -376,6 +379,7 @@ def test_plotly_widget_code_is_fetched_once_not_sent_with_every_chart(browser, v
                            ".filter(p => p.offsetParent !== null).length >= 1", timeout=30_000)
     assert len(fetched) == 1 and fetched[0].split("?")[0].endswith("/hadr/static/widgetbundle.js")
     assert max(frames) < 1_000_000, "no websocket message carries the bundle"
+    assert renderer == [], f"plotly's output renderer was loaded: {renderer}"
     context.close()
 
 
