@@ -125,6 +125,35 @@ def test_a_what_if_on_the_dr_tab_reaches_the_overview_and_the_download():
     assert _download(front)["incidents_per_year"]["region"] == 2.0
 
 
+def test_a_tab_out_of_sight_catches_up_when_shown_and_a_move_recomputes_one_tab(monkeypatch):
+    """In the app, a slider recomputes the tab it is on; the other tabs follow the
+    workspace when they are next shown (once, however many moves were made)."""
+    app = app_panel()
+    for index in (1, 2, 6, 4):  # Downtime budget, Architecture, SLO, then DR: clicks
+        app.tabs.selected_index = index
+    front, dr, budget = app.panel("overview"), app.panel("dr"), app.panel("budget")
+    calls = {name: 0 for name in ("overview", "budget", "architecture", "slo", "dr")}
+    for name in calls:
+        panel = app.panel(name)
+        monkeypatch.setattr(panel, "refresh", lambda p=panel, n=name, f=panel.refresh: (
+            calls.__setitem__(n, calls[n] + 1), f())[1])
+    before = front.verdict.value
+    dr.downtime_cost.value = 1_000_000.0
+    dr.incidents["region"].value = 2.0
+    budget_target = budget.target.value
+    assert calls == {"overview": 0, "budget": 0, "architecture": 0, "slo": 0, "dr": 2}
+    assert front.verdict.value == before  # out of sight: not recomputed yet
+    app.tabs.selected_index = 0
+    assert calls["overview"] == 1 and "$1,000,000 an hour" in front.verdict.value
+    assert _download(front)["incidents_per_year"]["region"] == 2.0
+    front.target.value = 0.9999  # on the Overview now: the budget tab follows when shown
+    assert calls["budget"] == 0 and budget.target.value == budget_target
+    app.tabs.selected_index = 1
+    assert calls["budget"] == 1 and budget.target.value == 0.9999
+    app.tabs.selected_index = 1  # shown again with nothing new: no work
+    assert calls["budget"] == 1
+
+
 def test_one_target_for_every_tab():
     app = app_panel()
     budget, arch, slo, front = (app.panel(n) for n in ("budget", "architecture", "slo", "overview"))

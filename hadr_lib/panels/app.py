@@ -79,11 +79,16 @@ class _LazyTabs:
 
     def _selected(self, change) -> None:
         index = change["new"]
-        if index is not None:
-            try:
-                self.panel(self.names[index])
-            except Exception:  # shown in the tab by panel(); logged here, never sent as a traceback
-                log.exception("tab %s could not be built", self.names[index])
+        if index is None:
+            return
+        name = self.names[index]
+        for other, built in self.built.items():
+            if other != name:
+                built.show(False)  # out of sight: it catches up when shown again
+        try:
+            self.panel(name).show(True)
+        except Exception:  # shown in the tab by panel(); logged here, never sent as a traceback
+            log.exception("tab %s could not be built", name)
 
     def panel(self, name: str):
         """The panel called ``name``, built now if it was not yet."""

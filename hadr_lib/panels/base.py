@@ -284,7 +284,9 @@ class Panel:
     widgets); ``update`` wraps it so an error is logged and shown in the panel,
     never lost and never a traceback. ``hold()`` batches many control changes
     into one update. With a ``workspace``, ``from_workspace(change)`` takes the
-    workspace's state into the controls whenever another tab changes it.
+    workspace's state into the controls whenever another tab changes it; a panel
+    out of sight (``show(False)``, an app tab not selected) does that when it is
+    next shown, once, so a slider on one tab recomputes that tab alone.
     """
 
     widget: widgets.Widget
@@ -294,6 +296,8 @@ class Panel:
         self.message = widgets.HTML()
         self.message.add_class("hadr-message")
         self._holding = 0
+        self.shown = True
+        self._behind: Change | None = None  # what the workspace did while out of sight
         if workspace is not None:
             workspace.observe(self._workspace_changed)
 
@@ -331,9 +335,25 @@ class Panel:
     def from_workspace(self, change: Change) -> None:
         """Take the workspace's state into the controls (called inside ``hold``)."""
 
+    def show(self, shown: bool) -> None:
+        """In sight or not; coming into sight, catch up with the workspace."""
+        self.shown = shown
+        if shown and self._behind is not None:
+            change, self._behind = self._behind, None
+            self._follow(change)
+
     def _workspace_changed(self, workspace: Workspace, change: Change) -> None:
         if change.origin is self:
             return
+        if not self.shown:
+            before = self._behind or Change()
+            self._behind = Change(scenario=before.scenario or change.scenario,
+                                  design=before.design or change.design,
+                                  target=before.target or change.target, origin=change.origin)
+            return
+        self._follow(change)
+
+    def _follow(self, change: Change) -> None:
         try:
             with self.hold():
                 self.from_workspace(change)

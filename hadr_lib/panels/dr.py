@@ -66,6 +66,7 @@ class DRStrategyPanel(Panel):
 
     def __init__(self, scenario="ecommerce_shop", *, compact: bool = False, workspace=None):
         super().__init__(workspace)
+        self.compact = compact  # no table: the app's tab leaves it out
         if workspace is not None:
             self.base = workspace.scenario
         else:
@@ -228,5 +229,6 @@ class DRStrategyPanel(Panel):
                              f"<ul style='font-size:0.92em'>{items}</ul></details>" if items else "")
         update_figure(self.bar_chart, dr_bar_spec(sc, table))
         update_figure(self.cost_chart, dr_cost_spec(cost_sweep(sc)))
-        self.table.value = TABLE_CSS + format_strategy_table(sc, table).to_html(
-            index=False, border=0, classes="hadr-table")
+        if not self.compact:
+            self.table.value = TABLE_CSS + format_strategy_table(sc, table).to_html(
+                index=False, border=0, classes="hadr-table")
