@@ -13,7 +13,7 @@ from ..availability import DAYS_PER_YEAR, InvalidInputError, period_info
 from ..workspace import Workspace, query_scenario
 from .architecture import ArchitectureAppPanel
 from .backup import BackupPanel
-from .base import chart, error_html
+from .base import Panel, chart, error_html
 from .budget import DowntimeBudgetPanel
 from .compare import CompareDesignsPanel
 from .dr import DRStrategyPanel
@@ -68,7 +68,7 @@ class _LazyTabs:
 
     def __init__(self, titles, builders, first):
         self.builders = builders
-        self.built: dict[str, object] = {}
+        self.built: dict[str, Panel] = {}
         self.names = list(builders)
         self.tab = widgets.Tab(children=[first.widget] + [
             widgets.VBox([widgets.HTML("<p>Loading…</p>")]) for _ in self.names[1:]])
