@@ -46,6 +46,7 @@ __all__ = [
     "format_strategy_table",
     "load_strategies",
     "recommend",
+    "nothing_happens",
     "seed_article_risk",
     "DESIGN_DISRUPTIONS",
     "LayeredStrategy",
@@ -301,8 +302,20 @@ def strategy_table(scenario: Scenario, strategies=None) -> pd.DataFrame:
     return df.sort_values(["annual_cost", "strategy"], kind="stable").reset_index(drop=True)
 
 
+def nothing_happens(table: pd.DataFrame) -> bool:
+    """True when no disruption is expected (every incident rate 0): each strategy
+    then meets the targets only on paper, and none saves anything."""
+    return bool((table["worst_outage_h"] == 0).all() and (table["expected_loss"] == 0).all())
+
+
 def recommend(table: pd.DataFrame) -> tuple[str | None, str]:
-    """(strategy id or None, reason): the cheapest in total that meets both targets."""
+    """(strategy id or None, reason): the cheapest in total that meets both targets.
+    With no disruption expected that is the cheapest to run, and the reason says so."""
+    if nothing_happens(table):
+        row = table.loc[table["annual_cost"].idxmin()]
+        return row["strategy"], (f"no disruption is expected (every incident rate is 0), so every "
+                                 f"strategy meets the targets only on paper; {row['label']} is the "
+                                 "cheapest to run")
     ok = table[table["meets_rto"] & table["meets_rpo"]]
     if ok.empty:
         best = table.loc[table["worst_outage_h"].idxmin()]
@@ -323,6 +336,12 @@ def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
     if rec is None:
         return (f"Nothing in the catalogue meets {targets}: {reason}. Cheapest overall: "
                 f"{cheapest['label']} at {money(cheapest['total_cost'])} a year.")
+    if nothing_happens(table):
+        row = table.set_index("strategy").loc[rec]
+        return (f"No disruption is expected: every incident rate is 0, so no strategy saves "
+                f"anything and each meets {targets} only on paper. The cheapest to run is "
+                f"{row['label']} ({money(row['annual_cost'])} a year). Enter how often you lose "
+                "an instance, a zone, a region or data to compare the strategies.")
     row = table.set_index("strategy").loc[rec]
     text = (f"Recommended: {row['label']}, {money(row['total_cost'])} a year in total "
             f"({money(row['annual_cost'])} to run plus {money(row['expected_loss'])} of expected "

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from .availability import DAYS_PER_YEAR, check_availability
-from .dr import recommend, strategy_table
+from .dr import nothing_happens, recommend, strategy_table
 from .formatting import format_duration, format_money, format_percent
 from .model import Architecture, Evaluation
 from .scenario import Scenario, load_scenario
@@ -38,6 +38,7 @@ class Overview:
     expected_loss: float | None
     downtime_cost_per_year: float | None
     status: str
+    no_incidents: bool = False  # every incident rate 0: the DR pick is a default
 
     def lines(self) -> list[str]:
         """The overview in plain sentences, money in the scenario's currency."""
@@ -49,14 +50,19 @@ class Overview:
                 f"{format_duration(self.evaluation.downtime_per_year_s)} of expected downtime a "
                 f"year cost about {money(self.downtime_cost_per_year)} a year (the design's "
                 "own failures, from its components' failure and repair rates).")
-        if self.recommended:
+        if self.recommended and self.no_incidents:
+            out.append(
+                f"DR strategy: {self.recommended_label} ({money(self.annual_cost)} a year), the "
+                "cheapest to run, by default: no disruption is expected (every incident rate is "
+                "0), so every strategy meets the RTO and RPO only on paper.")
+        elif self.recommended:
             out.append(
                 f"DR strategy: {self.recommended_label}, {money(self.annual_cost)} a year to run "
                 f"plus {money(self.expected_loss)} of expected losses from disruptions: the "
                 "cheapest in total that meets the RTO and RPO.")
         else:
             out.append(f"DR strategy: none fits: {self.recommendation_reason}.")
-        if self.evaluation is not None:
+        if self.evaluation is not None and not self.no_incidents:
             out.append(
                 "The two loss figures count different things and are not to be added: the first "
                 "prices the design's expected downtime; the second prices the scenario's incident "
@@ -93,7 +99,7 @@ def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YE
         recommended_label=None if row is None else row["label"], recommendation_reason=reason,
         annual_cost=None if row is None else float(row["annual_cost"]),
         expected_loss=None if row is None else float(row["expected_loss"]),
-        downtime_cost_per_year=downtime_cost, status=status)
+        downtime_cost_per_year=downtime_cost, status=status, no_incidents=nothing_happens(table))
 
 
 def _badge(status: str) -> str:

@@ -92,6 +92,32 @@ def test_recommended_really_is_the_cheapest_meeting_the_targets(name):
             assert one["total_cost"] >= row(t, rec)["total_cost"] - 1e-6
 
 
+def test_with_no_incidents_the_recommendation_says_it_is_only_on_paper():
+    """Every rate 0: each strategy meets the targets vacuously and saves nothing, so
+    the cheapest to run is named, and said to be a default, not a finding."""
+    none = {"instance": 0, "zone": 0, "region": 0, "data_corruption": 0}
+    sc = hl.load_scenario("ecommerce_shop").replace(incidents_per_year=none)
+    t = hl.strategy_table(sc)
+    assert (t["expected_loss"] == 0).all() and t["meets_rto"].all() and t["meets_rpo"].all()
+    assert hl.nothing_happens(t)
+    rec, reason = hl.recommend(t)
+    assert rec == "daily_backup"  # $5,000 a year, the cheapest in the catalogue
+    assert "no disruption is expected" in reason and "only on paper" in reason
+    sentence = hl.recommendation_sentence(sc, t)
+    assert sentence.startswith("No disruption is expected: every incident rate is 0")
+    assert "Daily backup ($5,000 a year)" in sentence and "Recommended" not in sentence
+    from hadr_lib.overview import overview
+
+    lines = overview(sc).lines()
+    assert any(line.startswith("DR strategy: Daily backup ($5,000 a year), the cheapest to run, "
+                               "by default") for line in lines)
+    assert not any("two loss figures" in line for line in lines)  # there is one
+    # One rare disruption is enough for a real comparison again.
+    rare = hl.strategy_table(sc.replace(incidents_per_year={**none, "data_corruption": 0.1}))
+    assert not hl.nothing_happens(rare)
+    assert "the cheapest in total that meets both targets" in hl.recommend(rare)[1]
+
+
 def test_no_strategy_meets_an_impossible_target():
     sc = hl.load_scenario("regulated_payments").replace(rto_target_h=0.001)
     rec, reason = hl.recommend(hl.strategy_table(sc))
