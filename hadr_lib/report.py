@@ -62,6 +62,12 @@ def _with_policy(page: str, shared_plotly: bool) -> str:
     return page
 
 
+#: How the project starts Chromium, headless or driven by Playwright: no sandbox (it runs
+#: as root in containers), no GPU, and none of its own network traffic.
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync")
+
+
 def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: int = 600) -> None:
     """Print an HTML page to ``pdf`` with headless Chromium, offline: the page's
     policy blocks every fetch, and Chromium itself resolves no host name and goes
@@ -69,9 +75,7 @@ def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: in
     source = Path(workdir).resolve() / "page.html"
     source.write_text(_with_policy(page, False) if "Content-Security-Policy" not in page else page,
                       encoding="utf-8")
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-background-networking", "--no-first-run", "--disable-sync",
-                    "--disable-component-update", "--disable-extensions",
+    subprocess.run([chromium, "--headless", *CHROMIUM_ARGS, "--disable-extensions",
                     "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
                     "--proxy-bypass-list=<-loopback>",
                     "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",

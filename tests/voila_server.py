@@ -12,12 +12,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from hadr_lib.report import CHROMIUM_ARGS as _BASE
+
 ROOT = Path(__file__).resolve().parent.parent
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+CHROMIUM_ARGS = [*_BASE, "--disable-quic"]
 
 
 def free_port() -> int:
