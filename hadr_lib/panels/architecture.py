@@ -18,6 +18,7 @@ from ..verdict import improvement_advice, target_verdict
 from .base import (
     LABEL_STYLE,
     MODEL_ASSUMPTIONS,
+    SCENARIO_DESIGN,
     WIDE,
     Panel,
     assumptions,
@@ -32,7 +33,6 @@ from .base import (
 __all__ = ["ArchitectureAppPanel", "ArchitecturePanel"]
 
 _NINES = {"min": 1.0, "max": 7.0, "step": 0.01}
-_SCENARIO_DESIGN = "__scenario__"
 
 
 def _nines_of(q: float) -> float:
@@ -199,7 +199,7 @@ class ArchitectureAppPanel(Panel):
         options = [(m.name, key) for key, m in self.models.items()]
         ws = self.workspace
         if ws is not None and ws.design_key is None and ws.scenario.design is not None:
-            options.insert(0, (f"{ws.scenario.design.name} (this scenario's own)", _SCENARIO_DESIGN))
+            options.insert(0, (f"{ws.scenario.design.name} (this scenario's own)", SCENARIO_DESIGN))
         return options
 
     def _current_key(self, default: str) -> str | None:
@@ -208,13 +208,13 @@ class ArchitectureAppPanel(Panel):
             return default
         if ws.scenario.design is None:
             return None
-        return ws.design_key or _SCENARIO_DESIGN
+        return ws.design_key or SCENARIO_DESIGN
 
     def _design_picked(self, change) -> None:
         if self._holding:
             return
         key = change["new"]
-        if self.workspace is not None and key not in (None, _SCENARIO_DESIGN):
+        if self.workspace is not None and key not in (None, SCENARIO_DESIGN):
             try:
                 self.workspace.set_design(key, origin=self)
             except Exception as exc:  # shown in the panel, never lost

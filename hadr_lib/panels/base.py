@@ -43,6 +43,9 @@ DR_ASSUMPTIONS = (
 TABLE_CSS = ("<style>.hadr-table td, .hadr-table th {padding: 4px 14px; text-align: right}"
              ".hadr-table {border-collapse: collapse}</style>")
 
+#: The value a design picker gives the scenario's own design (one not shipped).
+SCENARIO_DESIGN = "__scenario__"
+
 #: Controls take the panel's width up to this; on a phone, the screen's.
 WIDE = {"width": "100%", "max_width": "560px"}
 LABEL_STYLE = {"description_width": "initial"}

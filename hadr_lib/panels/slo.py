@@ -14,6 +14,7 @@ from ..plots import slo_budget_figure
 from ..slo import SLO_WINDOWS_DAYS, burn_rate_alerts, parse_window, slo_plan
 from .base import (
     LABEL_STYLE,
+    SCENARIO_DESIGN,
     TABLE_CSS,
     WIDE,
     Panel,
@@ -26,8 +27,6 @@ from .base import (
 )
 
 __all__ = ["SloPanel"]
-
-_SCENARIO_DESIGN = "__scenario__"
 
 
 class SloPanel(Panel):
@@ -83,9 +82,9 @@ class SloPanel(Panel):
         if design is None:  # said on screen, not silently assumed
             design = load_architecture(reference_architectures()["single_server"])
             label = f"{design.name} (the scenario has no design; pick one on the Architecture tab)"
-        self.models = {_SCENARIO_DESIGN: design}
-        self.choice.options = [(label, _SCENARIO_DESIGN)]
-        self.choice.value = _SCENARIO_DESIGN
+        self.models = {SCENARIO_DESIGN: design}
+        self.choice.options = [(label, SCENARIO_DESIGN)]
+        self.choice.value = SCENARIO_DESIGN
         self.choice.disabled = True
 
     def from_workspace(self, change) -> None:
