@@ -23,12 +23,17 @@ parallel group switches over instantly and perfectly. Periods use a year of
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
+
+#: For type checkers: one figure gives a float, an array (or list) an array.
+Scalar = float | Decimal | np.floating
+Many = np.ndarray | Sequence[float]
 
 __all__ = [
     "DAYS_PER_YEAR",
@@ -268,6 +273,10 @@ def _real_array(value: Any, field: str, problem: str) -> np.ndarray:
         raise _bad(field, value, problem) from None
 
 
+@overload
+def check_availability(value: Scalar, field: str = ...) -> float: ...
+@overload
+def check_availability(value: Many, field: str = ...) -> np.ndarray: ...
 def check_availability(value: Any, field: str = "availability") -> float | np.ndarray:
     """``value`` as a float or array if it is an availability in [0, 1], else an
     ``InvalidInputError`` naming ``field``."""
@@ -275,6 +284,10 @@ def check_availability(value: Any, field: str = "availability") -> float | np.nd
     return float(a) if a.ndim == 0 else a
 
 
+@overload
+def unavailability(availability: Scalar) -> float: ...
+@overload
+def unavailability(availability: Many) -> np.ndarray: ...
 def unavailability(availability: Any) -> float | np.ndarray:
     """Unavailability ``1 - A`` [fraction] of one availability or an array of them.
 
@@ -411,6 +424,10 @@ def from_mtbf_mttr(mtbf_hours: Any, mttr_hours: Any) -> Availability | Availabil
     return _result(mtbf / total, mttr / total)
 
 
+@overload
+def nines(availability: Scalar) -> float: ...
+@overload
+def nines(availability: Many) -> np.ndarray: ...
 def nines(availability: Any) -> float | np.ndarray:
     """Number of nines, ``-log10(1 - A)``: 3 for 99.9%, inf for 100%."""
     q = unavailability(availability)
@@ -489,6 +506,10 @@ class Downtime(float):
         return f"Downtime({float(self)!r} s per {self.period} of {self.basis})"
 
 
+@overload
+def downtime(availability: Scalar, period: str = ..., *, year_days: float = ...) -> Downtime: ...
+@overload
+def downtime(availability: Many, period: str = ..., *, year_days: float = ...) -> np.ndarray: ...
 def downtime(availability: Any, period: str = "year", *,
              year_days: float = DAYS_PER_YEAR) -> Downtime | np.ndarray:
     """Expected downtime [s] in a period at a given availability.

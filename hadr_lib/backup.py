@@ -190,10 +190,10 @@ def plan_backups(plan: BackupPlan) -> BackupResult:
         warnings.append("No copy outside the region: a region loss loses every backup.")
     meets_rto = None if p.rto_h is None else restore_h <= p.rto_h
     meets_rpo = None if p.rpo_h is None else rpo_worst <= p.rpo_h
-    if meets_rto is False:
+    if p.rto_h is not None and not meets_rto:
         warnings.append(f"The worst restore ({format_duration(restore_h * 3600)}) is slower than "
                         f"the RTO ({format_duration(p.rto_h * 3600)}).")
-    if meets_rpo is False:
+    if p.rpo_h is not None and not meets_rpo:
         warnings.append(f"The worst-case RPO ({format_duration(rpo_worst * 3600)}) is above "
                         f"the target ({format_duration(p.rpo_h * 3600)}).")
     return BackupResult(storage, monthly, fulls_kept, per_cycle, rpo_worst, rpo_avg, region_rpo,

@@ -89,7 +89,8 @@ class Strategy:
         if disruption not in self.protects_against:
             return None
         if disruption == "data_corruption" and self.corruption_rto_h is not None:
-            return self.corruption_rto_h, self.corruption_rpo_h
+            return self.corruption_rto_h, (self.rpo_h if self.corruption_rpo_h is None
+                                           else self.corruption_rpo_h)
         return self.rto_h, self.rpo_h
 
 
@@ -165,8 +166,8 @@ class LayeredStrategy:
         return frozenset().union(*(s.protects_against for s in self.layers))
 
     def _best(self, disruption: str) -> Strategy | None:
-        covering = [s for s in self.layers if s.times_for(disruption) is not None]
-        return min(covering, key=lambda s: s.times_for(disruption)) if covering else None
+        covering = [(t, s) for s in self.layers if (t := s.times_for(disruption)) is not None]
+        return min(covering, key=lambda ts: ts[0])[1] if covering else None
 
     def times_for(self, disruption: str) -> tuple[float, float] | None:
         best = self._best(disruption)

@@ -139,8 +139,9 @@ class Component:
                     raise _bad(f"{p}.availability", a, _FRACTION)
                 q = _decimal_complement_scalar(float(a))
             else:
-                check_availability(a, f"{p}.availability")
-                q = unavailability(a)  # type: ignore[assignment]  # one value: checked below
+                given: Any = a  # whatever the caller passed (an array, a decimal): checked
+                check_availability(given, f"{p}.availability")
+                q = unavailability(given)  # one value: checked below
                 if not isinstance(q, float):
                     raise _bad(f"{p}.availability", a, "is not one availability")
         else:

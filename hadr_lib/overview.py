@@ -44,21 +44,22 @@ class Overview:
         """The overview in plain sentences, money in the scenario's currency."""
         money = partial(format_money, currency=self.scenario.currency)
         out = [self.availability_sentence]
-        if self.evaluation is not None:
+        cost, loss, paid = self.annual_cost, self.expected_loss, self.downtime_cost_per_year
+        if self.evaluation is not None and paid is not None:
             out.append(
                 f"At {money(self.scenario.downtime_cost_per_hour)} an hour, its "
                 f"{format_duration(self.evaluation.downtime_per_year_s)} of expected downtime a "
-                f"year cost about {money(self.downtime_cost_per_year)} a year (the design's "
+                f"year cost about {money(paid)} a year (the design's "
                 "own failures, from its components' failure and repair rates).")
-        if self.recommended and self.no_incidents:
+        if self.recommended and cost is not None and self.no_incidents:
             out.append(
-                f"DR strategy: {self.recommended_label} ({money(self.annual_cost)} a year), the "
+                f"DR strategy: {self.recommended_label} ({money(cost)} a year), the "
                 "cheapest to run, by default: no disruption is expected (every incident rate is "
                 "0), so every strategy meets the RTO and RPO only on paper.")
-        elif self.recommended:
+        elif self.recommended and cost is not None and loss is not None:
             out.append(
-                f"DR strategy: {self.recommended_label}, {money(self.annual_cost)} a year to run "
-                f"plus {money(self.expected_loss)} of expected losses from disruptions: the "
+                f"DR strategy: {self.recommended_label}, {money(cost)} a year to run "
+                f"plus {money(loss)} of expected losses from disruptions: the "
                 "cheapest in total that meets the RTO and RPO.")
         else:
             out.append(f"DR strategy: none fits: {self.recommendation_reason}.")
@@ -90,7 +91,7 @@ def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YE
     rec, reason = recommend(table)
     row = table.set_index("strategy").loc[rec] if rec else None
     status_dr = "green" if rec else "red"
-    status = max([s for s in (status_a, status_dr) if s], key=_RANK.get)
+    status = max([s for s in (status_a, status_dr) if s], key=lambda s: _RANK[s])
     downtime_cost = (evaluation.downtime_per_year_s / 3600 * sc.downtime_cost_per_hour
                      if evaluation is not None else None)
     return Overview(

@@ -173,7 +173,8 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
     from plotly.colors import sample_colorscale
 
     imp = (importance if importance is not None else architecture.importance()).set_index("name")
-    leaves, frames = [], []
+    leaves: list[tuple] = []
+    frames: list[tuple] = []
     _place(architecture.root, 0.0, 0.0, leaves, frames)
     width, height = _measure(architecture.root)
     shapes, xs, ys, text, hover, ink = [], [], [], [], [], []

@@ -150,6 +150,7 @@ def _compile(node, default_mttr_h: float):
             return ("always",) if node.availability == 0.0 else ("never",)
         if node.mttr_h == 0.0:
             return ("never",)
+        assert node.mtbf_h is not None and node.mttr_h is not None  # _timed gave both
         return ("leaf", node.count, float(node.mtbf_h), float(node.mttr_h), node.name)
     if isinstance(node, (Series, Parallel, KofN)):  # down while n - needed + 1 are down
         down = len(node.children) - _needed_up(node) + 1
@@ -198,7 +199,8 @@ def check_budget(plan, *, years: int, runs: int) -> float:
     or whose draws for one block would pass ``MAX_BLOCK_BYTES``; returns the expected
     number of cycles. The message names the busiest component and what to change."""
     horizon_h = years * 366 * 24.0  # at most; leap years included
-    total, worst = 0.0, (0.0, None)
+    total = 0.0
+    worst: tuple = (0.0, None)
     stack = [plan]
     while stack:
         node = stack.pop()
@@ -422,6 +424,10 @@ class RunStatistics:
     """Long-run unavailability over independent runs: the mean and its 99% confidence
     interval (normal approximation over the runs' own unavailabilities). Subclasses
     give ``run_unavailability``, one fraction per run."""
+
+    @property
+    def run_unavailability(self) -> np.ndarray:
+        raise NotImplementedError
 
     @property
     def unavailability_mean(self) -> float:
@@ -656,7 +662,8 @@ def compare_with_analytic(architectures, **kwargs) -> pd.DataFrame:
         lo, hi = r.unavailability_ci99
         rows.append({"architecture": label, "analytic": r.analytic_unavailability,
                      "simulated": r.unavailability_mean, "ci99_low": lo, "ci99_high": hi,
-                     "inside": r.ci_contains(r.analytic_unavailability),
+                     "inside": (None if r.analytic_unavailability is None
+                                else r.ci_contains(r.analytic_unavailability)),
                      "outages_per_year": r.outages_per_year})
     return pd.DataFrame(rows)
 
@@ -665,7 +672,7 @@ def compare_with_analytic(architectures, **kwargs) -> pd.DataFrame:
 
 
 def _check_int(field_name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, Integral) or not low <= int(value) <= high:
         raise _bad(field_name, value, f"is not a whole number in [{low:,}, {high:,}]")
     return int(value)
 

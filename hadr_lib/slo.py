@@ -78,7 +78,7 @@ def _check_target(target) -> float:
 def error_budget(target, window_days: float = 30.0) -> float:
     """Downtime an SLO allows in its window [s]: ``(1 - target) x window``."""
     _check_target(target)
-    return unavailability(target) * parse_window(window_days) * 86400.0
+    return float(unavailability(target)) * parse_window(window_days) * 86400.0
 
 
 def duration_shorthand(hours: float) -> str:
@@ -166,7 +166,7 @@ def slo_plan(architecture, target, window_days: float = 30.0) -> SloPlan:
     else:
         a, name = architecture, "The design"
     check_availability(a, "ceiling")
-    q = unavailability(a)
+    q = float(unavailability(a))
     return SloPlan(name, float(a), q, t, days, error_budget(t, days), q * days * 86400.0)
 
 
