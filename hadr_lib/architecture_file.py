@@ -153,19 +153,22 @@ def _block(value, path: str, depth: int = 1):
         primary = _block(body["primary"], f"{here}.primary", depth + 1)
         standbys = tuple(_block(c, f"{here}.standbys[{i}]", depth + 1) for i, c in
                          enumerate(_list(f"{here}.standbys", body["standbys"])))
+        ef = _optional_num(here, body, "failover_error_factor")
         if "failover_preset" in body:
             if "failover_s" in body:
                 raise InvalidInputError(f"{here}: give failover_s or failover_preset, not both")
-            from .failover import failover_seconds
+            from .failover import failover_error_factor, failover_seconds
             try:
                 failover_s = failover_seconds(body["failover_preset"])
+                if ef is None:  # the preset's best and worst cases say how sure it is
+                    ef = failover_error_factor(body["failover_preset"])
             except InvalidInputError as exc:
                 raise InvalidInputError(f"{here}.{exc}") from None
         else:
             failover_s = _num(f"{here}.failover_s", body.get("failover_s", 0))
         return Standby(primary, standbys, failover_s=failover_s,
                        coverage=_num(f"{here}.coverage", body.get("coverage", 1)), path=here,
-                       failover_error_factor=_optional_num(here, body, "failover_error_factor"))
+                       failover_error_factor=ef)
     # common_cause
     for required in ("beta", "of"):
         if required not in body:

@@ -143,6 +143,20 @@ def failover_seconds(preset_or_stages, case: str = "typical") -> float:
     return float(sum(getattr(s, f"{case}_s") for s in stages))
 
 
+def failover_error_factor(preset_or_stages) -> float | None:
+    """How uncertain a timeline's total is, as the error factor of a lognormal around
+    its typical total: the worst case read as the 95th percentile and the best as the
+    5th, whichever lies further out (``max(worst / typical, typical / best)``, at most
+    100). None when the three totals agree (nothing to draw); a best case of 0 s gives
+    no lower side."""
+    stages = _stages(preset_or_stages)
+    best, typical, worst = (failover_seconds(stages, c) for c in ("best", "typical", "worst"))
+    if typical <= 0:
+        return None
+    ef = max(worst / typical, typical / best if best > 0 else 1.0)
+    return None if ef <= 1.0 else float(min(ef, 100.0))
+
+
 def _stages(preset_or_stages):
     if isinstance(preset_or_stages, str):
         if preset_or_stages not in FAILOVER_PRESETS:

@@ -63,6 +63,32 @@ def test_standby_takes_its_failover_time_from_a_preset():
             "failover_preset": "teleport"}}})
 
 
+def test_a_presets_best_and_worst_cases_give_its_error_factor():
+    # rds_multi_az: 65 / 105 / 180 s; the worst side is further out: 180 / 105
+    assert hl.failover_error_factor("rds_multi_az") == pytest.approx(180 / 105)
+    # mongodb_replica_set: 11 / 14 / 40 s
+    assert hl.failover_error_factor("mongodb_replica_set") == pytest.approx(40 / 14)
+    # the best side further out: typical / best
+    assert hl.failover_error_factor([hl.Stage("x", 10, 100, 150)]) == pytest.approx(10.0)
+    assert hl.failover_error_factor([hl.Stage("x", 0, 10, 30)]) == pytest.approx(3.0)  # no lower side
+    assert hl.failover_error_factor([hl.Stage("x", 30, 30, 30)]) is None  # nothing to draw
+    assert hl.failover_error_factor([hl.Stage("x", 1, 1, 1000)]) == 100.0  # capped
+
+
+def test_a_standby_on_a_preset_is_as_uncertain_as_the_preset_says():
+    standby = {"primary": {"component": {"name": "p", "mtbf_h": 999, "mttr_h": 1}},
+               "standbys": [{"component": {"name": "s", "mtbf_h": 999, "mttr_h": 1}}],
+               "failover_preset": "rds_multi_az"}
+    arch = hl.load_architecture({"architecture": {"standby": standby}})
+    assert arch.root.failover_error_factor == pytest.approx(180 / 105)
+    # the ranking names the failover time as something to learn more about
+    result = hl.propagate(arch, draws=2_000, seed=1)
+    assert "failover" in set(result.sensitivity["kind"])
+    # a stated factor wins, and 1 says "this time is known"
+    sure = hl.load_architecture({"architecture": {"standby": {**standby, "failover_error_factor": 1}}})
+    assert sure.root.failover_error_factor == 1
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda: hl.detection(0, 3, 4), "interval_s: 0"),
     (lambda: hl.detection(30, 11, 4), "threshold: 11"),
