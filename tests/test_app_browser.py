@@ -363,9 +363,15 @@ def test_plotly_widget_code_is_fetched_once_not_sent_with_every_chart(browser, v
     """Served by hadr_lib.serve, a chart's widget state carries a few lines that import
     plotly's bundle from the server (cached), not the 5 MB bundle itself. Plotly's
     JupyterLab extension (a 4.8 MB renderer for figures shown as outputs, which the app
-    has none of) is not loaded (voila.json)."""
+    has none of) is not loaded (voila.json), and the bundle is not fetched while the page
+    starts: only once the overview's first control is drawn."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
+    page.add_init_script("""new MutationObserver((_, seen) => {
+        if (document.querySelector('.hadr-overview-target .noUi-handle')) {
+          seen.disconnect(); window.__usable = performance.now();
+        }
+      }).observe(document, {subtree: true, childList: true});""")
     fetched, frames, renderer = [], [], []
     page.on("request", lambda r: fetched.append(r.url) if "widgetbundle" in r.url else None)
     page.on("request", lambda r: renderer.append(r.url) if "jupyterlab-plotly" in r.url else None)
@@ -380,6 +386,9 @@ def test_plotly_widget_code_is_fetched_once_not_sent_with_every_chart(browser, v
     assert len(fetched) == 1 and fetched[0].split("?")[0].endswith("/hadr/static/widgetbundle.js")
     assert max(frames) < 1_000_000, "no websocket message carries the bundle"
     assert renderer == [], f"plotly's output renderer was loaded: {renderer}"
+    started = page.evaluate("() => performance.getEntriesByType('resource')"
+                            ".find(e => e.name.includes('widgetbundle')).startTime")
+    assert started > page.evaluate("() => window.__usable"), "plotly fetched while the page starts"
     context.close()
 
 
