@@ -169,9 +169,9 @@ def bench_latency(browser, tmp: Path, loads: int = 5) -> None:
         # preheated kernel: the pool has refilled and the machine is idle again.
         drawn, seen = [], []
         for visit in range(loads):
-            _settle()
             if visit:
-                ctx.close()
+                ctx.close()  # before the machine settles: closing is work too
+            _settle()
             ctx = browser.new_context(viewport={"width": 1200, "height": 900})
             page = ctx.new_page()
             page.add_init_script(f"{_FIRST_FRAME}({json.dumps('.hadr-overview-target .noUi-handle')})")
