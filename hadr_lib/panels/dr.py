@@ -66,7 +66,6 @@ class DRStrategyPanel(Panel):
 
     def __init__(self, scenario="ecommerce_shop", *, compact: bool = False, workspace=None):
         super().__init__(workspace)
-        self.compact = compact  # no table: the app's tab leaves it out
         if workspace is not None:
             self.base = workspace.scenario
         else:
@@ -104,8 +103,11 @@ class DRStrategyPanel(Panel):
         self.break_even.add_class("hadr-break-even")
         self.misses = widgets.HTML()
         self.misses.add_class("hadr-misses")
-        self.table = widgets.HTML()
-        self.table.layout.overflow_x = "auto"
+        # The strategy table; None when compact (the app's tab leaves it out).
+        self.table: widgets.HTML | None = None
+        if not compact:
+            self.table = widgets.HTML()
+            self.table.layout.overflow_x = "auto"
         current = self.scenario()
         self.cost_chart = chart(dr_cost_figure(current))
         self.bar_chart = chart(dr_bar_figure(current, strategy_table(current)))
@@ -127,7 +129,7 @@ class DRStrategyPanel(Panel):
         self.title = widgets.HTML(self._title_html(sc))
         parts = [self.title, self.downtime_cost, self.data_cost, inputs, self.recommendation,
                  self.break_even, self.misses, self.bar_chart, self.cost_chart]
-        if not compact:
+        if self.table is not None:
             parts.append(self.table)
         parts += [self.message, assumptions(DR_ASSUMPTIONS)]
         self.widget = widgets.VBox(parts)
@@ -229,6 +231,6 @@ class DRStrategyPanel(Panel):
                              f"<ul style='font-size:0.92em'>{items}</ul></details>" if items else "")
         update_figure(self.bar_chart, dr_bar_spec(sc, table))
         update_figure(self.cost_chart, dr_cost_spec(cost_sweep(sc)))
-        if not self.compact:
+        if self.table is not None:
             self.table.value = TABLE_CSS + format_strategy_table(sc, table).to_html(
                 index=False, border=0, classes="hadr-table")
