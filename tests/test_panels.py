@@ -324,3 +324,13 @@ def test_simulation_panel_updates_in_place():
     assert p.result.repair == "lognormal" and p.message.value == ""
     with pytest.raises(InvalidInputError, match="architecture"):
         SimulationPanel("nope")
+
+
+def test_wide_tables_scroll_inside_their_panel():
+    """A table wider than the screen (a phone) scrolls in its own box, not the page:
+    the Layout trait is ``overflow`` (ipywidgets 8 has no ``overflow_x``)."""
+    app = app_panel()
+    tables = [DowntimeBudgetPanel().table, DRStrategyPanel().table, SloPanel().alerts,
+              app.panel("compare").table]
+    assert [t.layout.overflow for t in tables] == ["auto"] * 4
+    assert app.panel("dr").table is None  # the app's DR tab shows no table

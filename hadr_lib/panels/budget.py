@@ -84,7 +84,7 @@ class DowntimeBudgetPanel(Panel):
         self.headline = widgets.HTML()
         self.headline.add_class("hadr-headline")
         self.table = widgets.HTML()
-        self.table.layout.overflow_x = "auto"
+        self.table.layout.overflow = "auto"
         self.figure = chart(
             downtime_vs_nines_figure(period, target, year_days=year_days))
         self.budget = widgets.BoundedFloatText(

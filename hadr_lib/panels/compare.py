@@ -41,7 +41,7 @@ class CompareDesignsPanel(Panel):
         self.sentence = widgets.HTML()
         self.sentence.add_class("hadr-compare-sentence")
         self.table = widgets.HTML()
-        self.table.layout.overflow_x = "auto"
+        self.table.layout.overflow = "auto"
         self.changes = widgets.HTML()
         self.sure = widgets.HTML()
         self.sure.add_class("hadr-compare-sure")

@@ -107,7 +107,7 @@ class DRStrategyPanel(Panel):
         self.table: widgets.HTML | None = None
         if not compact:
             self.table = widgets.HTML()
-            self.table.layout.overflow_x = "auto"
+            self.table.layout.overflow = "auto"
         current = self.scenario()
         self.cost_chart = chart(dr_cost_figure(current))
         self.bar_chart = chart(dr_bar_figure(current, strategy_table(current)))

@@ -64,7 +64,7 @@ class SloPanel(Panel):
         self.summary = widgets.HTML()
         self.summary.add_class("hadr-slo-summary")
         self.alerts = widgets.HTML()
-        self.alerts.layout.overflow_x = "auto"
+        self.alerts.layout.overflow = "auto"
         self.figure = chart(slo_budget_figure(self.plan()))
         for control in (self.choice, self.window):
             control.observe(self.update, names="value")
