@@ -8,6 +8,13 @@
   websocket subprotocol and then receives binary buffers. A kernel websocket that
   does not offer ``v1.kernel.websocket.jupyter.org`` is refused (HTTP 400) before
   it is upgraded; Voila's own page offers it.
+* **Kernel messages checked before they are decoded.** jupyter_server reads the
+  count of offsets at the head of a v1 binary frame and builds that many offsets
+  before looking at the frame's length: eight 0xff bytes froze the server for a
+  minute while its memory grew without bound. Every frame from a client is checked
+  by ``v1_frame_problem`` (its count and offsets bounded by its own length, a
+  known channel, the four parts of a message) and a bad one closes that websocket
+  (code 1007) before jupyter_server sees it; a text frame closes it too (1003).
 * **A cap on kernels.** Each page is a kernel (about 100 MB). Past
   ``HADR_MAX_KERNELS`` (default 24) kernels in use, a new page gets a short
   "busy, try again" page with HTTP 503 instead of a kernel.
@@ -42,10 +49,17 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["BUNDLE_ROUTE", "V1_PROTOCOL", "connect_grace_s", "kernel_cap", "main", "patch_voila",
-           "quiet_kernel_errors"]
+__all__ = ["BUNDLE_ROUTE", "KERNEL_CHANNELS", "V1_PROTOCOL", "connect_grace_s", "kernel_cap", "main",
+           "patch_voila", "quiet_kernel_errors", "v1_frame_problem"]
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+
+#: The channels a client may address in a v1 frame.
+KERNEL_CHANNELS = frozenset({"shell", "control", "iopub", "stdin"})
+
+#: Most parts one v1 frame may carry: header, parent header, metadata, content and
+#: binary buffers (a widget message carries a handful).
+MAX_FRAME_PARTS = 4 + 1024
 
 #: Where the served app finds plotly's widget bundle (relative to the page).
 BUNDLE_ROUTE = "hadr/static/widgetbundle.js"
@@ -60,6 +74,47 @@ _BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <p class="hadr-busy">{count} people are using it now, as many as this server takes.
 Please try again in a few minutes; closed pages free their place within {minutes} minutes.</p>
 </body></html>"""
+
+
+def v1_frame_problem(frame: object) -> str | None:
+    """Why a websocket frame from a client is not a well-formed message of the
+    ``v1.kernel.websocket.jupyter.org`` protocol, or None when it is one.
+
+    The frame is ``n`` (8 bytes, little-endian), then ``n`` offsets of 8 bytes, then
+    the channel's name and the message's parts; offset 0 is where the channel starts
+    (just past the offsets), each next offset where the next part starts, the last
+    the end of the frame. The work done is bounded by the frame's length, whatever
+    its bytes say.
+    """
+    if isinstance(frame, str):
+        return "a text frame (this protocol sends binary frames)"
+    if not isinstance(frame, bytes | bytearray | memoryview):
+        return f"a {type(frame).__name__}, not a binary frame"
+    data = bytes(frame)
+    size = len(data)
+    if size < 8:
+        return f"{size} bytes is too short for a message"
+    count = int.from_bytes(data[:8], "little")
+    # channel start, header start, 3 more parts, end: at least 6 offsets
+    if not 6 <= count <= MAX_FRAME_PARTS + 2:
+        return f"it claims {count:,} offsets; a message has 6 to {MAX_FRAME_PARTS + 2:,}"
+    head = 8 * (count + 1)
+    if head > size:
+        return f"it claims {count:,} offsets but is {size:,} bytes long"
+    offsets = [int.from_bytes(data[8 * (i + 1):8 * (i + 2)], "little") for i in range(count)]
+    if offsets[0] != head:
+        return "its first offset is not the end of its offsets"
+    if offsets[-1] != size:
+        return "its last offset is not its length"
+    if any(b < a for a, b in zip(offsets, offsets[1:])):
+        return "its offsets decrease"
+    try:
+        channel = data[offsets[0]:offsets[1]].decode("utf-8")
+    except UnicodeDecodeError:
+        return "its channel is not UTF-8 text"
+    if channel not in KERNEL_CHANNELS:
+        return f"no such channel {channel[:40]!r}"
+    return None
 
 
 def _env_int(name: str, default: int, low: int) -> int:
@@ -110,6 +165,20 @@ def patch_voila() -> None:
         return await ws_get(self, kernel_id, *args, **kwargs)
 
     VoilaKernelWebsocketHandler.get = get_ws
+
+    # 1b. Check every frame before jupyter_server decodes it.
+    ws_on_message = VoilaKernelWebsocketHandler.on_message
+
+    def on_message(self, message):
+        problem = v1_frame_problem(message)
+        if problem is None:
+            return ws_on_message(self, message)
+        log.warning("closed a kernel websocket from %s: a malformed frame (%s)",
+                    self.request.remote_ip, problem)
+        self.close(1003 if isinstance(message, str) else 1007, "malformed kernel message")
+        return None
+
+    VoilaKernelWebsocketHandler.on_message = on_message
 
     # 2. A cap on kernels in use (pooled, preheated kernels do not count).
     page_get = TornadoVoilaHandler.get

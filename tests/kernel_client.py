@@ -158,3 +158,29 @@ def kernel_answers(base: str, kernel_id: str, timeout: float = 20) -> bool:
         return False
 
     return _run(run)
+
+
+def send_frames(base: str, kernel_id: str, frames: list, wait_s: float = 5.0) -> list[int | None]:
+    """Send each frame (bytes: binary; str: text) on its own v1 kernel websocket; return
+    the close code the server gave each (None: still open after ``wait_s``)."""
+    url = f"{base.replace('http://', 'ws://').rstrip('/')}/api/kernels/{kernel_id}/channels?session_id=probe"
+
+    async def one(frame):
+        ws = await connect(url, [V1])
+        await ws.write_message(frame, binary=isinstance(frame, bytes))
+        loop = asyncio.get_running_loop()
+        end = loop.time() + wait_s
+        try:
+            while loop.time() < end:
+                data = await asyncio.wait_for(ws.read_message(), max(0.05, end - loop.time()))
+                if data is None:
+                    return ws.close_code
+        except TimeoutError:
+            pass
+        ws.close()
+        return None
+
+    async def run():
+        return [await one(f) for f in frames]
+
+    return _run(run)

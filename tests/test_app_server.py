@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from kernel_client import bogus_comms, kernel_answers, open_page, refused_without_v1
+from kernel_client import bogus_comms, kernel_answers, open_page, refused_without_v1, send_frames
 
 from voila_server import serve_voila
 
@@ -23,6 +23,46 @@ def test_a_kernel_websocket_without_the_v1_protocol_is_refused(voila_app):
     assert kernel_id
     assert refused_without_v1(voila_app, kernel_id) == 400
     assert kernel_answers(voila_app, kernel_id)
+
+
+def _served_pid(url: str) -> int:
+    """The pid of the server listening on ``url``'s port."""
+    import psutil
+
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    for conn in psutil.net_connections("tcp"):
+        if conn.laddr and conn.laddr.port == port and conn.status == psutil.CONN_LISTEN:
+            return conn.pid
+    raise AssertionError(f"nothing listens on {port}")
+
+
+def test_malformed_binary_frames_do_not_freeze_the_server(voila_app):
+    """Eight 0xff bytes on a v1 kernel websocket froze the server for a minute while its
+    memory grew past 2.7 GB (jupyter_server trusted the frame's offset count). Each bad
+    frame now closes its websocket; the server answers at once and its memory stays flat."""
+    import random
+
+    import psutil
+
+    server = psutil.Process(_served_pid(voila_app))
+    _, kernel_id = open_page(voila_app)
+    before = server.memory_info().rss
+    rng = random.Random(8)
+    frames = [b"\xff" * 8, rng.randbytes(65536), b"\x00" * 8, (10**6).to_bytes(8, "little") + bytes(64),
+              "not json", b""]
+    codes = send_frames(voila_app, kernel_id, frames, wait_s=5)
+    assert codes == [1007, 1007, 1007, 1007, 1003, 1007], codes
+    start = time.monotonic()
+    try:  # HEAD: whether it answers, without taking a kernel (pages are GET only: 405)
+        urllib.request.urlopen(urllib.request.Request(voila_app, method="HEAD"), timeout=5).close()
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 405
+    answered = time.monotonic() - start
+    time.sleep(1)
+    grown = server.memory_info().rss - before
+    assert answered < 1.0, answered
+    assert grown < 50 * 2**20, f"server memory grew {grown / 2**20:.0f} MB"
+    assert kernel_answers(voila_app, kernel_id)  # the page's kernel is untouched
 
 
 def test_bogus_comm_messages_get_no_traceback(voila_app):
