@@ -218,7 +218,9 @@ def bench_soak(browser, tmp: Path, sessions: int = 20) -> None:
     # return is seen; shorter would cull pages still connecting on a loaded machine.
     args = ("--MappingKernelManager.cull_idle_timeout=45", "--MappingKernelManager.cull_interval=5")
     with serve_voila(tmp / "soak.log", extra_args=args,
-                     env_extra={"HADR_MAX_KERNELS": str(sessions + 4)}) as (url, proc):
+                     # every session comes from 127.0.0.1 here: one client to the server
+                     env_extra={"HADR_MAX_KERNELS": str(sessions + 4),
+                                "HADR_MAX_PENDING_PER_CLIENT": str(sessions + 4)}) as (url, proc):
         _settle()
         idle, idle_kernels = _tree_rss_mb(proc.pid), _kernels(proc.pid)
         errors: list[str] = []

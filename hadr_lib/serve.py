@@ -15,9 +15,19 @@
   by ``v1_frame_problem`` (its count and offsets bounded by its own length, a
   known channel, the four parts of a message) and a bad one closes that websocket
   (code 1007) before jupyter_server sees it; a text frame closes it too (1003).
-* **A cap on kernels.** Each page is a kernel (about 100 MB). Past
+* **A cap on kernels, held exactly.** Each page is a kernel (about 100 MB). Past
   ``HADR_MAX_KERNELS`` (default 24) kernels in use, a new page gets a short
-  "busy, try again" page with HTTP 503 instead of a kernel.
+  "busy, try again" page with HTTP 503 instead of a kernel. Pages still starting
+  count against the cap (they did not: 30 requests at once left 27 kernels).
+* **Kernels only for page loads, and unconnected ones give way.** A request a
+  browser marks as not a page load (``Sec-Fetch-Mode`` other than ``navigate``: a
+  script's ``fetch``, an image, a no-cors request from another site) or as another
+  site's frame gets HTTP 403 and no kernel: any web page could otherwise fill the
+  server from its visitors' browsers. A client (an address) holds at most
+  ``HADR_MAX_PENDING_PER_CLIENT`` (default 8) kernels it has not connected to; its
+  next page shuts down its oldest. A full server shuts down the oldest kernel no
+  client has connected to for ``HADR_EVICT_AFTER_S`` (default 20 s) to make room, so a
+  burst of requests that never connect locks others out for seconds, not minutes.
 * **Preheated kernels are not culled as they are handed out.** A pooled kernel
   idle longer than the cull timeout was culled on the next tick after a page took
   it, before the page could connect: a blank page forever. Handing one out now
@@ -42,15 +52,20 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
 import html
 import logging
 import os
 import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BUNDLE_ROUTE", "KERNEL_CHANNELS", "V1_PROTOCOL", "connect_grace_s", "kernel_cap", "main",
-           "patch_voila", "quiet_kernel_errors", "v1_frame_problem"]
+__all__ = ["BUNDLE_ROUTE", "KERNEL_CHANNELS", "V1_PROTOCOL", "Admission", "connect_grace_s", "evict_after_s",
+           "fetch_refusal", "kernel_cap", "main", "patch_voila", "per_client_cap", "quiet_kernel_errors",
+           "v1_frame_problem"]
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
@@ -65,6 +80,17 @@ MAX_FRAME_PARTS = 4 + 1024
 BUNDLE_ROUTE = "hadr/static/widgetbundle.js"
 
 log = logging.getLogger("hadr_lib.serve")
+
+_REFUSED_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>HA/DR workbook</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em">
+<h1>Open the workbook from its address</h1>
+<p class="hadr-refused">This request is not a page load, so it starts no session.
+Type or paste the workbook's address into the browser's address bar.</p>
+</body></html>"""
+
+#: The reservation of the page request being served (None outside one).
+_RESERVATION: contextvars.ContextVar[list | None] = contextvars.ContextVar("hadr_reservation", default=None)
 
 _BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -128,9 +154,80 @@ def _env_int(name: str, default: int, low: int) -> int:
     return value
 
 
+@dataclass
+class Admission:
+    """Who gets a kernel (the pure part of the cap, tested without a server).
+
+    ``pending`` counts page requests per client address that passed the check and
+    have not been handed their kernel yet; ``handed`` maps a kernel handed to a page
+    to (client address, time handed) until a client connects to it or it is shut down.
+    """
+
+    cap: int
+    per_client: int
+    evict_after_s: float
+    pending: dict[str, int] = field(default_factory=dict)
+    handed: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    def decide(self, client: str, in_use: int, now: float) -> tuple[bool, list[str]]:
+        """(admit?, kernels to shut down first) for a page request from ``client``
+        while ``in_use`` kernels (pages handed out, not the preheated pool) run."""
+        evict: list[str] = []
+        mine = sorted((t, k) for k, (c, t) in self.handed.items() if c == client)
+        if len(mine) + self.pending.get(client, 0) >= self.per_client:
+            if not mine:
+                return False, []
+            evict.append(mine[0][1])
+        starting = sum(self.pending.values())
+        if in_use - len(evict) + starting >= self.cap:
+            stale = sorted((t, k) for k, (_, t) in self.handed.items()
+                           if now - t >= self.evict_after_s and k not in evict)
+            if not stale:
+                return False, []
+            evict.append(stale[0][1])
+        return True, evict
+
+    def reserve(self, client: str) -> None:
+        self.pending[client] = self.pending.get(client, 0) + 1
+
+    def release(self, client: str) -> None:
+        left = self.pending.get(client, 0) - 1
+        if left > 0:
+            self.pending[client] = left
+        else:
+            self.pending.pop(client, None)
+
+
+#: Why a request may not start a kernel, from the browser's own Sec-Fetch headers
+#: (None: it may be a page load; clients that send none, like curl, are let through).
+def fetch_refusal(headers: Mapping[str, str]) -> str | None:
+    """Why a GET of the app's page must not start a kernel, read from the
+    ``Sec-Fetch-*`` headers every current browser sends, or None."""
+    mode = headers.get("Sec-Fetch-Mode")
+    if mode is not None and mode != "navigate":
+        return f"not a page load (Sec-Fetch-Mode: {mode[:20]})"
+    dest = headers.get("Sec-Fetch-Dest")
+    site = headers.get("Sec-Fetch-Site")
+    if dest is not None and dest != "document" and site == "cross-site":
+        return f"another site's {dest[:20]}"
+    return None
+
+
 def kernel_cap() -> int:
     """Kernels in use a server allows (``HADR_MAX_KERNELS``, default 24, at least 1)."""
     return _env_int("HADR_MAX_KERNELS", 24, 1)
+
+
+def per_client_cap() -> int:
+    """Kernels one client address may hold unconnected (``HADR_MAX_PENDING_PER_CLIENT``,
+    default 8): its next page shuts down its oldest."""
+    return _env_int("HADR_MAX_PENDING_PER_CLIENT", 8, 1)
+
+
+def evict_after_s() -> int:
+    """Seconds after which a full server may shut down a kernel no client has connected
+    to, to make room (``HADR_EVICT_AFTER_S``, default 20)."""
+    return _env_int("HADR_EVICT_AFTER_S", 20, 0)
 
 
 def connect_grace_s() -> int:
@@ -180,23 +277,71 @@ def patch_voila() -> None:
 
     VoilaKernelWebsocketHandler.on_message = on_message
 
-    # 2. A cap on kernels in use (pooled, preheated kernels do not count).
+    # 2. Kernels only for page loads, under an exact cap; unconnected kernels give way.
     page_get = TornadoVoilaHandler.get
+    admission = Admission(cap, per_client_cap(), evict_after_s())
+
+    def pool_ids(km) -> tuple[set, int]:
+        """Ids of the pool's ready kernels, and how many pool kernels are still starting."""
+        ready, starting = set(), 0
+        for pool in getattr(km, "_pools", {}).values():
+            for task in pool:
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    ready.add(task.result().get("kernel_id"))
+                else:
+                    starting += 1
+        return ready, starting
 
     async def get_page(self, path=None):
+        refusal = fetch_refusal(self.request.headers)
+        if refusal is not None:
+            log.warning("no kernel for a request from %s: %s", self.request.remote_ip, refusal)
+            self.set_status(403)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(_REFUSED_PAGE)
+            return
         km = self.kernel_manager
-        pooled = sum(len(p) for p in getattr(km, "_pools", {}).values())
-        in_use = len(km.list_kernel_ids()) - pooled
-        if in_use >= cap:
-            log.warning("busy: %d kernels in use (cap %d); a page was turned away", in_use, cap)
+        client = self.request.remote_ip or "?"
+        ready, _ = pool_ids(km)
+        # A pool kernel still starting may already be listed: counted as in use (never under).
+        in_use = len(set(km.list_kernel_ids()) - ready)
+        admit, evict = admission.decide(client, in_use, time.monotonic())
+        if not admit:
+            log.warning("busy: %d kernels in use, %d starting (cap %d); a page from %s was turned away",
+                        in_use, sum(admission.pending.values()), cap, client)
             self.set_status(503)
             self.set_header("Retry-After", "120")
             self.set_header("Content-Type", "text/html; charset=utf-8")
             timeout = getattr(km, "cull_idle_timeout", 0) or 120
-            self.finish(_BUSY_PAGE.format(count=html.escape(str(in_use)),
+            self.finish(_BUSY_PAGE.format(count=html.escape(str(min(in_use, cap))),
                                           minutes=max(1, round(timeout / 60 + 1))))
             return
-        return await page_get(self, path)
+        reservation = [client]
+        admission.reserve(client)  # before any await: concurrent requests see it
+        for kernel_id in evict:
+            admission.handed.pop(kernel_id, None)
+        token = _RESERVATION.set(reservation)
+        try:
+            for kernel_id in evict:
+                log.warning("shut down kernel %s, handed out and never connected to, to make room",
+                            kernel_id)
+                try:
+                    await ensure_async(km.shutdown_kernel(kernel_id, now=True))
+                except Exception:  # gone meanwhile
+                    log.debug("kernel %s was already gone", kernel_id, exc_info=True)
+            return await page_get(self, path)
+        finally:
+            _RESERVATION.reset(token)
+            if reservation:  # never handed a kernel (an error, or a client that left)
+                admission.release(client)
+
+    def handed_out(kernel_id: str) -> None:
+        """The page request being served got ``kernel_id``: it is now in use, not pending."""
+        reservation = _RESERVATION.get()
+        if reservation:
+            client = reservation.pop()
+            admission.release(client)
+            admission.handed[kernel_id] = (client, time.monotonic())
 
     TornadoVoilaHandler.get = get_page
 
@@ -210,6 +355,7 @@ def patch_voila() -> None:
         notify_connect = cls.notify_connect
         cull_if_idle = cls.cull_kernel_if_idle
         shutdown = cls.shutdown_kernel
+        start = cls.start_kernel
 
         def connected(self) -> set:
             """Kernels some client has connected to (forgotten when shut down)."""
@@ -217,6 +363,7 @@ def patch_voila() -> None:
 
         def notify_connect_seen(self, kernel_id):
             connected(self).add(kernel_id)
+            admission.handed.pop(kernel_id, None)
             return notify_connect(self, kernel_id)
 
         async def cull_kernel_if_idle(self, kernel_id):
@@ -228,18 +375,26 @@ def patch_voila() -> None:
 
         async def shutdown_kernel(self, kernel_id, *a, **kw):
             connected(self).discard(kernel_id)
+            admission.handed.pop(kernel_id, None)
             return await ensure_async(shutdown(self, kernel_id, *a, **kw))
 
         async def get_rendered_notebook(self, *a, **kw):
             result = await rendered(self, *a, **kw)
             kernel_id = result[2]
+            handed_out(kernel_id)
             try:
                 self.get_kernel(kernel_id).last_activity = _dt.datetime.now(_dt.UTC)
             except KeyError:  # culled or shut down meanwhile: Voila reports it
                 pass
             return result
 
+        async def start_kernel(self, *a, **kw):  # a page's own kernel when the pool is empty
+            kernel_id = await ensure_async(start(self, *a, **kw))
+            handed_out(kernel_id)  # a pool's kernel is started outside any page request
+            return kernel_id
+
         cls.get_rendered_notebook = get_rendered_notebook
+        cls.start_kernel = start_kernel
         cls.notify_connect = notify_connect_seen
         cls.cull_kernel_if_idle = cull_kernel_if_idle
         cls.shutdown_kernel = shutdown_kernel

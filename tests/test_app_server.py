@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -118,3 +119,77 @@ def test_a_page_slow_to_connect_keeps_its_kernel_for_the_grace_only(chromium, tm
             assert time.monotonic() < deadline, "the unconnected kernel outlived its grace"
             time.sleep(0.5)
         assert not kernel_answers(url, never)  # gone: a page asking for it now is told so
+
+
+def _get_status(url: str, headers: dict | None = None, timeout: float = 180) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_no_cors_requests_start_no_kernel_and_a_burst_cannot_lock_people_out(chromium, tmp_path):
+    """30 cross-origin no-cors GETs (what any web page can make its visitors' browsers
+    send) left 27 kernels against a cap of 24 and a busy page for everyone for 5 minutes.
+    Now they start no kernel; a burst of plain GETs never holds more kernels than the
+    cap; and a page load after the burst gets a kernel that answers, within seconds."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import psutil
+
+    env = {"HADR_MAX_KERNELS": "4", "HADR_EVICT_AFTER_S": "6"}
+    with serve_voila(tmp_path / "voila.log", notebook="notebooks/downtime_budget.ipynb",
+                     env_extra=env) as (url, proc):
+        server = psutil.Process(proc.pid)
+
+        def kernels() -> int:
+            n = 0
+            for child in server.children(recursive=True):
+                try:
+                    n += "ipykernel" in " ".join(child.cmdline())
+                except psutil.Error:
+                    pass
+            return n
+
+        deadline = time.monotonic() + 60
+        while kernels() < 1:  # the preheated kernel
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        no_cors = {"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image", "Sec-Fetch-Site": "cross-site"}
+        with ThreadPoolExecutor(30) as pool:
+            statuses = list(pool.map(lambda _: _get_status(url, no_cors), range(30)))
+        assert statuses == [403] * 30
+        assert kernels() == 1
+
+        most, stop = [0], threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                most[0] = max(most[0], kernels())
+                time.sleep(0.05)
+
+        watcher = threading.Thread(target=sample)
+        watcher.start()
+        try:
+            with ThreadPoolExecutor(30) as pool:
+                statuses = list(pool.map(lambda _: _get_status(url), range(30)))
+        finally:
+            stop.set()
+            watcher.join()
+        # 4 at once; a slow machine may reach the last requests after the first kernels
+        # turned stale, and make room for one or two more
+        assert statuses.count(200) >= 4 and statuses.count(503) >= 20, statuses
+        assert most[0] <= 4 + 1, most  # the cap, and the pool's preheated kernel
+        time.sleep(6.5)  # the burst's kernels, never connected to, are now stale
+        navigate = {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}
+        req = urllib.request.Request(url, headers=navigate)
+        with urllib.request.urlopen(req, timeout=120) as r:
+            page = r.read().decode()
+        kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page) or re.search(
+            r"kernel_id\W+([0-9a-f-]{36})", page)
+        assert kernel_id, page[-2000:]
+        assert kernel_answers(url, kernel_id.group(1))
+        assert "shut down kernel" in (tmp_path / "voila.log").read_text()

@@ -84,3 +84,71 @@ def test_random_frames_are_refused_in_bounded_time():
             name, parts = deserialize_msg_from_ws_v1(data)
             assert name == "shell" and len(parts) == count - 2
     assert 900 <= passed <= 1000
+
+
+# --- who gets a kernel ---------------------------------------------------------------
+
+from hadr_lib.serve import Admission, fetch_refusal  # noqa: E402
+
+
+def test_the_cap_counts_pages_still_starting():
+    """30 requests at once: each passes the check before any kernel exists, so the
+    check must count reservations, or the cap overshoots (27 kernels for a cap of 24)."""
+    adm = Admission(cap=24, per_client=100, evict_after_s=20)
+    admitted = 0
+    for i in range(30):
+        ok, evict = adm.decide(f"10.0.0.{i}", in_use=0, now=0.0)
+        assert evict == []
+        if ok:
+            adm.reserve(f"10.0.0.{i}")
+            admitted += 1
+    assert admitted == 24
+
+
+def test_a_full_server_makes_room_from_the_oldest_unconnected_kernel_only_when_stale():
+    adm = Admission(cap=2, per_client=100, evict_after_s=20)
+    adm.handed = {"k1": ("a", 0.0), "k2": ("b", 5.0)}
+    assert adm.decide("c", in_use=2, now=10.0) == (False, [])      # none old enough
+    assert adm.decide("c", in_use=2, now=21.0) == (True, ["k1"])   # k1 handed 21 s ago
+    adm.handed.pop("k1")                                           # connected: never evicted
+    assert adm.decide("c", in_use=2, now=21.0) == (False, [])
+    assert adm.decide("c", in_use=2, now=30.0) == (True, ["k2"])
+
+
+def test_one_client_holds_at_most_per_client_unconnected_kernels():
+    adm = Admission(cap=24, per_client=3, evict_after_s=20)
+    adm.handed = {"k1": ("a", 1.0), "k2": ("a", 0.5), "k3": ("a", 2.0), "k4": ("b", 0.0)}
+    # client a is at its limit: its own oldest (k2) goes, at once, whatever its age
+    assert adm.decide("a", in_use=4, now=2.0) == (True, ["k2"])
+    assert adm.decide("b", in_use=4, now=2.0) == (True, [])
+    adm.handed = {}
+    for _ in range(3):
+        adm.reserve("a")
+    assert adm.decide("a", in_use=0, now=0.0) == (False, [])       # three of its pages starting
+    adm.release("a")
+    assert adm.decide("a", in_use=0, now=0.0) == (True, [])
+    for _ in range(2):
+        adm.release("a")
+    assert adm.pending == {}
+
+
+def test_both_limits_at_once_evict_two_different_kernels():
+    adm = Admission(cap=2, per_client=1, evict_after_s=0)
+    adm.handed = {"k1": ("a", 0.0), "k2": ("b", 1.0)}
+    ok, evict = adm.decide("a", in_use=3, now=5.0)  # 3 in use (one connected), cap 2
+    assert ok and evict == ["k1", "k2"]
+
+
+@pytest.mark.parametrize("headers, refused", [
+    ({}, None),  # curl and other clients that say nothing
+    ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none"}, None),
+    ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "cross-site"}, None),
+    ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "same-origin"}, None),
+    ({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Site": "cross-site"}, "not a page load"),
+    ({"Sec-Fetch-Mode": "cors", "Sec-Fetch-Site": "same-origin"}, "not a page load"),
+    ({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}, "not a page load"),
+    ({"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "cross-site"}, "another site's iframe"),
+])
+def test_only_page_loads_may_start_a_kernel(headers, refused):
+    got = fetch_refusal(headers)
+    assert (got is None) if refused is None else (refused in got), got
