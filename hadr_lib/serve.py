@@ -28,6 +28,12 @@
   next page shuts down its oldest. A full server shuts down the oldest kernel no
   client has connected to for ``HADR_EVICT_AFTER_S`` (default 20 s) to make room, so a
   burst of requests that never connect locks others out for seconds, not minutes.
+* **Each kernel's memory is capped.** A page's kernel, and the report kernel it
+  starts, may take at most ``HADR_KERNEL_MEMORY_MB`` (default 3072) MiB of address
+  space (``RLIMIT_AS``, through ``hadr_lib.limited``; an idle app kernel takes about
+  1.1 GiB of address space for 180 MB resident). Past it an allocation fails with a
+  ``MemoryError`` that the page shows as a message; the server and the other pages
+  are untouched. ``0`` leaves kernels uncapped.
 * **Preheated kernels are not culled as they are handed out.** A pooled kernel
   idle longer than the cull timeout was culled on the next tick after a page took
   it, before the page could connect: a blank page forever. Handing one out now
@@ -64,8 +70,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["BUNDLE_ROUTE", "KERNEL_CHANNELS", "V1_PROTOCOL", "Admission", "connect_grace_s", "evict_after_s",
-           "fetch_refusal", "kernel_cap", "main", "patch_voila", "per_client_cap", "quiet_kernel_errors",
-           "v1_frame_problem"]
+           "fetch_refusal", "kernel_cap", "kernel_memory_mb", "main", "patch_voila", "per_client_cap",
+           "quiet_kernel_errors", "v1_frame_problem"]
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
@@ -228,6 +234,12 @@ def evict_after_s() -> int:
     """Seconds after which a full server may shut down a kernel no client has connected
     to, to make room (``HADR_EVICT_AFTER_S``, default 20)."""
     return _env_int("HADR_EVICT_AFTER_S", 20, 0)
+
+
+def kernel_memory_mb() -> int:
+    """Address space [MiB] each kernel may take (``HADR_KERNEL_MEMORY_MB``, default
+    3072; 0: no cap)."""
+    return _env_int("HADR_KERNEL_MEMORY_MB", 3072, 0)
 
 
 def connect_grace_s() -> int:
@@ -404,6 +416,18 @@ def patch_voila() -> None:
     import voila.app as voila_app
 
     voila_app.voila_kernel_manager_factory = patched_factory
+
+    # 3b. Every kernel started with its address space capped.
+    memory_mb = kernel_memory_mb()
+    if memory_mb:
+        from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+        launch = LocalProvisioner.launch_kernel
+
+        async def launch_capped(self, cmd, **kw):
+            return await launch(self, [sys.executable, "-m", "hadr_lib.limited", str(memory_mb), *cmd], **kw)
+
+        LocalProvisioner.launch_kernel = launch_capped
 
     # 4. Plotly's widget bundle as one cacheable file (see panels.base.chart).
     import plotly

@@ -66,6 +66,19 @@ def test_malformed_binary_frames_do_not_freeze_the_server(voila_app):
     assert kernel_answers(voila_app, kernel_id)  # the page's kernel is untouched
 
 
+def test_each_kernel_has_its_memory_capped(voila_app):
+    """`make run` caps each kernel's address space (HADR_KERNEL_MEMORY_MB, 3072 MiB):
+    the page's kernel and the preheated one both carry the limit."""
+    import psutil
+
+    open_page(voila_app)
+    server = psutil.Process(_served_pid(voila_app))
+    kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    assert len(kernels) >= 2
+    for kernel in kernels:
+        assert kernel.rlimit(psutil.RLIMIT_AS)[0] == 3072 * 2**20
+
+
 def test_bogus_comm_messages_get_no_traceback(voila_app):
     _, kernel_id = open_page(voila_app)
     received = bogus_comms(voila_app, kernel_id)

@@ -96,6 +96,20 @@ def test_relative_architecture_in_a_scenario_is_found_from_anywhere(tmp_path):
     assert "Two boxes gives 99.99%" in path.read_text()
 
 
+def test_a_design_too_large_to_simulate_reports_without_the_simulation(tmp_path):
+    """count: 50 of a part failing 800 times a year drove the report's kernel past
+    2.3 GB; the simulation's memory budget now counts replicas and the report says
+    why it has no simulated years instead."""
+    (tmp_path / "s.yaml").write_text(
+        "name: many\ndowntime_cost_per_hour: 100\ndata: {unit: GB, written_per_hour: 1, "
+        "cost_per_unit: 1}\nincidents_per_year: {region: 0.1}\ntargets: {rto_h: 24, rpo_h: 24}\n"
+        "architecture:\n  name: Fifty flaky boxes\n  architecture:\n"
+        "    component: {name: box, mtbf_h: 10, mttr_h: 1, count: 50}\n")
+    page = build_report(str(tmp_path / "s.yaml"), tmp_path / "out").read_text()
+    assert "Not simulated: runs: 2,000 runs of 10 years" in page
+    assert "Fifty flaky boxes" in page
+
+
 def test_a_downloaded_workspace_reports_with_its_design_inline_and_its_target(tmp_path):
     """The app's download (design inline, the target in it) is a scenario file the
     report reads as it stands."""

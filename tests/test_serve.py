@@ -152,3 +152,29 @@ def test_both_limits_at_once_evict_two_different_kernels():
 def test_only_page_loads_may_start_a_kernel(headers, refused):
     got = fetch_refusal(headers)
     assert (got is None) if refused is None else (refused in got), got
+
+
+# --- kernels' memory cap ----------------------------------------------------------------
+
+def _limited(mib: int, code: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "hadr_lib.limited", str(mib), sys.executable, "-c", code],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_capped_process_gets_a_memory_error_past_its_cap_and_works_below_it():
+    grab = "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20); x = bytearray({} * 2**20)"
+    ok = _limited(300, grab.format(100))
+    assert ok.returncode == 0 and ok.stdout.split() == ["300"], ok.stderr
+    over = _limited(300, grab.format(400))
+    assert over.returncode == 1 and "MemoryError" in over.stderr
+
+
+@pytest.mark.parametrize("argv", [[], ["300"], ["x", "true"], ["0", "true"]])
+def test_limited_wants_a_size_and_a_command(argv):
+    from hadr_lib.limited import main
+
+    with pytest.raises(SystemExit, match="usage"):
+        main(argv)

@@ -593,3 +593,50 @@ def test_the_confidence_interval_is_calibrated():
     ratio = np.mean(halves) / (2.5758 * np.std(means, ddof=1))
     assert 0.8 < ratio < 1.25, ratio
     assert abs(np.mean(means) - analytic) < 4 * np.std(means, ddof=1) / 10
+
+
+# --- the memory budget counts replicas -------------------------------------------------
+
+import hadr_lib as hl  # noqa: E402
+
+
+def _design(text: str):
+    from hadr_lib.safe_load import read_yaml
+
+    return hl.load_architecture(read_yaml(text, origin="test"))
+
+
+def test_a_two_line_design_with_count_50_is_refused_before_any_work():
+    """count: 50 of a part failing 800 times a year passed the old budget (it looked at
+    one replica) and peaked at 21 GB; the budget now holds every replica's outages."""
+    from hadr_lib.simulation import MAX_BLOCK_BYTES, block_bytes, compile_architecture
+
+    arch = _design("architecture:\n  component: {name: a, mtbf_h: 10, mttr_h: 1, count: 50}\n")
+    assert block_bytes(compile_architecture(arch), 10) > 20 * MAX_BLOCK_BYTES
+    with pytest.raises(hl.InvalidInputError, match=r"runs: 1,000 runs of 10 years .* 'a' \(50 x MTBF 10 h"):
+        hl.simulate(arch, years=10, runs=1000, seed=0, workers=1)
+    one = _design("architecture:\n  component: {name: a, mtbf_h: 10, mttr_h: 1, count: 1}\n")
+    # the outages grow with the replicas; one replica's draws are counted once
+    assert block_bytes(compile_architecture(arch), 10) > 30 * block_bytes(compile_architecture(one), 10)
+
+
+def test_the_block_estimate_is_an_upper_bound_of_the_measured_peak(tmp_path):
+    """Measured in a fresh process: the peak memory of one block stays under the
+    estimate the budget uses, and above half of it (the estimate is not loose)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, hadr_lib as hl\n"
+        "from hadr_lib.safe_load import read_yaml\n"
+        "from hadr_lib.simulation import block_bytes, compile_architecture\n"
+        "arch = hl.load_architecture(read_yaml('architecture:\\n  parallel:\\n"
+        "    - component: {name: a, mtbf_h: 200, mttr_h: 2, count: 8}\\n"
+        "    - component: {name: b, mtbf_h: 500, mttr_h: 1, count: 4}\\n', origin='t'))\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "hl.simulate(arch, years=10, runs=500, seed=0, workers=1)\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base\n"
+        "print(peak * 1024, block_bytes(compile_architecture(arch), 10))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    peak, estimate = map(float, out.split())
+    assert 0.3 * estimate < peak < estimate, (peak, estimate)
