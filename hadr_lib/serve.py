@@ -427,7 +427,7 @@ def patch_voila() -> None:
         async def launch_capped(self, cmd, **kw):
             return await launch(self, [sys.executable, "-m", "hadr_lib.limited", str(memory_mb), *cmd], **kw)
 
-        LocalProvisioner.launch_kernel = launch_capped
+        LocalProvisioner.launch_kernel = launch_capped  # type: ignore[method-assign]
 
     # 4. Plotly's widget bundle as one cacheable file (see panels.base.chart).
     import plotly
