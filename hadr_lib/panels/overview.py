@@ -83,6 +83,9 @@ class OverviewPanel(Panel):
         self.report_button.add_class("hadr-report-button")
         self.report_link = widgets.HTML()
         self.report_link.add_class("hadr-report-link")
+        self._preparing = False
+        self._reported: tuple[bytes, float] | None = None  # the state the link's report is of
+        self.reports_built = self.reports_skipped = 0
         self.scenario.observe(self._scenario_picked, names="value")
         self.upload.observe(self._uploaded, names="value")
         self.bind_target(self.target)
@@ -169,25 +172,47 @@ class OverviewPanel(Panel):
         items = "".join(f"<li>{html.escape(x)}</li>" for x in ov.lines())
         self.verdict.value = status_html(
             ov.status, f"<b>{html.escape(ov.scenario.name)}: {ov.status}</b><ul>{items}</ul>")
+        if self.report_link.value and not self._preparing and self._report_state() != self._reported:
+            self.report_link.value = ""  # the report no longer matches the screen
         self.downloads.value = download_link(
             ws.to_yaml(), ws.filename(), "text/yaml",
             "Download this scenario with your changes (YAML)", "hadr-download-scenario")
 
+    def _report_state(self) -> tuple[bytes, float]:
+        """What a report is built from: the workspace's file and its target."""
+        return self.ws.to_yaml(), self.ws.target
+
     def prepare_report(self, button=None) -> None:
-        """Build the workspace's report (a few seconds) and offer it for download."""
+        """Build the workspace's report (a few seconds) and offer it for download.
+
+        One report at a time, and clicks coalesce: a click while the link offers the
+        report of the workspace as it stands builds nothing (ten click messages queued
+        in the kernel built ten reports back to back and sent 74 MB back)."""
         import tempfile
         from pathlib import Path
 
         from ..report import _atomic_write, build_report
 
+        state = self._report_state()
+        if self._preparing or (self.report_link.value and state == self._reported):
+            self.reports_skipped += 1
+            return
+        self._preparing = True
+        self.report_button.disabled = True
         self.report_link.value = "Preparing the report: about ten seconds…"
         try:
             with tempfile.TemporaryDirectory() as tmp:
                 source = Path(tmp) / self.ws.filename()
-                _atomic_write(source, self.ws.to_yaml())
-                path = build_report(str(source), Path(tmp) / "out", target=self.ws.target)
+                _atomic_write(source, state[0])
+                path = build_report(str(source), Path(tmp) / "out", target=state[1])
+                self.reports_built += 1
                 self.report_link.value = download_link(
                     path.read_bytes(), path.name, "text/html", "Download the report (HTML)")
+                self._reported = state
         except Exception as exc:  # shown in the panel, never lost
             self.report_link.value = ""
+            self._reported = None
             self.message.value = f"Could not prepare the report: {html.escape(str(exc))}"
+        finally:
+            self._preparing = False
+            self.report_button.disabled = False
