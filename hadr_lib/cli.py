@@ -389,7 +389,7 @@ def _cmd_fit(args) -> int:
         designed_vs_measured,
         fit_incidents,
         read_incidents,
-        with_fitted_figures,
+        write_fitted_design,
     )
 
     incidents = read_incidents(args.file, args.input_format)
@@ -400,21 +400,9 @@ def _cmd_fit(args) -> int:
     if args.write:
         if not args.design:
             raise InvalidInputError("--write: needs --design (the design to update)")
-        from .architecture_file import reference_architectures
-        from .report import _atomic_write
-        from .safe_load import read_yaml
-
-        source = reference_architectures().get(args.design, args.design)
-        data = read_yaml(Path(source))
-        design, changed = with_fitted_figures(
-            data, table, f"fitted from {Path(args.file).name}, {len(incidents)} incidents")
-        out = Path(args.write)
-        if not out.parent.is_dir():
-            raise InvalidInputError(f"--write: folder {str(out.parent)!r} does not exist")
-        import yaml
-
-        _atomic_write(out, yaml.safe_dump(design, sort_keys=False, allow_unicode=True).encode())
-        load_architecture(out)  # what was written loads
+        changed = write_fitted_design(args.design, table, args.write,
+                                      f"fitted from {Path(args.file).name}, {len(incidents)} incidents",
+                                      force=args.force)
     if args.format == "json":
         doc: dict = {"components": _json_rows(table.to_dict(orient="records"))}
         if compared is not None:
@@ -618,7 +606,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--to", dest="end", help="end of the observation window (ISO 8601)")
     fit.add_argument("--design", help="a design to compare with (" + _ARCH_FILE + ")")
     fit.add_argument("--write", metavar="OUT.yaml",
-                     help="write --design with the fitted MTBF and MTTR of matching components")
+                     help="write --design with the fitted MTBF and MTTR of matching components "
+                          "(a new file; see --force)")
+    fit.add_argument("--force", action="store_true",
+                     help="let --write replace an existing design file, keeping a copy as OUT.yaml.bak")
     fit.add_argument("--seed", type=int, default=0, help="seed of the availability interval draws")
     _command(sub, "list", _cmd_list, "the reference designs, scenarios, cloud SLAs and DR strategies",
              "What ships with hadr-workbook: reference designs and scenarios to use by name, "

@@ -36,7 +36,7 @@ from .availability import InvalidInputError
 from .safe_load import check_text, read_text
 
 __all__ = ["FORMATS", "Incident", "comparison_lines", "designed_vs_measured", "fit_incidents",
-           "read_incidents", "with_fitted_figures"]
+           "read_incidents", "with_fitted_figures", "write_fitted_design"]
 
 FORMATS = ("csv", "statuspage", "pagerduty")
 _LEVEL = 0.90
@@ -248,11 +248,14 @@ def with_fitted_figures(design: dict, fitted: pd.DataFrame, source: str) -> tupl
             body = node.get("component")
             if isinstance(body, dict) and body.get("name") in by_name:
                 r = by_name[body["name"]]
-                if r.mtbf_h is not None and r.mttr_h is not None and not pd.isna(r.mttr_h):
+                if (r.mtbf_h is not None and r.mttr_h is not None and not pd.isna(r.mttr_h)
+                        and float(r.mtbf_h) > 0):
                     for key in ("availability", "sla", "mtbf_h", "mttr_h"):
                         body.pop(key, None)
-                    body["mtbf_h"] = round(float(r.mtbf_h), 6)
-                    body["mttr_h"] = round(float(r.mttr_h), 6)
+                    # ten significant digits (rounding to six decimals turned an MTBF of
+                    # a few milliseconds into 0.0, which no design may have)
+                    body["mtbf_h"] = float(f"{float(r.mtbf_h):.10g}")
+                    body["mttr_h"] = float(f"{float(r.mttr_h):.10g}")
                     body["source"] = source
                     changed.append(body["name"])
                 continue
@@ -260,3 +263,48 @@ def with_fitted_figures(design: dict, fitted: pd.DataFrame, source: str) -> tupl
         elif isinstance(node, list):
             stack.extend(node)
     return out, sorted(changed)
+
+
+def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force: bool = False) -> list[str]:
+    """Write ``design`` (a design file or reference name) to ``out`` with the fitted
+    MTBF and MTTR of matching components; return the names changed.
+
+    The new design is checked before anything is written (it must load), and the
+    write is atomic. ``out`` may be a new file; an existing one is replaced only
+    with ``force``, only if it is itself a design (a file of anything else is never
+    replaced), and only after a copy of it is kept as ``OUT.bak`` (comments and all).
+    """
+    import yaml
+
+    from .architecture_file import load_architecture, reference_architectures
+    from .report import _atomic_write
+    from .safe_load import read_yaml
+
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise InvalidInputError(f"--write: folder {str(out.parent)[:200]!r} does not exist")
+    if out.exists() or out.is_symlink():
+        if not out.is_file():
+            raise InvalidInputError(f"--write: {str(out)[:200]} exists and is not a regular file; not replaced")
+        try:
+            load_architecture(out)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"--write: {str(out)[:200]} exists and is not a design ({str(exc)[:200]}); "
+                                    "not replaced: write to a new file") from None
+        if not force:
+            raise InvalidInputError(f"--write: {str(out)[:200]} exists; add --force to replace it (a copy "
+                                    f"is kept as {out.name}.bak), or write to a new file")
+    source = reference_architectures().get(design, design)
+    data = read_yaml(Path(source))
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"--design: {str(source)[:200]} is not a design")
+    updated, changed = with_fitted_figures(data, fitted, label)
+    try:
+        load_architecture(updated)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"--write: the fitted design would not load ({exc}); nothing written") from None
+    text = yaml.safe_dump(updated, sort_keys=False, allow_unicode=True).encode()
+    if out.exists():
+        _atomic_write(out.with_name(out.name + ".bak"), out.read_bytes())
+    _atomic_write(out, text)
+    return changed

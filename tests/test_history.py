@@ -171,3 +171,65 @@ def test_a_never_failing_component_in_the_table_json_and_comparison(tmp_path, ca
     fig = designed_vs_measured_figure(compared)
     assert [t.name for t in fig.data] == ["measured (90%)", "designed"]
     assert list(fig.data[1].y) == ["app", "pg-primary"]
+
+
+DESIGN = "# our design, with a comment\nname: mine\narchitecture:\n  component: {name: db, mtbf_h: 1000, mttr_h: 1}\n"
+ALMOST_ALWAYS_DOWN = "component,start,end\ndb,2026-01-01T00:00:00Z,2026-01-01T00:59:59.990Z\n"
+
+
+def _fit_write(tmp_path, out, *extra):
+    log = tmp_path / "log.csv"
+    log.write_text(ALMOST_ALWAYS_DOWN)
+    design = tmp_path / "design.yaml"
+    if not design.exists():
+        design.write_text(DESIGN)
+    return main(["fit", str(log), "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T01:00:00Z",
+                 "--design", str(design), "--write", str(out), *extra])
+
+
+def test_fit_write_keeps_a_tiny_fitted_mtbf_that_loads(tmp_path, capsys):
+    """Rounding to six decimals wrote `mtbf_h: 0.0` for a part down all but 10 ms of the
+    window: a design that does not load. Ten significant digits keep it, and it loads."""
+    out = tmp_path / "new.yaml"
+    assert _fit_write(tmp_path, out) == 0, capsys.readouterr().err
+    db = hl.load_architecture(out).component("db")
+    assert db.mtbf_h == pytest.approx(0.01 / 3600, rel=1e-5) and db.mttr_h == pytest.approx(3599.99 / 3600)
+
+
+def test_fit_write_never_replaces_a_file_that_is_not_a_design(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    for extra in ((), ("--force",)):
+        assert _fit_write(tmp_path, notes, *extra) == 2
+        err = capsys.readouterr().err
+        assert "exists and is not a design" in err and "not replaced" in err and len(err.splitlines()) == 1
+        assert notes.read_text() == "my notes\n"
+    assert _fit_write(tmp_path, tmp_path) == 2  # a folder
+    assert "is not a regular file" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.yaml", "log.csv", "notes.txt"]
+
+
+def test_fit_write_replaces_a_design_only_with_force_and_keeps_a_copy(tmp_path, capsys):
+    design = tmp_path / "design.yaml"
+    design.write_text(DESIGN)
+    assert _fit_write(tmp_path, design) == 2
+    assert "exists; add --force to replace it" in capsys.readouterr().err
+    assert design.read_text() == DESIGN
+    assert _fit_write(tmp_path, design, "--force") == 0
+    assert (tmp_path / "design.yaml.bak").read_text() == DESIGN  # comments and all
+    assert hl.load_architecture(design).component("db").source.startswith("fitted from log.csv")
+
+
+def test_a_fitted_design_that_would_not_load_is_not_written(tmp_path, monkeypatch):
+    from hadr_lib import history
+
+    def broken(design, fitted, source):
+        return {"architecture": {"component": {"name": "db", "mtbf_h": 0.0, "mttr_h": 1}}}, ["db"]
+
+    monkeypatch.setattr(history, "with_fitted_figures", broken)
+    design = tmp_path / "design.yaml"
+    design.write_text(DESIGN)
+    table = fit_incidents(synthetic("db", 100.0, 1.0, 2, seed=1))
+    with pytest.raises(hl.InvalidInputError, match="would not load .*nothing written"):
+        history.write_fitted_design(str(design), table, design, "x", force=True)
+    assert design.read_text() == DESIGN and not (tmp_path / "design.yaml.bak").exists()
