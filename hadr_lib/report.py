@@ -238,10 +238,10 @@ def _copy_plotly_js(out_dir: Path) -> None:
 _IN_WORKER = False
 
 
-def _worker_init() -> None:
+def _worker_init(parent_pid: int | None = None) -> None:
     """A batch worker: Ctrl-C is the parent's to handle; SIGTERM (the parent stopping
-    the batch) interrupts the report, whose kernel and temporary files are then
-    cleaned up, and the worker exits."""
+    the batch, or the parent's death, even by SIGKILL) interrupts the report, whose
+    kernel and temporary files are then cleaned up, and the worker exits."""
     global _IN_WORKER
     _IN_WORKER = True
     # A kernel stopped mid-cell logs its own teardown noise to the stderr it inherits;
@@ -251,6 +251,9 @@ def _worker_init() -> None:
     os.close(devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _interrupt)
+    from .workers import die_with_parent
+
+    die_with_parent(parent_pid)
 
 
 def _interrupt(signum, frame):
@@ -331,7 +334,8 @@ def build_reports(scenarios, out_dir, *, target: float | None = None, fmt: str =
             results[i] = _one(t)
             bar.update()
     else:
-        pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+        pool = executor or ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                                                   initargs=(os.getpid(),))
         futures = {}
         try:
             futures = {pool.submit(_one, t): i for i, t in enumerate(tasks)}

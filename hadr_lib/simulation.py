@@ -749,14 +749,17 @@ def stop_pool(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
             pass
 
 
-def _ignore_interrupts() -> None:
+def _ignore_interrupts(parent_pid: int | None = None) -> None:
     """Worker processes leave Ctrl-C to the caller, which cancels and shuts them down;
-    SIGTERM (the caller stopping them) ends them at once, whatever handler the caller
-    had installed before they were forked."""
+    SIGTERM (the caller stopping them, or the caller's death) ends them at once,
+    whatever handler the caller had installed before they were forked."""
     import signal
+
+    from .workers import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent_pid)
 
 
 class _InProcess(Executor):
@@ -837,7 +840,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
             n_workers = 1
         else:
             own = executor = ProcessPoolExecutor(max_workers=min(n_workers, n_blocks),
-                                                 initializer=_ignore_interrupts)
+                                                 initializer=_ignore_interrupts, initargs=(os.getpid(),))
     else:
         if not isinstance(executor, Executor):
             raise _bad("executor", executor, "is not a concurrent.futures.Executor")

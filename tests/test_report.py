@@ -350,3 +350,57 @@ def test_an_unreachable_scheduler_is_a_clear_error(capsys, tmp_path):
     assert main(["report", "small_saas", "--out", str(tmp_path), "--scheduler",
                  "tcp://127.0.0.1:9", "--quiet"]) == 2
     assert "--scheduler: cannot reach 'tcp://127.0.0.1:9'" in capsys.readouterr().err
+
+
+def _sigkill_leaves_no_orphan(argv: list[str], wanted, cwd) -> None:
+    """Start ``argv``, wait until ``wanted(descendants)`` holds, SIGKILL the command
+    (no chance to clean up), and check every descendant it had is gone soon after."""
+    import signal
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen: dict[int, psutil.Process] = {}
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            for p in _descendants(proc.pid):
+                seen[p.pid] = p
+            alive = [p for p in seen.values() if p.is_running()]
+            if wanted(alive):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the workers never started")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        _, alive = psutil.wait_procs(list(seen.values()), timeout=30)
+        assert not alive, [" ".join(p.cmdline()[:4]) for p in alive]
+    finally:
+        for p in seen.values():
+            try:
+                p.kill()
+            except psutil.Error:
+                pass
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _kernels(procs) -> int:
+    return sum("ipykernel" in " ".join(p.cmdline() if p.is_running() else []) for p in procs)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigkill_of_a_report_batch_leaves_no_worker_or_kernel(tmp_path, jobs):
+    """SIGKILL gives no chance to stop workers: they went on as orphans. Workers now get
+    SIGTERM when their parent dies and stop their kernels as on Ctrl-C."""
+    argv = [sys.executable, "-m", "hadr_lib", "report", "small_saas", "regulated_payments",
+            "--jobs", jobs, "--out", str(tmp_path / "out"), "--quiet"]
+    _sigkill_leaves_no_orphan(argv, lambda procs: _kernels(procs) >= int(jobs), ROOT)
+
+
+def test_sigkill_of_a_simulation_leaves_no_worker(tmp_path):
+    argv = [sys.executable, "-m", "hadr_lib", "simulate", "multi_az_postgres", "--runs", "200000",
+            "--years", "20", "--workers", "2", "--format", "json"]
+    _sigkill_leaves_no_orphan(argv, lambda procs: len(procs) >= 2, ROOT)
