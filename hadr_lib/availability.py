@@ -62,7 +62,19 @@ _DAY_S = 86_400.0
 
 
 class InvalidInputError(ValueError):
-    """Bad input: the message names the field, the value and what is allowed."""
+    """Bad input: the message names the field, the value and what is allowed.
+
+    A message longer than ``MAX_MESSAGE`` characters (a hostile value echoed whole) is
+    cut in the middle, so no error floods a terminal, a log or a page."""
+
+    MAX_MESSAGE = 1000
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], str) and len(args[0]) > self.MAX_MESSAGE:
+            text = args[0]
+            cut = len(text) - self.MAX_MESSAGE + 80
+            args = (f"{text[:600]} [... {cut:,} characters cut ...] {text[-(self.MAX_MESSAGE - 680):]}",)
+        super().__init__(*args)
 
 
 def _bad(field: str, value: Any, problem: str) -> InvalidInputError:

@@ -610,7 +610,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "(a new file; see --force)")
     fit.add_argument("--force", action="store_true",
                      help="let --write replace an existing design file, keeping a copy as OUT.yaml.bak")
-    fit.add_argument("--seed", type=int, default=0, help="seed of the availability interval draws")
+    fit.add_argument("--seed", type=int, default=0,
+                     help="unused: the availability interval is exact (kept for old scripts)")
     _command(sub, "list", _cmd_list, "the reference designs, scenarios, cloud SLAs and DR strategies",
              "What ships with hadr-workbook: reference designs and scenarios to use by name, "
              "the cloud SLA ids a component may cite, and the DR strategies priced.")

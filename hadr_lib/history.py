@@ -12,7 +12,12 @@ outages, ``D`` hours down and ``k`` outages that ended inside the window:
   failures still give a finite bound (MTBF >= (T - D) / Gamma.ppf(0.95, 1/2));
 - repair rate: ``Gamma(k + 1/2, D)``, the open incidents' time so far counting as
   censored repair time;
-- unavailability ``lambda / (lambda + mu)`` with its interval from draws of both.
+- unavailability ``q = lambda / (lambda + mu)``: with ``X = lambda (T - D)`` and
+  ``Y = mu D`` independent Gamma variates, ``B = X / (X + Y)`` is
+  ``Beta(n + 1/2, k + 1/2)`` and ``q = B D / (B D + (1 - B)(T - D))`` grows with ``B``,
+  so the interval of ``q`` is the Beta interval mapped through it: exact, no draws
+  (it replaced 200,000 draws a component, which took 13.5 ms each; a log of 20,000
+  components now fits in well under a second).
 
 Intervals are central 90% intervals. Assumptions: exponential times to failure and to
 repair, the same over the window; incidents are outages (a degraded service counts
@@ -25,6 +30,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,13 +58,27 @@ class Incident:
     end: pd.Timestamp | None
 
 
+#: ISO 8601 date or date-time, as the formats read here write them: 2026-01-31,
+#: 2026-01-31T09:30, 2026-01-31 09:30:00.123+01:00, 2026-01-31T09:30:00Z.
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?"
+                       r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+
+
 def _time(text, where: str) -> pd.Timestamp:
+    """A time in ISO 8601 (``YYYY-MM-DD``, optionally ``THH:MM[:SS[.fff]]`` and a zone;
+    no zone is UTC). Anything else is refused, not guessed: ``01/02/2026`` is the 2nd of
+    January to some and the 1st of February to others."""
+    shown = repr(text) if len(repr(text)) <= 60 else repr(text)[:50] + "..."
+    if not isinstance(text, str) or not _ISO_TIME.fullmatch(text.strip()):
+        raise InvalidInputError(f"{where}: {shown} is not an ISO 8601 time (write 2026-01-31 or "
+                                "2026-01-31T09:30:00Z)")
     try:
-        t = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        raise InvalidInputError(f"{where}: {text!r} is not an ISO 8601 time") from None
+        t = pd.Timestamp(text.strip().replace(",", "."))
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidInputError(f"{where}: {shown} is not a valid time (write 2026-01-31 or "
+                                "2026-01-31T09:30:00Z)") from None
     if t is pd.NaT or pd.isna(t):
-        raise InvalidInputError(f"{where}: {text!r} is not an ISO 8601 time")
+        raise InvalidInputError(f"{where}: {shown} is not an ISO 8601 time")
     return t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
 
 
@@ -149,7 +169,9 @@ def fit_incidents(incidents: Iterable[Incident], *, start=None, end=None, seed: 
                   draws: int = 200_000) -> pd.DataFrame:
     """Per component: outages, hours down, MTBF and MTTR [h] and availability, each
     with a 90% interval (see the module docstring), over the window ``start`` to
-    ``end`` (default: first incident start to last incident end or start)."""
+    ``end`` (default: first incident start to last incident end or start).
+    The intervals are exact (see the module docstring): ``seed`` and ``draws``, which
+    set the draws of an earlier version, are accepted and unused."""
     from scipy import stats  # only here: importing hadr_lib stays quick
 
     incs = list(incidents)
@@ -170,32 +192,42 @@ def fit_incidents(incidents: Iterable[Incident], *, start=None, end=None, seed: 
         per.setdefault(i.component, []).append((max(s, 0.0), min(e, T), i.end is None or e > T))
     for i in incs:
         per.setdefault(i.component, [])
-    rng = np.random.default_rng(seed)
     lo_p, hi_p = (1 - _LEVEL) / 2, 1 - (1 - _LEVEL) / 2
+    names = sorted(per)
+    outages = [_merge(per[name]) for name in names]
+    n = np.array([len(o) for o in outages], dtype=float)
+    down = np.array([math.fsum(e - s for s, e, _ in o) for o in outages])
+    k = np.array([sum(1 for _, _, is_open in o if not is_open) for o in outages], dtype=float)
+    up = np.maximum(T - down, 1e-9)
+    # One call each for every component (frozen distributions cost ~1 ms apiece).
+    mtbf_low = 1 / stats.gamma.ppf(hi_p, n + 0.5, scale=1 / up)
+    mtbf_high = 1 / stats.gamma.ppf(lo_p, n + 0.5, scale=1 / up)
+    seen = down > 0
+    safe_down = np.where(seen, down, 1.0)
+    mttr_low = 1 / stats.gamma.ppf(hi_p, k + 0.5, scale=1 / safe_down)
+    mttr_high = 1 / stats.gamma.ppf(lo_p, k + 0.5, scale=1 / safe_down)
+    b_lo = stats.beta.ppf(lo_p, n + 0.5, k + 0.5)
+    b_hi = stats.beta.ppf(hi_p, n + 0.5, k + 0.5)
+
+    def q(b):  # unavailability for the Beta variate b (increasing in b)
+        return b * safe_down / (b * safe_down + (1 - b) * up)
+
+    q_lo, q_hi = q(b_lo), q(b_hi)
     rows = []
-    for name in sorted(per):
-        outages = _merge(per[name])
-        n = len(outages)
-        down = math.fsum(e - s for s, e, _ in outages)
-        up = max(T - down, 1e-9)
-        k = sum(1 for _, _, is_open in outages if not is_open)
-        fail = stats.gamma(n + 0.5, scale=1 / up)
-        mtbf = up / n if n else None
-        row = {"component": name, "outages": n, "open": n - k, "down_h": down, "observed_h": T,
-               "mtbf_h": mtbf, "mtbf_h_low": 1 / fail.ppf(hi_p), "mtbf_h_high": 1 / fail.ppf(lo_p),
-               "mttr_h": down / k if k else None, "mttr_h_low": None, "mttr_h_high": None}
-        lam = rng.gamma(n + 0.5, 1 / up, draws)
-        if down > 0:
-            repair = stats.gamma(k + 0.5, scale=1 / down)
-            row["mttr_h_low"] = 1 / repair.ppf(hi_p)
-            row["mttr_h_high"] = 1 / repair.ppf(lo_p)
-            mu = rng.gamma(k + 0.5, 1 / down, draws)
-            q_lo, q_hi = np.quantile(lam / (lam + mu), [lo_p, hi_p])
-            a_low: float | None = 1 - float(q_hi)
-            a_high = 1 - float(q_lo)
+    for j, name in enumerate(names):
+        ni, ki = int(n[j]), int(k[j])
+        row = {"component": name, "outages": ni, "open": ni - ki, "down_h": float(down[j]),
+               "observed_h": T, "mtbf_h": float(up[j]) / ni if ni else None,
+               "mtbf_h_low": float(mtbf_low[j]), "mtbf_h_high": float(mtbf_high[j]),
+               "mttr_h": float(down[j]) / ki if ki else None, "mttr_h_low": None, "mttr_h_high": None}
+        if seen[j]:
+            row["mttr_h_low"], row["mttr_h_high"] = float(mttr_low[j]), float(mttr_high[j])
+            a_low: float | None = 1 - float(q_hi[j])
+            a_high = 1 - float(q_lo[j])
         else:  # never down: no repair seen, so no lower bound without assuming one
             a_low, a_high = None, 1.0
-        row.update({"availability": up / T, "availability_low": a_low, "availability_high": a_high})
+        row.update({"availability": float(up[j]) / T, "availability_low": a_low,
+                    "availability_high": a_high})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -218,10 +250,15 @@ def designed_vs_measured(architecture, fitted: pd.DataFrame) -> pd.DataFrame:
                                        "measured_high", "designed_inside_interval"])
 
 
+_NO_MATCH = "No component of the design appears in the incident log."
+
+
 def comparison_lines(compared: pd.DataFrame) -> list[str]:
     """``designed_vs_measured`` in sentences, the figures the history contradicts first."""
     from .formatting import format_percent
 
+    if compared.empty or "designed_inside_interval" not in compared:
+        return [_NO_MATCH]  # (an empty frame from records has no columns at all)
     lines = []
     for r in compared.sort_values("designed_inside_interval", kind="stable").itertuples():
         low = "?" if r.measured_low is None or pd.isna(r.measured_low) else format_percent(r.measured_low)
@@ -230,7 +267,7 @@ def comparison_lines(compared: pd.DataFrame) -> list[str]:
         lines.append(f"{r.component}: designed {format_percent(r.designed)}, measured "
                      f"{format_percent(r.measured)} (90%: {low} to "
                      f"{format_percent(r.measured_high)}), {verdict}.")
-    return lines or ["No component of the design appears in the incident log."]
+    return lines or [_NO_MATCH]
 
 
 def with_fitted_figures(design: dict, fitted: pd.DataFrame, source: str) -> tuple[dict, list[str]]:

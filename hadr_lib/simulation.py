@@ -256,7 +256,7 @@ def check_budget(plan, *, years: int, runs: int) -> float:
             f"of {BLOCK_RUNS} runs ({per_run * BLOCK_RUNS:.3g} outages held at once; limit "
             f"{MAX_BLOCK_BYTES / 2**30:g} GiB); the busiest component, {name!r} ({count:,} x MTBF "
             f"{mtbf:g} h, MTTR {mttr:g} h), fails about {per_replica / years:.3g} times a year per "
-            "replica. Use fewer years, fewer replicas, or check its MTBF, MTTR and count")
+            "replica. Use fewer runs or years, fewer replicas, or check its MTBF, MTTR and count")
     return total
 
 

@@ -273,3 +273,15 @@ def test_non_numbers_are_refused_by_every_figure(value):
         hl.from_mtbf_mttr(100.0, value)
     with pytest.raises(hl.InvalidInputError, match="seconds"):
         hl.availability_for_downtime(value)
+
+
+def test_no_error_message_echoes_a_huge_value(capsys, write):
+    """Messages quoted whole bad values (megabytes) in places; every message is now cut."""
+    name = "x" * 9_000 + "\x07"
+    code, err = run(capsys, "evaluate", write("n.yaml", component("availability: 0.9").replace(
+        "name: a", f'name: "{name}"')))
+    assert code == 2 and len(err) < 1100, len(err)
+    msg = str(hl.InvalidInputError("field: " + "y" * 5_000_000 + " is not allowed"))
+    assert len(msg) <= 1000 and msg.startswith("field: yyy") and msg.endswith("is not allowed")
+    assert "characters cut" in msg
+    assert str(hl.InvalidInputError("short")) == "short"
