@@ -620,23 +620,23 @@ def test_a_two_line_design_with_count_50_is_refused_before_any_work():
     assert block_bytes(compile_architecture(arch), 10) > 30 * block_bytes(compile_architecture(one), 10)
 
 
-def test_the_block_estimate_is_an_upper_bound_of_the_measured_peak(tmp_path):
-    """Measured in a fresh process: the peak memory of one block stays under the
-    estimate the budget uses, and above half of it (the estimate is not loose)."""
-    import subprocess
-    import sys
+def test_the_block_estimate_is_an_upper_bound_of_the_measured_peak():
+    """The peak memory of one block, as tracemalloc counts it (numpy reports every
+    buffer to it), stays under the estimate the budget uses and above 30% of it
+    (the estimate is not loose). ru_maxrss was tried first: it is a process-wide
+    high-water mark, so an earlier peak (imports, the allocator) hid the block's."""
+    import tracemalloc
 
-    code = (
-        "import resource, hadr_lib as hl\n"
-        "from hadr_lib.safe_load import read_yaml\n"
-        "from hadr_lib.simulation import block_bytes, compile_architecture\n"
-        "arch = hl.load_architecture(read_yaml('architecture:\\n  parallel:\\n"
-        "    - component: {name: a, mtbf_h: 200, mttr_h: 2, count: 8}\\n"
-        "    - component: {name: b, mtbf_h: 500, mttr_h: 1, count: 4}\\n', origin='t'))\n"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "hl.simulate(arch, years=10, runs=500, seed=0, workers=1)\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base\n"
-        "print(peak * 1024, block_bytes(compile_architecture(arch), 10))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    peak, estimate = map(float, out.split())
+    from hadr_lib.simulation import block_bytes, compile_architecture
+
+    arch = _design("architecture:\n  parallel:\n"
+                   "    - component: {name: a, mtbf_h: 200, mttr_h: 2, count: 8}\n"
+                   "    - component: {name: b, mtbf_h: 500, mttr_h: 1, count: 4}\n")
+    estimate = block_bytes(compile_architecture(arch), 10)
+    tracemalloc.start()
+    try:
+        hl.simulate(arch, years=10, runs=500, seed=0, workers=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     assert 0.3 * estimate < peak < estimate, (peak, estimate)
