@@ -108,6 +108,35 @@ def test_files_over_the_size_limit_are_refused(tmp_path, monkeypatch):
         safe_load.read_text(big, limit=safe_load.MAX_FILE_BYTES)
 
 
+@pytest.mark.parametrize("text", [
+    "[" + ",".join(["1"] * 150_000) + "]",  # 300 KB of one-byte values
+    "{" + ",".join(f"k{i}: [a, b]" for i in range(30_000)) + "}",  # 380 KB of small mappings
+])
+def test_a_large_flat_file_is_refused_before_its_nodes_are_built(text):
+    """Over COUNT_EVENTS_OVER_BYTES the values are counted from the parser's event
+    stream: a text with too many is refused having built no node (tracemalloc sees
+    well under the ~450 bytes a built node costs; building them used 1.8 GB for an
+    8 MiB list). The count is exact: the same text passes it with the limit at its
+    true number of values (one list or mapping plus its entries)."""
+    import tracemalloc
+
+    from hadr_lib.safe_load import COUNT_EVENTS_OVER_BYTES, _count_nodes
+
+    assert len(text) > COUNT_EVENTS_OVER_BYTES
+    tracemalloc.start()
+    try:
+        with pytest.raises(hl.InvalidInputError, match=r"^big: more than 50,000 YAML values; refused"):
+            read_yaml(text, origin="big", max_nodes=50_000)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000 * 100 + 2 * len(text), peak
+    values = 1 + 150_000 if text.startswith("[") else 1 + 30_000 * 4  # key, list, a, b
+    _count_nodes(text, "big", values)
+    with pytest.raises(hl.InvalidInputError, match="more than"):
+        _count_nodes(text, "big", values - 1)
+
+
 def test_the_limits_leave_room_for_real_designs():
     depth = MAX_DEPTH // 2 - 2
     text = ("architecture:\n  " + "series: [" * depth + "{component: {name: a, availability: 0.9}}"
