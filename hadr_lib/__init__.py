@@ -91,7 +91,7 @@ from .slo import (
     to_sloth,
     to_sloth_alert_windows,
 )
-from .uncertainty import propagate
+from .uncertainty import affordable_draws, propagate
 from .verdict import improvement_advice, target_verdict
 
 __all__ = [
@@ -100,6 +100,7 @@ __all__ = [
     "optimize",
     "fit_incidents",
     "read_incidents",
+    "affordable_draws",
     "propagate",
     "SimulationResult",
     "simulate",

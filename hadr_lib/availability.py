@@ -173,7 +173,29 @@ class AvailabilityArray(np.ndarray):
         return np.asarray(nines(self))
 
 
+#: A and U computed apart (a product and a log-sum) may disagree past this much
+#: after tens of thousands of terms: the inputs' binary availabilities and decimal
+#: unavailabilities differ in the last bits, and a series of 50,000 0.999999s sums
+#: that into 2.5e-12. ``consistent`` then keeps the smaller, accurate side.
+_AGREE = 1e-13
+
+
+def consistent(a: Any, q: Any) -> tuple[Any, Any]:
+    """(A, U) as computed, unless they disagree by more than ``_AGREE``: then the
+    smaller of the two is kept (it carries the precision) and the other is derived
+    from it. Results of ordinary designs agree and are returned unchanged."""
+    a_arr = np.asarray(a, dtype=float)
+    q_arr = np.asarray(q, dtype=float)
+    off = np.abs(a_arr + q_arr - 1.0) > _AGREE
+    if not off.any():
+        return a, q
+    keep_q = off & (q_arr <= 0.5)
+    keep_a = off & ~keep_q
+    return np.where(keep_q, 1.0 - q_arr, a_arr), np.where(keep_a, 1.0 - a_arr, q_arr)
+
+
 def _result(a: Any, q: Any) -> Availability | AvailabilityArray:
+    a, q = consistent(a, q)
     a = np.asarray(a, dtype=float)
     q = np.asarray(q, dtype=float)
     if a.ndim == 0 and q.ndim == 0:

@@ -62,6 +62,7 @@ from .availability import (
     _result,
     _series_aq,
     check_availability,
+    consistent,
     nines,
     period_info,
     unavailability,
@@ -791,7 +792,7 @@ class Architecture:
     def availability(self) -> Availability:
         """The system's availability [fraction] with its exact unavailability; the
         fast path of ``evaluate`` (no outage frequency)."""
-        a, q = _Scalar(self.root, self._ev.index, self._q).get(self.root)
+        a, q = consistent(*_Scalar(self.root, self._ev.index, self._q).get(self.root))
         return Availability(a, q)
 
     def evaluate(self, *, year_days: float = DAYS_PER_YEAR) -> Evaluation:
@@ -801,7 +802,7 @@ class Architecture:
         has an MTBF and an MTTR (None otherwise).
         """
         memo = _Scalar(self.root, self._ev.index, self._q)
-        a, q = memo.get(self.root)
+        a, q = consistent(*memo.get(self.root))
         avail = Availability(a, q)
         year = period_info("year", year_days=year_days).seconds
         month = period_info("month", year_days=year_days).seconds

@@ -33,7 +33,7 @@ import pandas as pd
 from .availability import DAYS_PER_YEAR, InvalidInputError, _check_number, check_availability, period_info
 from .model import Architecture, _tau, group_label, standby_label
 
-__all__ = ["EF_Z", "MAX_DRAWS", "UncertaintyResult", "propagate"]
+__all__ = ["EF_Z", "MAX_DRAWS", "UncertaintyResult", "affordable_draws", "propagate"]
 
 #: The 95th percentile of the standard normal: EF = p95 / p50 = exp(1.645 sigma).
 EF_Z = 1.6448536269514722
@@ -76,6 +76,27 @@ class UncertaintyResult:
                 "p_meet_target": self.p_meet_target}
 
 
+def _uncertain_figures(arch: Architecture) -> int:
+    return len(arch.components) + len(arch.groups) + len(arch.standbys)
+
+
+def affordable_draws(arch: Architecture, wanted: int) -> int:
+    """The most draws, up to ``wanted``, that ``propagate`` evaluates for ``arch``
+    within ``MAX_DRAWS`` (draws x uncertain figures); at least 100, the fewest it
+    takes. A design with more than ``MAX_DRAWS / 100`` (200,000) figures is refused."""
+    if not isinstance(arch, Architecture):
+        raise InvalidInputError(f"architecture: {arch!r} is not an Architecture")
+    if isinstance(wanted, bool) or not isinstance(wanted, int) or wanted < 100:
+        raise InvalidInputError(f"draws: {wanted!r} is not a whole number >= 100")
+    params = _uncertain_figures(arch)
+    fit = MAX_DRAWS // max(params, 1)
+    if fit < 100:
+        raise InvalidInputError(
+            f"architecture: {params:,} uncertain figures (components, common-cause groups, "
+            f"standbys) is over the limit of {MAX_DRAWS // 100:,} for uncertainty")
+    return min(wanted, fit)
+
+
 def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
               default_error_factor: float | None = None, target: float | None = None,
               year_days: float = DAYS_PER_YEAR) -> UncertaintyResult:
@@ -101,11 +122,13 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
         _check_number("error_factor", default_error_factor, 1, 100)
     t = None if target is None else float(check_availability(target, "target"))
     n = len(arch.components)
-    params = n + len(arch.groups) + len(arch.standbys)
+    params = _uncertain_figures(arch)
     if draws * params > MAX_DRAWS:
         raise InvalidInputError(
             f"draws: {draws:,} draws x {params:,} uncertain figures (components, common-cause "
-            f"groups, standbys) is over the limit of {MAX_DRAWS:,}; use fewer draws")
+            f"groups, standbys) is over the limit of {MAX_DRAWS:,}; "
+            + (f"use at most {MAX_DRAWS // params:,} draws" if MAX_DRAWS // params >= 100
+               else "the design is too large for uncertainty"))
     ef = np.array([c.error_factor or default_error_factor or 1.0 for c in arch.components])
     q_med = np.array([c.replica_unavailability for c in arch.components])
     counts = np.array([c.count for c in arch.components], dtype=float)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import mpmath
 import numpy as np
 import pytest
@@ -392,3 +394,33 @@ def test_importance_of_a_wide_quorum_and_outages_of_big_quorums():
     imp = arch.importance()
     assert imp["name"].iloc[0] == "r0"  # the least reliable unit matters most
     assert (imp["birnbaum"] > 0).all()
+
+
+def test_fifty_thousand_components_in_series_agree_with_mpmath():
+    """A product of 50,000 binary 0.999999s and a log-sum of 50,000 decimal 1e-6s
+    disagree by 2.5e-12 (the inputs' last bits): ``evaluate`` used to carry both and
+    then refused its own result ("carries an unavailability that is not 1 -
+    availability"). Now the smaller side is kept and the other derived from it, and
+    both match a 50-digit reference."""
+    n = 50_000
+    design = hl.load_architecture({"name": "wide", "architecture": {"series": [
+        {"component": {"name": f"c{i}", "availability": 0.999999}} for i in range(n)]}})
+    with mpmath.workdps(50):
+        q_ref = float(1 - (1 - mpmath.mpf("1e-6")) ** n)
+    for result in (design.evaluate().availability, design.availability(),
+                   hl.series(np.full(n, 0.999999))):
+        assert result.unavailability == pytest.approx(q_ref, rel=1e-13)
+        assert abs(float(result) + result.unavailability - 1.0) <= 1e-16
+        assert hl.nines(result) == pytest.approx(-math.log10(q_ref), rel=1e-12)  # accepts it
+    assert design.evaluate().downtime_per_year_s == pytest.approx(q_ref * 365.25 * 86400, rel=1e-12)
+
+
+def test_results_that_agree_are_returned_unchanged():
+    from hadr_lib.availability import consistent
+
+    a, q = 0.9, 0.1
+    assert consistent(a, q) == (a, q)
+    a2, q2 = consistent(0.95, 0.05 + 1e-12)  # q is the smaller side: it is kept
+    assert (a2, q2) == (1.0 - (0.05 + 1e-12), 0.05 + 1e-12)
+    a3, q3 = consistent(1e-3 + 1e-12, 0.999)  # a is the smaller side
+    assert (a3, q3) == (1e-3 + 1e-12, 1.0 - (1e-3 + 1e-12))

@@ -238,3 +238,23 @@ def test_cli_reports_the_kind_of_each_uncertain_figure(tmp_path, capsys):
                         "share": pytest.approx(learn[0]["share"])}
     assert learn[0]["share"] > 0.5
     assert {r["kind"] for r in learn} == {"common_cause", "component"}
+
+
+def test_affordable_draws_fit_the_budget(monkeypatch):
+    from hadr_lib import uncertainty
+
+    small = arch(*[{"component": {"name": f"c{i}", "availability": 0.999}} for i in range(10)])
+    assert hl.affordable_draws(small, 20_000) == 20_000
+    monkeypatch.setattr(uncertainty, "MAX_DRAWS", 25_000)
+    assert hl.affordable_draws(small, 20_000) == 2_500  # 25,000 // 10 figures
+    spread = propagate(small, 2_500, 0, default_error_factor=3.0)  # exactly the budget runs
+    assert spread.unavailability.shape == (2_500,)
+    with pytest.raises(hl.InvalidInputError, match=r"draws: 2,501 draws x 10 .* use at most 2,500 draws"):
+        propagate(small, 2_501, 0, default_error_factor=3.0)
+    monkeypatch.setattr(uncertainty, "MAX_DRAWS", 999)
+    with pytest.raises(hl.InvalidInputError, match=r"^architecture: 10 uncertain figures .* limit of 9 "):
+        hl.affordable_draws(small, 20_000)
+    with pytest.raises(hl.InvalidInputError, match="too large for uncertainty"):
+        propagate(small, 100, 0)
+    with pytest.raises(hl.InvalidInputError, match=r"draws: 99 is not"):
+        hl.affordable_draws(small, 99)
