@@ -9,7 +9,10 @@
   against numpy's rate of drawing the exponential variates alone; drills and panels;
 - the Voila app in headless Chromium (bench_app.py): first usable control, each tab's
   first click, slider to redrawn chart against the floor of the stack, and 20
-  concurrent sessions (rendered, errors, memory, memory returned after close).
+  concurrent sessions (rendered, errors, memory, memory returned after close);
+- attacks (bench_attack.py): the server's memory before, during and after malformed
+  websocket frames and GET bursts, and the time and peak memory of commands given
+  hostile files (a count: 50 design, a 32 MiB YAML, a 20,000-component log).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from hadr_lib.panels import DowntimeBudgetPanel  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_app  # noqa: E402
+import bench_attack  # noqa: E402
 import bench_dr  # noqa: E402
 import bench_model  # noqa: E402
 import bench_scale  # noqa: E402
@@ -93,3 +97,4 @@ if __name__ == "__main__":
     bench_simulation.run()
     bench_reports()
     bench_app.run()
+    bench_attack.run()
