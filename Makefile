@@ -7,7 +7,9 @@ PORT ?= 8866
 BIN := $(VENV)/bin
 # pip is quiet but for errors: the machine's pip config prints a warning per package.
 PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check -c constraints.txt
-PYTEST_ARGS ?=
+# Every core (up to four), one test file per worker: a file's session fixtures (the app server,
+# the executed notebooks) are built once. PYTEST_ARGS= runs the suite in one process.
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4 --dist=loadfile
 
 .PHONY: help run test lint lab bench notebooks report browser clean lock
 

@@ -222,10 +222,17 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly(how):
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.extend(iter(lambda: proc.stderr.read(1), "")))
     reader.start()
-    # wait for a finished chunk: the workers are up (and ignoring Ctrl-C) by then
+    # wait for a finished chunk: the workers are up (and ignoring Ctrl-C) by then; or,
+    # should the progress line be slow to show, for both workers to have run 5 s
+    import psutil
+
     done = re.compile(r"\| *[1-9][0-9,]*/2000000")
-    deadline = time.monotonic() + 120
+    deadline, workers_seen = time.monotonic() + 120, None
     while not done.search("".join(err)) and time.monotonic() < deadline:
+        if workers_seen is None and len(psutil.Process(proc.pid).children()) >= 2:
+            workers_seen = time.monotonic()
+        if workers_seen is not None and time.monotonic() - workers_seen > 5:
+            break
         time.sleep(0.1)
     assert proc.poll() is None, "".join(err)
     if how == "ctrl-c":
