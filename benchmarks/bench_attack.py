@@ -35,7 +35,7 @@ _MEASURED = ("import resource, subprocess, sys, time\n"
              "t = time.perf_counter()\n"
              "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
              "took = time.perf_counter() - t\n"
-             "last = (rc.stderr.strip().splitlines() or [''])[-1][:110]\n"
+             "last = ([l for l in rc.stderr.strip().splitlines() if 'WARNING' not in l] or [''])[-1][:110]\n"
              "print(rc.returncode, took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, last, sep='\\t')\n")
 
 
@@ -120,7 +120,7 @@ def bench_server(tmp: Path) -> None:
 
 def _measure(label: str, *argv: str) -> None:
     out = subprocess.run([sys.executable, "-c", _MEASURED, *argv], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout.strip()
+                         cwd=ROOT, check=True).stdout.rstrip("\n")
     rc, took, kib, last = out.split("\t", 3)
     print(f"{label}: exit {rc} in {float(took):.1f} s, peak {int(kib) / 1024:.0f} MB"
           + (f" ({last})" if last else ""))

@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 
 from .architecture_file import (
     architecture_schema,
+    dump_architecture,
     load_architecture,
     reference_architectures,
 )
@@ -78,7 +79,7 @@ from .model import (
     Series,
     Standby,
 )
-from .scenario import DISRUPTIONS, Scenario, load_scenario, reference_scenarios
+from .scenario import DISRUPTIONS, Scenario, dump_scenario, load_scenario, reference_scenarios
 from .simulation import SimulationResult, simulate
 from .slo import (
     GOOGLE_ALERT_POLICY,
@@ -153,6 +154,8 @@ __all__ = [
     "cloud_slas",
     "improvement_advice",
     "target_verdict",
+    "dump_architecture",
+    "dump_scenario",
     "load_architecture",
     "reference_architectures",
     "sla_availability",

@@ -42,6 +42,8 @@ __all__ = [
     "BLOCK_KINDS",
     "SCHEMA_PATH",
     "architecture_schema",
+    "dump_architecture",
+    "dump_block",
     "load_architecture",
     "reference_architectures",
 ]
@@ -278,3 +280,90 @@ def load_architecture(source) -> Architecture:
 def architecture_schema() -> dict:
     """The JSON Schema of the architecture file format."""
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- writing back
+
+
+def _dump_component(node: Component) -> dict:
+    body: dict = {"name": node.name}
+    if node.sla is not None:
+        body["sla"] = node.sla
+        _, catalog_source = sla_availability(node.sla)
+        if node.source is not None and node.source != catalog_source:
+            body["source"] = node.source
+    else:
+        if node.availability is not None:
+            body["availability"] = float(node.availability)
+        else:
+            body["mtbf_h"] = float(node.mtbf_h)  # type: ignore[arg-type]
+            body["mttr_h"] = float(node.mttr_h)  # type: ignore[arg-type]
+        if node.source is not None:
+            body["source"] = node.source
+    if node.count != 1:
+        body["count"] = node.count
+    for key in ("cost_per_year", "error_factor"):
+        value = getattr(node, key)
+        if value is not None:
+            body[key] = float(value)
+    return {"component": body}
+
+
+def _dump_standby(node: Standby) -> dict:
+    body: dict = {"primary": dump_block(node.primary),
+                  "standbys": [dump_block(c) for c in node.standbys]}
+    body["failover_s"] = float(node.failover_s)
+    if node.coverage != 1:
+        body["coverage"] = float(node.coverage)
+    if node.failover_error_factor is not None:
+        body["failover_error_factor"] = float(node.failover_error_factor)
+    return {"standby": body}
+
+
+def _dump_common_cause(node: CommonCause) -> dict:
+    body: dict = {"beta": float(node.beta), "of": [dump_block(c) for c in node.children]}
+    if node.k != 1:
+        body["k"] = node.k
+    if node.name is not None:
+        body["name"] = node.name
+    if node.beta_error_factor is not None:
+        body["beta_error_factor"] = float(node.beta_error_factor)
+    return {"common_cause": body}
+
+
+#: How each block kind is written back: the inverse of the reading above.
+_DUMPERS = {
+    Component: _dump_component,
+    Series: lambda node: {"series": [dump_block(c) for c in node.children]},
+    Parallel: lambda node: {"parallel": [dump_block(c) for c in node.children]},
+    KofN: lambda node: {"k_of_n": {"k": node.k, "of": [dump_block(c) for c in node.children]}},
+    Standby: _dump_standby,
+    CommonCause: _dump_common_cause,
+}
+
+
+def dump_block(node) -> dict:
+    """One block as the mapping the file format reads back to the same block."""
+    dumper = _DUMPERS.get(type(node))
+    if dumper is None:
+        raise InvalidInputError(
+            f"architecture: {type(node).__name__} is not a block kind this file format "
+            f"writes; kinds: {', '.join(BLOCK_KINDS)}")
+    return dumper(node)
+
+
+def dump_architecture(architecture: Architecture) -> dict:
+    """The design as a mapping of the file format (``yaml.safe_dump`` writes it):
+    ``load_architecture(dump_architecture(arch))`` evaluates exactly as ``arch``.
+
+    Figures are written as the numbers the model holds: an availability given as
+    ``"99.95%"`` comes back as ``0.9995``, a failover preset as its seconds and error
+    factor; a component known by its cloud SLA keeps its ``sla`` id."""
+    if not isinstance(architecture, Architecture):
+        raise InvalidInputError(
+            f"architecture: {type(architecture).__name__} is not an Architecture")
+    out: dict = {"name": architecture.name}
+    if architecture.description:
+        out["description"] = architecture.description
+    out["architecture"] = dump_block(architecture.root)
+    return out

@@ -39,6 +39,7 @@ __all__ = [
     "SCENARIOS_DIR",
     "SCHEMA_PATH",
     "Scenario",
+    "dump_scenario",
     "load_scenario",
     "reference_scenarios",
     "scenario_schema",
@@ -145,6 +146,15 @@ class Scenario:
     def _fields(self) -> dict:
         """The dataclass fields (not the cached ``design``)."""
         return {k: v for k, v in self.__dict__.items() if k != "design"}
+
+
+def dump_scenario(scenario: Scenario) -> dict:
+    """The scenario as the mapping a scenario file holds (``yaml.safe_dump`` writes it):
+    ``load_scenario(dump_scenario(s))`` is equal to ``s``. Its design stays as given: a
+    reference name, a path, or the design inline."""
+    if not isinstance(scenario, Scenario):
+        raise InvalidInputError(f"scenario: {type(scenario).__name__} is not a Scenario")
+    return scenario.to_mapping()
 
 
 def _as_mapping(f: Mapping) -> dict:

@@ -13,9 +13,8 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from .architecture_file import reference_architectures
+from .architecture_file import dump_architecture, load_architecture, reference_architectures
 from .availability import InvalidInputError, check_availability
 from .safe_load import check_depth, read_yaml
 from .scenario import Scenario, load_scenario, reference_scenarios
@@ -123,7 +122,7 @@ class Workspace:
         A reference name is put inline, so the workspace's file stands alone."""
         key = design if isinstance(design, str) and design in reference_architectures() else None
         if key is not None:
-            design = read_yaml(reference_architectures()[key])
+            design = dump_architecture(load_architecture(key))
         self.scenario = self.scenario.replace(architecture=design)
         self.design_key = key
         self._notify(Change(scenario=True, design=True, origin=origin))
@@ -134,9 +133,8 @@ class Workspace:
         reference name or a path becomes the design it names) and the target."""
         data = self.scenario.to_mapping()
         arch = data.get("architecture")
-        if isinstance(arch, str):
-            refs = reference_architectures()
-            data["architecture"] = read_yaml(refs[arch] if arch in refs else Path(arch))
+        if isinstance(arch, str):  # the design the name or path stands for, as the model holds it
+            data["architecture"] = dump_architecture(self.scenario.design)
         data["availability_target"] = self.target
         return data
 
