@@ -17,7 +17,6 @@ from .availability import (
     Availability,
     AvailabilityArray,
     Downtime,
-    InvalidInputError,
     Period,
     availability_for_downtime,
     check_availability,
@@ -43,6 +42,7 @@ from .budget import (
     target_summary,
 )
 from .catalog import SLA_DISCLAIMER, cloud_slas, sla_availability
+from .checks import InvalidInputError
 from .compare import changed_blocks, compare, optimize
 from .dr import (
     Strategy,

@@ -28,12 +28,11 @@ import difflib
 import json
 import os
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
-from .availability import InvalidInputError
 from .catalog import DATA_DIR, sla_availability
+from .checks import InvalidInputError, read_number
 from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
 from .safe_load import MAX_DEPTH, check_text, paused_gc, read_yaml, shown_key
 
@@ -85,32 +84,10 @@ def _list(path: str, value) -> list:
     return value
 
 
-def _num(path: str, value):
-    """A number from YAML: numbers as such, ``"99.95%"`` and numeric strings
-    (PyYAML reads ``1e4`` as a string) as the decimal they spell."""
-    if isinstance(value, bool):
-        raise InvalidInputError(f"{path}: {value!r} is not a number")
-    if isinstance(value, float):
-        return value
-    if isinstance(value, int):
-        if abs(value) > 10**300:  # float() would overflow; no figure here is that large
-            raise InvalidInputError(f"{path}: a number of over 300 digits is out of range")
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            number = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
-            if number.is_finite() and abs(number) <= Decimal("1e300"):
-                return float(number)
-        except InvalidOperation:
-            pass
-    raise InvalidInputError(f"{path}: {value!r} is not a number")
-
-
 def _optional_num(path: str, body: Mapping, key: str):
     """``body[key]`` as a number, or None where it is missing or null."""
     value = body.get(key)
-    return None if value is None else _num(f"{path}.{key}", value)
+    return None if value is None else read_number(f"{path}.{key}", value)
 
 
 def _int(path: str, value):
@@ -167,9 +144,9 @@ def _block(value, path: str, depth: int = 1):
             except InvalidInputError as exc:
                 raise InvalidInputError(f"{here}.{exc}") from None
         else:
-            failover_s = _num(f"{here}.failover_s", body.get("failover_s", 0))
+            failover_s = read_number(f"{here}.failover_s", body.get("failover_s", 0))
         return Standby(primary, standbys, failover_s=failover_s,
-                       coverage=_num(f"{here}.coverage", body.get("coverage", 1)), path=here,
+                       coverage=read_number(f"{here}.coverage", body.get("coverage", 1)), path=here,
                        failover_error_factor=ef)
     # common_cause
     for required in ("beta", "of"):
@@ -180,7 +157,7 @@ def _block(value, path: str, depth: int = 1):
     name = body.get("name")
     if name is not None:
         check_text(f"{here}.name", name, max_len=200)
-    return CommonCause(_num(f"{here}.beta", body["beta"]), children,
+    return CommonCause(read_number(f"{here}.beta", body["beta"]), children,
                        k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here,
                        beta_error_factor=_optional_num(here, body, "beta_error_factor"))
 
@@ -213,12 +190,12 @@ def _component(body: Mapping, path: str) -> Component:
         return Component(name, availability, count=count, source=source or catalog_source,
                          path=path, sla=body["sla"], **extra)
     if has_a:
-        return Component(name, _num(f"{path}.availability", body["availability"]), count=count,
+        return Component(name, read_number(f"{path}.availability", body["availability"]), count=count,
                          source=source, path=path, **extra)
     if "mttr_h" not in body:
         raise InvalidInputError(f"{path}.mttr_h: missing (give both mtbf_h and mttr_h)")
-    return Component(name, mtbf_h=_num(f"{path}.mtbf_h", body["mtbf_h"]),
-                     mttr_h=_num(f"{path}.mttr_h", body["mttr_h"]), count=count, source=source,
+    return Component(name, mtbf_h=read_number(f"{path}.mtbf_h", body["mtbf_h"]),
+                     mttr_h=read_number(f"{path}.mttr_h", body["mttr_h"]), count=count, source=source,
                      path=path, **extra)
 
 

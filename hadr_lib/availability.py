@@ -31,6 +31,8 @@ from typing import Any, overload
 
 import numpy as np
 
+from .checks import NOT_A_FRACTION, InvalidInputError, invalid
+
 #: For type checkers: one figure gives a float, an array (or list) an array.
 Scalar = float | Decimal | np.floating
 Many = np.ndarray | Sequence[float]
@@ -59,35 +61,6 @@ __all__ = [
 DAYS_PER_YEAR = 365.25
 
 _DAY_S = 86_400.0
-
-
-class InvalidInputError(ValueError):
-    """Bad input: the message names the field, the value and what is allowed.
-
-    A message longer than ``MAX_MESSAGE`` characters (a hostile value echoed whole) is
-    cut in the middle, so no error floods a terminal, a log or a page."""
-
-    MAX_MESSAGE = 1000
-
-    def __init__(self, *args: object) -> None:
-        if len(args) == 1 and isinstance(args[0], str) and len(args[0]) > self.MAX_MESSAGE:
-            text = args[0]
-            cut = len(text) - self.MAX_MESSAGE + 80
-            args = (f"{text[:600]} [... {cut:,} characters cut ...] {text[-(self.MAX_MESSAGE - 680):]}",)
-        super().__init__(*args)
-
-
-def _bad(field: str, value: Any, problem: str) -> InvalidInputError:
-    """An error reading ``field: value problem``, e.g. ``a[1]: 1.3 is not in [0, 1]``
-    (a value that prints longer than 80 characters is cut, so a hostile input
-    cannot flood the message)."""
-    try:
-        text = repr(value)
-    except ValueError:  # an int of more digits than Python will print
-        text = f"<a {type(value).__name__} too large to print>"
-    if len(text) > 80:
-        text = f"{text[:60]}... ({len(text):,} characters)"
-    return InvalidInputError(f"{field}: {text} {problem}")
 
 
 # --------------------------------------------------------------------------- results
@@ -194,7 +167,7 @@ def consistent(a: Any, q: Any) -> tuple[Any, Any]:
     return np.where(keep_q, 1.0 - q_arr, a_arr), np.where(keep_a, 1.0 - a_arr, q_arr)
 
 
-def _result(a: Any, q: Any) -> Availability | AvailabilityArray:
+def availability_result(a: Any, q: Any) -> Availability | AvailabilityArray:
     a, q = consistent(a, q)
     a = np.asarray(a, dtype=float)
     q = np.asarray(q, dtype=float)
@@ -206,7 +179,7 @@ def _result(a: Any, q: Any) -> Availability | AvailabilityArray:
 # --------------------------------------------------------------------------- inputs
 
 
-def _decimal_complement(a: np.ndarray) -> np.ndarray:
+def decimal_complement(a: np.ndarray) -> np.ndarray:
     """``1 - a`` [fraction], treating each float as the short decimal it prints as.
 
     For ``a`` of at most 15 decimal places, ``round(a * 10**p)`` and ``10**p`` are
@@ -230,8 +203,8 @@ def _decimal_complement(a: np.ndarray) -> np.ndarray:
     return flat_q.reshape(a.shape)
 
 
-def _decimal_complement_scalar(a: float) -> float:
-    """``_decimal_complement`` of one float, in plain Python (the same operations,
+def decimal_complement_scalar(a: float) -> float:
+    """``decimal_complement`` of one float, in plain Python (the same operations,
     about 50 times quicker than numpy on a scalar)."""
     for p in range(16):
         scale = 10.0**p
@@ -241,26 +214,6 @@ def _decimal_complement_scalar(a: float) -> float:
     return 1.0 - a
 
 
-def _check_number(field: str, value: Any, low: float, high: float, *, low_open: bool = False,
-                  what: str = "") -> float:
-    """``value`` as a float if it is a finite number in [low, high] (or (low, high]),
-    else an ``InvalidInputError`` such as ``mttr_h: -1 is not a number in [0, inf) hours``."""
-    kind = type(value)
-    try:
-        ok = (kind is float or kind is int or (isinstance(value, Real) and not isinstance(value, bool))) \
-            and math.isfinite(value)
-    except OverflowError:  # an int too large for a float
-        ok = False
-    if ok:
-        ok = (value > low if low_open else value >= low) and value <= high
-    if not ok:
-        lo = "(" if low_open else "["
-        hi = "inf)" if high == math.inf else f"{high:g}]"
-        raise _bad(field, value, f"is not a number in {lo}{low:g}, {hi}{what}")
-    return float(value)
-
-
-_FRACTION = "is not in [0, 1] (an availability is a fraction: 99.9% is 0.999)"
 _LIST = "is not a non-empty list of availabilities"
 
 
@@ -268,7 +221,7 @@ def _check_fraction(field: str, a: np.ndarray) -> None:
     bad = ~((a >= 0.0) & (a <= 1.0))  # also catches NaN
     if bad.any():
         value = a.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]
-        raise _bad(field, float(value), _FRACTION)
+        raise invalid(field, float(value), NOT_A_FRACTION)
 
 
 def _split(value: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
@@ -279,17 +232,17 @@ def _split(value: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
     complement carried by the input (an ``Availability``) is checked too.
     """
     q = getattr(value, "unavailability", None)
-    a = _real_array(value, field, _FRACTION)
+    a = _real_array(value, field, NOT_A_FRACTION)
     _check_fraction(field, a)
     if q is None:
-        return a, _decimal_complement(a)
+        return a, decimal_complement(a)
     q = np.asarray(q, dtype=float)
     try:
         ok = bool(np.all((q >= 0.0) & (q <= 1.0)) and np.all(np.abs(a + q - 1.0) <= 1e-12))
     except ValueError:  # shapes that do not broadcast
         ok = False
     if not ok:
-        raise _bad(field, value, f"carries an unavailability {q!r} that is not 1 - availability")
+        raise invalid(field, value, f"carries an unavailability {q!r} that is not 1 - availability")
     return a, q
 
 
@@ -297,14 +250,14 @@ def _real_array(value: Any, field: str, problem: str) -> np.ndarray:
     """``value`` as a float array if it holds real numbers only: bools, strings,
     bytes and complex numbers are refused, as for availabilities."""
     if isinstance(value, (bool, np.bool_, str, bytes, complex, np.complexfloating)):
-        raise _bad(field, value, problem)
+        raise invalid(field, value, problem)
     try:
         a = np.asarray(value)
         if a.dtype.kind not in "iuf":
             raise TypeError(a.dtype)
         return a.astype(float)
     except (TypeError, ValueError, OverflowError):
-        raise _bad(field, value, problem) from None
+        raise invalid(field, value, problem) from None
 
 
 @overload
@@ -337,21 +290,21 @@ def _units(availabilities: Any, field: str = "availabilities") -> tuple[np.ndarr
     if isinstance(availabilities, (str, bytes)) or not isinstance(
         availabilities, (Iterable, np.ndarray)
     ):
-        raise _bad(field, availabilities, _LIST)
+        raise invalid(field, availabilities, _LIST)
     if isinstance(availabilities, np.ndarray) and availabilities.ndim == 0:
-        raise _bad(field, float(availabilities), _LIST)
+        raise invalid(field, float(availabilities), _LIST)
     if isinstance(availabilities, np.ndarray) and not isinstance(
         availabilities, AvailabilityArray
     ):
         a = np.asarray(availabilities, dtype=float)
         if a.shape[0] == 0:
-            raise _bad(field, [], _LIST)
+            raise invalid(field, [], _LIST)
         for i in range(a.shape[0]):
             _check_fraction(f"{field}[{i}]", a[i])
-        return a, _decimal_complement(a)
+        return a, decimal_complement(a)
     items = list(availabilities)
     if not items:
-        raise _bad(field, [], _LIST)
+        raise invalid(field, [], _LIST)
     pairs = [_split(x, f"{field}[{i}]") for i, x in enumerate(items)]
     a = np.stack(np.broadcast_arrays(*[p[0] for p in pairs]))
     q = np.stack(np.broadcast_arrays(*[p[1] for p in pairs]))
@@ -361,21 +314,21 @@ def _units(availabilities: Any, field: str = "availabilities") -> tuple[np.ndarr
 # --------------------------------------------------------------------------- structures
 
 
-def _series_aq(a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def series_aq(a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(A, U) of units stacked on axis 0, all needed."""
     with np.errstate(divide="ignore"):
         u = -np.expm1(np.sum(np.log1p(-q), axis=0))
     return np.prod(a, axis=0), u
 
 
-def _parallel_aq(a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def parallel_aq(a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(A, U) of units stacked on axis 0, up while any is up."""
     with np.errstate(divide="ignore"):
         av = -np.expm1(np.sum(np.log1p(-a), axis=0))
     return av, np.prod(q, axis=0)
 
 
-def _k_of_n_aq(k: int, a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def k_of_n_aq(k: int, a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(A, U) of units stacked on axis 0, up while at least k are up.
 
     The distribution of the number of failed units is built by dynamic
@@ -398,7 +351,7 @@ def _check_k(k: Any, n: int) -> int:
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (Integral, Real)) or (
         not float(k).is_integer() or not 1 <= float(k) <= n
     ):
-        raise _bad("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
+        raise invalid("k", k, f"is not a whole number in [1, {n}] (n = {n} units)")
     return int(float(k))
 
 
@@ -413,7 +366,7 @@ def series(availabilities: Any) -> Availability | AvailabilityArray:
     availabilities : sequence of float or array
         One entry per unit, each in [0, 1]; entries broadcast together.
     """
-    return _result(*_series_aq(*_units(availabilities)))
+    return availability_result(*series_aq(*_units(availabilities)))
 
 
 def parallel(availabilities: Any) -> Availability | AvailabilityArray:
@@ -422,7 +375,7 @@ def parallel(availabilities: Any) -> Availability | AvailabilityArray:
     ``U = prod(U_i)``; the availability is ``-expm1(sum(log1p(-A_i)))``. Assumes
     independent failures and instant, perfect failover.
     """
-    return _result(*_parallel_aq(*_units(availabilities)))
+    return availability_result(*parallel_aq(*_units(availabilities)))
 
 
 def k_of_n(k: int, availabilities: Any) -> Availability | AvailabilityArray:
@@ -435,7 +388,7 @@ def k_of_n(k: int, availabilities: Any) -> Availability | AvailabilityArray:
     A majority quorum of 3 replicas is ``k_of_n(2, [a, a, a])``.
     """
     a, q = _units(availabilities)
-    return _result(*_k_of_n_aq(_check_k(k, a.shape[0]), a, q))
+    return availability_result(*k_of_n_aq(_check_k(k, a.shape[0]), a, q))
 
 
 def from_mtbf_mttr(mtbf_hours: Any, mttr_hours: Any) -> Availability | AvailabilityArray:
@@ -448,14 +401,14 @@ def from_mtbf_mttr(mtbf_hours: Any, mttr_hours: Any) -> Availability | Availabil
     mttr = _real_array(mttr_hours, "mttr_hours", "is not a finite number of hours >= 0")
     bad = ~(np.isfinite(mtbf) & (mtbf > 0))
     if bad.any():
-        raise _bad("mtbf_hours", float(mtbf.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]),
+        raise invalid("mtbf_hours", float(mtbf.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]),
                    "is not a finite number of hours > 0")
     bad = ~(np.isfinite(mttr) & (mttr >= 0))
     if bad.any():
-        raise _bad("mttr_hours", float(mttr.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]),
+        raise invalid("mttr_hours", float(mttr.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]),
                    "is not a finite number of hours >= 0")
     total = mtbf + mttr
-    return _result(mtbf / total, mttr / total)
+    return availability_result(mtbf / total, mttr / total)
 
 
 @overload
@@ -497,7 +450,7 @@ def period_info(name: str = "year", *, year_days: float = DAYS_PER_YEAR,
     if isinstance(year_days, (bool, np.bool_)) or not isinstance(year_days, Real) or not (
         math.isfinite(year_days) and 1 <= year_days <= 366
     ):
-        raise _bad("year_days", year_days, "is not a number of days in [1, 366] (e.g. 365.25)")
+        raise invalid("year_days", year_days, "is not a number of days in [1, 366] (e.g. 365.25)")
     y = f"{year_days:g}-day year"
     table = {
         "year": (year_days, f"{year_days:g} days"),
@@ -508,7 +461,7 @@ def period_info(name: str = "year", *, year_days: float = DAYS_PER_YEAR,
         "day": (1.0, "24 hours"),
     }
     if name not in table:
-        raise _bad(field, name, f"is not a period; use one of {', '.join(PERIODS)}")
+        raise invalid(field, name, f"is not a period; use one of {', '.join(PERIODS)}")
     days, basis = table[name]
     return Period(name, days * _DAY_S, basis)
 
@@ -569,7 +522,7 @@ def availability_for_downtime(seconds: Any, period: str = "year", *,
     bad = ~((s >= 0) & (s <= p.seconds))
     if bad.any():
         value = float(s.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]])
-        raise _bad("seconds", value,
+        raise invalid("seconds", value,
                    f"is not in [0, {p.seconds:g}] seconds of downtime per {p.name} ({p.basis})")
     q = s / p.seconds
-    return _result(1.0 - q, q)
+    return availability_result(1.0 - q, q)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .availability import InvalidInputError, _check_number
+from .checks import InvalidInputError, check_number
 from .formatting import format_duration
 
 __all__ = ["ASSUMPTIONS", "BackupPlan", "BackupResult", "describe_backups", "plan_backups"]
@@ -31,7 +31,7 @@ ASSUMPTIONS = (
 def _check(name: str, value, *, low=0.0, low_open=False, high=math.inf, allow_none=False):
     if value is None and allow_none:
         return None
-    return _check_number(name, value, low, high, low_open=low_open)
+    return check_number(name, value, low, high, low_open=low_open)
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .availability import (
-    DAYS_PER_YEAR,
-    InvalidInputError,
-    availability_for_downtime,
-    downtime,
-    nines,
-    period_info,
-    unavailability,
-)
+from .availability import DAYS_PER_YEAR, availability_for_downtime, downtime, nines, period_info, unavailability
 from .catalog import DATA_DIR
+from .checks import InvalidInputError
 from .formatting import format_duration, format_percent
 
 __all__ = [

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .availability import InvalidInputError
+from .checks import InvalidInputError
 
 __all__ = ["DATA_DIR", "SLA_DISCLAIMER", "cloud_slas", "sla_availability"]
 

@@ -19,17 +19,10 @@ import pandas as pd
 
 from . import __version__
 from .architecture_file import load_architecture
-from .availability import (
-    DAYS_PER_YEAR,
-    PERIODS,
-    InvalidInputError,
-    downtime,
-    nines,
-    period_info,
-    unavailability,
-)
+from .availability import DAYS_PER_YEAR, PERIODS, downtime, nines, period_info, unavailability
 from .budget import BUDGET_PERIODS, downtime_table, format_downtime_table
 from .catalog import SLA_DISCLAIMER
+from .checks import InvalidInputError
 from .dr import (
     break_even_table,
     format_strategy_table,

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .availability import DAYS_PER_YEAR, InvalidInputError, _bad, check_availability, period_info
-from .model import Architecture, Component, Standby, _kids
+from .availability import DAYS_PER_YEAR, check_availability, period_info
+from .checks import InvalidInputError, invalid
+from .model import Architecture, Component, Standby, children_of
 
 __all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
            "compare_sentence",
@@ -106,7 +107,7 @@ def _paths(arch: Architecture) -> dict[str, str]:
             out[node.name] = where or "top"
             continue
         here = f"{where}/{type(node).__name__.lower()}".lstrip("/")
-        stack.extend((kid, here) for kid in _kids(node))  # type: ignore[arg-type]
+        stack.extend((kid, here) for kid in children_of(node))  # type: ignore[arg-type]
     return out
 
 
@@ -174,7 +175,7 @@ def _under_standby_primary(arch: Architecture, names: set[str]) -> bool:
             stack.append((node.primary, True))
             stack.extend((k, inside) for k in node.standbys)
         else:
-            stack.extend((k, inside) for k in _kids(node))  # type: ignore[arg-type]
+            stack.extend((k, inside) for k in children_of(node))  # type: ignore[arg-type]
     return False
 
 
@@ -195,7 +196,7 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
     for name, (lo, hi) in vary.items():
         arch.component(name)  # a clear error for an unknown name
         if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 1000):
-            raise _bad(f"vary.{name}", (lo, hi), "is not a range of replica counts in [1, 1000]")
+            raise invalid(f"vary.{name}", (lo, hi), "is not a range of replica counts in [1, 1000]")
     missing = [c.name for c in arch.components if c.cost_per_year is None]
     if missing:
         raise InvalidInputError(

@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .availability import InvalidInputError
 from .catalog import DATA_DIR
+from .checks import InvalidInputError
 from .formatting import format_duration, format_money
 from .scenario import DISRUPTIONS, Scenario
 
@@ -206,7 +206,7 @@ def design_recovery_h(architecture) -> float | None:
     """How long the design itself takes to recover from the loss of an instance [h]:
     its mean outage length where every part has MTBF and MTTR, else its slowest
     standby failover; None when it has neither (no redundancy to recover with)."""
-    from .model import Standby, _kids
+    from .model import Standby, children_of
 
     e = architecture.evaluate()
     if e.mean_outage_s is not None:
@@ -216,7 +216,7 @@ def design_recovery_h(architecture) -> float | None:
         node = stack.pop()
         if isinstance(node, Standby):
             failovers.append(node.failover_s)
-        stack.extend(_kids(node))
+        stack.extend(children_of(node))
     return max(failovers) / 3600.0 if failovers else None
 
 

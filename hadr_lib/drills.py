@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .availability import InvalidInputError, _bad, _check_number
-from .failover import FAILOVER_PRESETS, Stage, _stages, detection, dns
-from .model import Architecture, Component, Standby, _needed_up
-from .simulation import DEFAULT_MTTR_H, _check_int
+from .checks import InvalidInputError, check_int, check_number, invalid
+from .failover import FAILOVER_PRESETS, Stage, detection, dns, failover_stages
+from .model import Architecture, Component, Standby, needed_up
+from .simulation import DEFAULT_MTTR_H
 
 __all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]
 
@@ -81,7 +81,7 @@ def drill_stages(drill: str, *, interval_s: float | None = None, threshold: int 
     """A drill's stages with its health checks (``interval_s``, ``threshold``) and,
     for a region, the DNS TTL changed; ``None`` keeps the drill's own."""
     if drill not in DRILLS:
-        raise _bad("drill", drill, f"is not a drill; use one of {', '.join(DRILLS)}")
+        raise invalid("drill", drill, f"is not a drill; use one of {', '.join(DRILLS)}")
     stages = DRILLS[drill].stages
     if interval_s is None and threshold is None and ttl_s is None:
         return stages
@@ -119,7 +119,7 @@ def _after_failure(node, failed: set[str]) -> tuple[bool, float]:
     kids = [_after_failure(c, failed) for c in node.children]
     ups = sum(u for u, _ in kids)
     cov = math.prod(c for u, c in kids if u)
-    return ups >= _needed_up(node), cov
+    return ups >= needed_up(node), cov
 
 
 # --------------------------------------------------------------------------- draws
@@ -190,29 +190,29 @@ def run_drill(drill: str | Drill, *, architecture: Architecture | None = None,
     """
     if isinstance(drill, str):
         if drill not in DRILLS:
-            raise _bad("drill", drill, f"is not a drill; use one of {', '.join(DRILLS)}")
+            raise invalid("drill", drill, f"is not a drill; use one of {', '.join(DRILLS)}")
         drill = DRILLS[drill]
     if not isinstance(drill, Drill):
-        raise _bad("drill", drill, "is not a Drill or a drill name")
+        raise invalid("drill", drill, "is not a Drill or a drill name")
     if architecture is None:
         from .architecture_file import load_architecture, reference_architectures
 
         architecture = load_architecture(reference_architectures()[drill.architecture])
     if not isinstance(architecture, Architecture):
-        raise _bad("architecture", architecture, "is not an Architecture")
+        raise invalid("architecture", architecture, "is not an Architecture")
     fail = drill.fail if fail is None else (fail,) if isinstance(fail, str) else tuple(fail)
     if not fail:
-        raise _bad("fail", fail, "is not a non-empty list of component names")
+        raise invalid("fail", fail, "is not a non-empty list of component names")
     for name in fail:
         architecture.component(name)  # a clear error for a name the design lacks
-    stages = drill.stages if stages is None else _stages(stages)
+    stages = drill.stages if stages is None else failover_stages(stages)
     if not stages:
         raise InvalidInputError("stages: [] is not a non-empty list of stages")
-    rto_s = drill.rto_s if rto_s is None else _check_number("rto_s", rto_s, 0, 1e9,
+    rto_s = drill.rto_s if rto_s is None else check_number("rto_s", rto_s, 0, 1e9,
                                                             low_open=True, what=" seconds")
-    runs = _check_int("runs", runs, 10, 10_000_000)
-    seed = _check_int("seed", seed, 0, 2**63 - 1)
-    _check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
+    runs = check_int("runs", runs, 10, 10_000_000)
+    seed = check_int("seed", seed, 0, 2**63 - 1)
+    check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
 
     rng = np.random.default_rng(seed)
     up, coverage = _after_failure(architecture.root, set(fail))

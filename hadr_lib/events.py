@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from .availability import _bad
+from .checks import check_int, invalid
 from .model import Architecture
-from .simulation import DEFAULT_MTTR_H, RunStatistics, _check_int, compile_architecture
+from .simulation import DEFAULT_MTTR_H, RunStatistics, compile_architecture
 
 __all__ = ["EventResult", "machine_repair_unavailability", "simulate_events"]
 
@@ -44,12 +44,12 @@ def machine_repair_unavailability(n: int, mtbf_h: float, mttr_h: float, crews: i
     ``min(k, crews) / MTTR``; the answer is the chain's steady-state ``pi_n``. With
     one crew per unit it is the independent ``q ** n``.
     """
-    from .availability import _check_number
+    from .checks import check_number
 
-    n = _check_int("n", n, 1, 1000)
-    crews = _check_int("crews", crews, 1, n)
-    _check_number("mtbf_h", mtbf_h, 0, math.inf, low_open=True, what=" hours")
-    _check_number("mttr_h", mttr_h, 0, math.inf, what=" hours")
+    n = check_int("n", n, 1, 1000)
+    crews = check_int("crews", crews, 1, n)
+    check_number("mtbf_h", mtbf_h, 0, math.inf, low_open=True, what=" hours")
+    check_number("mttr_h", mttr_h, 0, math.inf, what=" hours")
     weights = [1.0]
     for k in range(n):
         weights.append(weights[-1] * (n - k) * mttr_h / (min(k + 1, crews) * mtbf_h))
@@ -222,16 +222,16 @@ def simulate_events(arch: Architecture, *, runs: int = 200, years: int = 10, see
     fails and the failover needs the standby (the analytic model, and the
     vectorised simulation, repair every failure at once).
     """
-    runs = _check_int("runs", runs, 2, 1_000_000)
-    years = _check_int("years", years, 1, 1000)
-    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    runs = check_int("runs", runs, 2, 1_000_000)
+    years = check_int("years", years, 1, 1000)
+    seed = check_int("seed", seed, 0, 2**63 - 1)
     crews: dict[str, int] = {}
     for i, group in enumerate(shared_crews):
         names = [group] if isinstance(group, str) else list(group)
         for name in names:
             arch.component(name)  # a clear error for a name the design lacks
             if name in crews:
-                raise _bad(f"shared_crews[{i}]", name, "is already in another crew")
+                raise invalid(f"shared_crews[{i}]", name, "is already in another crew")
             crews[name] = i
     plan = compile_architecture(arch, default_mttr_h)
     rnd = random.Random(seed)

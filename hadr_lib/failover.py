@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .availability import InvalidInputError
+from .checks import InvalidInputError
 
 __all__ = [
     "FAILOVER_PRESETS",
@@ -139,7 +139,7 @@ def failover_seconds(preset_or_stages, case: str = "typical") -> float:
     """Total recovery time [s] of a preset name or a list of stages."""
     if case not in ("best", "typical", "worst"):
         raise InvalidInputError(f"case: {case!r} is not one of best, typical, worst")
-    stages = _stages(preset_or_stages)
+    stages = failover_stages(preset_or_stages)
     return float(sum(getattr(s, f"{case}_s") for s in stages))
 
 
@@ -149,7 +149,7 @@ def failover_error_factor(preset_or_stages) -> float | None:
     5th, whichever lies further out (``max(worst / typical, typical / best)``, at most
     100). None when the three totals agree (nothing to draw); a best case of 0 s gives
     no lower side."""
-    stages = _stages(preset_or_stages)
+    stages = failover_stages(preset_or_stages)
     best, typical, worst = (failover_seconds(stages, c) for c in ("best", "typical", "worst"))
     if typical <= 0:
         return None
@@ -157,7 +157,7 @@ def failover_error_factor(preset_or_stages) -> float | None:
     return None if ef <= 1.0 else float(min(ef, 100.0))
 
 
-def _stages(preset_or_stages):
+def failover_stages(preset_or_stages):
     if isinstance(preset_or_stages, str):
         if preset_or_stages not in FAILOVER_PRESETS:
             raise InvalidInputError(f"failover_preset: {preset_or_stages!r} is not a preset; use one of "
@@ -178,7 +178,7 @@ def failover_summary(preset_or_stages, rto_s: float) -> str:
     """One sentence: best, typical and worst recovery against an RTO [s]."""
     from .formatting import format_duration
 
-    stages = _stages(preset_or_stages)
+    stages = failover_stages(preset_or_stages)
     best, typical, worst = (failover_seconds(stages, c) for c in ("best", "typical", "worst"))
     verdict = ("meets" if worst <= rto_s else
                "meets only in the typical case" if typical <= rto_s else "misses")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from .availability import InvalidInputError, unavailability
+from .availability import unavailability
+from .checks import InvalidInputError
 
 __all__ = ["DURATION_STEPS_S", "ROUND_MANTISSAS", "duration_options", "format_duration",
            "format_money", "format_percent", "round_steps", "snap_options"]

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .availability import InvalidInputError
+from .checks import InvalidInputError
 from .safe_load import check_text, read_text
 
 __all__ = ["FORMATS", "Incident", "comparison_lines", "designed_vs_measured", "fit_incidents",
@@ -314,7 +314,7 @@ def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force:
     import yaml
 
     from .architecture_file import load_architecture, reference_architectures
-    from .report import _atomic_write
+    from .files import atomic_write
     from .safe_load import read_yaml
 
     out = Path(out)
@@ -342,6 +342,6 @@ def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force:
         raise InvalidInputError(f"--write: the fitted design would not load ({exc}); nothing written") from None
     text = yaml.safe_dump(updated, sort_keys=False, allow_unicode=True).encode()
     if out.exists():
-        _atomic_write(out.with_name(out.name + ".bak"), out.read_bytes())
-    _atomic_write(out, text)
+        atomic_write(out.with_name(out.name + ".bak"), out.read_bytes())
+    atomic_write(out, text)
     return changed

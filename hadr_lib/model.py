@@ -48,25 +48,22 @@ import numpy as np
 import pandas as pd
 
 from .availability import (
-    _FRACTION,
     DAYS_PER_YEAR,
     Availability,
     AvailabilityArray,
-    InvalidInputError,
-    _bad,
-    _check_number,
-    _decimal_complement,
-    _decimal_complement_scalar,
-    _k_of_n_aq,
-    _parallel_aq,
-    _result,
-    _series_aq,
+    availability_result,
     check_availability,
     consistent,
+    decimal_complement,
+    decimal_complement_scalar,
+    k_of_n_aq,
     nines,
+    parallel_aq,
     period_info,
+    series_aq,
     unavailability,
 )
+from .checks import NOT_A_FRACTION, InvalidInputError, check_number, invalid
 from .safe_load import MAX_DEPTH, check_text, paused_gc
 
 __all__ = [
@@ -120,12 +117,12 @@ class Component:
         name = self.name
         if type(name) is not str or not name.isprintable() or len(name) > 200 or not name.strip():
             if not isinstance(name, str) or not name.strip():
-                raise _bad(f"{p}.name", name, "is not a non-empty name")
+                raise invalid(f"{p}.name", name, "is not a non-empty name")
             check_text(f"{p}.name", name, max_len=200)
         count_ok = type(self.count) is int or (
             isinstance(self.count, Integral) and not isinstance(self.count, bool))
         if not count_ok or not 1 <= self.count <= MAX_COUNT:
-            raise _bad(f"{p}.count", self.count, f"is not a whole number in [1, {MAX_COUNT:,}]")
+            raise invalid(f"{p}.count", self.count, f"is not a whole number in [1, {MAX_COUNT:,}]")
         object.__setattr__(self, "count", int(self.count))
         has_a = self.availability is not None
         has_m = self.mtbf_h is not None or self.mttr_h is not None
@@ -137,26 +134,26 @@ class Component:
             a = self.availability
             if type(a) is float or type(a) is int:  # the common case, without numpy
                 if not 0.0 <= a <= 1.0:  # also NaN
-                    raise _bad(f"{p}.availability", a, _FRACTION)
-                q = _decimal_complement_scalar(float(a))
+                    raise invalid(f"{p}.availability", a, NOT_A_FRACTION)
+                q = decimal_complement_scalar(float(a))
             else:
                 given: Any = a  # whatever the caller passed (an array, a decimal): checked
                 check_availability(given, f"{p}.availability")
                 q = unavailability(given)  # one value: checked below
                 if not isinstance(q, float):
-                    raise _bad(f"{p}.availability", a, "is not one availability")
+                    raise invalid(f"{p}.availability", a, "is not one availability")
         else:
             if self.mtbf_h is None or self.mttr_h is None:
                 missing = "mtbf_h" if self.mtbf_h is None else "mttr_h"
                 raise InvalidInputError(f"{p}.{missing}: missing (give both mtbf_h and mttr_h)")
-            mtbf = _check_number(f"{p}.mtbf_h", self.mtbf_h, 0, np.inf, low_open=True, what=" hours")
-            mttr = _check_number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
+            mtbf = check_number(f"{p}.mtbf_h", self.mtbf_h, 0, np.inf, low_open=True, what=" hours")
+            mttr = check_number(f"{p}.mttr_h", self.mttr_h, 0, np.inf, what=" hours")
             q = mttr / (mtbf + mttr)
         object.__setattr__(self, "_replica_q", float(q))
         if self.cost_per_year is not None:
-            _check_number(f"{p}.cost_per_year", self.cost_per_year, 0, 1e12, what=" a year")
+            check_number(f"{p}.cost_per_year", self.cost_per_year, 0, 1e12, what=" a year")
         if self.error_factor is not None:
-            _check_number(f"{p}.error_factor", self.error_factor, 1, 100, what=" (p95 / p50)")
+            check_number(f"{p}.error_factor", self.error_factor, 1, 100, what=" (p95 / p50)")
 
     @property
     def replica_unavailability(self) -> float:
@@ -186,7 +183,7 @@ def _children(path: str, kind: str, children: Any) -> tuple[Block, ...]:
         raise InvalidInputError(f"{path}: a {kind} needs at least one block")
     for i, child in enumerate(children):
         if not isinstance(child, _BLOCKS):
-            raise _bad(f"{path}[{i}]", child, "is not a block (component, series, ...)")
+            raise invalid(f"{path}[{i}]", child, "is not a block (component, series, ...)")
     return children  # type: ignore[no-any-return]
 
 
@@ -227,7 +224,7 @@ class KofN:
 
 def _check_k_path(path: str, k: Any, n: int) -> None:
     if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= int(k) <= n:
-        raise _bad(path, k, f"is not a whole number in [1, {n}] (n = {n} blocks)")
+        raise invalid(path, k, f"is not a whole number in [1, {n}] (n = {n} blocks)")
 
 
 @dataclass(frozen=True)
@@ -249,15 +246,15 @@ class Standby:
     def __post_init__(self) -> None:
         p = self.path
         if not isinstance(self.primary, _BLOCKS):
-            raise _bad(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
+            raise invalid(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
         object.__setattr__(self, "standbys", _children(f"{p}.standbys", "standby list", self.standbys))
-        _check_number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
-        _check_number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
+        check_number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
+        check_number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
         if self.failover_error_factor is not None:
-            _check_number(f"{p}.failover_error_factor", self.failover_error_factor, 1, 100,
+            check_number(f"{p}.failover_error_factor", self.failover_error_factor, 1, 100,
                           what=" (p95 / p50)")
         _check_depth(self.primary, f"{p}.primary")
-        outage = _mean_outage_h(self.primary)
+        outage = block_mean_outage_h(self.primary)
         if self.failover_s > 0 and outage is None:
             raise InvalidInputError(
                 f"{p}.primary: a failover time needs the primary's mean outage length: "
@@ -280,9 +277,9 @@ class CommonCause:
     def __post_init__(self) -> None:
         object.__setattr__(self, "children",
                            _children(f"{self.path}.of", "common_cause", self.children))
-        _check_number(f"{self.path}.beta", self.beta, 0, 1, what=" (a fraction of failures)")
+        check_number(f"{self.path}.beta", self.beta, 0, 1, what=" (a fraction of failures)")
         if self.beta_error_factor is not None:
-            _check_number(f"{self.path}.beta_error_factor", self.beta_error_factor, 1, 100,
+            check_number(f"{self.path}.beta_error_factor", self.beta_error_factor, 1, 100,
                           what=" (p95 / p50)")
         _check_k_path(f"{self.path}.k", self.k, len(self.children))
 
@@ -292,7 +289,7 @@ _BLOCKS = (Component, Series, Parallel, KofN, Standby, CommonCause)
 Block = Component | Series | Parallel | KofN | Standby | CommonCause
 
 
-def _kids(node: Block) -> tuple[Block, ...]:
+def children_of(node: Block) -> tuple[Block, ...]:
     """The child blocks of a block (none for a component)."""
     if isinstance(node, Component):
         return ()
@@ -310,10 +307,10 @@ def _check_depth(root: Block, where: str) -> None:
         if depth > MAX_DEPTH:
             raise InvalidInputError(
                 f"{where}: blocks nested more than {MAX_DEPTH} levels deep; refused")
-        stack.extend((kid, depth + 1) for kid in _kids(node))
+        stack.extend((kid, depth + 1) for kid in children_of(node))
 
 
-def _needed_up(node: Block) -> int:
+def needed_up(node: Block) -> int:
     """How many children of a series, parallel, k-of-n or common-cause block must be
     up for the block to be up."""
     if isinstance(node, Series):
@@ -368,7 +365,7 @@ class _Evaluator:
         """(A, U) of ``node``, vectorised over the trailing axes of ``Q``.
 
         ``over`` replaces block parameters, keyed by ``id(block)``: a common-cause
-        group's ``beta`` or a standby's failover share ``tau`` (see ``_tau``), each a
+        group's ``beta`` or a standby's failover share ``tau`` (see ``failover_share``), each a
         value or an array broadcasting with the trailing axes of ``Q`` (uncertainty
         draws them)."""
         if isinstance(node, Component):
@@ -380,21 +377,21 @@ class _Evaluator:
         if isinstance(node, (Series, Parallel, KofN)):
             a, q = self.children_aq(node, node.children, Q, over)
             if isinstance(node, Series):
-                return _series_aq(a, q)
+                return series_aq(a, q)
             if isinstance(node, Parallel):
-                return _parallel_aq(a, q)
-            return _k_of_n_aq(node.k, a, q)
+                return parallel_aq(a, q)
+            return k_of_n_aq(node.k, a, q)
         if isinstance(node, Standby):
             _, up = self.aq(node.primary, Q, over)
-            _, us = _parallel_aq(*self.children_aq(node, node.standbys, Q, over))
-            tau = over.get(id(node), _tau(node))
+            _, us = parallel_aq(*self.children_aq(node, node.standbys, Q, over))
+            tau = over.get(id(node), failover_share(node))
             c = node.coverage
             u = up * (c * (tau + (1 - tau) * us) + (1 - c))
             return 1.0 - u, u
         if isinstance(node, CommonCause):
             a, q = self.children_aq(node, node.children, Q, over)
             b = over.get(id(node), node.beta)
-            a_struct, u_struct = _k_of_n_aq(node.k, a + b * q, (1 - b) * q)
+            a_struct, u_struct = k_of_n_aq(node.k, a + b * q, (1 - b) * q)
             u_cc = b * np.mean(q, axis=0)
             with np.errstate(divide="ignore"):
                 u = -np.expm1(np.log1p(-u_struct) + np.log1p(-u_cc))
@@ -413,10 +410,10 @@ def _log1p_neg_sum(xs: list[float]) -> float | None:
 
 
 def _k_of_n_scalar(k: int, a: list[float], q: list[float]) -> tuple[float, float]:
-    """``_k_of_n_aq`` in plain floats (the same recurrence), numpy when it is big."""
+    """``k_of_n_aq`` in plain floats (the same recurrence), numpy when it is big."""
     n, m = len(a), len(a) - k
     if n * (m + 1) > 20_000:
-        av, u = _k_of_n_aq(k, np.array(a), np.array(q))
+        av, u = k_of_n_aq(k, np.array(a), np.array(q))
         return float(av), float(u)
     f = [1.0] + [0.0] * m
     down = 0.0
@@ -473,7 +470,7 @@ class _Scalar:
             node = stack.pop()
             if not isinstance(node, Component):
                 order.append(node)
-                stack.extend(_kids(node))
+                stack.extend(children_of(node))
         for node in reversed(order):  # children before parents
             self.val[id(node)] = self._block(node)
 
@@ -491,7 +488,7 @@ class _Scalar:
         if isinstance(node, Standby):
             up = self.get(node.primary)[1]
             us = math.prod(self.kids(node.standbys)[1])
-            tau, c = _tau(node), node.coverage
+            tau, c = failover_share(node), node.coverage
             u = up * (c * (tau + (1 - tau) * us) + (1 - c))
             return 1.0 - u, u
         a, q = self.kids(node.children)  # type: ignore[union-attr]  # not a component here
@@ -562,7 +559,7 @@ class _Scalar:
             f_cc = b * math.fsum(known) / len(known)
             return f_struct * (1 - u_cc) + f_cc * (1 - u_struct)
         a, q = self.kids(node.children)
-        return math.fsum(f * w for f, w in zip(known, _critical_scalar(_needed_up(node), a, q)))
+        return math.fsum(f * w for f, w in zip(known, _critical_scalar(needed_up(node), a, q)))
 
     def slopes(self, node: Block) -> tuple[tuple[Block, ...], list[float]]:
         """The children of ``node`` and dU_node / dU_child for each.
@@ -574,7 +571,7 @@ class _Scalar:
             kids = (node.primary, *node.standbys)
             up = self.get(node.primary)[1]
             a_s, q_s = self.kids(node.standbys)
-            tau, c = _tau(node), node.coverage
+            tau, c = failover_share(node), node.coverage
             d_primary = c * (tau + (1 - tau) * math.prod(q_s)) + (1 - c)
             scale = up * c * (1 - tau)
             return kids, [d_primary] + [scale * x for x in _critical_scalar(1, a_s, q_s)]
@@ -585,7 +582,7 @@ class _Scalar:
             return kids, [(1 - u_cc) * (1 - b) * w + (1 - u_struct) * b / len(kids)
                           for w in _critical_scalar(node.k, a2, q2)]
         a, q = self.kids(kids)
-        return kids, _critical_scalar(_needed_up(node), a, q)
+        return kids, _critical_scalar(needed_up(node), a, q)
 
     def delta_through(self, node: CommonCause, child_index: int, delta: float) -> float:
         """Exact change of a common-cause group's U when member ``child_index``'s U
@@ -643,7 +640,7 @@ def _critical(k: int, a: np.ndarray, q: np.ndarray) -> np.ndarray:
     return out
 
 
-def _mean_outage_h(node: Block) -> float | None:
+def block_mean_outage_h(node: Block) -> float | None:
     """Mean outage length [h] of a block at its stated figures, or None if unknown."""
     comps = _leaves(node)
     memo = _Scalar(node, {id(c): i for i, c in enumerate(comps)}, _base_q(comps))
@@ -654,7 +651,7 @@ def _mean_outage_h(node: Block) -> float | None:
     return float(u) / f if f > 0 else 0.0
 
 
-def _tau(node: Standby, failover_s: np.ndarray | None = None) -> Any:
+def failover_share(node: Standby, failover_s: np.ndarray | None = None) -> Any:
     """The share of the primary's outage a failover costs, ``min(t, R_p) / R_p``, at
     the block's failover time, or at each of ``failover_s`` [s] (an array)."""
     r = node.primary_outage_h
@@ -684,7 +681,7 @@ def _leaves(node: Block) -> list[Component]:
         if isinstance(n, Component):
             out.append(n)
         else:
-            stack.extend(reversed(_kids(n)))
+            stack.extend(reversed(children_of(n)))
     return out
 
 
@@ -729,7 +726,7 @@ class Architecture:
 
     def __init__(self, root: Block, name: str = "architecture", description: str = "") -> None:
         if not isinstance(root, _BLOCKS):
-            raise _bad("architecture", root, "is not a block (component, series, ...)")
+            raise invalid("architecture", root, "is not a block (component, series, ...)")
         check_text("name", name, max_len=200)
         check_text("description", description, multiline=True)
         self.root = root
@@ -751,7 +748,7 @@ class Architecture:
                 groups.append(node)
             elif isinstance(node, Standby):
                 standbys.append(node)
-            stack.extend((kid, depth + 1) for kid in reversed(_kids(node)))
+            stack.extend((kid, depth + 1) for kid in reversed(children_of(node)))
         self.components: tuple[Component, ...] = tuple(leaves)
         seen: dict[str, str] = {}
         for c in self.components:
@@ -780,7 +777,7 @@ class Architecture:
         for c in self.components:
             if c.name == name:
                 return c
-        raise _bad("component", name, f"is not a component of {self.name!r}; "
+        raise invalid("component", name, f"is not a component of {self.name!r}; "
                    f"use one of {', '.join(c.name for c in self.components)}")
 
     # -- evaluation ---------------------------------------------------------
@@ -817,10 +814,10 @@ class Architecture:
         i = self.components.index(self.component(name))
         a = check_availability(np.atleast_1d(np.asarray(availabilities, dtype=float)),
                                "availabilities")
-        q_rep = _decimal_complement(np.asarray(a))
+        q_rep = decimal_complement(np.asarray(a))
         Q = np.repeat(self._q[:, None], q_rep.size, axis=1)
         Q[i] = self.components[i].block_unavailability(q_rep)
-        result = _result(*self._eval_q(Q))
+        result = availability_result(*self._eval_q(Q))
         assert isinstance(result, AvailabilityArray)  # one or more points: an array
         return result
 
@@ -905,7 +902,7 @@ class Architecture:
         ``10 ** span_nines`` (clipped to [0, 1]); the data behind a tornado chart,
         sorted by the swing in system unavailability.
         """
-        _check_number("span_nines", span_nines, 0, 6, low_open=True)
+        check_number("span_nines", span_nines, 0, 6, low_open=True)
         n = len(self.components)
         rep_q = np.array([c.replica_unavailability for c in self.components])
         factor = 10.0 ** span_nines
@@ -943,7 +940,7 @@ class Architecture:
             self.component(name)
         for g in betas:
             if not isinstance(g, Integral) or not 0 <= g < len(self.groups):
-                raise _bad("betas", g, f"is not a common-cause group index in [0, {len(self.groups) - 1}]")
+                raise invalid("betas", g, f"is not a common-cause group index in [0, {len(self.groups) - 1}]")
         group_index = {id(g): i for i, g in enumerate(self.groups)}
 
         def rebuild(node: Block) -> Block:

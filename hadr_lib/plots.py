@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
 from .formatting import format_duration, format_money, format_percent
+from .model import children_of
 from .theme import PALETTE, TEMPLATE, register_template
 
 register_template()
@@ -105,22 +106,12 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
 _PAD, _LABEL = 0.2, 0.45  # frame padding and label height, in grid cells
 
 
-def _kids(node):
-    from .model import Component, Standby
-
-    if isinstance(node, Component):
-        return ()
-    if isinstance(node, Standby):
-        return (node.primary, *node.standbys)
-    return node.children
-
-
 def _measure(node) -> tuple[float, float]:
     from .model import Component, Series
 
     if isinstance(node, Component):
         return 1.0, 1.0
-    sizes = [_measure(k) for k in _kids(node)]
+    sizes = [_measure(k) for k in children_of(node)]
     if isinstance(node, Series):
         return sum(w for w, _ in sizes), max(h for _, h in sizes)
     return max(w for w, _ in sizes) + 2 * _PAD, sum(h for _, h in sizes) + _LABEL + _PAD
@@ -129,7 +120,7 @@ def _measure(node) -> tuple[float, float]:
 def _group_label(node) -> str:
     from .model import CommonCause, KofN, Parallel, Standby
 
-    n = len(_kids(node))
+    n = len(children_of(node))
     if isinstance(node, Parallel):
         return f"active-active: any 1 of {n}"
     if isinstance(node, KofN):
@@ -151,14 +142,14 @@ def _place(node, x: float, y: float, leaves: list, frames: list) -> None:
         leaves.append((node, x, y))
         return
     if isinstance(node, Series):
-        for k in _kids(node):
+        for k in children_of(node):
             _place(k, x, y, leaves, frames)
             x += _measure(k)[0]
         return
     w, h = _measure(node)
     frames.append((node, x, y, w, h))
     cy = y + _LABEL
-    for k in _kids(node):
+    for k in children_of(node):
         _place(k, x + _PAD, cy, leaves, frames)
         cy += _measure(k)[1]
 

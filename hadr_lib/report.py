@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .availability import InvalidInputError, check_availability
+from .availability import check_availability
+from .checks import InvalidInputError
+from .files import atomic_write
 from .scenario import load_scenario, reference_scenarios
 
 __all__ = ["REPORT_NOTEBOOK", "ReportResult", "build_report", "build_reports",
@@ -104,20 +106,6 @@ def find_chromium(explicit: str | None = None) -> str | None:
     if explicit:
         return explicit if Path(explicit).exists() else None
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for reading
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _out_dir(out_dir) -> Path:
@@ -217,13 +205,13 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
             path = out_dir / f"{stem}.html"
             if shared_plotly:
                 _copy_plotly_js(out_dir)
-            _atomic_write(path, body.encode("utf-8"))
+            atomic_write(path, body.encode("utf-8"))
             return path
         pdf = Path(tmp) / f"{stem}.pdf"
         assert chromium is not None  # checked before the kernel started
         print_pdf(body, pdf, chromium, workdir=Path(tmp), timeout=timeout)
         path = out_dir / f"{stem}.pdf"
-        _atomic_write(path, pdf.read_bytes())
+        atomic_write(path, pdf.read_bytes())
         return path
 
 
@@ -232,7 +220,7 @@ def _copy_plotly_js(out_dir: Path) -> None:
 
     target = out_dir / "plotly.min.js"
     if not target.exists():
-        _atomic_write(target, get_plotlyjs().encode("utf-8"))
+        atomic_write(target, get_plotlyjs().encode("utf-8"))
 
 
 _IN_WORKER = False
@@ -368,4 +356,4 @@ def _write_index(out_dir: Path, results: list[ReportResult]) -> None:
             items.append(f"<li>{html.escape(r.scenario)}: failed ({html.escape(r.error or '')})</li>")
     page = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>HA/DR reports</title></head>"
             "<body><h1>HA/DR reports</h1><ul>" + "".join(items) + "</ul></body></html>")
-    _atomic_write(out_dir / "index.html", page.encode("utf-8"))
+    atomic_write(out_dir / "index.html", page.encode("utf-8"))

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .availability import InvalidInputError
+from .checks import InvalidInputError
 
 __all__ = ["COUNT_EVENTS_OVER_BYTES", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "check_depth", "check_text",
            "paused_gc", "read_text", "read_yaml", "shown_key"]

@@ -29,9 +29,9 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from .architecture_file import _num, resolve_reference
-from .availability import InvalidInputError
+from .architecture_file import resolve_reference
 from .catalog import DATA_DIR
+from .checks import InvalidInputError, read_number
 from .safe_load import check_depth, check_text, read_yaml, shown_key
 
 __all__ = [
@@ -62,7 +62,7 @@ DEFAULT_FALLBACK = MappingProxyType({"rto_h": 72.0, "rpo_h": 24.0})
 
 
 def _nonneg(path: str, value, *, upper: float = float("inf"), positive=False) -> float:
-    x = _num(path, value)
+    x = read_number(path, value)
     ok = x == x and x < float("inf") and (x > 0 if positive else x >= 0) and x <= upper
     if not ok:
         bound = "> 0" if positive else ">= 0"
@@ -308,7 +308,7 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
     target = data.get("availability_target")
     if target is not None:
         from .availability import check_availability
-        target = float(check_availability(_num("availability_target", target), "availability_target"))
+        target = float(check_availability(read_number("availability_target", target), "availability_target"))
     sc = Scenario(
         name=data["name"],
         description=data.get("description", ""),

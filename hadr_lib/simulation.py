@@ -47,12 +47,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
-from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
-from .availability import InvalidInputError, _bad, _check_number, check_availability
+from .availability import check_availability
+from .checks import InvalidInputError, check_int, check_number, invalid
 from .model import (
     Architecture,
     CommonCause,
@@ -61,8 +61,8 @@ from .model import (
     Parallel,
     Series,
     Standby,
-    _mean_outage_h,
-    _needed_up,
+    block_mean_outage_h,
+    needed_up,
 )
 
 __all__ = [
@@ -156,7 +156,7 @@ def _compile(node, default_mttr_h: float):
         assert node.mtbf_h is not None and node.mttr_h is not None  # _timed gave both
         return ("leaf", node.count, float(node.mtbf_h), float(node.mttr_h), node.name)
     if isinstance(node, (Series, Parallel, KofN)):  # down while n - needed + 1 are down
-        down = len(node.children) - _needed_up(node) + 1
+        down = len(node.children) - needed_up(node) + 1
         return ("atleast", down, tuple(_compile(c, default_mttr_h) for c in node.children))
     if isinstance(node, Standby):
         sb = tuple(_compile(c, default_mttr_h) for c in node.standbys)
@@ -168,12 +168,12 @@ def _compile(node, default_mttr_h: float):
         qs = [_unavailability(m) for m in members]
         thinned = [_thinned(m, (1.0 - b) * q) for m, q in zip(members, qs)]
         n = len(members)
-        struct = ("atleast", n - _needed_up(node) + 1,
+        struct = ("atleast", n - needed_up(node) + 1,
                   tuple(_compile(m, default_mttr_h) for m in thinned))
         u = b * float(np.mean(qs))
         if u <= 0.0:
             return struct
-        outs = [_mean_outage_h(m) for m in members]
+        outs = [block_mean_outage_h(m) for m in members]
         d = float(np.mean([o if o else default_mttr_h for o in outs]))
         shock = ("always",) if u >= 1.0 else ("leaf", 1, d * (1.0 - u) / u, d, None)
         return ("atleast", 1, (struct, shock))
@@ -186,8 +186,8 @@ def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTT
     ``("atleast", m, children)``, ``("standby", primary, standbys, failover_h, coverage)``,
     ``("never",)`` and ``("always",)``."""
     if not isinstance(arch, Architecture):
-        raise _bad("architecture", arch, "is not an Architecture (load one with load_architecture)")
-    _check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
+        raise invalid("architecture", arch, "is not an Architecture (load one with load_architecture)")
+    check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
     return _compile(_map_components(arch.root, _timed(default_mttr_h)), default_mttr_h)
 
 
@@ -626,7 +626,7 @@ class SimulationResult(RunStatistics):
 
         a = self.annual_downtime_summary
         if downtime_cost_per_hour is not None:
-            _check_number("downtime_cost_per_hour", downtime_cost_per_hour, 0, 1e12)
+            check_number("downtime_cost_per_hour", downtime_cost_per_hour, 0, 1e12)
 
         def cost(seconds):
             if downtime_cost_per_hour is None:
@@ -696,12 +696,6 @@ def compare_with_analytic(architectures, **kwargs) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- driver
-
-
-def _check_int(field_name: str, value, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or not low <= int(value) <= high:
-        raise _bad(field_name, value, f"is not a whole number in [{low:,}, {high:,}]")
-    return int(value)
 
 
 def _quiet_broken_pool_hook(args) -> None:
@@ -810,22 +804,22 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
     Ctrl-C (``KeyboardInterrupt``) cancels the chunks not started, stops the
     workers this call started and is raised again; nothing half-done is returned.
     """
-    years = _check_int("years", years, 1, 1000)
-    runs = _check_int("runs", runs, 2, 10_000_000)
-    seed = _check_int("seed", seed, 0, 2**63 - 1)
-    start_year = _check_int("start_year", start_year, 1, 9000)
+    years = check_int("years", years, 1, 1000)
+    runs = check_int("runs", runs, 2, 10_000_000)
+    seed = check_int("seed", seed, 0, 2**63 - 1)
+    start_year = check_int("start_year", start_year, 1, 9000)
     sla = check_availability(sla, "sla")
     if not isinstance(sla, float):
-        raise _bad("sla", sla, "is not one availability")
+        raise invalid("sla", sla, "is not one availability")
     if repair not in REPAIR_DISTRIBUTIONS:
-        raise _bad("repair", repair, f"is not one of {', '.join(REPAIR_DISTRIBUTIONS)}")
-    repair_sigma = _check_number("repair_sigma", repair_sigma, 0, 5, low_open=True)
+        raise invalid("repair", repair, f"is not one of {', '.join(REPAIR_DISTRIBUTIONS)}")
+    repair_sigma = check_number("repair_sigma", repair_sigma, 0, 5, low_open=True)
     if workers is not None:
-        workers = _check_int("workers", workers, 1, 1024)
+        workers = check_int("workers", workers, 1, 1024)
     if chunk_blocks is not None:
-        chunk_blocks = _check_int("chunk_blocks", chunk_blocks, 1, 10**6)
+        chunk_blocks = check_int("chunk_blocks", chunk_blocks, 1, 10**6)
     if years * runs > 10_000_000:
-        raise _bad("runs", runs, f"x years ({years}) is over 10,000,000 run-years (about 1 GB "
+        raise invalid("runs", runs, f"x years ({years}) is over 10,000,000 run-years (about 1 GB "
                    "of monthly downtimes); use fewer runs or years")
 
     plan = compile_architecture(arch, default_mttr_h)
@@ -843,7 +837,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
                                                  initializer=_ignore_interrupts, initargs=(os.getpid(),))
     else:
         if not isinstance(executor, Executor):
-            raise _bad("executor", executor, "is not a concurrent.futures.Executor")
+            raise invalid("executor", executor, "is not a concurrent.futures.Executor")
         n_workers = workers or os.cpu_count() or 1
     if chunk_blocks is None:
         chunk_blocks = max(1, min(40, -(-n_blocks // (4 * n_workers))))

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import pandas as pd
 import yaml
 
-from .availability import InvalidInputError, check_availability, unavailability
+from .availability import check_availability, unavailability
+from .checks import InvalidInputError
 from .formatting import format_duration, format_percent
 
 __all__ = [

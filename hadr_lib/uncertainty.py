@@ -30,8 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .availability import DAYS_PER_YEAR, InvalidInputError, _check_number, check_availability, period_info
-from .model import Architecture, _tau, group_label, standby_label
+from .availability import DAYS_PER_YEAR, check_availability, period_info
+from .checks import InvalidInputError, check_number
+from .model import Architecture, failover_share, group_label, standby_label
 
 __all__ = ["EF_Z", "MAX_DRAWS", "UncertaintyResult", "affordable_draws", "propagate"]
 
@@ -119,7 +120,7 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise InvalidInputError(f"seed: {seed!r} is not a whole number >= 0")
     if default_error_factor is not None:
-        _check_number("error_factor", default_error_factor, 1, 100)
+        check_number("error_factor", default_error_factor, 1, 100)
     t = None if target is None else float(check_availability(target, "target"))
     n = len(arch.components)
     params = _uncertain_figures(arch)
@@ -152,7 +153,7 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
         ef_s = node.failover_error_factor or 1.0
         if ef_s > 1 and node.failover_s > 0 and node.primary_outage_h > 0:
             zs = rng.standard_normal(draws)
-            over[id(node)] = _tau(node, _lognormal(node.failover_s, ef_s, zs))
+            over[id(node)] = failover_share(node, _lognormal(node.failover_s, ef_s, zs))
             figures.append((f"{standby_label(node)} (time)", "failover", ef_s, zs))
     _, u = arch._eval_q(Q, over)
     u = np.asarray(u, dtype=float).reshape(draws)

@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .architecture_file import dump_architecture, load_architecture, reference_architectures
-from .availability import InvalidInputError, check_availability
+from .availability import check_availability
+from .checks import InvalidInputError
 from .safe_load import check_depth, read_yaml
 from .scenario import Scenario, load_scenario, reference_scenarios
 

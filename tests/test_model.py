@@ -322,14 +322,14 @@ def _random_block(rng, names, depth=0):
 
 def _groups_above(root, leaf) -> int:
     """How many common-cause groups lie on the path from the top to ``leaf``."""
-    from hadr_lib.model import _kids
+    from hadr_lib.model import children_of
 
     stack = [(root, 0)]
     while stack:
         node, groups = stack.pop()
         if node is leaf:
             return groups
-        stack.extend((k, groups + isinstance(node, CommonCause)) for k in _kids(node))
+        stack.extend((k, groups + isinstance(node, CommonCause)) for k in children_of(node))
     raise AssertionError("leaf not in tree")
 
 

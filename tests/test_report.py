@@ -266,14 +266,14 @@ def test_a_full_disk_fails_one_report_not_the_batch(tmp_path, monkeypatch):
 
     import hadr_lib.report as report
 
-    real = report._atomic_write
+    real = report.atomic_write
 
     def full_for_small_saas(path, data):
         if path.name == "small_saas.html":
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, data)
 
-    monkeypatch.setattr(report, "_atomic_write", full_for_small_saas)
+    monkeypatch.setattr(report, "atomic_write", full_for_small_saas)
     results = build_reports(["small_saas", "regulated_payments"], tmp_path, progress=False,
                             shared_plotly=False)
     assert [r.ok for r in results] == [False, True]

@@ -9,7 +9,8 @@ import os
 import ipywidgets as widgets
 
 from ..architecture_file import reference_architectures
-from ..availability import DAYS_PER_YEAR, InvalidInputError, period_info
+from ..availability import DAYS_PER_YEAR, period_info
+from ..checks import InvalidInputError
 from ..workspace import Workspace, query_scenario
 from .architecture import ArchitectureAppPanel
 from .backup import BackupPanel

@@ -9,7 +9,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..architecture_file import load_architecture, reference_architectures
-from ..availability import DAYS_PER_YEAR, InvalidInputError, check_availability, period_info
+from ..availability import DAYS_PER_YEAR, check_availability, period_info
+from ..checks import InvalidInputError
 from ..formatting import format_duration, format_percent
 from ..model import Architecture
 from ..plots import block_diagram_figure, importance_figure, tornado_figure

@@ -7,7 +7,7 @@ from numbers import Real
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ..availability import DAYS_PER_YEAR, InvalidInputError, check_availability, period_info
+from ..availability import DAYS_PER_YEAR, check_availability, period_info
 from ..budget import (
     BUDGET_PERIODS,
     budget_summary,
@@ -15,6 +15,7 @@ from ..budget import (
     format_downtime_table,
     target_summary,
 )
+from ..checks import InvalidInputError
 from ..plots import downtime_vs_nines_figure
 from .base import (
     ASSUMPTIONS,

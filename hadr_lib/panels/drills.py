@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from ..architecture_file import load_architecture, reference_architectures
-from ..availability import InvalidInputError
+from ..checks import InvalidInputError
 from ..drills import DRILLS, drill_stages, run_drill
 from ..model import Architecture
 from ..plots import drill_figure

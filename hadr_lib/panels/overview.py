@@ -52,7 +52,7 @@ class OverviewPanel(Panel):
                  on_scenario=None, *, workspace: Workspace | None = None):
         refs = reference_scenarios()
         if workspace is None:
-            from ..availability import InvalidInputError
+            from ..checks import InvalidInputError
 
             if scenario not in refs:
                 raise InvalidInputError(f"scenario: {scenario!r} is not a shipped scenario; use one "
@@ -191,7 +191,8 @@ class OverviewPanel(Panel):
         import tempfile
         from pathlib import Path
 
-        from ..report import _atomic_write, build_report
+        from ..files import atomic_write
+        from ..report import build_report
 
         state = self._report_state()
         if self._preparing or (self.report_link.value and state == self._reported):
@@ -203,7 +204,7 @@ class OverviewPanel(Panel):
         try:
             with tempfile.TemporaryDirectory() as tmp:
                 source = Path(tmp) / self.ws.filename()
-                _atomic_write(source, state[0])
+                atomic_write(source, state[0])
                 path = build_report(str(source), Path(tmp) / "out", target=state[1])
                 self.reports_built += 1
                 self.report_link.value = download_link(

@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from ..architecture_file import load_architecture, reference_architectures
-from ..availability import InvalidInputError
+from ..checks import InvalidInputError
 from ..model import Architecture
 from ..plots import annual_downtime_figure, sla_by_month_figure
 from ..simulation import simulate
