@@ -26,16 +26,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from pathlib import Path
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from .catalog import DATA_DIR
 from .checks import InvalidInputError
 from .formatting import format_duration, format_money
-from .scenario import DISRUPTIONS, Scenario
+from .scenario import Scenario
+from .strategies import DISRUPTIONS, Strategy, load_strategies
 
 __all__ = [
     "Strategy",
@@ -59,86 +58,6 @@ __all__ = [
     "strategy_table",
     "total_cost_sweep",
 ]
-
-
-@dataclass(frozen=True)
-class Strategy:
-    """One DR strategy of the catalogue (times in hours, cost per year)."""
-
-    id: str
-    label: str
-    rto_h: float
-    rpo_h: float
-    annual_cost: float
-    protects_against: frozenset
-    source: str
-    notes: str = ""
-    corruption_rto_h: float | None = None
-    corruption_rpo_h: float | None = None
-    #: Copies are taken every ``rpo_h`` (backups, snapshots): a failure at a random
-    #: moment loses half an interval on average. Otherwise (replication) the RPO is
-    #: the lag, counted in full.
-    rpo_periodic: bool = False
-
-    def periodic_for(self, disruption: str) -> bool:
-        """Whether the copy restored after ``disruption`` is a periodic one."""
-        return self.rpo_periodic
-
-    def times_for(self, disruption: str) -> tuple[float, float] | None:
-        """(RTO, RPO) [h] for a disruption type, or None where not covered."""
-        if disruption not in self.protects_against:
-            return None
-        if disruption == "data_corruption" and self.corruption_rto_h is not None:
-            return self.corruption_rto_h, (self.rpo_h if self.corruption_rpo_h is None
-                                           else self.corruption_rpo_h)
-        return self.rto_h, self.rpo_h
-
-
-def _periodic(value, path: str, i: int) -> bool:
-    text = str(value).strip().lower()
-    if text not in ("true", "false"):
-        raise InvalidInputError(f"{path}: row {i + 2}: rpo_periodic {value!r} is not true or false")
-    return text == "true"
-
-
-@lru_cache(maxsize=4)
-def _read(path: str) -> tuple[Strategy, ...]:
-    df = pd.read_csv(path, keep_default_na=False)
-    need = ("strategy", "label", "rto_h", "rpo_h", "annual_cost", "protects_against", "source")
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise InvalidInputError(f"{path}: missing columns {missing}")
-    out = []
-    for i, r in df.iterrows():
-        protects = frozenset(str(r["protects_against"]).split())
-        unknown = protects - set(DISRUPTIONS)
-        if unknown or not r["source"]:
-            raise InvalidInputError(
-                f"{path}: row {i + 2} ({r['strategy']}): protects_against {sorted(unknown)} "
-                f"not in {DISRUPTIONS}, or no source")
-        corr = r.get("corruption_rto_h", "")
-        out.append(Strategy(
-            r["strategy"], r["label"], float(r["rto_h"]), float(r["rpo_h"]),
-            float(r["annual_cost"]), protects, r["source"], r.get("notes", ""),
-            float(corr) if corr != "" else None,
-            float(r["corruption_rpo_h"]) if corr != "" else None,
-            _periodic(r.get("rpo_periodic", "false"), path, i)))
-    return tuple(out)
-
-
-def load_strategies(path: str | Path | None = None, costs=None) -> list[Strategy]:
-    """The strategy catalogue (``data/dr_strategies.csv``), with ``costs`` (a
-    mapping of strategy id to annual cost) replacing the catalogue's costs."""
-    strategies = list(_read(str(path or DATA_DIR / "dr_strategies.csv")))
-    costs = dict(costs or {})
-    ids = {s.id for s in strategies}
-    for key, value in costs.items():
-        if key not in ids:
-            raise InvalidInputError(f"strategy_costs.{key}: unknown strategy; use one of {', '.join(sorted(ids))}")
-        if not (isinstance(value, (int, float)) and value >= 0):
-            raise InvalidInputError(f"strategy_costs.{key}: {value!r} is not a number >= 0")
-    from dataclasses import replace
-    return [replace(s, annual_cost=float(costs[s.id])) if s.id in costs else s for s in strategies]
 
 
 @dataclass(frozen=True)

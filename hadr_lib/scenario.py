@@ -33,6 +33,7 @@ from .architecture_file import resolve_reference
 from .catalog import DATA_DIR
 from .checks import InvalidInputError, read_number
 from .safe_load import check_depth, check_text, read_yaml, shown_key
+from .strategies import DISRUPTIONS, strategy_ids
 
 __all__ = [
     "DISRUPTIONS",
@@ -45,8 +46,6 @@ __all__ = [
     "scenario_schema",
 ]
 
-#: Disruption types a scenario counts incidents of, and a strategy may cover.
-DISRUPTIONS = ("instance", "zone", "region", "data_corruption")
 
 SCENARIOS_DIR = DATA_DIR / "scenarios"
 SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "scenario.schema.json")))
@@ -281,12 +280,12 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
                 k: _nonneg(f"targets.{kind}.{k}", v, positive=(k == "rto_h"), upper=_MAX_HOURS)
                 for k, v in o.items()})
     fb = _known("fallback", data.get("fallback", dict(DEFAULT_FALLBACK)), ("rto_h", "rpo_h"))
-    costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, _strategy_ids())
+    costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, strategy_ids())
     layers = data.get("layered_strategies") or []
     if not isinstance(layers, list) or len(layers) > 20:
         raise InvalidInputError(f"layered_strategies: {layers!r} is not a list of at most 20 lists "
                                 "of strategy ids")
-    known_ids = set(_strategy_ids())
+    known_ids = set(strategy_ids())
     checked_layers = []
     for i, ids in enumerate(layers):
         where = f"layered_strategies[{i}]"
@@ -336,11 +335,6 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
     if design is not None:
         sc.__dict__["design"] = design  # loaded once, here
     return sc
-
-
-def _strategy_ids() -> tuple[str, ...]:
-    from .dr import load_strategies
-    return tuple(s.id for s in load_strategies())
 
 
 def scenario_schema() -> dict:

@@ -1,0 +1,86 @@
+"""The shape of the code: no module reaches into another's private names, and no two
+modules import each other (function-level imports included)."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import hadr_lib
+
+PACKAGE = Path(hadr_lib.__file__).parent
+
+
+def _imports() -> tuple[dict[str, set[str]], list[tuple[str, str, str]]]:
+    """Module -> modules it imports from within hadr_lib; and (module, from, name) for
+    every private name imported across modules."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    private = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if path.name == "__init__.py" else parts)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+                graph[module].add(target)
+                private += [(module, target, a.name) for a in node.names
+                            if a.name.startswith("_") and not a.name.startswith("__")]
+            elif isinstance(node, ast.Import):
+                graph[module].update(a.name for a in node.names if a.name.startswith("hadr_lib."))
+    return graph, private
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in list(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_module_imports_another_modules_private_names():
+    _, private = _imports()
+    assert private == [], "\n".join(f"{m} imports {n} from {t}" for m, t, n in private)
+
+
+def test_no_import_cycle():
+    graph, _ = _imports()
+    assert _cycles(graph) == []
+
+
+def test_the_scan_sees_a_cycle_and_a_private_import():
+    """The checks above can fail: a made-up pair of modules trips both."""
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    graph, _ = _imports()
+    assert "hadr_lib.checks" in graph["hadr_lib.model"]  # the scan reads real imports
+    assert "hadr_lib.strategies" in graph["hadr_lib.scenario"]
