@@ -35,6 +35,18 @@ def open_tab(page, label: str, selector: str):
     return element
 
 
+def test_every_registered_tab_opens_and_shows_its_numbers(page):
+    """The tab bar is the registry's (hadr_lib.panels.tabs), in its order, and each tab
+    draws the element that shows its numbers."""
+    from hadr_lib.panels.tabs import app_tabs
+
+    tabs = app_tabs()
+    labels = page.locator(".lm-TabBar-tabLabel").all_inner_texts()
+    assert labels == [t.title for t in tabs]
+    for tab in tabs[1:] + tabs[:1]:  # the overview, shown first, last: it is drawn again
+        assert open_tab(page, tab.title, tab.ready).inner_text().strip(), tab.name
+
+
 def nudge(page, slider: str, key: str = "ArrowRight") -> None:
     """Move the slider whose container has class ``slider`` one step with a key."""
     handle = page.locator(f".{slider} .noUi-handle")

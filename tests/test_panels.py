@@ -1,9 +1,12 @@
 """The widget panels, driven from Python as a slider move would drive them."""
 
+from pathlib import Path
+
 import pytest
 
 from hadr_lib import InvalidInputError
 from hadr_lib.panels import DowntimeBudgetPanel, app_panel
+from hadr_lib.panels.tabs import TAB_MODULES, app_tabs
 
 
 def test_panel_starts_from_its_parameters():
@@ -243,9 +246,7 @@ def test_overview_panel_verdict_and_scenario_download():
 
 def test_app_scenario_picker_drives_the_dr_tab():
     app = app_panel()
-    assert [app.tabs.get_title(i) for i in range(8)] == [
-        "Overview", "Downtime budget", "Architecture", "Compare designs", "DR strategy", "Backup",
-        "SLO", "Drills"]
+    assert [app.tabs.get_title(i) for i in range(len(app_tabs()))] == [t.title for t in app_tabs()]
     app.panel("dr")  # built before the scenario changes: follows it
     app.panel("overview").scenario.value = "small_saas"
     dr = app.panel("dr")
@@ -350,3 +351,46 @@ def test_wide_tables_scroll_inside_their_panel():
               app.panel("compare").table]
     assert [t.layout.overflow for t in tables] == ["auto"] * 4
     assert app.panel("dr").table is None  # the app's DR tab shows no table
+
+
+# --------------------------------------------------------------------------- the tab registry
+
+
+def _classes(widget) -> set[str]:
+    """CSS classes of a widget and everything under it."""
+    found = set(getattr(widget, "_dom_classes", ()))
+    for child in getattr(widget, "children", ()) or ():
+        found |= _classes(child)
+    return found
+
+
+def test_the_app_has_the_registered_tabs_in_order():
+    tabs = app_tabs()
+    assert [t.name for t in tabs] == list(TAB_MODULES)
+    assert [t.title for t in tabs] == ["Overview", "Downtime budget", "Architecture", "Compare designs",
+                                       "DR strategy", "Backup", "SLO", "Drills"]
+
+
+@pytest.mark.parametrize("tab", app_tabs(), ids=lambda t: t.name)
+def test_every_registered_tab_builds_and_shows_its_numbers(tab):
+    app = app_panel()
+    panel = app.panel(tab.name)
+    assert tab.ready.lstrip(".") in _classes(panel.widget), tab.ready
+    assert tab.about and tab.about == tab.about.strip()
+
+
+def test_a_tab_module_without_a_tab_is_refused(monkeypatch):
+    import hadr_lib.panels.tabs as tabs_module
+
+    monkeypatch.setattr(tabs_module, "TAB_MODULES", ("overview", "base"))
+    with pytest.raises(InvalidInputError, match="hadr_lib.panels.base: TAB is NoneType, not an AppTab"):
+        tabs_module.app_tabs()
+    monkeypatch.setattr(tabs_module, "TAB_MODULES", ("budget", "overview"))
+    with pytest.raises(InvalidInputError, match="the first tab is 'budget', not 'overview'"):
+        app_panel()
+
+
+def test_the_readme_lists_every_tab():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for tab in app_tabs():
+        assert f"{tab.title} ({tab.about})" in readme, tab.title

@@ -1,4 +1,4 @@
-"""The managers' app: one workspace, seven tabs, each built when first shown."""
+"""The managers' app: one workspace and the tabs of ``panels.tabs``, each built when first shown."""
 
 from __future__ import annotations
 
@@ -12,15 +12,8 @@ from ..architecture_file import reference_architectures
 from ..availability import DAYS_PER_YEAR, period_info
 from ..checks import InvalidInputError
 from ..workspace import Workspace, query_scenario
-from .architecture import ArchitectureAppPanel
-from .backup import BackupPanel
 from .base import Panel, chart, error_html
-from .budget import DowntimeBudgetPanel
-from .compare import CompareDesignsPanel
-from .dr import DRStrategyPanel
-from .drills import DrillPanel
-from .overview import OverviewPanel
-from .slo import SloPanel
+from .tabs import TabContext, app_tabs
 
 __all__ = ["APP_CSS", "app_panel"]
 
@@ -108,8 +101,9 @@ class _LazyTabs:
 def app_panel(target: float = 0.9995, period: str = "month", *,
               architecture: str = "multi_az_postgres", scenario: str = "ecommerce_shop",
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
-    """The managers' app: a title and tabs (overview, downtime budget, architecture,
-    compare designs, DR strategy, backup, SLO, failover drills) over one ``Workspace``: a scenario,
+    """The managers' app: a title and the tabs of ``panels.tabs.TAB_MODULES`` (overview,
+    downtime budget, architecture, compare designs, DR strategy, backup, SLO, failover
+    drills) over one ``Workspace``: a scenario,
     its design and the target, which every tab reads and writes. ``box.panel(name)``
     gives a tab's panel, ``box.workspace`` the workspace, ``box.open_query(qs)``
     opens the scenario a URL's ``?scenario=NAME`` names.
@@ -130,22 +124,13 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
     workspace = Workspace(scenario, target)
     if workspace.scenario.design is None:
         workspace.set_design(architecture)
-    front = OverviewPanel(workspace=workspace)
-    builders = {
-        "overview": lambda: front,
-        "budget": lambda: DowntimeBudgetPanel(target, period, year_days=year_days, compact=True,
-                                              workspace=workspace),
-        "architecture": lambda: ArchitectureAppPanel(architecture, target, year_days=year_days,
-                                                     workspace=workspace),
-        "compare": lambda: CompareDesignsPanel(workspace),
-        "dr": lambda: DRStrategyPanel(compact=True, workspace=workspace),
-        "backup": lambda: BackupPanel(workspace=workspace),
-        "slo": lambda: SloPanel(architecture, target, workspace=workspace),
-        "drills": lambda: DrillPanel(),
-    }
-    tabs = _LazyTabs(("Overview", "Downtime budget", "Architecture", "Compare designs", "DR strategy",
-                      "Backup", "SLO", "Drills"),
-                     builders, front)
+    context = TabContext(workspace, target, period, year_days, architecture)
+    registry = app_tabs()
+    if registry[0].name != "overview":  # it holds the scenario a link opens
+        raise InvalidInputError(f"TAB_MODULES: the first tab is {registry[0].name!r}, not 'overview'")
+    front = registry[0].build(context)
+    tabs = _LazyTabs([t.title for t in registry],
+                     {t.name: (lambda t=t: t.build(context)) for t in registry}, front)
     title = widgets.HTML(
         APP_CSS + "<h1>HA/DR workbook</h1><p>How available is the design, what does downtime "
         "cost, and which disaster-recovery strategy pays for itself?</p>")

@@ -30,6 +30,7 @@ from .base import (
     target_slider,
     update_figure,
 )
+from .tabs import AppTab
 
 __all__ = ["ArchitectureAppPanel", "ArchitecturePanel"]
 
@@ -252,3 +253,13 @@ class ArchitectureAppPanel(Panel):
                                                             include_groups=True)))
         self.advice.value = f"<p><b>What to improve first</b></p><ol>{items}</ol>"
         self.description.value = f"<p><small>{html.escape(model.description)}</small></p>"
+
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "architecture", "Architecture",
+    lambda ctx: ArchitectureAppPanel(ctx.architecture, ctx.target, year_days=ctx.year_days,
+                                     workspace=ctx.workspace),
+    ready=".hadr-verdict",
+    about="does a design meet the target, and the three things to improve first",
+)

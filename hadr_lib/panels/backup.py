@@ -21,6 +21,7 @@ from .base import (
     snap_slider,
     update_figure,
 )
+from .tabs import AppTab
 
 __all__ = ["BackupPanel"]
 
@@ -132,3 +133,11 @@ class BackupPanel(Panel):
         self.warnings.value = f"<ul style='color:#a60'>{items}</ul>" if items else ""
         update_figure(self.chart, restore_timeline_figure(r))
 
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "backup", "Backup",
+    lambda ctx: BackupPanel(workspace=ctx.workspace),
+    ready=".hadr-backup-summary",
+    about="a backup schedule: storage, monthly cost, RPO and the restore timeline",
+)

@@ -28,6 +28,7 @@ from .base import (
     target_slider,
     update_figure,
 )
+from .tabs import AppTab
 
 __all__ = ["DowntimeBudgetPanel"]
 
@@ -128,3 +129,13 @@ class DowntimeBudgetPanel(Panel):
         update_figure(self.figure, downtime_vs_nines_figure(period, target, year_days=days))
         self.required.value = budget_summary(
             float(self.budget.value) * 60, self.budget_period.value, year_days=days)
+
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "budget", "Downtime budget",
+    lambda ctx: DowntimeBudgetPanel(ctx.target, ctx.period, year_days=ctx.year_days, compact=True,
+                                    workspace=ctx.workspace),
+    ready=".hadr-headline",
+    about="the downtime a target allows per period, and the availability a downtime budget needs",
+)

@@ -11,6 +11,7 @@ from ..compare import changed_blocks, compare, compare_sentence, format_compare_
 from ..formatting import format_percent
 from ..uncertainty import propagate
 from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel, reference_models
+from .tabs import AppTab
 
 __all__ = ["CompareDesignsPanel"]
 
@@ -96,3 +97,12 @@ class CompareDesignsPanel(Panel):
         self.changes.value = (f"<details><summary>What differs ({len(diff)})</summary>"
                               f"<ul style='font-size:0.92em'>{items}{more}</ul></details>")
         self.adopt.disabled = self.ws.design_key == self.other.value
+
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "compare", "Compare designs",
+    lambda ctx: CompareDesignsPanel(ctx.workspace),
+    ready=".hadr-compare-sentence",
+    about="the design against another shipped one: downtime, cost, what the difference is worth, how sure",
+)

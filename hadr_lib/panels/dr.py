@@ -36,6 +36,7 @@ from .base import (
     status_html,
     update_figure,
 )
+from .tabs import AppTab
 
 __all__ = ["DRStrategyPanel"]
 
@@ -234,3 +235,12 @@ class DRStrategyPanel(Panel):
         if self.table is not None:
             self.table.value = TABLE_CSS + format_strategy_table(sc, table).to_html(
                 index=False, border=0, classes="hadr-table")
+
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "dr", "DR strategy",
+    lambda ctx: DRStrategyPanel(compact=True, workspace=ctx.workspace),
+    ready=".hadr-recommendation",
+    about="DR strategies in money a year, the recommendation and its break-even",
+)

@@ -12,6 +12,7 @@ from ..drills import DRILLS, drill_stages, run_drill
 from ..model import Architecture
 from ..plots import drill_figure
 from .base import LABEL_STYLE, WIDE, Panel, chart, update_figure
+from .tabs import AppTab
 
 __all__ = ["DrillPanel"]
 
@@ -90,3 +91,12 @@ class DrillPanel(Panel):
                                 runs=self.runs, seed=self.seed)
         self.summary.value = f"<p style='font-size:1.1em'>{html.escape(self.result.sentence())}</p>"
         update_figure(self.chart, drill_figure(self.result))
+
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "drills", "Drills",
+    lambda ctx: DrillPanel(),
+    ready=".hadr-drill-summary",
+    about="recovery time of a failover drill against the RTO",
+)

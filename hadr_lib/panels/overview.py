@@ -25,6 +25,7 @@ from .base import (
     status_html,
     target_slider,
 )
+from .tabs import AppTab
 
 __all__ = ["OverviewPanel", "download_link"]
 
@@ -217,3 +218,13 @@ class OverviewPanel(Panel):
         finally:
             self._preparing = False
             self.report_button.disabled = False
+
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "overview", "Overview",
+    lambda ctx: OverviewPanel(workspace=ctx.workspace),
+    ready=".hadr-overview",
+    about=("pick a scenario and a target: one colour, the money and the minutes, downloads of "
+           "the scenario and its report"),
+)

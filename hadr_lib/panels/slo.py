@@ -25,6 +25,7 @@ from .base import (
     target_slider,
     update_figure,
 )
+from .tabs import AppTab
 
 __all__ = ["SloPanel"]
 
@@ -110,3 +111,12 @@ class SloPanel(Panel):
                              "than the rate)</p>" + TABLE_CSS +
                              view.to_html(index=False, border=0, classes="hadr-table"))
         update_figure(self.figure, slo_budget_figure(plan))
+
+
+#: The app's tab (see ``panels.tabs``).
+TAB = AppTab(
+    "slo", "SLO",
+    lambda ctx: SloPanel(ctx.architecture, ctx.target, workspace=ctx.workspace),
+    ready=".hadr-slo-summary",
+    about="an SLO against the design's ceiling: its error budget and burn-rate alerts",
+)

@@ -1,0 +1,67 @@
+"""The app's tabs, found through one registry.
+
+Each tab is one panel module that defines ``TAB``, an ``AppTab``: its name, its label
+on the tab bar, how to build its panel over the app's workspace, the CSS selector of
+the element that shows its numbers, and one line saying what it shows. ``TAB_MODULES``
+lists those modules in the order of the tab bar: a new tab is its module and one line
+here. The app, the tests, ``make bench`` and the README all read this list.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..checks import InvalidInputError
+
+__all__ = ["TAB_MODULES", "AppTab", "TabContext", "app_tabs"]
+
+#: The modules of ``hadr_lib.panels`` that are the app's tabs, in tab-bar order.
+TAB_MODULES = ("overview", "budget", "architecture", "compare", "dr", "backup", "slo", "drills")
+
+
+@dataclass(frozen=True)
+class TabContext:
+    """What every tab is built from: the app's one workspace and its parameters."""
+
+    workspace: Any
+    target: float
+    period: str
+    year_days: float
+    #: The shipped design a tab starts from when the scenario has none.
+    architecture: str
+
+
+@dataclass(frozen=True)
+class AppTab:
+    """One tab of the app."""
+
+    #: Its key: ``app.panel(name)``.
+    name: str
+    #: Its label on the tab bar.
+    title: str
+    #: Builds its panel (a ``Panel``) over the app's workspace.
+    build: Callable[[TabContext], Any]
+    #: CSS selector of the element that shows its numbers once it is drawn.
+    ready: str
+    #: What it shows, in one line (the README's list of tabs).
+    about: str
+
+
+def app_tabs() -> tuple[AppTab, ...]:
+    """The app's tabs in tab-bar order, each read from its module's ``TAB``."""
+    tabs = []
+    for module_name in TAB_MODULES:
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        tab = getattr(module, "TAB", None)
+        if not isinstance(tab, AppTab):
+            raise InvalidInputError(
+                f"hadr_lib.panels.{module_name}: TAB is {type(tab).__name__}, not an AppTab; "
+                "every module in TAB_MODULES defines one")
+        tabs.append(tab)
+    names = [t.name for t in tabs]
+    if len(set(names)) != len(names):
+        raise InvalidInputError(f"TAB_MODULES: tab names repeat ({', '.join(names)})")
+    return tuple(tabs)
