@@ -5,6 +5,7 @@ import sys
 import pytest
 import yaml
 
+from hadr_lib.checks import InvalidInputError
 from hadr_lib.cli import main, parse_availability
 
 
@@ -264,3 +265,41 @@ def test_simulate_help_reads_well():
     assert out.returncode == 0
     assert "the 99% confidence interval" in " ".join(out.stdout.split())
     assert "%%" not in out.stdout
+
+
+# --------------------------------------------------------------------------- the command registry
+
+
+def test_the_commands_are_the_registrys_in_order():
+    from hadr_lib.cli import COMMAND_MODULES, commands
+
+    names = [c.name for c in commands()]
+    assert names == ["downtime", "evaluate", "dr", "slo", "simulate", "compare", "optimize", "fit",
+                     "list", "report"]
+    assert len(COMMAND_MODULES) == len(names)
+    shown = run("--help").stdout
+    assert shown.index("downtime") < shown.index("evaluate") < shown.index("report")
+
+
+@pytest.mark.parametrize("name", ["downtime", "evaluate", "dr", "slo", "simulate", "compare",
+                                  "optimize", "fit", "list", "report"])
+def test_every_command_has_help_and_is_in_the_readme(name):
+    from pathlib import Path
+
+    from hadr_lib.cli import commands
+
+    command = {c.name: c for c in commands()}[name]
+    assert command.help and command.description.endswith(".")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"hadr {name}" in readme
+
+
+def test_a_command_module_without_a_command_is_refused(monkeypatch):
+    import hadr_lib.cli as cli
+
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("downtime", "common"))
+    with pytest.raises(InvalidInputError, match="hadr_lib.cli.common: COMMAND is NoneType, not a Command"):
+        cli.commands()
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("downtime", "downtime"))
+    with pytest.raises(InvalidInputError, match="command names repeat"):
+        cli.commands()

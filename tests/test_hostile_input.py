@@ -269,12 +269,14 @@ def test_long_values_are_cut_in_messages():
 
 
 def test_the_cli_never_shows_a_traceback(capsys, monkeypatch):
-    import hadr_lib.cli as cli
+    from dataclasses import replace
+
+    import hadr_lib.cli.evaluate as evaluate
 
     def boom(args):
         raise KeyError("surprise")
 
-    monkeypatch.setattr(cli, "_cmd_evaluate", boom)
+    monkeypatch.setattr(evaluate, "COMMAND", replace(evaluate.COMMAND, run=boom))
     monkeypatch.delenv("HADR_DEBUG", raising=False)
     code, err = run(capsys, "evaluate", "single_server")
     assert code == 70 and err.startswith("hadr evaluate: internal error: KeyError")

@@ -1,0 +1,62 @@
+"""`hadr optimize`: see ``COMMAND.help``."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..architecture_file import load_architecture
+from ..formatting import format_duration
+from .common import (
+    ARCH_FILE,
+    Command,
+    finite,
+    json_rows,
+    parse_availability,
+    print_json,
+    year_days_argument,
+)
+
+
+def run(args) -> int:
+    from ..compare import best_sentence, optimize, parse_vary
+
+    arch = load_architecture(args.file)
+    target = parse_availability(args.target, field="target", bare_percent=True)
+    result = optimize(arch, target, parse_vary(args.vary), year_days=args.year_days)
+    varied = result.varied
+    if args.format == "json":
+        frontier = [{**{n: int(r[n]) for n in varied}, "cost_per_year": float(r["cost_per_year"]),
+                     "unavailability": float(r["unavailability"]), "nines": finite(r["nines"]),
+                     "meets_target": bool(r["meets_target"])}
+                    for _, r in result.frontier.iterrows()]
+        best = None if result.best is None else json_rows([result.best])[0]
+        print_json({"name": arch.name, "target": target, "combinations": len(result.table),
+                     "best": best, "frontier": frontier})
+        return 0
+    print(f"{arch.name}: {len(result.table):,} combinations of replica counts")
+    print(best_sentence(result, args.year_days))
+    view = result.frontier.copy()
+    view["nines"] = [f"{x:.3f}" for x in view["nines"]]
+    view["downtime/year"] = [format_duration(x) for x in view["downtime_per_year_s"]]
+    view["cost/year"] = [f"{c:,.0f}" for c in view["cost_per_year"]]
+    view["meets target"] = ["yes" if m else "no" for m in view["meets_target"]]
+    print("\nCost against nines (no other combination is both cheaper and better):")
+    print(view[[*varied, "nines", "downtime/year", "cost/year", "meets target"]]
+          .to_string(index=False))
+    return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help=ARCH_FILE)
+    p.add_argument("--target", required=True, help="e.g. 99.99 (percent), 99.99%% or 0.9999")
+    p.add_argument("--vary", nargs="+", required=True, metavar="NAME=MIN..MAX",
+                     help="a component's replica counts to try, e.g. app=2..6")
+    year_days_argument(p)
+
+
+COMMAND = Command(
+    "optimize", run, "the cheapest replica counts meeting a target",
+    "Try every combination of replica counts in the given ranges (components "
+    "need cost_per_year): the cheapest meeting the target, and the cost-versus-"
+    "nines frontier.",
+    arguments=add_arguments)
