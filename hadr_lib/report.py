@@ -31,7 +31,8 @@ __all__ = ["REPORT_NOTEBOOK", "ReportResult", "build_report", "build_reports",
 #: The report notebook ships inside the package (the repository's notebooks/report.ipynb).
 REPORT_NOTEBOOK = Path(str(resources.files("hadr_lib").joinpath("report.ipynb")))
 _TEMPLATES = Path(str(resources.files("hadr_lib").joinpath("templates")))
-_FORMATS = ("html", "pdf")
+#: What `build_report` writes (and `hadr report --format` offers).
+REPORT_FORMATS = ("html", "pdf")
 # plotly's notebook_connected renderer loads plotly.js from its CDN, as a classic
 # script or as a module import depending on the version: point either at the copy
 # beside the report.
@@ -161,8 +162,8 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
     import papermill as pm
     from nbconvert import HTMLExporter
 
-    if fmt not in _FORMATS:
-        raise InvalidInputError(f"format: {fmt!r} is not a report format; use one of {', '.join(_FORMATS)}")
+    if fmt not in REPORT_FORMATS:
+        raise InvalidInputError(f"format: {fmt!r} is not a report format; use one of {', '.join(REPORT_FORMATS)}")
     sc = load_scenario(scenario)  # a clear message before any kernel starts
     if incidents:
         from .history import read_incidents

@@ -10,6 +10,7 @@ import pandas as pd
 from ..architecture_file import load_architecture
 from ..checks import InvalidInputError
 from ..formatting import format_percent
+from ..history import FORMATS as INCIDENT_FORMATS
 from .common import (
     ARCH_FILE,
     Command,
@@ -73,7 +74,7 @@ def run(args) -> int:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="incident log")
-    p.add_argument("--input-format", choices=("csv", "statuspage", "pagerduty"),
+    p.add_argument("--input-format", choices=INCIDENT_FORMATS,
                      help="the log's format (default: recognised)")
     p.add_argument("--from", dest="start", help="start of the observation window (ISO 8601)")
     p.add_argument("--to", dest="end", help="end of the observation window (ISO 8601)")

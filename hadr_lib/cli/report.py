@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..checks import InvalidInputError
+from ..report import REPORT_FORMATS
 from .common import (
     Command,
     parse_availability,
@@ -71,5 +72,5 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 COMMAND = Command(
     "report", run, "self-contained HTML (or PDF) reports for scenarios",
     "Execute notebooks/report.ipynb for each scenario with papermill and export "
-    "it without code; writes index.html.", formats=("html", "pdf"),
+    "it without code; writes index.html.", formats=REPORT_FORMATS,
     arguments=add_arguments)

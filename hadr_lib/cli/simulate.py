@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 
 from ..architecture_file import load_architecture
 from ..catalog import SLA_DISCLAIMER
 from ..checks import InvalidInputError
+from ..simulation import REPAIR_DISTRIBUTIONS, simulate
 from .common import (
     ARCH_FILE,
     Command,
@@ -18,7 +20,6 @@ from .common import (
 
 
 def run(args) -> int:
-    from ..simulation import simulate
 
     arch = load_architecture(args.file)
     sla = parse_availability(args.sla, "--sla", bare_percent=True)
@@ -46,21 +47,28 @@ def run(args) -> int:
     return 0
 
 
+#: The library's defaults (simulate's signature) are the command's.
+_DEFAULTS = {name: param.default for name, param in inspect.signature(simulate).parameters.items()}
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help=ARCH_FILE)
-    p.add_argument("--years", type=int, default=10, help="calendar years per run (default 10)")
-    p.add_argument("--runs", type=int, default=1000, help="independent runs (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--years", type=int, default=_DEFAULTS["years"],
+                   help="calendar years per run (default %(default)s)")
+    p.add_argument("--runs", type=int, default=_DEFAULTS["runs"], help="independent runs (default %(default)s)")
+    p.add_argument("--seed", type=int, default=_DEFAULTS["seed"], help="random seed (default %(default)s)")
     p.add_argument("--workers", type=int, default=None,
-                     help="local processes (default: one per CPU; 1 runs in this process)")
-    p.add_argument("--sla", default="99.95", help="availability promised per calendar month "
-                                                   "(default 99.95%%)")
-    p.add_argument("--repair", choices=("exponential", "lognormal"), default="exponential",
-                     help="repair time distribution, mean MTTR either way")
-    p.add_argument("--repair-sigma", type=float, default=1.0, help="lognormal shape (default 1)")
-    p.add_argument("--default-mttr-h", type=float, default=1.0,
-                     help="repair time [h] of a component known only by its SLA (default 1)")
-    p.add_argument("--start-year", type=int, default=2027, help="first calendar year (default 2027)")
+                   help="local processes (default: one per CPU; 1 runs in this process)")
+    p.add_argument("--sla", default=f"{_DEFAULTS['sla'] * 100:g}",
+                   help="availability promised per calendar month (default %(default)s%%)")
+    p.add_argument("--repair", choices=REPAIR_DISTRIBUTIONS, default=_DEFAULTS["repair"],
+                   help="repair time distribution, mean MTTR either way")
+    p.add_argument("--repair-sigma", type=float, default=_DEFAULTS["repair_sigma"],
+                   help="lognormal shape (default %(default)g)")
+    p.add_argument("--default-mttr-h", type=float, default=_DEFAULTS["default_mttr_h"],
+                   help="repair time [h] of a component known only by its SLA (default %(default)g)")
+    p.add_argument("--start-year", type=int, default=_DEFAULTS["start_year"],
+                   help="first calendar year (default %(default)s)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
