@@ -303,3 +303,15 @@ def test_a_command_module_without_a_command_is_refused(monkeypatch):
     monkeypatch.setattr(cli, "COMMAND_MODULES", ("downtime", "downtime"))
     with pytest.raises(InvalidInputError, match="command names repeat"):
         cli.commands()
+
+
+def test_evaluate_and_simulate_say_the_librarys_assumptions(capsys):
+    from hadr_lib import assumptions as said
+
+    assert main(["evaluate", "multi_az_postgres"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert said.MODEL in out and said.SLA in out
+    assert main(["simulate", "single_server", "--runs", "200", "--years", "1", "--workers", "1",
+                 "--quiet"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert said.SIMULATION.format(repair="exponential", default_mttr_h=1.0) in out

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from html import escape
 
 import nbformat
 import pytest
 
+from hadr_lib.assumptions import report_items
 from hadr_lib.report import build_report, build_reports
 
 from conftest import NOTEBOOKS, ROOT
@@ -31,6 +33,9 @@ def test_single_report_is_self_contained(tmp_path):
     # how sure: the design's figures taken as uncertain by a factor of 3
     assert re.search(r"Downtime per year: median [0-9.]+ minutes, 1 year in 20 worse than", html)
     assert "Learn more about: load-balancer" in html
+    # the assumptions are the ones the CLI and the app say (hadr_lib.assumptions)
+    for said in report_items(simulated_years=20_000, seed=0):
+        assert escape(said, quote=False) in html.replace("&#x27;", "'"), said
     assert not NETWORK.search(html), "a report fetches nothing from the network"
     assert "plotly.js v" in html and path.stat().st_size > 3_000_000  # plotly.js inlined
     for code in ("import hadr_lib", "pio.renderers.default", "hl.strategy_table(", "overview_html("):

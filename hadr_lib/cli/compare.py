@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .. import assumptions as said
 from ..architecture_file import load_architecture
-from ..catalog import SLA_DISCLAIMER
 from .common import (
     ARCH_FILE,
     Command,
@@ -30,7 +30,7 @@ def run(args) -> int:
     for name, lines in changes.items():
         print(f"\n{designs[0].name} -> {name}:")
         print("\n".join(f"  {line}" for line in lines) or "  no change in components")
-    print(f"\nAssumes independent failures except inside common-cause groups. {SLA_DISCLAIMER}")
+    print(f"\n{said.MODEL} {said.SLA}")
     return 0
 
 

@@ -6,9 +6,9 @@ import argparse
 
 import pandas as pd
 
+from .. import assumptions as said
 from ..architecture_file import load_architecture
 from ..availability import period_info
-from ..catalog import SLA_DISCLAIMER
 from ..checks import InvalidInputError
 from ..formatting import format_duration, format_percent
 from ..verdict import improvement_advice
@@ -112,7 +112,7 @@ def run(args) -> int:
     print(table.to_string())
     print()
     print("\n".join(improvement_advice(imp)))
-    print(f"\nAssumes independent failures except inside common-cause groups. {SLA_DISCLAIMER}")
+    print(f"\n{said.MODEL} {said.SLA}")
     return 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import assumptions as said
 from ..architecture_file import load_architecture
 from ..checks import InvalidInputError
 from ..formatting import format_percent
@@ -68,7 +69,7 @@ def run(args) -> int:
         print("\n".join(f"  {line}" for line in comparison_lines(pd.DataFrame(compared))))
     if args.write:
         print(f"\nwrote {args.write} (fitted: {', '.join(changed) or 'no component matched'})")
-    print("\nAssumes exponential times to failure and repair; 90% intervals with Jeffreys priors.")
+    print("\n" + said.FIT)
     return 0
 
 

@@ -6,8 +6,8 @@ import argparse
 import inspect
 import sys
 
+from .. import assumptions as said
 from ..architecture_file import load_architecture
-from ..catalog import SLA_DISCLAIMER
 from ..checks import InvalidInputError
 from ..simulation import REPAIR_DISTRIBUTIONS, simulate
 from .common import (
@@ -41,9 +41,8 @@ def run(args) -> int:
     print(arch.name)
     table = result.summary_table()
     print(table.to_string(index=False, header=False))
-    print("\nAssumes independent failures except inside common-cause groups, one repair crew "
-          f"per component, {args.repair} repairs; components known only by an SLA get a "
-          f"{args.default_mttr_h:g} h repair time. {SLA_DISCLAIMER}")
+    print("\n" + said.SIMULATION.format(repair=args.repair, default_mttr_h=args.default_mttr_h),
+          said.SLA)
     return 0
 
 

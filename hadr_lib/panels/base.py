@@ -14,31 +14,18 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import assumptions as said
 from ..budget import TARGET_PRESETS
-from ..catalog import SLA_DISCLAIMER
 from ..formatting import duration_options, format_money, format_percent, snap_options
 from ..theme import PALETTE, STATUS, STATUS_BG
 from ..workspace import Change, Workspace
 
 log = logging.getLogger("hadr_lib.panels")
 
-ASSUMPTIONS = (
-    "Downtime is counted over a 365.25-day year; a month is 1/12 of it (30.44 days) "
-    "unless you pick the 30-day month. " + SLA_DISCLAIMER
-)
-
-MODEL_ASSUMPTIONS = (
-    "Failures are independent except inside common-cause groups; each component has "
-    "its own repair crew; active-active groups and quorums switch over instantly, and "
-    "standbys take their stated failover time. " + SLA_DISCLAIMER
-)
-
-DR_ASSUMPTIONS = (
-    "Expected annual loss = sum over disruption types of incidents per year x (outage "
-    "hours x downtime cost + data lost x its cost). A strategy that does not cover a "
-    "disruption (replication copies a corrupted table faithfully) recovers by the "
-    "scenario's fallback (72 h and 24 h of data by default). Strategy costs are "
-    "illustrative until you enter yours.")
+#: What the tabs' figures assume (the texts live in ``hadr_lib.assumptions``).
+ASSUMPTIONS = f"{said.PERIODS} {said.SLA}"
+MODEL_ASSUMPTIONS = f"{said.MODEL} {said.SLA}"
+DR_ASSUMPTIONS = f"{said.DR} {said.STRATEGY_COSTS}"
 
 TABLE_CSS = ("<style>.hadr-table td, .hadr-table th {padding: 4px 14px; text-align: right}"
              ".hadr-table {border-collapse: collapse}</style>")
