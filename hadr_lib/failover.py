@@ -12,20 +12,28 @@ A timeline is a sequence of stages, each with a best, typical and worst duration
   out: between 0 and ``ttl + client cache``; typical half of that.
 - promotion, election and warm-up stages with published or stated ranges.
 
-Presets carry their sources. The article this project started from uses Route 53
-health checks every 30 s with a failure threshold of 3 and a 60 s TTL.
+Presets are data, in ``data/failover_presets.csv``, each stage with its source and the
+date it was read. The article this project started from uses Route 53 health checks
+every 30 s with a failure threshold of 3 and a 60 s TTL.
 """
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
+from .catalog import DATA_DIR
 from .checks import InvalidInputError
 
 __all__ = [
     "FAILOVER_PRESETS",
+    "PRESETS_CSV",
+    "read_presets",
     "Stage",
     "detection",
     "dns",
@@ -81,42 +89,32 @@ def dns(ttl_s: float = 60.0, client_cache_s: float = 0.0, *, name: str = "DNS TT
     return Stage(name, 0.0, total / 2, total, source or f"TTL {ttl_s:g} s, client cache {client_cache_s:g} s")
 
 
-_R53 = "Route 53 health checks: interval 10 or 30 s, threshold 1-10 (default 3); HTTP: connect 4 s, response 2 s"
-_WARMUP = Stage("application warm-up and reconnects", 5, 15, 60,
-                "assumed: connection pools refill and caches warm; measure yours")
+#: Where the presets live: one row per stage, in order, each with its source and the
+#: date it was read.
+PRESETS_CSV = DATA_DIR / "failover_presets.csv"
 
-#: Named timelines with sourced defaults (durations in seconds).
-FAILOVER_PRESETS: dict[str, tuple[Stage, ...]] = {
-    "route53_region_failover": (
-        detection(30, 3, 6, name="Route 53 health checks (30 s, threshold 3)", source=_R53),
-        dns(60, 0, name="DNS TTL (60 s, as AWS recommends for failover records)",
-            source="AWS: 60 s or less for health-checked failover records"),
-        _WARMUP,
-    ),
-    "mongodb_replica_set": (
-        Stage("replica-set election", 10, 12, 30,
-              "MongoDB: electionTimeoutMillis 10 s; median election should not typically exceed "
-              "12 s; worst assumed"),
-        Stage("driver rediscovers the primary and retries", 1, 2, 10,
-              "assumed: retryable writes after server selection"),
-    ),
-    "rds_multi_az": (
-        Stage("RDS Multi-AZ instance failover (detection, promotion, DNS)", 60, 90, 120,
-              "AWS: Multi-AZ DB instance failover typically completes in 60-120 s"),
-        _WARMUP,
-    ),
-    "rds_multi_az_cluster": (
-        Stage("RDS Multi-AZ DB cluster failover", 10, 25, 35,
-              "AWS: Multi-AZ DB cluster failover typically under 35 s; best and typical assumed"),
-        _WARMUP,
-    ),
-    "postgres_patroni": (
-        Stage("leader lock expires (Patroni ttl 30 s, loop_wait 10 s)", 20, 30, 40,
-              "Patroni defaults: ttl 30 s, loop_wait 10 s"),
-        Stage("standby promotion", 1, 3, 10, "assumed: pg_promote on a synchronous standby"),
-        _WARMUP,
-    ),
-}
+
+def read_presets(path: Path) -> MappingProxyType:
+    """Named timelines from the presets file, each stage checked as it is read."""
+    presets: dict[str, list[Stage]] = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        need = ["preset", "stage", "best_s", "typical_s", "worst_s", "source", "read_on"]
+        if reader.fieldnames != need:
+            raise InvalidInputError(f"{path}: columns {reader.fieldnames}; expected {need}")
+        for line, row in enumerate(reader, start=2):
+            if not row["source"] or not row["read_on"]:
+                raise InvalidInputError(f"{path}: line {line} ({row['preset']}): no source or date")
+            try:
+                best, typical, worst = (float(row[k]) for k in ("best_s", "typical_s", "worst_s"))
+            except ValueError:
+                raise InvalidInputError(f"{path}: line {line} ({row['preset']}): a time is not a number") from None
+            presets.setdefault(row["preset"], []).append(Stage(row["stage"], best, typical, worst, row["source"]))
+    return MappingProxyType({name: tuple(stages) for name, stages in presets.items()})
+
+
+#: Named timelines with sourced defaults (durations in seconds), from ``PRESETS_CSV``.
+FAILOVER_PRESETS: Mapping[str, tuple[Stage, ...]] = read_presets(PRESETS_CSV)
 
 
 def timeline(stages) -> pd.DataFrame:

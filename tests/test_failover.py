@@ -1,5 +1,7 @@
 """Failover timelines against hand sums of their stages."""
 
+import re
+
 import pytest
 
 import hadr_lib as hl
@@ -100,3 +102,36 @@ def test_a_standby_on_a_preset_is_as_uncertain_as_the_preset_says():
 def test_bad_stages_are_named(make, message):
     with pytest.raises(hl.InvalidInputError, match=message):
         make()
+
+
+# --------------------------------------------------------------------------- presets are data
+
+
+def test_presets_are_read_from_data_with_a_source_and_date_on_every_row():
+    import csv
+
+    from hadr_lib.failover import PRESETS_CSV
+
+    with open(PRESETS_CSV, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["preset"] for r in rows} == set(hl.FAILOVER_PRESETS)
+    assert all(r["source"] and r["read_on"] for r in rows)
+    # by hand: RDS Multi-AZ 60-120 s (typical 90) plus 5-60 s of warm-up (typical 15)
+    assert [hl.failover_seconds("rds_multi_az", c) for c in ("best", "typical", "worst")] == [65, 105, 180]
+    # Patroni: lock 20/30/40 + promotion 1/3/10 + warm-up 5/15/60
+    assert hl.failover_seconds("postgres_patroni") == 48
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t.replace(",2026-11-25", ",", 1), "line 2 (route53_region_failover): no source or date"),
+    (lambda t: t.replace(",60,78,96,", ",60,soon,96,", 1), "line 2 (route53_region_failover): a time is not"),
+    (lambda t: t.replace("read_on", "date", 1), "columns"),
+    (lambda t: t.replace(",60,78,96,", ",96,78,60,", 1), "are not in order"),
+])
+def test_a_broken_presets_file_is_refused(tmp_path, change, message):
+    from hadr_lib.failover import PRESETS_CSV, read_presets
+
+    bad = tmp_path / "presets.csv"
+    bad.write_text(change(PRESETS_CSV.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(hl.InvalidInputError, match=re.escape(message)):
+        read_presets(bad)
