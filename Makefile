@@ -20,7 +20,7 @@ help:
 	@echo "make bench      print benchmark figures"
 	@echo "make notebooks  re-execute notebooks and refresh nbval's reference outputs"
 	@echo "make report     HTML reports of data/scenarios in reports/ (open reports/index.html)"
-	@echo "make lint       ruff and mypy only (make test runs them too)"
+	@echo "make lint       ruff, the import contracts and mypy only (make test runs them too)"
 	@echo "make lock       re-pin constraints.txt from a fresh resolution of pyproject.toml"
 
 $(BIN)/python:
@@ -66,6 +66,7 @@ browser:
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check hadr_lib tests benchmarks
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
 test: lint browser

@@ -3,20 +3,17 @@ expected annual cost of downtime, the DR strategy to pick, and one colour."""
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from functools import partial
 
 from .availability import DAYS_PER_YEAR, check_availability
 from .dr import nothing_happens, recommend, strategy_table
-from .formatting import format_duration, format_money, format_percent
+from .formatting import format_duration, format_money
 from .model import Architecture, Evaluation
 from .scenario import Scenario, load_scenario
-from .theme import STATUS
 from .verdict import target_verdict
 
-__all__ = ["Overview", "overview", "overview_html", "overview_markdown"]
+__all__ = ["Overview", "overview"]
 
 _RANK = {"green": 0, "amber": 1, "red": 2}
 
@@ -103,32 +100,14 @@ def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YE
         downtime_cost_per_year=downtime_cost, status=status, no_incidents=nothing_happens(table))
 
 
-def _badge(status: str) -> str:
-    return (f'<span style="background:{STATUS[status]};color:white;padding:2px 10px;'
-            f'border-radius:4px">{status}</span>')
+def __getattr__(name: str):
+    """``overview_html`` and ``overview_markdown`` moved to ``hadr_lib.views`` (this
+    module computes; that one writes HTML): the old path works for one release."""
+    if name in ("overview_html", "overview_markdown"):
+        import importlib
+        import warnings
 
-
-def _markdown_text(text: str) -> str:
-    """User text made inert in Markdown: HTML escaped, and Markdown's punctuation
-    backslash-escaped so a name cannot become a link, an image or a heading."""
-    escaped = html.escape(text, quote=False)  # &, < and >; quotes are plain text here
-    return re.sub(r"([\\`*_{}\[\]()!|~])", r"\\\1", escaped)
-
-
-def overview_markdown(ov: Overview) -> str:
-    """The overview as Markdown; every user string (names, description, currency)
-    is escaped, so nothing in a scenario file becomes markup."""
-    head = (f"# HA/DR report: {_markdown_text(ov.scenario.name)}\n\n"
-            f"{_markdown_text(ov.scenario.description)}\n\n"
-            f"## Overview {_badge(ov.status)}\n\nTarget: **{format_percent(ov.target)}**.\n\n")
-    return head + "\n".join(f"- {_markdown_text(line)}" for line in ov.lines()) + "\n"
-
-
-def overview_html(ov: Overview) -> str:
-    """The overview as an HTML fragment (for reports); every user string is escaped."""
-    e = html.escape
-    items = "".join(f"<li>{e(line)}</li>" for line in ov.lines())
-    description = f"<p>{e(ov.scenario.description)}</p>" if ov.scenario.description else ""
-    return (f"<h1>HA/DR report: {e(ov.scenario.name)}</h1>{description}"
-            f"<h2>Overview {_badge(ov.status)}</h2>"
-            f"<p>Target: <b>{e(format_percent(ov.target))}</b>.</p><ul>{items}</ul>")
+        warnings.warn(f"hadr_lib.overview.{name} moved to hadr_lib.views.{name}; the old path "
+                      "goes in the next release", DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module("hadr_lib.views"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

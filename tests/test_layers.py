@@ -7,6 +7,8 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 import hadr_lib
 
 PACKAGE = Path(hadr_lib.__file__).parent
@@ -84,3 +86,28 @@ def test_the_scan_sees_a_cycle_and_a_private_import():
     graph, _ = _imports()
     assert "hadr_lib.checks" in graph["hadr_lib.model"]  # the scan reads real imports
     assert "hadr_lib.strategies" in graph["hadr_lib.scenario"]
+
+
+def test_every_module_is_on_one_side_of_the_import_contracts():
+    """pyproject.toml's import-linter contracts name domain modules (they compute) and
+    the modules they must not import (they present): a new module must take a side."""
+    import tomllib
+
+    contracts = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["importlinter"]
+    domain = next(c for c in contracts["contracts"] if c["id"] == "domain")
+    sides = set(domain["source_modules"]) | {m for m in domain["forbidden_modules"] if m.startswith("hadr_lib.")}
+    modules = {f"hadr_lib.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    modules |= {f"hadr_lib.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")}
+    modules -= {"hadr_lib.__main__"}
+    assert modules - sides == set(), "modules on neither side of the import contracts"
+    assert sides - modules == set(), "contracts name modules that do not exist"
+
+
+def test_moved_names_still_work_with_a_warning():
+    import hadr_lib.overview as old
+    from hadr_lib.views import overview_html
+
+    with pytest.warns(DeprecationWarning, match="moved to hadr_lib.views.overview_html"):
+        assert old.overview_html is overview_html
+    with pytest.raises(AttributeError):
+        old.no_such_name  # noqa: B018

@@ -1,0 +1,48 @@
+"""The overview as people read it outside the app: HTML for reports and Markdown.
+
+Presentation, not computation: ``hadr_lib.overview`` works out the verdict and the
+money; this module writes them, every user string escaped so nothing in a scenario
+file becomes markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .formatting import format_percent
+from .overview import Overview
+from .theme import STATUS
+
+__all__ = ["overview_html", "overview_markdown"]
+
+
+def _badge(status: str) -> str:
+    return (f'<span style="background:{STATUS[status]};color:white;padding:2px 10px;'
+            f'border-radius:4px">{status}</span>')
+
+
+def _markdown_text(text: str) -> str:
+    """User text made inert in Markdown: HTML escaped, and Markdown's punctuation
+    backslash-escaped so a name cannot become a link, an image or a heading."""
+    escaped = html.escape(text, quote=False)  # &, < and >; quotes are plain text here
+    return re.sub(r"([\\`*_{}\[\]()!|~])", r"\\\1", escaped)
+
+
+def overview_markdown(ov: Overview) -> str:
+    """The overview as Markdown; every user string (names, description, currency)
+    is escaped, so nothing in a scenario file becomes markup."""
+    head = (f"# HA/DR report: {_markdown_text(ov.scenario.name)}\n\n"
+            f"{_markdown_text(ov.scenario.description)}\n\n"
+            f"## Overview {_badge(ov.status)}\n\nTarget: **{format_percent(ov.target)}**.\n\n")
+    return head + "\n".join(f"- {_markdown_text(line)}" for line in ov.lines()) + "\n"
+
+
+def overview_html(ov: Overview) -> str:
+    """The overview as an HTML fragment (for reports); every user string is escaped."""
+    e = html.escape
+    items = "".join(f"<li>{e(line)}</li>" for line in ov.lines())
+    description = f"<p>{e(ov.scenario.description)}</p>" if ov.scenario.description else ""
+    return (f"<h1>HA/DR report: {e(ov.scenario.name)}</h1>{description}"
+            f"<h2>Overview {_badge(ov.status)}</h2>"
+            f"<p>Target: <b>{e(format_percent(ov.target))}</b>.</p><ul>{items}</ul>")
