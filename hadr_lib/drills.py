@@ -29,7 +29,7 @@ import pandas as pd
 
 from .checks import InvalidInputError, check_int, check_number, invalid
 from .failover import FAILOVER_PRESETS, Stage, detection, dns, failover_stages
-from .model import Architecture, Component, Standby, needed_up
+from .model import Architecture, Component, Standby, children_of, needed_up
 from .simulation import DEFAULT_MTTR_H
 
 __all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]
@@ -116,7 +116,7 @@ def _after_failure(node, failed: set[str]) -> tuple[bool, float]:
             if up_s:
                 return True, node.coverage * cov_s
         return False, 1.0
-    kids = [_after_failure(c, failed) for c in node.children]
+    kids = [_after_failure(c, failed) for c in children_of(node)]
     ups = sum(u for u, _ in kids)
     cov = math.prod(c for u, c in kids if u)
     return ups >= needed_up(node), cov

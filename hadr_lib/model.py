@@ -295,7 +295,16 @@ def children_of(node: Block) -> tuple[Block, ...]:
         return ()
     if isinstance(node, Standby):
         return (node.primary, *node.standbys)
-    return node.children
+    if isinstance(node, (Series, Parallel, KofN, CommonCause)):
+        return node.children
+    raise not_a_block(node)
+
+
+def not_a_block(node: Any) -> InvalidInputError:
+    """An object that is none of the block kinds: an error, never treated as one of them."""
+    return InvalidInputError(
+        f"architecture: {type(node).__name__} is not a block kind (component, series, parallel, "
+        "k_of_n, standby, common_cause)")
 
 
 def _check_depth(root: Block, where: str) -> None:
@@ -315,7 +324,11 @@ def needed_up(node: Block) -> int:
     up for the block to be up."""
     if isinstance(node, Series):
         return len(node.children)
-    return int(getattr(node, "k", 1))  # parallel: 1
+    if isinstance(node, Parallel):
+        return 1
+    if isinstance(node, (KofN, CommonCause)):
+        return int(node.k)
+    raise not_a_block(node)
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -396,7 +409,7 @@ class _Evaluator:
             with np.errstate(divide="ignore"):
                 u = -np.expm1(np.log1p(-u_struct) + np.log1p(-u_cc))
             return a_struct * (1 - u_cc), u
-        raise TypeError(f"not a block: {node!r}")
+        raise not_a_block(node)
 
 
 def _log1p_neg_sum(xs: list[float]) -> float | None:
@@ -500,7 +513,8 @@ class _Scalar:
             return 1.0 if s is None else -math.expm1(s), math.prod(q)
         if isinstance(node, KofN):
             return _k_of_n_scalar(node.k, a, q)
-        assert isinstance(node, CommonCause)
+        if not isinstance(node, CommonCause):
+            raise not_a_block(node)
         _, _, a_struct, u_struct, u_cc = self.group(node)
         if u_struct >= 1.0 or u_cc >= 1.0:
             u = 1.0

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
 from .formatting import format_duration, format_money, format_percent
-from .model import children_of
+from .model import children_of, not_a_block
 from .theme import PALETTE, TEMPLATE, register_template
 
 register_template()
@@ -132,7 +132,7 @@ def _group_label(node) -> str:
         name = f"{node.name}: " if node.name else ""
         k = f", {node.k} of {n} needed" if node.k > 1 else ""
         return f"{name}common cause β = {node.beta:g}{k}"
-    raise TypeError(node)
+    raise not_a_block(node)
 
 
 def _place(node, x: float, y: float, leaves: list, frames: list) -> None:

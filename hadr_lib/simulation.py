@@ -63,6 +63,7 @@ from .model import (
     Standby,
     block_mean_outage_h,
     needed_up,
+    not_a_block,
 )
 
 __all__ = [
@@ -177,7 +178,7 @@ def _compile(node, default_mttr_h: float):
         d = float(np.mean([o if o else default_mttr_h for o in outs]))
         shock = ("always",) if u >= 1.0 else ("leaf", 1, d * (1.0 - u) / u, d, None)
         return ("atleast", 1, (struct, shock))
-    raise TypeError(f"not a block: {node!r}")
+    raise not_a_block(node)
 
 
 def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTTR_H) -> tuple:

@@ -424,3 +424,26 @@ def test_results_that_agree_are_returned_unchanged():
     assert (a2, q2) == (1.0 - (0.05 + 1e-12), 0.05 + 1e-12)
     a3, q3 = consistent(1e-3 + 1e-12, 0.999)  # a is the smaller side
     assert (a3, q3) == (1e-3 + 1e-12, 1.0 - (1e-3 + 1e-12))
+
+
+def test_an_object_that_is_no_block_kind_is_an_error_everywhere():
+    """Drills took an unknown kind for a parallel block and the evaluator relied on an
+    assert: an object of no known kind is now refused by every walk, naming its type."""
+    from dataclasses import dataclass
+
+    from hadr_lib.drills import _after_failure
+    from hadr_lib.model import children_of, needed_up
+    from hadr_lib.simulation import _compile
+
+    @dataclass(frozen=True)
+    class Majority:  # looks like a block (children, k), is none of the kinds
+        children: tuple
+        k: int = 2
+
+    odd = Majority((hl.Component("a", 0.9), hl.Component("b", 0.9), hl.Component("c", 0.9)))
+    message = "architecture: Majority is not a block kind"
+    for walk in (children_of, needed_up, lambda n: _after_failure(n, {"a"}), lambda n: _compile(n, 1.0)):
+        with pytest.raises(hl.InvalidInputError, match=message):
+            walk(odd)
+    with pytest.raises(hl.InvalidInputError, match="is not a block"):
+        hl.Architecture(odd)
