@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .checks import InvalidInputError
+from .model import Architecture
 from .safe_load import check_text, read_text
 
 __all__ = ["FORMATS", "Incident", "comparison_lines", "designed_vs_measured", "fit_incidents",
@@ -270,36 +271,24 @@ def comparison_lines(compared: pd.DataFrame) -> list[str]:
     return lines or [_NO_MATCH]
 
 
-def with_fitted_figures(design: dict, fitted: pd.DataFrame, source: str) -> tuple[dict, list[str]]:
-    """A copy of a design mapping whose components named in ``fitted`` take the fitted
-    MTBF and MTTR (availability or SLA replaced), and the names so changed."""
-    import copy
+def with_fitted_figures(design, fitted: pd.DataFrame, source: str) -> tuple[Architecture, list[str]]:
+    """``design`` (an ``Architecture``, or anything ``load_architecture`` reads) with the
+    components named in ``fitted`` taking the fitted MTBF and MTTR (their availability
+    or SLA replaced) and ``source``; and the names so changed. The model is changed,
+    so the result is checked as any design is (an MTBF of 0 is refused)."""
+    from .architecture_file import load_architecture
 
-    out = copy.deepcopy(design)
-    by_name = {r.component: r for r in fitted.itertuples()}
-    changed: list[str] = []
-    stack = [out.get("architecture")]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            body = node.get("component")
-            if isinstance(body, dict) and body.get("name") in by_name:
-                r = by_name[body["name"]]
-                if (r.mtbf_h is not None and r.mttr_h is not None and not pd.isna(r.mttr_h)
-                        and float(r.mtbf_h) > 0):
-                    for key in ("availability", "sla", "mtbf_h", "mttr_h"):
-                        body.pop(key, None)
-                    # ten significant digits (rounding to six decimals turned an MTBF of
-                    # a few milliseconds into 0.0, which no design may have)
-                    body["mtbf_h"] = float(f"{float(r.mtbf_h):.10g}")
-                    body["mttr_h"] = float(f"{float(r.mttr_h):.10g}")
-                    body["source"] = source
-                    changed.append(body["name"])
-                continue
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return out, sorted(changed)
+    arch = design if isinstance(design, Architecture) else load_architecture(design)
+    names = {c.name for c in arch.components}
+    changes = {}
+    for r in fitted.itertuples():
+        if (r.component in names and r.mtbf_h is not None and r.mttr_h is not None
+                and not pd.isna(r.mttr_h) and float(r.mtbf_h) > 0):
+            # ten significant digits (rounding to six decimals turned an MTBF of a few
+            # milliseconds into 0.0, which no design may have)
+            changes[r.component] = {"mtbf_h": float(f"{float(r.mtbf_h):.10g}"),
+                                    "mttr_h": float(f"{float(r.mttr_h):.10g}"), "source": source}
+    return arch.with_changes(changes), sorted(changes)
 
 
 def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force: bool = False) -> list[str]:
@@ -313,9 +302,8 @@ def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force:
     """
     import yaml
 
-    from .architecture_file import load_architecture, reference_architectures
+    from .architecture_file import dump_architecture, load_architecture, reference_architectures
     from .files import atomic_write
-    from .safe_load import read_yaml
 
     out = Path(out)
     if not out.parent.is_dir():
@@ -331,16 +319,16 @@ def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force:
         if not force:
             raise InvalidInputError(f"--write: {str(out)[:200]} exists; add --force to replace it (a copy "
                                     f"is kept as {out.name}.bak), or write to a new file")
-    source = reference_architectures().get(design, design)
-    data = read_yaml(Path(source))
-    if not isinstance(data, dict):
-        raise InvalidInputError(f"--design: {str(source)[:200]} is not a design")
-    updated, changed = with_fitted_figures(data, fitted, label)
     try:
-        load_architecture(updated)
+        arch = load_architecture(reference_architectures().get(design, design))
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"--design: {exc}") from None
+    try:
+        updated, changed = with_fitted_figures(arch, fitted, label)
+        text = yaml.safe_dump(dump_architecture(updated), sort_keys=False, allow_unicode=True).encode()
+        load_architecture(yaml.safe_load(text))  # what is written reads back
     except InvalidInputError as exc:
         raise InvalidInputError(f"--write: the fitted design would not load ({exc}); nothing written") from None
-    text = yaml.safe_dump(updated, sort_keys=False, allow_unicode=True).encode()
     if out.exists():
         atomic_write(out.with_name(out.name + ".bak"), out.read_bytes())
     atomic_write(out, text)
