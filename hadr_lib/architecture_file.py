@@ -41,6 +41,7 @@ __all__ = [
     "BLOCK_KINDS",
     "SCHEMA_PATH",
     "architecture_schema",
+    "architecture_yaml",
     "dump_architecture",
     "dump_block",
     "load_architecture",
@@ -344,3 +345,13 @@ def dump_architecture(architecture: Architecture) -> dict:
         out["description"] = architecture.description
     out["architecture"] = dump_block(architecture.root)
     return out
+
+
+def architecture_yaml(architecture: Architecture) -> str:
+    """``dump_architecture`` as the text of a design file (YAML), headed by a comment."""
+    import yaml
+
+    head = (f"# {architecture.name.splitlines()[0][:100]}: written by hadr-workbook from its model\n"
+            "# (open it in the architecture explorer, or: hadr evaluate THIS_FILE)\n")
+    return head + yaml.safe_dump(dump_architecture(architecture), sort_keys=False,
+                                 allow_unicode=True, width=100)

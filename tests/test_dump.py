@@ -151,3 +151,12 @@ def test_every_shipped_scenario_round_trips(name):
 def test_dump_scenario_refuses_what_is_not_a_scenario():
     with pytest.raises(InvalidInputError, match="scenario: str is not a Scenario"):
         hl.dump_scenario("ecommerce")
+
+
+def test_architecture_yaml_is_a_design_file_that_reads_back():
+    from hadr_lib.architecture_file import architecture_yaml
+
+    arch = hl.load_architecture("three_regions_active_active")
+    text = architecture_yaml(arch)
+    assert text.startswith("# Three regions") and "common_cause" in text
+    same_figures(arch, hl.load_architecture(yaml.safe_load(text)))

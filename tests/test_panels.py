@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+import hadr_lib as hl
 from hadr_lib import InvalidInputError
 from hadr_lib.panels import DowntimeBudgetPanel, app_panel
 from hadr_lib.panels.tabs import TAB_MODULES, app_tabs
@@ -93,6 +94,24 @@ def test_architecture_panel_controls_update_figures_in_place():
     assert bars.data[0].y[0] == "pg-primary"  # the load balancer is no longer first
     p.controls[("pg-primary", "mttr_h")].value = 0.5
     assert p.model.component("pg-primary").mttr_h == pytest.approx(0.5)
+
+
+def test_the_explorer_downloads_its_design_with_the_changes_made():
+    import base64
+
+    import yaml
+
+    p = ArchitecturePanel("multi_az_postgres", 0.9995)
+    p.controls[("load-balancer", "nines")].value = 5.0
+    p.controls[("app", "count")].value = 3
+    link = p.download.value
+    assert "download='Multi-AZ_PostgreSQL.yaml'" in link and "hadr-download" in link
+    text = base64.b64decode(link.split("base64,")[1].split("'")[0]).decode()
+    assert text.startswith("# Multi-AZ PostgreSQL: written by hadr-workbook")
+    again = hl.load_architecture(yaml.safe_load(text))
+    assert again.component("app").count == 3
+    assert again.component("load-balancer").sla is None  # a figure of one's own now
+    assert again.evaluate() == p.model.evaluate()  # the same design, to the last digit
 
 
 def test_beta_control_moves_the_answer():

@@ -4,11 +4,12 @@ the managers' verdict with what to improve first."""
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as widgets
 import numpy as np
 
-from ..architecture_file import load_architecture, reference_architectures
+from ..architecture_file import architecture_yaml, load_architecture, reference_architectures
 from ..availability import DAYS_PER_YEAR, check_availability, period_info
 from ..checks import InvalidInputError
 from ..formatting import format_duration, format_percent
@@ -24,6 +25,7 @@ from .base import (
     Panel,
     assumptions,
     chart,
+    download_link,
     reference_models,
     set_target_value,
     status_html,
@@ -43,6 +45,12 @@ def _nines_of(q: float) -> float:
 
 def _availability_from_nines(n: float) -> float:
     return 1.0 - 10.0 ** -float(n)
+
+
+def _file_name(name: str) -> str:
+    """A design's name as a safe file name: ``Multi-AZ PostgreSQL`` -> ``Multi-AZ_PostgreSQL.yaml``."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:80]
+    return f"{stem or 'design'}.yaml"
 
 
 class ArchitecturePanel(Panel):
@@ -103,6 +111,8 @@ class ArchitecturePanel(Panel):
                                      layout={"flex_flow": "row wrap"}))
         self.headline = widgets.HTML()
         self.headline.add_class("hadr-architecture-headline")
+        self.download = widgets.HTML()
+        self.download.add_class("hadr-design-download")
         imp = self.base.importance(year_days=year_days)
         self.diagram = chart(block_diagram_figure(self.base, imp))
         self.importance_chart = chart(importance_figure(imp))
@@ -115,7 +125,7 @@ class ArchitecturePanel(Panel):
             widgets.HTML(f"<h3>{html.escape(self.base.name)}</h3>"
                          f"<p>{html.escape(self.base.description)}</p>"),
             widgets.Accordion(children=[widgets.VBox(rows)], titles=("Components",)),
-            self.headline, self.diagram, self.importance_chart, self.tornado, self.message,
+            self.headline, self.download, self.diagram, self.importance_chart, self.tornado, self.message,
             assumptions(MODEL_ASSUMPTIONS),
         ])
 
@@ -158,6 +168,9 @@ class ArchitecturePanel(Panel):
             f"({e.nines:.2f} nines): {format_duration(e.downtime_per_year_s)} of downtime "
             f"a year, {format_duration(e.downtime_per_month_s)} a month{outages}."
             f"<br>{html.escape(sentence)}</div>")
+        self.download.value = download_link(
+            architecture_yaml(model).encode("utf-8"), _file_name(model.name), "text/yaml",
+            "Download this design (YAML, with the changes made here)")
         update_figure(self.diagram, block_diagram_figure(model, imp))
         update_figure(self.importance_chart, importance_figure(imp))
         update_figure(self.tornado, tornado_figure(model.sensitivity(), self.year_days))

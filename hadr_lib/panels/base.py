@@ -4,6 +4,7 @@ way a figure widget takes a new figure (changed arrays only)."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import html
@@ -36,6 +37,14 @@ SCENARIO_DESIGN = "__scenario__"
 #: Controls take the panel's width up to this; on a phone, the screen's.
 WIDE = {"width": "100%", "max_width": "560px"}
 LABEL_STYLE = {"description_width": "initial"}
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str, css: str = "") -> str:
+    """An HTML link that downloads ``data`` as ``filename`` (a data: URI; no server)."""
+    payload = base64.b64encode(data).decode("ascii")
+    return (f"<a class='hadr-download {css}' download='{html.escape(filename)}' "
+            f"style='color:#1f6feb;text-decoration:underline' "
+            f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
 
 
 def update_figure(widget: go.FigureWidget, figure) -> None:

@@ -3,7 +3,6 @@ verdict in one colour, headline figures and the report."""
 
 from __future__ import annotations
 
-import base64
 import html
 from functools import partial
 
@@ -20,6 +19,7 @@ from .base import (
     WIDE,
     Panel,
     assumptions,
+    download_link,
     kpi_html,
     set_target_value,
     status_html,
@@ -30,14 +30,6 @@ from .tabs import AppTab
 __all__ = ["OverviewPanel", "download_link"]
 
 _UPLOADED = "__uploaded__"
-
-
-def download_link(data: bytes, filename: str, mime: str, label: str, css: str = "") -> str:
-    """An HTML link that downloads ``data`` as ``filename`` (a data: URI; no server)."""
-    payload = base64.b64encode(data).decode("ascii")
-    return (f"<a class='hadr-download {css}' download='{html.escape(filename)}' "
-            f"style='color:#1f6feb;text-decoration:underline' "
-            f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
 
 
 class OverviewPanel(Panel):
