@@ -63,6 +63,12 @@ DAYS_PER_YEAR = 365.25
 _DAY_S = 86_400.0
 
 
+def finite_or_none(x: float | None) -> float | None:
+    """A figure for JSON, which has no infinity or NaN: those (the nines of a perfect
+    system, a rate nobody measured) become None."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
 # --------------------------------------------------------------------------- results
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .availability import DAYS_PER_YEAR, check_availability, period_info
+from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, period_info
 from .checks import InvalidInputError, invalid
 from .model import Architecture, Component, Standby, children_of
 
@@ -161,6 +161,17 @@ class OptimizeResult:
     frontier: pd.DataFrame
     #: The components whose replica counts were varied (the table's first columns).
     varied: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """The target, how many combinations were tried, the best and the cost-versus-
+        nines frontier, for JSON (infinite nines become None)."""
+        frontier = [{**{n: int(r[n]) for n in self.varied}, "cost_per_year": float(r["cost_per_year"]),
+                     "unavailability": float(r["unavailability"]), "nines": finite_or_none(r["nines"]),
+                     "meets_target": bool(r["meets_target"])}
+                    for _, r in self.frontier.iterrows()]
+        best = None if self.best is None else {
+            k: (finite_or_none(v) if isinstance(v, float) else v) for k, v in self.best.items()}
+        return {"target": self.target, "combinations": len(self.table), "best": best, "frontier": frontier}
 
 
 def _under_standby_primary(arch: Architecture, names: set[str]) -> bool:

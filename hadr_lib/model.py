@@ -56,6 +56,7 @@ from .availability import (
     consistent,
     decimal_complement,
     decimal_complement_scalar,
+    finite_or_none,
     k_of_n_aq,
     nines,
     parallel_aq,
@@ -724,6 +725,27 @@ class Evaluation:
     @property
     def nines(self) -> float:
         return float(nines(self.availability))
+
+    def to_dict(self) -> dict[str, float | None]:
+        """The figures as JSON takes them (infinite nines become None)."""
+        return {
+            "availability": float(self.availability),
+            "unavailability": self.unavailability,
+            "nines": finite_or_none(self.nines),
+            "downtime_per_year_s": self.downtime_per_year_s,
+            "downtime_per_month_s": self.downtime_per_month_s,
+            "outages_per_year": finite_or_none(self.outages_per_year),
+            "mean_outage_s": finite_or_none(self.mean_outage_s),
+        }
+
+
+def importance_records(importance: pd.DataFrame) -> list[dict[str, Any]]:
+    """``Architecture.importance`` rows as JSON takes them: name, kind, whether the
+    figure is a provider's SLA, Birnbaum importance and downtime saved per year [s]."""
+    return [{"name": r.name, "kind": r.kind, "provider_sla": bool(r.provider_sla),
+             "birnbaum": finite_or_none(float(r.birnbaum)),
+             "downtime_saved_per_year_s": float(r.downtime_saved_per_year_s)}
+            for r in importance.itertuples()]
 
 
 class Architecture:

@@ -91,6 +91,15 @@ def duration_shorthand(hours: float) -> str:
     return f"{seconds:g}s"
 
 
+def alert_records(alerts: pd.DataFrame) -> list[dict]:
+    """``burn_rate_alerts`` rows for JSON, windows also in seconds."""
+    return [{"severity": a.severity, "long_window": a.long_window, "short_window": a.short_window,
+             "long_window_s": float(a.long_window_h * 3600), "short_window_s": float(a.short_window_h * 3600),
+             "burn_rate": float(a.burn_rate), "budget_consumed": float(a.budget_consumed),
+             "time_to_exhaust_h": float(a.time_to_exhaust_h)}
+            for a in alerts.itertuples()]
+
+
 def burn_rate_alerts(window_days: float = 30.0, policy=GOOGLE_ALERT_POLICY) -> pd.DataFrame:
     """The multiwindow, multi-burn-rate alert table for an SLO window.
 
@@ -144,6 +153,14 @@ class SloPlan:
     @property
     def achievable(self) -> bool:
         return self.expected_downtime_s <= self.error_budget_s
+
+    def to_dict(self) -> dict:
+        """The plan's figures for JSON (durations in seconds)."""
+        return {"name": self.name, "ceiling": self.ceiling,
+                "ceiling_unavailability": self.ceiling_unavailability, "target": self.target,
+                "window_days": self.window_days, "error_budget_s": self.error_budget_s,
+                "expected_downtime_s": self.expected_downtime_s, "headroom_s": self.headroom_s,
+                "achievable": self.achievable}
 
     def summary(self) -> str:
         """Plain words: the budget, what the design spends of it, and a warning if over."""

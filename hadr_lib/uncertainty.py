@@ -76,6 +76,12 @@ class UncertaintyResult:
         return {"unavailability": u, "downtime_per_year_s": {k: v * year for k, v in u.items()},
                 "p_meet_target": self.p_meet_target}
 
+    def to_dict(self) -> dict:
+        """The draws, the seed, ``summary()`` and what to learn more about, for JSON."""
+        return {"draws": self.draws, "seed": self.seed, **self.summary(),
+                "learn_more_about": [{"name": r.name, "kind": r.kind, "error_factor": r.error_factor,
+                                      "share": float(r.share)} for r in self.sensitivity.itertuples()]}
+
 
 def _uncertain_figures(arch: Architecture) -> int:
     return len(arch.components) + len(arch.groups) + len(arch.standbys)

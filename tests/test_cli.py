@@ -315,3 +315,18 @@ def test_evaluate_and_simulate_say_the_librarys_assumptions(capsys):
                  "--quiet"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert said.SIMULATION.format(repair="exponential", default_mttr_h=1.0) in out
+
+
+def test_cli_json_is_the_results_to_dict(capsys):
+    import hadr_lib as hl
+    from hadr_lib.model import importance_records
+
+    arch = hl.load_architecture("multi_az_postgres")
+    assert main(["evaluate", "multi_az_postgres", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc == {"schema_version": 1, "name": arch.name, **arch.evaluate().to_dict(),
+                   "year_days": 365.25, "components": importance_records(arch.importance(include_groups=True)),
+                   "cost_per_year": arch.cost_per_year}
+    assert main(["slo", "multi_az_postgres", "--target", "99.9", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {k: doc[k] for k in hl.slo_plan(arch, 0.999, 30).to_dict()} == hl.slo_plan(arch, 0.999, 30).to_dict()

@@ -447,3 +447,14 @@ def test_an_object_that_is_no_block_kind_is_an_error_everywhere():
             walk(odd)
     with pytest.raises(hl.InvalidInputError, match="is not a block"):
         hl.Architecture(odd)
+
+
+def test_an_evaluation_as_json_says_none_for_infinite_nines():
+    import json
+
+    perfect = hl.Architecture(hl.Component("a", availability=1.0)).evaluate()
+    d = perfect.to_dict()
+    assert d["nines"] is None and d["unavailability"] == 0.0 and d["availability"] == 1.0
+    json.dumps(d, allow_nan=False)  # JSON has no infinity
+    e = hl.load_architecture("single_server").evaluate()
+    assert e.to_dict()["nines"] == pytest.approx(e.nines) and e.to_dict()["downtime_per_year_s"] == e.downtime_per_year_s

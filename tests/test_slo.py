@@ -201,3 +201,17 @@ def test_sloth_export_round_trips_and_follows_the_spec():
     jsonschema.validate(spec, SLOTH)
     assert spec["slos"][0]["objective"] == 99.0
     assert re.search(r'service="billing"', spec["slos"][0]["sli"]["events"]["total_query"])
+
+
+def test_a_plan_and_its_alerts_as_json():
+    import json
+
+    from hadr_lib.slo import alert_records
+
+    plan = hl.slo_plan(hl.load_architecture("single_server"), 0.999, 30)
+    d = plan.to_dict()
+    assert d["error_budget_s"] == pytest.approx(0.001 * 30 * 86400)  # 43.2 minutes
+    assert d["headroom_s"] == pytest.approx(d["error_budget_s"] - d["expected_downtime_s"])
+    alerts = alert_records(hl.burn_rate_alerts(30))
+    assert alerts[0]["long_window_s"] == 3600 and alerts[0]["burn_rate"] == pytest.approx(14.4)
+    json.dumps({**d, "alerts": alerts}, allow_nan=False)

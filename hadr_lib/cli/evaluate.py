@@ -11,11 +11,11 @@ from ..architecture_file import load_architecture
 from ..availability import period_info
 from ..checks import InvalidInputError
 from ..formatting import format_duration, format_percent
+from ..model import importance_records
 from ..verdict import improvement_advice
 from .common import (
     ARCH_FILE,
     Command,
-    finite,
     flag_names,
     parse_availability,
     print_json,
@@ -45,30 +45,10 @@ def run(args) -> int:
     imp = arch.importance(year_days=args.year_days, include_groups=True)
     unc = _uncertainty(args, arch)
     if args.format == "json":
-        out = {
-            "name": arch.name,
-            "availability": float(e.availability),
-            "unavailability": e.unavailability,
-            "nines": finite(e.nines),
-            "downtime_per_year_s": e.downtime_per_year_s,
-            "downtime_per_month_s": e.downtime_per_month_s,
-            "outages_per_year": finite(e.outages_per_year),
-            "mean_outage_s": finite(e.mean_outage_s),
-            "year_days": args.year_days,
-            "components": [
-                {"name": r.name, "kind": r.kind, "provider_sla": bool(r.provider_sla),
-                 "birnbaum": finite(float(r.birnbaum)),
-                 "downtime_saved_per_year_s": float(r.downtime_saved_per_year_s)}
-                for r in imp.itertuples()
-            ],
-            "cost_per_year": arch.cost_per_year,
-        }
+        out = {"name": arch.name, **e.to_dict(), "year_days": args.year_days,
+               "components": importance_records(imp), "cost_per_year": arch.cost_per_year}
         if unc is not None:
-            out["uncertainty"] = {
-                "draws": unc.draws, "seed": unc.seed, **unc.summary(),
-                "learn_more_about": [{"name": r.name, "kind": r.kind, "error_factor": r.error_factor,
-                                      "share": float(r.share)} for r in unc.sensitivity.itertuples()],
-            }
+            out["uncertainty"] = unc.to_dict()
         print_json(out)
         return 0
     year, month = period_info("year", year_days=args.year_days), period_info("month", year_days=args.year_days)

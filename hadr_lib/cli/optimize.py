@@ -9,8 +9,6 @@ from ..formatting import format_duration
 from .common import (
     ARCH_FILE,
     Command,
-    finite,
-    json_rows,
     parse_availability,
     print_json,
     year_days_argument,
@@ -25,13 +23,7 @@ def run(args) -> int:
     result = optimize(arch, target, parse_vary(args.vary), year_days=args.year_days)
     varied = result.varied
     if args.format == "json":
-        frontier = [{**{n: int(r[n]) for n in varied}, "cost_per_year": float(r["cost_per_year"]),
-                     "unavailability": float(r["unavailability"]), "nines": finite(r["nines"]),
-                     "meets_target": bool(r["meets_target"])}
-                    for _, r in result.frontier.iterrows()]
-        best = None if result.best is None else json_rows([result.best])[0]
-        print_json({"name": arch.name, "target": target, "combinations": len(result.table),
-                     "best": best, "frontier": frontier})
+        print_json({"name": arch.name, **result.to_dict()})
         return 0
     print(f"{arch.name}: {len(result.table):,} combinations of replica counts")
     print(best_sentence(result, args.year_days))

@@ -7,6 +7,7 @@ import argparse
 from ..architecture_file import load_architecture
 from ..formatting import format_duration
 from ..slo import (
+    alert_records,
     burn_rate_alerts,
     check_service,
     parse_window,
@@ -40,26 +41,7 @@ def run(args) -> int:
         print(to_sloth_alert_windows(plan), end="")
         return 0
     if args.format == "json":
-        out = {
-            "name": arch.name,
-            "ceiling": plan.ceiling,
-            "ceiling_unavailability": plan.ceiling_unavailability,
-            "target": plan.target,
-            "window_days": plan.window_days,
-            "error_budget_s": plan.error_budget_s,
-            "expected_downtime_s": plan.expected_downtime_s,
-            "headroom_s": plan.headroom_s,
-            "achievable": plan.achievable,
-            "alerts": [
-                {"severity": a.severity, "long_window": a.long_window,
-                 "short_window": a.short_window, "long_window_s": float(a.long_window_h * 3600),
-                 "short_window_s": float(a.short_window_h * 3600),
-                 "burn_rate": float(a.burn_rate),
-                 "budget_consumed": float(a.budget_consumed),
-                 "time_to_exhaust_h": float(a.time_to_exhaust_h)}
-                for a in alerts.itertuples()
-            ],
-        }
+        out = {**plan.to_dict(), "alerts": alert_records(alerts)}
         print_json(out)
         return 0
     print(plan.summary())
