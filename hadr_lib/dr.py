@@ -31,6 +31,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from .availability import finite_or_none
 from .checks import InvalidInputError
 from .formatting import format_duration, format_money
 from .scenario import Scenario
@@ -41,6 +42,7 @@ __all__ = [
     "CostSweep",
     "break_even_sentence",
     "break_even_table",
+    "dr_summary",
     "cost_sweep",
     "format_strategy_table",
     "load_strategies",
@@ -395,6 +397,33 @@ def cost_sweep(scenario: Scenario, downtime_costs=None, strategies=None) -> Cost
     index = {s.id: i for i, s in enumerate(ordered)}
     by = np.array([at_be[index[t], j] for j, t in enumerate(be["to"])], dtype=float)
     return CostSweep(scenario, ordered, c, totals, table, be, by)
+
+
+def dr_summary(scenario: Scenario, table: pd.DataFrame | None = None) -> dict:
+    """The strategies priced for ``scenario``, the recommendation and the break-even
+    costs of downtime, as JSON takes them (money per year in the scenario's currency)."""
+    table = strategy_table(scenario) if table is None else table
+    rec, reason = recommend(table)
+    return {
+        "scenario": scenario.name,
+        "currency": scenario.currency,
+        "strategies": [
+            {"name": r.strategy, "label": r.label, "annual_cost": float(r.annual_cost),
+             "expected_loss": float(r.expected_loss), "worst_case_loss": float(r.worst_case_loss),
+             "total_cost": float(r.total_cost), "data_lost_per_year": float(r.data_lost_per_year),
+             "data_lost_per_year_worst": float(r.data_lost_per_year_worst),
+             "downtime_per_year_h": float(r.downtime_per_year_h),
+             "meets_rto": bool(r.meets_rto), "meets_rpo": bool(r.meets_rpo)}
+            for r in table.itertuples()
+        ],
+        "recommended": rec,
+        "reason": reason,
+        "break_even": [
+            {"from": r["from"], "to": r["to"],
+             "downtime_cost_per_hour": finite_or_none(r["break_even_cost_per_hour"])}
+            for _, r in break_even_table(scenario, table).iterrows()
+        ],
+    }
 
 
 def break_even_table(scenario: Scenario, table: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -258,3 +258,17 @@ def test_break_even_sentence_and_shortfalls_in_words():
     # Nothing misses what never happens.
     quiet = sc.replace(incidents_per_year={d: 0.0 for d in sc.incidents_per_year})
     assert all(v == [] for v in shortfalls(quiet).values())
+
+
+def test_the_dr_summary_is_what_hadr_dr_prints_as_json(capsys):
+    import json
+
+    from hadr_lib.cli import main
+    from hadr_lib.dr import dr_summary
+
+    sc = hl.load_scenario("ecommerce_shop")
+    summary = dr_summary(sc)
+    assert summary["recommended"] == hl.recommend(hl.strategy_table(sc))[0]
+    assert [s["name"] for s in summary["strategies"]] == list(hl.strategy_table(sc)["strategy"])
+    assert main(["dr", "ecommerce_shop", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"schema_version": 1, **summary}

@@ -5,16 +5,14 @@ from __future__ import annotations
 import argparse
 
 from ..dr import (
-    break_even_table,
+    dr_summary,
     format_strategy_table,
-    recommend,
     recommendation_sentence,
     strategy_table,
 )
 from ..scenario import load_scenario
 from .common import (
     Command,
-    finite,
     print_json,
 )
 
@@ -22,30 +20,8 @@ from .common import (
 def run(args) -> int:
     scenario = load_scenario(args.scenario)
     table = strategy_table(scenario)
-    rec, reason = recommend(table)
     if args.format == "json":
-        out = {
-            "scenario": scenario.name,
-            "currency": scenario.currency,
-            "strategies": [
-                {"name": r.strategy, "label": r.label, "annual_cost": float(r.annual_cost),
-                 "expected_loss": float(r.expected_loss), "worst_case_loss": float(r.worst_case_loss),
-                 "total_cost": float(r.total_cost),
-                 "data_lost_per_year": float(r.data_lost_per_year),
-                 "data_lost_per_year_worst": float(r.data_lost_per_year_worst),
-                 "downtime_per_year_h": float(r.downtime_per_year_h),
-                 "meets_rto": bool(r.meets_rto), "meets_rpo": bool(r.meets_rpo)}
-                for r in table.itertuples()
-            ],
-            "recommended": rec,
-            "reason": reason,
-            "break_even": [
-                {"from": r["from"], "to": r["to"],
-                 "downtime_cost_per_hour": finite(r["break_even_cost_per_hour"])}
-                for _, r in break_even_table(scenario, table).iterrows()
-            ],
-        }
-        print_json(out)
+        print_json(dr_summary(scenario, table))
         return 0
     view = format_strategy_table(scenario, table)
     view.index = range(1, len(view) + 1)
