@@ -5,12 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .availability import DAYS_PER_YEAR, availability_for_downtime, downtime, nines, period_info, unavailability
+from .availability import (
+    DAYS_PER_YEAR,
+    availability_for_downtime,
+    downtime,
+    finite_or_none,
+    nines,
+    period_info,
+    unavailability,
+)
 from .catalog import DATA_DIR
 from .checks import InvalidInputError
 from .formatting import format_duration, format_percent
 
 __all__ = [
+    "downtime_records",
     "BUDGET_PERIODS",
     "NINES_TIERS",
     "TARGET_PRESETS",
@@ -35,6 +44,14 @@ TARGET_PRESETS = (
 
 #: Periods shown in a downtime budget, longest first.
 BUDGET_PERIODS = ("year", "quarter", "month", "week", "day")
+
+
+def downtime_records(availabilities, periods=BUDGET_PERIODS, *, year_days: float = DAYS_PER_YEAR) -> list[dict]:
+    """Per availability: its unavailability, nines (None for 100%: JSON has no
+    infinity) and the downtime it allows per period [s], as JSON takes them."""
+    return [{"availability": a, "unavailability": unavailability(a), "nines": finite_or_none(nines(a)),
+             "downtime_s": {p: float(downtime(a, p, year_days=year_days)) for p in periods}}
+            for a in availabilities]
 
 
 def downtime_table(availabilities=NINES_TIERS, periods=BUDGET_PERIODS, *,

@@ -330,3 +330,11 @@ def test_cli_json_is_the_results_to_dict(capsys):
     assert main(["slo", "multi_az_postgres", "--target", "99.9", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert {k: doc[k] for k in hl.slo_plan(arch, 0.999, 30).to_dict()} == hl.slo_plan(arch, 0.999, 30).to_dict()
+
+
+def test_downtime_json_of_a_perfect_availability_has_no_infinity(capsys):
+    """`hadr downtime 100% --format json` exited 70 (JSON has no infinity for its nines)."""
+    assert main(["downtime", "100%", "99.9%", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert rows[0]["nines"] is None and rows[0]["downtime_s"]["year"] == 0.0
+    assert rows[1]["nines"] == pytest.approx(3.0) and rows[1]["downtime_s"]["month"] == pytest.approx(2629.8)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..availability import PERIODS, downtime, nines, unavailability
-from ..budget import BUDGET_PERIODS, downtime_table, format_downtime_table
+from ..availability import PERIODS
+from ..budget import BUDGET_PERIODS, downtime_records, downtime_table, format_downtime_table
 from .common import (
     Command,
     parse_availability,
@@ -18,15 +18,7 @@ def run(args) -> int:
     values = [parse_availability(t) for t in args.availability]
     table = downtime_table(values, args.periods, year_days=args.year_days)
     if args.format == "json":
-        rows = []
-        for a in values:
-            rows.append({
-                "availability": a,
-                "unavailability": unavailability(a),
-                "nines": nines(a),
-                "downtime_s": {p: float(downtime(a, p, year_days=args.year_days))
-                               for p in args.periods},
-            })
+        rows = downtime_records(values, args.periods, year_days=args.year_days)
         print_json({"year_days": args.year_days, "basis": table.attrs["basis"], "rows": rows})
     else:
         print(format_downtime_table(table).to_string())
