@@ -105,8 +105,9 @@ def read_presets(path: Path) -> MappingProxyType:
         for line, row in enumerate(reader, start=2):
             if not row["source"] or not row["read_on"]:
                 raise InvalidInputError(f"{path}: line {line} ({row['preset']}): no source or date")
-            try:
-                best, typical, worst = (float(row[k]) for k in ("best_s", "typical_s", "worst_s"))
+            try:  # a whole number stays one (96, not 96.0), as tables print it
+                best, typical, worst = (int(row[k]) if row[k].strip().isdigit() else float(row[k])
+                                        for k in ("best_s", "typical_s", "worst_s"))
             except ValueError:
                 raise InvalidInputError(f"{path}: line {line} ({row['preset']}): a time is not a number") from None
             presets.setdefault(row["preset"], []).append(Stage(row["stage"], best, typical, worst, row["source"]))

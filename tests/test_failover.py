@@ -124,9 +124,9 @@ def test_presets_are_read_from_data_with_a_source_and_date_on_every_row():
 
 @pytest.mark.parametrize("change, message", [
     (lambda t: t.replace(",2026-11-25", ",", 1), "line 2 (route53_region_failover): no source or date"),
-    (lambda t: t.replace(",60,78,96,", ",60,soon,96,", 1), "line 2 (route53_region_failover): a time is not"),
+    (lambda t: t.replace(",60,78.0,96,", ",60,soon,96,", 1), "line 2 (route53_region_failover): a time is not"),
     (lambda t: t.replace("read_on", "date", 1), "columns"),
-    (lambda t: t.replace(",60,78,96,", ",96,78,60,", 1), "are not in order"),
+    (lambda t: t.replace(",60,78.0,96,", ",96,78.0,60,", 1), "are not in order"),
 ])
 def test_a_broken_presets_file_is_refused(tmp_path, change, message):
     from hadr_lib.failover import PRESETS_CSV, read_presets
