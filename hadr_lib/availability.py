@@ -287,6 +287,8 @@ def unavailability(availability: Any) -> float | np.ndarray:
     Uses the exact complement a result carries; a typed decimal is complemented
     as written (see the module docstring).
     """
+    if type(availability) is float and 0.0 <= availability <= 1.0:  # one plain float: no numpy
+        return decimal_complement_scalar(availability)
     _, q = _split(availability, "availability")
     return float(q) if q.ndim == 0 else q
 
