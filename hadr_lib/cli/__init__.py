@@ -9,7 +9,6 @@ Bad input exits with status 2 and a one-line message, never a traceback.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import signal
 import sys
@@ -17,6 +16,7 @@ import threading
 
 from .. import __version__
 from ..checks import InvalidInputError
+from ..registry import read_registry
 from .common import SCHEMA_VERSION, Command, parse_availability
 
 __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "build_parser", "commands", "main", "parse_availability"]
@@ -28,18 +28,8 @@ COMMAND_MODULES = ("downtime", "evaluate", "dr", "slo", "simulate", "compare", "
 
 def commands() -> tuple[Command, ...]:
     """The subcommands, each read from its module's ``COMMAND``."""
-    found = []
-    for module_name in COMMAND_MODULES:
-        command = getattr(importlib.import_module(f"{__name__}.{module_name}"), "COMMAND", None)
-        if not isinstance(command, Command):
-            raise InvalidInputError(
-                f"hadr_lib.cli.{module_name}: COMMAND is {type(command).__name__}, not a Command; "
-                "every module in COMMAND_MODULES defines one")
-        found.append(command)
-    names = [c.name for c in found]
-    if len(set(names)) != len(names):
-        raise InvalidInputError(f"COMMAND_MODULES: command names repeat ({', '.join(names)})")
-    return tuple(found)
+    return read_registry(__name__, COMMAND_MODULES, "COMMAND", Command,
+                         listed_in="COMMAND_MODULES", noun="command")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,12 +9,11 @@ here. The app, the tests, ``make bench`` and the README all read this list.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..checks import InvalidInputError
+from ..registry import read_registry
 
 __all__ = ["TAB_MODULES", "AppTab", "TabContext", "app_tabs"]
 
@@ -52,16 +51,4 @@ class AppTab:
 
 def app_tabs() -> tuple[AppTab, ...]:
     """The app's tabs in tab-bar order, each read from its module's ``TAB``."""
-    tabs = []
-    for module_name in TAB_MODULES:
-        module = importlib.import_module(f"{__package__}.{module_name}")
-        tab = getattr(module, "TAB", None)
-        if not isinstance(tab, AppTab):
-            raise InvalidInputError(
-                f"hadr_lib.panels.{module_name}: TAB is {type(tab).__name__}, not an AppTab; "
-                "every module in TAB_MODULES defines one")
-        tabs.append(tab)
-    names = [t.name for t in tabs]
-    if len(set(names)) != len(names):
-        raise InvalidInputError(f"TAB_MODULES: tab names repeat ({', '.join(names)})")
-    return tuple(tabs)
+    return read_registry(__package__, TAB_MODULES, "TAB", AppTab, listed_in="TAB_MODULES", noun="tab")
