@@ -302,7 +302,7 @@ def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force:
     """
     import yaml
 
-    from .architecture_file import dump_architecture, load_architecture, reference_architectures
+    from .architecture_file import architecture_yaml, load_architecture
     from .files import atomic_write
 
     out = Path(out)
@@ -320,12 +320,12 @@ def write_fitted_design(design, fitted: pd.DataFrame, out, label: str, *, force:
             raise InvalidInputError(f"--write: {str(out)[:200]} exists; add --force to replace it (a copy "
                                     f"is kept as {out.name}.bak), or write to a new file")
     try:
-        arch = load_architecture(reference_architectures().get(design, design))
+        arch = load_architecture(design)  # a file, or a reference name
     except InvalidInputError as exc:
         raise InvalidInputError(f"--design: {exc}") from None
     try:
         updated, changed = with_fitted_figures(arch, fitted, label)
-        text = yaml.safe_dump(dump_architecture(updated), sort_keys=False, allow_unicode=True).encode()
+        text = architecture_yaml(updated).encode()
         load_architecture(yaml.safe_load(text))  # what is written reads back
     except InvalidInputError as exc:
         raise InvalidInputError(f"--write: the fitted design would not load ({exc}); nothing written") from None
