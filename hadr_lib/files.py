@@ -7,10 +7,11 @@ same folder, which then replaces the target in one rename.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "safe_file_name"]
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -27,3 +28,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def safe_file_name(name: str, fallback: str, suffix: str = ".yaml") -> str:
+    """A download's file name from a name people gave: letters and digits, the rest one
+    ``_``, lower case, at most 60 characters (``Multi-AZ PostgreSQL`` ->
+    ``multi_az_postgresql.yaml``); ``fallback`` when nothing is left."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower()
+    return f"{(stem or fallback)[:60]}{suffix}"

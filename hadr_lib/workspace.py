@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .architecture_file import dump_architecture, load_architecture, reference_architectures
 from .availability import check_availability
 from .checks import InvalidInputError
+from .files import safe_file_name
 from .safe_load import check_depth, read_yaml
 from .scenario import Scenario, load_scenario, reference_scenarios
 
@@ -150,10 +151,7 @@ class Workspace:
 
     def filename(self) -> str:
         """A safe file name for the download: the scenario's key or a slug of its name."""
-        import re
-
-        stem = self.key or re.sub(r"[^A-Za-z0-9]+", "_", self.scenario.name).strip("_").lower()
-        return f"{(stem or 'scenario')[:60]}.yaml"
+        return safe_file_name(self.key or self.scenario.name, "scenario")
 
 
 def parse_scenario_upload(name: str, content: bytes) -> Scenario:

@@ -105,7 +105,7 @@ def test_the_explorer_downloads_its_design_with_the_changes_made():
     p.controls[("load-balancer", "nines")].value = 5.0
     p.controls[("app", "count")].value = 3
     link = p.download.value
-    assert "download='Multi-AZ_PostgreSQL.yaml'" in link and "hadr-download" in link
+    assert "download='multi_az_postgresql.yaml'" in link and "hadr-download" in link
     text = base64.b64decode(link.split("base64,")[1].split("'")[0]).decode()
     assert text.startswith("# Multi-AZ PostgreSQL: written by hadr-workbook")
     again = hl.load_architecture(yaml.safe_load(text))

@@ -4,7 +4,6 @@ the managers' verdict with what to improve first."""
 from __future__ import annotations
 
 import html
-import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -12,6 +11,7 @@ import numpy as np
 from ..architecture_file import architecture_yaml, load_architecture, reference_architectures
 from ..availability import DAYS_PER_YEAR, check_availability, period_info
 from ..checks import InvalidInputError
+from ..files import safe_file_name
 from ..formatting import format_duration, format_percent
 from ..model import Architecture
 from ..plots import block_diagram_figure, importance_figure, tornado_figure
@@ -45,12 +45,6 @@ def _nines_of(q: float) -> float:
 
 def _availability_from_nines(n: float) -> float:
     return 1.0 - 10.0 ** -float(n)
-
-
-def _file_name(name: str) -> str:
-    """A design's name as a safe file name: ``Multi-AZ PostgreSQL`` -> ``Multi-AZ_PostgreSQL.yaml``."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:80]
-    return f"{stem or 'design'}.yaml"
 
 
 class ArchitecturePanel(Panel):
@@ -169,7 +163,7 @@ class ArchitecturePanel(Panel):
             f"a year, {format_duration(e.downtime_per_month_s)} a month{outages}."
             f"<br>{html.escape(sentence)}</div>")
         self.download.value = download_link(
-            architecture_yaml(model).encode("utf-8"), _file_name(model.name), "text/yaml",
+            architecture_yaml(model).encode("utf-8"), safe_file_name(model.name, "design"), "text/yaml",
             "Download this design (YAML, with the changes made here)")
         update_figure(self.diagram, block_diagram_figure(model, imp))
         update_figure(self.importance_chart, importance_figure(imp))
