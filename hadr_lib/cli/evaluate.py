@@ -100,10 +100,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help=ARCH_FILE)
     year_days_argument(p)
     p.add_argument("--uncertainty", type=int, metavar="N",
-                    help="propagate the components' error factors with N seeded draws")
+                   help="propagate the components' error factors with N seeded draws")
     p.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
     p.add_argument("--error-factor", type=float, metavar="EF",
-                    help="error factor of components that give none (default: certain)")
+                   help="error factor of components that give none (default: certain)")
     p.add_argument("--target", help="availability target for the chance of meeting it")
 
 

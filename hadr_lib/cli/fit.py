@@ -76,17 +76,17 @@ def run(args) -> int:
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="incident log")
     p.add_argument("--input-format", choices=INCIDENT_FORMATS,
-                     help="the log's format (default: recognised)")
+                   help="the log's format (default: recognised)")
     p.add_argument("--from", dest="start", help="start of the observation window (ISO 8601)")
     p.add_argument("--to", dest="end", help="end of the observation window (ISO 8601)")
     p.add_argument("--design", help="a design to compare with (" + ARCH_FILE + ")")
     p.add_argument("--write", metavar="OUT.yaml",
-                     help="write --design with the fitted MTBF and MTTR of matching components "
-                          "(a new file; see --force)")
+                   help="write --design with the fitted MTBF and MTTR of matching components "
+                        "(a new file; see --force)")
     p.add_argument("--force", action="store_true",
-                     help="let --write replace an existing design file, keeping a copy as OUT.yaml.bak")
+                   help="let --write replace an existing design file, keeping a copy as OUT.yaml.bak")
     p.add_argument("--seed", type=int, default=0,
-                     help="unused: the availability interval is exact (kept for old scripts)")
+                   help="unused: the availability interval is exact (kept for old scripts)")
 
 
 COMMAND = Command(

@@ -42,7 +42,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help=ARCH_FILE)
     p.add_argument("--target", required=True, help="e.g. 99.99 (percent), 99.99%% or 0.9999")
     p.add_argument("--vary", nargs="+", required=True, metavar="NAME=MIN..MAX",
-                     help="a component's replica counts to try, e.g. app=2..6")
+                   help="a component's replica counts to try, e.g. app=2..6")
     year_days_argument(p)
 
 

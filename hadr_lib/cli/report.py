@@ -54,13 +54,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--jobs", type=int, default=1, help="scenarios run in parallel processes")
     p.add_argument("--target", help="availability promised (default: each scenario's "
-                                      "availability_target, else 99.95%%)")
+                                    "availability_target, else 99.95%%)")
     p.add_argument("--incidents", metavar="FILE",
-                     help="an incident log (CSV, Statuspage JSON, PagerDuty CSV): each report sets "
-                          "its design's figures against those fitted from it")
+                   help="an incident log (CSV, Statuspage JSON, PagerDuty CSV): each report sets "
+                        "its design's figures against those fitted from it")
     p.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run the reports on a Dask cluster (tcp://host:8786); its workers "
-                          "must share the output folder")
+                   help="run the reports on a Dask cluster (tcp://host:8786); its workers "
+                        "must share the output folder")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--shared-plotly", action="store_true",
                        help="load plotly.min.js from beside the reports (default for a batch)")
