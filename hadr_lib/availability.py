@@ -69,6 +69,11 @@ def finite_or_none(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
+def json_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A record for JSON: each float that is NaN or infinite becomes None."""
+    return {k: (finite_or_none(v) if isinstance(v, float) else v) for k, v in row.items()}
+
+
 # --------------------------------------------------------------------------- results
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, period_info
+from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, json_record, period_info
 from .checks import InvalidInputError, invalid
 from .model import Architecture, Component, Standby, children_of
 
@@ -169,8 +169,7 @@ class OptimizeResult:
                      "unavailability": float(r["unavailability"]), "nines": finite_or_none(r["nines"]),
                      "meets_target": bool(r["meets_target"])}
                     for _, r in self.frontier.iterrows()]
-        best = None if self.best is None else {
-            k: (finite_or_none(v) if isinstance(v, float) else v) for k, v in self.best.items()}
+        best = None if self.best is None else json_record(self.best)
         return {"target": self.target, "combinations": len(self.table), "best": best, "frontier": frontier}
 
 

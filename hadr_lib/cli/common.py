@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..availability import DAYS_PER_YEAR
+from ..availability import DAYS_PER_YEAR, json_record
 from ..checks import InvalidInputError
 
-__all__ = ["ARCH_FILE", "SCHEMA_VERSION", "Command", "finite", "flag_names", "json_rows",
+__all__ = ["ARCH_FILE", "SCHEMA_VERSION", "Command", "flag_names", "json_rows",
            "parse_availability", "print_json", "year_days_argument"]
 
 
@@ -63,7 +62,7 @@ def print_json(out: dict) -> None:
 
 def json_rows(rows) -> list[dict]:
     """Records for JSON: a float that is NaN or infinite becomes null."""
-    return [{k: (finite(v) if isinstance(v, float) else v) for k, v in r.items()} for r in rows]
+    return [json_record(r) for r in rows]
 
 
 def flag_names(exc: InvalidInputError, flags: dict[str, str]) -> InvalidInputError:
@@ -74,11 +73,6 @@ def flag_names(exc: InvalidInputError, flags: dict[str, str]) -> InvalidInputErr
         if text.startswith(f"{param}:"):
             return InvalidInputError(flag + text[len(param):])
     return exc
-
-
-def finite(x):
-    """JSON has no infinity: a perfect system's nines become null."""
-    return None if x is None or not math.isfinite(x) else float(x)
 
 
 def year_days_argument(p: argparse.ArgumentParser) -> None:
