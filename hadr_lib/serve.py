@@ -26,8 +26,11 @@
   server from its visitors' browsers. A client (an address) holds at most
   ``HADR_MAX_PENDING_PER_CLIENT`` (default 8) kernels it has not connected to; its
   next page shuts down its oldest. A full server shuts down the oldest kernel no
-  client has connected to for ``HADR_EVICT_AFTER_S`` (default 20 s) to make room, so a
-  burst of requests that never connect locks others out for seconds, not minutes.
+  client has connected to within ``HADR_EVICT_AFTER_S`` (default 20 s) of its page
+  being sent, to make room, so a burst of requests that never connect locks others
+  out for seconds, not minutes. (The clock starts when the page has been sent, not
+  when it was asked for: on a loaded server a page took longer than that to send and
+  lost its kernel before it could connect.)
 * **Each kernel's memory is capped.** A page's kernel, and the report kernel it
   starts, may take at most ``HADR_KERNEL_MEMORY_MB`` (default 3072) MiB of address
   space (``RLIMIT_AS``, through ``hadr_lib.limited``; an idle app kernel takes about
@@ -62,6 +65,7 @@ import contextvars
 import datetime as _dt
 import html
 import logging
+import math
 import os
 import sys
 import time
@@ -96,7 +100,7 @@ Type or paste the workbook's address into the browser's address bar.</p>
 </body></html>"""
 
 #: The reservation of the page request being served (None outside one).
-_RESERVATION: contextvars.ContextVar[list | None] = contextvars.ContextVar("hadr_reservation", default=None)
+_RESERVATION: contextvars.ContextVar[dict | None] = contextvars.ContextVar("hadr_reservation", default=None)
 
 _BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -166,7 +170,10 @@ class Admission:
 
     ``pending`` counts page requests per client address that passed the check and
     have not been handed their kernel yet; ``handed`` maps a kernel handed to a page
-    to (client address, time handed) until a client connects to it or it is shut down.
+    to (client address, time its page was sent) until a client connects to it or it is
+    shut down. While the page is still being sent the time is infinite: a page that
+    takes long to send on a loaded server is not yet late to connect (its kernel was
+    evicted as stale while its page was still arriving).
     """
 
     cap: int
@@ -192,6 +199,17 @@ class Admission:
                 return False, []
             evict.append(stale[0][1])
         return True, evict
+
+    def hand(self, kernel_id: str, client: str) -> None:
+        """``client``'s page request got ``kernel_id``; its page is being sent."""
+        self.release(client)
+        self.handed[kernel_id] = (client, math.inf)
+
+    def sent(self, kernel_id: str, now: float) -> None:
+        """The page of ``kernel_id`` has been sent (or its client left): from ``now``
+        its client is late if it does not connect."""
+        if kernel_id in self.handed:
+            self.handed[kernel_id] = (self.handed[kernel_id][0], now)
 
     def reserve(self, client: str) -> None:
         self.pending[client] = self.pending.get(client, 0) + 1
@@ -328,7 +346,7 @@ def patch_voila() -> None:
             self.finish(_BUSY_PAGE.format(count=html.escape(str(min(in_use, cap))),
                                           minutes=max(1, round(timeout / 60 + 1))))
             return
-        reservation = [client]
+        reservation = {"client": client}
         admission.reserve(client)  # before any await: concurrent requests see it
         for kernel_id in evict:
             admission.handed.pop(kernel_id, None)
@@ -344,16 +362,17 @@ def patch_voila() -> None:
             return await page_get(self, path)
         finally:
             _RESERVATION.reset(token)
-            if reservation:  # never handed a kernel (an error, or a client that left)
+            if "kernel" in reservation:
+                admission.sent(reservation["kernel"], time.monotonic())
+            else:  # never handed a kernel (an error, or a client that left)
                 admission.release(client)
 
     def handed_out(kernel_id: str) -> None:
         """The page request being served got ``kernel_id``: it is now in use, not pending."""
         reservation = _RESERVATION.get()
-        if reservation:
-            client = reservation.pop()
-            admission.release(client)
-            admission.handed[kernel_id] = (client, time.monotonic())
+        if reservation is not None and "kernel" not in reservation:
+            reservation["kernel"] = kernel_id
+            admission.hand(kernel_id, reservation["client"])
 
     TornadoVoilaHandler.get = get_page
 

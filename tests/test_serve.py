@@ -115,6 +115,22 @@ def test_a_full_server_makes_room_from_the_oldest_unconnected_kernel_only_when_s
     assert adm.decide("c", in_use=2, now=30.0) == (True, ["k2"])
 
 
+def test_a_kernel_whose_page_is_still_being_sent_is_never_stale():
+    """On a loaded server the app's page took over 20 s to send: its kernel was evicted
+    as stale before its client could connect. The clock starts when the page is sent."""
+    adm = Admission(cap=1, per_client=100, evict_after_s=20)
+    adm.reserve("a")
+    adm.hand("k1", "a")
+    assert adm.pending == {}
+    assert adm.decide("b", in_use=1, now=1e6) == (False, [])       # still being sent
+    adm.sent("k1", now=100.0)
+    assert adm.decide("b", in_use=1, now=119.0) == (False, [])     # sent 19 s ago
+    assert adm.decide("b", in_use=1, now=120.0) == (True, ["k1"])  # 20 s: late
+    adm.handed.pop("k1")                                           # connected meanwhile
+    adm.sent("k1", now=130.0)                                      # its page ends: no effect
+    assert adm.handed == {}
+
+
 def test_one_client_holds_at_most_per_client_unconnected_kernels():
     adm = Admission(cap=24, per_client=3, evict_after_s=20)
     adm.handed = {"k1": ("a", 1.0), "k2": ("a", 0.5), "k3": ("a", 2.0), "k4": ("b", 0.0)}
