@@ -227,10 +227,23 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly(how):
     # should the progress line be slow to show, for both workers to have run 5 s
     import psutil
 
+    def pool_workers() -> int:
+        """Children forked as the pool's workers (same command line as the command):
+        not a transient helper some import may run, which once let the signal come
+        while the command was still importing."""
+        main = psutil.Process(proc.pid)
+        n = 0
+        for child in main.children():
+            try:
+                n += child.cmdline() == main.cmdline()
+            except psutil.Error:
+                pass
+        return n
+
     done = re.compile(r"\| *[1-9][0-9,]*/2000000")
     deadline, workers_seen = time.monotonic() + 120, None
     while not done.search("".join(err)) and time.monotonic() < deadline:
-        if workers_seen is None and len(psutil.Process(proc.pid).children()) >= 2:
+        if workers_seen is None and pool_workers() >= 2:
             workers_seen = time.monotonic()
         if workers_seen is not None and time.monotonic() - workers_seen > 5:
             break
@@ -240,8 +253,13 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly(how):
         os.killpg(proc.pid, signal.SIGINT)
     else:
         os.kill(proc.pid, signal.SIGTERM)
+    try:
+        code = proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError(f"still running 60 s after the signal; stderr: {''.join(err)[-2000:]}") from None
     out = proc.stdout.read()
-    assert proc.wait(timeout=60) == 130
+    assert code == 130, (code, "".join(err)[-2000:], out[-500:])
     reader.join(timeout=10)
     text = "".join(err)
     assert "interrupted; nothing was written" in text
