@@ -390,7 +390,9 @@ class _Draw:
             sr, ss, se = self.node(group)
             ok = self.rng.uniform(size=pr.size) < coverage
             cut = np.minimum(ps + t_h, pe)
-            failed_or_waiting = (pr, ps, np.where(ok, cut, pe))
+            fe = np.where(ok, cut, pe)
+            held = fe > ps  # an instant failover that works is no outage (it was counted as one)
+            failed_or_waiting = (pr[held], ps[held], fe[held])
             on_standby = ok & (cut < pe)
             w = (pr[on_standby], cut[on_standby], pe[on_standby])
             return _atleast(1, [failed_or_waiting, _atleast(2, [w, (sr, ss, se)], self.h)], self.h)
