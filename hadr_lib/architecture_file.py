@@ -19,21 +19,24 @@ mapping with exactly one key::
 
 Errors name the place in the file, the value and what is allowed, e.g.
 ``architecture.series[1].parallel[0].component.availability: 1.3 is not in [0, 1]``.
-The JSON Schema is ``hadr_lib/schemas/architecture.schema.json``.
+Each key is a block kind (``hadr_lib.design``): the kind reads its body, writes it
+back and gives its JSON-Schema fragment, so a registered kind is part of the format.
+``architecture_schema()`` is generated from the registry; the file
+``hadr_lib/schemas/architecture.schema.json`` is that schema for the built-in kinds.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import os
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
-from .catalog import DATA_DIR, sla_availability
-from .checks import InvalidInputError, read_number
-from .model import Architecture, CommonCause, Component, KofN, Parallel, Series, Standby
+from .catalog import DATA_DIR
+from .checks import InvalidInputError
+from .design.kinds import BUILTIN_MODULES, block_kinds, kind_named, kind_of
+from .model import Architecture
 from .safe_load import MAX_DEPTH, check_text, paused_gc, read_yaml, shown_key
 
 __all__ = [
@@ -50,154 +53,30 @@ __all__ = [
 
 ARCHITECTURES_DIR = DATA_DIR / "architectures"
 SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "architecture.schema.json")))
-BLOCK_KINDS = ("component", "series", "parallel", "k_of_n", "standby", "common_cause")
+#: The built-in block kinds (``design.kinds.block_kinds()`` adds registered ones).
+BLOCK_KINDS = BUILTIN_MODULES
 
 _TOP = ("name", "description", "architecture")
-_KINDS = frozenset(BLOCK_KINDS)
-_FIELDS = {
-    "component": ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source",
-                  "cost_per_year", "error_factor"),
-    "k_of_n": ("k", "of"),
-    "standby": ("primary", "standbys", "failover_s", "failover_preset", "coverage",
-                "failover_error_factor"),
-    "common_cause": ("beta", "of", "k", "name", "beta_error_factor"),
-}
-
-
-def _mapping(path: str, value, what: str) -> Mapping:
-    if not isinstance(value, Mapping):
-        raise InvalidInputError(f"{path}: {value!r} is not a mapping ({what})")
-    return value
-
-
-def _known(path: str, value: Mapping, allowed) -> None:
-    if len(value) <= len(allowed) and all(key in allowed for key in value):
-        return
-    for key in value:
-        if key not in allowed:
-            raise InvalidInputError(
-                f"{path}.{shown_key(key)}: unknown field; allowed: {', '.join(allowed)}")
-
-
-def _list(path: str, value) -> list:
-    if not isinstance(value, list) or not value:
-        raise InvalidInputError(f"{path}: {value!r} is not a non-empty list of blocks")
-    return value
-
-
-def _optional_num(path: str, body: Mapping, key: str):
-    """``body[key]`` as a number, or None where it is missing or null."""
-    value = body.get(key)
-    return None if value is None else read_number(f"{path}.{key}", value)
-
-
-def _int(path: str, value):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(f"{path}: {value!r} is not a whole number")
-    return value
 
 
 def _block(value, path: str, depth: int = 1):
+    """A block from its mapping ``{kind: body}``, read by its kind (the registry)."""
     if not (type(value) is dict or isinstance(value, Mapping)) or len(value) == 0:
         raise InvalidInputError(
             f"{path}: {value!r} is not a block; a block is a mapping with one key: "
-            f"{', '.join(BLOCK_KINDS)}")
+            f"{', '.join(block_kinds())}")
     if len(value) > 1:
         raise InvalidInputError(
             f"{path}: a block has exactly one key, this one has {len(value)} "
-            f"({', '.join(map(shown_key, value))}); use one of {', '.join(BLOCK_KINDS)}")
+            f"({', '.join(map(shown_key, value))}); use one of {', '.join(block_kinds())}")
     if depth > MAX_DEPTH:
         raise InvalidInputError(f"{path}: blocks nested more than {MAX_DEPTH} levels deep; refused")
-    (kind, body), = value.items()
-    here = f"{path}.{kind if kind in _KINDS else shown_key(kind)}"
-    if kind not in BLOCK_KINDS:
-        raise InvalidInputError(f"{here}: unknown block type; use one of {', '.join(BLOCK_KINDS)}")
-    if kind in ("series", "parallel"):
-        children = tuple(_block(c, f"{here}[{i}]", depth + 1) for i, c in enumerate(_list(here, body)))
-        return (Series if kind == "series" else Parallel)(children, path=here)
-    body = _mapping(here, body, f"a {kind} has fields {', '.join(_FIELDS[kind])}")
-    _known(here, body, _FIELDS[kind])
-    if kind == "component":
-        return _component(body, here)
-    if kind == "k_of_n":
-        for required in ("k", "of"):
-            if required not in body:
-                raise InvalidInputError(f"{here}.{required}: missing")
-        children = tuple(_block(c, f"{here}.of[{i}]", depth + 1) for i, c in
-                         enumerate(_list(f"{here}.of", body["of"])))
-        return KofN(_int(f"{here}.k", body["k"]), children, path=here)
-    if kind == "standby":
-        for required in ("primary", "standbys"):
-            if required not in body:
-                raise InvalidInputError(f"{here}.{required}: missing")
-        primary = _block(body["primary"], f"{here}.primary", depth + 1)
-        standbys = tuple(_block(c, f"{here}.standbys[{i}]", depth + 1) for i, c in
-                         enumerate(_list(f"{here}.standbys", body["standbys"])))
-        ef = _optional_num(here, body, "failover_error_factor")
-        if "failover_preset" in body:
-            if "failover_s" in body:
-                raise InvalidInputError(f"{here}: give failover_s or failover_preset, not both")
-            from .failover import failover_error_factor, failover_seconds
-            try:
-                failover_s = failover_seconds(body["failover_preset"])
-                if ef is None:  # the preset's best and worst cases say how sure it is
-                    ef = failover_error_factor(body["failover_preset"])
-            except InvalidInputError as exc:
-                raise InvalidInputError(f"{here}.{exc}") from None
-        else:
-            failover_s = read_number(f"{here}.failover_s", body.get("failover_s", 0))
-        return Standby(primary, standbys, failover_s=failover_s,
-                       coverage=read_number(f"{here}.coverage", body.get("coverage", 1)), path=here,
-                       failover_error_factor=ef)
-    # common_cause
-    for required in ("beta", "of"):
-        if required not in body:
-            raise InvalidInputError(f"{here}.{required}: missing")
-    children = tuple(_block(c, f"{here}.of[{i}]", depth + 1) for i, c in
-                     enumerate(_list(f"{here}.of", body["of"])))
-    name = body.get("name")
-    if name is not None:
-        check_text(f"{here}.name", name, max_len=200)
-    return CommonCause(read_number(f"{here}.beta", body["beta"]), children,
-                       k=_int(f"{here}.k", body.get("k", 1)), name=name, path=here,
-                       beta_error_factor=_optional_num(here, body, "beta_error_factor"))
-
-
-def _component(body: Mapping, path: str) -> Component:
-    if "name" not in body:
-        raise InvalidInputError(f"{path}.name: missing (every component has a unique name)")
-    has_a, has_sla, has_mtbf = "availability" in body, "sla" in body, "mtbf_h" in body
-    if has_a + has_sla + has_mtbf != 1 or ("mttr_h" in body and not has_mtbf):
-        ways = [w for w in ("availability", "sla", "mtbf_h") if w in body]
-        if "mttr_h" in body and not has_mtbf:
-            ways.append("mttr_h")
+    (key, body), = value.items()
+    kind = kind_named(key)
+    if kind is None:
         raise InvalidInputError(
-            f"{path}: give exactly one of availability, sla, or mtbf_h with mttr_h "
-            f"(component {body['name']!r} has {', '.join(ways) or 'none'})")
-    source = body.get("source")
-    if source is not None:
-        check_text(f"{path}.source", source, max_len=2000)
-    count = body.get("count", 1)
-    if type(count) is not int:
-        count = _int(f"{path}.count", count)
-    name = body["name"]
-    extra = {f: _optional_num(path, body, f) for f in ("cost_per_year", "error_factor")}
-    if has_sla:
-        try:
-            availability, catalog_source = sla_availability(
-                check_text("sla", body["sla"], max_len=200))
-        except InvalidInputError as exc:
-            raise InvalidInputError(f"{path}.{exc}") from None
-        return Component(name, availability, count=count, source=source or catalog_source,
-                         path=path, sla=body["sla"], **extra)
-    if has_a:
-        return Component(name, read_number(f"{path}.availability", body["availability"]), count=count,
-                         source=source, path=path, **extra)
-    if "mttr_h" not in body:
-        raise InvalidInputError(f"{path}.mttr_h: missing (give both mtbf_h and mttr_h)")
-    return Component(name, mtbf_h=read_number(f"{path}.mtbf_h", body["mtbf_h"]),
-                     mttr_h=read_number(f"{path}.mttr_h", body["mttr_h"]), count=count, source=source,
-                     path=path, **extra)
+            f"{path}.{shown_key(key)}: unknown block type; use one of {', '.join(block_kinds())}")
+    return kind.parse(body, f"{path}.{key}", lambda child, where: _block(child, where, depth + 1))
 
 
 def resolve_reference(source, references: Mapping[str, Path], what: str, hint: str) -> Path:
@@ -256,78 +135,54 @@ def load_architecture(source) -> Architecture:
 
 
 def architecture_schema() -> dict:
-    """The JSON Schema of the architecture file format."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """The JSON Schema of the architecture file format, built from the registered
+    block kinds (``hadr_lib/schemas/architecture.schema.json`` is this for the
+    built-in kinds, for tools that read a file)."""
+    keys = block_kinds()
+    defs: dict = {
+        "number": {
+            "description": "A number, or a string spelling one (\"99.95%\" or \"1e4\").",
+            "oneOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": "^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?%?\\s*$"},
+            ],
+        },
+        "blocks": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/block"}},
+        "block": {
+            "description": "A mapping with exactly one key naming the kind of block.",
+            "oneOf": [{"$ref": f"#/$defs/{key}_block"} for key in keys],
+        },
+    }
+    for key in keys:
+        kind = kind_named(key)
+        assert kind is not None  # listed just above
+        defs[f"{key}_block"] = {"type": "object", "additionalProperties": False, "required": [key],
+                                "properties": {key: kind.schema()}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/hadr-workbook/hadr-workbook/schemas/architecture.schema.json",
+        "title": "hadr-workbook architecture file",
+        "description": ("A reliability block diagram: a name, a description and one block. Failures are "
+                        "independent except inside a common_cause group."),
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["architecture"],
+        "properties": {
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "architecture": {"$ref": "#/$defs/block"},
+        },
+        "$defs": defs,
+    }
 
 
 # --------------------------------------------------------------------------- writing back
 
 
-def _dump_component(node: Component) -> dict:
-    body: dict = {"name": node.name}
-    if node.sla is not None:
-        body["sla"] = node.sla
-        _, catalog_source = sla_availability(node.sla)
-        if node.source is not None and node.source != catalog_source:
-            body["source"] = node.source
-    else:
-        if node.availability is not None:
-            body["availability"] = float(node.availability)
-        else:
-            body["mtbf_h"] = float(node.mtbf_h)  # type: ignore[arg-type]
-            body["mttr_h"] = float(node.mttr_h)  # type: ignore[arg-type]
-        if node.source is not None:
-            body["source"] = node.source
-    if node.count != 1:
-        body["count"] = node.count
-    for key in ("cost_per_year", "error_factor"):
-        value = getattr(node, key)
-        if value is not None:
-            body[key] = float(value)
-    return {"component": body}
-
-
-def _dump_standby(node: Standby) -> dict:
-    body: dict = {"primary": dump_block(node.primary),
-                  "standbys": [dump_block(c) for c in node.standbys]}
-    body["failover_s"] = float(node.failover_s)
-    if node.coverage != 1:
-        body["coverage"] = float(node.coverage)
-    if node.failover_error_factor is not None:
-        body["failover_error_factor"] = float(node.failover_error_factor)
-    return {"standby": body}
-
-
-def _dump_common_cause(node: CommonCause) -> dict:
-    body: dict = {"beta": float(node.beta), "of": [dump_block(c) for c in node.children]}
-    if node.k != 1:
-        body["k"] = node.k
-    if node.name is not None:
-        body["name"] = node.name
-    if node.beta_error_factor is not None:
-        body["beta_error_factor"] = float(node.beta_error_factor)
-    return {"common_cause": body}
-
-
-#: How each block kind is written back: the inverse of the reading above.
-_DUMPERS = {
-    Component: _dump_component,
-    Series: lambda node: {"series": [dump_block(c) for c in node.children]},
-    Parallel: lambda node: {"parallel": [dump_block(c) for c in node.children]},
-    KofN: lambda node: {"k_of_n": {"k": node.k, "of": [dump_block(c) for c in node.children]}},
-    Standby: _dump_standby,
-    CommonCause: _dump_common_cause,
-}
-
-
 def dump_block(node) -> dict:
     """One block as the mapping the file format reads back to the same block."""
-    dumper = _DUMPERS.get(type(node))
-    if dumper is None:
-        raise InvalidInputError(
-            f"architecture: {type(node).__name__} is not a block kind this file format "
-            f"writes; kinds: {', '.join(BLOCK_KINDS)}")
-    return dumper(node)
+    kind = kind_of(node)
+    return {kind.key: kind.dump(node, dump_block)}
 
 
 def dump_architecture(architecture: Architecture) -> dict:

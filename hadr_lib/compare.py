@@ -22,7 +22,9 @@ import pandas as pd
 
 from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, json_record, period_info
 from .checks import InvalidInputError, invalid
-from .model import Architecture, Component, Standby, children_of
+from .design.blocks.standby import Standby
+from .design.kinds import kind_of, leaves, walk
+from .model import Architecture
 
 __all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
            "compare_sentence",
@@ -98,16 +100,18 @@ def best_sentence(result: OptimizeResult, year_days: float = DAYS_PER_YEAR) -> s
 
 
 def _paths(arch: Architecture) -> dict[str, str]:
-    """Each component's place in the tree, by kind of block (``series/parallel/...``)."""
+    """Each component's place in the tree, by the file keys of the blocks above it
+    (``series/parallel/...``)."""
     out: dict[str, str] = {}
     stack: list[tuple[object, str]] = [(arch.root, "")]
     while stack:
         node, where = stack.pop()
-        if isinstance(node, Component):
-            out[node.name] = where or "top"
+        kind = kind_of(node)
+        if kind.leaf:
+            out[node.name] = where or "top"  # type: ignore[attr-defined]
             continue
-        here = f"{where}/{type(node).__name__.lower()}".lstrip("/")
-        stack.extend((kid, here) for kid in children_of(node))  # type: ignore[arg-type]
+        here = f"{where}/{kind.key}".lstrip("/")
+        stack.extend((kid, here) for kid in kind.children(node))
     return out
 
 
@@ -174,19 +178,11 @@ class OptimizeResult:
 
 
 def _under_standby_primary(arch: Architecture, names: set[str]) -> bool:
-    stack: list[tuple[object, bool]] = [(arch.root, False)]
-    while stack:
-        node, inside = stack.pop()
-        if isinstance(node, Component):
-            if inside and node.name in names:
-                return True
-            continue
-        if isinstance(node, Standby):
-            stack.append((node.primary, True))
-            stack.extend((k, inside) for k in node.standbys)
-        else:
-            stack.extend((k, inside) for k in children_of(node))  # type: ignore[arg-type]
-    return False
+    """Whether a named component is in a standby's primary: the standby's failover
+    share is fixed by its primary's figures when it is built, so such a change needs
+    the design rebuilt, not just new figures."""
+    return any(type(node) is Standby and names & {c.name for c in leaves(node.primary)}
+               for node in walk(arch.root))
 
 
 def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,

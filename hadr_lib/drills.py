@@ -21,15 +21,15 @@ Draws are vectorised over drills and seeded.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .checks import InvalidInputError, check_int, check_number, invalid
+from .design.kinds import kind_of
 from .failover import FAILOVER_PRESETS, Stage, detection, dns, failover_stages
-from .model import Architecture, Component, Standby, children_of, needed_up
+from .model import Architecture
 from .simulation import DEFAULT_MTTR_H
 
 __all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]
@@ -104,22 +104,8 @@ def drill_stages(drill: str, *, interval_s: float | None = None, threshold: int 
 
 def _after_failure(node, failed: set[str]) -> tuple[bool, float]:
     """(is the block still up, probability its standbys take over) with one replica
-    of each failed component down and everything else up."""
-    if isinstance(node, Component):
-        return (node.name not in failed or node.count > 1), 1.0
-    if isinstance(node, Standby):
-        up_p, cov_p = _after_failure(node.primary, failed)
-        if up_p:
-            return True, cov_p
-        for s in node.standbys:
-            up_s, cov_s = _after_failure(s, failed)
-            if up_s:
-                return True, node.coverage * cov_s
-        return False, 1.0
-    kids = [_after_failure(c, failed) for c in children_of(node)]
-    ups = sum(u for u, _ in kids)
-    cov = math.prod(c for u, c in kids if u)
-    return ups >= needed_up(node), cov
+    of each failed component down and everything else up (each kind says how)."""
+    return kind_of(node).after_failure(node, failed, lambda child: _after_failure(child, failed))
 
 
 # --------------------------------------------------------------------------- draws

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 
 from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
+from .design.kinds import kind_of
 from .formatting import format_duration, format_money, format_percent
-from .model import children_of, not_a_block
 from .theme import PALETTE, TEMPLATE, register_template
 
 register_template()
@@ -107,49 +107,33 @@ _PAD, _LABEL = 0.2, 0.45  # frame padding and label height, in grid cells
 
 
 def _measure(node) -> tuple[float, float]:
-    from .model import Component, Series
-
-    if isinstance(node, Component):
+    kind = kind_of(node)
+    if kind.leaf:
         return 1.0, 1.0
-    sizes = [_measure(k) for k in children_of(node)]
-    if isinstance(node, Series):
+    sizes = [_measure(k) for k in kind.children(node)]
+    if kind.row:
         return sum(w for w, _ in sizes), max(h for _, h in sizes)
     return max(w for w, _ in sizes) + 2 * _PAD, sum(h for _, h in sizes) + _LABEL + _PAD
 
 
 def _group_label(node) -> str:
-    from .model import CommonCause, KofN, Parallel, Standby
-
-    n = len(children_of(node))
-    if isinstance(node, Parallel):
-        return f"active-active: any 1 of {n}"
-    if isinstance(node, KofN):
-        return f"quorum: {node.k} of {n} needed"
-    if isinstance(node, Standby):
-        return (f"standby: failover {format_duration(node.failover_s)}, "
-                f"works {format_percent(node.coverage)} of the time")
-    if isinstance(node, CommonCause):
-        name = f"{node.name}: " if node.name else ""
-        k = f", {node.k} of {n} needed" if node.k > 1 else ""
-        return f"{name}common cause β = {node.beta:g}{k}"
-    raise not_a_block(node)
+    return kind_of(node).label(node)
 
 
 def _place(node, x: float, y: float, leaves: list, frames: list) -> None:
-    from .model import Component, Series
-
-    if isinstance(node, Component):
+    kind = kind_of(node)
+    if kind.leaf:
         leaves.append((node, x, y))
         return
-    if isinstance(node, Series):
-        for k in children_of(node):
+    if kind.row:
+        for k in kind.children(node):
             _place(k, x, y, leaves, frames)
             x += _measure(k)[0]
         return
     w, h = _measure(node)
     frames.append((node, x, y, w, h))
     cy = y + _LABEL
-    for k in children_of(node):
+    for k in kind.children(node):
         _place(k, x + _PAD, cy, leaves, frames)
         cy += _measure(k)[1]
 

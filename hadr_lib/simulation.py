@@ -53,18 +53,9 @@ import pandas as pd
 
 from .availability import check_availability
 from .checks import InvalidInputError, check_int, check_number, invalid
-from .model import (
-    Architecture,
-    CommonCause,
-    Component,
-    KofN,
-    Parallel,
-    Series,
-    Standby,
-    block_mean_outage_h,
-    needed_up,
-    not_a_block,
-)
+from .design.blocks.component import Component
+from .design.kinds import kind_of, map_leaves
+from .model import Architecture
 
 __all__ = [
     "BLOCK_RUNS",
@@ -91,17 +82,6 @@ _EMPTY = (np.empty(0, np.int64), np.empty(0), np.empty(0))
 
 
 # --------------------------------------------------------------------------- plan
-
-
-def _map_components(node, fn):
-    """The block tree with every component replaced by ``fn(component)``."""
-    if isinstance(node, Component):
-        return fn(node)
-    if isinstance(node, Standby):
-        return replace(node, primary=_map_components(node.primary, fn),
-                       standbys=tuple(_map_components(c, fn) for c in node.standbys))
-    kids = tuple(_map_components(c, fn) for c in node.children)
-    return replace(node, children=kids)
 
 
 def _timed(default_mttr_h: float):
@@ -134,51 +114,39 @@ def _thinned(member, target_q: float):
     if target_q >= q:
         return member
     if target_q <= 0.0:
-        return _map_components(member, lambda c: replace(
+        return map_leaves(member, lambda c: replace(
             c, availability=1.0, mtbf_h=None, mttr_h=None) if c.mtbf_h is not None else c)
     lo, hi = 0.0, 1.0  # unavailability rises with the rate scale
     for _ in range(80):
         mid = 0.5 * (lo + hi)
-        if _unavailability(_map_components(member, _rate_scaled(mid))) < target_q:
+        if _unavailability(map_leaves(member, _rate_scaled(mid))) < target_q:
             lo = mid
         else:
             hi = mid
         if hi - lo <= 1e-15 * hi:
             break
-    return _map_components(member, _rate_scaled(0.5 * (lo + hi)))
+    return map_leaves(member, _rate_scaled(0.5 * (lo + hi)))
 
 
-def _compile(node, default_mttr_h: float):
-    if isinstance(node, Component):
-        if node.availability is not None:  # only 0 or 1 are left by _timed
-            return ("always",) if node.availability == 0.0 else ("never",)
-        if node.mttr_h == 0.0:
-            return ("never",)
-        assert node.mtbf_h is not None and node.mttr_h is not None  # _timed gave both
-        return ("leaf", node.count, float(node.mtbf_h), float(node.mttr_h), node.name)
-    if isinstance(node, (Series, Parallel, KofN)):  # down while n - needed + 1 are down
-        down = len(node.children) - needed_up(node) + 1
-        return ("atleast", down, tuple(_compile(c, default_mttr_h) for c in node.children))
-    if isinstance(node, Standby):
-        sb = tuple(_compile(c, default_mttr_h) for c in node.standbys)
-        return ("standby", _compile(node.primary, default_mttr_h), ("atleast", len(sb), sb),
-                node.failover_s / 3600.0, float(node.coverage))
-    if isinstance(node, CommonCause):
-        b = float(node.beta)
-        members = node.children
-        qs = [_unavailability(m) for m in members]
-        thinned = [_thinned(m, (1.0 - b) * q) for m, q in zip(members, qs)]
-        n = len(members)
-        struct = ("atleast", n - needed_up(node) + 1,
-                  tuple(_compile(m, default_mttr_h) for m in thinned))
-        u = b * float(np.mean(qs))
-        if u <= 0.0:
-            return struct
-        outs = [block_mean_outage_h(m) for m in members]
-        d = float(np.mean([o if o else default_mttr_h for o in outs]))
-        shock = ("always",) if u >= 1.0 else ("leaf", 1, d * (1.0 - u) / u, d, None)
-        return ("atleast", 1, (struct, shock))
-    raise not_a_block(node)
+@dataclass(frozen=True)
+class Lowering:
+    """What a kind may need to lower itself to the plan (``BlockKind.lower``)."""
+
+    default_mttr_h: float
+
+    @staticmethod
+    def unavailability(node) -> float:
+        """The block's unavailability at its stated figures."""
+        return _unavailability(node)
+
+    @staticmethod
+    def thinned(member, target_q: float):
+        """``member`` with failure rates scaled so its unavailability is ``target_q``."""
+        return _thinned(member, target_q)
+
+
+def _compile(node, ctx: Lowering):
+    return kind_of(node).lower(node, lambda child: _compile(child, ctx), ctx)
 
 
 def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTTR_H) -> tuple:
@@ -189,7 +157,7 @@ def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTT
     if not isinstance(arch, Architecture):
         raise invalid("architecture", arch, "is not an Architecture (load one with load_architecture)")
     check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
-    return _compile(_map_components(arch.root, _timed(default_mttr_h)), default_mttr_h)
+    return _compile(map_leaves(arch.root, _timed(default_mttr_h)), Lowering(default_mttr_h))
 
 
 #: Most failure/repair cycles one ``simulate`` call may draw (several minutes of work).

@@ -32,7 +32,9 @@ import pandas as pd
 
 from .availability import DAYS_PER_YEAR, check_availability, period_info
 from .checks import InvalidInputError, check_number
-from .model import Architecture, failover_share, group_label, standby_label
+from .design.blocks.common_cause import group_label
+from .design.blocks.standby import failover_share, standby_label
+from .model import Architecture
 
 __all__ = ["EF_Z", "MAX_DRAWS", "UncertaintyResult", "affordable_draws", "propagate"]
 

@@ -58,6 +58,11 @@ def test_changed_blocks_lists_every_difference():
         "app: count 2 -> 3", "app: moved from series to series/parallel",
         "app: mttr_h 1 -> 0.5", "cache: removed", "db: added"]
     assert changed_blocks(a, a) == []
+    # places are named by the file's keys (they were class names: "kofn", "commoncause")
+    c = hl.load_architecture({"name": "c", "architecture": {"series": [
+        comp("lb", availability=0.9999), {"common_cause": {"beta": 0.1, "of": [{"k_of_n": {"k": 1, "of": [
+            comp("app", mtbf_h=1000, mttr_h=1, count=2)]}}]}}, comp("cache", availability=0.999)]}})
+    assert changed_blocks(a, c) == ["app: moved from series to series/common_cause/k_of_n"]
 
 
 COSTED = {"name": "costed", "architecture": {"series": [

@@ -368,7 +368,8 @@ def test_linear_importance_matches_brute_force(seed):
 
 @pytest.mark.parametrize("k, n", [(1, 5), (5, 5), (3, 7), (990, 1000), (2, 3), (600, 1300)])
 def test_criticality_by_prefix_and_suffix_matches_deleting_each_unit(k, n):
-    from hadr_lib.model import _critical, _critical_scalar
+    from hadr_lib.design.evaluation import critical as _critical
+    from hadr_lib.design.evaluation import critical_scalar as _critical_scalar
 
     rng = np.random.default_rng(n)
     q = rng.uniform(0.0001, 0.01, n)

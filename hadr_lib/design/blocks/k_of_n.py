@@ -1,0 +1,72 @@
+"""``k_of_n: {k: 2, of: [block, ...]}``: up while at least ``k`` children are up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...availability import k_of_n_aq
+from ..evaluation import k_of_n_scalar
+from ..kinds import block_list, body_mapping, example_leaf, required_fields, whole_number
+from .gate import Gate, check_k, checked_children
+
+__all__ = ["KIND", "KofN"]
+
+_FIELDS = ("k", "of")
+
+
+@dataclass(frozen=True)
+class KofN:
+    """Up while at least ``k`` children are up (exact for non-identical children)."""
+
+    k: int
+    children: tuple
+    path: str = field(default="k_of_n", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "children", checked_children(f"{self.path}.of", "k_of_n", self.children))
+        check_k(f"{self.path}.k", self.k, len(self.children))
+
+
+class KofNKind(Gate):
+    key = "k_of_n"
+    cls = KofN
+
+    def needed_up(self, node: KofN) -> int:
+        return int(node.k)
+
+    def parse(self, body: Any, path: str, read: Any) -> KofN:
+        body = body_mapping(path, body, self.key, _FIELDS)
+        required_fields(path, body, *_FIELDS)
+        kids = tuple(read(c, f"{path}.of[{i}]") for i, c in enumerate(block_list(f"{path}.of", body["of"])))
+        return KofN(whole_number(f"{path}.k", body["k"]), kids, path=path)
+
+    def dump(self, node: KofN, write: Any) -> dict:
+        return {"k": node.k, "of": [write(c) for c in node.children]}
+
+    def schema(self) -> dict:
+        return {
+            "type": "object", "additionalProperties": False, "required": ["k", "of"],
+            "properties": {
+                "k": {"type": "integer", "minimum": 1,
+                      "description": "Children that must be up; at most the number of children."},
+                "of": {"$ref": "#/$defs/blocks"},
+            },
+        }
+
+    def examples(self) -> list:
+        return [{"k": 2, "of": [example_leaf("a", 50.0, 5.0), example_leaf("b", 60.0, 4.0),
+                                example_leaf("c", 40.0, 3.0)]}]
+
+    def scalar(self, node: KofN, memo: Any) -> tuple[float, float]:
+        a, q = memo.kids(node.children)
+        return k_of_n_scalar(node.k, a, q)
+
+    def vector(self, node: KofN, ev: Any, Q: Any, over: Any) -> tuple[Any, Any]:
+        return k_of_n_aq(node.k, *ev.children_aq(node, node.children, Q, over))
+
+    def label(self, node: KofN) -> str:
+        return f"quorum: {node.k} of {len(node.children)} needed"
+
+
+KIND = KofNKind()

@@ -1,0 +1,60 @@
+"""``series: [block, ...]``: every child needed."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...availability import series_aq
+from ..evaluation import log1p_neg_sum
+from ..kinds import block_list, example_leaf
+from .gate import Gate, checked_children
+
+__all__ = ["KIND", "Series"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """All children needed."""
+
+    children: tuple
+    path: str = field(default="series", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "children", checked_children(self.path, "series", self.children))
+
+
+class SeriesKind(Gate):
+    key = "series"
+    cls = Series
+    row = True
+
+    def needed_up(self, node: Series) -> int:
+        return len(node.children)
+
+    def parse(self, body: Any, path: str, read: Any) -> Series:
+        return Series(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, body))), path=path)
+
+    def dump(self, node: Series, write: Any) -> list:
+        return [write(c) for c in node.children]
+
+    def schema(self) -> dict:
+        return {"$ref": "#/$defs/blocks"}
+
+    def examples(self) -> list:
+        return [[example_leaf("a"), example_leaf("b", 1000.0, 0.5)]]
+
+    def scalar(self, node: Series, memo: Any) -> tuple[float, float]:
+        a, q = memo.kids(node.children)
+        s = log1p_neg_sum(q)
+        return math.prod(a), 1.0 if s is None else -math.expm1(s)
+
+    def vector(self, node: Series, ev: Any, Q: Any, over: Any) -> tuple[Any, Any]:
+        return series_aq(*ev.children_aq(node, node.children, Q, over))
+
+    def label(self, node: Series) -> str:
+        return f"series of {len(node.children)}"
+
+
+KIND = SeriesKind()

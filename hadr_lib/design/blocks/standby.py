@@ -1,0 +1,233 @@
+"""``standby: {primary: block, standbys: [block], failover_s: 90, coverage: 0.99}``:
+a primary, and standbys that take over after a failover time with a probability of
+success (``failover_preset`` names a timeline in ``data/failover_presets.csv``).
+
+Let the primary have unavailability ``U_p`` and mean outage length ``R_p`` [h], the
+standby group (the standbys in parallel) ``U_s``, the failover time ``t`` [h] and the
+coverage ``c``. Each primary failure costs the failover time even when failover
+works (``min(t, R_p)``: a primary repaired sooner ends the outage); for the rest of
+the primary's repair the service runs on the standbys; a failed failover
+(probability ``1 - c``) costs the whole repair. Per unit time, with
+``tau = min(t, R_p) / R_p``::
+
+    U = U_p * (c * (tau + (1 - tau) * U_s) + (1 - c))
+
+so ``t = 0`` and ``c = 1`` give ``U_p * U_s`` (plain parallel), and ``c = 0`` gives
+``U_p`` (the standbys never help). It neglects a standby failing while the primary
+is repaired beyond the ``U_s`` share, and the failback.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ...availability import parallel_aq
+from ...checks import InvalidInputError, check_number, invalid, read_number
+from ..evaluation import block_mean_outage_h, critical_scalar
+from ..kinds import (
+    BlockKind,
+    block_list,
+    body_mapping,
+    example_leaf,
+    is_block,
+    leaves,
+    optional_number,
+    required_fields,
+    walk,
+)
+from .gate import checked_children
+
+__all__ = ["KIND", "Standby", "failover_share", "standby_label"]
+
+_FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "coverage", "failover_error_factor")
+
+
+@dataclass(frozen=True)
+class Standby:
+    """A primary, and standbys that take over after ``failover_s`` [s] with
+    probability ``coverage``; see the module docstring for the formula."""
+
+    primary: Any
+    standbys: tuple
+    failover_s: float = 0.0
+    coverage: float = 1.0
+    path: str = field(default="standby", compare=False, repr=False)
+    #: How uncertain the failover time is: p95 / p50 of a lognormal (None: certain).
+    failover_error_factor: float | None = None
+    #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
+    #: derived once here, since every evaluation of the block needs it.
+    primary_outage_h: float = field(default=0.0, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        p = self.path
+        if not is_block(self.primary):
+            raise invalid(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
+        object.__setattr__(self, "standbys", checked_children(f"{p}.standbys", "standby list", self.standbys))
+        check_number(f"{p}.failover_s", self.failover_s, 0, np.inf, what=" seconds")
+        check_number(f"{p}.coverage", self.coverage, 0, 1, what=" (a probability)")
+        if self.failover_error_factor is not None:
+            check_number(f"{p}.failover_error_factor", self.failover_error_factor, 1, 100,
+                         what=" (p95 / p50)")
+        for _ in walk(self.primary, f"{p}.primary"):  # depth bounded before evaluating
+            pass
+        outage = block_mean_outage_h(self.primary)
+        if self.failover_s > 0 and outage is None:
+            raise InvalidInputError(
+                f"{p}.primary: a failover time needs the primary's mean outage length: "
+                "give its components mtbf_h and mttr_h (or set failover_s: 0)")
+        object.__setattr__(self, "primary_outage_h", 0.0 if outage is None else outage)
+
+
+def failover_share(node: Standby, failover_s: np.ndarray | None = None) -> Any:
+    """The share of the primary's outage a failover costs, ``min(t, R_p) / R_p``, at
+    the block's failover time, or at each of ``failover_s`` [s] (an array)."""
+    r = node.primary_outage_h
+    if failover_s is None:
+        return min(node.failover_s / 3600.0, r) / r if r > 0 else 0.0
+    t = np.asarray(failover_s, dtype=float)
+    return np.minimum(t / 3600.0, r) / r if r > 0 else np.zeros_like(t)
+
+
+def standby_label(node: Standby) -> str:
+    """A standby block as people read it: the failover of its primary's parts."""
+    names = [c.name for c in leaves(node.primary)]
+    more = f" and {len(names) - 2} more" if len(names) > 2 else ""
+    return f"failover of {', '.join(names[:2])}{more}"
+
+
+class StandbyKind(BlockKind):
+    key = "standby"
+    cls = Standby
+
+    def children(self, node: Standby) -> tuple:
+        return (node.primary, *node.standbys)
+
+    def rebuild(self, node: Standby, kids: tuple) -> Standby:
+        return replace(node, primary=kids[0], standbys=tuple(kids[1:]))
+
+    def parse(self, body: Any, path: str, read: Any) -> Standby:
+        body = body_mapping(path, body, self.key, _FIELDS)
+        required_fields(path, body, "primary", "standbys")
+        primary = read(body["primary"], f"{path}.primary")
+        standbys = tuple(read(c, f"{path}.standbys[{i}]") for i, c in
+                         enumerate(block_list(f"{path}.standbys", body["standbys"])))
+        ef = optional_number(path, body, "failover_error_factor")
+        if "failover_preset" in body:
+            if "failover_s" in body:
+                raise InvalidInputError(f"{path}: give failover_s or failover_preset, not both")
+            from ...failover import failover_error_factor, failover_seconds
+            try:
+                failover_s = failover_seconds(body["failover_preset"])
+                if ef is None:  # the preset's best and worst cases say how sure it is
+                    ef = failover_error_factor(body["failover_preset"])
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"{path}.{exc}") from None
+        else:
+            failover_s = read_number(f"{path}.failover_s", body.get("failover_s", 0))
+        return Standby(primary, standbys, failover_s=failover_s,
+                       coverage=read_number(f"{path}.coverage", body.get("coverage", 1)), path=path,
+                       failover_error_factor=ef)
+
+    def dump(self, node: Standby, write: Any) -> dict:
+        body: dict = {"primary": write(node.primary), "standbys": [write(c) for c in node.standbys],
+                      "failover_s": float(node.failover_s)}
+        if node.coverage != 1:
+            body["coverage"] = float(node.coverage)
+        if node.failover_error_factor is not None:
+            body["failover_error_factor"] = float(node.failover_error_factor)
+        return body
+
+    def schema(self) -> dict:
+        number = "#/$defs/number"
+        return {
+            "type": "object", "additionalProperties": False, "required": ["primary", "standbys"],
+            "not": {"required": ["failover_s", "failover_preset"]},
+            "properties": {
+                "primary": {"$ref": "#/$defs/block"},
+                "standbys": {"$ref": "#/$defs/blocks"},
+                "failover_s": {"$ref": number, "description": "Detection plus switchover [s], >= 0; default 0."},
+                "failover_preset": {"type": "string", "description": (
+                    "A failover timeline preset (a name in data/failover_presets.csv); its typical total "
+                    "becomes failover_s.")},
+                "coverage": {"$ref": number,
+                             "description": "Probability that a failover works, in [0, 1]; default 1."},
+                "failover_error_factor": {"$ref": number, "description": (
+                    "How uncertain the failover time is: p95 / p50 of a lognormal, in [1, 100]. With "
+                    "failover_preset and no factor, the preset's best and worst cases give it.")},
+            },
+        }
+
+    def examples(self) -> list:
+        return [{"primary": example_leaf("p", 100.0, 4.0), "standbys": [example_leaf("s", 50.0, 5.0)],
+                 "failover_s": 120.0, "coverage": 0.9},
+                {"primary": example_leaf("p", 100.0, 4.0),
+                 "standbys": [example_leaf("s1", 50.0, 5.0), example_leaf("s2", 80.0, 2.0)],
+                 "failover_s": 0.0, "failover_error_factor": 3.0}]
+
+    def scalar(self, node: Standby, memo: Any) -> tuple[float, float]:
+        up = memo.get(node.primary)[1]
+        us = math.prod(memo.kids(node.standbys)[1])
+        tau, c = failover_share(node), node.coverage
+        u = up * (c * (tau + (1 - tau) * us) + (1 - c))
+        return 1.0 - u, u
+
+    def vector(self, node: Standby, ev: Any, Q: Any, over: Any) -> tuple[Any, Any]:
+        _, up = ev.aq(node.primary, Q, over)
+        _, us = parallel_aq(*ev.children_aq(node, node.standbys, Q, over))
+        tau = over.get(id(node), failover_share(node))
+        c = node.coverage
+        u = up * (c * (tau + (1 - tau) * us) + (1 - c))
+        return 1.0 - u, u
+
+    def frequency(self, node: Standby, memo: Any) -> float | None:
+        """Every primary failure is an outage when failover takes time (with an instant
+        failover only if the standbys are down); a failed failover costs the repair;
+        a standby failure during the primary's repair (after the failover) is one more."""
+        fp = memo.frequency(node.primary)
+        fs_list = [memo.frequency(c) for c in node.standbys]
+        known_s = [f for f in fs_list if f is not None]
+        if fp is None or len(known_s) < len(fs_list):
+            return None
+        a_s, q_s = memo.kids(node.standbys)
+        fs = math.fsum(f * w for f, w in zip(known_s, critical_scalar(1, a_s, q_s)))
+        c, r = node.coverage, node.primary_outage_h
+        t = min(node.failover_s / 3600.0, r)
+        hit = 1.0 if t > 0 else math.prod(q_s)
+        return float(fp * ((1 - c) + c * hit) + fp * c * fs * (r - t))
+
+    def slopes(self, node: Standby, memo: Any) -> list[float]:
+        """Exact: the formula is linear in the primary's U and in each standby's."""
+        up = memo.get(node.primary)[1]
+        a_s, q_s = memo.kids(node.standbys)
+        tau, c = failover_share(node), node.coverage
+        d_primary = c * (tau + (1 - tau) * math.prod(q_s)) + (1 - c)
+        scale = up * c * (1 - tau)
+        return [d_primary] + [scale * x for x in critical_scalar(1, a_s, q_s)]
+
+    def lower(self, node: Standby, lower: Any, ctx: Any) -> tuple:
+        sb = tuple(lower(c) for c in node.standbys)
+        return ("standby", lower(node.primary), ("atleast", len(sb), sb),
+                node.failover_s / 3600.0, float(node.coverage))
+
+    def label(self, node: Standby) -> str:
+        from ...formatting import format_duration, format_percent
+
+        return (f"standby: failover {format_duration(node.failover_s)}, "
+                f"works {format_percent(node.coverage)} of the time")
+
+    def after_failure(self, node: Standby, failed: set[str], recurse: Any) -> tuple[bool, float]:
+        up_p, cov_p = recurse(node.primary)
+        if up_p:
+            return True, cov_p
+        for s in node.standbys:
+            up_s, cov_s = recurse(s)
+            if up_s:
+                return True, node.coverage * cov_s
+        return False, 1.0
+
+
+KIND = StandbyKind()

@@ -1,0 +1,335 @@
+"""The conformance suite every block kind passes, built-in or registered from outside
+the package (in the manner of scikit-learn's ``parametrize_with_checks``).
+
+Each kind gives example bodies (``BlockKind.examples``); for each, the suite checks:
+the file round trip; that the generated JSON Schema accepts what the kind writes and
+refuses what it refuses; scalar evaluation = vectorised evaluation; slopes against
+finite differences and the exact change when a child is made perfect; the analytic
+value inside the simulated 99% CI; the event-by-event engine against the vectorised
+one; and that the block diagram draws it. ``Majority`` below is a kind defined only
+in this file: registering it is all it takes for the suite (and the file format,
+the schema, evaluation, simulation and the diagram) to take it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+
+import hadr_lib as hl
+from hadr_lib.architecture_file import SCHEMA_PATH, architecture_schema, dump_architecture, load_architecture
+from hadr_lib.design import BlockKind, block_kinds, kind_named, kind_of, register, unregister, walk
+from hadr_lib.design.blocks.gate import Gate, checked_children
+from hadr_lib.design.evaluation import Memo, Vector, base_q
+from hadr_lib.design.kinds import block_list, example_leaf
+
+ROOT = Path(hl.__file__).resolve().parent.parent
+
+# --------------------------------------------------------------------------- a kind from outside
+
+
+@dataclass(frozen=True)
+class Majority:
+    """Up while more than half of the children are up."""
+
+    children: tuple
+    path: str = field(default="majority", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "children", checked_children(self.path, "majority", self.children))
+
+
+class MajorityKind(Gate):
+    key = "majority"
+    cls = Majority
+
+    def needed_up(self, node):
+        return len(node.children) // 2 + 1
+
+    def parse(self, body, path, read):
+        return Majority(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, body))), path=path)
+
+    def dump(self, node, write):
+        return [write(c) for c in node.children]
+
+    def schema(self):
+        return {"$ref": "#/$defs/blocks"}
+
+    def examples(self):
+        return [[example_leaf("a", 50.0, 5.0), example_leaf("b", 60.0, 4.0), example_leaf("c", 40.0, 3.0)]]
+
+    def scalar(self, node, memo):
+        from hadr_lib.design.evaluation import k_of_n_scalar
+
+        return k_of_n_scalar(self.needed_up(node), *memo.kids(node.children))
+
+    def vector(self, node, ev, Q, over):
+        from hadr_lib.availability import k_of_n_aq
+
+        return k_of_n_aq(self.needed_up(node), *ev.children_aq(node, node.children, Q, over))
+
+    def label(self, node):
+        return f"majority of {len(node.children)}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def majority_registered():
+    register(MajorityKind())
+    yield
+    unregister("majority")
+
+
+KEYS = (*hl.architecture_file.BLOCK_KINDS, "majority")
+
+
+def _cases():
+    register(MajorityKind())
+    try:
+        return [pytest.param(key, i, id=f"{key}-{i}")
+                for key in block_kinds() for i in range(len(kind_named(key).examples()))]
+    finally:
+        unregister("majority")
+
+
+CASES = _cases()
+
+
+def _design(key: str, i: int) -> dict:
+    return {"name": f"{key} example {i}", "architecture": {key: kind_named(key).examples()[i]}}
+
+
+def _arch(key: str, i: int) -> hl.Architecture:
+    return load_architecture(_design(key, i))
+
+
+def test_every_kind_is_checked():
+    assert {c.values[0] for c in CASES} == set(KEYS)
+
+
+# --------------------------------------------------------------------------- file
+
+
+@pytest.mark.parametrize("key, i", CASES)
+def test_file_round_trip(key, i):
+    arch = _arch(key, i)
+    dumped = dump_architecture(arch)
+    again = load_architecture(dumped)
+    assert again.root == arch.root
+    assert again.evaluate().to_dict() == arch.evaluate().to_dict()
+    assert dump_architecture(again) == dumped
+
+
+@pytest.mark.parametrize("key, i", CASES)
+def test_the_schema_agrees_with_the_reader(key, i):
+    schema = architecture_schema()
+    dumped = dump_architecture(_arch(key, i))
+    jsonschema.validate(dumped, schema)
+    jsonschema.validate(_design(key, i), schema)
+    body = kind_named(key).examples()[i]
+    bad = {**body, "bogus_field": 1} if isinstance(body, dict) else [*body, 3]
+    with pytest.raises(hl.InvalidInputError, match=r"bogus_field|\[\d+\]"):
+        load_architecture({"architecture": {key: bad}})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"architecture": {key: bad}}, schema)
+
+
+def test_the_shipped_schema_file_is_the_generated_one_for_the_built_in_kinds():
+    import json
+
+    unregister("majority")
+    try:
+        assert architecture_schema() == json.loads(SCHEMA_PATH.read_text(encoding="utf-8")), (
+            "the shipped schema file is stale after a change to a kind: rewrite it with "
+            "python -c 'import json, hadr_lib.architecture_file as f; "
+            "f.SCHEMA_PATH.write_text(json.dumps(f.architecture_schema(), indent=2) + chr(10))'")
+    finally:
+        register(MajorityKind())
+    assert "majority_block" in architecture_schema()["$defs"]
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _leaf_q(arch):
+    return arch.components, base_q(arch.components)
+
+
+@pytest.mark.parametrize("key, i", CASES)
+def test_scalar_evaluation_equals_the_vectorised_one(key, i):
+    arch = _arch(key, i)
+    comps, q0 = _leaf_q(arch)
+    rng = np.random.default_rng(7)
+    Q = np.column_stack([q0, *(rng.uniform(0, 0.3, size=len(comps)) for _ in range(6)), np.zeros(len(comps))])
+    ev = Vector(arch.root, comps)
+    a_v, u_v = ev.aq(arch.root, Q)
+    for j in range(Q.shape[1]):
+        a_s, u_s = Memo(arch.root, ev.index, Q[:, j]).get(arch.root)
+        assert u_v[j] == pytest.approx(u_s, rel=1e-12, abs=1e-300)
+        assert a_v[j] == pytest.approx(a_s, rel=1e-12)
+
+
+@pytest.mark.parametrize("key, i", CASES)
+def test_slopes_agree_with_finite_differences_and_changes_are_exact(key, i):
+    arch = _arch(key, i)
+    comps, q0 = _leaf_q(arch)
+    ev = Vector(arch.root, comps)
+    memo = Memo(arch.root, ev.index, q0)
+    kind = kind_of(arch.root)
+    kids = kind.children(arch.root)
+    slopes = kind.slopes(arch.root, memo)
+    assert len(slopes) == len(kids)
+    for j, kid in enumerate(kids):
+        if not kind_of(kid).leaf:
+            continue
+        row = ev.index[id(kid)]
+        h = 1e-6 * q0[row]
+        Q = np.repeat(q0[:, None], 3, axis=1)
+        Q[row, 1] -= h
+        Q[row, 2] = 0.0  # the child made perfect
+        _, u = ev.aq(arch.root, Q)
+        assert slopes[j] == pytest.approx((u[0] - u[1]) / h, rel=1e-4)
+        assert kind.delta(arch.root, memo, j, -q0[row]) == pytest.approx(u[2] - u[0], rel=1e-9, abs=1e-18)
+    # and importance (built on them) says the same as re-evaluating with the part perfect
+    imp = arch.importance().set_index("name")
+    year_s = 365.25 * 86400
+    u_base = arch.availability().unavailability
+    for c in comps:
+        if kind_of(arch.root).key == "standby" and c is arch.root.primary:
+            continue  # the failover share is fixed by the primary's figures: see issue 20
+        perfect = arch.with_changes({c.name: {"availability": 1.0}}).availability().unavailability
+        assert imp.loc[c.name, "downtime_saved_per_year_s"] == pytest.approx(
+            max(u_base - perfect, 0.0) * year_s, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize("key, i", CASES)
+def test_the_analytic_value_is_inside_the_simulated_99_percent_interval(key, i):
+    arch = _arch(key, i)
+    r = hl.simulate(arch, years=10, runs=2000, seed=17, workers=1, progress=False)
+    lo, hi = r.unavailability_ci99
+    analytic = float(arch.availability().unavailability)
+    assert lo <= analytic <= hi, (lo, analytic, hi)
+    f = arch.evaluate().outages_per_year
+    if f is not None:  # the outage count too, within 5 standard errors
+        per_run = r.outages / r.years
+        se = per_run.std(ddof=1) / math.sqrt(per_run.size)
+        assert abs(per_run.mean() - f) < 5 * se + 0.01 * f, (per_run.mean(), f, se)
+
+
+@pytest.mark.parametrize("key, i", CASES)
+def test_the_event_engine_agrees_with_the_vectorised_one(key, i):
+    from hadr_lib.events import simulate_events
+
+    arch = _arch(key, i)
+    base = simulate_events(arch, runs=40, years=5, seed=2)
+    r = hl.simulate(arch, years=5, runs=1000, seed=2, workers=1, progress=False)
+    u_b, u_v = base.run_unavailability, r.run_unavailability
+    se = math.sqrt(u_b.var(ddof=1) / u_b.size + u_v.var(ddof=1) / u_v.size)
+    assert abs(u_b.mean() - u_v.mean()) < 4.5 * se + 1e-12, (u_b.mean(), u_v.mean(), se)
+
+
+# --------------------------------------------------------------------------- presentation
+
+
+@pytest.mark.parametrize("key, i", CASES)
+def test_the_block_diagram_draws_it(key, i):
+    from hadr_lib.plots import block_diagram_figure
+
+    arch = _arch(key, i)
+    fig = block_diagram_figure(arch, arch.importance())
+    text = " ".join(str(a.text) for a in fig.layout.annotations) + " ".join(
+        " ".join(map(str, t.text or ())) if isinstance(t.text, (list, tuple)) else str(t.text or "")
+        for t in fig.data)
+    for c in arch.components:
+        assert c.name in text
+    for node in walk(arch.root):
+        kind = kind_of(node)
+        if not kind.leaf and not kind.row:
+            assert kind.label(node) in text
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def test_an_unknown_kind_is_an_error_everywhere():
+    @dataclass(frozen=True)
+    class Stranger:
+        children: tuple = ()
+
+    with pytest.raises(hl.InvalidInputError, match="Stranger is not a block"):
+        kind_of(Stranger())
+    with pytest.raises(hl.InvalidInputError, match=r"series\[1\].*is not a block"):
+        hl.Series((hl.Component("a", availability=0.9), Stranger()))
+    with pytest.raises(hl.InvalidInputError, match="is not a block"):
+        hl.Architecture(Stranger())
+    with pytest.raises(hl.InvalidInputError, match=r"architecture\.stranger: unknown block type; use one of "
+                                                    r"component, series, parallel, k_of_n, standby, common_cause"):
+        load_architecture({"architecture": {"stranger": []}})
+
+
+def test_a_kind_cannot_be_registered_twice_or_without_a_class():
+    with pytest.raises(hl.InvalidInputError, match="already registered"):
+        register(MajorityKind())
+
+    class Nameless(BlockKind):
+        key = "nameless"
+
+    with pytest.raises(hl.InvalidInputError, match="no block class"):
+        register(Nameless())
+    with pytest.raises(hl.InvalidInputError, match="built-in"):
+        unregister("series")
+
+
+def test_a_registered_kind_works_in_the_file_format_and_beside_the_built_in_ones():
+    design = {"name": "quorum", "architecture": {"series": [
+        {"component": {"name": "lb", "availability": 0.9999}},
+        {"majority": [example_leaf("a"), example_leaf("b"), example_leaf("c")]}]}}
+    arch = load_architecture(design)
+    same = load_architecture({"architecture": {"series": [
+        {"component": {"name": "lb", "availability": 0.9999}},
+        {"k_of_n": {"k": 2, "of": [example_leaf("a"), example_leaf("b"), example_leaf("c")]}}]}})
+    assert arch.evaluate().to_dict() == same.evaluate().to_dict()
+    assert "majority:" in hl.architecture_file.architecture_yaml(arch)
+
+
+def test_a_kind_from_an_installed_package_is_found_through_its_entry_point(tmp_path):
+    """A package that declares ``[project.entry-points."hadr_lib.blocks"]`` adds a kind:
+    a fake installed distribution on the path, and a fresh interpreter finds it."""
+    (tmp_path / "thirdparty_kind.py").write_text(textwrap.dedent('''
+        from dataclasses import dataclass, field
+        from hadr_lib.design.blocks.parallel import ParallelKind
+
+        @dataclass(frozen=True)
+        class Pool:
+            children: tuple
+            path: str = field(default="pool", compare=False, repr=False)
+
+        class PoolKind(ParallelKind):
+            key = "pool"
+            cls = Pool
+            def parse(self, body, path, read):
+                return Pool(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(body)), path=path)
+
+        KIND = PoolKind()
+    '''))
+    info = tmp_path / "thirdparty_kind-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: thirdparty-kind\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[hadr_lib.blocks]\npool = thirdparty_kind\n")
+    code = ("import hadr_lib as hl; from hadr_lib.design import block_kinds; print(block_kinds()); "
+            "a = hl.load_architecture({'architecture': {'pool': [{'component': {'name': 'a', 'availability': 0.9}},"
+            " {'component': {'name': 'b', 'availability': 0.9}}]}}); print(a.availability().unavailability)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={"PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    kinds, u = out.stdout.splitlines()
+    assert "'pool'" in kinds and kinds.startswith("('component', 'series'")
+    assert float(u) == pytest.approx(0.01, rel=1e-12)
