@@ -22,8 +22,8 @@ import pandas as pd
 
 from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, json_record, period_info
 from .checks import InvalidInputError, invalid
-from .design.blocks.standby import Standby
-from .design.kinds import kind_of, leaves, walk
+from .design.blocks.standby import in_a_primary
+from .design.kinds import kind_of
 from .model import Architecture
 
 __all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
@@ -177,14 +177,6 @@ class OptimizeResult:
         return {"target": self.target, "combinations": len(self.table), "best": best, "frontier": frontier}
 
 
-def _under_standby_primary(arch: Architecture, names: set[str]) -> bool:
-    """Whether a named component is in a standby's primary: the standby's failover
-    share is fixed by its primary's figures when it is built, so such a change needs
-    the design rebuilt, not just new figures."""
-    return any(type(node) is Standby and names & {c.name for c in leaves(node.primary)}
-               for node in walk(arch.root))
-
-
 def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
              year_days: float = DAYS_PER_YEAR) -> OptimizeResult:
     """The cheapest replica counts meeting ``target`` [availability fraction], over
@@ -218,7 +210,7 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
     grid = np.array(list(itertools.product(*ranges)), dtype=int).reshape(combos, len(varied))
     idx = [names.index(n) for n in varied]
     base_q = arch._q
-    if _under_standby_primary(arch, set(varied)):
+    if in_a_primary(arch.root, set(varied)):
         u = np.array([arch.with_changes({n: {"count": int(c)} for n, c in zip(varied, row)})
                       .evaluate(year_days=year_days).unavailability for row in grid])
     else:

@@ -127,13 +127,12 @@ def design_recovery_h(architecture) -> float | None:
     """How long the design itself takes to recover from the loss of an instance [h]:
     its mean outage length where every part has MTBF and MTTR, else its slowest
     standby failover; None when it has neither (no redundancy to recover with)."""
-    from .design.blocks.standby import Standby
-    from .design.kinds import walk
+    from .design.blocks.standby import failover_times_s
 
     e = architecture.evaluate()
     if e.mean_outage_s is not None:
         return e.mean_outage_s / 3600.0
-    failovers = [node.failover_s for node in walk(architecture.root) if type(node) is Standby]
+    failovers = failover_times_s(architecture.root)
     return max(failovers) / 3600.0 if failovers else None
 
 

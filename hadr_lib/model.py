@@ -48,14 +48,14 @@ from .checks import InvalidInputError, check_number, invalid
 
 # The kinds live in hadr_lib.design; their names stay importable from here
 # (``x as x`` says a name is re-exported on purpose).
-from .design.blocks.common_cause import CommonCause
+from .design.blocks.common_cause import CommonCause, groups_in
 from .design.blocks.common_cause import group_label as group_label
 from .design.blocks.component import MAX_COUNT as MAX_COUNT
 from .design.blocks.component import Component
 from .design.blocks.k_of_n import KofN
 from .design.blocks.parallel import Parallel
 from .design.blocks.series import Series
-from .design.blocks.standby import Standby
+from .design.blocks.standby import Standby, standbys_in
 from .design.blocks.standby import failover_share as failover_share
 from .design.blocks.standby import standby_label as standby_label
 from .design.evaluation import Memo, Vector, base_q
@@ -149,18 +149,8 @@ class Architecture:
         self.root = root
         self.name = name
         self.description = description
-        leaves: list[Component] = []
-        groups: list[CommonCause] = []
-        standbys: list[Standby] = []
-        self._order = preorder(root)  # kept: every evaluation walks it
-        for node, kind in self._order:  # depth bounded; leaves, groups and standbys in order
-            if kind.leaf:
-                leaves.append(node)
-            elif type(node) is CommonCause:
-                groups.append(node)
-            elif type(node) is Standby:
-                standbys.append(node)
-        self.components: tuple[Component, ...] = tuple(leaves)
+        self._order = preorder(root)  # one walk, depth bounded, kept: every evaluation uses it
+        self.components: tuple[Component, ...] = tuple(node for node, kind in self._order if kind.leaf)
         seen: dict[str, str] = {}
         for c in self.components:
             if c.name in seen:
@@ -168,8 +158,8 @@ class Architecture:
                     f"{c.path}.name: {c.name!r} is a duplicate component name "
                     f"(also at {seen[c.name]}); names must be unique")
             seen[c.name] = c.path
-        self.groups: tuple[CommonCause, ...] = tuple(groups)
-        self.standbys: tuple[Standby, ...] = tuple(standbys)
+        self.groups: tuple[CommonCause, ...] = groups_in(self._order)
+        self.standbys: tuple[Standby, ...] = standbys_in(self._order)
         self._ev = Vector(root, self.components)
         self._q = base_q(self.components)
 

@@ -111,3 +111,61 @@ def test_moved_names_still_work_with_a_warning():
         assert old.overview_html is overview_html
     with pytest.raises(AttributeError):
         old.no_such_name  # noqa: B018
+
+
+_KIND_CLASSES = {"Component", "Series", "Parallel", "KofN", "Standby", "CommonCause"}
+
+
+def _kind_checks(tree: ast.AST) -> list[int]:
+    """Lines of ``isinstance(x, <kind class>)`` and ``type(x) is <kind class>``."""
+    def names(node) -> set[str]:
+        if isinstance(node, ast.Tuple):
+            return set().union(*(names(e) for e in node.elts))
+        if isinstance(node, ast.Name):
+            return {node.id}
+        if isinstance(node, ast.Attribute):
+            return {node.attr}
+        return set()
+
+    lines = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                and len(node.args) == 2 and names(node.args[1]) & _KIND_CLASSES):
+            lines.append(node.lineno)
+        elif (isinstance(node, ast.Compare) and isinstance(node.left, ast.Call)
+              and isinstance(node.left.func, ast.Name) and node.left.func.id == "type"
+              and any(names(c) & _KIND_CLASSES for c in node.comparators)):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_kind_specific_checks_live_only_in_their_kind_module():
+    """What a block kind means is said in its module under design/blocks; everything
+    else asks the registry (``kind_of``), so a new kind is never mistaken for another."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.parent == PACKAGE / "design" / "blocks":
+            continue
+        found += [f"{path.relative_to(PACKAGE)}:{line}"
+                  for line in _kind_checks(ast.parse(path.read_text(encoding="utf-8")))]
+    assert found == []
+
+
+def test_the_kind_check_scan_sees_both_spellings():
+    code = "isinstance(a, (m.Standby, int))\nif type(b) is CommonCause: pass\nisinstance(c, dict)\n"
+    assert _kind_checks(ast.parse(code)) == [1, 2]
+
+
+def test_every_module_has_its_layer_in_the_stack():
+    """The "stack" contract (import-linter, run by make lint) names every module's layer:
+    a new module must be placed in it."""
+    import re
+    import tomllib
+
+    contracts = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["importlinter"]
+    stack = next(c for c in contracts["contracts"] if c["id"] == "stack")
+    placed = [f"hadr_lib.{name}" for layer in stack["layers"] for name in re.split(r"\s*[|:]\s*", layer)]
+    assert len(placed) == len(set(placed)), "a module in two layers"
+    modules = {f"hadr_lib.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    modules |= {f"hadr_lib.{p.parent.name}" for p in PACKAGE.glob("*/__init__.py")}
+    assert modules == set(placed)

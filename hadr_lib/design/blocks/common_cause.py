@@ -24,7 +24,7 @@ from ..evaluation import block_mean_outage_h, critical_scalar, k_of_n_scalar
 from ..kinds import BlockKind, block_list, body_mapping, example_leaf, optional_number, required_fields, whole_number
 from .gate import check_k, checked_children
 
-__all__ = ["KIND", "CommonCause", "group_label"]
+__all__ = ["KIND", "CommonCause", "group_label", "groups_in"]
 
 _FIELDS = ("beta", "of", "k", "name", "beta_error_factor")
 
@@ -48,6 +48,12 @@ class CommonCause:
             check_number(f"{self.path}.beta_error_factor", self.beta_error_factor, 1, 100,
                          what=" (p95 / p50)")
         check_k(f"{self.path}.k", self.k, len(self.children))
+
+
+def groups_in(order: list) -> tuple[CommonCause, ...]:
+    """The common-cause groups among ``preorder`` entries, in walk order (the order
+    ``Architecture.groups`` and ``with_changes(betas=...)`` number them)."""
+    return tuple(node for node, _ in order if type(node) is CommonCause)
 
 
 def group_label(group: CommonCause, index: int) -> str:

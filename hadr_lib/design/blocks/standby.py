@@ -36,12 +36,13 @@ from ..kinds import (
     is_block,
     leaves,
     optional_number,
+    preorder,
     required_fields,
     walk,
 )
 from .gate import checked_children
 
-__all__ = ["KIND", "Standby", "failover_share", "standby_label"]
+__all__ = ["KIND", "Standby", "failover_share", "failover_times_s", "in_a_primary", "standby_label", "standbys_in"]
 
 _FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "coverage", "failover_error_factor")
 
@@ -90,6 +91,23 @@ def failover_share(node: Standby, failover_s: np.ndarray | None = None) -> Any:
         return min(node.failover_s / 3600.0, r) / r if r > 0 else 0.0
     t = np.asarray(failover_s, dtype=float)
     return np.minimum(t / 3600.0, r) / r if r > 0 else np.zeros_like(t)
+
+
+def standbys_in(order: list) -> tuple[Standby, ...]:
+    """The standby blocks among ``preorder`` entries, in walk order."""
+    return tuple(node for node, _ in order if type(node) is Standby)
+
+
+def failover_times_s(root: Any) -> list[float]:
+    """The failover time [s] of every standby in the tree."""
+    return [node.failover_s for node in standbys_in(preorder(root))]
+
+
+def in_a_primary(root: Any, names: set[str]) -> bool:
+    """Whether a named component is in a standby's primary: the standby's failover
+    share is fixed by its primary's figures when it is built, so changing such a
+    component needs the design rebuilt, not just new figures."""
+    return any(names & {c.name for c in leaves(node.primary)} for node in standbys_in(preorder(root)))
 
 
 def standby_label(node: Standby) -> str:
