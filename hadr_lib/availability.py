@@ -346,7 +346,9 @@ def k_of_n_aq(k: int, a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndar
 
     The distribution of the number of failed units is built by dynamic
     programming, keeping counts up to n - k and collecting the rest as the
-    unavailability, so both results are sums of positive terms.
+    unavailability, so both results are sums of positive terms. The smaller of the
+    two carries the precision and the other is derived from it: summed, the up
+    side of a big quorum at high nines came to 1 plus a few ulps (A > 1).
     """
     n = a.shape[0]
     m = n - int(k)  # failures the group tolerates
@@ -357,7 +359,8 @@ def k_of_n_aq(k: int, a: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndar
         down = down + f[m] * q[i]
         f[1:] = f[1:] * a[i] + f[:-1] * q[i]
         f[0] = f[0] * a[i]
-    return np.sum(f, axis=0), down
+    up = np.sum(f, axis=0)
+    return np.where(down <= 0.5, 1.0 - down, up), np.where(down <= 0.5, down, 1.0 - up)
 
 
 def _check_k(k: Any, n: int) -> int:

@@ -155,6 +155,22 @@ def test_large_k_of_n_against_mpmath():
         assert float(got) == pytest.approx(float(1 - ref), rel=1e-12)
 
 
+@pytest.mark.parametrize("k, n, typed", [(26, 50, "0.9999"), (990, 1000, "0.99999"), (501, 1000, "0.999"),
+                                          (2, 3, "0.999999999999")])
+def test_big_quorums_at_high_nines_are_exact_and_never_above_1(k, n, typed):
+    """A 26-of-50 quorum at 99.99% summed its up side to 1 + 4e-16 (A > 1) and
+    the CLI refused the design: "availability: 1.0000000000000004 is not in [0, 1]"."""
+    got = hl.k_of_n(k, [float(typed)] * n)
+    ref = _mp_k_of_n(k, [typed] * n)
+    assert got.unavailability == pytest.approx(float(ref), rel=1e-9)
+    assert 0.0 <= float(got) <= 1.0
+    assert float(got) == float(1 - ref)
+    arch = hl.Architecture(hl.KofN(k, tuple(hl.Component(f"n{i}", availability=float(typed)) for i in range(n))))
+    e = arch.evaluate()
+    assert float(e.availability) <= 1.0
+    assert e.unavailability == pytest.approx(float(ref), rel=1e-9)
+
+
 def test_nested_results_keep_their_exact_complement():
     # parallel of two series: the inner results' unavailability is used as is.
     inner = hl.series([0.99999, 0.999999])

@@ -147,7 +147,8 @@ def k_of_n_scalar(k: int, a: list[float], q: list[float]) -> tuple[float, float]
         for d in range(m, 0, -1):
             f[d] = f[d] * ai + f[d - 1] * qi
         f[0] *= ai
-    return math.fsum(f), down
+    # the smaller side carries the precision; the other is derived (never A > 1)
+    return (1.0 - down, down) if down <= 0.5 else (math.fsum(f), 1.0 - math.fsum(f))
 
 
 def critical_scalar(k: int, a: list[float], q: list[float]) -> list[float]:
