@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -601,9 +602,15 @@ def uncertainty_figure(results: dict, target: float | None = None, *,
             hovertemplate=(f"{label}<br>p5 {format_duration(p5 * 60)}, median "
                            f"{format_duration(p50 * 60)}, p95 {format_duration(p95 * 60)}"
                            "<extra></extra>")))
-    if target is not None:
-        fig.add_vline(x=(1 - target) * year / 60, line={"dash": "dash", "color": PALETTE["red"]},
-                      annotation_text=f"{format_percent(target)} budget")
+    budget = None if target is None else (1 - target) * year / 60
+    if budget is not None and budget > 0:  # a 100% target has no budget to draw on a log axis
+        fig.add_shape(type="line", x0=budget, x1=budget, xref="x", y0=0, y1=1, yref="paper",
+                      line={"dash": "dash", "color": PALETTE["red"]})
+        # an annotation on a log axis is placed at log10 of its x (add_vline's label was
+        # placed at 10^budget: the axis ran to 10^54-10^279 minutes in every report)
+        fig.add_annotation(x=math.log10(budget), xref="x", y=1, yref="paper",
+                           text=f"{format_percent(target)} budget", showarrow=False,
+                           xanchor="left", yanchor="bottom")
     fig.update_layout(
         title="How sure are we? Downtime per year over the uncertain figures (box: p5 to p95)",
         xaxis={"type": "log", "title": "minutes of downtime per year"}, showlegend=False,

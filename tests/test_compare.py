@@ -200,6 +200,14 @@ def test_figures_take_results():
     fig = uncertainty_figure({"costed": spread}, 0.999)
     assert fig.data[0].median[0] == pytest.approx(np.percentile(spread.unavailability, 50) * YEAR / 60)
     assert fig.layout.xaxis.type == "log"
+    # the budget line at the budget; its label at log10 of it (plotly places an annotation
+    # on a log axis at 10^x: the label at x = 525.96 ran the axis to 10^526 minutes)
+    budget = 0.001 * YEAR / 60
+    (line,) = fig.layout.shapes
+    assert line.x0 == line.x1 == pytest.approx(budget)
+    (label,) = fig.layout.annotations
+    assert label.x == pytest.approx(math.log10(budget)) and label.text == "99.9% budget"
+    assert not uncertainty_figure({"costed": spread}, 1.0).layout.shapes  # no budget to draw
 
 
 def test_compare_sentence_prices_the_downtime_saved_against_the_running_cost():
