@@ -354,7 +354,9 @@ class Architecture:
             elif "mtbf_h" in fields or "mttr_h" in fields:
                 fields.setdefault("availability", None)
             if {"availability", "mtbf_h", "mttr_h"} & fields.keys():
-                fields.setdefault("sla", None)  # a figure of one's own, no longer the SLA
+                # a figure of one's own: no longer the SLA, nor what the old source said
+                fields.setdefault("sla", None)
+                fields.setdefault("source", None)
             return replace(node, **fields)
 
         # the groups are numbered as self.groups numbers them: in walk order

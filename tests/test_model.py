@@ -195,6 +195,11 @@ def test_sweep_matches_evaluate():
     changed = arch.with_changes(components={"redis": {"availability": 0.9999}})
     assert sweep[1].unavailability == pytest.approx(changed.evaluate().unavailability, rel=1e-12)
     assert sweep[0].unavailability == pytest.approx(arch.evaluate().unavailability, rel=1e-12)
+    # a what-if figure is one's own: the old source and SLA no longer vouch for it
+    assert arch.component("redis").source and changed.component("redis").source is None
+    assert changed.component("redis").sla is None
+    same = arch.with_changes(components={"redis": {"count": 2}})
+    assert same.component("redis").source == arch.component("redis").source  # only the count moved
 
 
 # ------------------------------------------------------------------ precision

@@ -27,6 +27,7 @@ import numpy as np
 
 from ...availability import parallel_aq
 from ...checks import InvalidInputError, check_number, invalid, read_number
+from ...safe_load import check_text
 from ..evaluation import block_mean_outage_h, critical_scalar
 from ..kinds import (
     BlockKind,
@@ -44,7 +45,7 @@ from .gate import checked_children
 
 __all__ = ["KIND", "Standby", "failover_share", "failover_times_s", "in_a_primary", "standby_label", "standbys_in"]
 
-_FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "coverage", "failover_error_factor")
+_FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "coverage", "failover_error_factor", "name")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Standby:
     path: str = field(default="standby", compare=False, repr=False)
     #: How uncertain the failover time is: p95 / p50 of a lognormal (None: certain).
     failover_error_factor: float | None = None
+    #: What people call it ("database failover"); None: named after its primary's parts.
+    name: str | None = None
     #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
     #: derived once here, since every evaluation of the block needs it.
     primary_outage_h: float = field(default=0.0, init=False, compare=False, repr=False)
@@ -73,6 +76,8 @@ class Standby:
         if self.failover_error_factor is not None:
             check_number(f"{p}.failover_error_factor", self.failover_error_factor, 1, 100,
                          what=" (p95 / p50)")
+        if self.name is not None:
+            check_text(f"{p}.name", self.name, max_len=200)
         for _ in walk(self.primary, f"{p}.primary"):  # depth bounded before evaluating
             pass
         outage = block_mean_outage_h(self.primary)
@@ -111,7 +116,9 @@ def in_a_primary(root: Any, names: set[str]) -> bool:
 
 
 def standby_label(node: Standby) -> str:
-    """A standby block as people read it: the failover of its primary's parts."""
+    """A standby block as people read it: its name, else the failover of its primary's parts."""
+    if node.name:
+        return node.name
     names = [c.name for c in leaves(node.primary)]
     more = f" and {len(names) - 2} more" if len(names) > 2 else ""
     return f"failover of {', '.join(names[:2])}{more}"
@@ -148,7 +155,7 @@ class StandbyKind(BlockKind):
             failover_s = read_number(f"{path}.failover_s", body.get("failover_s", 0))
         return Standby(primary, standbys, failover_s=failover_s,
                        coverage=read_number(f"{path}.coverage", body.get("coverage", 1)), path=path,
-                       failover_error_factor=ef)
+                       failover_error_factor=ef, name=body.get("name"))
 
     def dump(self, node: Standby, write: Any) -> dict:
         body: dict = {"primary": write(node.primary), "standbys": [write(c) for c in node.standbys],
@@ -157,6 +164,8 @@ class StandbyKind(BlockKind):
             body["coverage"] = float(node.coverage)
         if node.failover_error_factor is not None:
             body["failover_error_factor"] = float(node.failover_error_factor)
+        if node.name is not None:
+            body["name"] = node.name
         return body
 
     def schema(self) -> dict:
@@ -176,6 +185,7 @@ class StandbyKind(BlockKind):
                 "failover_error_factor": {"$ref": number, "description": (
                     "How uncertain the failover time is: p95 / p50 of a lognormal, in [1, 100]. With "
                     "failover_preset and no factor, the preset's best and worst cases give it.")},
+                "name": {"type": "string", "description": "What people call it, e.g. database failover."},
             },
         }
 
@@ -184,7 +194,7 @@ class StandbyKind(BlockKind):
                  "failover_s": 120.0, "coverage": 0.9},
                 {"primary": example_leaf("p", 100.0, 4.0),
                  "standbys": [example_leaf("s1", 50.0, 5.0), example_leaf("s2", 80.0, 2.0)],
-                 "failover_s": 0.0, "failover_error_factor": 3.0}]
+                 "failover_s": 0.0, "failover_error_factor": 3.0, "name": "database failover"}]
 
     def scalar(self, node: Standby, memo: Any) -> tuple[float, float]:
         up = memo.get(node.primary)[1]
@@ -234,7 +244,8 @@ class StandbyKind(BlockKind):
     def label(self, node: Standby) -> str:
         from ...formatting import format_duration, format_percent
 
-        return (f"standby: failover {format_duration(node.failover_s)}, "
+        name = f"{node.name}: " if node.name else ""
+        return (f"{name}standby: failover {format_duration(node.failover_s)}, "
                 f"works {format_percent(node.coverage)} of the time")
 
     def after_failure(self, node: Standby, failed: set[str], recurse: Any) -> tuple[bool, float]:
