@@ -216,16 +216,19 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly(how):
     import threading
     import time
 
-    # Ctrl-C as a terminal delivers it: to a command whose SIGINT is not ignored. An
-    # ignored SIGINT is inherited through exec, and in one full run the test process had
-    # come to ignore it (some earlier test in the same worker): the command then ran on
-    # for a minute after the signal, rightly, as under nohup.
+    # Ctrl-C as a terminal delivers it: to a command that neither ignores nor blocks
+    # SIGINT. Both are inherited through exec; in two full runs the command ran on for a
+    # minute after the signal, as it rightly does under nohup, while run alone it stops.
+    def as_from_a_terminal():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
     parent_sigint = signal.getsignal(signal.SIGINT)
     proc = subprocess.Popen(
         [sys.executable, "-m", "hadr_lib", "simulate", "azure_web_app_two_regions",
          "--runs", "2000000", "--years", "5", "--workers", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        preexec_fn=as_from_a_terminal)
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.extend(iter(lambda: proc.stderr.read(1), "")))
     reader.start()
@@ -255,6 +258,8 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly(how):
             break
         time.sleep(0.1)
     assert proc.poll() is None, "".join(err)
+    with open(f"/proc/{proc.pid}/status") as status:  # for the message, should it fail
+        masks = " ".join(line.strip() for line in status if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
     if how == "ctrl-c":
         os.killpg(proc.pid, signal.SIGINT)
     else:
@@ -264,7 +269,7 @@ def test_simulate_ctrl_c_stops_the_workers_cleanly(how):
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         raise AssertionError(f"still running 60 s after the signal (the test's own SIGINT handler: "
-                             f"{parent_sigint}); stderr: {''.join(err)[-2000:]}") from None
+                             f"{parent_sigint}; the command's {masks}); stderr: {''.join(err)[-2000:]}") from None
     out = proc.stdout.read()
     assert code == 130, (code, "".join(err)[-2000:], out[-500:])
     reader.join(timeout=10)
