@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field
 
 from .checks import InvalidInputError, check_number
-from .formatting import format_duration
+from .formatting import format_duration, format_money
 
 __all__ = ["ASSUMPTIONS", "BackupPlan", "BackupResult", "describe_backups", "plan_backups"]
 
@@ -202,11 +202,12 @@ def plan_backups(plan: BackupPlan) -> BackupResult:
 
 
 def describe_backups(result: BackupResult, currency: str = "") -> list[str]:
-    """The result in sentences: storage and cost, RPO, worst restore."""
+    """The result in sentences: storage and cost (in ``currency``, e.g. a scenario's
+    ``"EUR"``; a bare amount without one), RPO, worst restore."""
     yes = {True: "meets", False: "misses", None: "no target for"}
     region = ("" if result.region_rpo_worst_h == math.inf else
               f"; after a region loss {format_duration(result.region_rpo_worst_h * 3600)}")
-    cost = f"{result.monthly_cost:,.2f}{' ' + currency if currency else ''}"
+    cost = format_money(result.monthly_cost, currency) if currency else f"{result.monthly_cost:,.2f}"
     return [
         f"Storage kept: {result.storage_gb:,.0f} GB ({result.fulls_kept} fulls, chains of "
         f"{result.chain_length}), about {cost} a month.",

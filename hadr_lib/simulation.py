@@ -589,10 +589,10 @@ class SimulationResult(RunStatistics):
             "p_year": [self.p_meet_sla_year(float(x)) for x in slas],
         })
 
-    def bad_year_sentence(self, downtime_cost_per_hour: float | None = None) -> str:
+    def bad_year_sentence(self, downtime_cost_per_hour: float | None = None, currency: str = "USD") -> str:
         """The spread in words for a manager: the typical year, the 1-in-10 and the
-        1-in-100 year (with their cost at ``downtime_cost_per_hour``), and how often a
-        month meets the SLA."""
+        1-in-100 year (with their cost at ``downtime_cost_per_hour``, in ``currency``),
+        and how often a month meets the SLA."""
         from .formatting import format_duration, format_money, format_percent
 
         a = self.annual_downtime_summary
@@ -602,7 +602,7 @@ class SimulationResult(RunStatistics):
         def cost(seconds):
             if downtime_cost_per_hour is None:
                 return ""
-            return f" ({format_money(seconds / 3600 * downtime_cost_per_hour)})"
+            return f" ({format_money(seconds / 3600 * downtime_cost_per_hour, currency)})"
 
         return (f"Over {self.runs * self.years:,} simulated years, the median year has "
                 f"{format_duration(a['p50'])} of downtime{cost(a['p50'])}, 1 year in 10 more than "

@@ -65,6 +65,8 @@ def test_describe_backups():
         "RPO: at worst 24 hours, on average 12 hours (meets the RPO).",
         "Worst restore: 5.2 hours (meets the RTO).",
     ]
+    # in a scenario's currency (the Backup tab passes the workspace's)
+    assert hl.describe_backups(r, "EUR")[0] == "Storage kept: 7,800 GB (6 fulls, chains of 6), about €179 a month."
 
 
 @pytest.mark.parametrize("field, value, message", [

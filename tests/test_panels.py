@@ -200,6 +200,16 @@ def test_backup_panel():
     assert len(p.chart.data[0].y) == 3
 
 
+def test_the_backup_tab_prices_in_the_scenarios_currency():
+    from hadr_lib.scenario import load_scenario
+    from hadr_lib.workspace import Workspace
+
+    mapping = {**hl.load_scenario("small_saas").to_mapping(), "currency": "EUR"}
+    p = BackupPanel(workspace=Workspace(load_scenario(mapping)))
+    assert "€" in p.summary.value and "$" not in p.summary.value
+    assert "$" in BackupPanel().summary.value  # no workspace: dollars, said
+
+
 def test_failover_panel():
     p = FailoverPanel("route53_region_failover", 300)
     assert "2.05 minutes typically" in p.summary.value

@@ -533,6 +533,10 @@ def test_bad_year_sentence_by_hand():
     assert "92.5% of months meet 99.9%, and 10% of years meet it every month." in text
     with pytest.raises(InvalidInputError, match="downtime_cost_per_hour"):
         r.bad_year_sentence(-1)
+    # a EUR scenario's bad year is in euros (it was in dollars in every report)
+    euros = r.bad_year_sentence(1000, "EUR")
+    assert "(€4,500)" in euros and "(€8,910)" in euros and "$" not in euros
+    assert "(8,100 CHF)" in r.bad_year_sentence(1000, "CHF")
 
 
 @given(st.integers(1, 6), st.floats(1, 1e4), st.floats(0.01, 100))

@@ -125,10 +125,15 @@ class BackupPanel(Panel):
             price_per_gb_month=float(v["price_per_gb_month"]), rto_h=float(v["rto_h"]),
             rpo_h=float(v["rpo_h"]))
 
+    def _currency(self) -> str:
+        """The workspace scenario's currency (USD without a workspace)."""
+        ws = self.workspace
+        return ws.scenario.currency if ws is not None and ws.scenario is not None else "USD"
+
     def refresh(self) -> None:
         r = self.result = plan_backups(self.plan())
         self.summary.value = ("<p style='font-size:1.1em'>" +
-                              "<br>".join(html.escape(x) for x in describe_backups(r)) + "</p>")
+                              "<br>".join(html.escape(x) for x in describe_backups(r, self._currency())) + "</p>")
         items = "".join(f"<li>{html.escape(w)}</li>" for w in r.warnings)
         self.warnings.value = f"<ul style='color:#a60'>{items}</ul>" if items else ""
         update_figure(self.chart, restore_timeline_figure(r))
