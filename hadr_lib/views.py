@@ -14,7 +14,7 @@ from .formatting import format_percent
 from .overview import Overview
 from .theme import STATUS
 
-__all__ = ["overview_html", "overview_markdown"]
+__all__ = ["overview_html", "overview_markdown", "paragraphs_html"]
 
 
 def _badge(status: str) -> str:
@@ -46,3 +46,13 @@ def overview_html(ov: Overview) -> str:
     return (f"<h1>HA/DR report: {e(ov.scenario.name)}</h1>{description}"
             f"<h2>Overview {_badge(ov.status)}</h2>"
             f"<p>Target: <b>{e(format_percent(ov.target))}</b>.</p><ul>{items}</ul>")
+
+
+def paragraphs_html(*lines: str) -> str:
+    """Sentences as HTML paragraphs (for reports), each escaped; a line break inside
+    one starts another. Printed, they were console text: monospace, wrapped mid-word,
+    and a pair of dollar amounts typeset as mathematics by the page's MathJax, which
+    the classes here tell to leave alone."""
+    parts = [p for line in lines for p in str(line).split("\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parts)  # text, not attributes
+    return f'<div class="hadr-sentences tex2jax_ignore mathjax_ignore">{body}</div>'

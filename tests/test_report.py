@@ -33,6 +33,12 @@ def test_single_report_is_self_contained(tmp_path):
     # how sure: the design's figures taken as uncertain by a factor of 3
     assert re.search(r"Downtime per year: median [0-9.]+ minutes, 1 year in 20 worse than", html)
     assert "Learn more about: load-balancer" in html
+    # key sentences are paragraphs (they were console text: monospace, broken mid-word,
+    # "$... $" pairs typeset as mathematics), none of them left in a <pre>
+    sentences = re.findall(r'<div class="hadr-sentences tex2jax_ignore mathjax_ignore">(.*?)</div>', html, re.S)
+    assert any("the median year has" in s for s in sentences)
+    assert any("Improve or add redundancy to" in s for s in sentences)
+    assert not [p for p in re.findall(r"<pre>(.*?)</pre>", html, re.S) if "median year" in p or "allows" in p]
     # the assumptions are the ones the CLI and the app say (hadr_lib.assumptions)
     for said in report_items(simulated_years=20_000, seed=0):
         assert escape(said, quote=False) in html.replace("&#x27;", "'"), said
