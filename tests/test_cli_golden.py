@@ -28,6 +28,7 @@ COMMANDS = {
     "slo_single_7d": ["slo", "single_server", "--target", "99.99", "--window", "7d"],
     "compare": ["compare", "single_server", "multi_az_postgres", "three_regions_active_active"],
     "list": ["list"],
+    "diff": ["diff", "ecommerce_shop", "small_saas"],
     "simulate": ["simulate", "single_server", "--runs", "200", "--years", "2", "--workers", "1", "--quiet"],
     "fit": ["fit", str(GOLDEN / "incidents.csv"), "--from", "2025-06-01", "--to", "2026-06-01",
             "--design", "multi_az_postgres"],
