@@ -14,7 +14,7 @@ from .formatting import format_percent
 from .overview import Overview
 from .theme import STATUS
 
-__all__ = ["overview_html", "overview_markdown", "paragraphs_html"]
+__all__ = ["overview_html", "overview_markdown", "paragraphs_html", "say"]
 
 
 def _badge(status: str) -> str:
@@ -56,3 +56,10 @@ def paragraphs_html(*lines: str) -> str:
     parts = [p for line in lines for p in str(line).split("\n") if p.strip()]
     body = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parts)  # text, not attributes
     return f'<div class="hadr-sentences tex2jax_ignore mathjax_ignore">{body}</div>'
+
+
+def say(*lines: str) -> None:
+    """Show sentences as paragraphs in a notebook's output (the report's ``print``)."""
+    from IPython.display import HTML, display
+
+    display(HTML(paragraphs_html(*lines)))

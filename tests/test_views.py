@@ -14,3 +14,14 @@ def test_sentences_become_escaped_paragraphs_mathjax_leaves_alone():
 
 def test_no_sentences_is_an_empty_block():
     assert paragraphs_html() == '<div class="hadr-sentences tex2jax_ignore mathjax_ignore"></div>'
+
+
+def test_say_displays_the_paragraphs(monkeypatch):
+    import IPython.display
+
+    from hadr_lib import views
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    views.say("One.", "Two.")
+    assert [x.data for x in shown] == [paragraphs_html("One.", "Two.")]
