@@ -18,10 +18,12 @@ from .architecture_file import dump_architecture, load_architecture, reference_a
 from .availability import check_availability
 from .checks import InvalidInputError
 from .files import safe_file_name
+from .model import Architecture
 from .safe_load import check_depth, read_yaml
 from .scenario import Scenario, load_scenario, reference_scenarios
 
-__all__ = ["MAX_UPLOAD_BYTES", "Change", "Workspace", "parse_scenario_upload", "query_scenario"]
+__all__ = ["MAX_UPLOAD_BYTES", "Change", "Workspace", "parse_design_upload", "parse_scenario_upload",
+           "query_scenario"]
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +181,29 @@ def parse_scenario_upload(name: str, content: bytes) -> Scenario:
                 f"({', '.join(reference_architectures())}) or carries its design inline")
     try:
         return load_scenario(data)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{shown}: {exc}") from None
+
+
+def parse_design_upload(name: str, content: bytes) -> Architecture:
+    """An ``Architecture`` from an uploaded design file's bytes (YAML or JSON: name,
+    description, architecture), with the limits of ``safe_load`` and at most
+    ``MAX_UPLOAD_BYTES``; errors name the file."""
+    shown = json.dumps(str(name)[:80])
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the "
+                                f"{MAX_UPLOAD_BYTES:,} bytes a design file may have")
+    try:
+        text = bytes(content).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{shown}: not UTF-8 text; a design file is YAML or JSON") from None
+    data = read_yaml(text, origin=shown)
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(f"{shown}: {type(data).__name__} at the top; a design file "
+                                "is a mapping (name, description, architecture)")
+    check_depth(data, shown)
+    try:  # a mapping is read as it is: it cannot name a file on the server
+        return load_architecture(data)
     except InvalidInputError as exc:
         raise InvalidInputError(f"{shown}: {exc}") from None
 

@@ -236,3 +236,46 @@ def test_strategies_run_together_from_the_dr_tab():
     assert app.workspace.scenario.layered_strategies == (("continuous_replication", "hourly_snapshot"),)
     dr.layers.value = ()
     assert app.workspace.scenario.layered_strategies == () and len(dr.cost_chart.data) == traces
+
+
+def test_compare_takes_an_uploaded_design_b_and_can_adopt_it():
+    """Compare my own design B (an upload, class hadr-compare-upload) against the
+    workspace's design; a bad file is told; "Use this design" makes it the workspace's."""
+    from hadr_lib.architecture_file import dump_architecture, load_architecture
+
+    app = app_panel(scenario="ecommerce_shop")
+    tab = app.panel("compare")
+    assert "hadr-compare-upload" in tab.upload._dom_classes
+    mine = dump_architecture(load_architecture("multi_az_postgres"))
+    mine["name"] = "<b>Our</b> Postgres, three replicas"
+    mine["architecture"]["series"][1]["component"]["count"] = 3
+    content = yaml.safe_dump(mine).encode()
+    tab.upload.value = ({"name": "b.yaml", "size": len(content), "content": memoryview(content),
+                         "type": "text/yaml", "last_modified": _NOW},)
+    assert tab.other.label == "<b>Our</b> Postgres, three replicas (uploaded)"
+    assert "&lt;b&gt;Our&lt;/b&gt; Postgres" in tab.sure.value and "<b>Our</b>" not in tab.sure.value
+    assert "app: count 2 -&gt; 3" in tab.changes.value
+    assert not tab.adopt.disabled
+    bad = b"name: x\narchitecture: {component: {name: a, availability: 1.5}}\n"
+    tab.upload.value = ({"name": "bad.yaml", "size": len(bad), "content": memoryview(bad),
+                         "type": "", "last_modified": _NOW},)
+    assert "Could not open the uploaded design" in tab.message.value and "1.5" in tab.message.value
+    assert tab.other.label.endswith("(uploaded)")  # the good upload is still the one compared
+    tab.adopt.click()
+    assert app.workspace.scenario.design.name == "<b>Our</b> Postgres, three replicas"
+    assert app.workspace.scenario.design.component("app").count == 3
+    tab.other.value = "single_server"  # back to a shipped design: the upload is dropped
+    assert "(uploaded)" not in str(tab.other.options)
+
+
+def test_a_design_upload_is_checked_like_a_scenario_upload():
+    from hadr_lib.workspace import parse_design_upload
+
+    with pytest.raises(InvalidInputError, match='"d.yaml": not UTF-8'):
+        parse_design_upload("d.yaml", b"\xff\xfe")
+    with pytest.raises(InvalidInputError, match='"d.yaml": list at the top'):
+        parse_design_upload("d.yaml", b"- a\n")
+    with pytest.raises(InvalidInputError, match="bytes is more than"):
+        parse_design_upload("big.yaml", b"#" * (MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(InvalidInputError, match=r'"d.yaml": architecture: missing'):
+        parse_design_upload("d.yaml", b"name: x\n")

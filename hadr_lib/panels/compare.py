@@ -1,4 +1,4 @@
-"""The designs tab: the workspace's design against another, in minutes and money,
+"""The designs tab: the workspace's design against another (shipped or uploaded), in minutes and money,
 how sure the figures are, and a button to adopt the other design."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from ..compare import changed_blocks, compare, compare_sentence, format_compare_table
 from ..formatting import format_percent
 from ..uncertainty import propagate
+from ..workspace import parse_design_upload
 from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel, reference_models
 from .tabs import AppTab
 
@@ -19,14 +20,16 @@ __all__ = ["CompareDesignsPanel"]
 _DRAWS = 2000
 #: Spread assumed for figures without an error factor (p95/p50 of a lognormal).
 _ERROR_FACTOR = 3.0
+#: The dropdown's value while an uploaded design is compared.
+_UPLOADED = "__uploaded__"
 
 
 class CompareDesignsPanel(Panel):
-    """The workspace's design against another shipped design: availability,
-    downtime, outages and cost side by side, what changed, what the difference is
-    worth at the scenario's cost of downtime, and how sure the figures are (error
-    factor 3 on figures without one). "Use this design" makes the other design the
-    workspace's, for every tab."""
+    """The workspace's design against another, shipped or uploaded (a design file,
+    class ``hadr-compare-upload``): availability, downtime, outages and cost side by
+    side, what changed, what the difference is worth at the scenario's cost of
+    downtime, and how sure the figures are (error factor 3 on figures without one).
+    "Use this design" makes the other design the workspace's, for every tab."""
 
     def __init__(self, workspace, other: str | None = None):
         super().__init__(workspace)
@@ -39,6 +42,10 @@ class CompareDesignsPanel(Panel):
                                       value=other, description="Compare with", style=LABEL_STYLE,
                                       layout=dict(WIDE))
         self.other.add_class("hadr-compare-with")
+        self.upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=False,
+                                         description="Upload design B", layout={"width": "auto"})
+        self.upload.add_class("hadr-compare-upload")
+        self.uploaded = None  # the uploaded design, while it is the one compared
         self.sentence = widgets.HTML()
         self.sentence.add_class("hadr-compare-sentence")
         self.table = widgets.HTML()
@@ -49,15 +56,61 @@ class CompareDesignsPanel(Panel):
         self.adopt = widgets.Button(description="Use this design", layout={"width": "200px"},
                                     tooltip="Makes it the scenario's design on every tab")
         self.adopt.add_class("hadr-compare-adopt")
-        self.other.observe(self.update, names="value")
+        self.other.observe(self._picked, names="value")
+        self.upload.observe(self._uploaded, names="value")
         self.adopt.on_click(self._adopt)
         self.update()
-        self.widget = widgets.VBox([self.other, self.sentence, self.table, self.sure, self.changes,
-                                    self.adopt, self.message])
+        self.widget = widgets.VBox([
+            widgets.HBox([self.other, self.upload], layout={"flex_flow": "row wrap", "align_items": "center"}),
+            self.sentence, self.table, self.sure, self.changes, self.adopt, self.message])
+
+    def _options(self) -> list[tuple[str, str]]:
+        options = [(m.name, k) for k, m in self.models.items()]
+        if self.uploaded is not None:
+            options.append((f"{self.uploaded.name} (uploaded)", _UPLOADED))
+        return options
+
+    def _picked(self, change) -> None:
+        if self._holding:
+            return
+        if change["new"] != _UPLOADED and self.uploaded is not None:
+            self.uploaded = None  # back to the shipped designs
+            with self.hold():
+                value = self.other.value
+                self.other.options = self._options()
+                self.other.value = value
+        self.update()
+
+    def _uploaded(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        try:  # limits, text and design are checked; a bad file is told, never a traceback
+            design = parse_design_upload(str(f.get("name", "upload")), bytes(f["content"]))
+        except Exception as exc:
+            self.message.value = (f"<div class='hadr-error' style='color:#a00'>Could not open the "
+                                  f"uploaded design: {html.escape(str(exc))}</div>")
+            return
+        finally:
+            with self.hold():
+                self.upload.value = ()  # the same file may be uploaded again
+        self.uploaded = design
+        self.message.value = ""
+        with self.hold():
+            self.other.options = self._options()
+            self.other.value = _UPLOADED
+        self.update()
+
+    def _other_design(self):
+        return self.uploaded if self.other.value == _UPLOADED else self.models[self.other.value]
 
     def _adopt(self, button=None) -> None:
+        from ..architecture_file import dump_architecture
+
         try:
-            self.ws.set_design(self.other.value, origin=self)
+            other = self.other.value
+            self.ws.set_design(dump_architecture(self.uploaded) if other == _UPLOADED else other, origin=self)
         except Exception as exc:  # shown in the panel, never lost
             self.message.value = f"Could not use that design: {html.escape(str(exc))}"
             return
@@ -69,7 +122,7 @@ class CompareDesignsPanel(Panel):
     def refresh(self) -> None:
         sc, target = self.ws.scenario, self.ws.target
         mine = sc.design
-        other = self.models[self.other.value]
+        other = self._other_design()
         if mine is None:
             self.sentence.value = "<p>This scenario has no design yet: pick one on the Architecture tab.</p>"
             self.table.value = self.changes.value = self.sure.value = ""
@@ -96,7 +149,7 @@ class CompareDesignsPanel(Panel):
         more = f"<li>... and {len(diff) - 30} more</li>" if len(diff) > 30 else ""
         self.changes.value = (f"<details><summary>What differs ({len(diff)})</summary>"
                               f"<ul style='font-size:0.92em'>{items}{more}</ul></details>")
-        self.adopt.disabled = self.ws.design_key == self.other.value
+        self.adopt.disabled = self.other.value != _UPLOADED and self.ws.design_key == self.other.value
 
 
 #: The app's tab (see ``panels.tabs``).
@@ -104,5 +157,5 @@ TAB = AppTab(
     "compare", "Compare designs",
     lambda ctx: CompareDesignsPanel(ctx.workspace),
     ready=".hadr-compare-sentence",
-    about="the design against another shipped one: downtime, cost, what the difference is worth, how sure",
+    about="the design against another, shipped or uploaded: downtime, cost, what the difference is worth, how sure",
 )
