@@ -39,6 +39,8 @@ from .strategies import DISRUPTIONS, Strategy, load_strategies
 
 __all__ = [
     "Strategy",
+    "Blockers",
+    "blockers",
     "CostSweep",
     "break_even_sentence",
     "break_even_table",
@@ -225,9 +227,12 @@ def nothing_happens(table: pd.DataFrame) -> bool:
     return bool((table["worst_outage_h"] == 0).all() and (table["expected_loss"] == 0).all())
 
 
-def recommend(table: pd.DataFrame) -> tuple[str | None, str]:
+def recommend(table: pd.DataFrame, scenario: Scenario | None = None) -> tuple[str | None, str]:
     """(strategy id or None, reason): the cheapest in total that meets both targets.
-    With no disruption expected that is the cheapest to run, and the reason says so."""
+    With no disruption expected that is the cheapest to run, and the reason says so.
+    When none meets them, the reason says what blocks them (``blockers``; with the
+    ``scenario``): never a strategy that merely recovers fastest, which may lose hours
+    of a ledger's data."""
     if nothing_happens(table):
         row = table.loc[table["annual_cost"].idxmin()]
         return row["strategy"], (f"no disruption is expected (every incident rate is 0), so every "
@@ -235,17 +240,16 @@ def recommend(table: pd.DataFrame) -> tuple[str | None, str]:
                                  "cheapest to run")
     ok = table[table["meets_rto"] & table["meets_rpo"]]
     if ok.empty:
-        best = table.loc[table["worst_outage_h"].idxmin()]
-        return None, (f"no strategy in the catalogue meets both targets; the fastest, "
-                      f"{best['label']}, still leaves outages of {format_duration(best['worst_outage_h'] * 3600)}"
-                      " for some disruption")
+        if scenario is not None:
+            return None, blockers(scenario).sentence
+        return None, "no strategy in the catalogue meets both targets for every disruption"
     row = ok.loc[ok["total_cost"].idxmin()]
     return row["strategy"], f"{row['label']} is the cheapest in total that meets both targets"
 
 
 def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
     """The recommendation in one or two sentences, in the scenario's currency."""
-    rec, reason = recommend(table)
+    rec, reason = recommend(table, scenario)
     cheapest = table.loc[table["total_cost"].idxmin()]
     money = partial(format_money, currency=scenario.currency)
     targets = (f"your {format_duration(scenario.rto_target_h * 3600)} RTO and "
@@ -274,6 +278,60 @@ def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
 
 _DISRUPTION_WORDS = {"instance": "an instance lost", "zone": "a zone lost",
                      "region": "a region lost", "data_corruption": "data corrupted"}
+_DISRUPTION_NOUNS = {"instance": "a lost instance", "zone": "a lost zone",
+                     "region": "a lost region", "data_corruption": "corrupted data"}
+
+
+@dataclass(frozen=True)
+class Blockers:
+    """What keeps every strategy from the targets: ``disruptions`` no strategy
+    recovers from within its RTO and RPO, and ``best``, the strategy (id) that meets
+    the targets for every other disruption at the lowest total cost (None if none
+    does), with ``sentence`` saying both in one line."""
+
+    disruptions: tuple[str, ...]
+    best: str | None
+    best_label: str | None
+    sentence: str
+
+
+def blockers(scenario: Scenario, strategies=None) -> Blockers:
+    """Which disruptions block the targets whatever the strategy, and the cheapest
+    strategy that meets them for everything else: the line a manager needs when
+    nothing fits (for a ledger: "only corrupted data; warm standby + point-in-time
+    backups meets everything else"), instead of a strategy that is merely fastest."""
+    strategies = strategies or scenario_strategies(scenario)
+    outage, lost_h, _ = _recovery(scenario, strategies)
+    happens = np.array([scenario.incidents_per_year[d] > 0 for d in DISRUPTIONS])
+    rto_t = np.array([scenario.rto_targets[d] for d in DISRUPTIONS])
+    rpo_t = np.array([scenario.rpo_targets[d] for d in DISRUPTIONS])
+    tol = 1 + 1e-12
+    met = ((outage <= rto_t * tol) & (lost_h <= rpo_t * tol)) | ~happens  # strategies x disruptions
+    blocked = ~met.any(axis=0)
+    names = tuple(d for d, b in zip(DISRUPTIONS, blocked) if b)
+    table = strategy_table(scenario, strategies).set_index("strategy")
+    others = met[:, ~blocked].all(axis=1)
+    best = best_label = None
+    if others.any():
+        candidates = [s.id for s, ok in zip(strategies, others) if ok]
+        best = min(candidates, key=lambda sid: (table.loc[sid, "total_cost"], sid))
+        best_label = str(table.loc[best, "label"])
+    if not names:  # each disruption is met by some strategy, but no one strategy meets all
+        sentence = ("each disruption is met by some strategy but none meets them all; run two "
+                    "together (layered_strategies)")
+    else:
+        nouns = [_DISRUPTION_NOUNS[d] for d in names]
+        what = nouns[0] if len(nouns) == 1 else f"{', '.join(nouns[:-1])} and {nouns[-1]}"
+        only = "only " if len(names) < int(happens.sum()) else ""
+        targets = "; ".join(f"RTO {format_duration(scenario.rto_targets[d] * 3600)}, RPO "
+                            f"{format_duration(scenario.rpo_targets[d] * 3600)}" if len(names) == 1 else
+                            f"{_DISRUPTION_NOUNS[d]}: RTO {format_duration(scenario.rto_targets[d] * 3600)}, "
+                            f"RPO {format_duration(scenario.rpo_targets[d] * 3600)}" for d in names)
+        sentence = (f"{only}{what} {'blocks' if len(names) == 1 else 'block'} the targets ({targets}): no "
+                    f"strategy in the catalogue recovers from {'it' if len(names) == 1 else 'them'} in time")
+        if best_label is not None:
+            sentence += f"; {best_label} meets everything else"
+    return Blockers(names, best, best_label, sentence)
 
 
 def shortfalls(scenario: Scenario, strategies=None) -> dict[str, list[str]]:
@@ -398,7 +456,7 @@ def dr_summary(scenario: Scenario, table: pd.DataFrame | None = None) -> dict:
     """The strategies priced for ``scenario``, the recommendation and the break-even
     costs of downtime, as JSON takes them (money per year in the scenario's currency)."""
     table = strategy_table(scenario) if table is None else table
-    rec, reason = recommend(table)
+    rec, reason = recommend(table, scenario)
     return {
         "scenario": scenario.name,
         "currency": scenario.currency,

@@ -85,7 +85,7 @@ def overview(scenario, target: float = 0.9995, *, year_days: float = DAYS_PER_YE
         evaluation = arch.evaluate(year_days=year_days)
         status_a, sentence = target_verdict(evaluation.availability, target, arch.name)
     table = strategy_table(sc)
-    rec, reason = recommend(table)
+    rec, reason = recommend(table, sc)
     row = table.set_index("strategy").loc[rec] if rec else None
     status_dr = "green" if rec else "red"
     status = max([s for s in (status_a, status_dr) if s], key=lambda s: _RANK[s])

@@ -120,9 +120,38 @@ def test_with_no_incidents_the_recommendation_says_it_is_only_on_paper():
 
 def test_no_strategy_meets_an_impossible_target():
     sc = hl.load_scenario("regulated_payments").replace(rto_target_h=0.001)
-    rec, reason = hl.recommend(hl.strategy_table(sc))
-    assert rec is None and "no strategy in the catalogue meets both targets" in reason
+    rec, reason = hl.recommend(hl.strategy_table(sc), sc)
+    assert rec is None and reason.startswith("only a lost instance, a lost zone and a lost region block the targets")
     assert "Nothing in the catalogue meets" in hl.recommendation_sentence(sc, hl.strategy_table(sc))
+    assert hl.recommend(hl.strategy_table(sc))[0] is None  # without the scenario: no reason to give
+
+
+def test_a_ledger_is_told_what_blocks_it_never_the_fastest_strategy():
+    """A payments ledger whose corrupted data must come back within an hour, losing at
+    most 36 s: no strategy does. The fastest to recover (hourly snapshots) loses up to
+    an hour of every kind of data and was named; what blocks is corrupted data only,
+    and warm standby + point-in-time backups meets everything else (hand-checked from
+    the shortfalls: it misses only corrupted data, at the lowest total of those that do)."""
+    from hadr_lib.dr import blockers, shortfalls
+
+    m = hl.load_scenario("regulated_payments").to_mapping()
+    m["targets"] = {**m["targets"], "data_corruption": {"rto_h": 1, "rpo_h": 0.01}}
+    sc = hl.load_scenario(m)
+    b = blockers(sc)
+    assert b.disruptions == ("data_corruption",) and b.best == "aws_warm_standby_pitr"
+    misses = shortfalls(sc)
+    assert [p.split(":")[0] for p in misses["aws_warm_standby_pitr"]] == ["data corrupted"]
+    table = hl.strategy_table(sc).set_index("strategy")
+    only_data = [sid for sid, ps in misses.items() if [p.split(":")[0] for p in ps] == ["data corrupted"]]
+    assert min(only_data, key=lambda sid: table.loc[sid, "total_cost"]) == "aws_warm_standby_pitr"
+    reason = hl.recommend(hl.strategy_table(sc), sc)[1]
+    assert reason == ("only corrupted data blocks the targets (RTO 1 hour, RPO 36 seconds): no strategy in "
+                      "the catalogue recovers from it in time; Warm standby + point-in-time backups (AWS) "
+                      "meets everything else")
+    from hadr_lib.overview import overview
+
+    line = next(x for x in overview(sc).lines() if x.startswith("DR strategy"))
+    assert "fastest" not in line and "Hourly snapshot" not in line and "only corrupted data" in line
 
 
 def test_edited_costs_change_the_answer():
