@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from ..compare import changed_blocks, compare, compare_sentence, format_compare_table
 from ..formatting import format_percent
+from ..model import Architecture
 from ..uncertainty import propagate
 from ..workspace import parse_design_upload
 from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel, reference_models
@@ -45,7 +46,7 @@ class CompareDesignsPanel(Panel):
         self.upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=False,
                                          description="Upload design B", layout={"width": "auto"})
         self.upload.add_class("hadr-compare-upload")
-        self.uploaded = None  # the uploaded design, while it is the one compared
+        self.uploaded: Architecture | None = None  # the uploaded design, while it is the one compared
         self.sentence = widgets.HTML()
         self.sentence.add_class("hadr-compare-sentence")
         self.table = widgets.HTML()
@@ -110,7 +111,10 @@ class CompareDesignsPanel(Panel):
 
         try:
             other = self.other.value
-            self.ws.set_design(dump_architecture(self.uploaded) if other == _UPLOADED else other, origin=self)
+            if other == _UPLOADED and self.uploaded is not None:
+                self.ws.set_design(dump_architecture(self.uploaded), origin=self)
+            else:
+                self.ws.set_design(other, origin=self)
         except Exception as exc:  # shown in the panel, never lost
             self.message.value = f"Could not use that design: {html.escape(str(exc))}"
             return
