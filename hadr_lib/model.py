@@ -332,11 +332,20 @@ class Architecture:
     # -- changes (for sliders) ---------------------------------------------
 
     def with_changes(self, components: Mapping[str, Mapping[str, Any]] | None = None,
-                     betas: Mapping[int, float] | None = None) -> Architecture:
+                     betas: Mapping[int, float] | None = None,
+                     standbys: Mapping[int, Mapping[str, float]] | None = None) -> Architecture:
         """A copy with some component fields (``availability``, ``mtbf_h``,
-        ``mttr_h``, ``count``) or common-cause ``beta`` values (by group index) changed."""
+        ``mttr_h``, ``count``), common-cause ``beta`` values (by group index) or
+        standby ``failover_s`` and ``coverage`` (by index in ``self.standbys``) changed."""
         components = dict(components or {})
         betas = dict(betas or {})
+        standbys = {i: dict(f) for i, f in (standbys or {}).items()}
+        for i, fields in standbys.items():
+            if isinstance(i, bool) or not isinstance(i, Integral) or not 0 <= i < len(self.standbys):
+                raise invalid("standbys", i, f"is not a standby index in [0, {len(self.standbys) - 1}]")
+            for key in fields:
+                if key not in ("failover_s", "coverage"):
+                    raise invalid(f"standbys[{i}]", key, "is not a standby field to change (failover_s, coverage)")
         for name in components:
             self.component(name)
         for g in betas:
@@ -359,12 +368,14 @@ class Architecture:
                 fields.setdefault("source", None)
             return replace(node, **fields)
 
-        # the groups are numbered as self.groups numbers them: in walk order
-        new_beta = {id(g): betas[i] for i, g in enumerate(self.groups) if i in betas}
+        # groups and standbys are numbered as self.groups and self.standbys number them: in walk order
+        new_fields: dict[int, dict[str, Any]] = {id(g): {"beta": betas[i]} for i, g in enumerate(self.groups)
+                                                 if i in betas}
+        new_fields.update({id(sb): standbys[i] for i, sb in enumerate(self.standbys) if i in standbys})
 
-        def group(original: Block, rebuilt: Block) -> Block:
-            beta = new_beta.get(id(original))
-            return rebuilt if beta is None else replace(rebuilt, beta=beta)  # type: ignore[arg-type]  # a group
+        def block(original: Block, rebuilt: Block) -> Block:
+            fields = new_fields.get(id(original))
+            return rebuilt if not fields else replace(rebuilt, **fields)
 
-        root = map_tree(self.root, leaf=changed, block=group if new_beta else None)
+        root = map_tree(self.root, leaf=changed, block=block if new_fields else None)
         return Architecture(root, self.name, self.description)

@@ -189,6 +189,22 @@ def test_sensitivity_is_sorted_by_swing():
     assert list(sens["swing"]) == sorted(sens["swing"], reverse=True)
 
 
+def test_with_changes_moves_a_standby_as_rebuilding_it_would():
+    arch = hl.load_architecture("multi_az_postgres")
+    data = hl.dump_architecture(arch)
+    data["architecture"]["series"][2]["standby"].update(failover_s=600.0, coverage=0.95)
+    rebuilt = hl.load_architecture(data)
+    changed = arch.with_changes(standbys={0: {"failover_s": 600.0, "coverage": 0.95}})
+    assert changed.evaluate() == rebuilt.evaluate()
+    assert changed.evaluate().unavailability > arch.evaluate().unavailability
+    with pytest.raises(hl.InvalidInputError, match=r"standbys: 3 is not a standby index in \[0, 0\]"):
+        arch.with_changes(standbys={3: {"coverage": 1.0}})
+    with pytest.raises(hl.InvalidInputError, match=r"standbys\[0\]: 'mttr_h' is not a standby field"):
+        arch.with_changes(standbys={0: {"mttr_h": 1.0}})
+    with pytest.raises(hl.InvalidInputError, match="coverage"):
+        arch.with_changes(standbys={0: {"coverage": 1.5}})
+
+
 def test_sweep_matches_evaluate():
     arch = hl.load_architecture("azure_web_app_single_region")
     sweep = arch.sweep("redis", [0.999, 0.9999])

@@ -121,6 +121,28 @@ def test_beta_control_moves_the_answer():
     assert "99.9999999973%" in p.headline.value
 
 
+def test_failover_controls_move_the_answer_and_the_download():
+    """The explorer's standby controls: failover time and the chance it works."""
+    import base64
+
+    import yaml
+
+    p = ArchitecturePanel("multi_az_postgres", 0.9995)
+    assert p.controls[("standby 0", "failover_s")].value == pytest.approx(90)
+    before = p.model.evaluate().unavailability
+    p.controls[("standby 0", "failover_s")].value = 900.0
+    p.controls[("standby 0", "coverage")].value = 0.9
+    (sb,) = p.model.standbys
+    assert (sb.failover_s, sb.coverage) == (900.0, 0.9)
+    expected = hl.load_architecture("multi_az_postgres")
+    expected = expected.with_changes(standbys={0: {"failover_s": 900.0, "coverage": 0.9}})
+    assert p.model.evaluate() == expected.evaluate() and expected.evaluate().unavailability > before
+    link = p.download.value
+    text = base64.b64decode(link.split("base64,")[1].split("'")[0]).decode()
+    standby = yaml.safe_load(text)["architecture"]["series"][2]["standby"]
+    assert standby["failover_s"] == 900.0 and standby["coverage"] == 0.9
+
+
 def test_architecture_panel_rejects_bad_input():
     with pytest.raises(InvalidInputError, match="target: 2"):
         ArchitecturePanel("single_server", 2)

@@ -13,7 +13,7 @@ from ..availability import DAYS_PER_YEAR, check_availability, period_info
 from ..checks import InvalidInputError
 from ..files import safe_file_name
 from ..formatting import format_duration, format_percent
-from ..model import Architecture
+from ..model import Architecture, standby_label
 from ..plots import block_diagram_figure, importance_figure, tornado_figure
 from ..theme import STATUS
 from ..verdict import improvement_advice, target_verdict
@@ -103,6 +103,20 @@ class ArchitecturePanel(Panel):
             rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(label)}</b>",
                                                    layout={"width": "190px"}), w],
                                      layout={"flex_flow": "row wrap"}))
+        for i, sb in enumerate(self.base.standbys):
+            failover = widgets.FloatLogSlider(value=max(sb.failover_s, 1.0), base=10, min=0, max=5, step=0.05,
+                                              description="failover (s)", readout_format=".3g",
+                                              continuous_update=False)
+            coverage = widgets.FloatSlider(value=sb.coverage, min=0.0, max=1.0, step=0.001,
+                                           description="works (p)", readout_format=".3f",
+                                           continuous_update=False)
+            if sb.failover_s > 0:  # a failover time needs its primary's outage length
+                self.controls[(f"standby {i}", "failover_s")] = failover
+            self.controls[(f"standby {i}", "coverage")] = coverage
+            shown = [failover, coverage] if sb.failover_s > 0 else [coverage]
+            rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(standby_label(sb))}</b>",
+                                                   layout={"width": "190px"}), *shown],
+                                     layout={"flex_flow": "row wrap"}))
         self.headline = widgets.HTML()
         self.headline.add_class("hadr-architecture-headline")
         self.download = widgets.HTML()
@@ -127,9 +141,17 @@ class ArchitecturePanel(Panel):
         """The base model with the values the controls now hold."""
         changes: dict[str, dict] = {}
         betas = {}
+        standbys: dict[int, dict[str, float]] = {}
         for (owner, field_), w in self.controls.items():
             if field_ == "beta":
                 betas[int(owner.split()[1])] = float(w.value)
+                continue
+            if owner.startswith("standby "):
+                i = int(owner.split()[1])
+                base = getattr(self.base.standbys[i], field_)
+                moved = abs(float(w.value) - max(base, 1.0)) > 1e-9 if field_ == "failover_s" else w.value != base
+                if moved:  # untouched, the typed figure stays exactly as it was
+                    standbys.setdefault(i, {})[field_] = float(w.value)
                 continue
             fields = changes.setdefault(owner, {})
             if field_ == "nines":
@@ -146,7 +168,7 @@ class ArchitecturePanel(Panel):
                 del f["mtbf_h"]
             if "mttr_h" in f and abs(f["mttr_h"] - max(comp.mttr_h or 0.0, 0.01)) < 1e-12:
                 del f["mttr_h"]
-        return self.base.with_changes(changes, betas)
+        return self.base.with_changes(changes, betas, standbys)
 
     def refresh(self) -> None:
         self.model = model = self.current_model()
