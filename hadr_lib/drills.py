@@ -32,7 +32,7 @@ from .failover import FAILOVER_PRESETS, Stage, detection, dns, failover_stages
 from .model import Architecture
 from .simulation import DEFAULT_MTTR_H
 
-__all__ = ["DRILLS", "Drill", "DrillResult", "drill_stages", "drill_table", "run_drill"]
+__all__ = ["DRILLS", "Drill", "DrillResult", "design_drill", "drill_stages", "drill_table", "run_drill"]
 
 _ALB = ("ELB target groups: health checks every 30 s, 5 s timeout, unhealthy after 2 failures "
         "(defaults)")
@@ -106,6 +106,36 @@ def _after_failure(node, failed: set[str]) -> tuple[bool, float]:
     """(is the block still up, probability its standbys take over) with one replica
     of each failed component down and everything else up (each kind says how)."""
     return kind_of(node).after_failure(node, failed, lambda child: _after_failure(child, failed))
+
+
+def design_drill(architecture: Architecture, component: str, rto_s: float) -> Drill:
+    """A drill on a design of one's own: one replica of ``component`` fails, against
+    ``rto_s`` [s] (a scenario's RTO for a lost instance). Recovery is the failover of
+    the innermost standby whose primary holds the part (its ``failover_s``, spread by
+    its error factor: best ``t / EF``, worst ``t x EF``); a part with redundancy that
+    switches over at once (replicas, active-active, a quorum) recovers at once; a part
+    with none waits for its repair."""
+    from .design.blocks.standby import standby_label, standbys_in
+    from .design.kinds import leaves, preorder
+
+    if not isinstance(architecture, Architecture):
+        raise invalid("architecture", architecture, "is not an Architecture")
+    architecture.component(component)  # a clear error for a name the design lacks
+    check_number("rto_s", rto_s, 0, 1e9, low_open=True, what=" seconds")
+    holders = [sb for sb in standbys_in(preorder(architecture.root))
+               if component in {c.name for c in leaves(sb.primary)}]
+    if holders:  # walk order: the last one holding it is the innermost
+        sb = holders[-1]
+        ef = sb.failover_error_factor or 1.0
+        t = float(sb.failover_s)
+        stages: tuple[Stage, ...] = (Stage(f"{standby_label(sb)} ({t:g} s)", t / ef, t, t * ef,
+                                           "the design's failover_s" + (f", x/÷ its error factor {ef:g}"
+                                                                         if ef > 1 else "")),)
+    else:
+        stages = (Stage("switch to the redundancy left (instant in the model)", 0.0, 0.0, 0.0,
+                        "the model: replicas, active-active and quorums switch over at once"),)
+    return Drill(f"design:{component}", f"Fail {component} ({architecture.name})", architecture.name,
+                 (component,), stages, float(rto_s), "a drill on your own design")
 
 
 # --------------------------------------------------------------------------- draws

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+import hadr_lib as hl
 from hadr_lib import InvalidInputError, Stage, load_architecture
 from hadr_lib.drills import DRILLS, LB_TARGET_STAGES, _pert, drill_table, run_drill
 from hadr_lib.failover import FAILOVER_PRESETS
@@ -113,3 +114,28 @@ def test_drill_stages_follow_health_checks_and_ttl():
     assert drill_stages("fail_db_primary", ttl_s=5) == DRILLS["fail_db_primary"].stages
     with pytest.raises(InvalidInputError, match="^threshold"):
         drill_stages("lose_region", threshold=0)
+
+
+def test_a_drill_on_a_design_of_ones_own():
+    from hadr_lib.drills import design_drill
+
+    arch = hl.load_architecture("multi_az_postgres")
+    d = design_drill(arch, "pg-primary", 300)
+    (stage,) = d.stages
+    assert (stage.best_s, stage.typical_s, stage.worst_s) == (90.0, 90.0, 90.0)
+    r = run_drill(d, architecture=arch, runs=20_000, seed=1)
+    # the standby works with p = 0.99; the rest wait for an exponential 2 h repair (> 300 s
+    # with p = exp(-300 / 7200)): P(meet 300 s) = 0.99 + 0.01 (1 - exp(-1/24))
+    assert r.failover_path and r.p_meet_rto == pytest.approx(0.99 + 0.01 * (1 - math.exp(-1 / 24)), abs=0.003)
+    assert run_drill(design_drill(arch, "app", 300), architecture=arch, runs=100).p_meet_rto == 1.0
+    lb = run_drill(design_drill(arch, "load-balancer", 3600), architecture=arch, runs=100)
+    assert not lb.failover_path
+    spread = arch.with_changes()  # the same design with an uncertain failover time
+    data = hl.dump_architecture(spread)
+    data["architecture"]["series"][2]["standby"]["failover_error_factor"] = 2.0
+    (stage,) = design_drill(hl.load_architecture(data), "pg-primary", 300).stages
+    assert (stage.best_s, stage.typical_s, stage.worst_s) == (45.0, 90.0, 180.0)
+    with pytest.raises(hl.InvalidInputError, match="'nowhere' is not a component"):
+        design_drill(arch, "nowhere", 300)
+    with pytest.raises(hl.InvalidInputError, match="rto_s"):
+        design_drill(arch, "app", 0)

@@ -375,6 +375,30 @@ def test_drill_panel_follows_the_failure_and_the_checks():
     assert isinstance(app.panel("drills"), DrillPanel)
 
 
+def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
+    """The drills tab ran a built-in design against a 60 s target whatever the scenario
+    ("met in 0%" for an 8-hour RTO): its first drill is now the workspace's own design."""
+    from hadr_lib.panels import DrillPanel
+
+    app = app_panel(scenario="small_saas")  # RTO 8 hours; its design: Single server
+    p = app.panel("drills")
+    assert p.drill.value == "design" and "Single server" in p.drill.label
+    assert "hadr-drill-part" in p.part._dom_classes and list(p.part.options) == ["server"]
+    assert p.rto.value == 8 * 3600
+    assert "no failover path is left" in p.summary.value and "RTO of 8 hours" in p.summary.value
+    assert "in 0%" not in p.summary.value
+    # a design with a standby: its failover time is the recovery
+    app.workspace.set_design("multi_az_postgres")
+    p.show(True)
+    assert list(p.part.options)[:2] == ["load-balancer", "app"]
+    p.part.value = "pg-primary"
+    assert "failover of pg-primary (90 s)" in p.about.value
+    assert "Recovery takes 1.5 minutes in half the drills" in p.summary.value
+    p.drill.value = "lose_region"  # the article's drills are still there
+    assert p.rto.value == 60 and "Lose a region" in p.summary.value
+    assert DrillPanel().drill.value == "lose_region"  # no workspace: the article's drill
+
+
 def test_simulation_panel_updates_in_place():
     from hadr_lib.panels import SimulationPanel
 
