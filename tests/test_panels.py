@@ -382,7 +382,8 @@ def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
 
     app = app_panel(scenario="small_saas")  # RTO 8 hours; its design: Single server
     p = app.panel("drills")
-    assert p.drill.value == "design" and "Single server" in p.drill.label
+    assert p.drill.value == "design" and p.drill.label == "Your design: a part fails"
+    assert "On <b>Single server</b>, the workspace's design" in p.about.value
     assert "hadr-drill-part" in p.part._dom_classes and list(p.part.options) == ["server"]
     assert p.rto.value == 8 * 3600
     assert "no failover path is left" in p.summary.value and "RTO of 8 hours" in p.summary.value

@@ -77,7 +77,7 @@ class DrillPanel(Panel):
 
     def _drill_options(self) -> list[tuple[str, str]]:
         design = self._design()
-        mine = [] if design is None else [(f"Fail a part of your design ({design.name})", _DESIGN)]
+        mine = [] if design is None else [("Your design: a part fails", _DESIGN)]
         return mine + [(d.title, k) for k, d in DRILLS.items()]
 
     def _parts(self) -> list[str]:
