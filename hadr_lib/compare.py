@@ -27,8 +27,7 @@ from .design.kinds import kind_of
 from .model import Architecture
 
 __all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
-           "compare_sentence",
-           "format_compare_table", "optimize", "parse_vary"]
+           "compare_records", "compare_sentence", "format_compare_table", "optimize", "parse_vary"]
 
 #: Most replica-count combinations ``optimize`` evaluates.
 MAX_COMBINATIONS = 1_000_000
@@ -113,6 +112,17 @@ def _paths(arch: Architecture) -> dict[str, str]:
         here = f"{where}/{kind.key}".lstrip("/")
         stack.extend((kid, here) for kid in kind.children(node))
     return out
+
+
+def compare_records(designs: Sequence[Architecture], *, year_days: float = DAYS_PER_YEAR,
+                    table: pd.DataFrame | None = None) -> dict:
+    """``compare`` as JSON takes it: ``year_days``, ``designs`` (one record per
+    design, a NaN or infinite figure as None) and ``changes_from_first`` (each later
+    design's ``changed_blocks`` against the first, by name)."""
+    table = compare(designs, year_days=year_days) if table is None else table
+    return {"year_days": year_days,
+            "designs": [json_record(r) for r in table.to_dict(orient="records")],
+            "changes_from_first": {d.name: changed_blocks(designs[0], d) for d in designs[1:]}}
 
 
 def changed_blocks(a: Architecture, b: Architecture) -> list[str]:

@@ -230,3 +230,15 @@ def test_compare_sentence_prices_the_downtime_saved_against_the_running_cost():
     assert compare_sentence(compare([two, one]), 100.0).startswith("One adds 3.62 days")
     with pytest.raises(hl.InvalidInputError, match="downtime_cost_per_hour"):
         compare_sentence(t, float("nan"))
+
+
+def test_compare_records_are_what_the_cli_prints():
+    from hadr_lib.compare import compare_records
+
+    a, b = hl.load_architecture("single_server"), hl.load_architecture("multi_az_postgres")
+    doc = compare_records([a, b])
+    assert list(doc) == ["year_days", "designs", "changes_from_first"]
+    assert [d["name"] for d in doc["designs"]] == ["Single server", "Multi-AZ PostgreSQL"]
+    assert doc["designs"][0]["unavailability"] == a.evaluate().unavailability
+    assert doc["designs"][0]["cost_per_year"] is None  # no cost on the shipped design: null, not NaN
+    assert doc["changes_from_first"]["Multi-AZ PostgreSQL"] == changed_blocks(a, b)

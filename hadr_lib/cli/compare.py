@@ -9,22 +9,20 @@ from ..architecture_file import load_architecture
 from .common import (
     ARCH_FILE,
     Command,
-    json_rows,
     print_json,
     year_days_argument,
 )
 
 
 def run(args) -> int:
-    from ..compare import changed_blocks, compare, format_compare_table
+    from ..compare import compare, compare_records, format_compare_table
 
     designs = [load_architecture(f) for f in args.files]
     table = compare(designs, year_days=args.year_days)
-    changes = {d.name: changed_blocks(designs[0], d) for d in designs[1:]}
+    doc = compare_records(designs, year_days=args.year_days, table=table)
+    changes = doc["changes_from_first"]
     if args.format == "json":
-        print_json({"year_days": args.year_days,
-                     "designs": json_rows(table.to_dict(orient="records")),
-                     "changes_from_first": changes})
+        print_json(doc)
         return 0
     print(format_compare_table(table).to_string())
     for name, lines in changes.items():
