@@ -612,6 +612,30 @@ class SimulationResult(RunStatistics):
                 f"{format_percent(self.p_meet_sla_month())} of months meet {format_percent(self.sla)}, "
                 f"and {format_percent(self.p_meet_sla_every_month())} of years meet it every month.")
 
+    def reconcile_sentence(self) -> str:
+        """The model's downtime a year set against the simulated one, in words: they
+        agree when the model's figure lies inside the simulation's 99% interval; where
+        it does not, both are given and the difference said ("" without a model figure)."""
+        from .formatting import format_duration
+
+        if self.analytic_unavailability is None:
+            return ""
+        year_s = self.horizon_s / self.years
+        model = self.analytic_unavailability * year_s
+        if not self.ci_reliable:
+            return (f"The model gives {format_duration(model)} of downtime a year; the simulation saw too "
+                    "few outages to check it (simulate more runs or years).")
+        lo, hi = (x * year_s for x in self.unavailability_ci99)
+        mean = self.unavailability_mean * year_s
+        if lo <= model <= hi:
+            return (f"The model's {format_duration(model)} of downtime a year lies inside the simulation's "
+                    f"99% interval ({format_duration(lo)} to {format_duration(hi)}): the two agree.")
+        side = "more" if model > hi else "less"
+        return (f"The model gives {format_duration(model)} of downtime a year, {side} than the simulation's "
+                f"{format_duration(mean)} (99% interval {format_duration(lo)} to {format_duration(hi)}): "
+                "the model's formula is an approximation for this design, and the simulation, which "
+                "follows each outage, is the closer figure.")
+
     def summary_table(self, speed: bool = True) -> pd.DataFrame:
         """The headline figures as (figure, value) rows; ``speed=False`` leaves out the
         machine-dependent speed."""

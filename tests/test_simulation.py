@@ -270,6 +270,28 @@ def _result(monthly_s, years=1, sla=0.999):
                             np.zeros(runs, int), np.zeros((runs, years)), None, 1.0, 0, 1.0)
 
 
+def test_the_model_and_the_simulation_are_reconciled_in_words():
+    from dataclasses import replace
+
+    monthly = np.zeros((20, 12))
+    monthly[:, 0] = np.arange(20) * 60.0  # runs with 0..19 minutes down in January
+    r = _result(monthly)
+    year_s = r.horizon_s  # one year of 2027
+    # mean 9.5 min, sd of 0..19 = 5.916 min, 99% half width 2.5758 x 5.916 / sqrt(20) = 3.41 min
+    assert r.reconcile_sentence() == ""  # no model figure
+    inside = replace(r, analytic_unavailability=10 * 60 / year_s)
+    assert inside.reconcile_sentence() == ("The model's 10 minutes of downtime a year lies inside the "
+                                           "simulation's 99% interval (6.09 minutes to 12.9 minutes): "
+                                           "the two agree.")
+    above = replace(r, analytic_unavailability=14 * 60 / year_s)
+    assert above.reconcile_sentence().startswith(
+        "The model gives 14 minutes of downtime a year, more than the simulation's 9.5 minutes "
+        "(99% interval 6.09 minutes to 12.9 minutes): the model's formula is an approximation")
+    few = np.zeros((20, 12))
+    few[:3, 0] = 60.0  # 3 runs with any downtime: too few to check
+    assert "too few outages to check it" in replace(_result(few), analytic_unavailability=1e-6).reconcile_sentence()
+
+
 def test_sla_is_measured_per_calendar_month():
     # 99.9% allows 44.64 min in a 31-day month and 40.32 min in February 2027.
     monthly = np.zeros((2, 12))
