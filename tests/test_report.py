@@ -30,6 +30,10 @@ def test_single_report_is_self_contained(tmp_path):
     # the spread behind the average, in money at the scenario's $50,000 an hour
     assert "Over 20,000 simulated years, the median year has" in html
     assert re.search(r"1 year in 10 more than [0-9.]+ hours \(\$[0-9,]+\)", html)
+    # the model's downtime set against the simulation's, in words
+    assert re.search(r"The model&#x27;s [0-9.]+ minutes of downtime a year lies inside the simulation|"
+                     r"The model's [0-9.]+ minutes of downtime a year lies inside the simulation|"
+                     r"The model gives [0-9.]+ minutes of downtime a year", html)
     # how sure: the design's figures taken as uncertain by a factor of 3
     assert re.search(r"Downtime per year: median [0-9.]+ minutes, 1 year in 20 worse than", html)
     assert "Learn more about: load-balancer" in html
