@@ -156,22 +156,30 @@ class Workspace:
         return safe_file_name(self.key or self.scenario.name, "scenario")
 
 
-def parse_scenario_upload(name: str, content: bytes) -> Scenario:
-    """A ``Scenario`` from an uploaded file's bytes (YAML or JSON), with the limits of
-    ``safe_load`` and at most ``MAX_UPLOAD_BYTES``; errors name the file."""
+def _read_upload(name: str, content: bytes, kind: str, fields: str) -> tuple[str, Mapping]:
+    """An uploaded file's name as errors show it, and its mapping: at most
+    ``MAX_UPLOAD_BYTES``, UTF-8, YAML or JSON read within the limits of ``safe_load``,
+    a mapping at the top (a ``kind`` file: ``fields``), nested no deeper than allowed."""
     shown = json.dumps(str(name)[:80])
     if len(content) > MAX_UPLOAD_BYTES:
         raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the "
-                                f"{MAX_UPLOAD_BYTES:,} bytes a scenario file may have")
+                                f"{MAX_UPLOAD_BYTES:,} bytes a {kind} file may have")
     try:
         text = bytes(content).decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInputError(f"{shown}: not UTF-8 text; a scenario file is YAML or JSON") from None
+        raise InvalidInputError(f"{shown}: not UTF-8 text; a {kind} file is YAML or JSON") from None
     data = read_yaml(text, origin=shown)
     if not isinstance(data, Mapping):
-        raise InvalidInputError(f"{shown}: {type(data).__name__} at the top; a scenario file "
-                                "is a mapping (name, downtime_cost_per_hour, ...)")
+        raise InvalidInputError(f"{shown}: {type(data).__name__} at the top; a {kind} file "
+                                f"is a mapping ({fields})")
     check_depth(data, shown)
+    return shown, data
+
+
+def parse_scenario_upload(name: str, content: bytes) -> Scenario:
+    """A ``Scenario`` from an uploaded file's bytes (YAML or JSON), with the limits of
+    ``safe_load`` and at most ``MAX_UPLOAD_BYTES``; errors name the file."""
+    shown, data = _read_upload(name, content, "scenario", "name, downtime_cost_per_hour, ...")
     if isinstance(data.get("architecture"), str):
         arch = data["architecture"]
         if arch not in reference_architectures():
@@ -189,19 +197,7 @@ def parse_design_upload(name: str, content: bytes) -> Architecture:
     """An ``Architecture`` from an uploaded design file's bytes (YAML or JSON: name,
     description, architecture), with the limits of ``safe_load`` and at most
     ``MAX_UPLOAD_BYTES``; errors name the file."""
-    shown = json.dumps(str(name)[:80])
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the "
-                                f"{MAX_UPLOAD_BYTES:,} bytes a design file may have")
-    try:
-        text = bytes(content).decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{shown}: not UTF-8 text; a design file is YAML or JSON") from None
-    data = read_yaml(text, origin=shown)
-    if not isinstance(data, Mapping):
-        raise InvalidInputError(f"{shown}: {type(data).__name__} at the top; a design file "
-                                "is a mapping (name, description, architecture)")
-    check_depth(data, shown)
+    shown, data = _read_upload(name, content, "design", "name, description, architecture")
     try:  # a mapping is read as it is: it cannot name a file on the server
         return load_architecture(data)
     except InvalidInputError as exc:
