@@ -9,7 +9,8 @@ import contextlib
 import functools
 import html
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import ipywidgets as widgets
 import numpy as np
@@ -20,6 +21,9 @@ from ..budget import TARGET_PRESETS
 from ..formatting import duration_options, format_money, format_percent, snap_options
 from ..theme import PALETTE, STATUS, STATUS_BG
 from ..workspace import Change, Workspace
+
+#: What an upload's reader returns (``Panel.take_upload``).
+T = TypeVar("T")
 
 log = logging.getLogger("hadr_lib.panels")
 
@@ -361,6 +365,26 @@ class Panel:
             self.message.value = error_html(exc)
             return
         self.update()
+
+    def take_upload(self, change, upload: widgets.FileUpload, read: Callable[[str, bytes], T],
+                    what: str) -> tuple[bool, T | None]:
+        """An upload's one file given to ``read(name, content)``: (True, its result), or
+        (False, None) with the error told in the panel ("Could not open the uploaded
+        ``what``"), never a traceback. The control is emptied either way, so the same
+        file may be uploaded again."""
+        files = change["new"]
+        if not files:
+            return False, None
+        f = files[0]
+        try:
+            return True, read(str(f.get("name", "upload")), bytes(f["content"]))
+        except Exception as exc:  # a bad file is told, never a traceback
+            self.message.value = (f"<div class='hadr-error' style='color:#a00'>Could not open the "
+                                  f"uploaded {what}: {html.escape(str(exc))}</div>")
+            return False, None
+        finally:
+            with self.hold():
+                upload.value = ()
 
     def bind_target(self, slider: widgets.SelectionSlider) -> None:
         """The slider writes the workspace's target (when there is one) and updates."""

@@ -83,19 +83,10 @@ class CompareDesignsPanel(Panel):
         self.update()
 
     def _uploaded(self, change) -> None:
-        files = change["new"]
-        if not files:
+        # limits, text and design are checked by parse_design_upload
+        ok, design = self.take_upload(change, self.upload, parse_design_upload, "design")
+        if not ok:
             return
-        f = files[0]
-        try:  # limits, text and design are checked; a bad file is told, never a traceback
-            design = parse_design_upload(str(f.get("name", "upload")), bytes(f["content"]))
-        except Exception as exc:
-            self.message.value = (f"<div class='hadr-error' style='color:#a00'>Could not open the "
-                                  f"uploaded design: {html.escape(str(exc))}</div>")
-            return
-        finally:
-            with self.hold():
-                self.upload.value = ()  # the same file may be uploaded again
         self.uploaded = design
         self.message.value = ""
         with self.hold():

@@ -114,20 +114,13 @@ class OverviewPanel(Panel):
         self._after_scenario()
 
     def _uploaded(self, change) -> None:
-        files = change["new"]
-        if not files:
+        def open_it(name: str, content: bytes) -> None:
+            # parse_scenario_upload checks the size, the text and the scenario
+            self.ws.set_scenario(parse_scenario_upload(name, content), origin=self, key=None)
+
+        ok, _ = self.take_upload(change, self.upload, open_it, "file")
+        if not ok:
             return
-        f = files[0]
-        try:  # parse_scenario_upload checks the size, the text and the scenario
-            sc = parse_scenario_upload(str(f.get("name", "upload")), bytes(f["content"]))
-            self.ws.set_scenario(sc, origin=self, key=None)
-        except Exception as exc:  # a bad file is told, never a traceback
-            self.message.value = (f"<div class='hadr-error' style='color:#a00'>Could not open the "
-                                  f"uploaded file: {html.escape(str(exc))}</div>")
-            return
-        finally:
-            with self.hold():
-                self.upload.value = ()  # the same file may be uploaded again
         self._after_scenario()
 
     def _after_scenario(self) -> None:
