@@ -28,9 +28,9 @@ import pytest
 import hadr_lib as hl
 from hadr_lib.architecture_file import SCHEMA_PATH, architecture_schema, dump_architecture, load_architecture
 from hadr_lib.design import BlockKind, block_kinds, kind_named, kind_of, register, unregister, walk
-from hadr_lib.design.blocks.gate import Gate, checked_children
+from hadr_lib.design.blocks.gate import ListGate, checked_children
 from hadr_lib.design.evaluation import Memo, Vector, base_q
-from hadr_lib.design.kinds import block_list, example_leaf
+from hadr_lib.design.kinds import example_leaf
 
 ROOT = Path(hl.__file__).resolve().parent.parent
 
@@ -48,21 +48,12 @@ class Majority:
         object.__setattr__(self, "children", checked_children(self.path, "majority", self.children))
 
 
-class MajorityKind(Gate):
+class MajorityKind(ListGate):
     key = "majority"
     cls = Majority
 
     def needed_up(self, node):
         return len(node.children) // 2 + 1
-
-    def parse(self, body, path, read):
-        return Majority(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, body))), path=path)
-
-    def dump(self, node, write):
-        return [write(c) for c in node.children]
-
-    def schema(self):
-        return {"$ref": "#/$defs/blocks"}
 
     def examples(self):
         return [[example_leaf("a", 50.0, 5.0), example_leaf("b", 60.0, 4.0), example_leaf("c", 40.0, 3.0)]]

@@ -9,9 +9,9 @@ from typing import Any
 
 from ...checks import InvalidInputError, invalid
 from ..evaluation import critical_scalar
-from ..kinds import BlockKind, is_block
+from ..kinds import BlockKind, block_list, is_block
 
-__all__ = ["Gate", "check_k", "checked_children"]
+__all__ = ["Gate", "ListGate", "check_k", "checked_children"]
 
 
 def checked_children(path: str, kind: str, kids: Any) -> tuple:
@@ -53,3 +53,17 @@ class Gate(BlockKind):
         """Down while ``n - needed + 1`` children are down."""
         kids = self.children(node)
         return ("atleast", len(kids) - self.needed_up(node) + 1, tuple(lower(c) for c in kids))
+
+
+class ListGate(Gate):
+    """A gate whose file body is the list of its children (``series: [...]``,
+    ``parallel: [...]``); its block class takes ``(children, path=...)``."""
+
+    def parse(self, body: Any, path: str, read: Any) -> Any:
+        return self.cls(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, body))), path=path)
+
+    def dump(self, node: Any, write: Any) -> list:
+        return [write(c) for c in node.children]
+
+    def schema(self) -> dict:
+        return {"$ref": "#/$defs/blocks"}

@@ -8,8 +8,8 @@ from typing import Any
 
 from ...availability import parallel_aq
 from ..evaluation import log1p_neg_sum
-from ..kinds import block_list, example_leaf
-from .gate import Gate, checked_children
+from ..kinds import example_leaf
+from .gate import ListGate, checked_children
 
 __all__ = ["KIND", "Parallel"]
 
@@ -25,21 +25,12 @@ class Parallel:
         object.__setattr__(self, "children", checked_children(self.path, "parallel", self.children))
 
 
-class ParallelKind(Gate):
+class ParallelKind(ListGate):
     key = "parallel"
     cls = Parallel
 
     def needed_up(self, node: Parallel) -> int:
         return 1
-
-    def parse(self, body: Any, path: str, read: Any) -> Parallel:
-        return Parallel(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, body))), path=path)
-
-    def dump(self, node: Parallel, write: Any) -> list:
-        return [write(c) for c in node.children]
-
-    def schema(self) -> dict:
-        return {"$ref": "#/$defs/blocks"}
 
     def examples(self) -> list:
         return [[example_leaf("a", 50.0, 5.0), example_leaf("b", 30.0, 2.0)]]

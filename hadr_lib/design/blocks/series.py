@@ -8,8 +8,8 @@ from typing import Any
 
 from ...availability import series_aq
 from ..evaluation import log1p_neg_sum
-from ..kinds import block_list, example_leaf
-from .gate import Gate, checked_children
+from ..kinds import example_leaf
+from .gate import ListGate, checked_children
 
 __all__ = ["KIND", "Series"]
 
@@ -25,22 +25,13 @@ class Series:
         object.__setattr__(self, "children", checked_children(self.path, "series", self.children))
 
 
-class SeriesKind(Gate):
+class SeriesKind(ListGate):
     key = "series"
     cls = Series
     row = True
 
     def needed_up(self, node: Series) -> int:
         return len(node.children)
-
-    def parse(self, body: Any, path: str, read: Any) -> Series:
-        return Series(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, body))), path=path)
-
-    def dump(self, node: Series, write: Any) -> list:
-        return [write(c) for c in node.children]
-
-    def schema(self) -> dict:
-        return {"$ref": "#/$defs/blocks"}
 
     def examples(self) -> list:
         return [[example_leaf("a"), example_leaf("b", 1000.0, 0.5)]]
