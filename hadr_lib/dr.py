@@ -241,7 +241,7 @@ def recommend(table: pd.DataFrame, scenario: Scenario | None = None) -> tuple[st
     ok = table[table["meets_rto"] & table["meets_rpo"]]
     if ok.empty:
         if scenario is not None:
-            return None, blockers(scenario).sentence
+            return None, blockers(scenario, table=table).sentence
         return None, "no strategy in the catalogue meets both targets for every disruption"
     row = ok.loc[ok["total_cost"].idxmin()]
     return row["strategy"], f"{row['label']} is the cheapest in total that meets both targets"
@@ -295,11 +295,12 @@ class Blockers:
     sentence: str
 
 
-def blockers(scenario: Scenario, strategies=None) -> Blockers:
+def blockers(scenario: Scenario, strategies=None, table: pd.DataFrame | None = None) -> Blockers:
     """Which disruptions block the targets whatever the strategy, and the cheapest
     strategy that meets them for everything else: the line a manager needs when
     nothing fits (for a ledger: "only corrupted data; warm standby + point-in-time
-    backups meets everything else"), instead of a strategy that is merely fastest."""
+    backups meets everything else"), instead of a strategy that is merely fastest.
+    ``table`` is ``strategy_table(scenario, strategies)`` when the caller has it."""
     strategies = strategies or scenario_strategies(scenario)
     outage, lost_h, _ = _recovery(scenario, strategies)
     happens = np.array([scenario.incidents_per_year[d] > 0 for d in DISRUPTIONS])
@@ -309,7 +310,7 @@ def blockers(scenario: Scenario, strategies=None) -> Blockers:
     met = ((outage <= rto_t * tol) & (lost_h <= rpo_t * tol)) | ~happens  # strategies x disruptions
     blocked = ~met.any(axis=0)
     names = tuple(d for d, b in zip(DISRUPTIONS, blocked) if b)
-    table = strategy_table(scenario, strategies).set_index("strategy")
+    table = (strategy_table(scenario, strategies) if table is None else table).set_index("strategy")
     others = met[:, ~blocked].all(axis=1)
     best = best_label = None
     if others.any():
@@ -323,10 +324,10 @@ def blockers(scenario: Scenario, strategies=None) -> Blockers:
         nouns = [_DISRUPTION_NOUNS[d] for d in names]
         what = nouns[0] if len(nouns) == 1 else f"{', '.join(nouns[:-1])} and {nouns[-1]}"
         only = "only " if len(names) < int(happens.sum()) else ""
-        targets = "; ".join(f"RTO {format_duration(scenario.rto_targets[d] * 3600)}, RPO "
-                            f"{format_duration(scenario.rpo_targets[d] * 3600)}" if len(names) == 1 else
-                            f"{_DISRUPTION_NOUNS[d]}: RTO {format_duration(scenario.rto_targets[d] * 3600)}, "
-                            f"RPO {format_duration(scenario.rpo_targets[d] * 3600)}" for d in names)
+        named = len(names) > 1  # each target says whose it is
+        targets = "; ".join(f"{_DISRUPTION_NOUNS[d] + ': ' if named else ''}RTO "
+                            f"{format_duration(scenario.rto_targets[d] * 3600)}, RPO "
+                            f"{format_duration(scenario.rpo_targets[d] * 3600)}" for d in names)
         sentence = (f"{only}{what} {'blocks' if len(names) == 1 else 'block'} the targets ({targets}): no "
                     f"strategy in the catalogue recovers from {'it' if len(names) == 1 else 'them'} in time")
         if best_label is not None:
