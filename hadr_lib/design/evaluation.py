@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..availability import k_of_n_aq
-from .kinds import kind_of, leaves, preorder
+from .kinds import kind_of, preorder
 
 __all__ = [
     "Memo",
@@ -232,10 +232,12 @@ def base_q(components: tuple | list) -> np.ndarray:
     return np.asarray(q ** counts)
 
 
-def block_mean_outage_h(node: Any) -> float | None:
-    """Mean outage length [h] of a block at its stated figures, or None if unknown."""
-    comps = leaves(node)
-    memo = Memo(node, {id(c): i for i, c in enumerate(comps)}, base_q(comps))
+def block_mean_outage_h(node: Any, where: str = "architecture") -> float | None:
+    """Mean outage length [h] of a block at its stated figures, or None if unknown
+    (one walk of the block, depth bounded; ``where`` names it in that error)."""
+    order = preorder(node, where)
+    comps = [n for n, kind in order if kind.leaf]
+    memo = Memo(node, {id(c): i for i, c in enumerate(comps)}, base_q(comps), order)
     _, u = memo.get(node)
     f = memo.frequency(node)
     if f is None:

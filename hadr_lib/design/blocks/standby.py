@@ -39,7 +39,6 @@ from ..kinds import (
     optional_number,
     preorder,
     required_fields,
-    walk,
 )
 from .gate import checked_children
 
@@ -78,9 +77,7 @@ class Standby:
                          what=" (p95 / p50)")
         if self.name is not None:
             check_text(f"{p}.name", self.name, max_len=200)
-        for _ in walk(self.primary, f"{p}.primary"):  # depth bounded before evaluating
-            pass
-        outage = block_mean_outage_h(self.primary)
+        outage = block_mean_outage_h(self.primary, f"{p}.primary")  # depth bounded as it walks
         if self.failover_s > 0 and outage is None:
             raise InvalidInputError(
                 f"{p}.primary: a failover time needs the primary's mean outage length: "
