@@ -93,9 +93,8 @@ class Memo:
         """``order`` is ``preorder(root)`` when the caller keeps it (an ``Architecture``
         does: its tree never changes), else it is walked here."""
         self.index = index
-        self.Q = [float(x) for x in Q]
-        self.val: dict[int, tuple[float, float]] = {}
-        val, qs = self.val, self.Q
+        self.val: dict[int, tuple[float, float]] = {}  # (A, U) of every block, leaves included
+        val, qs = self.val, [float(x) for x in Q]
         for node, kind in reversed(preorder(root) if order is None else order):  # children first
             if kind.leaf:
                 q = qs[index[id(node)]]
