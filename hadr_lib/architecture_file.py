@@ -35,6 +35,8 @@ from pathlib import Path
 
 from .catalog import DATA_DIR
 from .checks import InvalidInputError
+from .design.blocks.placed import PlacedKind
+from .design.domains import DOMAIN_KEYS, domains_schema, read_domains
 from .design.kinds import BUILTIN_MODULES, block_kinds, kind_named, kind_of
 from .model import Architecture
 from .safe_load import MAX_DEPTH, check_text, paused_gc, read_yaml, shown_key
@@ -56,21 +58,35 @@ SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "architec
 #: The built-in block kinds (``design.kinds.block_kinds()`` adds registered ones).
 BLOCK_KINDS = BUILTIN_MODULES
 
-_TOP = ("name", "description", "architecture")
+_TOP = ("name", "description", "regions", "zones", "architecture")
+_PLACED = PlacedKind()
 
 
 def _block(value, path: str, depth: int = 1):
-    """A block from its mapping ``{kind: body}``, read by its kind (the registry)."""
+    """A block from its mapping ``{kind: body}``, read by its kind (the registry);
+    ``zone: NAME`` or ``region: NAME`` beside the kind places it in a failure domain."""
     if not (type(value) is dict or isinstance(value, Mapping)) or len(value) == 0:
         raise InvalidInputError(
             f"{path}: {value!r} is not a block; a block is a mapping with one key: "
             f"{', '.join(block_kinds())}")
+    if depth > MAX_DEPTH:
+        raise InvalidInputError(f"{path}: blocks nested more than {MAX_DEPTH} levels deep; refused")
+    places = [k for k in DOMAIN_KEYS if k in value]
+    if places and len(value) == len(places):
+        raise InvalidInputError(
+            f"{path}: {' and '.join(places)} with no block beside; place a block: "
+            f"{{series: [...], {places[0]}: NAME}} (one of {', '.join(block_kinds())})")
+    if places:
+        rest = {k: v for k, v in value.items() if k not in DOMAIN_KEYS}
+        node = _block(rest, path, depth + len(places))
+        for where in places:  # a region outside a zone: both hold
+            node = _PLACED.wrap(node, where, value[where], path)
+        return node
     if len(value) > 1:
         raise InvalidInputError(
             f"{path}: a block has exactly one key, this one has {len(value)} "
-            f"({', '.join(map(shown_key, value))}); use one of {', '.join(block_kinds())}")
-    if depth > MAX_DEPTH:
-        raise InvalidInputError(f"{path}: blocks nested more than {MAX_DEPTH} levels deep; refused")
+            f"({', '.join(map(shown_key, value))}); use one of {', '.join(block_kinds())} "
+            "(zone or region may stand beside it)")
     (key, body), = value.items()
     kind = kind_named(key)
     if kind is None:
@@ -130,8 +146,13 @@ def load_architecture(source) -> Architecture:
         raise InvalidInputError(f"architecture: missing ({origin} needs an architecture block)")
     name = check_text("name", data.get("name", "architecture"), max_len=200)
     description = check_text("description", data.get("description", ""), multiline=True)
+    domains = read_domains(data)
     with paused_gc():
-        return Architecture(_block(data["architecture"], "architecture"), name, description)
+        return Architecture(_block(data["architecture"], "architecture"), name, description, domains=domains)
+
+
+_PLACEMENT = {"zone": {"type": "string", "description": "Places the block in this zone (a name under zones)."},
+              "region": {"type": "string", "description": "Places the block in this region (a name under regions)."}}
 
 
 def architecture_schema() -> dict:
@@ -149,7 +170,8 @@ def architecture_schema() -> dict:
         },
         "blocks": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/block"}},
         "block": {
-            "description": "A mapping with exactly one key naming the kind of block.",
+            "description": ("A mapping with exactly one key naming the kind of block, and optionally "
+                            "zone or region beside it (the failure domain it is placed in)."),
             "oneOf": [{"$ref": f"#/$defs/{key}_block"} for key in keys],
         },
     }
@@ -157,7 +179,7 @@ def architecture_schema() -> dict:
         kind = kind_named(key)
         assert kind is not None  # listed just above
         defs[f"{key}_block"] = {"type": "object", "additionalProperties": False, "required": [key],
-                                "properties": {key: kind.schema()}}
+                                "properties": {key: kind.schema(), **_PLACEMENT}}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/hadr-workbook/hadr-workbook/schemas/architecture.schema.json",
@@ -170,6 +192,7 @@ def architecture_schema() -> dict:
         "properties": {
             "name": {"type": "string"},
             "description": {"type": "string"},
+            **domains_schema(),
             "architecture": {"$ref": "#/$defs/block"},
         },
         "$defs": defs,
@@ -181,8 +204,7 @@ def architecture_schema() -> dict:
 
 def dump_block(node) -> dict:
     """One block as the mapping the file format reads back to the same block."""
-    kind = kind_of(node)
-    return {kind.key: kind.dump(node, dump_block)}
+    return kind_of(node).dump_mapping(node, dump_block)
 
 
 def dump_architecture(architecture: Architecture) -> dict:
@@ -198,6 +220,7 @@ def dump_architecture(architecture: Architecture) -> dict:
     out: dict = {"name": architecture.name}
     if architecture.description:
         out["description"] = architecture.description
+    out.update(architecture.domains.dump())
     out["architecture"] = dump_block(architecture.root)
     return out
 

@@ -70,6 +70,7 @@ class _Model:
         self.env, self.rnd, self.latent = env, rnd, latent
         self.units: list[_Unit] = []
         self.standbys: list[dict] = []
+        self.shared: dict[str, list[_Unit]] = {}
         self.resources = {k: simpy.Resource(env, capacity=1) for k in set(crews.values())}
         self.crews = crews
         self.root = self._build(plan)
@@ -84,6 +85,13 @@ class _Model:
             units = [_Unit(mtbf, mttr, crew) for _ in range(count)]
             self.units += units
             return ("units", units)
+        if kind == "shared":  # a zone or region: one unit wherever it appears
+            _, name, mtbf, mttr = plan
+            if name not in self.shared:
+                unit = _Unit(mtbf, mttr, None)
+                self.units.append(unit)
+                self.shared[name] = [unit]
+            return ("units", self.shared[name])
         if kind == "atleast":
             return ("atleast", plan[1], [self._build(k) for k in plan[2]])
         if kind == "standby":
@@ -93,8 +101,10 @@ class _Model:
             first_standby = len(self.units)
             sb["group"] = self._build(group)
             if self.latent:  # failures of idle standbys stay hidden until the next failover
+                shared = {id(u) for units in self.shared.values() for u in units}
                 for u in self.units[first_standby:]:
-                    u.idle_standby_of = sb
+                    if id(u) not in shared:  # a zone's outage is no standby's latent failure
+                        u.idle_standby_of = sb
             self.standbys.append(sb)
             return ("standby", sb)
         raise ValueError(f"unknown plan node {kind!r}")

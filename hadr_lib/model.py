@@ -54,10 +54,12 @@ from .design.blocks.component import MAX_COUNT as MAX_COUNT
 from .design.blocks.component import Component
 from .design.blocks.k_of_n import KofN
 from .design.blocks.parallel import Parallel
+from .design.blocks.placed import Placed, placed_in
 from .design.blocks.series import Series
 from .design.blocks.standby import Standby, standbys_in
 from .design.blocks.standby import failover_share as failover_share
 from .design.blocks.standby import standby_label as standby_label
+from .design.domains import Domains
 from .design.evaluation import Memo, Vector, base_q
 from .design.evaluation import block_mean_outage_h as block_mean_outage_h
 from .design.kinds import children, is_block, kind_of, map_tree, preorder
@@ -86,6 +88,24 @@ def needed_up(node: Block) -> int:
     """How many children of a series, parallel, k-of-n or common-cause block must be
     up for the block to be up."""
     return kind_of(node).needed_up(node)
+
+
+#: Most values one vectorised evaluation over domain states may hold (figures x states).
+_MAX_STATE_CELLS = 1 << 26
+
+
+@dataclass(frozen=True)
+class _States:
+    """The domain states an ``Architecture`` conditions on: the domains blocks are
+    placed in, ``down[s, j]`` (domain j's own process down in state s), ``p[s]``,
+    the mask of every placed block (its domain down, per state) and, per state, the
+    ids of the placed blocks that are down."""
+
+    domains: Domains
+    down: np.ndarray
+    p: np.ndarray
+    masks: dict[int, np.ndarray]
+    downsets: list[frozenset[int]]
 
 
 @dataclass(frozen=True)
@@ -139,9 +159,13 @@ class Architecture:
         ``Standby`` or ``CommonCause``).
     name, description : str
         For people.
+    domains : Domains, optional
+        The zones and regions blocks are placed in (``Placed``); the evaluation
+        conditions on their states (``hadr_lib.design.domains``).
     """
 
-    def __init__(self, root: Block, name: str = "architecture", description: str = "") -> None:
+    def __init__(self, root: Block, name: str = "architecture", description: str = "",
+                 domains: Domains | None = None) -> None:
         if not is_block(root):
             raise invalid("architecture", root, "is not a block (component, series, ...)")
         check_text("name", name, max_len=200)
@@ -162,6 +186,42 @@ class Architecture:
         self.standbys: tuple[Standby, ...] = standbys_in(self._order)
         self._ev = Vector(root, self.components)
         self._q = base_q(self.components)
+        if domains is not None and not isinstance(domains, Domains):
+            raise invalid("domains", domains, "is not a Domains (read one with read_domains)")
+        self.domains = domains if domains is not None else Domains()
+        self.placed: tuple[Placed, ...] = placed_in(self._order)
+        self._states = self._domain_states()
+
+    def _domain_states(self) -> _States | None:
+        """The states of the domains blocks are placed in (None when none is)."""
+        if not self.placed:
+            return None
+        for node in self.placed:
+            self.domains.check_placement(node.domain, f"{node.path}.{node.where}")
+        for group in self.groups:
+            inside = placed_in(preorder(group))
+            if inside:
+                raise InvalidInputError(
+                    f"{inside[0].path}.{inside[0].where}: a block inside a common_cause group cannot be "
+                    "placed in a zone or region (the group's shared shock is set from its members' own "
+                    "figures); place the whole group, or say the shared part with zones instead of a beta")
+        used = {node.domain for node in self.placed}
+        used |= {d.region for d in self.domains.all if d.name in used and d.region}
+        domains = Domains([d for d in self.domains.all if d.name in used])
+        down, p = domains.states()
+        eff = domains.effective_down(down)
+        masks = {id(node): eff[node.domain] for node in self.placed}
+        downsets = [frozenset(k for k, m in masks.items() if m[s]) for s in range(p.size)]
+        return _States(domains, down, p, masks, downsets)
+
+    def _memos(self, q: np.ndarray) -> list[tuple[float, Memo]]:
+        """(probability, Memo) of every domain state (one state, of probability 1,
+        without domains)."""
+        if self._states is None:
+            return [(1.0, Memo(self.root, self._ev.index, q, self._order))]
+        st = self._states
+        return [(float(st.p[s]), Memo(self.root, self._ev.index, q, self._order, st.downsets[s]))
+                for s in range(st.p.size)]
 
     def __repr__(self) -> str:
         return f"Architecture({self.name!r}, {len(self.components)} components)"
@@ -184,14 +244,72 @@ class Architecture:
     # -- evaluation ---------------------------------------------------------
 
     def _eval_q(self, Q: np.ndarray, over: Mapping[int, Any] | None = None) -> tuple[Any, Any]:
-        a, q = self._ev.aq(self.root, Q, over)
-        return a, q
+        if self._states is None:
+            a, q = self._ev.aq(self.root, Q, over)
+            return a, q
+        st = self._states
+        S = st.p.size
+        if Q.size * S > _MAX_STATE_CELLS:
+            raise InvalidInputError(
+                f"zones, regions: {Q.size:,} figures x {S} domain states is more than "
+                f"{_MAX_STATE_CELLS:,} values at once; evaluate fewer points or use fewer domains")
+        Qs = np.repeat(Q[..., None], S, axis=-1)  # the states on a last axis
+        over_s: dict[int, Any] = {k: (v[..., None] if isinstance(v, np.ndarray) and v.ndim else v)
+                                  for k, v in (over or {}).items()}
+        over_s.update(st.masks)
+        a, q = self._ev.aq(self.root, Qs, over_s)
+        return np.asarray(a) @ st.p, np.asarray(q) @ st.p
+
+    def _conditioned(self, memos: list[tuple[float, Memo]]) -> tuple[float, float]:
+        """(A, U) of the design: each state's weighted by its probability (all terms
+        non-negative, summed exactly)."""
+        a = math.fsum(p * m.get(self.root)[0] for p, m in memos)
+        u = math.fsum(p * m.get(self.root)[1] for p, m in memos)
+        return a, u
 
     def availability(self) -> Availability:
         """The system's availability [fraction] with its exact unavailability; the
         fast path of ``evaluate`` (no outage frequency)."""
-        a, q = consistent(*Memo(self.root, self._ev.index, self._q, self._order).get(self.root))
+        a, q = consistent(*self._conditioned(self._memos(self._q)))
         return Availability(a, q)
+
+    def _frequency(self, memos: list[tuple[float, Memo]]) -> float | None:
+        """Outages per hour: the parts' failures in each domain state, weighted, and
+        each domain's own failures where they take the design down (its failure rate
+        x P(it is up) x [U(design | it down) - U(design | it up)]: exact, the
+        processes being independent)."""
+        fs = [m.frequency(self.root) for _, m in memos]
+        if any(f is None for f in fs):
+            return None
+        total = [p * f for (p, _), f in zip(memos, fs) if f is not None]
+        st = self._states
+        if st is not None:
+            us = np.array([m.get(self.root)[1] for _, m in memos])
+            for j, d in enumerate(st.domains.all):
+                on = st.down[:, j]
+                u_d = d.unavailability
+                if u_d <= 0.0 or u_d >= 1.0:
+                    continue
+                u_down = math.fsum(st.p[on] * us[on]) / u_d
+                u_up = math.fsum(st.p[~on] * us[~on]) / (1.0 - u_d)
+                total.append(d.failure_rate_h * (1.0 - u_d) * max(u_down - u_up, 0.0))
+        return math.fsum(total)
+
+    def domain_saved(self) -> list[tuple[str, str, float]]:
+        """(name, zone or region, U saved if it never failed) of every domain blocks
+        are placed in: U minus U(design | its own process up)."""
+        st = self._states
+        if st is None:
+            return []
+        memos = self._memos(self._q)
+        us = np.array([m.get(self.root)[1] for _, m in memos])
+        u = math.fsum(st.p * us)
+        out = []
+        for j, d in enumerate(st.domains.all):
+            up = ~st.down[:, j]
+            u_perfect = math.fsum(st.p[up] * us[up]) / (1.0 - d.unavailability)
+            out.append((d.name, d.kind, max(u - u_perfect, 0.0)))
+        return out
 
     def evaluate(self, *, year_days: float = DAYS_PER_YEAR) -> Evaluation:
         """Availability, unavailability, nines and downtime per year and month.
@@ -199,12 +317,12 @@ class Architecture:
         Outages per year and mean outage length are given when every component
         has an MTBF and an MTTR (None otherwise).
         """
-        memo = Memo(self.root, self._ev.index, self._q, self._order)
-        a, q = consistent(*memo.get(self.root))
+        memos = self._memos(self._q)
+        a, q = consistent(*self._conditioned(memos))
         avail = Availability(a, q)
         year = period_info("year", year_days=year_days).seconds
         month = period_info("month", year_days=year_days).seconds
-        f = memo.frequency(self.root)
+        f = self._frequency(memos)
         outages = None if f is None else f * year / 3600.0
         mean = None if not f else float(q) / f * 3600.0
         return Evaluation(avail, float(q) * year, float(q) * month, outages, mean, year_days)
@@ -248,9 +366,42 @@ class Architecture:
     def _importance(self, year_days: float, include_groups: bool) -> pd.DataFrame:
         year = period_info("year", year_days=year_days).seconds
         n = len(self.components)
+        memos = self._memos(self._q)
+        u_base = self._conditioned(memos)[1]
+        birnbaum, saved = np.zeros(n), np.zeros(n)
+        for p, memo in memos:  # linear in each state's figures: weighted exactly
+            b, s_ = self._importance_in(memo)
+            birnbaum += p * b
+            saved += p * s_
+        saved = np.maximum(saved * year, 0.0)
+        df = pd.DataFrame({
+            "name": [c.name for c in self.components],
+            "kind": "component",
+            "provider_sla": [c.sla is not None for c in self.components],
+            "birnbaum": birnbaum,
+            "downtime_saved_per_year_s": saved,
+        })
+        if include_groups and self.groups:
+            rows = []
+            for g, group in enumerate(self.groups):
+                u_free = self.with_changes(betas={g: 0.0}).evaluate(year_days=year_days).unavailability
+                rows.append({"name": group_label(group, g), "kind": "common_cause",
+                             "provider_sla": False, "birnbaum": float("nan"),
+                             "downtime_saved_per_year_s": max((u_base - u_free) * year, 0.0)})
+            df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
+        if include_groups and self._states is not None:
+            rows = [{"name": name, "kind": kind, "provider_sla": False, "birnbaum": float("nan"),
+                     "downtime_saved_per_year_s": saved_u * year}
+                    for name, kind, saved_u in self.domain_saved()]
+            df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
+        df["share"] = df["downtime_saved_per_year_s"] / (u_base * year) if u_base > 0 else 0.0
+        return df.sort_values("downtime_saved_per_year_s", ascending=False,
+                              kind="stable").reset_index(drop=True)
+
+    def _importance_in(self, memo: Memo) -> tuple[np.ndarray, np.ndarray]:
+        """(Birnbaum, U saved if perfect) of every component at one domain state."""
+        n = len(self.components)
         q0 = self._q
-        memo = Memo(self.root, self._ev.index, q0, self._order)
-        u_base = memo.get(self.root)[1]
         birnbaum = np.zeros(n)
         parent: dict[int, tuple[Block, int, float]] = {}  # id(child) -> (parent, index among its kids, slope)
         needs_walk = np.zeros(n, dtype=bool)
@@ -276,25 +427,7 @@ class Architecture:
                 delta = d * delta if kind_of(up).linear else memo.delta_through(up, j, delta)
                 node = up
             saved[i] = -delta
-        saved = np.maximum(saved * year, 0.0)
-        df = pd.DataFrame({
-            "name": [c.name for c in self.components],
-            "kind": "component",
-            "provider_sla": [c.sla is not None for c in self.components],
-            "birnbaum": birnbaum,
-            "downtime_saved_per_year_s": saved,
-        })
-        if include_groups and self.groups:
-            rows = []
-            for g, group in enumerate(self.groups):
-                u_free = self.with_changes(betas={g: 0.0}).evaluate(year_days=year_days).unavailability
-                rows.append({"name": group_label(group, g), "kind": "common_cause",
-                             "provider_sla": False, "birnbaum": float("nan"),
-                             "downtime_saved_per_year_s": max((u_base - u_free) * year, 0.0)})
-            df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
-        df["share"] = df["downtime_saved_per_year_s"] / (u_base * year) if u_base > 0 else 0.0
-        return df.sort_values("downtime_saved_per_year_s", ascending=False,
-                              kind="stable").reset_index(drop=True)
+        return birnbaum, saved
 
     def sensitivity(self, span_nines: float = 1.0) -> pd.DataFrame:
         """System availability as each component moves ``span_nines`` either way.
@@ -378,4 +511,4 @@ class Architecture:
             return rebuilt if not fields else replace(rebuilt, **fields)
 
         root = map_tree(self.root, leaf=changed, block=block if new_fields else None)
-        return Architecture(root, self.name, self.description)
+        return Architecture(root, self.name, self.description, domains=self.domains)

@@ -47,6 +47,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,7 @@ import pandas as pd
 from .availability import check_availability
 from .checks import InvalidInputError, check_int, check_number, invalid
 from .design.blocks.component import Component
+from .design.blocks.placed import unplaced
 from .design.kinds import kind_of, map_leaves
 from .model import Architecture
 
@@ -105,7 +107,8 @@ def _rate_scaled(s: float):
 
 
 def _unavailability(node) -> float:
-    return float(Architecture(node).availability().unavailability)
+    """A block's own unavailability (its domains, drawn on their own, left out)."""
+    return float(Architecture(unplaced(node)).availability().unavailability)
 
 
 def _thinned(member, target_q: float):
@@ -133,6 +136,8 @@ class Lowering:
     """What a kind may need to lower itself to the plan (``BlockKind.lower``)."""
 
     default_mttr_h: float
+    #: The design's zones and regions (``design.domains.Domains``), for placed blocks.
+    domains: Any = None
 
     @staticmethod
     def unavailability(node) -> float:
@@ -152,12 +157,14 @@ def _compile(node, ctx: Lowering):
 def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTTR_H) -> tuple:
     """The architecture as a plain, picklable simulation plan (nested tuples):
     ``("leaf", count, mtbf_h, mttr_h, name)`` (name None for a common-cause shock),
-    ``("atleast", m, children)``, ``("standby", primary, standbys, failover_h, coverage)``,
-    ``("never",)`` and ``("always",)``."""
+    ``("shared", name, mtbf_h, mttr_h)`` (a zone or region: one process for every
+    block placed in it, drawn once per run), ``("atleast", m, children)``,
+    ``("standby", primary, standbys, failover_h, coverage)``, ``("never",)`` and
+    ``("always",)``."""
     if not isinstance(arch, Architecture):
         raise invalid("architecture", arch, "is not an Architecture (load one with load_architecture)")
     check_number("default_mttr_h", default_mttr_h, 0, 1e6, low_open=True, what=" hours")
-    return _compile(map_leaves(arch.root, _timed(default_mttr_h)), Lowering(default_mttr_h))
+    return _compile(map_leaves(arch.root, _timed(default_mttr_h)), Lowering(default_mttr_h, arch.domains))
 
 
 #: Most failure/repair cycles one ``simulate`` call may draw (several minutes of work).
@@ -181,8 +188,8 @@ def _budget_figures(plan, years: int) -> tuple[float, float, tuple]:
     while stack:
         node = stack.pop()
         kind = node[0]
-        if kind == "leaf":
-            _, count, mtbf, mttr, name = node
+        if kind in ("leaf", "shared"):  # a shared process counted where it appears: never under
+            _, count, mtbf, mttr, name = node if kind == "leaf" else (None, 1, *node[2:], node[1])
             if math.isfinite(mtbf) and mtbf + mttr > 0:
                 per_replica = horizon_h / (mtbf + mttr)
                 cycles = count * per_replica
@@ -279,6 +286,7 @@ class _Draw:
         self.rng, self.runs, self.h = rng, runs, horizon_h
         self.repair, self.sigma = repair, sigma
         self.exponentials = 0
+        self.shared: dict[str, tuple] = {}  # a zone's or region's outages, drawn once
 
     def repairs(self, mean: float, shape) -> np.ndarray:
         if self.repair == "exponential":
@@ -349,6 +357,11 @@ class _Draw:
         if kind == "leaf":
             _, count, mtbf, mttr, _name = plan
             return _atleast(count, [self.replica(mtbf, mttr) for _ in range(count)], self.h)
+        if kind == "shared":  # one zone or region: the same outages wherever it appears
+            _, name, mtbf, mttr = plan
+            if name not in self.shared:
+                self.shared[name] = self.replica(mtbf, mttr)
+            return self.shared[name]
         if kind == "atleast":
             _, m, kids = plan
             return _atleast(m, [self.node(k) for k in kids], self.h)

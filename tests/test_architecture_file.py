@@ -95,7 +95,7 @@ BAD = [
     ({"architecture": {"standby": {"primary": comp()}}}, "architecture.standby.standbys: missing"),
     ({"architecture": ["component"]}, "architecture: ['component'] is not a block"),
     ({"name": "x"}, "architecture: missing"),
-    ({"architecture": comp(), "owner": "me"}, "owner: unknown field at the top; allowed: name, description, architecture"),
+    ({"architecture": comp(), "owner": "me"}, "owner: unknown field at the top; allowed: name, description, regions, zones, architecture"),
 ]
 
 

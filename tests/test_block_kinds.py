@@ -95,7 +95,8 @@ CASES = _cases()
 
 
 def _design(key: str, i: int) -> dict:
-    return {"name": f"{key} example {i}", "architecture": {key: kind_named(key).examples()[i]}}
+    kind = kind_named(key)
+    return {"name": f"{key} example {i}", **kind.example_domains(), "architecture": {key: kind.examples()[i]}}
 
 
 def _arch(key: str, i: int) -> hl.Architecture:

@@ -89,10 +89,13 @@ class Memo:
     (``math.fsum``)."""
 
     def __init__(self, root: Any, index: dict[int, int], Q: np.ndarray,
-                 order: list | None = None) -> None:
+                 order: list | None = None, down: frozenset[int] = frozenset()) -> None:
         """``order`` is ``preorder(root)`` when the caller keeps it (an ``Architecture``
-        does: its tree never changes), else it is walked here."""
+        does: its tree never changes), else it is walked here. ``down`` holds the ids
+        of blocks forced down (placed in a failure domain that is down in the state
+        being evaluated)."""
         self.index = index
+        self.down = down
         self.val: dict[int, tuple[float, float]] = {}  # (A, U) of every block, leaves included
         val, qs = self.val, [float(x) for x in Q]
         for node, kind in reversed(preorder(root) if order is None else order):  # children first

@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 #: The built-in kinds, in the order files, errors and the schema list them.
-BUILTIN_MODULES = ("component", "series", "parallel", "k_of_n", "standby", "common_cause")
+BUILTIN_MODULES = ("component", "series", "parallel", "k_of_n", "standby", "common_cause", "placed")
 #: Where other packages register block kinds (``[project.entry-points."hadr_lib.blocks"]``).
 ENTRY_POINT_GROUP = "hadr_lib.blocks"
 
@@ -103,6 +103,15 @@ class BlockKind:
     def dump(self, node: Any, write: Callable[[Any], dict]) -> Any:
         """The body that ``parse`` reads back to ``node``; ``write`` dumps a child."""
         raise NotImplementedError
+
+    def dump_mapping(self, node: Any, write: Callable[[Any], dict]) -> dict:
+        """The block as the file's mapping: ``{key: body}`` (a kind written another
+        way, like a placement beside its block's kind, says so here)."""
+        return {self.key: self.dump(node, write)}
+
+    def example_domains(self) -> dict:
+        """Top-level ``zones``/``regions`` the ``examples`` need (none by default)."""
+        return {}
 
     def schema(self) -> dict:
         """The JSON Schema of the body (``#/$defs/block``, ``#/$defs/blocks`` and
