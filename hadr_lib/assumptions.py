@@ -19,7 +19,8 @@ PERIODS = ("Downtime is counted over a 365.25-day year; a month is 1/12 of it (3
            "unless you pick the 30-day month.")
 
 #: The block model's assumptions (evaluate, compare, the Architecture and Overview tabs).
-MODEL = ("Failures are independent except inside common-cause groups; each component has "
+MODEL = ("Failures are independent except inside common-cause groups and failure domains (a "
+         "zone or region takes down everything placed in it); each component has "
          "its own repair crew; active-active groups and quorums switch over instantly, and "
          "standbys take their stated failover time.")
 
@@ -35,7 +36,8 @@ DR = ("Expected annual loss = sum over disruption types of incidents per year x 
 STRATEGY_COSTS = "Strategy costs are illustrative until you enter yours."
 
 #: The simulation's assumptions; ``.format(repair=..., default_mttr_h=...)``.
-SIMULATION = ("Failures are independent except inside common-cause groups, one repair crew per "
+SIMULATION = ("Failures are independent except inside common-cause groups and failure domains, "
+              "one repair crew per "
               "component, {repair} repairs; a component known only by its SLA gets a "
               "{default_mttr_h:g} h repair time. SLAs are checked per calendar month.")
 

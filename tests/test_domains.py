@@ -335,3 +335,27 @@ def test_a_member_of_a_beta_factor_group_cannot_be_placed():
     r = hl.simulate(arch, years=10, runs=2000, seed=9, workers=1, progress=False)
     lo, hi = r.unavailability_ci99
     assert lo <= arch.availability().unavailability <= hi
+
+
+def test_the_shipped_three_zone_design_by_hand():
+    """web_app_three_zones: the region and the load balancer in series with two 2-of-3
+    quorums that share the zones; given the zones' states the quorums are independent."""
+    arch = hl.load_architecture("web_app_three_zones")
+    u_lb = 1 - 0.9999  # aws-elb-multi-az
+    u_r, u_z = u_domain(0.1, 8), u_domain(0.5, 4)
+    u_app, u_db = u_of(2190, 1), u_of(4380, 4)
+
+    def two_of_three_down(ups):
+        a, b, c = ups
+        p_up = a * b * c + a * b * (1 - c) + a * (1 - b) * c + (1 - a) * b * c
+        return 1 - p_up
+
+    u_rest = 0.0
+    for zones in itertools.product((0, 1), repeat=3):
+        p = math.prod(u_z if z else 1 - u_z for z in zones)
+        app = two_of_three_down([0.0 if z else 1 - u_app for z in zones])
+        db = two_of_three_down([0.0 if z else 1 - u_db for z in zones])
+        u_rest += p * (1 - (1 - app) * (1 - db))
+    expected = 1 - (1 - u_lb) * (1 - u_r) * (1 - u_rest)
+    assert arch.availability().unavailability == pytest.approx(expected, rel=1e-12)
+    assert float(arch.availability()) == pytest.approx(0.9998036, abs=1e-7)  # the README's 99.9804%

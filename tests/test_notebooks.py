@@ -237,7 +237,9 @@ def test_failure_simulation_with_its_defaults(tmp_path):
     assert "4,000 runs x 10 years (2027-2036), seed 2027" in summary
     assert "(inside the 99% CI)" in summary
     check = text_of(nb, "analytic-check")
-    assert check.count("inside") == 6 and "OUTSIDE" not in check
+    from hadr_lib import reference_architectures
+
+    assert check.count("inside") == len(reference_architectures()) == 7 and "OUTSIDE" not in check
     assert "outside the interval" in text_of(nb, "slow-failover")
     crews = text_of(nb, "shared-crew").splitlines()
     assert crews[0].startswith("a crew each") and "machine-repair chain 0.0083" in crews[0]

@@ -83,8 +83,8 @@ def run(args) -> int:
           "group's failures independent):")
     table = pd.DataFrame({
         "part": imp["name"],
-        "kind": ["common cause" if k == "common_cause" else "provider SLA" if p else "yours"
-                 for k, p in zip(imp["kind"], imp["provider_sla"])],
+        "kind": ["common cause" if k == "common_cause" else k if k in ("zone", "region")
+                 else "provider SLA" if p else "yours" for k, p in zip(imp["kind"], imp["provider_sla"])],
         "birnbaum": ["" if b != b else f"{b:.4g}" for b in imp["birnbaum"]],
         "saved per year": [format_duration(x) for x in imp["downtime_saved_per_year_s"]],
     })
