@@ -47,6 +47,7 @@ from .compare import changed_blocks, compare, optimize
 from .dr import (
     Strategy,
     break_even_table,
+    domain_rate_sentence,
     format_strategy_table,
     load_strategies,
     nothing_happens,
@@ -135,6 +136,7 @@ __all__ = [
     "plan_backups",
     "nothing_happens",
     "recommend",
+    "domain_rate_sentence",
     "recommendation_sentence",
     "reference_scenarios",
     "seed_article_risk",

@@ -55,6 +55,8 @@ __all__ = [
     "LayeredStrategy",
     "design_recovery_h",
     "layered",
+    "design_domain_rates",
+    "domain_rate_sentence",
     "recommendation_sentence",
     "shortfalls",
     "scenario_design_recovery_h",
@@ -276,6 +278,42 @@ def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
     return text
 
 
+def design_domain_rates(scenario: Scenario) -> dict[str, dict]:
+    """Where the scenario's design has zones or regions: per kind (``zone``,
+    ``region``), the scenario's incidents a year, the design's (its domains' rates
+    summed: any of them down is an incident for the service) and each domain's."""
+    design = scenario.design
+    if design is None or not design.placed:
+        return {}
+    used = {node.domain for node in design.placed}
+    used |= {d.region for d in design.domains.all if d.name in used and d.region}
+    out: dict[str, dict] = {}
+    for kind in ("zone", "region"):
+        mine = [d for d in design.domains.all if d.kind == kind and d.name in used]
+        if mine:
+            out[kind] = {"scenario": float(scenario.incidents_per_year.get(kind, 0.0)),
+                         "design": math.fsum(d.rate_per_year for d in mine),
+                         "domains": {d.name: float(d.rate_per_year) for d in mine}}
+    return out
+
+
+def domain_rate_sentence(scenario: Scenario) -> str:
+    """Where the scenario's zone or region incident rate and its design's domains
+    disagree (by more than 1%), what each says and which the DR table uses; else ""."""
+    parts = []
+    for kind, r in design_domain_rates(scenario).items():
+        if math.isclose(r["scenario"], r["design"], rel_tol=0.01, abs_tol=1e-12):
+            continue
+        each = ", ".join(f"{name} {rate:g}" for name, rate in r["domains"].items())
+        parts.append(f"the design's {kind}s fail {r['design']:g} times a year in all ({each}), "
+                     f"the scenario says {r['scenario']:g} {kind} incidents a year")
+    if not parts:
+        return ""
+    return ("Rates disagree: " + "; ".join(parts) + ". The DR table prices the scenario's "
+            "figures; set incidents_per_year in the scenario, or the design's domains, to the "
+            "rates you believe.")
+
+
 _DISRUPTION_WORDS = {"instance": "an instance lost", "zone": "a zone lost",
                      "region": "a region lost", "data_corruption": "data corrupted"}
 _DISRUPTION_NOUNS = {"instance": "a lost instance", "zone": "a lost zone",
@@ -472,6 +510,7 @@ def dr_summary(scenario: Scenario, table: pd.DataFrame | None = None) -> dict:
         ],
         "recommended": rec,
         "reason": reason,
+        "design_domains": design_domain_rates(scenario),
         "break_even": [
             {"from": r["from"], "to": r["to"],
              "downtime_cost_per_hour": finite_or_none(r["break_even_cost_per_hour"])}

@@ -62,7 +62,7 @@ from .design.blocks.standby import standby_label as standby_label
 from .design.domains import Domains
 from .design.evaluation import Memo, Vector, base_q
 from .design.evaluation import block_mean_outage_h as block_mean_outage_h
-from .design.kinds import children, is_block, kind_of, map_tree, preorder
+from .design.kinds import children, is_block, kind_of, leaves, map_tree, preorder
 from .safe_load import check_text, paused_gc
 
 __all__ = [
@@ -90,6 +90,8 @@ def needed_up(node: Block) -> int:
     return kind_of(node).needed_up(node)
 
 
+#: Most parts of standbys' primaries whose saving ``importance`` re-evaluates exactly.
+MAX_REEVALUATED = 500
 #: Most values one vectorised evaluation over domain states may hold (figures x states).
 _MAX_STATE_CELLS = 1 << 26
 
@@ -353,7 +355,10 @@ class Architecture:
         Downtime saved is ``U_sys`` minus its value with the block perfect: the
         slope times the block's U where the path to the top is linear, and exact
         through a common-cause group (quadratic in a member) by following the
-        change up the path. Sorted by downtime saved: what to improve first.
+        change up the path. A part of a standby's primary also sets the primary's
+        mean outage length (the failover's share of it): its saving is the design
+        re-evaluated with it perfect (for up to ``MAX_REEVALUATED`` such parts; the
+        slope's figure beyond). Sorted by downtime saved: what to improve first.
 
         Columns: ``name``, ``kind`` (``component``; ``common_cause`` rows with
         ``include_groups``: what the design would save if the group's members failed
@@ -373,6 +378,16 @@ class Architecture:
             b, s_ = self._importance_in(memo)
             birnbaum += p * b
             saved += p * s_
+        # A part of a standby's primary also sets how long the primary's outages last, and
+        # so the failover's share of them: made perfect, the design is re-evaluated.
+        in_primary = {id(c) for sb in self.standbys for c in leaves(sb.primary)}
+        if in_primary and len(in_primary) <= MAX_REEVALUATED:
+            for i, c in enumerate(self.components):
+                if id(c) in in_primary:
+                    # never failing, but still with a repair time the primary's outage length can use
+                    never = {"mtbf_h": 1e300} if c.mtbf_h is not None else {"availability": 1.0}
+                    perfect = self.with_changes({c.name: never})
+                    saved[i] = u_base - perfect.availability().unavailability
         saved = np.maximum(saved * year, 0.0)
         df = pd.DataFrame({
             "name": [c.name for c in self.components],

@@ -301,3 +301,22 @@ def test_the_dr_summary_is_what_hadr_dr_prints_as_json(capsys):
     assert [s["name"] for s in summary["strategies"]] == list(hl.strategy_table(sc)["strategy"])
     assert main(["dr", "ecommerce_shop", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"schema_version": 1, **summary}
+
+
+def test_the_design_domains_and_the_scenario_rates_cannot_disagree_silently():
+    from hadr_lib.dr import design_domain_rates, domain_rate_sentence, dr_summary
+
+    sc = hl.load_scenario("small_saas").replace(architecture="web_app_three_zones")  # zone 0.3, region 0.05
+    rates = design_domain_rates(sc)
+    assert rates["zone"]["design"] == pytest.approx(1.5) and rates["zone"]["scenario"] == 0.3
+    assert rates["region"] == {"scenario": 0.05, "design": 0.1, "domains": {"region-1": 0.1}}
+    text = domain_rate_sentence(sc)
+    assert ("the design's zones fail 1.5 times a year in all (zone-a 0.5, zone-b 0.5, zone-c 0.5), "
+            "the scenario says 0.3 zone incidents a year") in text
+    assert "the design's regions fail 0.1 times a year in all (region-1 0.1)" in text
+    assert dr_summary(sc)["design_domains"] == rates
+    agreeing = sc.replace(incidents_per_year={**sc.incidents_per_year, "zone": 1.5, "region": 0.1})
+    assert domain_rate_sentence(agreeing) == ""
+    # a design without domains has nothing to disagree with
+    assert design_domain_rates(hl.load_scenario("small_saas")) == {}
+    assert domain_rate_sentence(hl.load_scenario("small_saas")) == ""

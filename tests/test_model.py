@@ -480,3 +480,29 @@ def test_an_evaluation_as_json_says_none_for_infinite_nines():
     json.dumps(d, allow_nan=False)  # JSON has no infinity
     e = hl.load_architecture("single_server").evaluate()
     assert e.to_dict()["nines"] == pytest.approx(e.nines) and e.to_dict()["downtime_per_year_s"] == e.downtime_per_year_s
+
+
+def test_saved_if_perfect_through_a_standby_with_a_compound_primary():
+    """A part of a standby's primary also sets how long the primary's outages last
+    (the failover's share of them): its saving is the design re-evaluated without it,
+    not the slope times its U (which was off several-fold here)."""
+    design = {"architecture": {"standby": {
+        "primary": {"series": [
+            {"component": {"name": "quick", "mtbf_h": 500.0, "mttr_h": 0.05}},
+            {"component": {"name": "slow", "mtbf_h": 4000.0, "mttr_h": 12.0}}]},
+        "standbys": [{"component": {"name": "spare", "mtbf_h": 3000.0, "mttr_h": 6.0}}],
+        "failover_s": 600.0}}}
+    arch = hl.load_architecture(design)
+    year = 365.25 * 86400
+    u = arch.availability().unavailability
+    imp = arch.importance().set_index("name")
+    for name in ("quick", "slow"):
+        perfect = arch.with_changes({name: {"mtbf_h": 1e300}}).availability().unavailability
+        assert imp.loc[name, "downtime_saved_per_year_s"] == pytest.approx((u - perfect) * year, rel=1e-9)
+    # by hand: without "quick" the primary's outages are all 12 h long and a 10-minute
+    # failover is 1/72 of each; with it, most outages are 3-minute ones the failover covers
+    u_slow, u_spare = 12 / 4012, 6 / 3006
+    without_quick = u_slow * (1 / 72 + (71 / 72) * u_spare)
+    assert u - without_quick == pytest.approx(imp.loc["quick", "downtime_saved_per_year_s"] / year, rel=1e-9)
+    slope_only = imp.loc["quick", "birnbaum"] * arch.component("quick").replica_unavailability
+    assert imp.loc["quick", "downtime_saved_per_year_s"] / year > 2 * slope_only

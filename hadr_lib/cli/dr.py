@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..dr import (
+    domain_rate_sentence,
     dr_summary,
     format_strategy_table,
     recommendation_sentence,
@@ -29,6 +30,9 @@ def run(args) -> int:
     print(view.to_string())
     print()
     print(recommendation_sentence(scenario, table))
+    disagree = domain_rate_sentence(scenario)
+    if disagree:
+        print(disagree)
     return 0
 
 

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from ..dr import (
     break_even_sentence,
     cost_sweep,
+    domain_rate_sentence,
     format_strategy_table,
     load_strategies,
     recommend,
@@ -222,7 +223,9 @@ class DRStrategyPanel(Panel):
         rec, _ = recommend(table)
         self.recommendation.value = status_html(
             "green" if rec else "red", html.escape(recommendation_sentence(sc, table)))
-        self.break_even.value = f"<p>{html.escape(break_even_sentence(sc, table))}</p>"
+        disagree = domain_rate_sentence(sc)
+        self.break_even.value = f"<p>{html.escape(break_even_sentence(sc, table))}</p>" + (
+            f"<p class='hadr-domain-rates'>{html.escape(disagree)}</p>" if disagree else "")
         why = shortfalls(sc)
         labels = dict(zip(table["strategy"], table["label"]))
         items = "".join(
