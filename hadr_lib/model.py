@@ -184,6 +184,7 @@ class Architecture:
                     f"{c.path}.name: {c.name!r} is a duplicate component name "
                     f"(also at {seen[c.name]}); names must be unique")
             seen[c.name] = c.path
+        self.draw_of = self._shared_draws()
         self.groups: tuple[CommonCause, ...] = groups_in(self._order)
         self.standbys: tuple[Standby, ...] = standbys_in(self._order)
         self._ev = Vector(root, self.components)
@@ -193,6 +194,25 @@ class Architecture:
         self.domains = domains if domains is not None else Domains()
         self.placed: tuple[Placed, ...] = placed_in(self._order)
         self._states = self._domain_states()
+
+    def _shared_draws(self) -> tuple[int, ...]:
+        """Per component, the index of the component whose uncertainty draw it takes
+        (``same_as``, followed to its end; itself when it has none)."""
+        index = {c.name: i for i, c in enumerate(self.components)}
+        out = []
+        for i, c in enumerate(self.components):
+            j, hops = i, 0
+            while self.components[j].same_as is not None:
+                node = self.components[j]
+                if node.same_as not in index:
+                    raise InvalidInputError(
+                        f"{node.path}.same_as: {node.same_as!r} is not a component of this design")
+                j, hops = index[node.same_as], hops + 1
+                if hops > len(self.components):
+                    raise InvalidInputError(f"{c.path}.same_as: {c.same_as!r} leads round in a circle "
+                                            "(same_as names must end at a component without one)")
+            out.append(j)
+        return tuple(out)
 
     def _domain_states(self) -> _States | None:
         """The states of the domains blocks are placed in (None when none is)."""

@@ -143,14 +143,20 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
     counts = np.array([c.count for c in arch.components], dtype=float)
     rng = np.random.default_rng(seed)
     z = rng.standard_normal((n, draws))
+    root = np.asarray(arch.draw_of, dtype=int)
+    if (root != np.arange(n)).any():  # parts named same_as another take its draw (one state of knowledge)
+        z = z[root]
     uncertain = (ef > 1) & (q_med > 0) & (q_med < 1)
     q = np.repeat(q_med[:, None], draws, axis=1)
     q[uncertain] = np.minimum(_lognormal(q_med[uncertain, None], ef[uncertain, None], z[uncertain]), 1.0)
     Q = q ** counts[:, None]  # the replicas of a component share their draw
     # Drawn after the components, so a design without these keeps its draws.
     over: dict[int, np.ndarray] = {}
-    figures = [(arch.components[i].name, "component", float(ef[i]), z[i])
-               for i in np.flatnonzero(uncertain)]
+    figures = []
+    for r in dict.fromkeys(int(root[i]) for i in np.flatnonzero(uncertain)):  # one figure per draw
+        members = np.flatnonzero(uncertain & (root == r))
+        figures.append((", ".join(arch.components[i].name for i in members), "component",
+                        float(ef[members[0]]), z[r]))
     for g, group in enumerate(arch.groups):
         ef_g = group.beta_error_factor or 1.0
         if ef_g > 1 and 0 < group.beta < 1:

@@ -258,3 +258,37 @@ def test_affordable_draws_fit_the_budget(monkeypatch):
         propagate(small, 100, 0)
     with pytest.raises(hl.InvalidInputError, match=r"draws: 99 is not"):
         hl.affordable_draws(small, 99)
+
+
+def test_same_as_shares_one_state_of_knowledge_draw():
+    """Two differently named parts of one type, in parallel, EF 3 each: sharing a
+    draw (same_as), both are bad together, and the mean of U_a U_b is E[X^2], not
+    E[X]^2. Lognormal moments: E[X^2] = m^2 exp(2 s^2), with s = ln(EF) / 1.645."""
+    import math
+
+    def design(shared):
+        b = {"name": "b", "availability": 0.999, "error_factor": 3.0}
+        if shared:
+            b["same_as"] = "a"
+        return {"architecture": {"parallel": [
+            {"component": {"name": "a", "availability": 0.999, "error_factor": 3.0}}, {"component": b}]}}
+
+    s = math.log(3.0) / 1.6448536269514722
+    m = 1e-3
+    shared = hl.propagate(hl.load_architecture(design(True)), draws=200_000, seed=4)
+    apart = hl.propagate(hl.load_architecture(design(False)), draws=200_000, seed=4)
+    assert shared.mean == pytest.approx(m * m * math.exp(2 * s * s), rel=0.03)
+    assert apart.mean == pytest.approx((m * math.exp(s * s / 2)) ** 2, rel=0.03)
+    # one figure to learn more about, named by both parts
+    assert list(shared.sensitivity["name"]) == ["a, b"]
+    # the file keeps it, and names must exist and end somewhere
+    arch = hl.load_architecture(design(True))
+    assert hl.dump_architecture(arch)["architecture"]["parallel"][1]["component"]["same_as"] == "a"
+    bad = design(True)
+    bad["architecture"]["parallel"][1]["component"]["same_as"] = "zzz"
+    with pytest.raises(hl.InvalidInputError, match=r"parallel\[1\]\.component\.same_as: 'zzz' is not a component"):
+        hl.load_architecture(bad)
+    loop = design(True)
+    loop["architecture"]["parallel"][0]["component"]["same_as"] = "b"
+    with pytest.raises(hl.InvalidInputError, match="in a circle"):
+        hl.load_architecture(loop)

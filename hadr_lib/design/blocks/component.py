@@ -21,7 +21,7 @@ __all__ = ["KIND", "MAX_COUNT", "Component"]
 MAX_COUNT = 1_000_000
 
 _FIELDS = ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source",
-           "cost_per_year", "error_factor")
+           "cost_per_year", "error_factor", "same_as")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ class Component:
     #: The cloud SLA id the figure comes from: the part is known only by its provider's
     #: contractual floor, not something the design's owner can improve.
     sla: str | None = None
+    #: Another component of the same type: its figure's uncertainty is this one's (one
+    #: state-of-knowledge draw for both; ``uncertainty.propagate``).
+    same_as: str | None = None
     #: Unavailability of one replica, derived once here (every evaluation needs it).
     _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
@@ -92,6 +95,12 @@ class Component:
             check_number(f"{p}.cost_per_year", self.cost_per_year, 0, 1e12, what=" a year")
         if self.error_factor is not None:
             check_number(f"{p}.error_factor", self.error_factor, 1, 100, what=" (p95 / p50)")
+        if self.same_as is not None:
+            if not isinstance(self.same_as, str) or not self.same_as.strip():
+                raise invalid(f"{p}.same_as", self.same_as, "is not a component name")
+            check_text(f"{p}.same_as", self.same_as, max_len=200)
+            if self.same_as == self.name:
+                raise invalid(f"{p}.same_as", self.same_as, "is the component itself; name another one")
 
     @property
     def replica_unavailability(self) -> float:
@@ -151,7 +160,8 @@ class ComponentKind(BlockKind):
         if type(count) is not int:
             count = whole_number(f"{path}.count", count)
         name = body["name"]
-        extra = {f: optional_number(path, body, f) for f in ("cost_per_year", "error_factor")}
+        extra: dict[str, Any] = {f: optional_number(path, body, f) for f in ("cost_per_year", "error_factor")}
+        extra["same_as"] = body.get("same_as")
         if has_sla:
             try:
                 availability, catalog_source = sla_availability(check_text("sla", body["sla"], max_len=200))
@@ -191,6 +201,8 @@ class ComponentKind(BlockKind):
             value = getattr(node, key)
             if value is not None:
                 body[key] = float(value)
+        if node.same_as is not None:
+            body["same_as"] = node.same_as
         return body
 
     def schema(self) -> dict:
@@ -209,6 +221,9 @@ class ComponentKind(BlockKind):
                                   ">= 0 (in the scenario's currency)."},
                 "error_factor": {"$ref": number, "description": "How uncertain the figure is: p95 / p50 of a "
                                  "lognormal unavailability, in [1, 100]."},
+                "same_as": {"type": "string", "description": (
+                    "Another component of the same type: both take one state-of-knowledge draw when "
+                    "uncertainty is propagated (same error factor, same direction).")},
             },
             "oneOf": [
                 {"required": ["availability"], "not": _any_of("sla", "mtbf_h", "mttr_h")},
