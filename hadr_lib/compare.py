@@ -15,15 +15,18 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, json_record, period_info
 from .checks import InvalidInputError, invalid
+from .design.blocks.k_of_n import KofN
+from .design.blocks.placed import Placed
 from .design.blocks.standby import in_a_primary
-from .design.kinds import kind_of
+from .design.kinds import kind_of, leaves, map_leaves, map_tree, walk
 from .model import Architecture
 
 __all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
@@ -187,6 +190,54 @@ class OptimizeResult:
         return {"target": self.target, "combinations": len(self.table), "best": best, "frontier": frontier}
 
 
+def _majority(node: KofN) -> bool:
+    return node.k == len(node.children) // 2 + 1
+
+
+def _check_quorum_range(node: KofN, name: str, lo: Any, hi: Any) -> None:
+    """A quorum's sizes: whole numbers up to 1000, each able to hold its ``k`` (a
+    majority quorum keeps a majority, so any size from 1 works)."""
+    if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 1000):
+        raise invalid(f"vary.{name}", (lo, hi), "is not a range of quorum sizes in [1, 1000]")
+    if not _majority(node) and lo < node.k:
+        raise invalid(f"vary.{name}", (lo, hi), f"goes below its k = {node.k} (it needs {node.k} up; "
+                      "a majority quorum would follow its size)")
+    if not kind_of(node.children[-1]).leaf and not (
+            type(node.children[-1]) is Placed and kind_of(node.children[-1].block).leaf):
+        raise InvalidInputError(f"vary.{name}: its last member is not a component to copy; a quorum "
+                                "whose size varies grows with copies of its last member")
+
+
+def _resized(arch: Architecture, quorums: Mapping[str, KofN], sizes: Mapping[str, int]) -> Architecture:
+    """``arch`` with each named quorum resized: members taken from the end, or copies of
+    its last member added (named ``NAME-2``, ``NAME-3``, ..., each ``same_as`` it: one type
+    of part); a majority quorum keeps a majority, another keeps its ``k``."""
+    taken = {c.name for c in arch.components}
+    new: dict[int, KofN] = {}
+    for qname, n in sizes.items():
+        node = quorums.get(qname)
+        if node is None:
+            continue
+        kids = list(node.children[:n])
+        template = node.children[-1]
+        base = leaves(template)[0].name
+        i = 2
+        while len(kids) < n:
+            while f"{base}-{i}" in taken:
+                i += 1
+            copy_name = f"{base}-{i}"
+            taken.add(copy_name)
+            kids.append(map_leaves(template, lambda c, nm=copy_name: replace(c, name=nm, same_as=c.same_as or c.name)))
+        k = n // 2 + 1 if _majority(node) else node.k
+        new[id(node)] = replace(node, k=k, children=tuple(kids))
+
+    def block(original: Any, rebuilt: Any) -> Any:
+        return new.get(id(original), rebuilt)
+
+    root = map_tree(arch.root, block=block)
+    return Architecture(root, arch.name, arch.description, domains=arch.domains)
+
+
 def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
              year_days: float = DAYS_PER_YEAR) -> OptimizeResult:
     """The cheapest replica counts meeting ``target`` [availability fraction], over
@@ -199,10 +250,16 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
     """
     t = float(check_availability(target, "target"))
     if not vary:
-        raise InvalidInputError("vary: give at least one component and a range of replica counts")
+        raise InvalidInputError("vary: give at least one component or named quorum and a range")
     names = [c.name for c in arch.components]
+    quorums = {node.name: node for node in walk(arch.root) if type(node) is KofN and node.name}
     for name, (lo, hi) in vary.items():
-        arch.component(name)  # a clear error for an unknown name
+        if name in quorums:
+            _check_quorum_range(quorums[name], name, lo, hi)
+            continue
+        if name not in names:
+            raise invalid("vary", name, "is not a component or a named quorum (k_of_n with a name) of "
+                          f"{arch.name!r}; use one of {', '.join([*names, *quorums])}")
         if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 1000):
             raise invalid(f"vary.{name}", (lo, hi), "is not a range of replica counts in [1, 1000]")
     missing = [c.name for c in arch.components if c.cost_per_year is None]
@@ -218,21 +275,28 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
             f"vary: {combos:,} combinations of replica counts is over the limit of "
             f"{MAX_COMBINATIONS:,} (x {len(names)} components); narrow the ranges")
     grid = np.array(list(itertools.product(*ranges)), dtype=int).reshape(combos, len(varied))
-    idx = [names.index(n) for n in varied]
-    base_q = arch._q
-    if in_a_primary(arch.root, set(varied)):
-        u = np.array([arch.with_changes({n: {"count": int(c)} for n, c in zip(varied, row)})
-                      .evaluate(year_days=year_days).unavailability for row in grid])
+    if any(n in quorums for n in varied):  # members added or taken away: each design rebuilt
+        if combos * (len(names) + sum(vary[n][1] for n in varied if n in quorums)) > 20_000_000:
+            raise InvalidInputError(f"vary: {combos:,} quorum designs of this size is too many to "
+                                    "rebuild one by one; narrow the ranges")
+        designs = [_resized(arch, quorums, dict(zip(varied, map(int, row)))) for row in grid]
+        u = np.array([d.evaluate(year_days=year_days).unavailability for d in designs])
+        cost = np.array([float(d.cost_per_year or 0.0) for d in designs])
     else:
-        Q = np.repeat(base_q[:, None], combos, axis=1)
-        for j, i in enumerate(idx):
-            Q[i] = arch.components[i].replica_unavailability ** grid[:, j]
-        _, u = arch._eval_q(Q)
-        u = np.asarray(u, dtype=float)
-    fixed = math.fsum(float(c.cost_per_year or 0.0) * c.count for k, c in enumerate(arch.components)
-                      if k not in idx)
-    cost = fixed + sum(float(arch.components[i].cost_per_year or 0.0) * grid[:, j]
-                       for j, i in enumerate(idx))
+        idx = [names.index(n) for n in varied]
+        if in_a_primary(arch.root, set(varied)):
+            u = np.array([arch.with_changes({n: {"count": int(c)} for n, c in zip(varied, row)})
+                          .evaluate(year_days=year_days).unavailability for row in grid])
+        else:
+            Q = np.repeat(arch._q[:, None], combos, axis=1)
+            for j, i in enumerate(idx):
+                Q[i] = arch.components[i].replica_unavailability ** grid[:, j]
+            _, u = arch._eval_q(Q)
+            u = np.asarray(u, dtype=float)
+        fixed = math.fsum(float(c.cost_per_year or 0.0) * c.count for k, c in enumerate(arch.components)
+                          if k not in idx)
+        cost = fixed + sum(float(arch.components[i].cost_per_year or 0.0) * grid[:, j]
+                           for j, i in enumerate(idx))
     year = period_info("year", year_days=year_days).seconds
     with np.errstate(divide="ignore"):
         nines = -np.log10(u)

@@ -242,3 +242,47 @@ def test_compare_records_are_what_the_cli_prints():
     assert doc["designs"][0]["unavailability"] == a.evaluate().unavailability
     assert doc["designs"][0]["cost_per_year"] is None  # no cost on the shipped design: null, not NaN
     assert doc["changes_from_first"]["Multi-AZ PostgreSQL"] == changed_blocks(a, b)
+
+
+QUORUM = {"name": "etcd behind a balancer", "architecture": {"series": [
+    {"component": {"name": "lb", "availability": 0.9999, "cost_per_year": 100.0}},
+    {"k_of_n": {"name": "etcd", "k": 2, "of": [
+        {"component": {"name": f"n{i}", "mtbf_h": 500.0, "mttr_h": 5.0, "cost_per_year": 1000.0}}
+        for i in (1, 2, 3)]}}]}}
+
+
+def test_optimize_varies_a_named_quorums_size(tmp_path, capsys):
+    """A majority quorum keeps a majority as it grows (copies of its last member):
+    by hand, U of a majority of n identical members with u = 5/505 each."""
+    arch = hl.load_architecture(QUORUM)
+    r = optimize(arch, 0.9998, {"etcd": (1, 7)})
+    u = 5.0 / 505.0
+
+    def majority_down(n):
+        k = n // 2 + 1
+        return sum(math.comb(n, j) * u ** j * (1 - u) ** (n - j) for j in range(n - k + 1, n + 1))
+
+    for n in range(1, 8):
+        row = r.table[r.table["etcd"] == n].iloc[0]
+        expected = 1 - (1 - 1e-4) * (1 - majority_down(n))
+        assert row["unavailability"] == pytest.approx(expected, rel=1e-9)
+        assert row["cost_per_year"] == 100.0 + 1000.0 * n
+    assert r.best["etcd"] == 5  # 3 misses 99.98%; 4 is worse than 3 (a majority of 4 is 3)
+    assert r.table.set_index("etcd").loc[4, "unavailability"] > r.table.set_index("etcd").loc[3, "unavailability"]
+    # a quorum that is not a majority keeps its k, and cannot shrink below it
+    fixed = {**QUORUM, "architecture": {"series": [QUORUM["architecture"]["series"][0], {"k_of_n": {
+        **QUORUM["architecture"]["series"][1]["k_of_n"], "k": 1}}]}}
+    r1 = optimize(hl.load_architecture(fixed), 0.9998, {"etcd": (1, 3)})
+    assert r1.table.set_index("etcd").loc[2, "unavailability"] == pytest.approx(
+        1 - (1 - 1e-4) * (1 - u * u), rel=1e-9)
+    with pytest.raises(hl.InvalidInputError, match=r"vary\.etcd: .* goes below its k = 3"):
+        optimize(hl.load_architecture({**QUORUM, "architecture": {"k_of_n": {
+            **QUORUM["architecture"]["series"][1]["k_of_n"], "k": 3}}}), 0.99, {"etcd": (2, 4)})
+    with pytest.raises(hl.InvalidInputError, match=r"vary: 'nope' is not a component or a named quorum"):
+        optimize(arch, 0.99, {"nope": (1, 2)})
+    # through the command line
+    path = tmp_path / "q.json"
+    path.write_text(json.dumps(QUORUM))
+    assert main(["optimize", str(path), "--target", "99.98", "--vary", "etcd=3..5", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["best"]["etcd"] == 5 and out["combinations"] == 3

@@ -42,13 +42,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help=ARCH_FILE)
     p.add_argument("--target", required=True, help="e.g. 99.99 (percent), 99.99%% or 0.9999")
     p.add_argument("--vary", nargs="+", required=True, metavar="NAME=MIN..MAX",
-                   help="a component's replica counts to try, e.g. app=2..6")
+                   help="a component's replica counts to try, e.g. app=2..6, or a named quorum's "
+                        "sizes (a k_of_n with a name), e.g. etcd=3..7")
     year_days_argument(p)
 
 
 COMMAND = Command(
     "optimize", run, "the cheapest replica counts meeting a target",
-    "Try every combination of replica counts in the given ranges (components "
-    "need cost_per_year): the cheapest meeting the target, and the cost-versus-"
-    "nines frontier.",
+    "Try every combination of replica counts (and named quorums' sizes) in the given "
+    "ranges (components need cost_per_year): the cheapest meeting the target, and the "
+    "cost-versus-nines frontier. A majority quorum keeps a majority as it grows with "
+    "copies of its last member.",
     arguments=add_arguments)

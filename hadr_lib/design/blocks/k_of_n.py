@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...availability import k_of_n_aq
+from ...safe_load import check_text
 from ..evaluation import k_of_n_scalar
 from ..kinds import block_list, body_mapping, example_leaf, required_fields, whole_number
 from .gate import Gate, check_k, checked_children
 
 __all__ = ["KIND", "KofN"]
 
-_FIELDS = ("k", "of")
+_FIELDS = ("k", "of", "name")
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,14 @@ class KofN:
     k: int
     children: tuple
     path: str = field(default="k_of_n", compare=False, repr=False)
+    #: What people call it ("etcd quorum"); ``optimize`` varies a named quorum's size.
+    name: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "children", checked_children(f"{self.path}.of", "k_of_n", self.children))
         check_k(f"{self.path}.k", self.k, len(self.children))
+        if self.name is not None:
+            check_text(f"{self.path}.name", self.name, max_len=200)
 
 
 class KofNKind(Gate):
@@ -37,12 +42,15 @@ class KofNKind(Gate):
 
     def parse(self, body: Any, path: str, read: Any) -> KofN:
         body = body_mapping(path, body, self.key, _FIELDS)
-        required_fields(path, body, *_FIELDS)
+        required_fields(path, body, "k", "of")
         kids = tuple(read(c, f"{path}.of[{i}]") for i, c in enumerate(block_list(f"{path}.of", body["of"])))
-        return KofN(whole_number(f"{path}.k", body["k"]), kids, path=path)
+        return KofN(whole_number(f"{path}.k", body["k"]), kids, path=path, name=body.get("name"))
 
     def dump(self, node: KofN, write: Any) -> dict:
-        return {"k": node.k, "of": [write(c) for c in node.children]}
+        body: dict = {"k": node.k, "of": [write(c) for c in node.children]}
+        if node.name is not None:
+            body["name"] = node.name
+        return body
 
     def schema(self) -> dict:
         return {
@@ -51,12 +59,15 @@ class KofNKind(Gate):
                 "k": {"type": "integer", "minimum": 1,
                       "description": "Children that must be up; at most the number of children."},
                 "of": {"$ref": "#/$defs/blocks"},
+                "name": {"type": "string", "description": (
+                    "What people call it, e.g. etcd quorum; hadr optimize --vary NAME=3..7 varies its size.")},
             },
         }
 
     def examples(self) -> list:
         return [{"k": 2, "of": [example_leaf("a", 50.0, 5.0), example_leaf("b", 60.0, 4.0),
-                                example_leaf("c", 40.0, 3.0)]}]
+                                example_leaf("c", 40.0, 3.0)]},
+                {"k": 3, "of": [example_leaf(f"n{i}", 300.0, 2.0) for i in range(5)], "name": "etcd quorum"}]
 
     def scalar(self, node: KofN, memo: Any) -> tuple[float, float]:
         a, q = memo.kids(node.children)
@@ -66,7 +77,8 @@ class KofNKind(Gate):
         return k_of_n_aq(node.k, *ev.children_aq(node, node.children, Q, over))
 
     def label(self, node: KofN) -> str:
-        return f"quorum: {node.k} of {len(node.children)} needed"
+        name = f"{node.name}: " if node.name else ""
+        return f"{name}quorum: {node.k} of {len(node.children)} needed"
 
 
 KIND = KofNKind()
