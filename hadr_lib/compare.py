@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,6 +23,7 @@ import pandas as pd
 
 from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, json_record, period_info
 from .checks import InvalidInputError, invalid
+from .design.blocks.component import Component
 from .design.blocks.k_of_n import KofN
 from .design.blocks.placed import Placed
 from .design.blocks.standby import in_a_primary
@@ -208,6 +209,13 @@ def _check_quorum_range(node: KofN, name: str, lo: Any, hi: Any) -> None:
                                 "whose size varies grows with copies of its last member")
 
 
+def _copy_named(name: str) -> Callable[[Component], Component]:
+    """A copy of a member under ``name``, taking its uncertainty draw (one type of part)."""
+    def copy(c: Component) -> Component:
+        return replace(c, name=name, same_as=c.same_as or c.name)
+    return copy
+
+
 def _resized(arch: Architecture, quorums: Mapping[str, KofN], sizes: Mapping[str, int]) -> Architecture:
     """``arch`` with each named quorum resized: members taken from the end, or copies of
     its last member added (named ``NAME-2``, ``NAME-3``, ..., each ``same_as`` it: one type
@@ -227,7 +235,7 @@ def _resized(arch: Architecture, quorums: Mapping[str, KofN], sizes: Mapping[str
                 i += 1
             copy_name = f"{base}-{i}"
             taken.add(copy_name)
-            kids.append(map_leaves(template, lambda c, nm=copy_name: replace(c, name=nm, same_as=c.same_as or c.name)))
+            kids.append(map_leaves(template, _copy_named(copy_name)))
         k = n // 2 + 1 if _majority(node) else node.k
         new[id(node)] = replace(node, k=k, children=tuple(kids))
 
@@ -295,8 +303,8 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
             u = np.asarray(u, dtype=float)
         fixed = math.fsum(float(c.cost_per_year or 0.0) * c.count for k, c in enumerate(arch.components)
                           if k not in idx)
-        cost = fixed + sum(float(arch.components[i].cost_per_year or 0.0) * grid[:, j]
-                           for j, i in enumerate(idx))
+        cost = fixed + np.sum([float(arch.components[i].cost_per_year or 0.0) * grid[:, j]
+                               for j, i in enumerate(idx)], axis=0)
     year = period_info("year", year_days=year_days).seconds
     with np.errstate(divide="ignore"):
         nines = -np.log10(u)
