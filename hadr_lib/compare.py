@@ -24,10 +24,9 @@ import pandas as pd
 from .availability import DAYS_PER_YEAR, check_availability, finite_or_none, json_record, period_info
 from .checks import InvalidInputError, invalid
 from .design.blocks.component import Component
-from .design.blocks.k_of_n import KofN
-from .design.blocks.placed import Placed
+from .design.blocks.k_of_n import KofN, named_quorums
 from .design.blocks.standby import in_a_primary
-from .design.kinds import kind_of, leaves, map_leaves, map_tree, walk
+from .design.kinds import kind_of, leaves, map_leaves, map_tree, preorder
 from .model import Architecture
 
 __all__ = ["MAX_COMBINATIONS", "OptimizeResult", "best_sentence", "changed_blocks", "compare",
@@ -203,9 +202,8 @@ def _check_quorum_range(node: KofN, name: str, lo: Any, hi: Any) -> None:
     if not _majority(node) and lo < node.k:
         raise invalid(f"vary.{name}", (lo, hi), f"goes below its k = {node.k} (it needs {node.k} up; "
                       "a majority quorum would follow its size)")
-    if not kind_of(node.children[-1]).leaf and not (
-            type(node.children[-1]) is Placed and kind_of(node.children[-1].block).leaf):
-        raise InvalidInputError(f"vary.{name}: its last member is not a component to copy; a quorum "
+    if len(leaves(node.children[-1])) != 1:
+        raise InvalidInputError(f"vary.{name}: its last member is not one component to copy; a quorum "
                                 "whose size varies grows with copies of its last member")
 
 
@@ -260,7 +258,7 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
     if not vary:
         raise InvalidInputError("vary: give at least one component or named quorum and a range")
     names = [c.name for c in arch.components]
-    quorums = {node.name: node for node in walk(arch.root) if type(node) is KofN and node.name}
+    quorums = named_quorums(preorder(arch.root))
     for name, (lo, hi) in vary.items():
         if name in quorums:
             _check_quorum_range(quorums[name], name, lo, hi)

@@ -11,7 +11,7 @@ from ..evaluation import k_of_n_scalar
 from ..kinds import block_list, body_mapping, example_leaf, required_fields, whole_number
 from .gate import Gate, check_k, checked_children
 
-__all__ = ["KIND", "KofN"]
+__all__ = ["KIND", "KofN", "named_quorums"]
 
 _FIELDS = ("k", "of", "name")
 
@@ -31,6 +31,11 @@ class KofN:
         check_k(f"{self.path}.k", self.k, len(self.children))
         if self.name is not None:
             check_text(f"{self.path}.name", self.name, max_len=200)
+
+
+def named_quorums(order: list) -> dict[str, KofN]:
+    """The k-of-n blocks with a name among ``preorder`` entries, by name."""
+    return {node.name: node for node, _ in order if type(node) is KofN and node.name}
 
 
 class KofNKind(Gate):
