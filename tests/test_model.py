@@ -36,7 +36,8 @@ def test_multi_az_postgres_by_hand():
     lb = 1e-4
     app = (1 / 2191) ** 2                       # two replicas, MTTR 1 h, MTBF 2190 h
     up = us = 2 / 4382                          # MTTR / (MTBF + MTTR)
-    tau = (90 / 3600) / 2                       # failover time over the primary's MTTR
+    # the failover's share of an exponential 2 h repair: E[min(t, R)] / E[R] = 1 - exp(-t / 2 h)
+    tau = -math.expm1(-(90 / 3600) / 2)
     db = up * (0.99 * (tau + (1 - tau) * us) + 0.01)
     expected = 1 - (1 - lb) * (1 - app) * (1 - db)
     e = hl.load_architecture("multi_az_postgres").evaluate()
@@ -133,7 +134,10 @@ def test_standby_edge_cases():
     useless = Architecture(Standby(p, (s,), failover_s=30, coverage=0)).evaluate()
     assert useless.unavailability == pytest.approx(1e-3, rel=1e-12)  # = primary alone
     slow = Architecture(Standby(p, (s,), failover_s=7200, coverage=1)).evaluate()
-    assert slow.unavailability == pytest.approx(1e-3, rel=1e-12)  # failover slower than repair
+    # failover slower than the mean repair: the outages that outlast it (e^-2 of them,
+    # repairs being exponential) still end on the standby
+    tau = -math.expm1(-2.0)
+    assert slow.unavailability == pytest.approx(1e-3 * (tau + (1 - tau) * 1e-3), rel=1e-12)
 
 
 def test_standby_needs_the_primarys_mttr_to_price_failover():
@@ -172,7 +176,7 @@ def test_importance_of_parallel_and_a_perfect_component():
 def test_importance_through_a_standby_is_exact():
     p, s = c("p", mtbf_h=999, mttr_h=1), c("s", mtbf_h=999, mttr_h=1)
     arch = Architecture(Standby(p, (s,), failover_s=36, coverage=0.9))
-    tau, us = 0.01, 0.001
+    tau, us = -math.expm1(-0.01), 0.001  # 36 s of an exponential 1 h repair
     imp = arch.importance().set_index("name")
     assert imp.loc["p", "birnbaum"] == pytest.approx(0.9 * (tau + (1 - tau) * us) + 0.1, rel=1e-9)
     assert imp.loc["s", "birnbaum"] == pytest.approx(0.001 * 0.9 * (1 - tau), rel=1e-9)
@@ -499,10 +503,12 @@ def test_saved_if_perfect_through_a_standby_with_a_compound_primary():
     for name in ("quick", "slow"):
         perfect = arch.with_changes({name: {"mtbf_h": 1e300}}).availability().unavailability
         assert imp.loc[name, "downtime_saved_per_year_s"] == pytest.approx((u - perfect) * year, rel=1e-9)
-    # by hand: without "quick" the primary's outages are all 12 h long and a 10-minute
-    # failover is 1/72 of each; with it, most outages are 3-minute ones the failover covers
+    # by hand: without "quick" the primary's outages are "slow"'s (exponential, 12 h mean)
+    # and a 10-minute failover takes E[min(t, R)] / E[R] = 1 - exp(-1/72) of them; with it,
+    # most outages are 3-minute ones the failover covers whole
     u_slow, u_spare = 12 / 4012, 6 / 3006
-    without_quick = u_slow * (1 / 72 + (71 / 72) * u_spare)
+    tau = -math.expm1(-1 / 72)
+    without_quick = u_slow * (tau + (1 - tau) * u_spare)
     assert u - without_quick == pytest.approx(imp.loc["quick", "downtime_saved_per_year_s"] / year, rel=1e-9)
     slope_only = imp.loc["quick", "birnbaum"] * arch.component("quick").replica_unavailability
     assert imp.loc["quick", "downtime_saved_per_year_s"] / year > 2 * slope_only

@@ -240,7 +240,9 @@ def test_failure_simulation_with_its_defaults(tmp_path):
     from hadr_lib import reference_architectures
 
     assert check.count("inside") == len(reference_architectures()) == 7 and "OUTSIDE" not in check
-    assert "outside the interval" in text_of(nb, "slow-failover")
+    slow = text_of(nb, "slow-failover").splitlines()
+    assert slow[0].endswith("the analytic value is inside the interval")
+    assert slow[1] == "min(t, mean repair) would say 0.01: outside the interval"
     crews = text_of(nb, "shared-crew").splitlines()
     assert crews[0].startswith("a crew each") and "machine-repair chain 0.0083" in crews[0]
     assert crews[1].startswith("one shared crew") and "machine-repair chain 0.0164" in crews[1]

@@ -97,10 +97,10 @@ def test_lognormal_repairs_keep_the_mean_but_widen_the_tail():
     assert logn.annual_downtime_summary["p99"] > expo.annual_downtime_summary["p99"]
 
 
-def test_standby_disagrees_with_the_analytic_formula_where_its_assumption_breaks():
-    # Failover as long as the mean repair: the model charges min(t, MTTR) = MTTR per
-    # failure (tau = 1); with exponential repairs the true charge is
-    # E[min(t, D)] = MTTR (1 - e^-1), which the simulation reproduces.
+def test_a_failover_as_long_as_the_repair_is_charged_over_the_repair_distribution():
+    # Failover as long as the mean repair: with exponential repairs a failover costs
+    # E[min(t, D)] = MTTR (1 - e^-1) per failure, which the model now charges and the
+    # simulation reproduces; min(t, MTTR) = MTTR (the old tau = 1) is outside its CI.
     p = Component("p", mtbf_h=99, mttr_h=1)
     s = Component("s", mtbf_h=99, mttr_h=1)
     arch = _arch(Standby(p, (s,), failover_s=3600, coverage=0.9))
@@ -108,8 +108,9 @@ def test_standby_disagrees_with_the_analytic_formula_where_its_assumption_breaks
     up, us, c = 0.01, 0.01, 0.9
     tau = 1 - math.exp(-1)
     exact = up * (c * (tau + (1 - tau) * us) + (1 - c))
+    assert float(arch.availability().unavailability) == pytest.approx(exact, rel=1e-12)
     assert r.ci_contains(exact)
-    assert not r.ci_contains(float(arch.availability().unavailability))  # = up: 0.01
+    assert not r.ci_contains(up)  # what min(t, MTTR) / MTTR = 1 gave: +49% here
 
 
 def test_standby_limits_coverage_zero_and_instant_perfect_failover():

@@ -27,7 +27,7 @@ def test_improvement_advice_in_plain_words():
     assert len(lines) == 4
     # the design's own parts first...
     assert lines[0] == ("Improve or add redundancy to pg-primary: made perfect, it would "
-                        "save 5.48 minutes of downtime a year (9% of the total).")
+                        "save 5.46 minutes of downtime a year (9% of the total).")
     assert "under 1%" in lines[2]
     # ...and the part known only by a provider's SLA apart, not as something to improve
     assert lines[3] == ("load-balancer is known only by its provider's SLA (90% of the "

@@ -26,6 +26,7 @@ __all__ = [
     "critical_scalar",
     "k_of_n_scalar",
     "log1p_neg_sum",
+    "outage_mixture",
     "stack_aq",
 ]
 
@@ -245,3 +246,28 @@ def block_mean_outage_h(node: Any, where: str = "architecture") -> float | None:
     if f is None:
         return None
     return float(u) / f if f > 0 else 0.0
+
+
+def outage_mixture(node: Any, where: str = "architecture") -> tuple[np.ndarray, np.ndarray] | None:
+    """What a block's outages are made of, as a mixture of exponential lengths: (share
+    of the block's downtime, mean outage [h]) per term; None where an outage length is
+    unknown (a part without MTBF and MTTR) or the block never fails. Each kind says
+    how its children's mixtures combine (``BlockKind.outages``): a series keeps each
+    child's outages (a part's repair ends the outage it started), a redundant block
+    ends an outage when any child comes back (one exponential at its mean outage:
+    exact for exponential repairs)."""
+    order = preorder(node, where)
+    comps = [n for n, kind in order if kind.leaf]
+    memo = Memo(node, {id(c): i for i, c in enumerate(comps)}, base_q(comps), order)
+    mix: dict[int, Any] = {}
+    for block, kind in reversed(order):  # children first
+        kids = [] if kind.leaf else [mix[id(c)] for c in kind.children(block)]
+        mix[id(block)] = kind.outages(block, memo, kids)
+    out = mix[id(node)]
+    if out is None:
+        return None
+    shares, means = out
+    total = float(np.sum(shares))
+    if not total > 0:
+        return None
+    return np.asarray(shares, dtype=float) / total, np.asarray(means, dtype=float)

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from ..checks import InvalidInputError, read_number
 from ..safe_load import MAX_DEPTH, shown_key
 
@@ -134,6 +136,16 @@ class BlockKind:
     def slopes(self, node: Any, memo: Any) -> list[float]:
         """dU_block / dU_child for each child (``children`` order)."""
         raise NotImplementedError
+
+    def outages(self, node: Any, memo: Any, kids: list) -> tuple | None:
+        """The block's outage lengths as a mixture of exponentials, (shares, means [h])
+        arrays, from its children's (``kids``, each such a pair or None); None if
+        unknown. By default one exponential at the block's mean outage (U / frequency):
+        exact where an outage ends when any of several down children comes back."""
+        f = memo.frequency(node)
+        if not f:
+            return None
+        return np.ones(1), np.array([memo.get(node)[1] / f])
 
     def delta(self, node: Any, memo: Any, index: int, change: float) -> float:
         """The change of the block's U when child ``index``'s U changes by ``change``

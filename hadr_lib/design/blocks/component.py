@@ -255,6 +255,11 @@ class ComponentKind(BlockKind):
     def slopes(self, node: Component, memo: Any) -> list[float]:
         return []
 
+    def outages(self, node: Component, memo: Any, kids: list) -> tuple | None:
+        """One exponential: the last replica's repair (MTTR / count)."""
+        m = node.mean_outage_h
+        return None if m is None else (np.ones(1), np.array([m]))
+
     def lower(self, node: Component, lower: Any, ctx: Any) -> tuple:
         """A leaf of the plan; a component known only by availability was given an
         MTTR by the simulation first, so only 0 and 1 are left here."""

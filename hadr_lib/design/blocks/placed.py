@@ -129,6 +129,9 @@ class PlacedKind(BlockKind):
     def slopes(self, node: Placed, memo: Any) -> list[float]:
         return [0.0 if id(node) in memo.down else 1.0]
 
+    def outages(self, node: Placed, memo: Any, kids: list) -> tuple | None:
+        return kids[0]  # with its domain up, its block's outages
+
     def lower(self, node: Placed, lower: Any, ctx: Any) -> tuple:
         domains = getattr(ctx, "domains", None)
         if not domains or node.domain not in domains.by_name:

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ...availability import series_aq
 from ..evaluation import log1p_neg_sum
 from ..kinds import example_leaf
@@ -43,6 +45,19 @@ class SeriesKind(ListGate):
 
     def vector(self, node: Series, ev: Any, Q: Any, over: Any) -> tuple[Any, Any]:
         return series_aq(*ev.children_aq(node, node.children, Q, over))
+
+    def outages(self, node: Series, memo: Any, kids: list) -> tuple | None:
+        """Each child's outages, weighted by its share of the series' downtime
+        (``U_i`` times the others up): a part's repair ends the outage it started."""
+        if any(k is None for k in kids):
+            return None
+        a, q = memo.kids(node.children)
+        shares, means = [], []
+        for i, (s, m) in enumerate(kids):
+            w = q[i] * math.prod(a[:i]) * math.prod(a[i + 1:])
+            shares.append(w * s / np.sum(s))
+            means.append(m)
+        return np.concatenate(shares), np.concatenate(means)
 
     def label(self, node: Series) -> str:
         return f"series of {len(node.children)}"

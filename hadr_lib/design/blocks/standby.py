@@ -2,19 +2,23 @@
 a primary, and standbys that take over after a failover time with a probability of
 success (``failover_preset`` names a timeline in ``data/failover_presets.csv``).
 
-Let the primary have unavailability ``U_p`` and mean outage length ``R_p`` [h], the
-standby group (the standbys in parallel) ``U_s``, the failover time ``t`` [h] and the
-coverage ``c``. Each primary failure costs the failover time even when failover
-works (``min(t, R_p)``: a primary repaired sooner ends the outage); for the rest of
-the primary's repair the service runs on the standbys; a failed failover
-(probability ``1 - c``) costs the whole repair. Per unit time, with
-``tau = min(t, R_p) / R_p``::
+Let the primary have unavailability ``U_p``, the standby group (the standbys in
+parallel) ``U_s``, the failover time ``t`` and the coverage ``c``. A primary outage
+of length ``R`` costs ``min(t, R)`` even when the failover works (a primary back
+sooner ends it); for the rest, ``(R - t)+``, the service runs on the standbys; a
+failed failover (probability ``1 - c``) costs the whole outage. Per unit time::
 
-    U = U_p * (c * (tau + (1 - tau) * U_s) + (1 - c))
+    U = U_p * (c * (tau + (1 - tau) * U_s) + (1 - c)),   tau = E[min(t, R)] / E[R]
 
-so ``t = 0`` and ``c = 1`` give ``U_p * U_s`` (plain parallel), and ``c = 0`` gives
-``U_p`` (the standbys never help). It neglects a standby failing while the primary
-is repaired beyond the ``U_s`` share, and the failback.
+``tau`` is taken over the primary's outage-length distribution, not its mean: each
+outage lasts about as long as the repair of the part that started it (exponential),
+so ``tau = sum_i a_i (1 - exp(-t / m_i))`` over the primary's parts, ``a_i`` the
+part's share of the primary's downtime and ``m_i`` its mean outage
+(``design.evaluation.outage_mixture``). That is exact for a one-part primary with
+exponential repairs (the simulation's default); ``min(t, mean R) / mean R`` was 58%
+high when ``t`` equals the mean repair. ``t = 0`` and ``c = 1`` give ``U_p * U_s``
+(plain parallel), ``c = 0`` gives ``U_p``. It neglects a standby failing while the
+primary is repaired beyond the ``U_s`` share, and the failback (instant, free).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import numpy as np
 from ...availability import parallel_aq
 from ...checks import InvalidInputError, check_number, invalid, read_number
 from ...safe_load import check_text
-from ..evaluation import block_mean_outage_h, critical_scalar
+from ..evaluation import block_mean_outage_h, critical_scalar, outage_mixture
 from ..kinds import (
     BlockKind,
     block_list,
@@ -64,6 +68,9 @@ class Standby:
     #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
     #: derived once here, since every evaluation of the block needs it.
     primary_outage_h: float = field(default=0.0, init=False, compare=False, repr=False)
+    #: The primary's outages as a mixture: (share of its downtime, mean outage [h]) per
+    #: part (``outage_mixture``), or None without a failover time.
+    primary_outages: tuple | None = field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         p = self.path
@@ -83,16 +90,24 @@ class Standby:
                 f"{p}.primary: a failover time needs the primary's mean outage length: "
                 "give its components mtbf_h and mttr_h (or set failover_s: 0)")
         object.__setattr__(self, "primary_outage_h", 0.0 if outage is None else outage)
+        if self.failover_s > 0 and outage:
+            object.__setattr__(self, "primary_outages", outage_mixture(self.primary, f"{p}.primary"))
 
 
 def failover_share(node: Standby, failover_s: np.ndarray | None = None) -> Any:
-    """The share of the primary's outage a failover costs, ``min(t, R_p) / R_p``, at
-    the block's failover time, or at each of ``failover_s`` [s] (an array)."""
-    r = node.primary_outage_h
-    if failover_s is None:
-        return min(node.failover_s / 3600.0, r) / r if r > 0 else 0.0
-    t = np.asarray(failover_s, dtype=float)
-    return np.minimum(t / 3600.0, r) / r if r > 0 else np.zeros_like(t)
+    """The share of the primary's outages a failover costs, ``E[min(t, R)] / E[R]``
+    over the primary's outage-length mixture, at the block's failover time, or at each
+    of ``failover_s`` [s] (an array)."""
+    mix = node.primary_outages
+    t = node.failover_s if failover_s is None else np.asarray(failover_s, dtype=float)
+    if mix is None:
+        return 0.0 if failover_s is None else np.zeros_like(t)
+    shares, means = mix
+    t_h = np.asarray(t, dtype=float)[..., None] / 3600.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(means > 0, -np.expm1(-t_h / np.where(means > 0, means, 1.0)), 0.0)
+    tau = np.sum(shares * part, axis=-1)
+    return float(tau) if failover_s is None else tau
 
 
 def standbys_in(order: list) -> tuple[Standby, ...]:
@@ -220,9 +235,9 @@ class StandbyKind(BlockKind):
         a_s, q_s = memo.kids(node.standbys)
         fs = math.fsum(f * w for f, w in zip(known_s, critical_scalar(1, a_s, q_s)))
         c, r = node.coverage, node.primary_outage_h
-        t = min(node.failover_s / 3600.0, r)
-        hit = 1.0 if t > 0 else math.prod(q_s)
-        return float(fp * ((1 - c) + c * hit) + fp * c * fs * (r - t))
+        hit = 1.0 if node.failover_s > 0 and r > 0 else math.prod(q_s)
+        # on the standbys for the part of each primary outage the failover does not take
+        return float(fp * ((1 - c) + c * hit) + fp * c * fs * r * (1.0 - failover_share(node)))
 
     def slopes(self, node: Standby, memo: Any) -> list[float]:
         """Exact: the formula is linear in the primary's U and in each standby's."""
