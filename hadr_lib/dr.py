@@ -54,6 +54,7 @@ __all__ = [
     "DESIGN_DISRUPTIONS",
     "LayeredStrategy",
     "design_recovery_h",
+    "domain_recovery_h",
     "layered",
     "design_domain_rates",
     "domain_rate_sentence",
@@ -140,6 +141,20 @@ def design_recovery_h(architecture) -> float | None:
     return max(failovers) / 3600.0 if failovers else None
 
 
+def domain_recovery_h(architecture) -> dict[str, float]:
+    """How long the design is down when it loses one zone, or one region [h], from its
+    failure domains: 0 when its redundancy spans every such domain (it survives the loss
+    of any one, all else up), else the longest outage (``mttr_h``) of a domain it cannot
+    lose. Only the kinds of domain the design places blocks in."""
+    out: dict[str, float] = {}
+    used = {node.domain for node in architecture.placed}
+    for kind in ("zone", "region"):
+        mine = [d for d in architecture.domains.all if d.kind == kind and d.name in used]
+        if mine:
+            out[kind] = max((d.mttr_h for d in mine if not architecture.survives_loss_of(d.name)), default=0.0)
+    return out
+
+
 def scenario_design_recovery_h(scenario: Scenario) -> float | None:
     """``design_recovery_h`` of the scenario's design (None without one); the design
     is loaded once per scenario (``Scenario.design``), so slider moves do not reload it."""
@@ -156,10 +171,12 @@ def _recovery(scenario: Scenario, strategies):
     # HA and DR joined: an instance or a zone lost is the design's to recover from when it
     # has the redundancy to do so (a 90 s standby is not priced at a strategy's RTO).
     design_h = scenario_design_recovery_h(scenario)
-    if design_h is not None:
-        for j, d in enumerate(DISRUPTIONS):
-            if d in DESIGN_DISRUPTIONS:
-                outage[:, j] = np.minimum(outage[:, j], design_h)
+    domains_h = {} if scenario.design is None else domain_recovery_h(scenario.design)
+    for j, d in enumerate(DISRUPTIONS):
+        if d in domains_h:  # the design's zones and regions say what losing one costs it
+            outage[:, j] = np.minimum(outage[:, j], domains_h[d])
+        elif design_h is not None and d in DESIGN_DISRUPTIONS:
+            outage[:, j] = np.minimum(outage[:, j], design_h)
     lost_h = np.array([[t[1] if t else scenario.fallback_rpo_h for t in row] for row in times])
     return outage, lost_h, times
 

@@ -317,6 +317,17 @@ class Architecture:
                 total.append(d.failure_rate_h * (1.0 - u_d) * max(u_down - u_up, 0.0))
         return math.fsum(total)
 
+    def survives_loss_of(self, domain: str) -> bool:
+        """Whether the design stays up while the zone or region ``domain`` is down (a
+        region takes its zones with it) and every part is up: its redundancy spans the
+        domain."""
+        self.domains.check_placement(domain, "domain")
+        d = self.domains.by_name[domain]
+        gone = {domain} | ({x.name for x in self.domains.all if x.region == domain} if d.kind == "region" else set())
+        down = frozenset(id(node) for node in self.placed if node.domain in gone)
+        memo = Memo(self.root, self._ev.index, np.zeros_like(self._q), self._order, down)
+        return memo.get(self.root)[1] == 0.0
+
     def domain_saved(self) -> list[tuple[str, str, float]]:
         """(name, zone or region, U saved if it never failed) of every domain blocks
         are placed in: U minus U(design | its own process up)."""

@@ -320,3 +320,33 @@ def test_the_design_domains_and_the_scenario_rates_cannot_disagree_silently():
     # a design without domains has nothing to disagree with
     assert design_domain_rates(hl.load_scenario("small_saas")) == {}
     assert domain_rate_sentence(hl.load_scenario("small_saas")) == ""
+
+
+def test_the_design_domains_say_what_losing_a_zone_or_region_costs():
+    """web_app_three_zones runs 2 of 3 across three zones of one region: losing a zone
+    costs it nothing, losing the region costs the region's 8 h outage unless a DR
+    strategy recovers elsewhere sooner."""
+    from hadr_lib.dr import domain_recovery_h, strategy_table
+
+    arch = hl.load_architecture("web_app_three_zones")
+    assert arch.survives_loss_of("zone-a") and not arch.survives_loss_of("region-1")
+    assert domain_recovery_h(arch) == {"zone": 0.0, "region": 8.0}
+    sc = hl.load_scenario("small_saas").replace(architecture="web_app_three_zones")
+    table = strategy_table(sc).set_index("strategy")
+    alone = strategy_table(sc.replace(architecture=None)).set_index("strategy")
+    from hadr_lib.dr import scenario_strategies
+
+    zone, region = sc.incidents_per_year["zone"], sc.incidents_per_year["region"]
+    for s in scenario_strategies(sc):
+        # each zone incident now costs nothing; each region incident at most 8 h
+        z_h = (s.times_for("zone") or (sc.fallback_rto_h,))[0]
+        r_h = (s.times_for("region") or (sc.fallback_rto_h,))[0]
+        saved_h = alone.loc[s.id, "downtime_per_year_h"] - table.loc[s.id, "downtime_per_year_h"]
+        assert saved_h == pytest.approx(zone * z_h + region * (r_h - min(r_h, 8.0)), rel=1e-9, abs=1e-12)
+    # a design in one zone cannot lose it: the zone's outage is its recovery
+    one = hl.load_architecture({"zones": {"z": {"rate_per_year": 1, "mttr_h": 3}},
+                                "architecture": {"component": {"name": "a", "mtbf_h": 100, "mttr_h": 1},
+                                                 "zone": "z"}})
+    assert not one.survives_loss_of("z") and domain_recovery_h(one) == {"zone": 3.0}
+    with pytest.raises(hl.InvalidInputError, match="'mars' is not a zone or region"):
+        one.survives_loss_of("mars")
