@@ -95,8 +95,9 @@ class _Model:
         if kind == "atleast":
             return ("atleast", plan[1], [self._build(k) for k in plan[2]])
         if kind == "standby":
-            _, primary, group, t_h, coverage = plan
+            _, primary, group, t_h, coverage = plan[:5]
             sb = {"primary": self._build(primary), "t": t_h, "c": coverage, "failing_over": False,
+                  "timers": plan[5] if len(plan) > 5 else None,
                   "ok": True, "was_down": False, "token": 0, "demand": self.env.event()}
             first_standby = len(self.units)
             sb["group"] = self._build(group)
@@ -135,13 +136,17 @@ class _Model:
                 demand.succeed()  # the failover finds any hidden standby failure
                 sb["token"] += 1
                 sb["ok"] = self.rnd.random() < sb["c"]
-                sb["failing_over"] = sb["t"] > 0
-                if sb["t"] > 0:
-                    self.env.process(self._failover(sb, sb["token"]))
+                t = sb["t"]
+                if sb["timers"] is not None:  # this failover's own time
+                    interval, threshold, ttl, fixed = sb["timers"]
+                    t = fixed + interval * (threshold - 1 + self.rnd.random()) + ttl * self.rnd.random()
+                sb["failing_over"] = t > 0
+                if t > 0:
+                    self.env.process(self._failover(sb, sb["token"], t))
             sb["was_down"] = now_down
 
-    def _failover(self, sb, token):
-        yield self.env.timeout(sb["t"])
+    def _failover(self, sb, token, t):
+        yield self.env.timeout(t)
         if sb["token"] == token:
             sb["failing_over"] = False
             self.changed()

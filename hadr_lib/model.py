@@ -550,7 +550,9 @@ class Architecture:
         # groups and standbys are numbered as self.groups and self.standbys number them: in walk order
         new_fields: dict[int, dict[str, Any]] = {id(g): {"beta": betas[i]} for i, g in enumerate(self.groups)
                                                  if i in betas}
-        new_fields.update({id(sb): dict(standbys[i]) for i, sb in enumerate(self.standbys) if i in standbys})
+        new_fields.update({id(sb): {**({"failover_timers": None} if "failover_s" in standbys[i] else {}),
+                                    **standbys[i]}
+                           for i, sb in enumerate(self.standbys) if i in standbys})
 
         def block(original: Block, rebuilt: Block) -> Block:
             fields = new_fields.get(id(original))

@@ -159,7 +159,8 @@ def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTT
     ``("leaf", count, mtbf_h, mttr_h, name)`` (name None for a common-cause shock),
     ``("shared", name, mtbf_h, mttr_h)`` (a zone or region: one process for every
     block placed in it, drawn once per run), ``("atleast", m, children)``,
-    ``("standby", primary, standbys, failover_h, coverage)``, ``("never",)`` and
+    ``("standby", primary, standbys, failover_h, coverage, timers)`` (timers None, or
+    (interval_h, threshold, ttl_h, fixed_h) drawn per failover), ``("never",)`` and
     ``("always",)``."""
     if not isinstance(arch, Architecture):
         raise invalid("architecture", arch, "is not an Architecture (load one with load_architecture)")
@@ -366,10 +367,15 @@ class _Draw:
             _, m, kids = plan
             return _atleast(m, [self.node(k) for k in kids], self.h)
         if kind == "standby":
-            _, primary, group, t_h, coverage = plan
+            _, primary, group, t_h, coverage = plan[:5]
+            timers = plan[5] if len(plan) > 5 else None
             pr, ps, pe = self.node(primary)
             sr, ss, se = self.node(group)
             ok = self.rng.uniform(size=pr.size) < coverage
+            if timers is not None:  # each failover its own time: the check's phase, the TTL left
+                interval, threshold, ttl, fixed = timers
+                u = self.rng.uniform(size=(2, pr.size))
+                t_h = fixed + interval * (threshold - 1 + u[0]) + ttl * u[1]
             cut = np.minimum(ps + t_h, pe)
             fe = np.where(ok, cut, pe)
             held = fe > ps  # an instant failover that works is no outage (it was counted as one)

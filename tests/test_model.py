@@ -512,3 +512,53 @@ def test_saved_if_perfect_through_a_standby_with_a_compound_primary():
     assert u - without_quick == pytest.approx(imp.loc["quick", "downtime_saved_per_year_s"] / year, rel=1e-9)
     slope_only = imp.loc["quick", "birnbaum"] * arch.component("quick").replica_unavailability
     assert imp.loc["quick", "downtime_saved_per_year_s"] / year > 2 * slope_only
+
+
+def test_failover_timers_give_a_distribution_charged_in_closed_form():
+    """failover: {check_interval_s, failure_threshold, dns_ttl_s, promote_s, warmup_s}:
+    T = promote + warmup + interval (threshold - 1 + U1) + ttl U2, U1, U2 uniform. With
+    an exponential repair of mean m, E[exp(-T/m)] factors: exp(-a/m) x (m/b)(1 - exp(-b/m))
+    x (m/c)(1 - exp(-c/m)), so tau = 1 - that, exactly."""
+    design = {"architecture": {"standby": {
+        "primary": {"component": {"name": "p", "mtbf_h": 2000.0, "mttr_h": 0.5}},
+        "standbys": [{"component": {"name": "s", "mtbf_h": 2000.0, "mttr_h": 0.5}}],
+        "failover": {"check_interval_s": 30, "failure_threshold": 3, "dns_ttl_s": 600,
+                     "promote_s": 45, "warmup_s": 15}}}}
+    arch = hl.load_architecture(design)
+    sb = arch.standbys[0]
+    a, b, c, m = 45 + 15 + 30 * 2, 30.0, 600.0, 1800.0  # seconds
+    assert sb.failover_s == pytest.approx(a + b / 2 + c / 2)  # the mean: 435 s
+    e = math.exp(-a / m) * (m / b) * -math.expm1(-b / m) * (m / c) * -math.expm1(-c / m)
+    tau = 1 - e
+    assert hl.model.failover_share(sb) == pytest.approx(tau, rel=1e-12)
+    up = us = 0.5 / 2000.5
+    assert arch.availability().unavailability == pytest.approx(up * (tau + (1 - tau) * us), rel=1e-12)
+    # the spread matters: a fixed failover at the mean charges more
+    fixed = hl.load_architecture({"architecture": {"standby": {
+        **{k: v for k, v in design["architecture"]["standby"].items() if k != "failover"},
+        "failover_s": sb.failover_s}}})
+    assert hl.model.failover_share(fixed.standbys[0]) > tau
+    # the file keeps the timers; a changed failover time replaces them
+    dumped = hl.dump_architecture(arch)["architecture"]["standby"]
+    assert dumped["failover"] == {"check_interval_s": 30.0, "failure_threshold": 3, "dns_ttl_s": 600.0,
+                                  "promote_s": 45.0, "warmup_s": 15.0} and "failover_s" not in dumped
+    assert hl.load_architecture(hl.dump_architecture(arch)).root == arch.root
+    changed = arch.with_changes(standbys={0: {"failover_s": 60.0}})
+    assert changed.standbys[0].failover_s == 60.0 and changed.standbys[0].failover_timers is None
+
+
+@pytest.mark.parametrize("failover, message", [
+    ({"check_interval_s": 10, "jitter_s": 3}, r"failover\.jitter_s: unknown timer; allowed: check_interval_s"),
+    ({"failure_threshold": 3}, r"failover\.check_interval_s: missing"),
+    ({"check_interval_s": 10, "failure_threshold": 0}, r"failover\.failure_threshold: 0 is not a whole number"),
+    ({"check_interval_s": -1}, r"failover\.check_interval_s: -1"),
+    ("fast", r"failover: 'fast' is not a mapping"),
+])
+def test_bad_failover_timers_are_named(failover, message):
+    body = {"primary": {"component": {"name": "p", "mtbf_h": 100.0, "mttr_h": 1.0}},
+            "standbys": [{"component": {"name": "s", "mtbf_h": 100.0, "mttr_h": 1.0}}], "failover": failover}
+    with pytest.raises(hl.InvalidInputError, match=message):
+        hl.load_architecture({"architecture": {"standby": body}})
+    with pytest.raises(hl.InvalidInputError, match="give one of failover_s, failover_preset or failover"):
+        hl.load_architecture({"architecture": {"standby": {**body, "failover": {"check_interval_s": 1},
+                                                           "failover_s": 30}}})

@@ -31,7 +31,7 @@ import numpy as np
 
 from ...availability import parallel_aq
 from ...checks import InvalidInputError, check_number, invalid, read_number
-from ...safe_load import check_text
+from ...safe_load import check_text, shown_key
 from ..evaluation import block_mean_outage_h, critical_scalar, outage_mixture
 from ..kinds import (
     BlockKind,
@@ -43,12 +43,21 @@ from ..kinds import (
     optional_number,
     preorder,
     required_fields,
+    whole_number,
 )
 from .gate import checked_children
 
-__all__ = ["KIND", "Standby", "failover_share", "failover_times_s", "in_a_primary", "standby_label", "standbys_in"]
+__all__ = ["KIND", "TIMERS", "Standby", "failover_share", "failover_times", "failover_times_s", "in_a_primary",
+           "standby_label", "standbys_in"]
 
-_FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "coverage", "failover_error_factor", "name")
+_FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "failover", "coverage",
+           "failover_error_factor", "name")
+#: The timers of a failover (``failover: {...}``), in file order, and their defaults.
+TIMERS = ("check_interval_s", "failure_threshold", "dns_ttl_s", "promote_s", "warmup_s")
+_TIMER_DEFAULTS = {"failure_threshold": 1, "dns_ttl_s": 0.0, "promote_s": 0.0, "warmup_s": 0.0}
+#: Gauss-Legendre nodes on [0, 1] for the two uniform phases of a timed failover.
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
+_GL_X, _GL_W = (_GL_X + 1.0) / 2.0, _GL_W / 2.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,11 @@ class Standby:
     failover_error_factor: float | None = None
     #: What people call it ("database failover"); None: named after its primary's parts.
     name: str | None = None
+    #: The failover's timers (``TIMERS`` order), or None for a fixed ``failover_s``. The
+    #: failover then lasts ``promote + warmup + interval x (threshold - 1 + U1) + ttl x U2``
+    #: with U1 (the phase of the first failed check) and U2 (the TTL left in resolvers)
+    #: uniform on [0, 1]; ``failover_s`` is set to its mean.
+    failover_timers: tuple | None = None
     #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
     #: derived once here, since every evaluation of the block needs it.
     primary_outage_h: float = field(default=0.0, init=False, compare=False, repr=False)
@@ -74,6 +88,8 @@ class Standby:
 
     def __post_init__(self) -> None:
         p = self.path
+        if self.failover_timers is not None:
+            object.__setattr__(self, "failover_s", _timers_mean(self.failover_timers, f"{p}.failover"))
         if not is_block(self.primary):
             raise invalid(f"{p}.primary", self.primary, "is not a block (component, series, ...)")
         object.__setattr__(self, "standbys", checked_children(f"{p}.standbys", "standby list", self.standbys))
@@ -94,6 +110,30 @@ class Standby:
             object.__setattr__(self, "primary_outages", outage_mixture(self.primary, f"{p}.primary"))
 
 
+def _timers_mean(timers: Any, where: str) -> float:
+    """The mean failover time [s] of ``timers``, each checked."""
+    if not isinstance(timers, tuple) or len(timers) != len(TIMERS):
+        raise InvalidInputError(f"{where}: {timers!r} is not the five timers {', '.join(TIMERS)}")
+    interval, threshold, ttl, promote, warmup = timers
+    check_number(f"{where}.check_interval_s", interval, 0, 86_400, what=" seconds")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= 100:
+        raise InvalidInputError(f"{where}.failure_threshold: {threshold!r} is not a whole number in [1, 100]")
+    for key, value in (("dns_ttl_s", ttl), ("promote_s", promote), ("warmup_s", warmup)):
+        check_number(f"{where}.{key}", value, 0, 86_400, what=" seconds")
+    return float(promote + warmup + interval * (threshold - 0.5) + ttl / 2.0)
+
+
+def failover_times(node: Standby) -> tuple[np.ndarray, np.ndarray]:
+    """The failover time [s] as nodes and weights (one node for a fixed time): a timed
+    failover's two uniform phases on a Gauss-Legendre grid."""
+    if node.failover_timers is None:
+        return np.array([float(node.failover_s)]), np.ones(1)
+    interval, threshold, ttl, promote, warmup = node.failover_timers
+    u1, u2 = np.meshgrid(_GL_X, _GL_X, indexing="ij")
+    t = promote + warmup + interval * (threshold - 1 + u1) + ttl * u2
+    return t.ravel(), np.outer(_GL_W, _GL_W).ravel()
+
+
 def failover_share(node: Standby, failover_s: np.ndarray | None = None) -> Any:
     """The share of the primary's outages a failover costs, ``E[min(t, R)] / E[R]``
     over the primary's outage-length mixture, at the block's failover time, or at each
@@ -103,6 +143,11 @@ def failover_share(node: Standby, failover_s: np.ndarray | None = None) -> Any:
     if mix is None:
         return 0.0 if failover_s is None else np.zeros_like(t)
     shares, means = mix
+    if failover_s is None and node.failover_timers is not None:  # over the timers' spread
+        nodes, weights = failover_times(node)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            part = np.where(means > 0, -np.expm1(-nodes[:, None] / 3600.0 / np.where(means > 0, means, 1.0)), 0.0)
+        return float(weights @ (part @ shares))
     t_h = np.asarray(t, dtype=float)[..., None] / 3600.0
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(means > 0, -np.expm1(-t_h / np.where(means > 0, means, 1.0)), 0.0)
@@ -136,6 +181,23 @@ def standby_label(node: Standby) -> str:
     return f"failover of {', '.join(names[:2])}{more}"
 
 
+def _read_timers(body: Any, where: str) -> tuple:
+    """``failover: {check_interval_s, failure_threshold, dns_ttl_s, promote_s, warmup_s}``."""
+    if not isinstance(body, dict):
+        raise InvalidInputError(f"{where}: {body!r} is not a mapping of {', '.join(TIMERS)}")
+    for key in body:
+        if key not in TIMERS:
+            raise InvalidInputError(f"{where}.{shown_key(key)}: unknown timer; allowed: {', '.join(TIMERS)}")
+    if "check_interval_s" not in body:
+        raise InvalidInputError(f"{where}.check_interval_s: missing (how often health is checked)")
+    values = []
+    for key in TIMERS:
+        raw = body.get(key, _TIMER_DEFAULTS.get(key))
+        values.append(whole_number(f"{where}.{key}", raw) if key == "failure_threshold"
+                      else read_number(f"{where}.{key}", raw))
+    return tuple(values)
+
+
 class StandbyKind(BlockKind):
     key = "standby"
     cls = Standby
@@ -153,9 +215,12 @@ class StandbyKind(BlockKind):
         standbys = tuple(read(c, f"{path}.standbys[{i}]") for i, c in
                          enumerate(block_list(f"{path}.standbys", body["standbys"])))
         ef = optional_number(path, body, "failover_error_factor")
+        ways = [k for k in ("failover_s", "failover_preset", "failover") if k in body]
+        if len(ways) > 1:
+            raise InvalidInputError(f"{path}: give one of failover_s, failover_preset or failover, not "
+                                    f"{' and '.join(ways)}")
+        timers = None
         if "failover_preset" in body:
-            if "failover_s" in body:
-                raise InvalidInputError(f"{path}: give failover_s or failover_preset, not both")
             from ...failover import failover_error_factor, failover_seconds
             try:
                 failover_s = failover_seconds(body["failover_preset"])
@@ -163,15 +228,22 @@ class StandbyKind(BlockKind):
                     ef = failover_error_factor(body["failover_preset"])
             except InvalidInputError as exc:
                 raise InvalidInputError(f"{path}.{exc}") from None
+        elif "failover" in body:
+            timers = _read_timers(body["failover"], f"{path}.failover")
+            failover_s = 0.0
         else:
             failover_s = read_number(f"{path}.failover_s", body.get("failover_s", 0))
         return Standby(primary, standbys, failover_s=failover_s,
                        coverage=read_number(f"{path}.coverage", body.get("coverage", 1)), path=path,
-                       failover_error_factor=ef, name=body.get("name"))
+                       failover_error_factor=ef, name=body.get("name"), failover_timers=timers)
 
     def dump(self, node: Standby, write: Any) -> dict:
-        body: dict = {"primary": write(node.primary), "standbys": [write(c) for c in node.standbys],
-                      "failover_s": float(node.failover_s)}
+        body: dict = {"primary": write(node.primary), "standbys": [write(c) for c in node.standbys]}
+        if node.failover_timers is None:
+            body["failover_s"] = float(node.failover_s)
+        else:
+            body["failover"] = {k: (int(v) if k == "failure_threshold" else float(v))
+                                for k, v in zip(TIMERS, node.failover_timers)}
         if node.coverage != 1:
             body["coverage"] = float(node.coverage)
         if node.failover_error_factor is not None:
@@ -184,7 +256,8 @@ class StandbyKind(BlockKind):
         number = "#/$defs/number"
         return {
             "type": "object", "additionalProperties": False, "required": ["primary", "standbys"],
-            "not": {"required": ["failover_s", "failover_preset"]},
+            "allOf": [{"not": {"required": pair}} for pair in (
+                ["failover_s", "failover_preset"], ["failover_s", "failover"], ["failover_preset", "failover"])],
             "properties": {
                 "primary": {"$ref": "#/$defs/block"},
                 "standbys": {"$ref": "#/$defs/blocks"},
@@ -192,6 +265,22 @@ class StandbyKind(BlockKind):
                 "failover_preset": {"type": "string", "description": (
                     "A failover timeline preset (a name in data/failover_presets.csv); its typical total "
                     "becomes failover_s.")},
+                "failover": {
+                    "type": "object", "additionalProperties": False, "required": ["check_interval_s"],
+                    "description": (
+                        "The failover's timers: it lasts promote_s + warmup_s + check_interval_s x "
+                        "(failure_threshold - 1 + U1) + dns_ttl_s x U2, U1 and U2 uniform on [0, 1] (the "
+                        "phase of the first failed check, the TTL left in resolvers): a distribution, "
+                        "whose mean becomes failover_s."),
+                    "properties": {
+                        "check_interval_s": {"$ref": number, "description": "Health-check interval [s]."},
+                        "failure_threshold": {"type": "integer", "minimum": 1, "maximum": 100,
+                                              "description": "Failed checks before failing over; default 1."},
+                        "dns_ttl_s": {"$ref": number, "description": "DNS TTL [s] clients may still hold; default 0."},
+                        "promote_s": {"$ref": number, "description": "Promoting the standby [s]; default 0."},
+                        "warmup_s": {"$ref": number, "description": "Warm-up and reconnects [s]; default 0."},
+                    },
+                },
                 "coverage": {"$ref": number,
                              "description": "Probability that a failover works, in [0, 1]; default 1."},
                 "failover_error_factor": {"$ref": number, "description": (
@@ -206,7 +295,10 @@ class StandbyKind(BlockKind):
                  "failover_s": 120.0, "coverage": 0.9},
                 {"primary": example_leaf("p", 100.0, 4.0),
                  "standbys": [example_leaf("s1", 50.0, 5.0), example_leaf("s2", 80.0, 2.0)],
-                 "failover_s": 0.0, "failover_error_factor": 3.0, "name": "database failover"}]
+                 "failover_s": 0.0, "failover_error_factor": 3.0, "name": "database failover"},
+                {"primary": example_leaf("p", 100.0, 1.0), "standbys": [example_leaf("s", 80.0, 2.0)],
+                 "failover": {"check_interval_s": 600.0, "failure_threshold": 3, "dns_ttl_s": 1800.0,
+                              "promote_s": 120.0, "warmup_s": 60.0}, "coverage": 0.95, "name": "region failover"}]
 
     def scalar(self, node: Standby, memo: Any) -> tuple[float, float]:
         up = memo.get(node.primary)[1]
@@ -250,14 +342,19 @@ class StandbyKind(BlockKind):
 
     def lower(self, node: Standby, lower: Any, ctx: Any) -> tuple:
         sb = tuple(lower(c) for c in node.standbys)
+        timers = None
+        if node.failover_timers is not None:
+            interval, threshold, ttl, promote, warmup = node.failover_timers
+            timers = (interval / 3600.0, int(threshold), ttl / 3600.0, (promote + warmup) / 3600.0)
         return ("standby", lower(node.primary), ("atleast", len(sb), sb),
-                node.failover_s / 3600.0, float(node.coverage))
+                node.failover_s / 3600.0, float(node.coverage), timers)
 
     def label(self, node: Standby) -> str:
         from ...formatting import format_duration, format_percent
 
         name = f"{node.name}: " if node.name else ""
-        return (f"{name}standby: failover {format_duration(node.failover_s)}, "
+        timed = " on average (timers)" if node.failover_timers is not None else ""
+        return (f"{name}standby: failover {format_duration(node.failover_s)}{timed}, "
                 f"works {format_percent(node.coverage)} of the time")
 
     def after_failure(self, node: Standby, failed: set[str], recurse: Any) -> tuple[bool, float]:
