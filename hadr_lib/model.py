@@ -391,7 +391,7 @@ class Architecture:
         re-evaluated with it perfect (for up to ``MAX_REEVALUATED`` such parts; the
         slope's figure beyond). Sorted by downtime saved: what to improve first.
 
-        Columns: ``name``, ``kind`` (``component``; ``common_cause`` rows with
+        Columns: ``name``, ``label`` (what sentences call it), ``kind`` (``component``; ``common_cause`` rows with
         ``include_groups``: what the design would save if the group's members failed
         independently, beta = 0), ``provider_sla`` (known only by a cloud SLA: not the
         owner's to improve), ``birnbaum``, ``downtime_saved_per_year_s``, ``share``.
@@ -422,6 +422,7 @@ class Architecture:
         saved = np.maximum(saved * year, 0.0)
         df = pd.DataFrame({
             "name": [c.name for c in self.components],
+            "label": [c.display for c in self.components],
             "kind": "component",
             "provider_sla": [c.sla is not None for c in self.components],
             "birnbaum": birnbaum,
@@ -431,12 +432,12 @@ class Architecture:
             rows = []
             for g, group in enumerate(self.groups):
                 u_free = self.with_changes(betas={g: 0.0}).evaluate(year_days=year_days).unavailability
-                rows.append({"name": group_label(group, g), "kind": "common_cause",
+                rows.append({"name": group_label(group, g), "label": group_label(group, g), "kind": "common_cause",
                              "provider_sla": False, "birnbaum": float("nan"),
                              "downtime_saved_per_year_s": max((u_base - u_free) * year, 0.0)})
             df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
         if include_groups and self._states is not None:
-            rows = [{"name": name, "kind": kind, "provider_sla": False, "birnbaum": float("nan"),
+            rows = [{"name": name, "label": name, "kind": kind, "provider_sla": False, "birnbaum": float("nan"),
                      "downtime_saved_per_year_s": saved_u * year}
                     for name, kind, saved_u in self.domain_saved()]
             df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)

@@ -49,6 +49,9 @@ def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:
     def share_of(row) -> str:
         return "under 1%" if row.share < 0.005 else f"{row.share:.0%}"
 
+    def called(row) -> str:  # its label where it has one
+        return getattr(row, "label", None) or row.name
+
     provider = importance.get("provider_sla", pd.Series(False, index=importance.index))
     kind = importance.get("kind", pd.Series("component", index=importance.index))
     lines = []
@@ -58,17 +61,17 @@ def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:
         saved = format_duration(row.downtime_saved_per_year_s)
         if kind[row.Index] == "common_cause":
             lines.append(
-                f"Remove the shared cause behind {row.name}: were its members to fail "
+                f"Remove the shared cause behind {called(row)}: were its members to fail "
                 f"independently, it would save {saved} of downtime a year ({share_of(row)} of "
                 "the total).")
         else:
             lines.append(
-                f"Improve or add redundancy to {row.name}: made perfect, it would save "
+                f"Improve or add redundancy to {called(row)}: made perfect, it would save "
                 f"{saved} of downtime a year ({share_of(row)} of the total).")
     theirs = importance[provider.astype(bool) & (importance["downtime_saved_per_year_s"] > 0)]
     for row in theirs.head(top).itertuples():
         lines.append(
-            f"{row.name} is known only by its provider's SLA ({share_of(row)} of the downtime, "
+            f"{called(row)} is known only by its provider's SLA ({share_of(row)} of the downtime, "
             f"{format_duration(row.downtime_saved_per_year_s)} a year): not yours to improve; "
             "choose a higher tier or put a redundant one beside it.")
     return lines or ["No single component stands out: the design is limited by its structure."]

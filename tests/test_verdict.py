@@ -62,3 +62,17 @@ def test_a_miss_within_rounding_says_so():
     assert sentence == ("Design gives 99.9899999%, short of the 99.99% target by "
                         f"{hl.format_duration(1e-9 * 365.25 * 86400)} of downtime a year "
                         "(within rounding, but a miss).")
+
+
+def test_advice_calls_parts_by_their_label():
+    design = {"architecture": {"series": [
+        {"component": {"name": "pg-primary", "label": "the primary database", "mtbf_h": 4380, "mttr_h": 2}},
+        {"component": {"name": "lb", "availability": 0.9999}}]}}
+    arch = hl.load_architecture(design)
+    lines = hl.improvement_advice(arch.importance())
+    assert lines[0].startswith("Improve or add redundancy to the primary database: made perfect")
+    assert not any("pg-primary" in line for line in lines)
+    assert arch.component("pg-primary").display == "the primary database"  # the name stays the id
+    assert hl.dump_architecture(arch)["architecture"]["series"][0]["component"]["label"] == "the primary database"
+    with pytest.raises(hl.InvalidInputError, match=r"component\.label: '' is not a label"):
+        hl.load_architecture({"architecture": {"component": {"name": "x", "availability": 0.9, "label": ""}}})

@@ -21,7 +21,7 @@ __all__ = ["KIND", "MAX_COUNT", "Component"]
 MAX_COUNT = 1_000_000
 
 _FIELDS = ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source",
-           "cost_per_year", "error_factor", "same_as")
+           "cost_per_year", "error_factor", "same_as", "label")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Component:
     #: Another component of the same type: its figure's uncertainty is this one's (one
     #: state-of-knowledge draw for both; ``uncertainty.propagate``).
     same_as: str | None = None
+    #: What people call it in sentences ("the primary database"); the name stays the id.
+    label: str | None = None
     #: Unavailability of one replica, derived once here (every evaluation needs it).
     _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
@@ -95,12 +97,21 @@ class Component:
             check_number(f"{p}.cost_per_year", self.cost_per_year, 0, 1e12, what=" a year")
         if self.error_factor is not None:
             check_number(f"{p}.error_factor", self.error_factor, 1, 100, what=" (p95 / p50)")
+        if self.label is not None:
+            if not isinstance(self.label, str) or not self.label.strip():
+                raise invalid(f"{p}.label", self.label, "is not a label (a non-empty text)")
+            check_text(f"{p}.label", self.label, max_len=200)
         if self.same_as is not None:
             if not isinstance(self.same_as, str) or not self.same_as.strip():
                 raise invalid(f"{p}.same_as", self.same_as, "is not a component name")
             check_text(f"{p}.same_as", self.same_as, max_len=200)
             if self.same_as == self.name:
                 raise invalid(f"{p}.same_as", self.same_as, "is the component itself; name another one")
+
+    @property
+    def display(self) -> str:
+        """What sentences call it: its ``label``, else its name."""
+        return self.label or self.name
 
     @property
     def replica_unavailability(self) -> float:
@@ -162,6 +173,7 @@ class ComponentKind(BlockKind):
         name = body["name"]
         extra: dict[str, Any] = {f: optional_number(path, body, f) for f in ("cost_per_year", "error_factor")}
         extra["same_as"] = body.get("same_as")
+        extra["label"] = body.get("label")
         if has_sla:
             try:
                 availability, catalog_source = sla_availability(check_text("sla", body["sla"], max_len=200))
@@ -201,8 +213,9 @@ class ComponentKind(BlockKind):
             value = getattr(node, key)
             if value is not None:
                 body[key] = float(value)
-        if node.same_as is not None:
-            body["same_as"] = node.same_as
+        for key in ("same_as", "label"):
+            if getattr(node, key) is not None:
+                body[key] = getattr(node, key)
         return body
 
     def schema(self) -> dict:
@@ -221,6 +234,8 @@ class ComponentKind(BlockKind):
                                   ">= 0 (in the scenario's currency)."},
                 "error_factor": {"$ref": number, "description": "How uncertain the figure is: p95 / p50 of a "
                                  "lognormal unavailability, in [1, 100]."},
+                "label": {"type": "string", "minLength": 1, "description": (
+                    "What sentences call it, e.g. the primary database (the name stays its id).")},
                 "same_as": {"type": "string", "description": (
                     "Another component of the same type: both take one state-of-knowledge draw when "
                     "uncertainty is propagated (same error factor, same direction).")},
@@ -235,7 +250,8 @@ class ComponentKind(BlockKind):
     def examples(self) -> list:
         return [{"name": "x", "mtbf_h": 99.0, "mttr_h": 1.0},
                 {"name": "x", "mtbf_h": 49.0, "mttr_h": 1.0, "count": 2, "cost_per_year": 1200.0},
-                {"name": "x", "availability": 0.999, "source": "a test, 2026-12-06", "error_factor": 3.0}]
+                {"name": "x", "availability": 0.999, "source": "a test, 2026-12-06", "error_factor": 3.0,
+                 "label": "the x service"}]
 
     def scalar(self, node: Component, memo: Any) -> tuple[float, float]:
         return memo.get(node)
