@@ -98,6 +98,7 @@ class _Model:
             _, primary, group, t_h, coverage = plan[:5]
             sb = {"primary": self._build(primary), "t": t_h, "c": coverage, "failing_over": False,
                   "timers": plan[5] if len(plan) > 5 else None,
+                  "failback": plan[6] if len(plan) > 6 else True, "active": "primary",
                   "ok": True, "was_down": False, "token": 0, "demand": self.env.event()}
             first_standby = len(self.units)
             sb["group"] = self._build(group)
@@ -121,16 +122,17 @@ class _Model:
         if kind == "atleast":
             return sum(self.down(k) for k in node[2]) >= node[1]
         sb = node[1]
-        if not self.down(sb["primary"]):
+        active, other = (sb["primary"], sb["group"]) if sb["active"] == "primary" else (sb["group"], sb["primary"])
+        if not self.down(active):
             return False
         if sb["failing_over"] or not sb["ok"]:
             return True
-        return self.down(sb["group"])
+        return self.down(other)
 
     def _watch_standbys(self):
         """Start a failover when a primary goes down."""
         for sb in self.standbys:
-            now_down = self.down(sb["primary"])
+            now_down = self.down(sb[sb["active"]])
             if now_down and not sb["was_down"]:
                 demand, sb["demand"] = sb["demand"], self.env.event()
                 demand.succeed()  # the failover finds any hidden standby failure
@@ -143,6 +145,11 @@ class _Model:
                 sb["failing_over"] = t > 0
                 if t > 0:
                     self.env.process(self._failover(sb, sb["token"], t))
+            if (not sb["failback"] and now_down and not sb["failing_over"] and sb["ok"]
+                    and not self.down(sb["group" if sb["active"] == "primary" else "primary"])):
+                # the failover is done and the other unit is up: it stays active from now on
+                sb["active"] = "group" if sb["active"] == "primary" else "primary"
+                now_down = False
             sb["was_down"] = now_down
 
     def _failover(self, sb, token, t):
@@ -171,9 +178,10 @@ class _Model:
             yield self.env.timeout(self.rnd.expovariate(1.0 / unit.mttr))
 
     def _noticed(self, unit: _Unit):
-        """An idle standby's failure is found only when a failover needs it."""
+        """An idle standby's failure is found only when a failover needs it (a promoted
+        standby, active without failback, is not idle: its failure is seen at once)."""
         sb = unit.idle_standby_of
-        if sb is not None and not self.down(sb["primary"]):
+        if sb is not None and sb["active"] == "primary" and not self.down(sb["primary"]):
             yield sb["demand"]
 
     def life(self, unit: _Unit):

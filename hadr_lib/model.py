@@ -412,6 +412,8 @@ class Architecture:
         # A part of a standby's primary also sets how long the primary's outages last, and
         # so the failover's share of them: made perfect, the design is re-evaluated.
         in_primary = {id(c) for sb in self.standbys for c in leaves(sb.primary)}
+        # without failback, a standby's rate also sets how the turns are shared
+        in_primary |= {id(c) for sb in self.standbys if not sb.failback for b in sb.standbys for c in leaves(b)}
         if in_primary and len(in_primary) <= MAX_REEVALUATED:
             for i, c in enumerate(self.components):
                 if id(c) in in_primary:

@@ -348,6 +348,97 @@ class _Draw:
         keep = e > s
         return r[keep], s[keep], e[keep]
 
+    def _failover_h(self, n: int, t_h: float, timers) -> np.ndarray:
+        if timers is None:
+            return np.full(n, t_h)
+        interval, threshold, ttl, fixed = timers
+        u = self.rng.uniform(size=(2, n))
+        return fixed + interval * (threshold - 1 + u[0]) + ttl * u[1]
+
+    def _taking_turns(self, prim: tuple, group: tuple, t_h: float, coverage: float, timers) -> tuple:
+        """Down intervals of a standby block without failback. The active unit (the
+        primary at first) failing starts an outage; the failover works with
+        ``coverage``: after its time the other unit, if up, becomes active (if down, the
+        first of the two back does); the active unit back sooner ends the outage and
+        stays active; a failed failover waits for the active unit. Every run is stepped
+        one event at a time, all runs together."""
+        R, H = self.runs, self.h
+        n_p, n_g = prim[0].size, group[0].size
+        run = np.concatenate([prim[0], prim[0], group[0], group[0]])
+        when = np.concatenate([prim[1], prim[2], group[1], group[2]])
+        unit = np.concatenate([np.zeros(2 * n_p, np.int8), np.ones(2 * n_g, np.int8)])
+        goes_down = np.concatenate([np.ones(n_p, bool), np.zeros(n_p, bool), np.ones(n_g, bool),
+                                    np.zeros(n_g, bool)])
+        order = np.lexsort((goes_down, when, run))  # by run, then time; a return before a failure
+        run, when, unit, goes_down = run[order], when[order], unit[order], goes_down[order]
+        first = np.searchsorted(run, np.arange(R))
+        last = np.searchsorted(run, np.arange(R), side="right")
+        # draws for every possible failover, one per failure event, in event order
+        ok_all = self.rng.uniform(size=run.size) < coverage
+        t_all = self._failover_h(run.size, t_h, timers)
+        ptr = first.copy()
+        down = np.zeros((2, R), bool)
+        active = np.zeros(R, np.int8)
+        out_down = np.zeros(R, bool)  # the block is down
+        since = np.zeros(R)
+        pending = np.full(R, np.inf)  # when the failover under way completes
+        waiting = np.zeros(R, bool)  # failover done, both down: the first back serves
+        rows = np.arange(R)
+        found_r, found_s, found_e = [], [], []
+
+        def close(mask: np.ndarray, at: np.ndarray) -> None:
+            if mask.any():
+                found_r.append(rows[mask])
+                found_s.append(since[mask])
+                found_e.append(at[mask])
+
+        while True:
+            has = ptr < last
+            nxt = np.where(has, when[np.minimum(ptr, run.size - 1)], np.inf)
+            if not (has.any() or np.isfinite(pending).any()):
+                break
+            fo = np.isfinite(pending) & (pending <= nxt)  # a failover completes first
+            if fo.any():
+                other = 1 - active
+                free = fo & ~down[other, rows]
+                close(free, pending)
+                active = np.where(free, other, active).astype(np.int8)
+                out_down &= ~free
+                waiting |= fo & ~free
+                pending = np.where(fo, np.inf, pending)
+            ev = has & ~fo
+            if not ev.any():
+                continue
+            i = np.minimum(ptr, run.size - 1)
+            u, d, t = unit[i], goes_down[i], when[i]
+            is_active = u == active
+            # a unit back
+            back = ev & ~d
+            ends = back & out_down & (waiting | is_active)  # the active unit back, or either when both were down
+            close(ends, t)
+            active = np.where(ends & waiting, u, active).astype(np.int8)
+            out_down &= ~ends
+            waiting &= ~ends
+            pending = np.where(ends, np.inf, pending)
+            down[u[back], rows[back]] = False
+            # a unit down
+            fail = ev & d
+            down[u[fail], rows[fail]] = True
+            starts = fail & is_active & ~out_down
+            since = np.where(starts, t, since)
+            out_down |= starts
+            ok = ok_all[i]
+            pending = np.where(starts & ok, t + t_all[i], pending)
+            ptr = np.where(ev, ptr + 1, ptr)
+        close(out_down, np.full(R, H))
+        if not found_r:
+            return _EMPTY
+        r, s_, e = np.concatenate(found_r), np.concatenate(found_s), np.concatenate(found_e)
+        o = np.lexsort((s_, r))
+        r, s_, e = r[o], s_[o], np.minimum(e[o], H)
+        keep = e > s_
+        return r[keep], s_[keep], e[keep]
+
     def node(self, plan) -> tuple:
         kind = plan[0]
         if kind == "never":
@@ -371,6 +462,8 @@ class _Draw:
             timers = plan[5] if len(plan) > 5 else None
             pr, ps, pe = self.node(primary)
             sr, ss, se = self.node(group)
+            if len(plan) > 6 and not plan[6]:  # no failback: the promoted unit stays active
+                return self._taking_turns((pr, ps, pe), (sr, ss, se), t_h, coverage, timers)
             ok = self.rng.uniform(size=pr.size) < coverage
             if timers is not None:  # each failover its own time: the check's phase, the TTL left
                 interval, threshold, ttl, fixed = timers

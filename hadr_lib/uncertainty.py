@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -151,7 +152,7 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
     q[uncertain] = np.minimum(_lognormal(q_med[uncertain, None], ef[uncertain, None], z[uncertain]), 1.0)
     Q = q ** counts[:, None]  # the replicas of a component share their draw
     # Drawn after the components, so a design without these keeps its draws.
-    over: dict[int, np.ndarray] = {}
+    over: dict[int, Any] = {}
     figures = []
     for r in dict.fromkeys(int(root[i]) for i in np.flatnonzero(uncertain)):  # one figure per draw
         members = np.flatnonzero(uncertain & (root == r))
@@ -167,7 +168,8 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
         ef_s = node.failover_error_factor or 1.0
         if ef_s > 1 and node.failover_s > 0 and node.primary_outage_h > 0:
             zs = rng.standard_normal(draws)
-            over[id(node)] = failover_share(node, _lognormal(node.failover_s, ef_s, zs))
+            t_draws = _lognormal(node.failover_s, ef_s, zs)
+            over[id(node)] = (failover_share(node, t_draws), failover_share(node, t_draws, of="standbys"))
             figures.append((f"{standby_label(node)} (time)", "failover", ef_s, zs))
     _, u = arch._eval_q(Q, over)
     u = np.asarray(u, dtype=float).reshape(draws)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import jsonschema
 import pytest
@@ -44,7 +45,8 @@ def test_a_preset_and_a_percent_are_written_as_the_numbers_they_stand_for():
         "primary": {"component": {"name": "a", "mtbf_h": 2000, "mttr_h": "1.5"}},
         "standbys": [{"component": {"name": "b", "availability": "99.95%", "count": 2,
                                     "cost_per_year": 1200}}],
-        "failover_preset": "rds_multi_az", "coverage": 0.99}}})
+        "failover_preset": "rds_multi_az", "coverage": 0.99,
+        "failback": True}}})  # b has no failure rate: only with failback is its turn not needed
     body = hl.dump_architecture(arch)["architecture"]["standby"]
     assert body["failover_s"] == hl.failover_seconds("rds_multi_az")
     assert body["failover_error_factor"] == hl.failover_error_factor("rds_multi_az")
@@ -110,9 +112,12 @@ def blocks(draw, depth=0):
         return {kind: body}
     primary = kids[0]
     timed = "component" in primary and "mtbf_h" in primary["component"]  # a known outage length
-    return {kind: {"primary": primary, "standbys": kids[1:] or [draw(blocks(depth=3))],
+    standbys = kids[1:] or [draw(blocks(depth=3))]
+    rated = all('"availability"' not in json.dumps(b) for b in (primary, *standbys))  # every failure rate known
+    return {kind: {"primary": primary, "standbys": standbys,
                    "failover_s": draw(st.sampled_from([0, 30, 600])) if timed else 0,
-                   "coverage": draw(st.sampled_from([1.0, 0.95]))}}
+                   "coverage": draw(st.sampled_from([1.0, 0.95])),
+                   "failback": draw(st.booleans()) if rated else True}}
 
 
 def _unique(block, counter=None):

@@ -175,7 +175,7 @@ def test_importance_of_parallel_and_a_perfect_component():
 
 def test_importance_through_a_standby_is_exact():
     p, s = c("p", mtbf_h=999, mttr_h=1), c("s", mtbf_h=999, mttr_h=1)
-    arch = Architecture(Standby(p, (s,), failover_s=36, coverage=0.9))
+    arch = Architecture(Standby(p, (s,), failover_s=36, coverage=0.9, failback=True))
     tau, us = -math.expm1(-0.01), 0.001  # 36 s of an exponential 1 h repair
     imp = arch.importance().set_index("name")
     assert imp.loc["p", "birnbaum"] == pytest.approx(0.9 * (tau + (1 - tau) * us) + 0.1, rel=1e-9)
@@ -342,7 +342,7 @@ def _random_block(rng, names, depth=0):
         return KofN(int(rng.integers(1, len(kids) + 1)), kids)
     if kind == 3:
         return CommonCause(float(rng.uniform(0, 0.2)), kids, k=int(rng.integers(1, len(kids) + 1)))
-    return Standby(kids[0], kids[1:], failover_s=0.0, coverage=float(rng.uniform(0.9, 1)))
+    return Standby(kids[0], kids[1:], failover_s=0.0, coverage=float(rng.uniform(0.9, 1)), failback=True)
 
 
 def _groups_above(root, leaf) -> int:
@@ -495,7 +495,7 @@ def test_saved_if_perfect_through_a_standby_with_a_compound_primary():
             {"component": {"name": "quick", "mtbf_h": 500.0, "mttr_h": 0.05}},
             {"component": {"name": "slow", "mtbf_h": 4000.0, "mttr_h": 12.0}}]},
         "standbys": [{"component": {"name": "spare", "mtbf_h": 3000.0, "mttr_h": 6.0}}],
-        "failover_s": 600.0}}}
+        "failover_s": 600.0, "failback": True}}}
     arch = hl.load_architecture(design)
     year = 365.25 * 86400
     u = arch.availability().unavailability
@@ -562,3 +562,36 @@ def test_bad_failover_timers_are_named(failover, message):
     with pytest.raises(hl.InvalidInputError, match="give one of failover_s, failover_preset or failover"):
         hl.load_architecture({"architecture": {"standby": {**body, "failover": {"check_interval_s": 1},
                                                            "failover_s": 30}}})
+
+
+
+def test_without_failback_the_promoted_standby_takes_its_turn():
+    """failback: false (the default): the primary and the standby take turns as the
+    active unit, each until a failure that outlasts the failover, so each is active a
+    share of the time inversely proportional to that rate. By hand for one primary and
+    a weaker standby, and against the simulation (which steps every run)."""
+    def design(failback):
+        return {"architecture": {"standby": {
+            "primary": {"component": {"name": "p", "mtbf_h": 2000.0, "mttr_h": 1.0}},
+            "standbys": [{"component": {"name": "s", "mtbf_h": 300.0, "mttr_h": 3.0}}],
+            "failover_s": 600.0, "coverage": 0.98, **({"failback": True} if failback else {})}}}
+
+    arch = hl.load_architecture(design(False))
+    assert arch.standbys[0].failback is False  # the default
+    t = 600 / 3600
+    up, us = 1 / 2001, 3 / 303
+    tau_p, tau_s = -math.expm1(-t / 1.0), -math.expm1(-t / 3.0)
+    switch_p, switch_s = (1 / 2000) * math.exp(-t / 1.0), (1 / 300) * math.exp(-t / 3.0)
+    w_p, w_s = switch_s / (switch_p + switch_s), switch_p / (switch_p + switch_s)
+    c = 0.98
+    expected = (w_p * up * (c * (tau_p + (1 - tau_p) * us) + 1 - c)
+                + w_s * us * (c * (tau_s + (1 - tau_s) * up) + 1 - c))
+    assert arch.standbys[0].roles == pytest.approx((w_p, w_s), rel=1e-9)
+    assert arch.availability().unavailability == pytest.approx(expected, rel=1e-12)
+    back = hl.load_architecture(design(True)).availability().unavailability
+    assert arch.availability().unavailability == pytest.approx(1.845 * back, rel=1e-3)  # the weaker standby serves most of the time
+    r = hl.simulate(arch, years=20, runs=2000, seed=2, workers=1, progress=False)
+    assert r.ci_contains(arch.availability().unavailability)
+    assert not r.ci_contains(back)
+    assert hl.dump_architecture(hl.load_architecture(design(True)))["architecture"]["standby"]["failback"] is True
+    assert "failback" not in hl.dump_architecture(arch)["architecture"]["standby"]

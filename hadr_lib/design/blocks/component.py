@@ -264,7 +264,7 @@ class ComponentKind(BlockKind):
         n - 1 are down."""
         f1 = node.replica_failures_per_hour
         if f1 is None:
-            return None
+            return 0.0 if node.replica_unavailability == 0.0 else None  # a perfect part never fails
         n = node.count
         return f1 if n == 1 else n * f1 * node.replica_unavailability ** (n - 1)
 
