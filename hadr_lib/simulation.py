@@ -466,9 +466,7 @@ class _Draw:
                 return self._taking_turns((pr, ps, pe), (sr, ss, se), t_h, coverage, timers)
             ok = self.rng.uniform(size=pr.size) < coverage
             if timers is not None:  # each failover its own time: the check's phase, the TTL left
-                interval, threshold, ttl, fixed = timers
-                u = self.rng.uniform(size=(2, pr.size))
-                t_h = fixed + interval * (threshold - 1 + u[0]) + ttl * u[1]
+                t_h = self._failover_h(pr.size, t_h, timers)
             cut = np.minimum(ps + t_h, pe)
             fe = np.where(ok, cut, pe)
             held = fe > ps  # an instant failover that works is no outage (it was counted as one)
