@@ -50,6 +50,7 @@ __all__ = [
     "not_a_block",
     "optional_number",
     "preorder",
+    "read_blocks",
     "register",
     "required_fields",
     "unregister",
@@ -386,6 +387,11 @@ def block_list(path: str, value: Any) -> list:
     if not isinstance(value, list) or not value:
         raise InvalidInputError(f"{path}: {value!r} is not a non-empty list of blocks")
     return value
+
+
+def read_blocks(path: str, value: Any, read: Callable[[Any, str], Any]) -> tuple:
+    """The blocks of the file's list ``value`` at ``path``, each read by ``read``."""
+    return tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, value)))
 
 
 def optional_number(path: str, body: Mapping, key: str) -> Any:

@@ -21,7 +21,7 @@ from ...availability import k_of_n_aq
 from ...checks import check_number, read_number
 from ...safe_load import check_text
 from ..evaluation import block_mean_outage_h, critical_scalar, k_of_n_scalar
-from ..kinds import BlockKind, block_list, body_mapping, example_leaf, optional_number, required_fields, whole_number
+from ..kinds import BlockKind, body_mapping, example_leaf, optional_number, read_blocks, required_fields, whole_number
 from .gate import check_k, checked_children
 
 __all__ = ["KIND", "CommonCause", "group_label", "groups_in"]
@@ -83,7 +83,7 @@ class CommonCauseKind(BlockKind):
     def parse(self, body: Any, path: str, read: Any) -> CommonCause:
         body = body_mapping(path, body, self.key, _FIELDS)
         required_fields(path, body, "beta", "of")
-        kids = tuple(read(c, f"{path}.of[{i}]") for i, c in enumerate(block_list(f"{path}.of", body["of"])))
+        kids = read_blocks(f"{path}.of", body["of"], read)
         name = body.get("name")
         if name is not None:
             check_text(f"{path}.name", name, max_len=200)

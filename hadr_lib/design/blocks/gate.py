@@ -9,7 +9,7 @@ from typing import Any
 
 from ...checks import InvalidInputError, invalid
 from ..evaluation import critical_scalar
-from ..kinds import BlockKind, block_list, is_block
+from ..kinds import BlockKind, is_block, read_blocks
 
 __all__ = ["Gate", "ListGate", "check_k", "checked_children"]
 
@@ -60,7 +60,7 @@ class ListGate(Gate):
     ``parallel: [...]``); its block class takes ``(children, path=...)``."""
 
     def parse(self, body: Any, path: str, read: Any) -> Any:
-        return self.cls(tuple(read(c, f"{path}[{i}]") for i, c in enumerate(block_list(path, body))), path=path)
+        return self.cls(read_blocks(path, body, read), path=path)
 
     def dump(self, node: Any, write: Any) -> list:
         return [write(c) for c in node.children]

@@ -8,7 +8,7 @@ from typing import Any
 from ...availability import k_of_n_aq
 from ...safe_load import check_text
 from ..evaluation import k_of_n_scalar
-from ..kinds import block_list, body_mapping, example_leaf, required_fields, whole_number
+from ..kinds import body_mapping, example_leaf, read_blocks, required_fields, whole_number
 from .gate import Gate, check_k, checked_children
 
 __all__ = ["KIND", "KofN", "named_quorums"]
@@ -48,7 +48,7 @@ class KofNKind(Gate):
     def parse(self, body: Any, path: str, read: Any) -> KofN:
         body = body_mapping(path, body, self.key, _FIELDS)
         required_fields(path, body, "k", "of")
-        kids = tuple(read(c, f"{path}.of[{i}]") for i, c in enumerate(block_list(f"{path}.of", body["of"])))
+        kids = read_blocks(f"{path}.of", body["of"], read)
         return KofN(whole_number(f"{path}.k", body["k"]), kids, path=path, name=body.get("name"))
 
     def dump(self, node: KofN, write: Any) -> dict:

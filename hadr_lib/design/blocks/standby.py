@@ -50,13 +50,13 @@ from ...safe_load import check_text, shown_key
 from ..evaluation import Memo, base_q, block_mean_outage_h, critical_scalar, outage_mixture
 from ..kinds import (
     BlockKind,
-    block_list,
     body_mapping,
     example_leaf,
     is_block,
     leaves,
     optional_number,
     preorder,
+    read_blocks,
     required_fields,
     whole_number,
 )
@@ -302,8 +302,7 @@ class StandbyKind(BlockKind):
         body = body_mapping(path, body, self.key, _FIELDS)
         required_fields(path, body, "primary", "standbys")
         primary = read(body["primary"], f"{path}.primary")
-        standbys = tuple(read(c, f"{path}.standbys[{i}]") for i, c in
-                         enumerate(block_list(f"{path}.standbys", body["standbys"])))
+        standbys = read_blocks(f"{path}.standbys", body["standbys"], read)
         ef = optional_number(path, body, "failover_error_factor")
         ways = [k for k in ("failover_s", "failover_preset", "failover") if k in body]
         if len(ways) > 1:
