@@ -27,6 +27,7 @@ __all__ = [
     "k_of_n_scalar",
     "log1p_neg_sum",
     "outage_mixture",
+    "stated",
     "stack_aq",
 ]
 
@@ -97,9 +98,10 @@ class Memo:
         being evaluated)."""
         self.index = index
         self.down = down
+        self.order = preorder(root) if order is None else order  # the walk, parents first
         self.val: dict[int, tuple[float, float]] = {}  # (A, U) of every block, leaves included
         val, qs = self.val, [float(x) for x in Q]
-        for node, kind in reversed(preorder(root) if order is None else order):  # children first
+        for node, kind in reversed(self.order):  # children first
             if kind.leaf:
                 q = qs[index[id(node)]]
                 val[id(node)] = (1.0 - q, q)
@@ -235,12 +237,19 @@ def base_q(components: tuple | list) -> np.ndarray:
     return np.asarray(q ** counts)
 
 
-def block_mean_outage_h(node: Any, where: str = "architecture") -> float | None:
-    """Mean outage length [h] of a block at its stated figures, or None if unknown
-    (one walk of the block, depth bounded; ``where`` names it in that error)."""
+def stated(node: Any, where: str = "architecture") -> Memo:
+    """A block on its own at its stated figures (one walk, depth bounded; ``where``
+    names it in that error): what ``block_mean_outage_h`` and ``outage_mixture`` read,
+    built once by a caller that needs both."""
     order = preorder(node, where)
     comps = [n for n, kind in order if kind.leaf]
-    memo = Memo(node, {id(c): i for i, c in enumerate(comps)}, base_q(comps), order)
+    return Memo(node, {id(c): i for i, c in enumerate(comps)}, base_q(comps), order)
+
+
+def block_mean_outage_h(node: Any, where: str = "architecture", memo: Memo | None = None) -> float | None:
+    """Mean outage length [h] of a block at its stated figures, or None if unknown
+    (``memo``: its ``stated`` Memo, if the caller has it)."""
+    memo = stated(node, where) if memo is None else memo
     _, u = memo.get(node)
     f = memo.frequency(node)
     if f is None:
@@ -248,7 +257,8 @@ def block_mean_outage_h(node: Any, where: str = "architecture") -> float | None:
     return float(u) / f if f > 0 else 0.0
 
 
-def outage_mixture(node: Any, where: str = "architecture") -> tuple[np.ndarray, np.ndarray] | None:
+def outage_mixture(node: Any, where: str = "architecture",
+                   memo: Memo | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """What a block's outages are made of, as a mixture of exponential lengths: (share
     of the block's downtime, mean outage [h]) per term; None where an outage length is
     unknown (a part without MTBF and MTTR) or the block never fails. Each kind says
@@ -256,11 +266,9 @@ def outage_mixture(node: Any, where: str = "architecture") -> tuple[np.ndarray, 
     child's outages (a part's repair ends the outage it started), a redundant block
     ends an outage when any child comes back (one exponential at its mean outage:
     exact for exponential repairs)."""
-    order = preorder(node, where)
-    comps = [n for n, kind in order if kind.leaf]
-    memo = Memo(node, {id(c): i for i, c in enumerate(comps)}, base_q(comps), order)
+    memo = stated(node, where) if memo is None else memo
     mix: dict[int, Any] = {}
-    for block, kind in reversed(order):  # children first
+    for block, kind in reversed(memo.order):  # children first
         kids = [] if kind.leaf else [mix[id(c)] for c in kind.children(block)]
         mix[id(block)] = kind.outages(block, memo, kids)
     out = mix[id(node)]

@@ -47,7 +47,7 @@ import numpy as np
 from ...availability import parallel_aq
 from ...checks import InvalidInputError, check_number, invalid, read_number
 from ...safe_load import check_text, shown_key
-from ..evaluation import Memo, base_q, block_mean_outage_h, critical_scalar, outage_mixture
+from ..evaluation import Memo, block_mean_outage_h, critical_scalar, outage_mixture, stated
 from ..kinds import (
     BlockKind,
     body_mapping,
@@ -123,26 +123,28 @@ class Standby:
                          what=" (p95 / p50)")
         if self.name is not None:
             check_text(f"{p}.name", self.name, max_len=200)
-        outage = block_mean_outage_h(self.primary, f"{p}.primary")  # depth bounded as it walks
+        primary = stated(self.primary, f"{p}.primary")  # one walk of the primary, depth bounded
+        outage = block_mean_outage_h(self.primary, memo=primary)
         if self.failover_s > 0 and outage is None:
             raise InvalidInputError(
                 f"{p}.primary: a failover time needs the primary's mean outage length: "
                 "give its components mtbf_h and mttr_h (or set failover_s: 0)")
         object.__setattr__(self, "primary_outage_h", 0.0 if outage is None else outage)
         if self.failover_s > 0 and outage:
-            object.__setattr__(self, "primary_outages", outage_mixture(self.primary, f"{p}.primary"))
+            object.__setattr__(self, "primary_outages", outage_mixture(self.primary, memo=primary))
         if not isinstance(self.failback, bool):
             raise invalid(f"{p}.failback", self.failback, "is not true or false")
         if not self.failback:
-            self._promoted_stays()
+            self._promoted_stays(primary)
 
-    def _promoted_stays(self) -> None:
+    def _promoted_stays(self, primary: Memo) -> None:
         """Without failback the primary and the standbys take turns as the active unit,
         each until it fails: each is active a share of the time inversely proportional to
         its failure rate while up."""
         p = self.path
         group = self.standbys[0] if len(self.standbys) == 1 else Parallel(self.standbys, path=f"{p}.standbys")
-        rates = [_rate_while_up(self.primary, f"{p}.primary"), _rate_while_up(group, f"{p}.standbys")]
+        standbys = stated(group, f"{p}.standbys")
+        rates = [_rate_while_up(self.primary, primary), _rate_while_up(group, standbys)]
         if None in rates:
             if self.failover_s == 0 and self.coverage == 1:
                 return  # plain redundancy: who is active does not matter
@@ -150,7 +152,7 @@ class Standby:
                 f"{p}.failback: false (the promoted standby stays active) needs the failure rates of the "
                 "primary and the standbys: give their components mtbf_h and mttr_h, or say failback: true")
         if self.failover_s > 0:
-            object.__setattr__(self, "standby_outages", outage_mixture(group, f"{p}.standbys"))
+            object.__setattr__(self, "standby_outages", outage_mixture(group, memo=standbys))
         # A turn ends at a failure that outlasts the failover (else the unit is back first
         # and stays active): turns last 1 / (rate x P(outage > t)) (coverage cancels out).
         r_p, r_g = float(rates[0] or 0.0), float(rates[1] or 0.0)  # both known here
@@ -176,11 +178,9 @@ def _outlasts(node: Standby, mix: tuple | None) -> float:
     return float(weights @ (survive @ freq))
 
 
-def _rate_while_up(node: Any, where: str) -> float | None:
-    """Failures per hour of a block while it is up (outage frequency / availability)."""
-    order = preorder(node, where)
-    comps = [n for n, kind in order if kind.leaf]
-    memo = Memo(node, {id(c): i for i, c in enumerate(comps)}, base_q(comps), order)
+def _rate_while_up(node: Any, memo: Memo) -> float | None:
+    """Failures per hour of a block while it is up (outage frequency / availability),
+    from its ``stated`` Memo."""
     f = memo.frequency(node)
     a = memo.get(node)[0]
     if f is None:
