@@ -162,6 +162,19 @@ class Standby:
             object.__setattr__(self, "roles", (lg / (lp + lg), lp / (lp + lg)))
 
 
+def _per_mean(means: np.ndarray, t_s: Any, fn: Any) -> np.ndarray:
+    """``fn(-t / m)`` for each failover time ``t_s`` [s] (a new last axis) and outage
+    mean ``m`` [h] of a mixture; 0 where ``m`` is 0 (an outage that never lasts)."""
+    t_h = np.asarray(t_s, dtype=float)[..., None] / 3600.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(means > 0, fn(-t_h / np.where(means > 0, means, 1.0)), 0.0)
+
+
+def _taken(x: np.ndarray) -> np.ndarray:
+    """``1 - exp(x)`` for ``x = -t / m``: E[min(t, R)] / E[R] of an exponential R."""
+    return -np.expm1(x)
+
+
 def _outlasts(node: Standby, mix: tuple | None) -> float:
     """P(an outage outlasts the failover): over the outages' mixture by frequency (the
     downtime shares over the means), and over the failover's spread."""
@@ -173,9 +186,7 @@ def _outlasts(node: Standby, mix: tuple | None) -> float:
         return 1.0
     freq = freq / freq.sum()
     nodes, weights = failover_times(node)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        survive = np.where(means > 0, np.exp(-nodes[:, None] / 3600.0 / np.where(means > 0, means, 1.0)), 0.0)
-    return float(weights @ (survive @ freq))
+    return float(weights @ (_per_mean(means, nodes, np.exp) @ freq))
 
 
 def _rate_while_up(node: Any, memo: Memo) -> float | None:
@@ -224,13 +235,8 @@ def failover_share(node: Standby, failover_s: np.ndarray | None = None, of: str 
     shares, means = mix
     if failover_s is None and node.failover_timers is not None:  # over the timers' spread
         nodes, weights = failover_times(node)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            part = np.where(means > 0, -np.expm1(-nodes[:, None] / 3600.0 / np.where(means > 0, means, 1.0)), 0.0)
-        return float(weights @ (part @ shares))
-    t_h = np.asarray(t, dtype=float)[..., None] / 3600.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        part = np.where(means > 0, -np.expm1(-t_h / np.where(means > 0, means, 1.0)), 0.0)
-    tau = np.sum(shares * part, axis=-1)
+        return float(weights @ (_per_mean(means, nodes, _taken) @ shares))
+    tau = np.sum(shares * _per_mean(means, t, _taken), axis=-1)
     return float(tau) if failover_s is None else tau
 
 
