@@ -302,11 +302,9 @@ def design_domain_rates(scenario: Scenario) -> dict[str, dict]:
     design = scenario.design
     if design is None or not design.placed:
         return {}
-    used = {node.domain for node in design.placed}
-    used |= {d.region for d in design.domains.all if d.name in used and d.region}
     out: dict[str, dict] = {}
     for kind in ("zone", "region"):
-        mine = [d for d in design.domains.all if d.kind == kind and d.name in used]
+        mine = [d for d in design.used_domains if d.kind == kind]
         if mine:
             out[kind] = {"scenario": float(scenario.incidents_per_year.get(kind, 0.0)),
                          "design": math.fsum(d.rate_per_year for d in mine),

@@ -304,18 +304,31 @@ class Architecture:
         if any(f is None for f in fs):
             return None
         total = [p * f for (p, _), f in zip(memos, fs) if f is not None]
-        st = self._states
-        if st is not None:
-            us = np.array([m.get(self.root)[1] for _, m in memos])
-            for j, d in enumerate(st.domains.all):
-                on = st.down[:, j]
-                u_d = d.unavailability
-                if u_d <= 0.0 or u_d >= 1.0:
-                    continue
-                u_down = math.fsum(st.p[on] * us[on]) / u_d
-                u_up = math.fsum(st.p[~on] * us[~on]) / (1.0 - u_d)
+        for d, u_down, u_up in self._given_each_domain(memos):
+            u_d = d.unavailability
+            if u_down is not None and u_d < 1.0:
                 total.append(d.failure_rate_h * (1.0 - u_d) * max(u_down - u_up, 0.0))
         return math.fsum(total)
+
+    def _given_each_domain(self, memos: list[tuple[float, Memo]]) -> list[tuple[Any, float | None, float]]:
+        """Per domain blocks are placed in: (the domain, U of the design given its own
+        process down (None when it never is), U given it up), from the states' memos."""
+        st = self._states
+        if st is None:
+            return []
+        us = np.array([m.get(self.root)[1] for _, m in memos])
+        out = []
+        for j, d in enumerate(st.domains.all):
+            on = st.down[:, j]
+            u_d = d.unavailability
+            u_down = math.fsum(st.p[on] * us[on]) / u_d if u_d > 0.0 else None
+            out.append((d, u_down, math.fsum(st.p[~on] * us[~on]) / (1.0 - u_d)))
+        return out
+
+    @property
+    def used_domains(self) -> tuple[Any, ...]:
+        """The zones and regions blocks are placed in, with the regions of those zones."""
+        return () if self._states is None else self._states.domains.all
 
     def survives_loss_of(self, domain: str) -> bool:
         """Whether the design stays up while the zone or region ``domain`` is down (a
@@ -328,21 +341,15 @@ class Architecture:
         memo = Memo(self.root, self._ev.index, np.zeros_like(self._q), self._order, down)
         return memo.get(self.root)[1] == 0.0
 
-    def domain_saved(self) -> list[tuple[str, str, float]]:
+    def domain_saved(self, memos: list[tuple[float, Memo]] | None = None) -> list[tuple[str, str, float]]:
         """(name, zone or region, U saved if it never failed) of every domain blocks
-        are placed in: U minus U(design | its own process up)."""
-        st = self._states
-        if st is None:
+        are placed in: U minus U(design | its own process up). ``memos``: the domain
+        states' (``_memos``), if the caller has them."""
+        if self._states is None:
             return []
-        memos = self._memos(self._q)
-        us = np.array([m.get(self.root)[1] for _, m in memos])
-        u = math.fsum(st.p * us)
-        out = []
-        for j, d in enumerate(st.domains.all):
-            up = ~st.down[:, j]
-            u_perfect = math.fsum(st.p[up] * us[up]) / (1.0 - d.unavailability)
-            out.append((d.name, d.kind, max(u - u_perfect, 0.0)))
-        return out
+        memos = self._memos(self._q) if memos is None else memos
+        u = math.fsum(self._states.p * np.array([m.get(self.root)[1] for _, m in memos]))
+        return [(d.name, d.kind, max(u - u_up, 0.0)) for d, _, u_up in self._given_each_domain(memos)]
 
     def evaluate(self, *, year_days: float = DAYS_PER_YEAR) -> Evaluation:
         """Availability, unavailability, nines and downtime per year and month.
@@ -441,7 +448,7 @@ class Architecture:
         if include_groups and self._states is not None:
             rows = [{"name": name, "label": name, "kind": kind, "provider_sla": False, "birnbaum": float("nan"),
                      "downtime_saved_per_year_s": saved_u * year}
-                    for name, kind, saved_u in self.domain_saved()]
+                    for name, kind, saved_u in self.domain_saved(memos)]
             df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
         df["share"] = df["downtime_saved_per_year_s"] / (u_base * year) if u_base > 0 else 0.0
         return df.sort_values("downtime_saved_per_year_s", ascending=False,
