@@ -194,11 +194,15 @@ def _majority(node: KofN) -> bool:
     return node.k == len(node.children) // 2 + 1
 
 
+def _check_range(name: str, lo: Any, hi: Any, what: str) -> None:
+    if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 1000):
+        raise invalid(f"vary.{name}", (lo, hi), f"is not a range of {what} in [1, 1000]")
+
+
 def _check_quorum_range(node: KofN, name: str, lo: Any, hi: Any) -> None:
     """A quorum's sizes: whole numbers up to 1000, each able to hold its ``k`` (a
     majority quorum keeps a majority, so any size from 1 works)."""
-    if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 1000):
-        raise invalid(f"vary.{name}", (lo, hi), "is not a range of quorum sizes in [1, 1000]")
+    _check_range(name, lo, hi, "quorum sizes")
     if not _majority(node) and lo < node.k:
         raise invalid(f"vary.{name}", (lo, hi), f"goes below its k = {node.k} (it needs {node.k} up; "
                       "a majority quorum would follow its size)")
@@ -266,8 +270,7 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
         if name not in names:
             raise invalid("vary", name, "is not a component or a named quorum (k_of_n with a name) of "
                           f"{arch.name!r}; use one of {', '.join([*names, *quorums])}")
-        if not (isinstance(lo, int) and isinstance(hi, int) and 1 <= lo <= hi <= 1000):
-            raise invalid(f"vary.{name}", (lo, hi), "is not a range of replica counts in [1, 1000]")
+        _check_range(name, lo, hi, "replica counts")
     missing = [c.name for c in arch.components if c.cost_per_year is None]
     if missing:
         raise InvalidInputError(
