@@ -82,6 +82,8 @@ def _block(value, path: str, depth: int = 1):
         for where in places:  # a region outside a zone: both hold
             node = _PLACED.wrap(node, where, value[where], path)
         return node
+    if "crews" in value and len(value) == 2:  # crews beside a parallel's or k_of_n's kind
+        value = _crews_inside(value, path)
     if len(value) > 1:
         raise InvalidInputError(
             f"{path}: a block has exactly one key, this one has {len(value)} "
@@ -93,6 +95,20 @@ def _block(value, path: str, depth: int = 1):
         raise InvalidInputError(
             f"{path}.{shown_key(key)}: unknown block type; use one of {', '.join(block_kinds())}")
     return kind.parse(body, f"{path}.{key}", lambda child, where: _block(child, where, depth + 1))
+
+
+def _crews_inside(value: Mapping, path: str) -> dict:
+    """``{parallel: [...], crews: N}`` or ``{k_of_n: {...}, crews: N}`` as the kind's
+    own body with ``crews`` in it."""
+    (key,) = [k for k in value if k != "crews"]
+    body = value[key]
+    if key == "parallel" and isinstance(body, list):
+        return {key: {"of": body, "crews": value["crews"]}}
+    if key in ("parallel", "k_of_n") and isinstance(body, Mapping) and "crews" not in body:
+        return {key: {**body, "crews": value["crews"]}}
+    raise InvalidInputError(
+        f"{path}.crews: shared repair crews go on a parallel or k_of_n of components, not beside "
+        f"{shown_key(key)}")
 
 
 def resolve_reference(source, references: Mapping[str, Path], what: str, hint: str) -> Path:

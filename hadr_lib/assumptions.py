@@ -21,7 +21,8 @@ PERIODS = ("Downtime is counted over a 365.25-day year; a month is 1/12 of it (3
 #: The block model's assumptions (evaluate, compare, the Architecture and Overview tabs).
 MODEL = ("Failures are independent except inside common-cause groups and failure domains (a "
          "zone or region takes down everything placed in it); each component has "
-         "its own repair crew; active-active groups and quorums switch over instantly, and "
+         "its own repair crew unless a group says crews (its replicas then queue for them, first "
+         "come, first served); active-active groups and quorums switch over instantly, and "
          "standbys take their stated failover time.")
 
 #: How DR strategies are priced.
@@ -38,7 +39,7 @@ STRATEGY_COSTS = "Strategy costs are illustrative until you enter yours."
 #: The simulation's assumptions; ``.format(repair=..., default_mttr_h=...)``.
 SIMULATION = ("Failures are independent except inside common-cause groups and failure domains, "
               "one repair crew per "
-              "component, {repair} repairs; a component known only by its SLA gets a "
+              "component unless a group says crews, {repair} repairs; a component known only by its SLA gets a "
               "{default_mttr_h:g} h repair time. SLAs are checked per calendar month.")
 
 #: How incident logs are fitted.

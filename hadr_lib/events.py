@@ -94,6 +94,12 @@ class _Model:
             return ("units", self.shared[name])
         if kind == "atleast":
             return ("atleast", plan[1], [self._build(k) for k in plan[2]])
+        if kind == "crews":  # the group's replicas queue for its own crews
+            _, m, classes, crews, _names = plan
+            crew = simpy.Resource(self.env, capacity=int(crews))
+            units = [_Unit(mtbf, mttr, crew) for count, mtbf, mttr in classes for _ in range(int(count))]
+            self.units += units
+            return ("atleast", m, [("units", [u]) for u in units])
         if kind == "standby":
             _, primary, group, t_h, coverage = plan[:5]
             sb = {"primary": self._build(primary), "t": t_h, "c": coverage, "failing_over": False,

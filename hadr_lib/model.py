@@ -471,7 +471,7 @@ class Architecture:
                 needs_walk[i] = under_group
                 continue
             kids, local = memo.slopes(node)
-            inside = under_group or not kind.linear
+            inside = under_group or not kind.is_linear(node)
             for j, (kid, d) in enumerate(zip(kids, local)):
                 parent[id(kid)] = (node, j, float(d))
                 stack.append((kid, slope * float(d), inside))
@@ -480,7 +480,7 @@ class Architecture:
             node, delta = self.components[i], -float(q0[i])
             while node is not self.root:
                 up, j, d = parent[id(node)]
-                delta = d * delta if kind_of(up).linear else memo.delta_through(up, j, delta)
+                delta = d * delta if kind_of(up).is_linear(up) else memo.delta_through(up, j, delta)
                 node = up
             saved[i] = -delta
         return birnbaum, saved

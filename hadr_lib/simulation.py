@@ -33,7 +33,8 @@ results are put back in run order, so a seed gives the same numbers whatever the
 chunk size, the number of workers or the executor (processes, threads, Dask).
 
 Assumptions shared with the analytic model (so agreement does not test them):
-independent failures outside common-cause groups, one repair crew per component,
+independent failures outside common-cause groups, one repair crew per component
+unless a group says ``crews`` (its replicas then queue, first come, first served),
 hot standbys that fail and are repaired whether or not they carry the load.
 """
 
@@ -160,7 +161,9 @@ def compile_architecture(arch: Architecture, default_mttr_h: float = DEFAULT_MTT
     ``("shared", name, mtbf_h, mttr_h)`` (a zone or region: one process for every
     block placed in it, drawn once per run), ``("atleast", m, children)``,
     ``("standby", primary, standbys, failover_h, coverage, timers)`` (timers None, or
-    (interval_h, threshold, ttl_h, fixed_h) drawn per failover), ``("never",)`` and
+    (interval_h, threshold, ttl_h, fixed_h) drawn per failover),
+    ``("crews", m, ((count, mtbf_h, mttr_h), ...), crews, names)`` (replicas queueing
+    for shared repair crews, down while ``m`` of them are), ``("never",)`` and
     ``("always",)``."""
     if not isinstance(arch, Architecture):
         raise invalid("architecture", arch, "is not an Architecture (load one with load_architecture)")
@@ -200,6 +203,17 @@ def _budget_figures(plan, years: int) -> tuple[float, float, tuple]:
                     worst = (cycles, name or "a common-cause shock", count, mtbf, mttr)
         elif kind == "atleast":
             stack.extend(node[2])
+        elif kind == "crews":  # each replica, with the warm-up before time 0
+            _, _, classes, crews, names = node
+            n = sum(int(c[0]) for c in classes)
+            warm = 20.0 * max(float(c[2]) for c in classes) * max(1.0, n / crews)
+            for (count, mtbf, mttr), name in zip(classes, names):
+                if math.isfinite(mtbf) and mtbf + mttr > 0:
+                    per_replica = (horizon_h + warm) / (mtbf + mttr)
+                    total += count * per_replica
+                    widest = max(widest, per_replica)
+                    if count * per_replica > worst[0]:
+                        worst = (count * per_replica, name, count, mtbf, mttr)
         elif kind == "standby":
             stack.extend((node[1], node[2]))
     draw_bytes = 6 * 8 * BLOCK_RUNS * (widest + 3 * math.sqrt(widest) + 2)
@@ -439,6 +453,89 @@ class _Draw:
         keep = e > s_
         return r[keep], s_[keep], e[keep]
 
+    def _unit_repairs(self, means: np.ndarray) -> np.ndarray:
+        """One repair time per entry of ``means`` [h] (each its own mean)."""
+        if self.repair == "exponential":
+            self.exponentials += means.size
+            return self.rng.standard_exponential(means.shape) * means
+        z = self.rng.standard_normal(means.shape)
+        return means * np.exp(self.sigma * z - 0.5 * self.sigma ** 2)
+
+    def _sharing_crews(self, m_down: int, classes: tuple, crews: int) -> tuple:
+        """Down intervals of a group whose replicas queue for ``crews`` repair crews,
+        first come, first served; down while ``m_down`` or more replicas are. Every run
+        is stepped one event at a time, all runs together, from all units up well before
+        time 0 (a warm-up of 20 queue-lengths of the longest repair), so the window
+        starts near the steady state."""
+        R, H = self.runs, self.h
+        mtbf = np.repeat([float(c[1]) for c in classes], [int(c[0]) for c in classes])
+        mttr = np.repeat([float(c[2]) for c in classes], [int(c[0]) for c in classes])
+        n = mtbf.size
+        warm = 20.0 * float(mttr.max()) * max(1.0, n / crews)
+        rows = np.arange(R)
+        nxt = -warm + self.rng.standard_exponential((R, n)) * mtbf  # the unit's next event
+        self.exponentials += R * n
+        state = np.zeros((R, n), np.int8)  # 0 up, 1 waiting for a crew, 2 in repair
+        stamp = np.full((R, n), np.inf)  # when a waiting unit failed (first come, first served)
+        busy = np.zeros(R, np.int64)
+        down = np.zeros(R, np.int64)
+        since = np.zeros(R)
+        found_r, found_s, found_e = [], [], []
+        while True:
+            i = np.argmin(nxt, axis=1)
+            t = nxt[rows, i]
+            live = t < H
+            if not live.any():
+                break
+            st = state[rows, i]
+            was = down >= m_down
+            fail, done = live & (st == 0), live & (st == 2)
+            # a unit fails: repaired at once if a crew is free, else it waits
+            start = fail & (busy < crews)
+            wait_ = fail & ~start
+            r_s, i_s = rows[start], i[start]
+            state[r_s, i_s] = 2
+            nxt[r_s, i_s] = t[start] + self._unit_repairs(mttr[i_s])
+            busy += start
+            r_w, i_w = rows[wait_], i[wait_]
+            state[r_w, i_w], stamp[r_w, i_w], nxt[r_w, i_w] = 1, t[wait_], np.inf
+            down += fail
+            # a repair ends: the unit is up, and its crew takes the unit waiting longest
+            r_d, i_d = rows[done], i[done]
+            state[r_d, i_d] = 0
+            nxt[r_d, i_d] = t[done] + self.rng.standard_exponential(r_d.size) * mtbf[i_d]
+            self.exponentials += r_d.size
+            down -= done
+            busy -= done
+            waiting = np.where(state == 1, stamp, np.inf)
+            j = np.argmin(waiting, axis=1)
+            take = done & np.isfinite(waiting[rows, j])
+            r_t, j_t = rows[take], j[take]
+            state[r_t, j_t], stamp[r_t, j_t] = 2, np.inf
+            nxt[r_t, j_t] = t[take] + self._unit_repairs(mttr[j_t])
+            busy += take
+            now = down >= m_down
+            began, ended = live & now & ~was, live & was & ~now
+            since = np.where(began, np.maximum(t, 0.0), since)
+            ended &= t > 0
+            if ended.any():
+                found_r.append(rows[ended])
+                found_s.append(np.where(since[ended] < 0, 0.0, since[ended]))
+                found_e.append(t[ended])
+            since = np.where(live & was & ~now, 0.0, since)
+        still = down >= m_down
+        if still.any():
+            found_r.append(rows[still])
+            found_s.append(since[still])
+            found_e.append(np.full(int(still.sum()), H))
+        if not found_r:
+            return _EMPTY
+        r, s_, e = np.concatenate(found_r), np.concatenate(found_s), np.concatenate(found_e)
+        o = np.lexsort((s_, r))
+        r, s_, e = r[o], s_[o], e[o]
+        keep = e > s_
+        return r[keep], s_[keep], e[keep]
+
     def node(self, plan) -> tuple:
         kind = plan[0]
         if kind == "never":
@@ -457,6 +554,9 @@ class _Draw:
         if kind == "atleast":
             _, m, kids = plan
             return _atleast(m, [self.node(k) for k in kids], self.h)
+        if kind == "crews":  # replicas queueing for shared repair crews
+            _, m, classes, crews, _names = plan
+            return self._sharing_crews(m, classes, crews)
         if kind == "standby":
             _, primary, group, t_h, coverage = plan[:5]
             timers = plan[5] if len(plan) > 5 else None

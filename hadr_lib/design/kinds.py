@@ -97,6 +97,11 @@ class BlockKind:
         """How many children must be up for the block to be up (gates)."""
         raise InvalidInputError(f"a {self.key} block is not a gate of k children needed")
 
+    def is_linear(self, node: Any) -> bool:
+        """Whether this block's U is linear in each child's (``linear``, unless a
+        kind's blocks differ: a gate with shared repair crews is not)."""
+        return self.linear
+
     # -- file --------------------------------------------------------------
     def parse(self, body: Any, path: str, read: Callable[[Any, str], Any]) -> Any:
         """The block from the file's ``body`` under this kind's key at ``path``;

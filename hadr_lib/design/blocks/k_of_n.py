@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...availability import k_of_n_aq
+from ...checks import InvalidInputError
 from ...safe_load import check_text
 from ..evaluation import k_of_n_scalar
 from ..kinds import body_mapping, example_leaf, read_blocks, required_fields, whole_number
+from ..repair import check_crews, shares_repair
 from .gate import Gate, check_k, checked_children
 
 __all__ = ["KIND", "KofN", "named_quorums"]
 
-_FIELDS = ("k", "of", "name")
+_FIELDS = ("k", "of", "name", "crews")
 
 
 @dataclass(frozen=True)
@@ -25,12 +27,21 @@ class KofN:
     path: str = field(default="k_of_n", compare=False, repr=False)
     #: What people call it ("etcd quorum"); ``optimize`` varies a named quorum's size.
     name: str | None = None
+    #: Repair crews the members share (None: each member has its own); see ``design.repair``.
+    crews: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "children", checked_children(f"{self.path}.of", "k_of_n", self.children))
         check_k(f"{self.path}.k", self.k, len(self.children))
         if self.name is not None:
             check_text(f"{self.path}.name", self.name, max_len=200)
+        check_crews(self.path, self.crews, self.children)
+        if self.crews is not None and self.k > 1:
+            for i, c in enumerate(self.children):
+                if c.count != 1:
+                    raise InvalidInputError(
+                        f"{self.path}.of[{i}].count: {c.count} replicas in a quorum with crews; give each "
+                        "member as its own component (count 1)")
 
 
 def named_quorums(order: list) -> dict[str, KofN]:
@@ -49,12 +60,16 @@ class KofNKind(Gate):
         body = body_mapping(path, body, self.key, _FIELDS)
         required_fields(path, body, "k", "of")
         kids = read_blocks(f"{path}.of", body["of"], read)
-        return KofN(whole_number(f"{path}.k", body["k"]), kids, path=path, name=body.get("name"))
+        crews = body.get("crews")
+        return KofN(whole_number(f"{path}.k", body["k"]), kids, path=path, name=body.get("name"),
+                    crews=None if crews is None else whole_number(f"{path}.crews", crews))
 
     def dump(self, node: KofN, write: Any) -> dict:
         body: dict = {"k": node.k, "of": [write(c) for c in node.children]}
         if node.name is not None:
             body["name"] = node.name
+        if node.crews is not None:
+            body["crews"] = node.crews
         return body
 
     def schema(self) -> dict:
@@ -66,24 +81,34 @@ class KofNKind(Gate):
                 "of": {"$ref": "#/$defs/blocks"},
                 "name": {"type": "string", "description": (
                     "What people call it, e.g. etcd quorum; hadr optimize --vary NAME=3..7 varies its size.")},
+                "crews": {"type": "integer", "minimum": 1, "description": (
+                    "Repair crews the members share (members: components with mtbf_h and mttr_h); "
+                    "default: each member repaired on its own.")},
             },
         }
 
     def examples(self) -> list:
         return [{"k": 2, "of": [example_leaf("a", 50.0, 5.0), example_leaf("b", 60.0, 4.0),
                                 example_leaf("c", 40.0, 3.0)]},
-                {"k": 3, "of": [example_leaf(f"n{i}", 300.0, 2.0) for i in range(5)], "name": "etcd quorum"}]
+                {"k": 3, "of": [example_leaf(f"n{i}", 300.0, 2.0) for i in range(5)], "name": "etcd quorum"},
+                {"k": 2, "of": [example_leaf("a", 40.0, 6.0), example_leaf("b", 60.0, 4.0),
+                                example_leaf("c", 50.0, 5.0)], "crews": 1, "name": "one on-call engineer"}]
 
     def scalar(self, node: KofN, memo: Any) -> tuple[float, float]:
+        if shares_repair(node):
+            return self.crews_scalar(node, memo)[:2]
         a, q = memo.kids(node.children)
         return k_of_n_scalar(node.k, a, q)
 
     def vector(self, node: KofN, ev: Any, Q: Any, over: Any) -> tuple[Any, Any]:
+        if shares_repair(node):
+            return self.crews_vector(node, ev, Q, over)
         return k_of_n_aq(node.k, *ev.children_aq(node, node.children, Q, over))
 
     def label(self, node: KofN) -> str:
         name = f"{node.name}: " if node.name else ""
-        return f"{name}quorum: {node.k} of {len(node.children)} needed"
+        crews = "" if node.crews is None else f", {node.crews} repair crew{'s' if node.crews > 1 else ''}"
+        return f"{name}quorum: {node.k} of {len(node.children)} needed{crews}"
 
 
 KIND = KofNKind()
