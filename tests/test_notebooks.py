@@ -244,8 +244,8 @@ def test_failure_simulation_with_its_defaults(tmp_path):
     assert slow[0].endswith("the analytic value is inside the interval")
     assert slow[1] == "min(t, mean repair) would say 0.01: outside the interval"
     crews = text_of(nb, "shared-crew").splitlines()
-    assert crews[0].startswith("a crew each") and "machine-repair chain 0.0083" in crews[0]
-    assert crews[1].startswith("one shared crew") and "machine-repair chain 0.0164" in crews[1]
+    assert crews[0].startswith("a crew each      analytic 0.0083; chain 0.0083; simulated 0.0083")
+    assert crews[1].startswith("one shared crew  analytic 0.0164; chain 0.0164; simulated 0.0164")
     latent = text_of(nb, "latent-standby").splitlines()
     assert latent[0].startswith("watched standby") and latent[1].startswith("unwatched standby")
     law = text_of(nb, "repair-law").splitlines()
