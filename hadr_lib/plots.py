@@ -35,6 +35,7 @@ __all__ = [
     "downtime_vs_nines_figure",
     "duration_axis_ticks",
     "importance_figure",
+    "plot_text",
     "tornado_figure",
     "uncertainty_figure",
 ]
@@ -117,6 +118,15 @@ def _measure(node) -> tuple[float, float]:
     return max(w for w, _ in sizes) + 2 * _PAD, sum(h for _, h in sizes) + _LABEL + _PAD
 
 
+def plot_text(text: str, *, template: bool = False) -> str:
+    """A user's text (a name, a label) as plotly shows it literally: plotly reads
+    <b>, <a href> and the like in labels, titles and hovers, and decodes entities, so
+    ``&``, ``<`` and ``>`` go in as entities; in a hover template ``%{`` would start a
+    variable, so its ``%`` becomes a look-alike (``template=True``)."""
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("%{", "\uff05{") if template else out
+
+
 def _group_label(node) -> str:
     return kind_of(node).label(node)
 
@@ -168,18 +178,18 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
         ink.append("white" if share > 0.45 else "#222")
         xs.append(lx + 0.5)
         ys.append(ly + 0.5)
-        label = comp.name + (f" ×{comp.count}" if comp.count > 1 else "")
+        label = plot_text(comp.name) + (f" ×{comp.count}" if comp.count > 1 else "")
         text.append(label)
         figure = (f"MTBF {comp.mtbf_h:g} h, MTTR {comp.mttr_h:g} h"
                   if comp.mtbf_h is not None else "")
         hover.append(
-            f"<b>{comp.name}</b><br>availability {format_percent(1 - comp.replica_unavailability)}"
+            f"<b>{plot_text(comp.name)}</b><br>availability {format_percent(1 - comp.replica_unavailability)}"
             f"{' per replica' if comp.count > 1 else ''} {figure}<br>"
             f"if perfect: saves {format_duration(row['downtime_saved_per_year_s'])} a year "
             f"({share:.0%} of downtime)<br>Birnbaum importance {row['birnbaum']:.3g}")
     gx = [f[1] + _PAD for f in frames]
     gy = [f[2] + _LABEL / 2 + 0.03 for f in frames]
-    gt = [_group_label(f[0]) for f in frames]
+    gt = [plot_text(_group_label(f[0])) for f in frames]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=text, hovertext=hover,
                              hoverinfo="text", textfont={"size": 11, "color": ink},
@@ -188,7 +198,7 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
                              hoverinfo="skip", textfont={"size": 10, "color": "#444"},
                              name="groups"))
     fig.update_layout(
-        title=f"{architecture.name}: darker = more downtime saved if made perfect",
+        title=f"{plot_text(architecture.name)}: darker = more downtime saved if made perfect",
         shapes=shapes, showlegend=False, template=TEMPLATE,
         xaxis={"visible": False, "range": [-0.1, width + 0.1]},
         yaxis={"visible": False, "range": [height + 0.1, -0.1]},
@@ -202,7 +212,7 @@ def importance_figure(importance, top: int | None = None) -> go.Figure:
     df = importance if top is None else importance.head(top)
     minutes = df["downtime_saved_per_year_s"].to_numpy() / 60
     fig = go.Figure(go.Bar(
-        x=minutes, y=df["name"], orientation="h", marker_color=PALETTE["red"],
+        x=minutes, y=[plot_text(n) for n in df["name"]], orientation="h", marker_color=PALETTE["red"],
         text=[format_duration(s) for s in df["downtime_saved_per_year_s"]],
         textposition="auto", customdata=df["birnbaum"],
         hovertemplate="%{y}: saves %{text} a year<br>Birnbaum %{customdata:.3g}<extra></extra>",
@@ -228,11 +238,11 @@ def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | Non
     better = df["system_unavailability_better"].to_numpy() * year_min
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        y=df["name"], x=worse - base, base=base, orientation="h", name="component worse",
+        y=[plot_text(n) for n in df["name"]], x=worse - base, base=base, orientation="h", name="component worse",
         marker_color=PALETTE["red"], customdata=[format_duration(m * 60) for m in worse],
         hovertemplate="%{y} worse: %{customdata} a year<extra></extra>"))
     fig.add_trace(go.Bar(
-        y=df["name"], x=better - base, base=base, orientation="h", name="component better",
+        y=[plot_text(n) for n in df["name"]], x=better - base, base=base, orientation="h", name="component better",
         marker_color=PALETTE["green"], customdata=[format_duration(m * 60) for m in better],
         hovertemplate="%{y} better: %{customdata} a year<extra></extra>"))
     fig.update_layout(
@@ -257,15 +267,16 @@ def dr_cost_spec(sweep) -> dict:
     t = sweep.table
     ok = dict(zip(t["strategy"], t["meets_rto"] & t["meets_rpo"]))
     data = [{"type": "scatter", "x": sweep.downtime_costs, "y": y, "mode": "lines",
-             "name": s.label + ("" if ok[s.id] else " (misses targets)"),
+             "name": plot_text(s.label) + ("" if ok[s.id] else " (misses targets)"),
              "line": {"dash": "solid" if ok[s.id] else "dot", "width": 2 if ok[s.id] else 1.5},
-             "hovertemplate": f"{s.label}<br>downtime %{{x:,.0f}}/h: total %{{y:,.0f}}/year<extra></extra>"}
+             "hovertemplate": (f"{plot_text(s.label, template=True)}<br>downtime %{{x:,.0f}}/h: "
+                               "total %{y:,.0f}/year<extra></extra>")}
             for s, y in zip(sweep.strategies, sweep.totals)]
     be = sweep.break_even
     bx = be["break_even_cost_per_hour"].to_numpy()
     data.append({"type": "scatter", "x": bx, "y": sweep.break_even_totals, "mode": "markers+text",
                  "name": "break-even", "marker": {"size": 11, "symbol": "x", "color": "black"},
-                 "text": [f"{money(x)}/h: {lbl}" for x, lbl in zip(bx, be["to_label"])],
+                 "text": [f"{money(x)}/h: {plot_text(lbl)}" for x, lbl in zip(bx, be["to_label"])],
                  "textposition": "top left", "hoverinfo": "text"})
     # On a log axis a shape takes the value itself, an annotation its log10.
     x_cost = max(sc.downtime_cost_per_hour, 1e-9)
@@ -302,7 +313,7 @@ def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
 def dr_bar_spec(scenario, table) -> dict:
     """``dr_bar_figure`` as a plain figure dict (``data``, ``layout``)."""
     t = table.sort_values("total_cost", kind="stable")
-    labels = [lbl + ("" if ok else " ✗") for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
+    labels = [plot_text(lbl) + ("" if ok else " ✗") for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
     money = partial(format_money, currency=scenario.currency)
     data = [
         {"type": "bar", "y": labels, "x": t["annual_cost"].to_numpy(), "orientation": "h",

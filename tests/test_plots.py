@@ -75,3 +75,18 @@ def test_importance_and_tornado_figures():
     assert worse.base == pytest.approx(base)
     assert worse.x[0] > 0 > better.x[0]
     assert worse.x[0] + base == pytest.approx(sens["system_unavailability_worse"].iloc[0] * 365.25 * 1440)
+
+
+def test_user_names_reach_plotly_as_text_not_markup():
+    """plotly reads <b>, <a href> and entities in labels: a name shows as typed."""
+    from hadr_lib.plots import block_diagram_figure, importance_figure, plot_text
+
+    assert plot_text("a <b>&</b> %{x}") == "a &lt;b&gt;&amp;&lt;/b&gt; %{x}"
+    assert plot_text("%{x}", template=True) == "\uff05{x}"
+    arch = hl.Architecture(hl.Series((hl.Component("<a href='x'>db</a>", availability=0.999),
+                                      hl.Component("app", availability=0.99))), "<i>shop</i>")
+    bars = importance_figure(arch.importance()).data[0].y
+    assert "&lt;a href='x'&gt;db&lt;/a&gt;" in bars and not any("<a" in y for y in bars)
+    fig = block_diagram_figure(arch)
+    assert fig.layout.title.text.startswith("&lt;i&gt;shop&lt;/i&gt;")
+    assert not any("<a" in t for t in fig.data[0].text)
