@@ -118,9 +118,9 @@ def layered(ids, strategies: list[Strategy]) -> LayeredStrategy:
 
 
 def scenario_strategies(scenario: Scenario) -> list:
-    """The catalogue (with the scenario's cost edits) and the scenario's layered
-    strategies."""
-    catalogue = load_strategies(costs=scenario.strategy_costs)
+    """The catalogue and the scenario's own strategies (with the scenario's cost
+    edits), and its layered strategies."""
+    catalogue = load_strategies(costs=scenario.strategy_costs, custom=scenario.custom_strategies)
     return [*catalogue, *(layered(ids, catalogue) for ids in scenario.layered_strategies)]
 
 
@@ -266,6 +266,11 @@ def recommend(table: pd.DataFrame, scenario: Scenario | None = None) -> tuple[st
     return row["strategy"], f"{row['label']} is the cheapest in total that meets both targets"
 
 
+def _among(scenario: Scenario) -> str:
+    """Where the strategies come from, as sentences say it."""
+    return "in the catalogue or yours" if scenario.custom_strategies else "in the catalogue"
+
+
 def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
     """The recommendation in one or two sentences, in the scenario's currency."""
     rec, reason = recommend(table, scenario)
@@ -274,7 +279,7 @@ def recommendation_sentence(scenario: Scenario, table: pd.DataFrame) -> str:
     targets = (f"your {format_duration(scenario.rto_target_h * 3600)} RTO and "
                f"{format_duration(scenario.rpo_target_h * 3600)} RPO")
     if rec is None:
-        return (f"Nothing in the catalogue meets {targets}: {reason}. Cheapest overall: "
+        return (f"Nothing {_among(scenario)} meets {targets}: {reason}. Cheapest overall: "
                 f"{cheapest['label']} at {money(cheapest['total_cost'])} a year.")
     if nothing_happens(table):
         row = table.set_index("strategy").loc[rec]
@@ -382,7 +387,7 @@ def blockers(scenario: Scenario, strategies=None, table: pd.DataFrame | None = N
                             f"{format_duration(scenario.rto_targets[d] * 3600)}, RPO "
                             f"{format_duration(scenario.rpo_targets[d] * 3600)}" for d in names)
         sentence = (f"{only}{what} {'blocks' if len(names) == 1 else 'block'} the targets ({targets}): no "
-                    f"strategy in the catalogue recovers from {'it' if len(names) == 1 else 'them'} in time")
+                    f"strategy {_among(scenario)} recovers from {'it' if len(names) == 1 else 'them'} in time")
         if best_label is not None:
             sentence += f"; {best_label} meets everything else"
     return Blockers(names, best, best_label, sentence)
@@ -511,6 +516,7 @@ def dr_summary(scenario: Scenario, table: pd.DataFrame | None = None) -> dict:
     costs of downtime, as JSON takes them (money per year in the scenario's currency)."""
     table = strategy_table(scenario) if table is None else table
     rec, reason = recommend(table, scenario)
+    yours = {st.id for st in scenario.custom_strategies}
     return {
         "scenario": scenario.name,
         "currency": scenario.currency,
@@ -520,7 +526,8 @@ def dr_summary(scenario: Scenario, table: pd.DataFrame | None = None) -> dict:
              "total_cost": float(r.total_cost), "data_lost_per_year": float(r.data_lost_per_year),
              "data_lost_per_year_worst": float(r.data_lost_per_year_worst),
              "downtime_per_year_h": float(r.downtime_per_year_h),
-             "meets_rto": bool(r.meets_rto), "meets_rpo": bool(r.meets_rpo)}
+             "meets_rto": bool(r.meets_rto), "meets_rpo": bool(r.meets_rpo),
+             "custom": any(part in yours for part in str(r.strategy).split("+"))}
             for r in table.itertuples()
         ],
         "recommended": rec,

@@ -11,7 +11,14 @@ A scenario file (YAML, or the same mapping from Python)::
     targets: {rto_h: 1, rpo_h: 0.25,      # for every disruption type, unless
               data_corruption: {rto_h: 24, rpo_h: 1}}   # a type has its own
     fallback: {rto_h: 72, rpo_h: 24}      # recovery where a strategy gives no cover
-    strategy_costs: {active_active: 120000}   # optional edits of the catalogue's costs
+    strategy_costs: {active_active: 120000}   # optional edits of the strategies' costs
+    strategies:                           # optional, your own beside the catalogue
+      - name: Warm standby region
+        annual_cost: 60000
+        source: "our quote, 2026-11"
+        instance: {rto_h: 0.05, rpo_h: 0}
+        region: {rto_h: 1, rpo_h: 0.1}
+        data_corruption: {rto_h: 8, rpo_h: 24, periodic: true}   # nightly copies
     layered_strategies: [[continuous_replication, hourly_snapshot]]   # run together
     architecture: multi_az_postgres       # optional, a reference name or a path,
                                           # or the design itself (name, architecture)
@@ -33,7 +40,7 @@ from .architecture_file import resolve_reference
 from .catalog import DATA_DIR
 from .checks import InvalidInputError, read_number
 from .safe_load import check_depth, check_text, read_yaml, shown_key
-from .strategies import DISRUPTIONS, strategy_ids
+from .strategies import DISRUPTIONS, Strategy, strategy_ids
 
 __all__ = [
     "DISRUPTIONS",
@@ -51,8 +58,8 @@ SCENARIOS_DIR = DATA_DIR / "scenarios"
 SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "scenario.schema.json")))
 
 _TOP = ("name", "description", "currency", "downtime_cost_per_hour", "data",
-        "incidents_per_year", "targets", "fallback", "strategy_costs", "layered_strategies",
-        "architecture", "availability_target")
+        "incidents_per_year", "targets", "fallback", "strategy_costs", "strategies",
+        "layered_strategies", "architecture", "availability_target")
 _DATA = ("unit", "written_per_hour", "cost_per_unit")
 _UNITS = ("records", "GB")
 
@@ -95,8 +102,10 @@ class Scenario:
     fallback_rto_h: float = DEFAULT_FALLBACK["rto_h"]
     fallback_rpo_h: float = DEFAULT_FALLBACK["rpo_h"]
     strategy_costs: Mapping[str, float] = field(default_factory=dict)
-    #: Strategies run together, each a tuple of 2 to 4 catalogue ids.
+    #: Strategies run together, each a tuple of 2 to 4 strategy ids.
     layered_strategies: tuple[tuple[str, ...], ...] = ()
+    #: The scenario's own strategies, beside the catalogue's (``strategies:``).
+    custom_strategies: tuple[Strategy, ...] = ()
     currency: str = "USD"
     description: str = ""
     #: A reference design name, a path, or the design itself (a mapping, inline).
@@ -168,6 +177,8 @@ def _as_mapping(f: Mapping) -> dict:
         "fallback": {"rto_h": f["fallback_rto_h"], "rpo_h": f["fallback_rpo_h"]},
         "strategy_costs": dict(f["strategy_costs"]),
     }
+    if f.get("custom_strategies"):
+        out["strategies"] = [_dump_strategy(st) for st in f["custom_strategies"]]
     if f.get("layered_strategies"):
         out["layered_strategies"] = [list(ids) for ids in f["layered_strategies"]]
     if f.get("architecture"):
@@ -176,6 +187,82 @@ def _as_mapping(f: Mapping) -> dict:
     if f.get("availability_target") is not None:
         out["availability_target"] = f["availability_target"]
     return out
+
+
+def _dump_strategy(st: Strategy) -> dict:
+    out: dict = {"id": st.id, "name": st.label, "annual_cost": st.annual_cost}
+    if st.source:
+        out["source"] = st.source
+    for d in DISRUPTIONS:
+        if st.recovery is not None and d in st.recovery:
+            rto, rpo, periodic = st.recovery[d]
+            out[d] = {"rto_h": rto, "rpo_h": rpo, **({"periodic": True} if periodic else {})}
+    return out
+
+
+#: At most this many strategies of a scenario's own.
+MAX_CUSTOM_STRATEGIES = 20
+_STRATEGY_FIELDS = ("id", "name", "annual_cost", "source", *DISRUPTIONS)
+
+
+def _slug(name: str) -> str:
+    return "_".join("".join(ch if ch.isalnum() else " " for ch in name.lower()).split())
+
+
+def _custom_strategies(raw) -> tuple[Strategy, ...]:
+    """``strategies:``: a list of the scenario's own strategies, each with a name, an
+    annual cost and ``{rto_h, rpo_h, periodic}`` for each disruption it covers."""
+    if raw is None:
+        return ()
+    if isinstance(raw, Strategy):
+        raw = [raw]
+    if not isinstance(raw, (list, tuple)) or len(raw) > MAX_CUSTOM_STRATEGIES:
+        raise InvalidInputError(f"strategies: {type(raw).__name__} is not a list of at most "
+                                f"{MAX_CUSTOM_STRATEGIES} strategies")
+    catalogue = set(strategy_ids())
+    out: list[Strategy] = []
+    for i, entry in enumerate(raw):
+        where = f"strategies[{i}]"
+        if isinstance(entry, Strategy):
+            entry = _dump_strategy(entry)
+        _known(where, entry, _STRATEGY_FIELDS)
+        for required in ("name", "annual_cost"):
+            if required not in entry:
+                raise InvalidInputError(f"{where}.{required}: missing")
+        name = check_text(f"{where}.name", entry["name"], max_len=200)
+        sid = entry.get("id", _slug(str(name)))
+        check_text(f"{where}.id", sid, max_len=80)
+        if not sid or _slug(sid) != sid:
+            raise InvalidInputError(f"{where}.id: {sid!r} is not an id (lower-case letters, digits and _)")
+        if sid in catalogue or any(sid == s.id for s in out):
+            raise InvalidInputError(f"{where}.id: {sid!r} is already a strategy's id; give this one "
+                                    "another name or an id")
+        source = entry.get("source", "")
+        if source:
+            check_text(f"{where}.source", source, max_len=500)
+        recovery = {}
+        for d in DISRUPTIONS:
+            if d not in entry:
+                continue
+            r = _known(f"{where}.{d}", entry[d], ("rto_h", "rpo_h", "periodic"))
+            for required in ("rto_h", "rpo_h"):
+                if required not in r:
+                    raise InvalidInputError(f"{where}.{d}.{required}: missing")
+            periodic = r.get("periodic", False)
+            if not isinstance(periodic, bool):
+                raise InvalidInputError(f"{where}.{d}.periodic: {periodic!r} is not true or false "
+                                        "(true: copies taken every rpo_h, half an interval lost on average)")
+            recovery[d] = (_nonneg(f"{where}.{d}.rto_h", r["rto_h"], upper=_MAX_HOURS),
+                           _nonneg(f"{where}.{d}.rpo_h", r["rpo_h"], upper=_MAX_HOURS), periodic)
+        if not recovery:
+            raise InvalidInputError(f"{where}: covers no disruption; give {{rto_h, rpo_h}} for at least "
+                                    f"one of {', '.join(DISRUPTIONS)}")
+        first = next(iter(recovery.values()))
+        out.append(Strategy(
+            sid, str(name), first[0], first[1],
+            _nonneg(f"{where}.annual_cost", entry["annual_cost"], upper=_MAX_MONEY),
+            frozenset(recovery), str(source), recovery=MappingProxyType(recovery)))
+    return tuple(out)
 
 
 def _plain(value):
@@ -280,16 +367,17 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
                 k: _nonneg(f"targets.{kind}.{k}", v, positive=(k == "rto_h"), upper=_MAX_HOURS)
                 for k, v in o.items()})
     fb = _known("fallback", data.get("fallback", dict(DEFAULT_FALLBACK)), ("rto_h", "rpo_h"))
-    costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, strategy_ids())
+    custom = _custom_strategies(data.get("strategies"))
+    known_ids = [*strategy_ids(), *(st.id for st in custom)]
+    costs = _known("strategy_costs", data.get("strategy_costs", {}) or {}, known_ids)
     layers = data.get("layered_strategies") or []
-    if not isinstance(layers, list) or len(layers) > 20:
+    if not isinstance(layers, (list, tuple)) or len(layers) > 20:
         raise InvalidInputError(f"layered_strategies: {layers!r} is not a list of at most 20 lists "
                                 "of strategy ids")
-    known_ids = set(strategy_ids())
     checked_layers = []
     for i, ids in enumerate(layers):
         where = f"layered_strategies[{i}]"
-        if not isinstance(ids, list) or not 2 <= len(ids) <= 4 or len(set(map(str, ids))) != len(ids):
+        if not isinstance(ids, (list, tuple)) or not 2 <= len(ids) <= 4 or len(set(map(str, ids))) != len(ids):
             raise InvalidInputError(f"{where}: {ids!r} is not a list of 2 to 4 different strategy ids")
         for sid in ids:
             if not isinstance(sid, str) or sid not in known_ids:
@@ -326,6 +414,7 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
         fallback_rpo_h=_nonneg("fallback.rpo_h", fb.get("rpo_h", DEFAULT_FALLBACK["rpo_h"]),
                                upper=_MAX_HOURS),
         layered_strategies=tuple(checked_layers),
+        custom_strategies=custom,
         strategy_costs=MappingProxyType({k: _nonneg(f"strategy_costs.{k}", v, upper=_MAX_MONEY)
                                          for k, v in costs.items()}),
         architecture=arch,

@@ -8,6 +8,7 @@ RPO [h], annual cost, the disruptions it covers and its source.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -41,15 +42,28 @@ class Strategy:
     #: moment loses half an interval on average. Otherwise (replication) the RPO is
     #: the lag, counted in full.
     rpo_periodic: bool = False
+    #: A scenario's own strategy: (RTO [h], RPO [h], periodic) per disruption it
+    #: covers, in place of the fields above (None: a catalogue row).
+    recovery: Mapping[str, tuple[float, float, bool]] | None = None
+
+    @property
+    def custom(self) -> bool:
+        """Whether the strategy is the scenario's own, not the catalogue's."""
+        return self.recovery is not None
 
     def periodic_for(self, disruption: str) -> bool:
         """Whether the copy restored after ``disruption`` is a periodic one."""
+        if self.recovery is not None:
+            return disruption in self.recovery and self.recovery[disruption][2]
         return self.rpo_periodic
 
     def times_for(self, disruption: str) -> tuple[float, float] | None:
         """(RTO, RPO) [h] for a disruption type, or None where not covered."""
         if disruption not in self.protects_against:
             return None
+        if self.recovery is not None:
+            rto, rpo, _ = self.recovery[disruption]
+            return rto, rpo
         if disruption == "data_corruption" and self.corruption_rto_h is not None:
             return self.corruption_rto_h, (self.rpo_h if self.corruption_rpo_h is None
                                            else self.corruption_rpo_h)
@@ -88,10 +102,11 @@ def _read(path: str) -> tuple[Strategy, ...]:
     return tuple(out)
 
 
-def load_strategies(path: str | Path | None = None, costs=None) -> list[Strategy]:
-    """The strategy catalogue (``data/dr_strategies.csv``), with ``costs`` (a
-    mapping of strategy id to annual cost) replacing the catalogue's costs."""
-    strategies = list(_read(str(path or DATA_DIR / "dr_strategies.csv")))
+def load_strategies(path: str | Path | None = None, costs=None, custom=()) -> list[Strategy]:
+    """The strategy catalogue (``data/dr_strategies.csv``) and ``custom`` strategies
+    (a scenario's own, after it), with ``costs`` (a mapping of strategy id to annual
+    cost) replacing their costs."""
+    strategies = [*_read(str(path or DATA_DIR / "dr_strategies.csv")), *custom]
     costs = dict(costs or {})
     ids = {s.id for s in strategies}
     for key, value in costs.items():

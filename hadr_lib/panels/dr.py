@@ -87,13 +87,11 @@ class DRStrategyPanel(Panel):
         self.rto.add_class("hadr-rto")
         self.rpo = hours_slider(sc.rpo_target_h, *_RPO, "Lose at most (RPO)")
         self.rpo.add_class("hadr-rpo")
-        strategies = load_strategies(costs=sc.strategy_costs)
-        self.costs = {s.id: widgets.BoundedFloatText(
-            value=s.annual_cost, min=0, max=1e9, step=1000, description=f"{s.label} ({sc.currency}/year)",
-            layout=dict(WIDE), style=LABEL_STYLE) for s in strategies}
-        self.layers = widgets.SelectMultiple(
-            options=[(s.label, s.id) for s in strategies], value=self._layer_ids(sc),
-            rows=6, description="Run together", style=LABEL_STYLE, layout=dict(WIDE))
+        self.costs: dict = {}
+        self.costs_box = widgets.VBox()
+        self.layers = widgets.SelectMultiple(rows=6, description="Run together", style=LABEL_STYLE,
+                                             layout=dict(WIDE))
+        self._strategy_controls(sc)
         self.layers.add_class("hadr-layers")
         self.layers_note = widgets.HTML(
             "<small>Pick 2 to 4 strategies to run together (replication and point-in-time "
@@ -116,7 +114,6 @@ class DRStrategyPanel(Panel):
         fields = {self.downtime_cost: "downtime_cost_per_hour", self.data_cost: "data_cost_per_unit",
                   self.rto: "rto_target_h", self.rpo: "rpo_target_h",
                   **{w: "incidents_per_year" for w in self.incidents.values()},
-                  **{w: "strategy_costs" for w in self.costs.values()},
                   self.layers: "layered_strategies"}
         for control, name in fields.items():
             control.observe(partial(self._moved, name), names="value")
@@ -124,7 +121,7 @@ class DRStrategyPanel(Panel):
         inputs = widgets.Accordion(children=[
             widgets.VBox([*self.incidents.values()]),
             widgets.VBox([self.rto, self.rpo]),
-            widgets.VBox(list(self.costs.values())),
+            self.costs_box,
             widgets.VBox([self.layers_note, self.layers]),
         ], titles=("Incidents per year", "Targets", "Strategy costs per year",
                    "Strategies run together"))
@@ -135,6 +132,26 @@ class DRStrategyPanel(Panel):
             parts.append(self.table)
         parts += [self.message, assumptions(DR_ASSUMPTIONS)]
         self.widget = widgets.VBox(parts)
+
+    def _strategy_controls(self, sc: Scenario) -> None:
+        """A running-cost box per strategy (the catalogue's and the scenario's own) and
+        the strategies to run together; rebuilt when the scenario's strategies differ."""
+        strategies = load_strategies(costs=sc.strategy_costs, custom=sc.custom_strategies)
+        names = {s.id: f"{s.label}{' (yours)' if s.custom else ''} ({sc.currency}/year)" for s in strategies}
+        if list(names) != list(self.costs):
+            self.costs = {s.id: widgets.BoundedFloatText(
+                value=s.annual_cost, min=0, max=1e9, step=1000, description=names[s.id],
+                layout=dict(WIDE), style=LABEL_STYLE) for s in strategies}
+            for w in self.costs.values():
+                w.observe(partial(self._moved, "strategy_costs"), names="value")
+            self.costs_box.children = tuple(self.costs.values())
+            with self.hold():  # emptied only to take the new options: not a what-if
+                self.layers.value = ()
+                self.layers.options = [(s.label, s.id) for s in strategies]
+        for s in strategies:
+            self.costs[s.id].value = s.annual_cost
+            self.costs[s.id].description = names[s.id]
+        self.layers.value = self._layer_ids(sc)
 
     @staticmethod
     def _data_unit(sc: Scenario) -> str:
@@ -207,10 +224,7 @@ class DRStrategyPanel(Panel):
             w.value = sc.incidents_per_year[d]
         set_hours(self.rto, sc.rto_target_h, *_RTO)
         set_hours(self.rpo, sc.rpo_target_h, *_RPO)
-        for s in load_strategies(costs=sc.strategy_costs):
-            self.costs[s.id].value = s.annual_cost
-            self.costs[s.id].description = f"{s.label} ({sc.currency}/year)"
-        self.layers.value = self._layer_ids(sc)
+        self._strategy_controls(sc)
         self.title.value = self._title_html(sc)
 
     def scenario(self) -> Scenario:
