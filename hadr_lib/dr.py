@@ -54,6 +54,7 @@ __all__ = [
     "DESIGN_DISRUPTIONS",
     "LayeredStrategy",
     "design_recovery_h",
+    "design_rpo_h",
     "domain_recovery_h",
     "layered",
     "design_domain_rates",
@@ -141,6 +142,17 @@ def design_recovery_h(architecture) -> float | None:
     return max(failovers) / 3600.0 if failovers else None
 
 
+def design_rpo_h(architecture) -> float | None:
+    """The data the design's own failovers lose [h]: the largest ``rpo_s`` of its
+    standbys that say how they replicate (0 synchronous, the lag asynchronous); None
+    when none says (the strategy's RPO stands)."""
+    from .design.blocks.standby import standbys_in
+    from .design.kinds import preorder
+
+    stated = [sb.rpo_s for sb in standbys_in(preorder(architecture.root)) if sb.rpo_s is not None]
+    return max(stated) / 3600.0 if stated else None
+
+
 def domain_recovery_h(architecture) -> dict[str, float]:
     """How long the design is down when it loses one zone, or one region [h], from its
     failure domains: 0 when its redundancy spans every such domain (it survives the loss
@@ -165,20 +177,29 @@ def scenario_design_recovery_h(scenario: Scenario) -> float | None:
 def _recovery(scenario: Scenario, strategies):
     """Per strategy (rows) and disruption type (columns, ``DISRUPTIONS``): outage
     hours and hours of data lost at worst, fallback and the design's own recovery
-    included; and the strategies' ``times_for`` per disruption."""
+    included; the strategies' ``times_for`` per disruption; and where the design's
+    own failover recovers, losing its replicas' lag (``design_rpo_h``), a mask."""
     times = [[s.times_for(d) for d in DISRUPTIONS] for s in strategies]
     outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
     # HA and DR joined: an instance or a zone lost is the design's to recover from when it
     # has the redundancy to do so (a 90 s standby is not priced at a strategy's RTO).
     design_h = scenario_design_recovery_h(scenario)
     domains_h = {} if scenario.design is None else domain_recovery_h(scenario.design)
-    for j, d in enumerate(DISRUPTIONS):
-        if d in domains_h:  # the design's zones and regions say what losing one costs it
-            outage[:, j] = np.minimum(outage[:, j], domains_h[d])
-        elif design_h is not None and d in DESIGN_DISRUPTIONS:
-            outage[:, j] = np.minimum(outage[:, j], design_h)
     lost_h = np.array([[t[1] if t else scenario.fallback_rpo_h for t in row] for row in times])
-    return outage, lost_h, times
+    # Where the design recovers sooner than the strategy, it is the design's failover that
+    # recovers: the data lost is its replicas' (when its standbys say how they replicate).
+    by_design = np.zeros(outage.shape, dtype=bool)
+    for j, d in enumerate(DISRUPTIONS):
+        own = domains_h[d] if d in domains_h else (design_h if d in DESIGN_DISRUPTIONS else None)
+        if own is not None:
+            by_design[:, j] = own < outage[:, j]
+            outage[:, j] = np.minimum(outage[:, j], own)
+    rpo_h = None if scenario.design is None else design_rpo_h(scenario.design)
+    if rpo_h is None:
+        by_design[:] = False
+    else:
+        lost_h = np.where(by_design, rpo_h, lost_h)
+    return outage, lost_h, times, by_design
 
 
 def _arrays(scenario: Scenario, strategies):
@@ -186,11 +207,13 @@ def _arrays(scenario: Scenario, strategies):
     at worst (every incident losing the full RPO), and whether every disruption that
     happens is recovered within its RTO and RPO target."""
     incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
-    outage, lost_h, times = _recovery(scenario, strategies)
-    # The fallback restores the last off-site copy, a periodic one: half on average.
+    outage, lost_h, times, by_design = _recovery(scenario, strategies)
+    # The fallback restores the last off-site copy, a periodic one: half on average; a
+    # replica the design fails over to loses its lag in full.
     share = np.array([[0.5 if (not t or s.periodic_for(d)) else 1.0
                        for d, t in zip(DISRUPTIONS, row)]
                       for s, row in zip(strategies, times)])
+    share = np.where(by_design, 1.0, share)
     hours = outage @ incidents                                       # [h/year]
     data_units = (share * lost_h * scenario.data_written_per_hour) @ incidents
     data_worst = (lost_h * scenario.data_written_per_hour) @ incidents
@@ -360,7 +383,7 @@ def blockers(scenario: Scenario, strategies=None, table: pd.DataFrame | None = N
     backups meets everything else"), instead of a strategy that is merely fastest.
     ``table`` is ``strategy_table(scenario, strategies)`` when the caller has it."""
     strategies = strategies or scenario_strategies(scenario)
-    outage, lost_h, _ = _recovery(scenario, strategies)
+    outage, lost_h, _, _ = _recovery(scenario, strategies)
     happens = np.array([scenario.incidents_per_year[d] > 0 for d in DISRUPTIONS])
     rto_t = np.array([scenario.rto_targets[d] for d in DISRUPTIONS])
     rpo_t = np.array([scenario.rpo_targets[d] for d in DISRUPTIONS])
@@ -399,7 +422,7 @@ def shortfalls(scenario: Scenario, strategies=None) -> dict[str, list[str]]:
     lost (empty for a strategy that meets them), e.g. ``"a region lost: back in
     4 hours, RTO 1 hour"``."""
     strategies = strategies or scenario_strategies(scenario)
-    outage, lost_h, times = _recovery(scenario, strategies)
+    outage, lost_h, times, _ = _recovery(scenario, strategies)
     rto, rpo = scenario.rto_targets, scenario.rpo_targets
     tol = 1 + 1e-12
     out: dict[str, list[str]] = {}

@@ -350,3 +350,57 @@ def test_the_design_domains_say_what_losing_a_zone_or_region_costs():
     assert not one.survives_loss_of("z") and domain_recovery_h(one) == {"zone": 3.0}
     with pytest.raises(hl.InvalidInputError, match="'mars' is not a zone or region"):
         one.survives_loss_of("mars")
+
+
+def _replicated(replication: dict | None, instance: float = 2.0):
+    body = {"primary": {"component": {"name": "db-a", "mtbf_h": 1000, "mttr_h": 2}},
+            "standbys": [{"component": {"name": "db-b", "mtbf_h": 1000, "mttr_h": 2}}],
+            "failover_s": 60, **(replication or {})}
+    return hl.load_scenario({
+        "name": "replicated", "downtime_cost_per_hour": 1000,
+        "data": {"unit": "records", "written_per_hour": 100, "cost_per_unit": 2},
+        "incidents_per_year": {"instance": instance, "zone": 0, "region": 0, "data_corruption": 0},
+        "targets": {"rto_h": 1, "rpo_h": 0.01},
+        "architecture": {"name": "db pair", "architecture": {"standby": body}}})
+
+
+def test_a_standbys_replication_sets_the_data_its_own_failovers_lose():
+    """The design fails over in about 74 s (its mean outage), sooner than a daily backup's
+    24 h: an instance lost is its to recover, so the data lost is the replica's lag,
+    counted in full (2 incidents x 36 s x 100 records/h = 2 records), not half a day of
+    backups (2 x 12 h x 100 = 2,400). Active-active (1 min RTO) recovers sooner than the
+    design and keeps its own 1 s RPO."""
+    from hadr_lib.dr import design_rpo_h
+
+    async_ = _replicated({"replication": "async", "lag_s": 36})
+    assert design_rpo_h(async_.design) == pytest.approx(0.01)
+    t = hl.strategy_table(async_).set_index("strategy")
+    assert t.loc["daily_backup", "data_lost_per_year"] == pytest.approx(2 * 0.01 * 100)
+    assert t.loc["daily_backup", "data_lost_per_year_worst"] == pytest.approx(2 * 0.01 * 100)
+    assert t.loc["daily_backup", "meets_rpo"]
+    assert t.loc["active_active", "data_lost_per_year"] == pytest.approx(2 * 0.000278 * 100)
+    sync = hl.strategy_table(_replicated({"replication": "sync"})).set_index("strategy")
+    assert sync.loc["daily_backup", "data_lost_per_year"] == 0.0
+    unsaid = hl.strategy_table(_replicated(None)).set_index("strategy")  # the strategy's RPO stands
+    assert unsaid.loc["daily_backup", "data_lost_per_year"] == pytest.approx(2 * 12 * 100)
+    assert not unsaid.loc["daily_backup", "meets_rpo"]
+    slow = _replicated({"replication": "async", "lag_s": 3600})
+    from hadr_lib.dr import shortfalls
+
+    why = shortfalls(slow)["daily_backup"]
+    assert why == ["an instance lost: loses up to 1 hour of data, RPO 36 seconds"], why
+
+
+@pytest.mark.parametrize("replication, message", [
+    ({"replication": "async"}, "lag_s: missing (replication: async needs the replica's lag"),
+    ({"replication": "sync", "lag_s": 5}, "lag_s: 5 is for replication: async"),
+    ({"lag_s": 5}, "lag_s: give replication: async with it"),
+    ({"replication": "semi"}, "replication: 'semi' is not one of sync, async"),
+    ({"replication": "async", "lag_s": -1}, "lag_s: -1"),
+])
+def test_bad_replication_is_refused_naming_the_field(replication, message):
+    from hadr_lib.checks import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as err:
+        _replicated(replication)
+    assert message in str(err.value) and "standby" in str(err.value), str(err.value)

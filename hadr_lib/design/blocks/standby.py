@@ -67,7 +67,9 @@ __all__ = ["KIND", "TIMERS", "Standby", "failover_share", "failover_times", "fai
            "standby_label", "standbys_in"]
 
 _FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "failover", "coverage",
-           "failover_error_factor", "name", "failback")
+           "failover_error_factor", "name", "failback", "replication", "lag_s")
+#: How a standby's copy of the data follows the primary (``replication:``).
+REPLICATION = ("sync", "async")
 #: The timers of a failover (``failover: {...}``), in file order, and their defaults.
 TIMERS = ("check_interval_s", "failure_threshold", "dns_ttl_s", "promote_s", "warmup_s")
 _TIMER_DEFAULTS = {"failure_threshold": 1, "dns_ttl_s": 0.0, "promote_s": 0.0, "warmup_s": 0.0}
@@ -100,6 +102,11 @@ class Standby:
     failback: bool = False
     #: Without failback: (share of time the primary is the active unit, the standbys'),
     #: from their failure rates while up; and the standbys' outages as a mixture.
+    #: How the standbys' copy follows the primary: "sync" (nothing lost at a failover),
+    #: "async" (``lag_s`` seconds lost), or None (not said: DR keeps the strategy's RPO).
+    replication: str | None = None
+    #: An asynchronous replica's lag [s]: the data a failover loses.
+    lag_s: float | None = None
     roles: tuple = field(default=(1.0, 0.0), init=False, compare=False, repr=False)
     standby_outages: tuple | None = field(default=None, init=False, compare=False, repr=False)
     #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
@@ -134,8 +141,36 @@ class Standby:
             object.__setattr__(self, "primary_outages", outage_mixture(self.primary, memo=primary))
         if not isinstance(self.failback, bool):
             raise invalid(f"{p}.failback", self.failback, "is not true or false")
+        self._check_replication()
         if not self.failback:
             self._promoted_stays(primary)
+
+    def _check_replication(self) -> None:
+        p = self.path
+        if self.replication is None:
+            if self.lag_s is not None:
+                raise InvalidInputError(f"{p}.lag_s: give replication: async with it (a lag is an "
+                                        "asynchronous replica's)")
+            return
+        if self.replication not in REPLICATION:
+            raise invalid(f"{p}.replication", self.replication, f"is not one of {', '.join(REPLICATION)}")
+        if self.replication == "sync":
+            if self.lag_s not in (None, 0, 0.0):
+                raise invalid(f"{p}.lag_s", self.lag_s, "is for replication: async (a synchronous replica "
+                              "has no lag)")
+            return
+        if self.lag_s is None:
+            raise InvalidInputError(f"{p}.lag_s: missing (replication: async needs the replica's lag in "
+                                    "seconds: what a failover loses)")
+        check_number(f"{p}.lag_s", self.lag_s, 0, 86_400 * 30, what=" seconds")
+
+    @property
+    def rpo_s(self) -> float | None:
+        """The data a failover to the standbys loses [s]: 0 for synchronous replication,
+        the lag for asynchronous, None when the block does not say."""
+        if self.replication is None:
+            return None
+        return 0.0 if self.replication == "sync" else float(self.lag_s or 0.0)
 
     def _promoted_stays(self, primary: Memo) -> None:
         """Without failback the primary and the standbys take turns as the active unit,
@@ -331,7 +366,8 @@ class StandbyKind(BlockKind):
         return Standby(primary, standbys, failover_s=failover_s,
                        coverage=read_number(f"{path}.coverage", body.get("coverage", 1)), path=path,
                        failover_error_factor=ef, name=body.get("name"), failover_timers=timers,
-                       failback=body.get("failback", False))
+                       failback=body.get("failback", False), replication=body.get("replication"),
+                       lag_s=None if "lag_s" not in body else read_number(f"{path}.lag_s", body["lag_s"]))
 
     def dump(self, node: Standby, write: Any) -> dict:
         body: dict = {"primary": write(node.primary), "standbys": [write(c) for c in node.standbys]}
@@ -348,6 +384,10 @@ class StandbyKind(BlockKind):
             body["name"] = node.name
         if node.failback:
             body["failback"] = True
+        if node.replication is not None:
+            body["replication"] = node.replication
+        if node.replication == "async":
+            body["lag_s"] = float(node.lag_s or 0.0)
         return body
 
     def schema(self) -> dict:
@@ -388,6 +428,10 @@ class StandbyKind(BlockKind):
                 "failback": {"type": "boolean", "description": (
                     "true: service returns to the primary once it is repaired; false (default): the "
                     "promoted standby stays active until it fails in turn (Patroni, RDS).")},
+                "replication": {"enum": list(REPLICATION), "description": (
+                    "How the standbys' copy follows the primary: sync loses nothing at a failover, async "
+                    "loses lag_s; it sets the RPO of the recoveries the design makes itself.")},
+                "lag_s": {"$ref": number, "description": "An asynchronous replica's lag [s], up to 30 days."},
             },
         }
 
@@ -395,10 +439,12 @@ class StandbyKind(BlockKind):
         return [{"primary": example_leaf("p", 100.0, 4.0), "standbys": [example_leaf("s", 50.0, 5.0)],
                  "failover_s": 120.0, "coverage": 0.9, "failback": True},
                 {"primary": example_leaf("p", 2000.0, 1.0), "standbys": [example_leaf("s", 300.0, 3.0)],
-                 "failover_s": 600.0, "coverage": 0.98, "name": "promoted replica stays primary"},
+                 "failover_s": 600.0, "coverage": 0.98, "name": "promoted replica stays primary",
+                 "replication": "async", "lag_s": 5.0},
                 {"primary": example_leaf("p", 100.0, 4.0),
                  "standbys": [example_leaf("s1", 50.0, 5.0), example_leaf("s2", 80.0, 2.0)],
-                 "failover_s": 0.0, "failover_error_factor": 3.0, "name": "database failover"},
+                 "failover_s": 0.0, "failover_error_factor": 3.0, "name": "database failover",
+                 "replication": "sync"},
                 {"primary": example_leaf("p", 100.0, 1.0), "standbys": [example_leaf("s", 80.0, 2.0)],
                  "failover": {"check_interval_s": 600.0, "failure_threshold": 3, "dns_ttl_s": 1800.0,
                               "promote_s": 120.0, "warmup_s": 60.0}, "coverage": 0.95, "name": "region failover"}]
@@ -471,8 +517,10 @@ class StandbyKind(BlockKind):
 
         name = f"{node.name}: " if node.name else ""
         timed = " on average (timers)" if node.failover_timers is not None else ""
+        copy = {None: "", "sync": ", synchronous replication"}.get(
+            node.replication, f", asynchronous replication ({format_duration(node.lag_s or 0.0)} lag)")
         return (f"{name}standby: failover {format_duration(node.failover_s)}{timed}, "
-                f"works {format_percent(node.coverage)} of the time")
+                f"works {format_percent(node.coverage)} of the time{copy}")
 
     def after_failure(self, node: Standby, failed: set[str], recurse: Any) -> tuple[bool, float]:
         up_p, cov_p = recurse(node.primary)
