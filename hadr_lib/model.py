@@ -525,7 +525,7 @@ class Architecture:
                      standbys: Mapping[int, Mapping[str, float]] | None = None) -> Architecture:
         """A copy with some component fields (``availability``, ``mtbf_h``,
         ``mttr_h``, ``count``), common-cause ``beta`` values (by group index) or
-        standby ``failover_s`` and ``coverage`` (by index in ``self.standbys``) changed."""
+        standby ``failover_s``, ``coverage`` and ``failback`` (by index in ``self.standbys``) changed."""
         components = dict(components or {})
         betas = dict(betas or {})
         standbys = {i: dict(f) for i, f in (standbys or {}).items()}
@@ -533,8 +533,9 @@ class Architecture:
             if isinstance(i, bool) or not isinstance(i, Integral) or not 0 <= i < len(self.standbys):
                 raise invalid("standbys", i, f"is not a standby index in [0, {len(self.standbys) - 1}]")
             for key in fields:
-                if key not in ("failover_s", "coverage"):
-                    raise invalid(f"standbys[{i}]", key, "is not a standby field to change (failover_s, coverage)")
+                if key not in ("failover_s", "coverage", "failback"):
+                    raise invalid(f"standbys[{i}]", key,
+                                  "is not a standby field to change (failover_s, coverage, failback)")
         for name in components:
             self.component(name)
         for g in betas:

@@ -143,6 +143,24 @@ def test_failover_controls_move_the_answer_and_the_download():
     assert standby["failover_s"] == 900.0 and standby["coverage"] == 0.9
 
 
+def test_the_failback_box_switches_who_stays_active():
+    """A weaker standby that stays active once promoted (the default) costs more than
+    one that hands back to the primary; the box gives what with_changes gives."""
+    arch = hl.Architecture(hl.Standby(hl.Component("db-a", mtbf_h=2000, mttr_h=1),
+                                      (hl.Component("db-b", mtbf_h=300, mttr_h=3),), failover_s=600,
+                                      coverage=0.98), "weaker standby")
+    p = ArchitecturePanel(arch, 0.999)
+    box = p.controls[("standby 0", "failback")]
+    assert box.value is False and "hadr-failback" in box._dom_classes
+    stays = p.model.evaluate().unavailability
+    box.value = True
+    assert p.model.standbys[0].failback
+    back = arch.with_changes(standbys={0: {"failback": True}}).evaluate().unavailability
+    assert p.model.evaluate().unavailability == back and stays > 1.5 * back
+    box.value = False
+    assert p.model.evaluate().unavailability == stays
+
+
 def test_architecture_panel_rejects_bad_input():
     with pytest.raises(InvalidInputError, match="target: 2"):
         ArchitecturePanel("single_server", 2)

@@ -110,10 +110,14 @@ class ArchitecturePanel(Panel):
             coverage = widgets.FloatSlider(value=sb.coverage, min=0.0, max=1.0, step=0.001,
                                            description="works (p)", readout_format=".3f",
                                            continuous_update=False)
+            failback = widgets.Checkbox(value=sb.failback, description="fails back to the primary",
+                                        indent=False, layout={"width": "220px"})
+            failback.add_class("hadr-failback")
             if sb.failover_s > 0:  # a failover time needs its primary's outage length
                 self.controls[(f"standby {i}", "failover_s")] = failover
             self.controls[(f"standby {i}", "coverage")] = coverage
-            shown = [failover, coverage] if sb.failover_s > 0 else [coverage]
+            self.controls[(f"standby {i}", "failback")] = failback
+            shown = [failover, coverage, failback] if sb.failover_s > 0 else [coverage, failback]
             rows.append(widgets.HBox([widgets.HTML(f"<b>{html.escape(standby_label(sb))}</b>",
                                                    layout={"width": "190px"}), *shown],
                                      layout={"flex_flow": "row wrap"}))
@@ -151,7 +155,8 @@ class ArchitecturePanel(Panel):
                 base = getattr(self.base.standbys[i], field_)
                 moved = abs(float(w.value) - max(base, 1.0)) > 1e-9 if field_ == "failover_s" else w.value != base
                 if moved:  # untouched, the typed figure stays exactly as it was
-                    standbys.setdefault(i, {})[field_] = float(w.value)
+                    standbys.setdefault(i, {})[field_] = (bool(w.value) if field_ == "failback"
+                                                          else float(w.value))
                 continue
             fields = changes.setdefault(owner, {})
             if field_ == "nines":
