@@ -63,6 +63,8 @@ class _Unit:
         self.mtbf, self.mttr, self.crew = mtbf, mttr, crew
         self.down = False
         self.idle_standby_of = None  # with latent standbys: the standby block it waits in
+        self.dormant_of = None  # a standby that waits dormant: its block, and its rate factor
+        self.dormancy = 1.0
 
 
 class _Model:
@@ -102,12 +104,17 @@ class _Model:
             return ("atleast", m, [("units", [u]) for u in units])
         if kind == "standby":
             _, primary, group, t_h, coverage = plan[:5]
+            start_h, dormancy, dormant = plan[7:10] if len(plan) > 7 else (0.0, 1.0, None)
             sb = {"primary": self._build(primary), "t": t_h, "c": coverage, "failing_over": False,
+                  "start": start_h,
                   "timers": plan[5] if len(plan) > 5 else None,
                   "failback": plan[6] if len(plan) > 6 else True, "active": "primary",
                   "ok": True, "was_down": False, "token": 0, "demand": self.env.event()}
             first_standby = len(self.units)
             sb["group"] = self._build(group)
+            if dormant is not None:  # the standbys fail less while they wait
+                for u in self.units[first_standby:]:
+                    u.dormant_of, u.dormancy = sb, float(dormancy)
             if self.latent:  # failures of idle standbys stay hidden until the next failover
                 shared = {id(u) for units in self.shared.values() for u in units}
                 for u in self.units[first_standby:]:
@@ -148,6 +155,8 @@ class _Model:
                 if sb["timers"] is not None:  # this failover's own time
                     interval, threshold, ttl, fixed = sb["timers"]
                     t = fixed + interval * (threshold - 1 + self.rnd.random()) + ttl * self.rnd.random()
+                if sb["active"] == "primary":  # a warm or cold standby is readied first
+                    t += sb["start"]
                 sb["failing_over"] = t > 0
                 if t > 0:
                     self.env.process(self._failover(sb, sb["token"], t))
@@ -190,9 +199,16 @@ class _Model:
         if sb is not None and sb["active"] == "primary" and not self.down(sb["primary"]):
             yield sb["demand"]
 
+    def _serves(self, unit: _Unit) -> bool:
+        """Whether a dormant standby serves now: its primary is down and the failover to
+        it was not the one that fails (1 - coverage); from the primary's failure on."""
+        sb = unit.dormant_of
+        return sb is None or (self.down(sb["primary"]) and sb["ok"])
+
     def life(self, unit: _Unit):
         rnd = self.rnd
-        if rnd.random() < unit.mttr / (unit.mtbf + unit.mttr):
+        rate = unit.dormancy / unit.mtbf  # while it waits (its full rate if not dormant)
+        if rnd.random() < rate * unit.mttr / (1.0 + rate * unit.mttr):
             unit.down = True
             self.changed()
             yield from self._repair(unit)
@@ -200,6 +216,8 @@ class _Model:
             self.changed()
         while True:
             yield self.env.timeout(rnd.expovariate(1.0 / unit.mtbf))
+            if unit.dormant_of is not None and not self._serves(unit) and rnd.random() >= unit.dormancy:
+                continue  # a shock the waiting unit survives (thinning)
             unit.down = True
             self.changed()
             yield from self._noticed(unit)

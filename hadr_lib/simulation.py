@@ -35,7 +35,9 @@ chunk size, the number of workers or the executor (processes, threads, Dask).
 Assumptions shared with the analytic model (so agreement does not test them):
 independent failures outside common-cause groups, one repair crew per component
 unless a group says ``crews`` (its replicas then queue, first come, first served),
-hot standbys that fail and are repaired whether or not they carry the load.
+standbys that fail and are repaired whether or not they carry the load, unless
+their ``mode`` says they wait dormant (then they fail ``dormant_factor`` times as
+often while they wait).
 """
 
 from __future__ import annotations
@@ -369,7 +371,51 @@ class _Draw:
         u = self.rng.uniform(size=(2, n))
         return fixed + interval * (threshold - 1 + u[0]) + ttl * u[1]
 
-    def _taking_turns(self, prim: tuple, group: tuple, t_h: float, coverage: float, timers) -> tuple:
+    def _dormant_unit(self, mtbf: float, mttr: float, dormancy: float, serving: tuple) -> tuple:
+        """Down intervals of a standby that fails at ``dormancy`` times its rate while it
+        waits and at its full rate while it serves (inside the ``serving`` intervals): a
+        Poisson stream of shocks at the full rate, each failing the unit if it serves, or
+        with probability ``dormancy`` if it waits (thinning, exact for exponential
+        lifetimes). Every run is stepped one shock at a time, all runs together, from
+        the waiting steady state at time 0."""
+        R, H = self.runs, self.h
+        if not math.isfinite(mtbf):
+            return _EMPTY
+        wr, ws, we = serving
+        span = 4.0 * H + 4.0
+        order = np.lexsort((ws, wr))
+        keys, ends, owner = (wr * span + ws)[order], we[order], wr[order]
+        rows = np.arange(R, dtype=np.int64)
+        rate_i = dormancy / mtbf
+        down0 = self.rng.uniform(size=R) < rate_i * mttr / (1.0 + rate_i * mttr)
+        t = np.zeros(R)
+        t[down0] = self.residual_repairs(mttr, int(down0.sum()))
+        found = [(rows[down0], np.zeros(int(down0.sum())), np.minimum(t[down0], H))]
+        alive = t < H
+        while alive.any():
+            idx = rows[alive]
+            x = t[idx] + self.rng.standard_exponential(idx.size) * mtbf
+            self.exponentials += idx.size
+            at = np.searchsorted(keys, idx * span + x, side="right") - 1
+            safe = np.maximum(at, 0)
+            serves = (at >= 0) & (owner[safe] == idx) & (x < ends[safe])
+            fails = (serves | (self.rng.uniform(size=idx.size) < dormancy)) & (x < H)
+            rep = self._unit_repairs(np.full(int(fails.sum()), mttr))
+            found.append((idx[fails], x[fails], np.minimum(x[fails] + rep, H)))
+            nxt = x.copy()
+            nxt[fails] = x[fails] + rep
+            t[idx] = nxt
+            alive = t < H
+        r = np.concatenate([f[0] for f in found])
+        s_ = np.concatenate([f[1] for f in found])
+        e = np.concatenate([f[2] for f in found])
+        keep = e > s_
+        r, s_, e = r[keep], s_[keep], e[keep]
+        order = np.lexsort((s_, r))
+        return r[order], s_[order], e[order]
+
+    def _taking_turns(self, prim: tuple, group: tuple, t_h: float, coverage: float, timers,
+                      start_h: float = 0.0) -> tuple:
         """Down intervals of a standby block without failback. The active unit (the
         primary at first) failing starts an outage; the failover works with
         ``coverage``: after its time the other unit, if up, becomes active (if down, the
@@ -442,7 +488,8 @@ class _Draw:
             since = np.where(starts, t, since)
             out_down |= starts
             ok = ok_all[i]
-            pending = np.where(starts & ok, t + t_all[i], pending)
+            ready = t_all[i] + np.where(active == 0, start_h, 0.0)  # a warm or cold standby is readied
+            pending = np.where(starts & ok, t + ready, pending)
             ptr = np.where(ev, ptr + 1, ptr)
         close(out_down, np.full(R, H))
         if not found_r:
@@ -560,13 +607,22 @@ class _Draw:
         if kind == "standby":
             _, primary, group, t_h, coverage = plan[:5]
             timers = plan[5] if len(plan) > 5 else None
+            start_h, dormancy, dormant = plan[7:10] if len(plan) > 7 else (0.0, 1.0, None)
             pr, ps, pe = self.node(primary)
-            sr, ss, se = self.node(group)
+            if dormant is not None:  # waiting standbys fail less: drawn given when they serve
+                ok = self.rng.uniform(size=pr.size) < coverage
+                units = [self._dormant_unit(mtbf, mttr, dormancy, (pr[ok], ps[ok], pe[ok]))
+                         for mtbf, mttr in dormant]
+                sr, ss, se = _atleast(len(units), units, self.h)
+            else:
+                sr, ss, se = self.node(group)
             if len(plan) > 6 and not plan[6]:  # no failback: the promoted unit stays active
-                return self._taking_turns((pr, ps, pe), (sr, ss, se), t_h, coverage, timers)
-            ok = self.rng.uniform(size=pr.size) < coverage
+                return self._taking_turns((pr, ps, pe), (sr, ss, se), t_h, coverage, timers, start_h)
+            if dormant is None:
+                ok = self.rng.uniform(size=pr.size) < coverage
             if timers is not None:  # each failover its own time: the check's phase, the TTL left
                 t_h = self._failover_h(pr.size, t_h, timers)
+            t_h = t_h + start_h  # a warm or cold standby is readied first
             cut = np.minimum(ps + t_h, pe)
             fe = np.where(ok, cut, pe)
             held = fe > ps  # an instant failover that works is no outage (it was counted as one)

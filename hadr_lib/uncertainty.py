@@ -169,7 +169,8 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
         if ef_s > 1 and node.failover_s > 0 and node.primary_outage_h > 0:
             zs = rng.standard_normal(draws)
             t_draws = _lognormal(node.failover_s, ef_s, zs)
-            over[id(node)] = (failover_share(node, t_draws), failover_share(node, t_draws, of="standbys"))
+            over[id(node)] = (failover_share(node, t_draws), failover_share(node, t_draws, of="standbys"),
+                              t_draws)
             figures.append((f"{standby_label(node)} (time)", "failover", ef_s, zs))
     _, u = arch._eval_q(Q, over)
     u = np.asarray(u, dtype=float).reshape(draws)

@@ -34,6 +34,15 @@ part's failure rate (MTBF and MTTR), unless the failover is instant and certain.
 several standbys it takes the group as one unit and its failures as a Poisson stream;
 the group's failures cluster (one standby still down after the first is back), so the
 figure errs low there, by 7% in a case tested against the simulation.
+
+``mode: warm|cold``: ``start_s`` is added to every failover to the standbys, and with
+``dormant_factor`` below 1 (cold: 0) each standby fails that much less often while it
+waits (failback only). The primary's turn then costs ``U_p (c (tau + G) + 1 - c)``
+where ``G`` (``_dormant_rest``) is the share of the primary's downtime, past the
+failover, during which every standby is down, each a two-state unit that serves from
+the primary's failure; exact for one standby and a one-part primary (tests: a Markov
+chain in mpmath), with several standbys their states at the primary's failure taken as
+independent.
 """
 
 from __future__ import annotations
@@ -53,6 +62,7 @@ from ..kinds import (
     body_mapping,
     example_leaf,
     is_block,
+    kind_of,
     leaves,
     optional_number,
     preorder,
@@ -67,7 +77,14 @@ __all__ = ["KIND", "TIMERS", "Standby", "failover_share", "failover_times", "fai
            "standby_label", "standbys_in"]
 
 _FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "failover", "coverage",
-           "failover_error_factor", "name", "failback", "replication", "lag_s")
+           "failover_error_factor", "name", "failback", "replication", "lag_s", "mode", "start_s",
+           "dormant_factor")
+#: How a standby waits: running and ready (hot), running but to be readied (warm), off (cold).
+MODES = ("hot", "warm", "cold")
+#: A waiting standby's failure rate as a share of a running one's, unless the file says.
+DORMANT_DEFAULT = {"hot": 1.0, "warm": 1.0, "cold": 0.0}
+#: At most this many dormant standbys (their joint states are summed over 2^n terms).
+MAX_DORMANT_STANDBYS = 6
 #: How a standby's copy of the data follows the primary (``replication:``).
 REPLICATION = ("sync", "async")
 #: The timers of a failover (``failover: {...}``), in file order, and their defaults.
@@ -107,6 +124,17 @@ class Standby:
     replication: str | None = None
     #: An asynchronous replica's lag [s]: the data a failover loses.
     lag_s: float | None = None
+    #: How the standbys wait (``MODES``); ``start_s`` [s] readies a warm or cold one and is
+    #: added to every failover to it; ``dormant_factor``: its failure rate while it waits,
+    #: as a share of its rate while it serves (default by mode: hot and warm 1, cold 0).
+    mode: str = "hot"
+    start_s: float = 0.0
+    dormant_factor: float | None = None
+    #: The dormant factor in force, and the standbys' MTTRs [h] when it is below 1.
+    dormancy: float = field(default=1.0, init=False, compare=False, repr=False)
+    standby_mttrs: tuple | None = field(default=None, init=False, compare=False, repr=False)
+    #: The primary's failure rate while up [1/h] (0 if unknown), at its stated figures.
+    primary_rate: float = field(default=0.0, init=False, compare=False, repr=False)
     roles: tuple = field(default=(1.0, 0.0), init=False, compare=False, repr=False)
     standby_outages: tuple | None = field(default=None, init=False, compare=False, repr=False)
     #: Mean outage length of the primary [h] at its stated figures (0 if unknown):
@@ -132,18 +160,66 @@ class Standby:
             check_text(f"{p}.name", self.name, max_len=200)
         primary = stated(self.primary, f"{p}.primary")  # one walk of the primary, depth bounded
         outage = block_mean_outage_h(self.primary, memo=primary)
-        if self.failover_s > 0 and outage is None:
+        if (self.failover_s > 0 or self.start_s > 0) and outage is None:
             raise InvalidInputError(
                 f"{p}.primary: a failover time needs the primary's mean outage length: "
                 "give its components mtbf_h and mttr_h (or set failover_s: 0)")
         object.__setattr__(self, "primary_outage_h", 0.0 if outage is None else outage)
-        if self.failover_s > 0 and outage:
+        self._check_mode()
+        if (self.failover_s > 0 or self.start_s > 0 or self.dormancy < 1) and outage:
             object.__setattr__(self, "primary_outages", outage_mixture(self.primary, memo=primary))
+        if self.dormancy < 1:
+            self._check_dormant(primary)
         if not isinstance(self.failback, bool):
             raise invalid(f"{p}.failback", self.failback, "is not true or false")
         self._check_replication()
         if not self.failback:
             self._promoted_stays(primary)
+
+    def _check_mode(self) -> None:
+        p = self.path
+        if not isinstance(self.mode, str) or self.mode not in MODES:
+            raise invalid(f"{p}.mode", self.mode, f"is not one of {', '.join(MODES)}")
+        check_number(f"{p}.start_s", self.start_s, 0, 86_400 * 7, what=" seconds")
+        if self.mode == "hot" and self.start_s > 0:
+            raise invalid(f"{p}.start_s", self.start_s, "is for a warm or cold standby (a hot one is ready); "
+                          "say mode: warm or mode: cold, or add the time to the failover")
+        d = self.dormant_factor
+        if d is not None:
+            check_number(f"{p}.dormant_factor", d, 0, 1, what=" (a waiting standby's failure rate over a "
+                         "running one's)")
+            if self.mode == "hot" and d != 1:
+                raise invalid(f"{p}.dormant_factor", d, "is for a warm or cold standby (a hot one runs and "
+                              "fails as the primary does); say mode: warm or mode: cold")
+        object.__setattr__(self, "dormancy", float(DORMANT_DEFAULT[self.mode] if d is None else d))
+
+    def _check_dormant(self, primary: Memo) -> None:
+        """A standby that fails less while it waits: each standby a component with MTBF
+        and MTTR (or made perfect), the primary's outages known, service returning to the
+        primary (a dormant standby is a spare, not a new primary)."""
+        p = self.path
+        why = f"(mode: {self.mode}, dormant_factor {self.dormancy:g})"
+        if not self.failback:
+            raise InvalidInputError(
+                f"{p}.failback: a standby that waits dormant {why} is a spare: say failback: true (service "
+                "returns to the primary once it is repaired), or dormant_factor: 1 for one that stays active")
+        if len(self.standbys) > MAX_DORMANT_STANDBYS:
+            raise InvalidInputError(f"{p}.standbys: {len(self.standbys)} dormant standbys; at most "
+                                    f"{MAX_DORMANT_STANDBYS} {why}")
+        mttrs = []
+        for i, sb in enumerate(self.standbys):
+            perfect = getattr(sb, "mtbf_h", None) is None and getattr(sb, "availability", None) == 1.0
+            if not kind_of(sb).leaf or getattr(sb, "count", 1) != 1 or not (
+                    perfect or getattr(sb, "mtbf_h", None) is not None):
+                raise InvalidInputError(
+                    f"{p}.standbys[{i}]: a dormant standby {why} must be one component with mtbf_h and "
+                    "mttr_h (list several standbys rather than count)")
+            mttrs.append(0.0 if perfect else float(sb.mttr_h))
+        if self.primary_outages is None and primary.get(self.primary)[1] > 0:
+            raise InvalidInputError(f"{p}.primary: a dormant standby {why} needs the primary's outages: give "
+                                    "its components mtbf_h and mttr_h")
+        object.__setattr__(self, "standby_mttrs", tuple(mttrs))
+        object.__setattr__(self, "primary_rate", float(_rate_while_up(self.primary, primary) or 0.0))
 
     def _check_replication(self) -> None:
         p = self.path
@@ -191,8 +267,8 @@ class Standby:
         # A turn ends at a failure that outlasts the failover (else the unit is back first
         # and stays active): turns last 1 / (rate x P(outage > t)) (coverage cancels out).
         r_p, r_g = float(rates[0] or 0.0), float(rates[1] or 0.0)  # both known here
-        lp = r_p * _outlasts(self, self.primary_outages)
-        lg = r_g * _outlasts(self, self.standby_outages)
+        lp = r_p * _outlasts(self, self.primary_outages, True)
+        lg = r_g * _outlasts(self, self.standby_outages, False)
         if lp + lg > 0:
             object.__setattr__(self, "roles", (lg / (lp + lg), lp / (lp + lg)))
 
@@ -210,17 +286,17 @@ def _taken(x: np.ndarray) -> np.ndarray:
     return -np.expm1(x)
 
 
-def _outlasts(node: Standby, mix: tuple | None) -> float:
+def _outlasts(node: Standby, mix: tuple | None, to_standbys: bool) -> float:
     """P(an outage outlasts the failover): over the outages' mixture by frequency (the
     downtime shares over the means), and over the failover's spread."""
-    if mix is None or node.failover_s <= 0:
+    if mix is None or node.failover_s + (node.start_s if to_standbys else 0.0) <= 0:
         return 1.0
     shares, means = mix
     freq = np.where(means > 0, shares / np.where(means > 0, means, 1.0), 0.0)
     if not freq.sum() > 0:
         return 1.0
     freq = freq / freq.sum()
-    nodes, weights = failover_times(node)
+    nodes, weights = failover_times(node, to_standbys)
     return float(weights @ (_per_mean(means, nodes, np.exp) @ freq))
 
 
@@ -247,14 +323,16 @@ def _timers_mean(timers: Any, where: str) -> float:
     return float(promote + warmup + interval * (threshold - 0.5) + ttl / 2.0)
 
 
-def failover_times(node: Standby) -> tuple[np.ndarray, np.ndarray]:
+def failover_times(node: Standby, to_standbys: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The failover time [s] as nodes and weights (one node for a fixed time): a timed
-    failover's two uniform phases on a Gauss-Legendre grid."""
+    failover's two uniform phases on a Gauss-Legendre grid. To the standbys it includes
+    their ``start_s``; back to the primary (without failback) it does not."""
+    start = node.start_s if to_standbys else 0.0
     if node.failover_timers is None:
-        return np.array([float(node.failover_s)]), np.ones(1)
+        return np.array([float(node.failover_s) + start]), np.ones(1)
     interval, threshold, ttl, promote, warmup = node.failover_timers
     u1, u2 = np.meshgrid(_GL_X, _GL_X, indexing="ij")
-    t = promote + warmup + interval * (threshold - 1 + u1) + ttl * u2
+    t = promote + warmup + start + interval * (threshold - 1 + u1) + ttl * u2
     return t.ravel(), np.outer(_GL_W, _GL_W).ravel()
 
 
@@ -264,12 +342,13 @@ def failover_share(node: Standby, failover_s: np.ndarray | None = None, of: str 
     of ``failover_s`` [s] (an array); ``of="standbys"``: of the standbys' outages (a
     failover back to the primary, without failback)."""
     mix = node.primary_outages if of == "primary" else node.standby_outages
-    t = node.failover_s if failover_s is None else np.asarray(failover_s, dtype=float)
+    start = node.start_s if of == "primary" else 0.0
+    t = node.failover_s + start if failover_s is None else np.asarray(failover_s, dtype=float) + start
     if mix is None:
         return 0.0 if failover_s is None else np.zeros_like(t)
     shares, means = mix
     if failover_s is None and node.failover_timers is not None:  # over the timers' spread
-        nodes, weights = failover_times(node)
+        nodes, weights = failover_times(node, of == "primary")
         return float(weights @ (_per_mean(means, nodes, _taken) @ shares))
     tau = np.sum(shares * _per_mean(means, t, _taken), axis=-1)
     return float(tau) if failover_s is None else tau
@@ -281,8 +360,9 @@ def standbys_in(order: list) -> tuple[Standby, ...]:
 
 
 def failover_times_s(root: Any) -> list[float]:
-    """The failover time [s] of every standby in the tree."""
-    return [node.failover_s for node in standbys_in(preorder(root))]
+    """The failover time [s] of every standby in the tree (a warm or cold one's start
+    time included)."""
+    return [node.failover_s + node.start_s for node in standbys_in(preorder(root))]
 
 
 def in_a_primary(root: Any, names: set[str]) -> bool:
@@ -318,6 +398,81 @@ def _read_timers(body: Any, where: str) -> tuple:
     return tuple(values)
 
 
+def _dormant_p0(node: Standby, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each dormant standby's chance of being down when the primary fails, and its
+    rate of settling while it serves [1/h]; ``q`` (standbys on axis 0) is each one's
+    unavailability while it serves. Each standby is a two-state Markov unit that fails
+    ``dormancy`` times as often while it waits: between the primary's failures (up
+    times exponential at the primary's rate) it settles towards its waiting
+    unavailability, through the primary's outages (the outage mixture) towards its
+    serving one, or stays waiting where the failover fails (1 - coverage). ``p0`` is
+    the fixed point of that cycle."""
+    d, c, r = node.dormancy, node.coverage, node.primary_rate
+    mttr = np.asarray(node.standby_mttrs, dtype=float).reshape((-1,) + (1,) * (q.ndim - 1))
+    shares, means = node.primary_outages  # type: ignore[misc]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        freq = np.where(means > 0, shares / np.where(means > 0, means, 1.0), 0.0)
+        freq = freq / freq.sum()
+        ok = (mttr > 0) & (q > 0) & (q < 1)
+        qq = np.where(ok, q, 0.5)
+        m = np.where(mttr > 0, mttr, 1.0)
+        lam = qq / (1.0 - qq) / m
+        kap_a = 1.0 / (m * (1.0 - qq))  # serving: lambda + mu
+        kap_i = d * lam + 1.0 / m  # waiting
+        u_i = d * lam / kap_i
+
+        def settle(kappa: np.ndarray) -> np.ndarray:  # E[exp(-kappa R)] over the outages
+            return np.sum(freq / (1.0 + kappa[..., None] * means), axis=-1)
+
+        la, li = settle(kap_a), settle(kap_i)
+        a_end = c * qq * (1.0 - la) + (1.0 - c) * u_i * (1.0 - li)
+        b_end = c * la + (1.0 - c) * li
+        lu = r / (r + kap_i) if r > 0 else np.zeros_like(kap_i)
+        p0 = (u_i * (1.0 - lu) + lu * a_end) / (1.0 - lu * b_end)
+    p0 = np.where(ok, p0, np.where(q >= 1, 1.0, 0.0))
+    return p0, np.where(ok, kap_a, 1e300)
+
+
+def _dormant_rest(node: Standby, q: np.ndarray, t_s: Any = None) -> Any:
+    """``G``: the share of the primary's downtime, past the failover, during which every
+    dormant standby is down too: ``E[int_t^R prod_k P_k(s) ds] / E[R]`` with
+    ``P_k(s) = q_k + (p0_k - q_k) exp(-kappa_k s)`` (each standby serving from the
+    primary's failure), summed over the 2^n subsets of the product's terms and over the
+    primary's outage mixture and the failover's spread (``t_s`` [s]: one failover time
+    per entry of ``q[0]`` instead, e.g. uncertainty draws). Hot standbys give
+    ``(1 - tau) U_s``."""
+    q = np.asarray(q, dtype=float)
+    if node.primary_outages is None:  # a primary that never fails: nothing to cover
+        return np.zeros(q.shape[1:])
+    p0, kap = _dormant_p0(node, q)
+    b = p0 - q
+    shares, means = node.primary_outages  # type: ignore[misc]
+    if t_s is None:
+        nodes, weights = failover_times(node)
+        t_h = nodes / 3600.0  # (T,)
+    else:
+        t_h = (np.asarray(t_s, dtype=float) + node.start_s)[..., None] / 3600.0  # (..., 1)
+        weights = np.ones(1)
+    n = q.shape[0]
+    inv_m = np.where(means > 0, 1.0 / np.where(means > 0, means, 1.0), 0.0)
+    total = np.zeros(q.shape[1:] + (weights.size,))
+    for subset in range(1 << n):
+        coef = np.ones(q.shape[1:])
+        k_s = np.zeros(q.shape[1:])
+        for k in range(n):
+            if subset >> k & 1:
+                coef = coef * b[k]
+                k_s = k_s + kap[k]
+            else:
+                coef = coef * q[k]
+        rate = k_s[..., None, None] + inv_m  # (..., 1, M)
+        with np.errstate(over="ignore", invalid="ignore"):
+            term = np.exp(-rate * t_h[..., :, None]) / (k_s[..., None, None] * means + 1.0)
+        term = np.where(np.isfinite(term), term, 0.0)
+        total = total + coef[..., None] * np.sum(shares * term, axis=-1)
+    return total @ weights
+
+
 def _u(node: Standby, up: Any, us: Any, tau_p: Any, tau_s: Any) -> Any:
     """U of the block from the primary's and the standbys' U and the failover shares:
     the primary's turn as the active unit, and without failback the standbys' turn."""
@@ -329,9 +484,21 @@ def _u(node: Standby, up: Any, us: Any, tau_p: Any, tau_s: Any) -> Any:
     return w_p * u + w_s * us * (c * (tau_s + (1 - tau_s) * up) + (1 - c))
 
 
+def _u_dormant(node: Standby, up: Any, qs: Any, tau_p: Any, t_s: Any = None) -> Any:
+    """U of a block whose standbys wait dormant (failback only): the primary's outages
+    cost the failover, and past it the time every standby is down (``_dormant_rest``)."""
+    c = node.coverage
+    return up * (c * (tau_p + _dormant_rest(node, qs, t_s)) + (1 - c))
+
+
 class StandbyKind(BlockKind):
     key = "standby"
     cls = Standby
+
+    def is_linear(self, node: Standby) -> bool:
+        """Linear in each child's U, unless the standbys wait dormant (then the time
+        they are down while they serve is not linear in their U)."""
+        return node.dormancy >= 1
 
     def children(self, node: Standby) -> tuple:
         return (node.primary, *node.standbys)
@@ -367,7 +534,9 @@ class StandbyKind(BlockKind):
                        coverage=read_number(f"{path}.coverage", body.get("coverage", 1)), path=path,
                        failover_error_factor=ef, name=body.get("name"), failover_timers=timers,
                        failback=body.get("failback", False), replication=body.get("replication"),
-                       lag_s=None if "lag_s" not in body else read_number(f"{path}.lag_s", body["lag_s"]))
+                       lag_s=None if "lag_s" not in body else read_number(f"{path}.lag_s", body["lag_s"]),
+                       mode=body.get("mode", "hot"), start_s=read_number(f"{path}.start_s", body.get("start_s", 0)),
+                       dormant_factor=optional_number(path, body, "dormant_factor"))
 
     def dump(self, node: Standby, write: Any) -> dict:
         body: dict = {"primary": write(node.primary), "standbys": [write(c) for c in node.standbys]}
@@ -388,6 +557,12 @@ class StandbyKind(BlockKind):
             body["replication"] = node.replication
         if node.replication == "async":
             body["lag_s"] = float(node.lag_s or 0.0)
+        if node.mode != "hot":
+            body["mode"] = node.mode
+        if node.start_s:
+            body["start_s"] = float(node.start_s)
+        if node.dormant_factor is not None:
+            body["dormant_factor"] = float(node.dormant_factor)
         return body
 
     def schema(self) -> dict:
@@ -432,6 +607,14 @@ class StandbyKind(BlockKind):
                     "How the standbys' copy follows the primary: sync loses nothing at a failover, async "
                     "loses lag_s; it sets the RPO of the recoveries the design makes itself.")},
                 "lag_s": {"$ref": number, "description": "An asynchronous replica's lag [s], up to 30 days."},
+                "mode": {"enum": list(MODES), "description": (
+                    "How the standbys wait: hot (running and ready, the default), warm (running, readied "
+                    "in start_s), cold (off: started in start_s, and does not fail while it waits).")},
+                "start_s": {"$ref": number, "description": (
+                    "Readying a warm or cold standby [s], added to every failover to it; default 0.")},
+                "dormant_factor": {"$ref": number, "description": (
+                    "A waiting standby's failure rate over a serving one's, in [0, 1]; default 1 (warm), "
+                    "0 (cold). Below 1: each standby one component with MTBF and MTTR, and failback: true.")},
             },
         }
 
@@ -447,19 +630,34 @@ class StandbyKind(BlockKind):
                  "replication": "sync"},
                 {"primary": example_leaf("p", 100.0, 1.0), "standbys": [example_leaf("s", 80.0, 2.0)],
                  "failover": {"check_interval_s": 600.0, "failure_threshold": 3, "dns_ttl_s": 1800.0,
-                              "promote_s": 120.0, "warmup_s": 60.0}, "coverage": 0.95, "name": "region failover"}]
+                              "promote_s": 120.0, "warmup_s": 60.0}, "coverage": 0.95, "name": "region failover"},
+                {"primary": example_leaf("p", 100.0, 4.0),
+                 "standbys": [example_leaf("s1", 50.0, 5.0), example_leaf("s2", 80.0, 2.0)],
+                 "failover_s": 300.0, "coverage": 0.9, "failback": True, "mode": "cold", "start_s": 120.0,
+                 "name": "cold spares"},
+                {"primary": example_leaf("p", 100.0, 1.0), "standbys": [example_leaf("s", 80.0, 2.0)],
+                 "failover": {"check_interval_s": 60.0, "failure_threshold": 3, "dns_ttl_s": 300.0,
+                              "promote_s": 30.0, "warmup_s": 0.0},
+                 "failback": True, "mode": "warm", "dormant_factor": 0.3, "start_s": 600.0, "name": "warm site"}]
 
     def scalar(self, node: Standby, memo: Any) -> tuple[float, float]:
         up = memo.get(node.primary)[1]
-        us = math.prod(memo.kids(node.standbys)[1])
-        u = _u(node, up, us, failover_share(node), failover_share(node, of="standbys"))
+        qs = memo.kids(node.standbys)[1]
+        if node.dormancy < 1:
+            u = float(_u_dormant(node, up, np.array(qs, dtype=float), failover_share(node)))
+            return 1.0 - u, u
+        u = _u(node, up, math.prod(qs), failover_share(node), failover_share(node, of="standbys"))
         return 1.0 - u, u
 
     def vector(self, node: Standby, ev: Any, Q: Any, over: Any) -> tuple[Any, Any]:
         _, up = ev.aq(node.primary, Q, over)
-        _, us = parallel_aq(*ev.children_aq(node, node.standbys, Q, over))
+        kids = ev.children_aq(node, node.standbys, Q, over)
         tau = over.get(id(node))
-        tau_p, tau_s = (failover_share(node), failover_share(node, of="standbys")) if tau is None else tau
+        tau_p, tau_s = (failover_share(node), failover_share(node, of="standbys")) if tau is None else tau[:2]
+        if node.dormancy < 1:
+            u = _u_dormant(node, up, np.asarray(kids[1], dtype=float), tau_p, None if tau is None else tau[2])
+            return 1.0 - u, u
+        _, us = parallel_aq(*kids)
         u = _u(node, up, us, tau_p, tau_s)
         return 1.0 - u, u
 
@@ -477,7 +675,11 @@ class StandbyKind(BlockKind):
         fs = math.fsum(f * w for f, w in zip(known_s, critical_scalar(1, a_s, q_s)))
         up, us = memo.get(node.primary)[1], math.prod(q_s)
         c = node.coverage
-        timed = node.failover_s > 0
+        timed = node.failover_s + node.start_s > 0
+        if node.dormancy < 1 and node.primary_outages is not None:  # waiting standbys are down less often
+            us_at_failure = float(np.prod(_dormant_p0(node, np.array(q_s, dtype=float))[0]))
+            return float(fp * ((1 - c) + c * (1.0 if timed else us_at_failure))
+                         + fp * c * fs * node.primary_outage_h * (1.0 - failover_share(node)))
 
         def turn(f_active: float, r_active: float, tau: float, u_other: float, f_other: float) -> float:
             hit = 1.0 if timed and r_active > 0 else u_other
@@ -492,8 +694,38 @@ class StandbyKind(BlockKind):
         back = turn(fs, r_s, failover_share(node, of="standbys"), up, fp)
         return float(w_p * out + w_s * back)
 
+    def _dormant_at(self, node: Standby, memo: Any, index: int, value: float) -> float:
+        """The block's U with child ``index`` (a dormant standby, 1 on) at U ``value``."""
+        up = memo.get(node.primary)[1]
+        qs = np.array(memo.kids(node.standbys)[1], dtype=float)
+        qs[index - 1] = min(max(value, 0.0), 1.0)
+        return float(_u_dormant(node, up, qs, failover_share(node)))
+
+    def delta(self, node: Standby, memo: Any, index: int, change: float) -> float:
+        """Exact: the primary enters linearly; a dormant standby's change is re-evaluated."""
+        if node.dormancy >= 1 or index == 0:
+            return self.slopes(node, memo)[index] * change
+        q = memo.kids(node.standbys)[1][index - 1]
+        return self._dormant_at(node, memo, index, q + change) - self._dormant_at(node, memo, index, q)
+
     def slopes(self, node: Standby, memo: Any) -> list[float]:
-        """Exact: the formula is linear in the primary's U and in the standbys' (each)."""
+        """Exact: the formula is linear in the primary's U and in the standbys' (each);
+        with dormant standbys, their slopes are central differences."""
+        if node.dormancy < 1:
+            up = memo.get(node.primary)[1]
+            qs = np.array(memo.kids(node.standbys)[1], dtype=float)
+            c = node.coverage
+            tau = failover_share(node)
+            out = [float(c * (tau + _dormant_rest(node, qs)) + (1 - c))]
+            for k, q in enumerate(qs):
+                h = max(1e-6 * q, 1e-300)
+                lo, hi = max(q - h, 0.0), min(q + h, 1.0)
+                if hi <= lo:
+                    out.append(0.0)
+                    continue
+                out.append((self._dormant_at(node, memo, k + 1, hi) - self._dormant_at(node, memo, k + 1, lo))
+                           / (hi - lo))
+            return out
         up = memo.get(node.primary)[1]
         a_s, q_s = memo.kids(node.standbys)
         us = math.prod(q_s)
@@ -509,14 +741,24 @@ class StandbyKind(BlockKind):
         if node.failover_timers is not None:
             interval, threshold, ttl, promote, warmup = node.failover_timers
             timers = (interval / 3600.0, int(threshold), ttl / 3600.0, (promote + warmup) / 3600.0)
+        dormant = None
+        if node.dormancy < 1:  # each standby a component: (MTBF, MTTR), a perfect one never fails
+            dormant = tuple((math.inf, 0.0) if c.mtbf_h is None else (float(c.mtbf_h), float(c.mttr_h))
+                            for c in node.standbys)
         return ("standby", lower(node.primary), ("atleast", len(sb), sb),
-                node.failover_s / 3600.0, float(node.coverage), timers, bool(node.failback))
+                node.failover_s / 3600.0, float(node.coverage), timers, bool(node.failback),
+                node.start_s / 3600.0, float(node.dormancy), dormant)
 
     def label(self, node: Standby) -> str:
         from ...formatting import format_duration, format_percent
 
         name = f"{node.name}: " if node.name else ""
         timed = " on average (timers)" if node.failover_timers is not None else ""
+        if node.mode != "hot":
+            timed += f" + {format_duration(node.start_s)} to start a {node.mode} standby"
+            if node.dormancy < 1:
+                timed += (" that does not fail while it waits" if node.dormancy == 0
+                          else f" that fails {node.dormancy:g} times as often while it waits")
         copy = {None: "", "sync": ", synchronous replication"}.get(
             node.replication, f", asynchronous replication ({format_duration(node.lag_s or 0.0)} lag)")
         return (f"{name}standby: failover {format_duration(node.failover_s)}{timed}, "
