@@ -410,13 +410,16 @@ def patch_voila() -> None:
             return await ensure_async(shutdown(self, kernel_id, *a, **kw))
 
         async def get_rendered_notebook(self, *a, **kw):
-            result = await rendered(self, *a, **kw)
-            kernel_id = result[2]
+            for _ in range(3):  # a pooled kernel that died meanwhile: the pool's next one
+                result = await rendered(self, *a, **kw)
+                kernel_id = result[2]
+                try:
+                    self.get_kernel(kernel_id).last_activity = _dt.datetime.now(_dt.UTC)
+                except KeyError:  # culled or shut down meanwhile: its page would find no kernel
+                    log.warning("a pooled kernel was gone when handed out; taking the next one")
+                    continue
+                break
             handed_out(kernel_id)
-            try:
-                self.get_kernel(kernel_id).last_activity = _dt.datetime.now(_dt.UTC)
-            except KeyError:  # culled or shut down meanwhile: Voila reports it
-                pass
             return result
 
         async def start_kernel(self, *a, **kw):  # a page's own kernel when the pool is empty
