@@ -303,3 +303,81 @@ def check_text(field: str, value, *, multiline: bool = False, max_len: int = 10_
                 "names and texts must be printable")
     return value
 
+
+
+class _TolerantLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader for other tools' files (infrastructure code): keys given twice are
+    kept (the last wins, as most of those tools read them) and reported, not refused."""
+
+
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget: list, line: int = 0):
+    """``node`` as plain data (mappings, lists, scalars), each value's line recorded in
+    ``lines`` by its path (a value under a key: the key's line), keys given twice listed
+    in ``duplicates``; ``budget`` (one integer in a list) bounds the values built,
+    aliases expanded. Tags other than YAML's plain ones build nothing: a tagged scalar
+    is read as its text, a tagged collection as a plain one."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise InvalidInputError("more values than the limit once YAML aliases are expanded; refused")
+    lines[path] = line or node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # merge keys (<<)
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = _node_value(loader, key_node, path + ("<key>",), {}, [], budget) \
+                if isinstance(key_node, yaml.ScalarNode) else "<non-scalar key>"
+            if not isinstance(key, (str, int, float, bool)):
+                key = str(key)
+            key_line = key_node.start_mark.line + 1
+            if key in out:
+                duplicates.append((path + (key,), key_line))
+            out[key] = _node_value(loader, value_node, path + (key,), lines, duplicates, budget, key_line)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_node_value(loader, child, path + (i,), lines, duplicates, budget)
+                for i, child in enumerate(node.value)]
+    if node.tag not in _PLAIN_TAGS:
+        return str(node.value)
+    return loader.construct_object(node, deep=True)
+
+
+def read_yaml_documents(text: str, origin: str, *, max_depth: int = MAX_DEPTH,
+                        max_nodes: int = MAX_NODES) -> list[tuple[Any, dict, list]]:
+    """Every document of a YAML stream (``---`` separated), read safely (size, depth
+    and alias expansion bounded, no tags that build objects) as (data, lines,
+    duplicates): ``lines`` maps a value's path (a tuple of keys and indices) to its
+    line; ``duplicates`` lists (path, line) of keys given twice (the last kept)."""
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise InvalidInputError(f"{origin}: over the limit of {MAX_FILE_BYTES:,} bytes")
+    if len(text) > COUNT_EVENTS_OVER_BYTES:
+        _count_nodes(text, origin, max_nodes)
+    loader = _TolerantLoader(text)
+    out = []
+    budget = [max_nodes]
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            _check_graph(node, origin, max_depth, max_nodes)
+            lines: dict = {}
+            duplicates: list = []
+            data = _node_value(loader, node, (), lines, duplicates, budget)
+            out.append((data, lines, duplicates))
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{origin}: {exc}") if not str(exc).startswith(origin) else exc from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InvalidInputError(f"{origin}: YAML syntax error{where}: {problem}") from None
+    except RecursionError:
+        raise InvalidInputError(f"{origin}: nested too deeply; refused") from None
+    except (ValueError, OverflowError) as exc:
+        raise InvalidInputError(f"{origin}: a value cannot be read ({exc})") from None
+    finally:
+        loader.dispose()
+    return out

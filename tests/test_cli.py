@@ -305,7 +305,7 @@ def test_the_commands_are_the_registrys_in_order():
 
     names = [c.name for c in commands()]
     assert names == ["downtime", "evaluate", "dr", "slo", "simulate", "compare", "optimize", "fit",
-                     "diff", "portfolio", "check", "list", "report"]
+                     "diff", "portfolio", "check", "import", "list", "report"]
     assert len(COMMAND_MODULES) == len(names)
     shown = run("--help").stdout
     assert shown.index("downtime") < shown.index("evaluate") < shown.index("report")

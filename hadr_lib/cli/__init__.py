@@ -23,7 +23,7 @@ __all__ = ["COMMAND_MODULES", "SCHEMA_VERSION", "build_parser", "commands", "mai
 
 #: The subcommands' modules, in the order of ``hadr --help``.
 COMMAND_MODULES = ("downtime", "evaluate", "dr", "slo", "simulate", "compare", "optimize", "fit",
-                   "diff", "portfolio", "check", "listing", "report")
+                   "diff", "portfolio", "check", "importing", "listing", "report")
 
 
 def commands() -> tuple[Command, ...]:

@@ -1,0 +1,53 @@
+"""`hadr import`: see ``COMMAND.help``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .common import SCHEMA_VERSION, Command
+
+
+def commented_yaml(doc: dict) -> str:
+    """The imported design as a YAML file whose comments list the findings."""
+    import yaml
+
+    lines = ["# Read by hadr import. Check what it assumed before you rely on the figures."]
+    for f in doc["findings"]:
+        where = f" [{f['source']}]" if f["source"] else ""
+        text = " ".join(f"{f['severity'].upper()}: {f['message']}{where}".split())
+        lines.append(f"# {text}")
+    if doc["design"] is None:
+        lines.append("# Nothing in these files could be modelled.")
+        return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + yaml.safe_dump(doc["design"], sort_keys=False, allow_unicode=True)
+
+
+def run(args) -> int:
+    from ..files import atomic_write
+    from ..importers import import_paths
+
+    doc = import_paths(args.paths)
+    if args.format == "json":
+        text = json.dumps({"schema_version": SCHEMA_VERSION, **doc}, indent=2, allow_nan=False) + "\n"
+    else:
+        text = commented_yaml(doc)
+    if args.out:
+        atomic_write(Path(args.out), text.encode("utf-8"))
+    else:
+        print(text, end="")
+    return 0
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of infrastructure code")
+    p.add_argument("--out", metavar="FILE", help="write the design there (replaced whole, never half-written)")
+
+
+COMMAND = Command(
+    "import", run, "a design read from infrastructure code (Kubernetes manifests), with its traps named",
+    "Read Kubernetes manifests (and CloudNativePG and Zalando Postgres clusters) into a design of the "
+    "architecture file format; every value assumed or unknown and every trap is a finding. Exit 0 whatever "
+    "the findings, 2 for a file that cannot be read.",
+    formats=("yaml", "json"), arguments=add_arguments)

@@ -1,0 +1,136 @@
+"""Designs read from infrastructure code (``hadr import``): each source format is one
+module of this package, found through ``IMPORTER_MODULES`` (each defines ``IMPORTER``,
+an ``Importer``); one conformance suite runs on every importer.
+
+An importer never runs what it reads. It returns the blocks it could infer (each with
+the file and line, or the resource address, it came from), the failure domains, and
+findings: the traps the files contain and every value it had to assume or could not
+know. ``import_paths`` reads files and folders, gives each file to the importer that
+recognises it, and joins what they found into one design of the architecture file
+format: the services in series (each must be up for the whole to be), the domains at
+the top. A file no importer recognises is a finding, not an error; a file that cannot
+be read at all (missing, not text, over the size limits) is an ``InvalidInputError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..checks import InvalidInputError
+from ..registry import read_registry
+from ..safe_load import read_text
+
+__all__ = ["IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "import_paths", "importers"]
+
+#: The importers' modules, in the order they are asked whether a file is theirs.
+IMPORTER_MODULES = ("kubernetes",)
+#: At most this many files are read from the paths given (folders walked).
+MAX_FILES = 2_000
+#: File names an importer may read, by suffix.
+SUFFIXES = (".yaml", ".yml", ".json")
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A trap in the files, or a value assumed or unknown: ``severity`` (error: the
+    design does not do what the file seems to say; warning: a risk; info: an
+    assumption), a sentence, where (``file:line`` or a resource address) and the field."""
+
+    severity: str
+    message: str
+    source: str
+    field: str = ""
+
+    def to_dict(self) -> dict:
+        return {"severity": self.severity, "message": self.message, "source": self.source, "field": self.field}
+
+
+@dataclass
+class Imported:
+    """What an importer found in one file: blocks of the architecture file format
+    (each a mapping with a ``source``), failure domains, findings."""
+
+    blocks: list[dict] = field(default_factory=list)
+    zones: dict[str, dict] = field(default_factory=dict)
+    regions: dict[str, dict] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One source format: ``name``, what it reads (``label``), ``claims(path, text)``
+    (whether a file is in its format) and ``read(path, text) -> Imported``."""
+
+    name: str
+    label: str
+    claims: Callable[[str, str], bool]
+    read: Callable[[str, str], Imported]
+
+
+def importers() -> tuple[Importer, ...]:
+    """The importers, each read from its module's ``IMPORTER``."""
+    return read_registry(__name__, IMPORTER_MODULES, "IMPORTER", Importer,
+                         listed_in="IMPORTER_MODULES", noun="importer")
+
+
+def _files(paths: Sequence[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not any(
+                        part.startswith(".") for part in f.relative_to(p).parts):
+                    out.append(f)
+                    if len(out) > MAX_FILES:
+                        raise InvalidInputError(f"{raw}: more than {MAX_FILES:,} files to read; give a smaller folder")
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InvalidInputError(f"{raw}: no such file or folder")
+    if len(out) > MAX_FILES:
+        raise InvalidInputError(f"more than {MAX_FILES:,} files to read; give fewer")
+    return out
+
+
+def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
+    """Read every file of ``paths`` (files and folders) and join what the importers
+    found: ``{"design": <architecture file mapping>, "findings": [...], "files":
+    [{"file", "importer"}]}``. The design is None when nothing was inferred."""
+    files = _files(paths)
+    if not files:
+        raise InvalidInputError(f"{', '.join(map(str, paths)) or 'no path'}: no files to read")
+    found: list[tuple[Path, Importer | None, Imported]] = []
+    for f in files:
+        text = read_text(f)
+        mine = next((imp for imp in importers() if imp.claims(str(f), text)), None)
+        if mine is None:
+            found.append((f, None, Imported(findings=[Finding(
+                "info", "not read: no importer recognises this file", str(f))])))
+            continue
+        found.append((f, mine, mine.read(str(f), text)))
+    blocks = [b for _, _, imp in found for b in imp.blocks]
+    zones: dict[str, dict] = {}
+    regions: dict[str, dict] = {}
+    for _, _, imp in found:
+        zones.update(imp.zones)
+        regions.update(imp.regions)
+    findings = [x for _, _, imp in found for x in imp.findings]
+    design: dict[str, Any] | None = None
+    if blocks:
+        design = {"name": name or "imported design",
+                  "description": "Read by hadr import from " + ", ".join(str(f) for f, _, _ in found
+                                                                       if _ is not None)[:1900]}
+        if regions:
+            design["regions"] = regions
+        if zones:
+            design["zones"] = zones
+        design["architecture"] = blocks[0] if len(blocks) == 1 else {"series": blocks}
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings.sort(key=lambda x: order.get(x.severity, 9))
+    return {"design": design, "findings": [x.to_dict() for x in findings],
+            "files": [{"file": str(f), "importer": None if imp is None else imp.name} for f, imp, _ in found]}

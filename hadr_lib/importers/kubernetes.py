@@ -1,0 +1,454 @@
+"""Kubernetes manifests (multi-document YAML or JSON, ``kind: List`` too).
+
+Read: Deployments and StatefulSets (replicas, probes, pod anti-affinity and topology
+spread constraints with whether their selector matches the workload's own pods, a
+zone pinned by ``nodeSelector`` or node affinity), quorum software run as a
+StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), PodDisruptionBudgets,
+PersistentVolumes pinned to a zone, CloudNativePG ``Cluster`` (instances, synchronous
+replicas, backups, replica clusters) and Zalando ``postgresql`` (instances, Patroni's
+``ttl`` and ``loop_wait``, synchronous mode).
+
+What manifests do not say is assumed and said: a replica's failure rate (about four a
+year) and repair (a node lost: 40 s before the node is marked not ready, 300 s before
+its pods are evicted, then the new pod's start), how many zones the cluster has (3),
+a zone's outages (0.5 a year, 4 hours each), and that every service is needed (the
+services in series: manifests do not say which calls which).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..checks import InvalidInputError
+from ..safe_load import read_yaml_documents
+from . import Finding, Imported, Importer
+
+__all__ = ["ASSUMED", "IMPORTER"]
+
+#: Figures manifests do not hold, assumed and written into each block's ``source``.
+ASSUMED = {
+    "mtbf_h": 2190.0,  # a replica fails about four times a year
+    "node_grace_s": 40.0,  # kube-controller-manager --node-monitor-grace-period default
+    "eviction_s": 300.0,  # default tolerationSeconds for not-ready / unreachable nodes
+    "zones": 3,
+    "zone_rate_per_year": 0.5,
+    "zone_mttr_h": 4.0,
+    "pg_failover_s": 30.0,  # a database operator's failover, when the manifest does not say
+}
+ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
+HOST_KEY = "kubernetes.io/hostname"
+QUORUM_SOFTWARE = ("zookeeper", "etcd", "consul")
+MAX_DOCUMENTS = 5_000
+
+
+def _claims(path: str, text: str) -> bool:
+    head = text[:200_000]
+    return bool(re.search(r'^\s*"?apiVersion"?\s*:', head, re.M) and re.search(r'^\s*"?kind"?\s*:', head, re.M))
+
+
+def _get(doc: Any, *keys: Any, default: Any = None) -> Any:
+    for k in keys:
+        if isinstance(doc, dict) and k in doc:
+            doc = doc[k]
+        elif isinstance(doc, list) and isinstance(k, int) and 0 <= k < len(doc):
+            doc = doc[k]
+        else:
+            return default
+    return doc
+
+
+class _Doc:
+    """One manifest document with where its values are."""
+
+    def __init__(self, path: str, data: dict, lines: dict, prefix: tuple = ()):
+        self.path, self.data, self.lines, self.prefix = path, data, lines, prefix
+
+    def at(self, *keys: Any) -> str:
+        """``file:line`` of the value at ``keys`` (or the nearest enclosing one)."""
+        k = self.prefix + tuple(keys)
+        while k and k not in self.lines:
+            k = k[:-1]
+        return f"{self.path}:{self.lines.get(k, 1)}"
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        meta = _dict(self.data.get("metadata"))
+        name = _printable(meta.get("name", "unnamed"), 120) or "unnamed"
+        ns = meta.get("namespace")
+        return name if ns in (None, "", "default") else f"{_printable(ns, 60)}/{name}"
+
+
+def _dict(value: Any) -> dict:
+    """``value`` if it is a mapping, else an empty one (a file may hold anything)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _printable(value: Any, limit: int) -> str:
+    """A name from a file as a design may hold it: printable, at most ``limit`` long."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(value))[:limit].strip()
+
+
+def _whole(value: Any, default: int | None) -> int | None:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    return default
+
+
+def _selects(selector: Any, labels: dict) -> bool | None:
+    """Whether a label selector matches ``labels`` (None: it cannot be read)."""
+    if not isinstance(selector, dict):
+        return None
+    ml = selector.get("matchLabels") or {}
+    if not isinstance(ml, dict):
+        return None
+    if any(labels.get(k) != v for k, v in ml.items()):
+        return False
+    for expr in selector.get("matchExpressions") or []:
+        if not isinstance(expr, dict):
+            return None
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and labels.get(key) in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def _probe_detection_s(containers: list) -> float | None:
+    """Seconds to notice a hung container: a liveness (else readiness) probe's period
+    times its failure threshold (Kubernetes' defaults 10 s and 3); None without one."""
+    best = None
+    for c in containers:
+        probe = _get(c, "livenessProbe") or _get(c, "readinessProbe")
+        if isinstance(probe, dict):
+            period = _whole(probe.get("periodSeconds"), 10) or 10
+            threshold = _whole(probe.get("failureThreshold"), 3) or 3
+            t = float(period * threshold)
+            best = t if best is None else max(best, t)
+    return best
+
+
+def _startup_s(containers: list) -> float:
+    """Seconds from a new pod's start to ready: its readiness probe's first success."""
+    out = 0.0
+    for c in containers:
+        probe = _get(c, "readinessProbe")
+        if isinstance(probe, dict):
+            out = max(out, float(_whole(probe.get("initialDelaySeconds"), 0) or 0)
+                      + float(_whole(probe.get("periodSeconds"), 10) or 10))
+    return out
+
+
+def _pinned_zone(spec: dict) -> str | None:
+    """The one zone a pod template is pinned to (``nodeSelector`` or required node
+    affinity on the zone label), or None."""
+    sel = _dict(spec.get("nodeSelector"))
+    for key in ZONE_KEYS:
+        if key in sel:
+            return str(sel[key])
+    terms = _get(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+                 "nodeSelectorTerms", default=[]) or []
+    for term in terms if isinstance(terms, list) else []:
+        for expr in _get(term, "matchExpressions", default=[]) or []:
+            if isinstance(expr, dict) and expr.get("key") in ZONE_KEYS and expr.get("operator") == "In":
+                values = expr.get("values") or []
+                if isinstance(values, list) and len(values) == 1:
+                    return str(values[0])
+    return None
+
+
+class _Reader:
+    def __init__(self, path: str):
+        self.path = path
+        self.out = Imported()
+        self.workloads: list[tuple[_Doc, dict]] = []  # (doc, pod labels)
+        self.pdbs: list[_Doc] = []
+        self.spread_zones = False
+
+    def find(self, severity: str, message: str, doc: _Doc, *keys: Any) -> None:
+        field = ".".join(str(k) for k in keys)
+        self.out.findings.append(Finding(severity, f"{doc.kind} {doc.name}: {message}", doc.at(*keys), field))
+
+    def source(self, doc: _Doc, how: str) -> str:
+        return f"{doc.at()} ({doc.kind} {doc.name}); {how}"
+
+    # -- workloads -----------------------------------------------------------------
+    def workload(self, doc: _Doc) -> None:
+        spec = _dict(doc.data.get("spec"))
+        replicas_raw = spec.get("replicas", 1)
+        replicas = _whole(replicas_raw, None)
+        if replicas is None:
+            self.find("info", f"replicas {replicas_raw!r} is not a number here (a template value?); "
+                      "taken as 1", doc, "spec", "replicas")
+            replicas = 1
+        if replicas < 1:
+            self.find("warning", "replicas: 0: nothing runs", doc, "spec", "replicas")
+            return
+        replicas = min(replicas, 1000)
+        pod = _dict(spec.get("template"))
+        labels = _get(pod, "metadata", "labels", default={}) or {}
+        labels = _dict(labels)
+        pspec = _dict(pod.get("spec"))
+        containers = [c for c in (pspec.get("containers") or []) if isinstance(c, dict)]
+        self.workloads.append((doc, labels))
+        detection = _probe_detection_s(containers)
+        if detection is None and containers:
+            self.find("warning", "no liveness or readiness probe: a hung container is neither restarted "
+                      "nor taken out of service", doc, "spec", "template", "spec", "containers")
+        mttr_s = ASSUMED["node_grace_s"] + ASSUMED["eviction_s"] + _startup_s(containers)
+        how = (f"assumed by hadr import: a replica fails about 4 times a year; a lost node's pods are "
+               f"replaced in {mttr_s:.0f} s (40 s to mark the node not ready, 300 s default eviction, "
+               "the pod's start)")
+        zone = _pinned_zone(pspec)
+        spread, host_spread = self.spread(doc, pspec, labels, replicas if zone is None else 1)
+        images = " ".join(str(c.get("image", "")) for c in containers).lower()
+        quorum = doc.kind == "StatefulSet" and any(s in images for s in QUORUM_SOFTWARE)
+        name = doc.name
+        comp = {"name": name, "mtbf_h": ASSUMED["mtbf_h"], "mttr_h": round(mttr_s / 3600.0, 6),
+                "source": self.source(doc, how)}
+        if zone is not None:
+            if replicas > 1:
+                self.find("warning", f"every replica is pinned to zone {zone}: losing it loses them all",
+                          doc, "spec", "template", "spec")
+            self.add_zone(zone)
+        if replicas == 1 and not quorum:
+            if doc.kind in ("Deployment", "StatefulSet"):
+                self.find("warning", "one replica: any failure of it is an outage until it is replaced",
+                          doc, "spec", "replicas")
+            block: dict = {"component": comp}
+        elif quorum:
+            k = replicas // 2 + 1
+            members = []
+            for i in range(replicas):
+                m: dict = {"component": {**comp, "name": f"{name}-{i}"}}
+                if spread and zone is None:
+                    m = {"zone": self.zone_name(i), **m}
+                members.append(m)
+            block = {"k_of_n": {"k": k, "of": members}}
+            if replicas % 2 == 0:
+                self.find("info", f"{replicas} members: a quorum of {k} tolerates no more failures than "
+                          f"{replicas - 1} members would", doc, "spec", "replicas")
+        elif spread and zone is None:
+            per = [replicas // ASSUMED["zones"] + (1 if i < replicas % ASSUMED["zones"] else 0)
+                   for i in range(min(replicas, int(ASSUMED["zones"])))]
+            block = {"parallel": [{"zone": self.zone_name(i), "component": {
+                **comp, "name": f"{name}@{self.zone_name(i)}", **({"count": n} if n > 1 else {})}}
+                for i, n in enumerate(per)]}
+        else:
+            block = {"component": {**comp, "count": replicas}}
+            if not host_spread and replicas > 1:
+                self.find("info", "replicas may share a node (no required anti-affinity or spread on "
+                          "the node): counted as independent", doc, "spec", "template", "spec")
+        if zone is not None:
+            block = {"zone": zone, **block}
+        self.out.blocks.append(block)
+
+    def zone_name(self, i: int) -> str:
+        self.spread_zones = True
+        name = f"zone-{i % int(ASSUMED['zones']) + 1}"
+        self.add_zone(name)
+        return name
+
+    def add_zone(self, name: str) -> None:
+        self.out.zones.setdefault(name, {
+            "rate_per_year": ASSUMED["zone_rate_per_year"], "mttr_h": ASSUMED["zone_mttr_h"],
+            "source": "assumed by hadr import: 0.5 zone outages a year of 4 hours; the manifests do not say"})
+
+    def spread(self, doc: _Doc, pspec: dict, labels: dict, replicas: int) -> tuple[bool, bool]:
+        """(replicas required in different zones, required on different nodes), with
+        findings for rules that select no pod of their own workload or are only preferred."""
+        zone = host = False
+        anti = _get(pspec, "affinity", "podAntiAffinity", default={}) or {}
+        for hard, key in ((True, "requiredDuringSchedulingIgnoredDuringExecution"),
+                          (False, "preferredDuringSchedulingIgnoredDuringExecution")):
+            terms = anti.get(key) if isinstance(anti, dict) else None
+            for i, term in enumerate(terms if isinstance(terms, list) else []):
+                t = term.get("podAffinityTerm") if not hard and isinstance(term, dict) else term
+                if not isinstance(t, dict):
+                    continue
+                where = ("spec", "template", "spec", "affinity", "podAntiAffinity", key, i)
+                selects = _selects(t.get("labelSelector"), labels)
+                topo = t.get("topologyKey")
+                if selects is False:
+                    self.find("error", f"pod anti-affinity on {topo} selects no pod of this workload (its "
+                              "labels do not match the pod template's): replicas are not kept apart",
+                              doc, *where, "labelSelector")
+                    continue
+                if hard:
+                    zone |= topo in ZONE_KEYS
+                    host |= topo == HOST_KEY
+                elif topo in ZONE_KEYS and replicas > 1:
+                    self.find("warning", "zone anti-affinity is only preferred: the scheduler may put "
+                              "every replica in one zone", doc, *where)
+        tsc = pspec.get("topologySpreadConstraints")
+        for i, c in enumerate(tsc if isinstance(tsc, list) else []):
+            if not isinstance(c, dict):
+                continue
+            at: tuple = ("spec", "template", "spec", "topologySpreadConstraints", i)
+            if _selects(c.get("labelSelector"), labels) is False:
+                self.find("error", f"topology spread on {c.get('topologyKey')} selects no pod of this "
+                          "workload: it spreads nothing", doc, *at, "labelSelector")
+                continue
+            hard = c.get("whenUnsatisfiable", "DoNotSchedule") == "DoNotSchedule"
+            if c.get("topologyKey") in ZONE_KEYS:
+                if hard:
+                    zone = True
+                elif replicas > 1:
+                    self.find("warning", "zone spread is ScheduleAnyway: replicas may end up in one zone",
+                              doc, *at, "whenUnsatisfiable")
+            if c.get("topologyKey") == HOST_KEY and hard:
+                host = True
+        if replicas > 1 and not zone:
+            self.find("warning", f"{replicas} replicas are not required to be in different zones: a zone "
+                      "outage may take all of them", doc, "spec", "template", "spec")
+        return zone, host or zone
+
+    # -- databases --------------------------------------------------------------------
+    def database(self, doc: _Doc, instances: int, sync: bool | None, failover_s: float, how: str,
+                 backups: bool | None, zone_spread: bool) -> None:
+        name = doc.name
+        comp = {"mtbf_h": ASSUMED["mtbf_h"], "mttr_h": 1.0,
+                "source": self.source(doc, "assumed by hadr import: an instance fails about 4 times a year "
+                                           "and is rebuilt in an hour")}
+        if instances <= 1:
+            self.find("warning", "one instance: no standby to fail over to", doc, "spec")
+            self.out.blocks.append({"component": {"name": f"{name}-1", **comp}})
+        else:
+            sb: dict = {"name": f"{name} failover",
+                        "primary": {"component": {"name": f"{name}-1", **comp}},
+                        "standbys": [{"component": {"name": f"{name}-{i + 2}", **comp}}
+                                     for i in range(instances - 1)],
+                        "failover_s": failover_s}
+            if sync:
+                sb["replication"] = "sync"
+            block: dict = {"standby": sb}
+            if zone_spread:
+                sb["primary"] = {"zone": self.zone_name(0), **sb["primary"]}
+                sb["standbys"] = [{"zone": self.zone_name(i + 1), **s} for i, s in enumerate(sb["standbys"])]
+            self.out.blocks.append(block)
+            self.find("info", f"failover taken as {failover_s:g} s ({how})", doc, "spec")
+            if sync is False:
+                self.find("warning", "replication is asynchronous: a failover loses the replicas' lag "
+                          "(unknown here, so the design states no RPO)", doc, "spec")
+        if backups is False:
+            self.find("warning", "no backups configured: corrupted or deleted data cannot be restored "
+                      "(replicas copy the damage)", doc, "spec")
+
+    def cnpg(self, doc: _Doc) -> None:
+        spec = _dict(doc.data.get("spec"))
+        instances = _whole(spec.get("instances"), 1) or 1
+        min_sync = _whole(spec.get("minSyncReplicas"), 0) or 0
+        sync = min_sync >= 1 or bool(_get(spec, "postgresql", "synchronous"))
+        backup = spec.get("backup")
+        has_backup = isinstance(backup, dict) and bool(backup.get("barmanObjectStore") or backup.get("volumeSnapshot"))
+        retention = _get(backup, "retentionPolicy")
+        if isinstance(retention, str) and re.fullmatch(r"0+[dwm]", retention.strip()):
+            self.find("warning", f"backup retentionPolicy {retention!r} keeps nothing", doc, "spec", "backup",
+                      "retentionPolicy")
+        if _get(spec, "replica", "enabled") is True:
+            self.find("info", "a replica cluster: it follows another cluster (a DR copy), read here as its own "
+                      "service", doc, "spec", "replica")
+        aff = _dict(spec.get("affinity"))
+        zone_spread = aff.get("topologyKey") in ZONE_KEYS and aff.get("podAntiAffinityType") == "required"
+        if instances > 1 and not zone_spread:
+            self.find("warning", "instances are not required to be in different zones (affinity.topologyKey "
+                      "and podAntiAffinityType: required)", doc, "spec", "affinity")
+        self.database(doc, instances, sync, ASSUMED["pg_failover_s"], "assumed: the manifest does not time it",
+                      has_backup, zone_spread)
+
+    def zalando(self, doc: _Doc) -> None:
+        spec = _dict(doc.data.get("spec"))
+        instances = _whole(spec.get("numberOfInstances"), 1) or 1
+        patroni = _dict(spec.get("patroni"))
+        ttl = _whole(patroni.get("ttl"), 30) or 30
+        loop = _whole(patroni.get("loop_wait"), 10) or 10
+        sync = bool(patroni.get("synchronous_mode"))
+        self.database(doc, instances, sync, float(ttl + loop),
+                      f"Patroni: the leader key expires after ttl {ttl} s, a replica acts within loop_wait "
+                      f"{loop} s", None, False)
+        self.find("info", "backups are set in the operator's configuration, not in this manifest: not read",
+                  doc, "spec")
+
+    # -- the rest ---------------------------------------------------------------------
+    def volume(self, doc: _Doc) -> None:
+        required = _get(doc.data, "spec", "nodeAffinity", "required", default={})
+        zone = _pinned_zone({"affinity": {"nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": required}}})
+        if zone is not None:
+            self.find("warning", f"pinned to zone {zone}: a pod that uses it cannot move out of that zone",
+                      doc, "spec", "nodeAffinity")
+
+    def finish(self) -> None:
+        for pdb in self.pdbs:
+            sel = _get(pdb.data, "spec", "selector")
+            ns = _get(pdb.data, "metadata", "namespace")
+            hit = [(w, labels) for w, labels in self.workloads
+                   if _get(w.data, "metadata", "namespace") == ns and _selects(sel, labels)]
+            if not hit:
+                self.find("warning", "selects no workload in these files: it protects nothing here",
+                          pdb, "spec", "selector")
+            for w, _ in hit:
+                replicas = _whole(_get(w.data, "spec", "replicas", default=1), 1) or 1
+                min_av = _get(pdb.data, "spec", "minAvailable")
+                if (isinstance(min_av, int) and not isinstance(min_av, bool) and min_av >= replicas) or \
+                        _get(pdb.data, "spec", "maxUnavailable") in (0, "0%"):
+                    self.find("warning", f"allows no pod of {w.name} to be evicted: node drains and "
+                              "upgrades stall", pdb, "spec")
+
+
+def _documents(path: str, text: str) -> list[tuple[_Doc, list]]:
+    docs = read_yaml_documents(text, path)
+    if len(docs) > MAX_DOCUMENTS:
+        raise InvalidInputError(f"{path}: {len(docs):,} documents; at most {MAX_DOCUMENTS:,}")
+    out: list[tuple[_Doc, list]] = []
+    for data, lines, dups in docs:
+        if not isinstance(data, dict):
+            continue
+        if data.get("kind") == "List" and isinstance(data.get("items"), list):
+            for i, item in enumerate(data["items"][:MAX_DOCUMENTS]):
+                if isinstance(item, dict):
+                    out.append((_Doc(path, item, lines, ("items", i)), []))
+            out.append((_Doc(path, data, lines), dups))
+            continue
+        out.append((_Doc(path, data, lines), dups))
+    return out
+
+
+def _read(path: str, text: str) -> Imported:
+    r = _Reader(path)
+    for doc, dups in _documents(path, text):
+        for keys, line in dups:
+            r.out.findings.append(Finding(
+                "error", f"key {'.'.join(map(str, keys))} is given twice: the last one is used, the first "
+                "ignored (kubectl in strict mode refuses the file)", f"{path}:{line}", ".".join(map(str, keys))))
+        api, kind = str(doc.data.get("apiVersion", "")), doc.kind
+        if kind in ("Deployment", "StatefulSet"):
+            r.workload(doc)
+        elif kind == "Cluster" and api.startswith("postgresql.cnpg.io/"):
+            r.cnpg(doc)
+        elif kind == "postgresql" and api.startswith("acid.zalan.do/"):
+            r.zalando(doc)
+        elif kind == "PodDisruptionBudget":
+            r.pdbs.append(doc)
+        elif kind == "PersistentVolume":
+            r.volume(doc)
+    r.finish()
+    if len(r.out.blocks) > 1:
+        r.out.findings.append(Finding("info", "services joined in series: each is taken as needed for the "
+                                      "whole (the manifests do not say which calls which)", path))
+    return r.out
+
+
+IMPORTER = Importer("kubernetes", "Kubernetes manifests (and the CloudNativePG and Zalando Postgres operators)",
+                    _claims, _read)

@@ -1,0 +1,249 @@
+"""``hadr import``: designs read from Kubernetes manifests, every inference traced to
+its line, every trap a finding, hostile files bounded; and the importer registry."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import hadr_lib as hl
+from hadr_lib.cli import main
+from hadr_lib.cli.importing import commented_yaml
+from hadr_lib.importers import Imported, import_paths, importers
+
+HERE = Path(__file__).resolve().parent / "fixtures" / "import"
+
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _findings(doc: dict) -> dict[str, dict]:
+    return {f["source"] + " " + f["message"]: f for f in doc["findings"]}
+
+
+def _has(doc: dict, severity: str, source: str, words: str) -> bool:
+    return any(f["severity"] == severity and f["source"] == source and words in f["message"]
+               for f in doc["findings"])
+
+
+def test_the_shops_traps_are_named_with_their_lines():
+    doc = import_paths([HERE / "shop.yaml"])
+    src = str(HERE / "shop.yaml")
+    assert _has(doc, "error", f"{src}:21", "pod anti-affinity on topology.kubernetes.io/zone selects no pod")
+    assert _has(doc, "error", f"{src}:62", "key spec.replicas is given twice")
+    assert _has(doc, "warning", f"{src}:52", "allows no pod of zk to be evicted")
+    assert _has(doc, "warning", f"{src}:66", "every replica is pinned to zone eu-west-1a")
+    assert _has(doc, "warning", f"{src}:68", "no liveness or readiness probe")
+    assert _has(doc, "warning", f"{src}:17", "3 replicas are not required to be in different zones")
+    # the file is never rejected for them: the design is there, and evaluates
+    arch = hl.load_architecture(doc["design"])
+    names = [c.name for c in arch.components]
+    assert names == ["shop/web", "zk-0", "zk-1", "zk-2", "worker"]
+    web, worker = arch.component("shop/web"), arch.component("worker")
+    assert web.count == 3 and worker.count == 4  # the last replicas wins, as Kubernetes reads it
+    assert web.source.startswith(f"{src}:5 (Deployment shop/web); assumed by hadr import")
+    # a lost node's pods: 40 s + 300 s + the readiness probe's first success (0 + 5 s)
+    assert web.mttr_h == pytest.approx(345 / 3600, rel=1e-5)
+    zk = arch.root.children[1]
+    assert hl.design.kinds.kind_of(zk).key == "k_of_n" and zk.k == 2  # a ZooKeeper majority
+    assert {n.domain for n in arch.placed} == {"zone-1", "zone-2", "zone-3", "eu-west-1a"}
+    assert doc["files"] == [{"file": src, "importer": "kubernetes"}]
+
+
+def test_a_matching_zone_anti_affinity_spreads_the_replicas_over_zones():
+    doc = import_paths([HERE / "spread.yaml"])
+    block = doc["design"]["architecture"]
+    assert [m["zone"] for m in block["parallel"]] == ["zone-1", "zone-2", "zone-3"]
+    assert [m["component"].get("count", 1) for m in block["parallel"]] == [2, 1, 1]
+    assert not any(f["severity"] == "error" for f in doc["findings"])
+    arch = hl.load_architecture(doc["design"])
+    # a zone outage takes one zone's replicas: losing one zone of three is survived
+    assert arch.survives_loss_of("zone-1")
+    # 40 + 300 + 20 + 10 s to replace a pod
+    assert arch.component("api@zone-1").mttr_h == pytest.approx(370 / 3600, rel=1e-5)
+
+
+def test_database_operators_become_standbys():
+    doc = import_paths([HERE / "cnpg.yaml"])
+    src = str(HERE / "cnpg.yaml")
+    blocks = doc["design"]["architecture"]["series"]
+    orders = blocks[0]["standby"]
+    assert orders["replication"] == "sync" and len(orders["standbys"]) == 2
+    assert [s["zone"] for s in orders["standbys"]] == ["zone-2", "zone-3"] and orders["primary"]["zone"] == "zone-1"
+    assert not _has(doc, "warning", f"{src}:4", "no backups")
+    assert _has(doc, "warning", f"{src}:27", "Cluster cache-db: one instance")
+    assert _has(doc, "warning", f"{src}:27", "Cluster cache-db: no backups configured")
+    ledger = blocks[2]["standby"]
+    assert ledger["failover_s"] == 40.0 and ledger["replication"] == "sync"  # ttl 30 + loop_wait 10
+    assert _has(doc, "info", f"{src}:35", "failover taken as 40 s (Patroni")
+    hl.load_architecture(doc["design"]).evaluate()
+
+
+def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
+    code, out, _ = _run(["import", str(HERE), "--format", "json"])
+    doc = json.loads(out)
+    assert code == 0 and doc["schema_version"] == 1
+    assert set(doc) == {"schema_version", "design", "findings", "files"}
+    assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
+    assert len(doc["files"]) == 3
+    target = tmp_path / "design.yaml"
+    code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
+    assert code == 0 and out == ""
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Read by hadr import.")
+    assert "# ERROR: key spec.replicas is given twice" in text
+    from_yaml = hl.load_architecture(str(target)).evaluate().unavailability
+    from_json = hl.load_architecture(import_paths([HERE / "shop.yaml"])["design"]).evaluate().unavailability
+    assert from_yaml == from_json
+
+
+def test_a_finding_cannot_break_out_of_its_comment():
+    doc = {"design": None, "findings": [{"severity": "info", "message": "a\nname: evil\n#", "source": "x",
+                                          "field": ""}]}
+    text = commented_yaml(doc)
+    assert yaml.safe_load(text) is None and all(line.startswith("#") for line in text.splitlines())
+
+
+def test_files_that_are_not_manifests_are_said_and_nothing_is_invented(tmp_path):
+    (tmp_path / "notes.yaml").write_text("shopping: [eggs, milk]\n", encoding="utf-8")
+    doc = import_paths([tmp_path])
+    assert doc["design"] is None
+    assert doc["findings"] == [{"severity": "info", "message": "not read: no importer recognises this file",
+                                "source": str(tmp_path / "notes.yaml"), "field": ""}]
+    code, out, _ = _run(["import", str(tmp_path)])
+    assert code == 0 and "# Nothing in these files could be modelled." in out
+
+
+HOSTILE = {
+    "alias bomb": "apiVersion: v1\nkind: List\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join('*' + p for p in [prev] * 10)}]\n"
+        for prev, c in zip("abcdefgh", "bcdefghi")),
+    "deep": "apiVersion: v1\nkind: Pod\nspec: " + "[" * 200 + "]" * 200 + "\n",
+    "not yaml": "apiVersion: v1\nkind: Pod\nspec: [unclosed\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_files_exit_2_with_one_line(tmp_path, name):
+    path = tmp_path / "evil.yaml"
+    path.write_text(HOSTILE[name], encoding="utf-8")
+    code, out, err = _run(["import", str(path)])
+    assert code == 2 and out == "" and err.startswith(f"hadr import: error: {path}") and err.count("\n") == 1
+
+
+def test_tags_build_nothing(tmp_path):
+    """A tag that would build an object (or run code) in an unsafe loader is read as
+    plain data; the manifest is still read."""
+    marker = tmp_path / "ran"
+    path = tmp_path / "tagged.yaml"
+    path.write_text(f"""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: tagged}}
+spec:
+  replicas: 2
+  paused: !!python/object/apply:os.system ['touch {marker}']
+  note: !!python/name:os.system
+  template: {{spec: {{containers: [{{name: a, image: b, livenessProbe: {{periodSeconds: 5}}}}]}}}}
+""", encoding="utf-8")
+    doc = import_paths([path])
+    assert not marker.exists()
+    assert hl.load_architecture(doc["design"]).component("tagged").count == 2
+
+
+def test_odd_values_are_findings_not_crashes(tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text("""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: "we\\u0007ird\\nname", namespace: ops}
+spec:
+  replicas: "{{ .Values.replicas }}"
+  template: [not, a, mapping]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: zero}
+spec: {replicas: 0}
+---
+- just a list
+""", encoding="utf-8")
+    doc = import_paths([path])
+    assert _has(doc, "info", f"{path}:6", "is not a number here (a template value?); taken as 1")
+    assert _has(doc, "warning", f"{path}:12", "replicas: 0: nothing runs")
+    arch = hl.load_architecture(doc["design"])
+    assert [c.name for c in arch.components] == ["ops/we?ird?name"]
+
+
+def test_every_importer_declines_what_is_not_its_own_and_reads_an_empty_file():
+    for imp in importers():
+        assert not imp.claims("x.yaml", "shopping: [eggs]\n")
+        got = imp.read("empty.yaml", "")
+        assert isinstance(got, Imported) and got.blocks == [] and got.findings == []
+
+
+def test_a_missing_path_is_an_error():
+    code, _, err = _run(["import", "/nonexistent/k8s"])
+    assert code == 2 and err == "hadr import: error: /nonexistent/k8s: no such file or folder\n"
+
+
+def test_soft_spreads_pinned_volumes_and_empty_retention_are_named(tmp_path):
+    path = tmp_path / "soft.yaml"
+    path.write_text("""apiVersion: apps/v1
+kind: Deployment
+metadata: {name: soft}
+spec:
+  replicas: 2
+  template:
+    metadata: {labels: {app: soft}}
+    spec:
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                labelSelector: {matchLabels: {app: soft}}
+                topologyKey: topology.kubernetes.io/zone
+      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway,
+           labelSelector: {matchLabels: {app: soft}}}
+      containers: [{name: a, image: b, readinessProbe: {periodSeconds: 5}}]
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: data}
+spec:
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+        - matchExpressions:
+            - {key: topology.kubernetes.io/zone, operator: In, values: [us-east-1b]}
+---
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: pg}
+spec:
+  instances: 2
+  backup:
+    retentionPolicy: "0d"
+    barmanObjectStore: {destinationPath: "s3://b"}
+""", encoding="utf-8")
+    doc = import_paths([path])
+    src = str(path)
+    assert _has(doc, "warning", f"{src}:12", "zone anti-affinity is only preferred")
+    assert _has(doc, "warning", f"{src}:17", "zone spread is ScheduleAnyway")
+    assert _has(doc, "warning", f"{src}:25", "PersistentVolume data: pinned to zone us-east-1b")
+    assert _has(doc, "warning", f"{src}:37", "backup retentionPolicy '0d' keeps nothing")
+    assert _has(doc, "warning", f"{src}:34", "instances are not required to be in different zones")
+    # not spread for sure: the replicas stay unplaced, counted together
+    assert doc["design"]["architecture"]["series"][0] == {"component": {
+        **doc["design"]["architecture"]["series"][0]["component"], "count": 2}}
