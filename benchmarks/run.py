@@ -5,6 +5,7 @@
 - architecture models: a 10,000-leaf tree and a 5,000-of-10,000 quorum, against
   a flat numpy product and RePyability; panel update time per reference architecture;
 - DR planning: a 1,000-point downtime-cost sweep; DR, backup and failover panel updates;
+- hadr import: manifest files of 400 and 1,500 Deployments read to a design;
 - simulation: component-years per second against a SimPy event-by-event baseline and
   against numpy's rate of drawing the exponential variates alone; drills and panels;
 - the Voila app in headless Chromium (bench_app.py): first usable control, each tab's
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_app  # noqa: E402
 import bench_attack  # noqa: E402
 import bench_dr  # noqa: E402
+import bench_import  # noqa: E402
 import bench_model  # noqa: E402
 import bench_scale  # noqa: E402
 import bench_simulation  # noqa: E402
@@ -94,6 +96,7 @@ if __name__ == "__main__":
     bench_model.run()
     bench_scale.run()
     bench_dr.run()
+    bench_import.run()
     bench_simulation.run()
     bench_reports()
     bench_app.run()
