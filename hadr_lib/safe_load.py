@@ -310,7 +310,16 @@ class _TolerantLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     kept (the last wins, as most of those tools read them) and reported, not refused."""
 
 
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR_TAG = "tag:yaml.org,2002:str"
+#: YAML's plain scalar tags and how a safe constructor builds each (others: their text).
+_SCALARS = {f"tag:yaml.org,2002:{t}": f"construct_yaml_{t}" for t in ("int", "float", "bool", "null", "timestamp")}
+
+
+def _scalar(loader, node):
+    if node.tag == _STR_TAG:
+        return node.value
+    build = _SCALARS.get(node.tag)
+    return getattr(loader, build)(node) if build else str(node.value)
 
 
 def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget: list, line: int = 0):
@@ -323,12 +332,13 @@ def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget
     if budget[0] < 0:
         raise InvalidInputError("more values than the limit once YAML aliases are expanded; refused")
     lines[path] = line or node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(loader, node)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # merge keys (<<)
         out: dict = {}
         for key_node, value_node in node.value:
-            key = _node_value(loader, key_node, path + ("<key>",), {}, [], budget) \
-                if isinstance(key_node, yaml.ScalarNode) else "<non-scalar key>"
+            key = _scalar(loader, key_node) if isinstance(key_node, yaml.ScalarNode) else "<non-scalar key>"
             if not isinstance(key, (str, int, float, bool)):
                 key = str(key)
             key_line = key_node.start_mark.line + 1
@@ -336,12 +346,8 @@ def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget
                 duplicates.append((path + (key,), key_line))
             out[key] = _node_value(loader, value_node, path + (key,), lines, duplicates, budget, key_line)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_node_value(loader, child, path + (i,), lines, duplicates, budget)
-                for i, child in enumerate(node.value)]
-    if node.tag not in _PLAIN_TAGS:
-        return str(node.value)
-    return loader.construct_object(node, deep=True)
+    return [_node_value(loader, child, path + (i,), lines, duplicates, budget)
+            for i, child in enumerate(node.value)]
 
 
 def read_yaml_documents(text: str, origin: str, *, max_depth: int = MAX_DEPTH,
