@@ -139,6 +139,11 @@ def _any_of(*keys: str) -> dict:
     return {"anyOf": [{"required": [k]} for k in keys]}
 
 
+#: The fields of a component given by MTBF and MTTR alone (``parse``'s quick path).
+_PLAIN_FIELDS = frozenset(("name", "mtbf_h", "mttr_h", "count", "source"))
+_NUMBER = (float, int)
+
+
 class ComponentKind(BlockKind):
     key = "component"
     cls = Component
@@ -151,6 +156,16 @@ class ComponentKind(BlockKind):
         return node
 
     def parse(self, body: Any, path: str, read: Any) -> Component:
+        if type(body) is dict and len(body) <= 5 and body.keys() <= _PLAIN_FIELDS and "mttr_h" in body:
+            # The common case, MTBF and MTTR as plain numbers: the checks below that apply
+            # are made here, the rest by Component itself.
+            mtbf, mttr, count = body.get("mtbf_h"), body["mttr_h"], body.get("count", 1)
+            if (type(mtbf) in _NUMBER and type(mttr) in _NUMBER and type(count) is int and "name" in body
+                    and abs(mtbf) <= 1e300 and abs(mttr) <= 1e300):
+                source = body.get("source")
+                if source is not None:
+                    check_text(f"{path}.source", source, max_len=2000)
+                return Component(body["name"], mtbf_h=mtbf, mttr_h=mttr, count=count, source=source, path=path)
         from ...catalog import sla_availability
 
         body = body_mapping(path, body, self.key, _FIELDS)
