@@ -141,6 +141,11 @@ class OverviewPanel(Panel):
 
     def refresh(self) -> None:
         ws = self.ws
+        # The download first: the browser applies updates in order, so once the sentences
+        # below show a change, the link already carries it (a click in between got the old file).
+        self.downloads.value = download_link(
+            ws.to_yaml(), ws.filename(), "text/yaml",
+            "Download this scenario with your changes (YAML)", "hadr-download-scenario")
         ov = overview(ws.scenario, ws.target)
         money = partial(format_money, currency=ws.scenario.currency)
         cards = []
@@ -160,9 +165,6 @@ class OverviewPanel(Panel):
             ov.status, f"<b>{html.escape(ov.scenario.name)}: {ov.status}</b><ul>{items}</ul>")
         if self.report_link.value and not self._preparing and self._report_state() != self._reported:
             self.report_link.value = ""  # the report no longer matches the screen
-        self.downloads.value = download_link(
-            ws.to_yaml(), ws.filename(), "text/yaml",
-            "Download this scenario with your changes (YAML)", "hadr-download-scenario")
 
     def _report_state(self) -> tuple[bytes, float]:
         """What a report is built from: the workspace's file and its target."""
