@@ -221,12 +221,14 @@ def read_yaml(source, *, origin: str | None = None, max_depth: int = MAX_DEPTH,
 
 
 def _json_object(pairs):
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise InvalidInputError(f"duplicate key {key!r}")
-        seen[key] = value
-    return seen
+    out = dict(pairs)  # at C speed; a key given twice shows as a shorter dict
+    if len(out) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InvalidInputError(f"duplicate key {key!r}")
+            seen.add(key)
+    return out
 
 
 def _read_json(text: str, origin: str):
