@@ -94,7 +94,7 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     assert code == 0 and doc["schema_version"] == 1
     assert set(doc) == {"schema_version", "design", "findings", "files"}
     assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
-    assert len(doc["files"]) == 3
+    assert len(doc["files"]) == 4
     target = tmp_path / "design.yaml"
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""
@@ -247,3 +247,59 @@ spec:
     # not spread for sure: the replicas stay unplaced, counted together
     assert doc["design"]["architecture"]["series"][0] == {"component": {
         **doc["design"]["architecture"]["series"][0]["component"], "count": 2}}
+
+
+# --------------------------------------------------------------------------- Terraform (terraform show -json)
+
+
+def test_a_terraform_plan_gives_standbys_zones_and_its_traps():
+    path = HERE / "plan.json"
+    doc = import_paths([path])
+    assert doc["files"] == [{"file": str(path), "importer": "terraform"}]
+
+    def has(severity, address, words):
+        return _has(doc, severity, f"{path}: {address}", words)
+
+    assert has("error", "aws_route53_record.www_primary", "a TTL on an alias record")
+    assert has("error", "aws_route53_record.www_primary", "failover records for www.example.com are not a pair")
+    assert has("warning", "aws_autoscaling_group.web", "spans 2 zones but runs one instance")
+    assert has("warning", "aws_db_instance.legacy", "backups are off (backup_retention_period 0)")
+    assert has("warning", "aws_db_instance.legacy", "multi_az is False (Terraform's default is false)")
+    assert has("warning", "aws_db_instance.legacy_replica", "asynchronous read replica: promoting it is done by hand")
+    assert has("warning", "aws_s3_bucket_replication_configuration.assets", "deletes are replicated to the copy")
+    arch = hl.load_architecture(doc["design"])
+    orders = next(sb for sb in arch.standbys if sb.name == "orders Multi-AZ failover")
+    assert orders.replication == "sync" and orders.failover_s == pytest.approx(hl.failover_seconds("rds_multi_az"))
+    assert arch.component("orders-primary").source.startswith(
+        "module.orders_db.aws_db_instance.this[0]; assumed by hadr import")
+    dns = next(sb for sb in arch.standbys if sb.name == "DNS failover of api.example.com")
+    # Route 53: 10 s checks, threshold 3, a 60 s TTL: 10 x (3 - 0.5) + 60 / 2 = 55 s on average
+    assert dns.failover_timers == (10.0, 3, 60.0, 0.0, 0.0) and dns.failover_s == pytest.approx(55.0)
+    api = [c for c in arch.components if c.name.startswith("api@")]
+    assert [(c.name, c.count) for c in api] == [("api@eu-west-1a", 2), ("api@eu-west-1b", 1)]
+    assert arch.survives_loss_of("eu-west-1b")  # the api keeps its replicas in eu-west-1a
+    assert not arch.survives_loss_of("eu-west-1a")  # the single-AZ legacy database and web's one instance
+    assert not any("data.aws_ami" in f["source"] for f in doc["findings"])
+
+
+def test_a_secondary_sharing_the_primarys_health_check_is_named(tmp_path):
+    plan = json.loads((HERE / "plan.json").read_text())
+    records = plan["planned_values"]["root_module"]["resources"]
+    for r in records:
+        if r["address"] == "aws_route53_record.api_secondary":
+            r["values"]["health_check_id"] = "hc-api"
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    doc = import_paths([path])
+    assert _has(doc, "error", f"{path}: aws_route53_record.api_secondary", "shares the primary's health check")
+
+
+def test_what_a_plan_does_not_know_is_said_not_guessed(tmp_path):
+    plan = json.loads((HERE / "plan.json").read_text())
+    plan["resource_changes"].append({"address": "aws_db_instance.legacy", "change": {
+        "actions": ["create"], "after_unknown": {"backup_retention_period": True}}})
+    path = tmp_path / "unknown.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    doc = import_paths([path])
+    assert _has(doc, "info", f"{path}: aws_db_instance.legacy", "backup_retention_period is not known until apply")
+    assert not _has(doc, "warning", f"{path}: aws_db_instance.legacy", "backups are off")

@@ -159,7 +159,8 @@ class ComponentKind(BlockKind):
         if type(body) is dict and len(body) <= 5 and body.keys() <= _PLAIN_FIELDS and "mttr_h" in body:
             # The common case, MTBF and MTTR as plain numbers: the checks below that apply
             # are made here, the rest by Component itself.
-            mtbf, mttr, count = body.get("mtbf_h"), body["mttr_h"], body.get("count", 1)
+            mtbf: Any = body.get("mtbf_h")
+            mttr, count = body["mttr_h"], body.get("count", 1)
             if (type(mtbf) in _NUMBER and type(mttr) in _NUMBER and type(count) is int and "name" in body
                     and abs(mtbf) <= 1e300 and abs(mttr) <= 1e300):
                 source = body.get("source")

@@ -1,0 +1,292 @@
+"""Terraform plans and states as ``terraform show -json`` writes them (modules resolved,
+defaults filled in): AWS resources.
+
+Read: ``aws_db_instance`` (Multi-AZ as a standby with synchronous replication and the
+``rds_multi_az`` failover preset, backups, read replicas), ``aws_autoscaling_group``
+(capacity, and its zones from ``availability_zones`` or its subnets'), Route 53
+failover records (``failover_routing_policy``) with their health checks (a standby whose
+failover is timed by the check's interval, threshold and the record's TTL),
+``aws_elasticache_replication_group`` and S3 replication (whether deletes are
+replicated). Every block's ``source`` is the resource's address. Values a plan does
+not know yet (computed) are reported as unknown, never guessed.
+
+Assumed, and said: an instance fails about four times a year (a database host twice)
+and is replaced in 10 minutes (rebuilt in 2 hours); a zone is down 0.5 times a year for
+4 hours; what a failover record points at is a stack that fails twice a year for 4
+hours; the resources are in series.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..checks import InvalidInputError
+from . import Finding, Imported, Importer
+
+__all__ = ["IMPORTER"]
+
+MAX_RESOURCES = 20_000
+ASSUMED = {
+    "instance": (2190.0, 10 / 60, "assumed by hadr import: an instance fails about 4 times a year and is "
+                                  "replaced in 10 minutes"),
+    "database": (4380.0, 2.0, "assumed by hadr import: a database host fails about twice a year and is "
+                              "rebuilt in 2 hours"),
+    "endpoint": (4380.0, 4.0, "assumed by hadr import: what the record points at (a region's stack) fails "
+                              "about twice a year for 4 hours; give its real figures"),
+    "cache": (4380.0, 1.0, "assumed by hadr import: a cache node fails about twice a year and is replaced in "
+                           "an hour"),
+}
+ZONE = {"rate_per_year": 0.5, "mttr_h": 4.0,
+        "source": "assumed by hadr import: 0.5 zone outages a year of 4 hours; the plan does not say"}
+
+
+def _claims(path: str, text: str) -> bool:
+    head = text.lstrip()[:4096]
+    return head.startswith("{") and '"format_version"' in text[:100_000] and (
+        '"planned_values"' in text or '"values"' in text)
+
+
+def _resources(module: Any, depth: int = 0) -> list[dict]:
+    if not isinstance(module, dict) or depth > 50:
+        return []
+    out = [r for r in module.get("resources") or [] if isinstance(r, dict)]
+    for child in module.get("child_modules") or []:
+        out += _resources(child, depth + 1)
+    return out
+
+
+def _comp(name: str, what: str, source: str, **more: Any) -> dict:
+    mtbf, mttr, how = ASSUMED[what]
+    return {"component": {"name": name[:200], "mtbf_h": mtbf, "mttr_h": mttr, "source": f"{source}; {how}",
+                          **more}}
+
+
+class _Reader:
+    def __init__(self, path: str, doc: dict):
+        self.path, self.doc = path, doc
+        self.out = Imported()
+        root = _get(doc, "planned_values", "root_module") or _get(doc, "values", "root_module") or {}
+        self.resources = _resources(root)[:MAX_RESOURCES]
+        self.unknown = _after_unknown(doc)
+        self.by_type: dict[str, list[dict]] = {}
+        for r in self.resources:
+            self.by_type.setdefault(str(r.get("type")), []).append(r)
+        self.subnet_zone = {str(_v(s, "id")): str(_v(s, "availability_zone"))
+                            for s in self.by_type.get("aws_subnet", []) if _v(s, "availability_zone")}
+        self.region = _get(doc, "configuration", "provider_config", "aws", "expressions", "region",
+                           "constant_value")
+
+    def find(self, severity: str, message: str, r: dict, field: str = "") -> None:
+        self.out.findings.append(Finding(severity, message, f"{self.path}: {r.get('address', '?')}", field))
+
+    def known(self, r: dict, key: str) -> bool:
+        """Whether the plan knows ``key`` (it is not computed at apply time)."""
+        return not bool(_get(self.unknown.get(str(r.get("address")), {}), key))
+
+    def zone(self, name: str) -> str:
+        self.out.zones.setdefault(name, dict(ZONE))
+        return name
+
+    # -- resources ------------------------------------------------------------------------
+    def db_instance(self, r: dict) -> None:
+        addr = str(r.get("address"))
+        name = str(_v(r, "identifier") or addr)
+        if _v(r, "replicate_source_db"):
+            self.find("warning", f"{addr} is an asynchronous read replica: promoting it is done by hand and "
+                      "loses its lag; it is not a failover target", r, "replicate_source_db")
+            return
+        retention = _v(r, "backup_retention_period")
+        if not self.known(r, "backup_retention_period"):
+            self.find("info", f"{addr}: backup_retention_period is not known until apply", r,
+                      "backup_retention_period")
+        elif retention in (0, None):
+            self.find("warning", f"{addr}: backups are off (backup_retention_period {retention!r}): "
+                      "corrupted or deleted data cannot be restored", r, "backup_retention_period")
+        multi = _v(r, "multi_az")
+        if multi is True:
+            self.out.blocks.append({"standby": {
+                "name": f"{name} Multi-AZ failover",
+                "primary": _comp(f"{name}-primary", "database", addr),
+                "standbys": [_comp(f"{name}-standby", "database", addr)],
+                "failover_preset": "rds_multi_az", "replication": "sync"}})
+        else:
+            self.find("warning", f"{addr}: multi_az is {multi!r} (Terraform's default is false): one "
+                      "instance, no standby to fail over to", r, "multi_az")
+            az = _v(r, "availability_zone")
+            block = _comp(name, "database", addr)
+            self.out.blocks.append({"zone": self.zone(str(az)), **block} if az else block)
+
+    def autoscaling_group(self, r: dict) -> None:
+        addr = str(r.get("address"))
+        zones = [str(z) for z in _v(r, "availability_zones") or []]
+        for subnet in _v(r, "vpc_zone_identifier") or []:
+            z = self.subnet_zone.get(str(subnet))
+            if z and z not in zones:
+                zones.append(z)
+        size = _v(r, "desired_capacity")
+        if not isinstance(size, int) or isinstance(size, bool):
+            size = _v(r, "min_size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            self.find("info", f"{addr}: its capacity is not known (desired_capacity, min_size); taken as 1", r,
+                      "desired_capacity")
+            size = 1
+        name = str(_v(r, "name") or addr)
+        if len(zones) >= 2 and size == 1:
+            self.find("warning", f"{addr} spans {len(zones)} zones but runs one instance: a 'multi-AZ' group of "
+                      "one is down while it is replaced", r, "desired_capacity")
+        if len(zones) == 1 and size > 1:
+            self.find("warning", f"{addr}: every instance is in {zones[0]}: losing it loses them all", r,
+                      "availability_zones")
+        if not zones:
+            self.find("info", f"{addr}: its zones are not known here (subnets not in the plan)", r,
+                      "vpc_zone_identifier")
+        if len(zones) >= 2 and size >= 2:
+            per = [size // len(zones) + (1 if i < size % len(zones) else 0) for i in range(len(zones))]
+            self.out.blocks.append({"parallel": [
+                {"zone": self.zone(z), **_comp(f"{name}@{z}", "instance", addr, **({"count": n} if n > 1 else {}))}
+                for z, n in zip(zones, per) if n > 0]})
+        else:
+            block = _comp(name, "instance", addr, **({"count": size} if size > 1 else {}))
+            self.out.blocks.append({"zone": self.zone(zones[0]), **block} if zones else block)
+
+    def failover_records(self) -> None:
+        checks = {str(_v(h, "id")): h for h in self.by_type.get("aws_route53_health_check", []) if _v(h, "id")}
+        groups: dict[tuple, list[tuple[dict, str]]] = {}
+        for rec in self.by_type.get("aws_route53_record", []):
+            pol = _v(rec, "failover_routing_policy")
+            pol = pol[0] if isinstance(pol, list) and pol else pol
+            if not isinstance(pol, dict):
+                continue
+            role = str(pol.get("type", "")).upper()
+            if _v(rec, "alias") and _v(rec, "ttl") not in (None, 0):
+                self.find("error", f"{rec.get('address')}: a TTL on an alias record (AWS uses the target's; "
+                          "the TTL set here does nothing)", rec, "ttl")
+            groups.setdefault((str(_v(rec, "zone_id")), str(_v(rec, "name")), str(_v(rec, "type"))), []).append(
+                (rec, role))
+        names: dict[tuple, list[str]] = {}
+        for (zone_id, name, rtype), recs in groups.items():
+            names.setdefault((zone_id, rtype), []).append(name)
+            roles = [role for _, role in recs]
+            first = recs[0][0]
+            if len(recs) > 2 or roles.count("PRIMARY") != 1 or roles.count("SECONDARY") != 1:
+                self.find("error", f"failover records for {name} are not a pair ({', '.join(sorted(roles))}): "
+                          "Route 53 fails over between one PRIMARY and one SECONDARY of the same name and type",
+                          first, "failover_routing_policy")
+                continue
+            primary = next(rec for rec, role in recs if role == "PRIMARY")
+            secondary = next(rec for rec, role in recs if role == "SECONDARY")
+            hc = _v(primary, "health_check_id")
+            if not hc:
+                self.find("error", f"{primary.get('address')}: a PRIMARY failover record without a health "
+                          "check never fails over", primary, "health_check_id")
+                continue
+            if hc == _v(secondary, "health_check_id"):
+                self.find("error", f"{secondary.get('address')} shares the primary's health check: when the "
+                          "primary is unhealthy so is the secondary, and Route 53 answers with the primary",
+                          secondary, "health_check_id")
+            check = checks.get(str(hc), {})
+            interval = _v(check, "request_interval") or 30
+            threshold = _v(check, "failure_threshold") or 3
+            ttl = 60 if _v(primary, "alias") else (_v(primary, "ttl") or 60)
+            self.out.blocks.append({"standby": {
+                "name": f"DNS failover of {name}"[:200],
+                "primary": _comp(f"{name} primary", "endpoint", str(primary.get("address"))),
+                "standbys": [_comp(f"{name} secondary", "endpoint", str(secondary.get("address")))],
+                "failover": {"check_interval_s": float(interval), "failure_threshold": int(threshold),
+                             "dns_ttl_s": float(ttl)},
+                "failback": True}})
+        for (zone_id, rtype), members in names.items():
+            if len(members) > 1 and any(len(groups[(zone_id, n, rtype)]) == 1 for n in members):
+                lone = [n for n in members if len(groups[(zone_id, n, rtype)]) == 1]
+                self.out.findings.append(Finding(
+                    "warning", f"failover records {', '.join(sorted(lone))} have no partner of the same name: "
+                    "records of different names do not fail over to each other", self.path,
+                    "failover_routing_policy"))
+
+    def cache(self, r: dict) -> None:
+        addr = str(r.get("address"))
+        n = _v(r, "num_cache_clusters") or _v(r, "number_cache_clusters") or 1
+        auto = _v(r, "automatic_failover_enabled")
+        name = str(_v(r, "replication_group_id") or addr)
+        if not isinstance(n, int) or n < 2 or not auto:
+            self.find("warning", f"{addr}: {'no automatic failover' if not auto else 'one node'}: a node lost "
+                      "is an outage until it is replaced", r, "automatic_failover_enabled")
+            self.out.blocks.append(_comp(name, "cache", addr))
+            return
+        self.out.blocks.append({"standby": {
+            "name": f"{name} failover", "primary": _comp(f"{name}-primary", "cache", addr),
+            "standbys": [_comp(f"{name}-replica-{i + 1}", "cache", addr) for i in range(n - 1)],
+            "failover_s": 60.0}})
+        self.find("info", f"{addr}: failover taken as 60 s (assumed)", r, "automatic_failover_enabled")
+
+    def s3_replication(self, r: dict) -> None:
+        for i, rule in enumerate(_v(r, "rule") or []):
+            dm = _get(rule, "delete_marker_replication", 0, "status") if isinstance(
+                _get(rule, "delete_marker_replication"), list) else _get(rule, "delete_marker_replication", "status")
+            if str(dm).lower() == "enabled":
+                self.find("warning", f"{r.get('address')}: deletes are replicated to the copy (delete marker "
+                          "replication): a mistaken delete reaches the replica too", r,
+                          f"rule[{i}].delete_marker_replication")
+
+    def read(self) -> Imported:
+        for r in self.resources:
+            kind = r.get("type")
+            if r.get("mode", "managed") != "managed":
+                continue
+            if kind == "aws_db_instance":
+                self.db_instance(r)
+            elif kind == "aws_autoscaling_group":
+                self.autoscaling_group(r)
+            elif kind == "aws_elasticache_replication_group":
+                self.cache(r)
+            elif kind == "aws_s3_bucket_replication_configuration":
+                self.s3_replication(r)
+        self.failover_records()
+        if self.region:
+            self.out.findings.append(Finding("info", f"provider region {self.region}", self.path,
+                                             "provider_config.aws.region"))
+        if len(self.out.blocks) > 1:
+            self.out.findings.append(Finding("info", "resources joined in series: each is taken as needed for the "
+                                             "whole (the plan does not say which calls which)", self.path))
+        return self.out
+
+
+def _get(doc: Any, *keys: Any) -> Any:
+    for k in keys:
+        if isinstance(doc, dict) and k in doc:
+            doc = doc[k]
+        elif isinstance(doc, list) and isinstance(k, int) and 0 <= k < len(doc):
+            doc = doc[k]
+        else:
+            return None
+    return doc
+
+
+def _v(r: Any, key: str) -> Any:
+    return _get(r, "values", key)
+
+
+def _after_unknown(doc: dict) -> dict[str, dict]:
+    """Per resource address, what a plan leaves unknown until apply."""
+    out: dict[str, dict] = {}
+    for rc in doc.get("resource_changes") or []:
+        if isinstance(rc, dict) and isinstance(_get(rc, "change", "after_unknown"), dict):
+            out[str(rc.get("address"))] = rc["change"]["after_unknown"]
+    return out
+
+
+def _read(path: str, text: str) -> Imported:
+    if not text.strip():
+        return Imported()
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise InvalidInputError(f"{path}: not JSON as terraform show -json writes it") from None
+    if not isinstance(doc, dict):
+        return Imported()
+    return _Reader(path, doc).read()
+
+
+IMPORTER = Importer("terraform", "Terraform plans and states as JSON (terraform show -json), AWS resources",
+                    _claims, _read)
