@@ -324,7 +324,20 @@ def _scalar(loader, node):
     return getattr(loader, build)(node) if build else str(node.value)
 
 
-def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget: list, line: int = 0):
+#: CloudFormation's short-form tags: ``!Ref x`` is ``{"Ref": x}``, ``!GetAtt a.b`` is
+#: ``{"Fn::GetAtt": ["a", "b"]}``, ``!Condition c`` is ``{"Condition": c}``, any other
+#: ``!Name v`` is ``{"Fn::Name": v}`` (what the long form in JSON says).
+def _cloudformation_tag(tag: str, value):
+    name = tag[1:]
+    if name in ("Ref", "Condition"):
+        return {name: value}
+    if name == "GetAtt" and isinstance(value, str):
+        return {"Fn::GetAtt": value.split(".", 1)}
+    return {f"Fn::{name}": value}
+
+
+def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget: list, line: int = 0,
+                tags: bool = False):
     """``node`` as plain data (mappings, lists, scalars), each value's line recorded in
     ``lines`` by its path (a value under a key: the key's line), keys given twice listed
     in ``duplicates``; ``budget`` (one integer in a list) bounds the values built,
@@ -334,6 +347,13 @@ def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget
     if budget[0] < 0:
         raise InvalidInputError("more values than the limit once YAML aliases are expanded; refused")
     lines[path] = line or node.start_mark.line + 1
+    if tags and isinstance(node.tag, str) and node.tag.startswith("!") and not node.tag.startswith("!!"):
+        tag, node.tag = node.tag, {yaml.ScalarNode: "tag:yaml.org,2002:str",
+                                   yaml.SequenceNode: "tag:yaml.org,2002:seq"}.get(type(node), "tag:yaml.org,2002:map")
+        try:
+            return _cloudformation_tag(tag, _node_value(loader, node, path, lines, duplicates, budget, line, tags))
+        finally:
+            node.tag = tag
     if isinstance(node, yaml.ScalarNode):
         return _scalar(loader, node)
     if isinstance(node, yaml.MappingNode):
@@ -346,18 +366,19 @@ def _node_value(loader, node, path: tuple, lines: dict, duplicates: list, budget
             key_line = key_node.start_mark.line + 1
             if key in out:
                 duplicates.append((path + (key,), key_line))
-            out[key] = _node_value(loader, value_node, path + (key,), lines, duplicates, budget, key_line)
+            out[key] = _node_value(loader, value_node, path + (key,), lines, duplicates, budget, key_line, tags)
         return out
-    return [_node_value(loader, child, path + (i,), lines, duplicates, budget)
+    return [_node_value(loader, child, path + (i,), lines, duplicates, budget, 0, tags)
             for i, child in enumerate(node.value)]
 
 
 def read_yaml_documents(text: str, origin: str, *, max_depth: int = MAX_DEPTH,
-                        max_nodes: int = MAX_NODES) -> list[tuple[Any, dict, list]]:
+                        max_nodes: int = MAX_NODES, tags: bool = False) -> list[tuple[Any, dict, list]]:
     """Every document of a YAML stream (``---`` separated), read safely (size, depth
     and alias expansion bounded, no tags that build objects) as (data, lines,
     duplicates): ``lines`` maps a value's path (a tuple of keys and indices) to its
-    line; ``duplicates`` lists (path, line) of keys given twice (the last kept)."""
+    line; ``duplicates`` lists (path, line) of keys given twice (the last kept). With
+    ``tags``, local tags are CloudFormation's short forms (``_cloudformation_tag``)."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise InvalidInputError(f"{origin}: over the limit of {MAX_FILE_BYTES:,} bytes")
     if len(text) > COUNT_EVENTS_OVER_BYTES:
@@ -373,7 +394,7 @@ def read_yaml_documents(text: str, origin: str, *, max_depth: int = MAX_DEPTH,
             _check_graph(node, origin, max_depth, max_nodes)
             lines: dict = {}
             duplicates: list = []
-            data = _node_value(loader, node, (), lines, duplicates, budget)
+            data = _node_value(loader, node, (), lines, duplicates, budget, 0, tags)
             out.append((data, lines, duplicates))
     except InvalidInputError as exc:
         raise InvalidInputError(f"{origin}: {exc}") if not str(exc).startswith(origin) else exc from None

@@ -94,7 +94,7 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     assert code == 0 and doc["schema_version"] == 1
     assert set(doc) == {"schema_version", "design", "findings", "files"}
     assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
-    assert len(doc["files"]) == 4
+    assert len(doc["files"]) == 5
     target = tmp_path / "design.yaml"
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""
@@ -264,14 +264,14 @@ def test_a_terraform_plan_gives_standbys_zones_and_its_traps():
     assert has("error", "aws_route53_record.www_primary", "failover records for www.example.com are not a pair")
     assert has("warning", "aws_autoscaling_group.web", "spans 2 zones but runs one instance")
     assert has("warning", "aws_db_instance.legacy", "backups are off (backup_retention_period 0)")
-    assert has("warning", "aws_db_instance.legacy", "multi_az is False (Terraform's default is false)")
+    assert has("warning", "aws_db_instance.legacy", "multi_az is False (off unless it is set)")
     assert has("warning", "aws_db_instance.legacy_replica", "asynchronous read replica: promoting it is done by hand")
     assert has("warning", "aws_s3_bucket_replication_configuration.assets", "deletes are replicated to the copy")
     arch = hl.load_architecture(doc["design"])
     orders = next(sb for sb in arch.standbys if sb.name == "orders Multi-AZ failover")
     assert orders.replication == "sync" and orders.failover_s == pytest.approx(hl.failover_seconds("rds_multi_az"))
     assert arch.component("orders-primary").source.startswith(
-        "module.orders_db.aws_db_instance.this[0]; assumed by hadr import")
+        f"{path}: module.orders_db.aws_db_instance.this[0]; assumed by hadr import")
     dns = next(sb for sb in arch.standbys if sb.name == "DNS failover of api.example.com")
     # Route 53: 10 s checks, threshold 3, a 60 s TTL: 10 x (3 - 0.5) + 60 / 2 = 55 s on average
     assert dns.failover_timers == (10.0, 3, 60.0, 0.0, 0.0) and dns.failover_s == pytest.approx(55.0)
@@ -303,3 +303,49 @@ def test_what_a_plan_does_not_know_is_said_not_guessed(tmp_path):
     doc = import_paths([path])
     assert _has(doc, "info", f"{path}: aws_db_instance.legacy", "backup_retention_period is not known until apply")
     assert not _has(doc, "warning", f"{path}: aws_db_instance.legacy", "backups are off")
+
+
+# --------------------------------------------------------------------------- CloudFormation
+
+
+def test_a_cloudformation_template_with_its_conditions_evaluated():
+    path = HERE / "stack.yaml"
+    doc = import_paths([path])
+    assert doc["files"] == [{"file": str(path), "importer": "cloudformation"}]
+    src = str(path)
+    assert _has(doc, "error", f"{src}:51 (Primary)", "a TTL on an alias record")
+    assert _has(doc, "info", f"{src}:39 (StagingDb)", "not created: its condition 'IsStaging' is false")
+    assert _has(doc, "info", f"{src}:43 (Reporting)", "created only if 'InUsEast' holds")
+    assert _has(doc, "warning", f"{src}:43 (Reporting)", "asynchronous read replica")
+    assert not any("backups are off" in f["message"] for f in doc["findings"])  # Fn::If gives 7 in prod
+    arch = hl.load_architecture(doc["design"])
+    # DesiredCapacity from the Capacity mapping for Env=prod: 4, over the two subnets' zones
+    assert [(c.name, c.count) for c in arch.components if c.name.startswith("Web@")] == [
+        ("Web@eu-west-1a", 2), ("Web@eu-west-1b", 2)]
+    db = next(sb for sb in arch.standbys if sb.name == "Db Multi-AZ failover")  # MultiAZ: !If [IsProd, ...]
+    assert db.replication == "sync"
+    assert arch.component("Db-primary").source.startswith(f"{src}:32 (Db); assumed by hadr import")
+    dns = next(sb for sb in arch.standbys if sb.name == "DNS failover of app.example.com.")
+    assert dns.failover_timers == (30.0, 3, 60.0, 0.0, 0.0)  # an alias record: the target's 60 s
+
+
+def test_staging_defaults_and_the_json_long_form(tmp_path):
+    text = (HERE / "stack.yaml").read_text().replace("Default: prod", "Default: staging")
+    staging = tmp_path / "staging.yaml"
+    staging.write_text(text, encoding="utf-8")
+    doc = import_paths([staging])
+    assert _has(doc, "warning", f"{staging}:32 (Db)", "backups are off (backup_retention_period 0)")
+    assert _has(doc, "warning", f"{staging}:32 (Db)", "multi_az is False")
+    assert _has(doc, "warning", f"{staging}:39 (StagingDb)", "multi_az is False")
+    arch = hl.load_architecture(doc["design"])
+    # the staging mapping's DesiredCapacity 1 is below MinSize 2: named, and read as given
+    assert _has(doc, "error", f"{staging}:25 (Web)", "desired capacity 1 is below its minimum 2")
+    assert [(c.name, c.count) for c in arch.components if c.name.startswith("Web")] == [("Web", 1)]
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Parameters": {"Multi": {"Type": "String", "Default": "false"}},
+                "Resources": {"Db": {"Type": "AWS::RDS::DBInstance", "Properties": {
+                    "Engine": "mysql", "MultiAZ": {"Ref": "Multi"}, "BackupRetentionPeriod": "0"}}}}
+    long_form = tmp_path / "db.json"
+    long_form.write_text(json.dumps(template), encoding="utf-8")
+    doc = import_paths([long_form])
+    assert _has(doc, "warning", f"{long_form}: Db", "multi_az is False")
+    assert _has(doc, "warning", f"{long_form}: Db", "backups are off")

@@ -63,11 +63,11 @@ def _comp(name: str, what: str, source: str, **more: Any) -> dict:
 
 
 class _Reader:
-    def __init__(self, path: str, doc: dict):
+    def __init__(self, path: str, doc: dict, resources: list[dict] | None = None):
         self.path, self.doc = path, doc
         self.out = Imported()
         root = _get(doc, "planned_values", "root_module") or _get(doc, "values", "root_module") or {}
-        self.resources = _resources(root)[:MAX_RESOURCES]
+        self.resources = (_resources(root) if resources is None else resources)[:MAX_RESOURCES]
         self.unknown = _after_unknown(doc)
         self.by_type: dict[str, list[dict]] = {}
         for r in self.resources:
@@ -77,8 +77,12 @@ class _Reader:
         self.region = _get(doc, "configuration", "provider_config", "aws", "expressions", "region",
                            "constant_value")
 
+    def where(self, r: dict) -> str:
+        """Where a resource is: the file and its address."""
+        return f"{self.path}: {r.get('address', '?')}"
+
     def find(self, severity: str, message: str, r: dict, field: str = "") -> None:
-        self.out.findings.append(Finding(severity, message, f"{self.path}: {r.get('address', '?')}", field))
+        self.out.findings.append(Finding(severity, message, self.where(r), field))
 
     def known(self, r: dict, key: str) -> bool:
         """Whether the plan knows ``key`` (it is not computed at apply time)."""
@@ -90,7 +94,7 @@ class _Reader:
 
     # -- resources ------------------------------------------------------------------------
     def db_instance(self, r: dict) -> None:
-        addr = str(r.get("address"))
+        addr, src = str(r.get("address")), self.where(r)
         name = str(_v(r, "identifier") or addr)
         if _v(r, "replicate_source_db"):
             self.find("warning", f"{addr} is an asynchronous read replica: promoting it is done by hand and "
@@ -107,26 +111,29 @@ class _Reader:
         if multi is True:
             self.out.blocks.append({"standby": {
                 "name": f"{name} Multi-AZ failover",
-                "primary": _comp(f"{name}-primary", "database", addr),
-                "standbys": [_comp(f"{name}-standby", "database", addr)],
+                "primary": _comp(f"{name}-primary", "database", src),
+                "standbys": [_comp(f"{name}-standby", "database", src)],
                 "failover_preset": "rds_multi_az", "replication": "sync"}})
         else:
-            self.find("warning", f"{addr}: multi_az is {multi!r} (Terraform's default is false): one "
+            self.find("warning", f"{addr}: multi_az is {multi!r} (off unless it is set): one "
                       "instance, no standby to fail over to", r, "multi_az")
             az = _v(r, "availability_zone")
-            block = _comp(name, "database", addr)
+            block = _comp(name, "database", src)
             self.out.blocks.append({"zone": self.zone(str(az)), **block} if az else block)
 
     def autoscaling_group(self, r: dict) -> None:
-        addr = str(r.get("address"))
+        addr, src = str(r.get("address")), self.where(r)
         zones = [str(z) for z in _v(r, "availability_zones") or []]
         for subnet in _v(r, "vpc_zone_identifier") or []:
             z = self.subnet_zone.get(str(subnet))
             if z and z not in zones:
                 zones.append(z)
-        size = _v(r, "desired_capacity")
+        size, low = _v(r, "desired_capacity"), _v(r, "min_size")
+        if isinstance(size, int) and isinstance(low, int) and size < low:
+            self.find("error", f"{addr}: its desired capacity {size} is below its minimum {low}: AWS refuses it",
+                      r, "desired_capacity")
         if not isinstance(size, int) or isinstance(size, bool):
-            size = _v(r, "min_size")
+            size = low
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             self.find("info", f"{addr}: its capacity is not known (desired_capacity, min_size); taken as 1", r,
                       "desired_capacity")
@@ -144,10 +151,10 @@ class _Reader:
         if len(zones) >= 2 and size >= 2:
             per = [size // len(zones) + (1 if i < size % len(zones) else 0) for i in range(len(zones))]
             self.out.blocks.append({"parallel": [
-                {"zone": self.zone(z), **_comp(f"{name}@{z}", "instance", addr, **({"count": n} if n > 1 else {}))}
+                {"zone": self.zone(z), **_comp(f"{name}@{z}", "instance", src, **({"count": n} if n > 1 else {}))}
                 for z, n in zip(zones, per) if n > 0]})
         else:
-            block = _comp(name, "instance", addr, **({"count": size} if size > 1 else {}))
+            block = _comp(name, "instance", src, **({"count": size} if size > 1 else {}))
             self.out.blocks.append({"zone": self.zone(zones[0]), **block} if zones else block)
 
     def failover_records(self) -> None:
@@ -191,8 +198,8 @@ class _Reader:
             ttl = 60 if _v(primary, "alias") else (_v(primary, "ttl") or 60)
             self.out.blocks.append({"standby": {
                 "name": f"DNS failover of {name}"[:200],
-                "primary": _comp(f"{name} primary", "endpoint", str(primary.get("address"))),
-                "standbys": [_comp(f"{name} secondary", "endpoint", str(secondary.get("address")))],
+                "primary": _comp(f"{name} primary", "endpoint", self.where(primary)),
+                "standbys": [_comp(f"{name} secondary", "endpoint", self.where(secondary))],
                 "failover": {"check_interval_s": float(interval), "failure_threshold": int(threshold),
                              "dns_ttl_s": float(ttl)},
                 "failback": True}})
@@ -205,18 +212,18 @@ class _Reader:
                     "failover_routing_policy"))
 
     def cache(self, r: dict) -> None:
-        addr = str(r.get("address"))
+        addr, src = str(r.get("address")), self.where(r)
         n = _v(r, "num_cache_clusters") or _v(r, "number_cache_clusters") or 1
         auto = _v(r, "automatic_failover_enabled")
         name = str(_v(r, "replication_group_id") or addr)
         if not isinstance(n, int) or n < 2 or not auto:
             self.find("warning", f"{addr}: {'no automatic failover' if not auto else 'one node'}: a node lost "
                       "is an outage until it is replaced", r, "automatic_failover_enabled")
-            self.out.blocks.append(_comp(name, "cache", addr))
+            self.out.blocks.append(_comp(name, "cache", src))
             return
         self.out.blocks.append({"standby": {
-            "name": f"{name} failover", "primary": _comp(f"{name}-primary", "cache", addr),
-            "standbys": [_comp(f"{name}-replica-{i + 1}", "cache", addr) for i in range(n - 1)],
+            "name": f"{name} failover", "primary": _comp(f"{name}-primary", "cache", src),
+            "standbys": [_comp(f"{name}-replica-{i + 1}", "cache", src) for i in range(n - 1)],
             "failover_s": 60.0}})
         self.find("info", f"{addr}: failover taken as 60 s (assumed)", r, "automatic_failover_enabled")
 
@@ -248,7 +255,7 @@ class _Reader:
                                              "provider_config.aws.region"))
         if len(self.out.blocks) > 1:
             self.out.findings.append(Finding("info", "resources joined in series: each is taken as needed for the "
-                                             "whole (the plan does not say which calls which)", self.path))
+                                             "whole (the files do not say which calls which)", self.path))
         return self.out
 
 

@@ -1,0 +1,248 @@
+"""CloudFormation templates (YAML with short-form tags such as ``!Ref``, or JSON).
+
+Parameters take their defaults and Conditions are evaluated with them (``Fn::Equals``,
+``Fn::Not``, ``Fn::And``, ``Fn::Or``, ``Condition``); a resource whose condition is false
+is not read, and one whose condition cannot be evaluated (a parameter without a default,
+a pseudo parameter) is read and said to depend on it; ``Fn::If`` takes the branch its
+condition gives, or the first with a finding. ``Ref`` to a parameter gives its default,
+to a resource its logical id; ``Fn::FindInMap`` looks in ``Mappings``; other functions
+(``Fn::GetAtt``, ``Fn::Sub``, ...) are unknown values.
+
+The resources are read as the Terraform importer reads their AWS equivalents (RDS,
+Auto Scaling, Route 53 failover records and health checks, ElastiCache, S3
+replication), with CloudFormation's own defaults (``BackupRetentionPeriod`` 1,
+``MultiAZ`` false); each block's ``source`` is the file, line and logical id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..checks import InvalidInputError
+from ..safe_load import read_yaml_documents
+from . import Finding, Imported, Importer
+from .terraform import _Reader
+
+__all__ = ["IMPORTER"]
+
+UNKNOWN = object()
+MAX_EVAL_DEPTH = 30
+
+
+def _claims(path: str, text: str) -> bool:
+    head = text[:200_000]
+    return bool(re.search(r'(^|[{,])\s*"?(AWSTemplateFormatVersion|Resources)"?\s*:', head, re.M)) and bool(
+        re.search(r'"?Type"?\s*:\s*"?AWS::', head))
+
+
+class _Template:
+    def __init__(self, path: str, doc: dict, lines: dict):
+        self.path, self.doc, self.lines = path, doc, lines
+        self.findings: list[Finding] = []
+        params = _dict(doc.get("Parameters"))
+        self.params = {k: (v.get("Default", UNKNOWN) if isinstance(v, dict) else UNKNOWN) for k, v in params.items()}
+        self.mappings = _dict(doc.get("Mappings"))
+        self.conditions = _dict(doc.get("Conditions"))
+        self.resources = _dict(doc.get("Resources"))
+        self._cond: dict[str, Any] = {}
+
+    def line(self, *keys: Any) -> int:
+        """The line of the value at ``keys`` (0 in JSON, which keeps no lines)."""
+        k = tuple(keys)
+        while k and k not in self.lines:
+            k = k[:-1]
+        return int(self.lines.get(k, 0))
+
+    def condition(self, name: Any, depth: int = 0) -> Any:
+        """True, False or UNKNOWN: a named condition with the parameters' defaults."""
+        if not isinstance(name, str) or name not in self.conditions or depth > MAX_EVAL_DEPTH:
+            return UNKNOWN
+        if name not in self._cond:
+            self._cond[name] = UNKNOWN  # a condition that refers to itself stays unknown
+            self._cond[name] = self.truth(self.conditions[name], depth + 1)
+        return self._cond[name]
+
+    def truth(self, expr: Any, depth: int = 0) -> Any:
+        if depth > MAX_EVAL_DEPTH or not isinstance(expr, dict) or len(expr) != 1:
+            return UNKNOWN
+        (fn, args), = expr.items()
+        if fn == "Condition":
+            return self.condition(args, depth + 1)
+        if not isinstance(args, list):
+            return UNKNOWN
+        if fn == "Fn::Equals" and len(args) == 2:
+            a, b = (self.value(x, depth + 1) for x in args)
+            return UNKNOWN if UNKNOWN in (a, b) else str(a) == str(b)
+        parts = [self.truth(x, depth + 1) for x in args]
+        if fn == "Fn::Not" and len(parts) == 1:
+            return UNKNOWN if parts[0] is UNKNOWN else not parts[0]
+        if fn == "Fn::And":
+            return False if False in parts else UNKNOWN if UNKNOWN in parts else True
+        if fn == "Fn::Or":
+            return True if True in parts else UNKNOWN if UNKNOWN in parts else False
+        return UNKNOWN
+
+    def value(self, expr: Any, depth: int = 0, where: str = "") -> Any:
+        """``expr`` with the intrinsic functions that can be evaluated, evaluated."""
+        if depth > MAX_EVAL_DEPTH:
+            return UNKNOWN
+        if isinstance(expr, list):
+            return [self.value(x, depth + 1, where) for x in expr]
+        if not isinstance(expr, dict):
+            return expr
+        if len(expr) == 1:
+            (fn, args), = expr.items()
+            if fn == "Ref":
+                if args in self.params:
+                    return self.params[args]
+                return args if isinstance(args, str) and args in self.resources else UNKNOWN
+            if fn == "Fn::If" and isinstance(args, list) and len(args) == 3:
+                cond = self.condition(args[0])
+                if cond is UNKNOWN:
+                    self.findings.append(Finding("info", f"Fn::If on condition {args[0]!r} cannot be evaluated "
+                                                 "with the parameters' defaults: its first branch is read",
+                                                 f"{self.path}: {where}", "Fn::If"))
+                    cond = True
+                return self.value(args[1] if cond else args[2], depth + 1, where)
+            if fn == "Fn::FindInMap" and isinstance(args, list) and len(args) == 3:
+                keys = [self.value(a, depth + 1, where) for a in args]
+                found: Any = self.mappings
+                for k in keys:
+                    found = found.get(k) if isinstance(found, dict) and isinstance(k, str) else None
+                return UNKNOWN if found is None else found
+            if fn.startswith("Fn::") or fn == "Condition":
+                return UNKNOWN
+        return {k: self.value(v, depth + 1, where) for k, v in expr.items()}
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any) -> Any:
+    if isinstance(value, bool) or value is UNKNOWN or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _known(value: Any) -> Any:
+    return None if value is UNKNOWN else value
+
+
+def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict | None:
+    """A CloudFormation resource as the Terraform reader reads its AWS equivalent."""
+    n = t.line("Resources", logical)
+    address = f"{logical} ({rtype}{f', line {n}' if n else ''})"
+    r: dict[str, Any] = {"address": address, "mode": "managed", "values": {}}
+    v = r["values"]
+    if rtype == "AWS::RDS::DBInstance":
+        r["type"] = "aws_db_instance"
+        v.update(identifier=_known(props.get("DBInstanceIdentifier")) or logical,
+                 multi_az=_bool(props.get("MultiAZ", False)),
+                 backup_retention_period=_int(props.get("BackupRetentionPeriod", 1)),
+                 availability_zone=_known(props.get("AvailabilityZone")),
+                 replicate_source_db=_known(props.get("SourceDBInstanceIdentifier")))
+    elif rtype == "AWS::AutoScaling::AutoScalingGroup":
+        r["type"] = "aws_autoscaling_group"
+        zones = props.get("AvailabilityZones")
+        v.update(name=_known(props.get("AutoScalingGroupName")) or logical,
+                 min_size=_int(props.get("MinSize")), desired_capacity=_int(props.get("DesiredCapacity")),
+                 availability_zones=[z for z in zones if isinstance(z, str)] if isinstance(zones, list) else [],
+                 vpc_zone_identifier=[s for s in props.get("VPCZoneIdentifier") or [] if isinstance(s, str)])
+    elif rtype == "AWS::EC2::Subnet":
+        r["type"] = "aws_subnet"
+        v.update(id=logical, availability_zone=_known(props.get("AvailabilityZone")))
+    elif rtype == "AWS::Route53::RecordSet":
+        r["type"] = "aws_route53_record"
+        failover = props.get("Failover")
+        v.update(zone_id=_known(props.get("HostedZoneId")) or _known(props.get("HostedZoneName")),
+                 name=_known(props.get("Name")), type=_known(props.get("Type")),
+                 set_identifier=_known(props.get("SetIdentifier")), health_check_id=_known(props.get("HealthCheckId")),
+                 ttl=_int(props.get("TTL")), alias=props.get("AliasTarget"),
+                 failover_routing_policy=[{"type": failover}] if isinstance(failover, str) else None)
+    elif rtype == "AWS::Route53::HealthCheck":
+        r["type"] = "aws_route53_health_check"
+        cfg = _dict(props.get("HealthCheckConfig"))
+        v.update(id=logical, request_interval=_int(cfg.get("RequestInterval")),
+                 failure_threshold=_int(cfg.get("FailureThreshold")))
+    elif rtype == "AWS::ElastiCache::ReplicationGroup":
+        r["type"] = "aws_elasticache_replication_group"
+        v.update(replication_group_id=_known(props.get("ReplicationGroupId")) or logical,
+                 num_cache_clusters=_int(props.get("NumCacheClusters")),
+                 automatic_failover_enabled=_bool(props.get("AutomaticFailoverEnabled")))
+    elif rtype == "AWS::S3::Bucket" and isinstance(props.get("ReplicationConfiguration"), dict):
+        r["type"] = "aws_s3_bucket_replication_configuration"
+        rules = props["ReplicationConfiguration"].get("Rules") or []
+        v["rule"] = [{"delete_marker_replication": {"status": _known(
+            (rule.get("DeleteMarkerReplication") or {}).get("Status"))}} for rule in rules if isinstance(rule, dict)]
+    else:
+        return None
+    return r
+
+
+class _CfnReader(_Reader):
+    def where(self, r: dict) -> str:
+        logical, _, rest = str(r.get("address", "?")).partition(" (")
+        line = rest.rpartition("line ")[2].rstrip(")")
+        return f"{self.path}:{line} ({logical})" if line.isdigit() else f"{self.path}: {logical}"
+
+
+def _read(path: str, text: str) -> Imported:
+    if not text.strip():
+        return Imported()
+    if text.lstrip().startswith("{"):
+        try:
+            doc, lines = json.loads(text), {}  # type: ignore[var-annotated]
+        except (json.JSONDecodeError, RecursionError):
+            raise InvalidInputError(f"{path}: not a CloudFormation template (JSON that does not parse)") from None
+    else:
+        docs = read_yaml_documents(text, path, tags=True)
+        if not docs:
+            return Imported()
+        doc, lines, _ = docs[0]
+    if not isinstance(doc, dict):
+        return Imported()
+    t = _Template(path, doc, lines)
+    resources = []
+    skipped = []
+    for logical, res in list(t.resources.items())[:20_000]:
+        if not isinstance(res, dict) or not isinstance(res.get("Type"), str):
+            continue
+        cond = res.get("Condition")
+        n = t.line("Resources", logical)
+        where = f"{logical} (line {n})" if n else logical
+        at = f"{path}:{n} ({logical})" if n else f"{path}: {logical}"
+        if cond is not None:
+            holds = t.condition(cond)
+            if holds is False:
+                skipped.append(Finding("info", f"{logical} is not created: its condition {cond!r} is false with "
+                                       "the parameters' defaults", at, "Condition"))
+                continue
+            if holds is UNKNOWN:
+                skipped.append(Finding("info", f"{logical} is created only if {cond!r} holds, which the "
+                                       "parameters' defaults do not decide: read as created", at, "Condition"))
+        props = t.value(res.get("Properties") or {}, where=where)
+        r = _as_terraform(t, str(logical), res["Type"], _dict(props))
+        if r is not None:
+            resources.append(r)
+    out = _CfnReader(path, {}, resources).read()
+    out.findings[:0] = t.findings + skipped
+    return out
+
+
+IMPORTER = Importer("cloudformation", "CloudFormation templates (YAML with short-form tags, or JSON)",
+                    _claims, _read)
