@@ -23,7 +23,7 @@ from typing import Any
 from ..checks import InvalidInputError
 from ..safe_load import read_yaml_documents
 from . import Finding, Imported, Importer
-from .terraform import _Reader
+from .terraform import AwsReader
 
 __all__ = ["IMPORTER"]
 
@@ -194,7 +194,7 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict |
     return r
 
 
-class _CfnReader(_Reader):
+class _CfnReader(AwsReader):
     def where(self, r: dict) -> str:
         logical, _, rest = str(r.get("address", "?")).partition(" (")
         line = rest.rpartition("line ")[2].rstrip(")")

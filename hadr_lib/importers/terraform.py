@@ -24,7 +24,7 @@ from typing import Any
 from ..checks import InvalidInputError
 from . import Finding, Imported, Importer
 
-__all__ = ["IMPORTER"]
+__all__ = ["IMPORTER", "AwsReader"]
 
 MAX_RESOURCES = 20_000
 ASSUMED = {
@@ -62,7 +62,9 @@ def _comp(name: str, what: str, source: str, **more: Any) -> dict:
                           **more}}
 
 
-class _Reader:
+class AwsReader:
+    """AWS resources (in Terraform's names and values) to blocks and findings; the
+    CloudFormation importer gives it its resources translated."""
     def __init__(self, path: str, doc: dict, resources: list[dict] | None = None):
         self.path, self.doc = path, doc
         self.out = Imported()
@@ -292,7 +294,7 @@ def _read(path: str, text: str) -> Imported:
         raise InvalidInputError(f"{path}: not JSON as terraform show -json writes it") from None
     if not isinstance(doc, dict):
         return Imported()
-    return _Reader(path, doc).read()
+    return AwsReader(path, doc).read()
 
 
 IMPORTER = Importer("terraform", "Terraform plans and states as JSON (terraform show -json), AWS resources",
