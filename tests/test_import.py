@@ -94,7 +94,7 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     assert code == 0 and doc["schema_version"] == 1
     assert set(doc) == {"schema_version", "design", "findings", "files"}
     assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
-    assert len(doc["files"]) == 5
+    assert len(doc["files"]) == 6
     target = tmp_path / "design.yaml"
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""
@@ -349,3 +349,64 @@ def test_staging_defaults_and_the_json_long_form(tmp_path):
     doc = import_paths([long_form])
     assert _has(doc, "warning", f"{long_form}: Db", "multi_az is False")
     assert _has(doc, "warning", f"{long_form}: Db", "backups are off")
+
+
+# --------------------------------------------------------------------------- boto3 code (read with ast)
+
+
+def test_the_seed_articles_boto3_code_is_read_without_running_it():
+    path = HERE / "multi_region.py"
+    doc = import_paths([path])
+    assert doc["files"] == [{"file": str(path), "importer": "boto3"}]
+    src = str(path)
+    # three regions written into one failover group: not a pair, so no DNS failover is modelled
+    assert _has(doc, "error", f"{src}:50 (run 1)",
+                "failover records for api.example.com are not a pair (PRIMARY, SECONDARY, SECONDARY)")
+    ttl = [f for f in doc["findings"] if "a TTL on an alias record" in f["message"]]
+    assert len(ttl) == 1 and ttl[0]["source"] == f"{src}:50 (run 1)"  # said once, not once per region
+    assert _has(doc, "warning", f"{src}:22", "run_instances puts all 2 instances in one zone")
+    assert _has(doc, "info", f"{src}:22", "the regions listed at line 73 (assumed: the loop at line 20 runs over them)")
+    arch = hl.load_architecture(doc["design"])
+    assert [(c.name, c.count) for c in arch.components] == [
+        ("instances@us-east-1 (line 22)", 2), ("instances@eu-west-1 (line 22)", 2),
+        ("instances@ap-southeast-1 (line 22)", 2)]
+    assert set(doc["design"]["regions"]) == {"us-east-1", "eu-west-1", "ap-southeast-1"}
+    assert arch.survives_loss_of("eu-west-1")
+
+
+def test_boto3_code_with_literal_loops_and_databases(tmp_path):
+    marker = tmp_path / "ran"
+    path = tmp_path / "db.py"
+    path.write_text(f"""import boto3
+import os
+os.system('touch {marker}')   # never run: the file is parsed, not executed
+rds = boto3.client('rds')
+for name in ['orders', 'billing']:
+    rds.create_db_instance(DBInstanceIdentifier=name, Engine='postgres', MultiAZ=False,
+                           BackupRetentionPeriod=0)
+rds.create_db_instance(DBInstanceIdentifier='ledger', Engine='postgres', MultiAZ=True)
+asg = boto3.client('autoscaling')
+asg.create_auto_scaling_group(AutoScalingGroupName='web', MinSize=1, DesiredCapacity=1,
+                              AvailabilityZones=['us-east-1a', 'us-east-1b'])
+""", encoding="utf-8")
+    doc = import_paths([path])
+    assert not marker.exists()
+    assert _has(doc, "warning", f"{path}:6 (run 1)", "backups are off (backup_retention_period 0)")
+    assert _has(doc, "warning", f"{path}:6 (run 1)", "multi_az is False")
+    assert _has(doc, "warning", f"{path}:10", "spans 2 zones but runs one instance")
+    arch = hl.load_architecture(doc["design"])
+    ledger = next(sb for sb in arch.standbys if sb.name == "ledger Multi-AZ failover")
+    assert ledger.replication == "sync"
+    # the literal loop ran the call twice; both databases are said, by name, with their own run
+    assert {c.name for c in arch.components} >= {"orders", "billing", "ledger-primary", "web"}
+
+
+def test_python_that_does_not_parse_exits_2(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("import boto3\ndef f(:\n", encoding="utf-8")
+    code, out, err = _run(["import", str(path)])
+    assert code == 2 and err.startswith(f"hadr import: error: {path}: Python syntax error at line 2")
+    deep = tmp_path / "deep.py"
+    deep.write_text("import boto3\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n", encoding="utf-8")
+    code, _, err = _run(["import", str(deep)])
+    assert code == 2 and err.count("\n") == 1
