@@ -94,7 +94,7 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     assert code == 0 and doc["schema_version"] == 1
     assert set(doc) == {"schema_version", "design", "findings", "files"}
     assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
-    assert len(doc["files"]) == 6
+    assert len(doc["files"]) == 8
     target = tmp_path / "design.yaml"
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""
@@ -410,3 +410,37 @@ def test_python_that_does_not_parse_exits_2(tmp_path):
     deep.write_text("import boto3\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n", encoding="utf-8")
     code, _, err = _run(["import", str(deep)])
     assert code == 2 and err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- Terraform .tf read statically
+
+
+def test_tf_files_are_read_statically_with_unknowns_said():
+    folder = HERE / "tf"
+    doc = import_paths([folder])
+    main_tf = str(folder / "main.tf")
+    assert {f["importer"] for f in doc["files"]} == {"terraform_hcl"}
+    assert _has(doc, "warning", f"{main_tf}:25 (aws_db_instance.orders)", "backups are off (backup_retention_period 0)")
+    assert _has(doc, "warning", f"{main_tf}:31", "a backup setting is commented out")
+    # a variable without a default and a local need evaluation: said, and read as one instance
+    assert _has(doc, "info", f"{main_tf}:25 (aws_db_instance.orders)", "multi_az = var.db_multi_az needs evaluation")
+    assert _has(doc, "info", f"{main_tf}:34 (aws_db_instance.analytics)", "multi_az is not known here")
+    assert _has(doc, "info", f"{main_tf}:51 (module.vpc)", "is not read")
+    # AWS's default retention (1 day) where the attribute is left out: no backup warning for analytics
+    assert not _has(doc, "warning", f"{main_tf}:34 (aws_db_instance.analytics)", "backups are off")
+    arch = hl.load_architecture(doc["design"])
+    # var.web_min's default (3, in variables.tf beside it) over the two subnets' zones
+    assert [(c.name, c.count) for c in arch.components if c.name.startswith("web@")] == [
+        ("web@eu-west-1a", 2), ("web@eu-west-1b", 1)]
+    billing = next(sb for sb in arch.standbys if sb.name == "billing Multi-AZ failover")  # the community module
+    assert billing.replication == "sync"
+    dns = next(sb for sb in arch.standbys if sb.name == "DNS failover of app.example.com")
+    assert dns.failover_timers == (10.0, 2, 30.0, 0.0, 0.0)  # the health check the reference names
+
+
+def test_tf_that_does_not_parse_exits_2(tmp_path):
+    path = tmp_path / "bad.tf"
+    path.write_text('resource "aws_db_instance" "x" {\n  multi_az = \n', encoding="utf-8")
+    code, out, err = _run(["import", str(path)])
+    assert code == 2 and err.startswith(f"hadr import: error: {path}: not HCL that Terraform reads") and \
+        err.count("\n") == 1

@@ -46,10 +46,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 COMMAND = Command(
-    "import", run, "a design read from infrastructure code (Kubernetes, Terraform plans as JSON, CloudFormation, boto3), "
+    "import", run, "a design read from infrastructure code (Kubernetes, Terraform, CloudFormation, boto3), "
     "with its traps named",
-    "Read Kubernetes manifests (and CloudNativePG and Zalando Postgres clusters), Terraform plans or states "
-    "(terraform show -json), CloudFormation templates and boto3 code (AWS resources) into a design of the "
+    "Read Kubernetes manifests (and CloudNativePG and Zalando Postgres clusters), Terraform (.tf files, or plans "
+    "and states from terraform show -json), CloudFormation templates and boto3 code (AWS resources) into a "
+    "design of the "
     "architecture file format; every value assumed or unknown and every trap is a finding. Exit 0 whatever "
     "the findings, 2 for a file that cannot be read.",
     formats=("yaml", "json"), arguments=add_arguments)

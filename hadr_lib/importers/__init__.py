@@ -26,11 +26,11 @@ from ..safe_load import read_text
 __all__ = ["IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "import_paths", "importers"]
 
 #: The importers' modules, in the order they are asked whether a file is theirs.
-IMPORTER_MODULES = ("boto3", "terraform", "cloudformation", "kubernetes")
+IMPORTER_MODULES = ("boto3", "hcl", "terraform", "cloudformation", "kubernetes")
 #: At most this many files are read from the paths given (folders walked).
 MAX_FILES = 2_000
 #: File names an importer may read, by suffix.
-SUFFIXES = (".yaml", ".yml", ".json", ".py")
+SUFFIXES = (".yaml", ".yml", ".json", ".py", ".tf")
 SEVERITIES = ("error", "warning", "info")
 
 

@@ -110,6 +110,9 @@ class AwsReader:
             self.find("warning", f"{addr}: backups are off (backup_retention_period {retention!r}): "
                       "corrupted or deleted data cannot be restored", r, "backup_retention_period")
         multi = _v(r, "multi_az")
+        if multi is None and not self.known(r, "multi_az"):
+            self.find("info", f"{addr}: multi_az is not known here: read as one instance", r, "multi_az")
+            multi = "unknown"
         if multi is True:
             self.out.blocks.append({"standby": {
                 "name": f"{name} Multi-AZ failover",
@@ -117,8 +120,9 @@ class AwsReader:
                 "standbys": [_comp(f"{name}-standby", "database", src)],
                 "failover_preset": "rds_multi_az", "replication": "sync"}})
         else:
-            self.find("warning", f"{addr}: multi_az is {multi!r} (off unless it is set): one "
-                      "instance, no standby to fail over to", r, "multi_az")
+            if multi != "unknown":
+                self.find("warning", f"{addr}: multi_az is {multi!r} (off unless it is set): one "
+                          "instance, no standby to fail over to", r, "multi_az")
             az = _v(r, "availability_zone")
             block = _comp(name, "database", src)
             self.out.blocks.append({"zone": self.zone(str(az)), **block} if az else block)

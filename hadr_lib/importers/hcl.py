@@ -1,0 +1,221 @@
+"""Terraform ``.tf`` files read statically (HCL, parsed by python-hcl2; nothing is run
+or planned).
+
+A value is read when it is a literal, or ``var.NAME`` with a literal default in a
+``variable`` block of the same folder; anything else (a reference, a function, a
+conditional, a ``local``) needs evaluation and is reported as unknown, never guessed.
+References between resources are followed where they name them
+(``aws_route53_health_check.api.id``, ``aws_subnet.a.id``). ``count`` multiplies a
+resource when it is a literal. The inputs of the community modules
+``terraform-aws-modules/rds/aws`` and ``terraform-aws-modules/autoscaling/aws`` are read
+as the resources they create (with the modules' defaults: ``multi_az`` false). Each
+block's ``source`` is the file, line and address; the resources are then read as the
+plan importer reads them (AWS's defaults where an attribute is left out:
+``backup_retention_period`` 1, ``multi_az`` false).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from ..checks import InvalidInputError
+from ..safe_load import read_text
+from . import Finding, Imported, Importer
+from .terraform import AwsReader
+
+__all__ = ["IMPORTER"]
+
+UNKNOWN = object()
+#: .tf files larger than this are refused before parsing (HCL's parser is not linear).
+MAX_TF_BYTES = 4 * 1024 * 1024
+MAX_SIBLINGS = 200
+_COMMENTED_BACKUP = re.compile(r"^\s*(#|//).*\b(backup\w*|snapshot\w*)\s*=", re.I)
+_REF = re.compile(r"^\$\{([A-Za-z0-9_.\[\]\"-]+)\}$")
+MODULES = {
+    "terraform-aws-modules/rds/aws": "aws_db_instance",
+    "terraform-aws-modules/autoscaling/aws": "aws_autoscaling_group",
+}
+#: What a resource's absent attribute is (AWS's or the provider's default).
+DEFAULTS = {"aws_db_instance": {"multi_az": False, "backup_retention_period": 1}}
+
+
+def _claims(path: str, text: str) -> bool:
+    return path.endswith(".tf")
+
+
+def _parse(path: str, text: str) -> dict:
+    import hcl2
+
+    if len(text.encode("utf-8")) > MAX_TF_BYTES:
+        raise InvalidInputError(f"{path}: over {MAX_TF_BYTES:,} bytes of HCL; refused")
+    try:
+        doc = hcl2.load(io.StringIO(text), with_meta=True)
+    except RecursionError:
+        raise InvalidInputError(f"{path}: nested too deeply; refused") from None
+    except Exception as exc:  # lark's errors: one line, with where it stopped
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInputError(f"{path}: not HCL that Terraform reads ({first[:200]})") from None
+    return doc if isinstance(doc, dict) else {}
+
+
+def _variables(path: str, doc: dict) -> dict[str, Any]:
+    """``variable`` defaults of this file and of the other ``.tf`` files beside it."""
+    out: dict[str, Any] = {}
+    here = Path(path)
+    docs = [doc]
+    if here.parent.is_dir():
+        for sibling in sorted(here.parent.glob("*.tf"))[:MAX_SIBLINGS]:
+            if sibling.resolve() != here.resolve() and sibling.is_file():
+                try:
+                    docs.append(_parse(str(sibling), read_text(sibling)))
+                except InvalidInputError:
+                    continue  # that file gets its own message when it is read
+    for d in docs:
+        for block in d.get("variable") or []:
+            for name, body in (block.items() if isinstance(block, dict) else []):
+                if isinstance(body, dict) and "default" in body:
+                    out.setdefault(name, body["default"])
+    return out
+
+
+class _Module:
+    def __init__(self, path: str, doc: dict):
+        self.path, self.doc = path, doc
+        self.vars = _variables(path, doc)
+        self.findings: list[Finding] = []
+
+    def value(self, raw: Any, where: str, field: str, report: bool = True) -> Any:
+        """A literal, a variable's literal default, or UNKNOWN (said, when ``report``)."""
+        if isinstance(raw, str) and raw.startswith("${"):
+            m = _REF.match(raw)
+            ref = m.group(1) if m else None
+            if ref and ref.startswith("var.") and ref[4:] in self.vars and not _expression(self.vars[ref[4:]]):
+                return self.vars[ref[4:]]
+            if report:
+                self.findings.append(Finding("info", f"{field} = {raw[2:-1][:120]} needs evaluation: unknown here",
+                                             where, field))
+            return UNKNOWN
+        return raw
+
+    def reference(self, raw: Any) -> str | None:
+        """The resource address a ``${type.name.attr}`` reference names."""
+        m = _REF.match(raw) if isinstance(raw, str) else None
+        if not m:
+            return None
+        parts = m.group(1).split(".")
+        return ".".join(parts[:2]) if len(parts) >= 2 and parts[0].startswith("aws_") else None
+
+
+def _expression(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("${")
+
+
+def _blocks(doc: dict, key: str) -> list[tuple[str, str, dict]]:
+    out = []
+    for block in doc.get(key) or []:
+        if not isinstance(block, dict):
+            continue
+        for rtype, named in block.items():
+            if key == "module":
+                if isinstance(named, dict):
+                    out.append(("module", rtype, named))
+                continue
+            for name, body in (named.items() if isinstance(named, dict) else []):
+                if isinstance(body, dict):
+                    out.append((rtype, name, body))
+    return out
+
+
+#: The attributes whose being unknown changes the design, per resource type.
+RELEVANT = {
+    "aws_db_instance": ("multi_az", "backup_retention_period", "count"),
+    "aws_autoscaling_group": ("min_size", "desired_capacity", "availability_zones", "count"),
+    "aws_route53_record": ("name", "type", "ttl"),
+    "aws_route53_health_check": ("request_interval", "failure_threshold"),
+    "aws_elasticache_replication_group": ("num_cache_clusters", "automatic_failover_enabled"),
+}
+
+
+def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:
+    relevant = RELEVANT.get(rtype, ())
+    known = {k: m.value(v, where, k, k in relevant) for k, v in body.items() if not k.startswith("__")}
+    values: dict[str, Any] = {**DEFAULTS.get(rtype, {})}
+    for k, v in known.items():
+        values[k] = None if v is UNKNOWN else v
+    unknown = {k: True for k, v in known.items() if v is UNKNOWN}
+    if rtype in ("aws_route53_record",):
+        hc = m.reference(body.get("health_check_id"))
+        if hc:
+            values["health_check_id"] = hc
+            unknown.pop("health_check_id", None)
+    if rtype == "aws_autoscaling_group":
+        subnets = body.get("vpc_zone_identifier")
+        if isinstance(subnets, list):
+            values["vpc_zone_identifier"] = [m.reference(s) or s for s in subnets]
+            unknown.pop("vpc_zone_identifier", None)
+    if rtype in ("aws_subnet", "aws_route53_health_check"):
+        values["id"] = address
+    count = known.get("count", 1)
+    if count is UNKNOWN or not isinstance(count, int) or isinstance(count, bool):
+        if "count" in known or "for_each" in known:
+            m.findings.append(Finding("info", f"{address}: its count is not a literal; read as one", where, "count"))
+        count = 1
+    count = max(0, min(count, 100))
+    out = []
+    for i in range(count):
+        addr = address if count == 1 else f"{address}[{i}]"
+        these = dict(values)
+        if count > 1 and isinstance(values.get("identifier"), str):
+            these["identifier"] = f"{values['identifier']}-{i}"
+        r = {"address": addr, "type": rtype, "mode": "managed", "values": these, "where": where, "unknown": unknown}
+        out.append(r)
+    return out
+
+
+class _HclReader(AwsReader):
+    def where(self, r: dict) -> str:
+        return str(r.get("where") or self.path)
+
+    def known(self, r: dict, key: str) -> bool:
+        return not bool((r.get("unknown") or {}).get(key))
+
+
+def _read(path: str, text: str) -> Imported:
+    if not text.strip():
+        return Imported()
+    doc = _parse(path, text)
+    m = _Module(path, doc)
+    resources: list[dict] = []
+    for rtype, name, body in _blocks(doc, "resource"):
+        where = f"{path}:{body.get('__start_line__', 1)} ({rtype}.{name})"
+        resources += _translate(m, rtype, name, body, f"{rtype}.{name}", where)
+    for _, name, body in _blocks(doc, "module"):
+        source = body.get("source")
+        where = f"{path}:{body.get('__start_line__', 1)} (module.{name})"
+        made = MODULES.get(str(source).split("//")[0]) if isinstance(source, str) else None
+        if made is None:
+            m.findings.append(Finding("info", f"module.{name} ({source}) is not read: its resources are in another "
+                                      "folder (terraform show -json of a plan reads them)", where, "source"))
+            continue
+        inputs = {k: v for k, v in body.items() if k not in ("source", "version")}
+        if made == "aws_db_instance" and inputs.get("create_db_instance") is False:
+            continue
+        resources += _translate(m, made, name, inputs, f"module.{name}", where)
+    out = _HclReader(path, {}, resources).read()
+    out.findings[:0] = m.findings
+    for n, line in enumerate(text.splitlines()[:200_000], start=1):
+        if _COMMENTED_BACKUP.match(line):
+            out.findings.append(Finding("warning", f"a backup setting is commented out: {line.strip()[:120]}",
+                                        f"{path}:{n}", "backup"))
+    region = next((b.get("region") for b in (doc.get("provider") or []) if isinstance(b, dict)
+                   for b in [b.get("aws")] if isinstance(b, dict)), None)
+    if isinstance(region, str) and not region.startswith("${"):
+        out.findings.append(Finding("info", f"provider region {region}", path, "provider.aws.region"))
+    return out
+
+
+IMPORTER = Importer("terraform_hcl", "Terraform .tf files read statically (HCL; values that need evaluation "
+                    "are unknown)", _claims, _read)
