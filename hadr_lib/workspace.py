@@ -22,8 +22,8 @@ from .model import Architecture
 from .safe_load import check_depth, read_yaml
 from .scenario import Scenario, load_scenario, reference_scenarios
 
-__all__ = ["MAX_UPLOAD_BYTES", "Change", "Workspace", "parse_design_upload", "parse_scenario_upload",
-           "query_scenario"]
+__all__ = ["CODE_SUFFIXES", "MAX_UPLOAD_BYTES", "Change", "Workspace", "parse_design_or_code_upload",
+           "parse_design_upload", "parse_scenario_upload", "query_scenario"]
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +202,41 @@ def parse_design_upload(name: str, content: bytes) -> Architecture:
         return load_architecture(data)
     except InvalidInputError as exc:
         raise InvalidInputError(f"{shown}: {exc}") from None
+
+
+#: Uploads read as infrastructure code (hadr import) rather than as a design file.
+CODE_SUFFIXES = (".tf", ".py")
+
+
+def parse_design_or_code_upload(name: str, content: bytes) -> tuple[Architecture, list[dict]]:
+    """A design from an upload: a design file (YAML or JSON: name, description,
+    architecture), or infrastructure code that ``hadr import`` reads (Kubernetes
+    manifests, Terraform, CloudFormation, boto3), with its findings ([] for a design
+    file). No file on the server is read whatever the upload's name."""
+    from .importers import import_text
+
+    shown = json.dumps(str(name)[:80])
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the {MAX_UPLOAD_BYTES:,} bytes "
+                                "an upload may have")
+    try:
+        text = bytes(content).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{shown}: not UTF-8 text") from None
+    base = str(name).replace("\\", "/").rsplit("/", 1)[-1][:120] or "upload"
+    if not base.lower().endswith(CODE_SUFFIXES):
+        try:
+            return parse_design_upload(name, content), []
+        except InvalidInputError as first:
+            doc = import_text(base, text)
+            if doc["design"] is None:
+                raise first from None
+            return load_architecture(doc["design"]), doc["findings"]
+    doc = import_text(base, text)
+    if doc["design"] is None:
+        raise InvalidInputError(f"{shown}: nothing in it could be modelled (a design file, Kubernetes manifests, "
+                                "Terraform, CloudFormation or boto3 code)")
+    return load_architecture(doc["design"]), doc["findings"]
 
 
 def query_scenario(query: str) -> str | None:

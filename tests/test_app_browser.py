@@ -434,3 +434,24 @@ def test_a_tab_shows_its_numbers_before_plotly_is_loaded(browser, voila_app):
                          ".every(t => !t.textContent.includes('target 99.95%'))")
     context.close()
     assert errors == [], errors
+
+
+def test_the_architecture_tab_opens_infrastructure_code(page, tmp_path):
+    """A Kubernetes manifest uploaded on the Architecture tab becomes the workspace's
+    design; what hadr import found is listed under it, as text."""
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parent / "fixtures" / "import" / "shop.yaml"
+    path = tmp_path / "shop<b>.yaml"
+    path.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    open_tab(page, "Architecture", ".hadr-verdict")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".hadr-design-upload").click()
+    chooser.value.set_files(str(path))
+    wait_for_text(page, ".hadr-import-findings", "key spec.replicas is given twice")
+    wait_for_text(page, ".hadr-import-findings", "shop<b>.yaml")  # the name as text
+    assert page.locator(".hadr-import-findings b", has_text="shop").count() == 0
+    wait_for_text(page, ".hadr-verdict", "imported design")
+    page.locator(".lm-TabBar-tabLabel", has_text="Overview").click()
+    wait_for_text(page, ".hadr-overview", "imported design")
+    assert "Traceback" not in page.content()

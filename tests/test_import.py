@@ -444,3 +444,17 @@ def test_tf_that_does_not_parse_exits_2(tmp_path):
     code, out, err = _run(["import", str(path)])
     assert code == 2 and err.startswith(f"hadr import: error: {path}: not HCL that Terraform reads") and \
         err.count("\n") == 1
+
+
+def test_an_uploaded_tf_file_reads_nothing_beside_it_on_the_server(tmp_path, monkeypatch):
+    from hadr_lib.importers import import_text
+
+    (tmp_path / "variables.tf").write_text('variable "ha" {\n  default = true\n}\n', encoding="utf-8")
+    main_tf = 'resource "aws_db_instance" "db" {\n  multi_az = var.ha\n}\n'
+    (tmp_path / "main.tf").write_text(main_tf, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    from_upload = import_text("main.tf", main_tf)
+    assert _has(from_upload, "info", "main.tf:1 (aws_db_instance.db)", "multi_az = var.ha needs evaluation")
+    from_folder = import_paths([tmp_path])  # given the folder, its variables are read
+    arch = hl.load_architecture(from_folder["design"])
+    assert arch.standbys[0].replication == "sync"

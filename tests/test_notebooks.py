@@ -322,3 +322,19 @@ def test_design_review_other_designs_and_a_bad_range(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as err:
         execute(tmp_path, "design_review.ipynb", vary={"nope": [1, 2]})
     assert "'nope' is not a component" in str(err.value)
+
+
+def test_infrastructure_import_with_its_defaults(tmp_path):
+    """The shipped examples: the traps named with their sources, the design evaluated."""
+    nb = execute(tmp_path, "infrastructure_import.ipynb")
+    findings = text_of(nb, "findings")
+    assert findings.splitlines()[0].endswith("info")
+    assert "ERROR    key spec.replicas is given twice" in findings
+    assert "failover records for api.example.com are not a pair (PRIMARY, SECONDARY, SECONDARY)" in findings
+    assert "WARNING  Cluster cache-db: no backups configured" in findings
+    headline = text_of(nb, "headline")
+    assert headline.startswith("14 components; imported design gives")  # 5 + 6 + 3 (one per region) and "of downtime a year" in headline
+    assert_figures(nb, "diagram")
+    other = execute(tmp_path, "infrastructure_import.ipynb",
+                    path=str(NOTEBOOKS.parent / "tests" / "fixtures" / "import" / "spread.yaml"), target=0.99)
+    assert text_of(other, "findings").startswith("0 error, 0 warning")

@@ -488,3 +488,36 @@ def test_the_readme_lists_every_tab():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for tab in app_tabs():
         assert f"{tab.title} ({tab.about})" in readme, tab.title
+
+
+def test_the_architecture_tab_takes_infrastructure_code_and_lists_the_findings():
+    from pathlib import Path
+
+    from hadr_lib.panels.architecture import UPLOADED
+    from hadr_lib.workspace import Workspace
+
+    shop = (Path(__file__).resolve().parent / "fixtures" / "import" / "shop.yaml").read_bytes()
+    ws = Workspace("ecommerce_shop")
+    p = ArchitectureAppPanel("multi_az_postgres", 0.9995, workspace=ws)
+    import datetime
+
+    def file(name, content):  # as the browser sends a file
+        return {"name": name, "type": "", "size": len(content), "content": memoryview(content),
+                "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)}
+
+    p.upload.value = (file("shop.yaml", shop),)
+    assert ws.scenario.design.name == "imported design"
+    assert [c.name for c in ws.scenario.design.components][:2] == ["shop/web", "zk-0"]
+    assert "key spec.replicas is given twice" in p.findings.value and "hadr-finding-error" in p.findings.value
+    assert "imported design" in p.verdict.value
+    p.choice.value = "single_server"  # another design: the findings were about the upload
+    assert p.findings.value == ""
+    # without a workspace, the upload is a choice of its own; a design file has no findings
+    alone = ArchitectureAppPanel("single_server", 0.999)
+    design = b"name: <i>mine</i>\narchitecture: {component: {name: a, availability: 0.999}}\n"
+    alone.upload.value = (file("mine.yaml", design),)
+    assert alone.choice.value == UPLOADED and alone.findings.value == ""
+    assert "&lt;i&gt;mine&lt;/i&gt;" in alone.verdict.value
+    # code that models nothing is refused with a message; the design stays
+    alone.upload.value = (file("notes.py", b"print('hi')\n"),)
+    assert "nothing in it could be modelled" in alone.message.value and alone.choice.value == UPLOADED

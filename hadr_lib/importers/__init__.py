@@ -14,6 +14,7 @@ be read at all (missing, not text, over the size limits) is an ``InvalidInputErr
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,13 @@ from ..checks import InvalidInputError
 from ..registry import read_registry
 from ..safe_load import read_text
 
-__all__ = ["IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "import_paths", "importers"]
+__all__ = ["FROM_FOLDERS", "IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "import_paths",
+           "import_text", "importers"]
+
+#: True while files are read from the paths given (an importer may then read the files
+#: beside one, e.g. a .tf file's variables.tf); False for text from elsewhere (an upload),
+#: whose name must never lead to a file on the server.
+FROM_FOLDERS: contextvars.ContextVar[bool] = contextvars.ContextVar("hadr_import_from_folders", default=False)
 
 #: The importers' modules, in the order they are asked whether a file is theirs.
 IMPORTER_MODULES = ("boto3", "hcl", "terraform", "cloudformation", "kubernetes")
@@ -104,15 +111,28 @@ def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
     files = _files(paths)
     if not files:
         raise InvalidInputError(f"{', '.join(map(str, paths)) or 'no path'}: no files to read")
-    found: list[tuple[Path, Importer | None, Imported]] = []
-    for f in files:
-        text = read_text(f)
-        mine = next((imp for imp in importers() if imp.claims(str(f), text)), None)
-        if mine is None:
-            found.append((f, None, Imported(findings=[Finding(
-                "info", "not read: no importer recognises this file", str(f))])))
-            continue
-        found.append((f, mine, mine.read(str(f), text)))
+    token = FROM_FOLDERS.set(True)
+    try:
+        found = [_one(str(f), read_text(f)) for f in files]
+    finally:
+        FROM_FOLDERS.reset(token)
+    return _joined(found, name)
+
+
+def import_text(name: str, text: str, title: str | None = None) -> dict:
+    """``import_paths`` for one file's text from elsewhere (an upload): ``name`` only
+    chooses the importer and is shown in sources; no file is read."""
+    return _joined([_one(str(name)[:200], text)], title)
+
+
+def _one(name: str, text: str) -> tuple[str, Importer | None, Imported]:
+    mine = next((imp for imp in importers() if imp.claims(name, text)), None)
+    if mine is None:
+        return name, None, Imported(findings=[Finding("info", "not read: no importer recognises this file", name)])
+    return name, mine, mine.read(name, text)
+
+
+def _joined(found: list[tuple[str, Importer | None, Imported]], name: str | None) -> dict:
     blocks = [b for _, _, imp in found for b in imp.blocks]
     zones: dict[str, dict] = {}
     regions: dict[str, dict] = {}
@@ -123,8 +143,8 @@ def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
     design: dict[str, Any] | None = None
     if blocks:
         design = {"name": name or "imported design",
-                  "description": "Read by hadr import from " + ", ".join(str(f) for f, _, _ in found
-                                                                       if _ is not None)[:1900]}
+                  "description": "Read by hadr import from " + ", ".join(str(f) for f, imp, _ in found
+                                                                       if imp is not None)[:1900]}
         if regions:
             design["regions"] = regions
         if zones:

@@ -66,7 +66,9 @@ def _variables(path: str, doc: dict) -> dict[str, Any]:
     out: dict[str, Any] = {}
     here = Path(path)
     docs = [doc]
-    if here.parent.is_dir():
+    from . import FROM_FOLDERS
+
+    if FROM_FOLDERS.get() and here.parent.is_dir():
         for sibling in sorted(here.parent.glob("*.tf"))[:MAX_SIBLINGS]:
             if sibling.resolve() != here.resolve() and sibling.is_file():
                 try:

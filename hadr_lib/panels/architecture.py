@@ -197,6 +197,27 @@ class ArchitecturePanel(Panel):
         update_figure(self.tornado, tornado_figure(model.sensitivity(), self.year_days))
 
 
+#: The dropdown's key of an uploaded design (without a workspace).
+UPLOADED = "__uploaded__"
+#: At most this many findings are listed under an uploaded design.
+MAX_FINDINGS_SHOWN = 50
+
+
+def findings_html(findings: list[dict]) -> str:
+    """What hadr import found in an upload, errors first, every string escaped."""
+    if not findings:
+        return ""
+    items = "".join(
+        f"<li class='hadr-finding-{html.escape(str(f.get('severity')))}'><b>{html.escape(str(f.get('severity')))}"
+        f"</b>: {html.escape(str(f.get('message')))} <small>({html.escape(str(f.get('source')))})</small></li>"
+        for f in findings[:MAX_FINDINGS_SHOWN])
+    more = (f"<li>and {len(findings) - MAX_FINDINGS_SHOWN} more</li>" if len(findings) > MAX_FINDINGS_SHOWN else "")
+    errors = sum(f.get("severity") == "error" for f in findings)
+    return (f"<details open><summary><b>What the files say</b>: {len(findings)} findings, {errors} "
+            f"{'error' if errors == 1 else 'errors'} (read by hadr import; check what it assumed)</summary>"
+            f"<ul style='font-size:0.92em'>{items}{more}</ul></details>")
+
+
 class ArchitectureAppPanel(Panel):
     """For managers: pick a design and a target; see the verdict and the top three
     things to improve, in plain words. With a ``workspace``, the design is the
@@ -224,15 +245,43 @@ class ArchitectureAppPanel(Panel):
         self.advice = widgets.HTML()
         self.advice.add_class("hadr-advice")
         self.description = widgets.HTML()
+        # A design file, or infrastructure code read as hadr import reads it.
+        self.upload = widgets.FileUpload(accept=".yaml,.yml,.json,.tf,.py", multiple=False,
+                                         description="Open a design or infrastructure code",
+                                         layout={"width": "auto"})
+        self.upload.add_class("hadr-design-upload")
+        self.findings = widgets.HTML()
+        self.findings.add_class("hadr-import-findings")
         self.choice.observe(self._design_picked, names="value")
+        self.upload.observe(self._uploaded, names="value")
         self.bind_target(self.target)
         self.update()
-        self.widget = widgets.VBox([self.choice, self.target, self.verdict, self.advice,
-                                    self.description, self.message,
-                                    assumptions(MODEL_ASSUMPTIONS)])
+        self.widget = widgets.VBox([
+            widgets.HBox([self.choice, self.upload], layout={"flex_flow": "row wrap", "align_items": "center"}),
+            self.target, self.verdict, self.advice, self.findings, self.description, self.message,
+            assumptions(MODEL_ASSUMPTIONS)])
+
+    def _uploaded(self, change) -> None:
+        from ..architecture_file import dump_architecture
+        from ..workspace import parse_design_or_code_upload
+
+        ok, got = self.take_upload(change, self.upload, parse_design_or_code_upload, "design")
+        if not ok or got is None:
+            return
+        design, findings = got
+        self.message.value = ""
+        if self.workspace is not None:
+            self.ws.set_design(dump_architecture(design), origin=self)
+        else:
+            self.models[UPLOADED] = design
+        with self.hold():
+            self.choice.options = self._options()
+            self.choice.value = self._current_key(UPLOADED) if self.workspace is not None else UPLOADED
+        self.findings.value = findings_html(findings)
+        self.update()
 
     def _options(self) -> list[tuple[str, str]]:
-        options = [(m.name, key) for key, m in self.models.items()]
+        options = [(m.name + (" (uploaded)" if key == UPLOADED else ""), key) for key, m in self.models.items()]
         ws = self.workspace
         if ws is not None and ws.design_key is None and ws.scenario.design is not None:
             options.insert(0, (f"{ws.scenario.design.name} (this scenario's own)", SCENARIO_DESIGN))
@@ -250,6 +299,8 @@ class ArchitectureAppPanel(Panel):
         if self._holding:
             return
         key = change["new"]
+        if key not in (SCENARIO_DESIGN, UPLOADED):
+            self.findings.value = ""  # they were about the upload
         if self.workspace is not None and key not in (None, SCENARIO_DESIGN):
             try:
                 self.workspace.set_design(key, origin=self)
@@ -260,6 +311,7 @@ class ArchitectureAppPanel(Panel):
 
     def from_workspace(self, change) -> None:
         if change.design:
+            self.findings.value = ""  # another tab changed the design: the upload's findings are not its
             self.choice.options = self._options()
             self.choice.value = self._current_key(self.choice.value)
         if change.target:
