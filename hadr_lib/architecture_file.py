@@ -58,7 +58,11 @@ SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "architec
 #: The built-in block kinds (``design.kinds.block_kinds()`` adds registered ones).
 BLOCK_KINDS = BUILTIN_MODULES
 
-_TOP = ("name", "description", "regions", "zones", "architecture")
+_TOP = ("name", "description", "regions", "zones", "findings", "architecture")
+#: ``findings``: what the files a design was read from say (written by ``hadr import``).
+FINDING_FIELDS = ("severity", "message", "source", "field")
+FINDING_SEVERITIES = ("error", "warning", "info")
+MAX_FINDINGS = 2_000
 _PLACED = PlacedKind()
 
 
@@ -163,8 +167,37 @@ def load_architecture(source) -> Architecture:
     name = check_text("name", data.get("name", "architecture"), max_len=200)
     description = check_text("description", data.get("description", ""), multiline=True)
     domains = read_domains(data)
+    findings = read_findings(data.get("findings"))
     with paused_gc():
-        return Architecture(_block(data["architecture"], "architecture"), name, description, domains=domains)
+        return Architecture(_block(data["architecture"], "architecture"), name, description, domains=domains,
+                            findings=findings)
+
+
+def read_findings(raw) -> tuple[dict, ...]:
+    """``findings:``, a list of ``{severity, message, source, field}`` (what ``hadr import``
+    found in the files the design was read from), checked; () when absent."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, (list, tuple)) or len(raw) > MAX_FINDINGS:
+        raise InvalidInputError(f"findings: {type(raw).__name__} is not a list of at most {MAX_FINDINGS:,} "
+                                "findings ({severity, message, source, field})")
+    out = []
+    for i, f in enumerate(raw):
+        where = f"findings[{i}]"
+        if not isinstance(f, Mapping):
+            raise InvalidInputError(f"{where}: {f!r} is not a mapping with {', '.join(FINDING_FIELDS)}")
+        for key in f:
+            if key not in FINDING_FIELDS:
+                raise InvalidInputError(
+                    f"{where}.{shown_key(key)}: unknown field; allowed: {', '.join(FINDING_FIELDS)}")
+        if f.get("severity") not in FINDING_SEVERITIES:
+            raise InvalidInputError(f"{where}.severity: {f.get('severity')!r} is not one of "
+                                    f"{', '.join(FINDING_SEVERITIES)}")
+        if "message" not in f:
+            raise InvalidInputError(f"{where}.message: missing")
+        out.append({"severity": f["severity"],
+                    **{k: check_text(f"{where}.{k}", f.get(k, ""), max_len=2000) for k in FINDING_FIELDS[1:]}})
+    return tuple(out)
 
 
 _PLACEMENT = {"zone": {"type": "string", "description": "Places the block in this zone (a name under zones)."},
@@ -209,6 +242,13 @@ def architecture_schema() -> dict:
             "name": {"type": "string"},
             "description": {"type": "string"},
             **domains_schema(),
+            "findings": {
+                "type": "array", "maxItems": MAX_FINDINGS,
+                "description": "What the files the design was read from say (written by hadr import).",
+                "items": {"type": "object", "additionalProperties": False, "required": ["severity", "message"],
+                          "properties": {"severity": {"enum": list(FINDING_SEVERITIES)},
+                                         "message": {"type": "string"}, "source": {"type": "string"},
+                                         "field": {"type": "string"}}}},
             "architecture": {"$ref": "#/$defs/block"},
         },
         "$defs": defs,
@@ -237,6 +277,8 @@ def dump_architecture(architecture: Architecture) -> dict:
     if architecture.description:
         out["description"] = architecture.description
     out.update(architecture.domains.dump())
+    if architecture.findings:
+        out["findings"] = [dict(f) for f in architecture.findings]
     out["architecture"] = dump_block(architecture.root)
     return out
 

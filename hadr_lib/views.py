@@ -14,7 +14,7 @@ from .formatting import format_percent
 from .overview import Overview
 from .theme import STATUS
 
-__all__ = ["overview_html", "overview_markdown", "paragraphs_html", "say"]
+__all__ = ["MAX_FINDINGS_SHOWN", "findings_html", "overview_html", "overview_markdown", "paragraphs_html", "say"]
 
 
 def _badge(status: str) -> str:
@@ -63,3 +63,22 @@ def say(*lines: str) -> None:
     from IPython.display import HTML, display
 
     display(HTML(paragraphs_html(*lines)))
+
+
+#: At most this many findings are listed (the count of the rest is given).
+MAX_FINDINGS_SHOWN = 50
+
+
+def findings_html(findings: list[dict]) -> str:
+    """What hadr import found in an upload, errors first, every string escaped."""
+    if not findings:
+        return ""
+    items = "".join(
+        f"<li class='hadr-finding-{html.escape(str(f.get('severity')))}'><b>{html.escape(str(f.get('severity')))}"
+        f"</b>: {html.escape(str(f.get('message')))} <small>({html.escape(str(f.get('source')))})</small></li>"
+        for f in findings[:MAX_FINDINGS_SHOWN])
+    more = (f"<li>and {len(findings) - MAX_FINDINGS_SHOWN} more</li>" if len(findings) > MAX_FINDINGS_SHOWN else "")
+    errors = sum(f.get("severity") == "error" for f in findings)
+    return (f"<details open><summary><b>What the files say</b>: {len(findings)} findings, {errors} "
+            f"{'error' if errors == 1 else 'errors'} (read by hadr import; check what it assumed)</summary>"
+            f"<ul style='font-size:0.92em'>{items}{more}</ul></details>")

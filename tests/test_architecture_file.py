@@ -10,6 +10,7 @@ import yaml
 
 import hadr_lib as hl
 from hadr_lib.architecture_file import ARCHITECTURES_DIR, architecture_schema
+from hadr_lib.checks import InvalidInputError
 
 REFERENCES = sorted(ARCHITECTURES_DIR.glob("*.yaml"))
 
@@ -95,7 +96,7 @@ BAD = [
     ({"architecture": {"standby": {"primary": comp()}}}, "architecture.standby.standbys: missing"),
     ({"architecture": ["component"]}, "architecture: ['component'] is not a block"),
     ({"name": "x"}, "architecture: missing"),
-    ({"architecture": comp(), "owner": "me"}, "owner: unknown field at the top; allowed: name, description, regions, zones, architecture"),
+    ({"architecture": comp(), "owner": "me"}, "owner: unknown field at the top; allowed: name, description, regions, zones, findings, architecture"),
 ]
 
 
@@ -148,3 +149,27 @@ def test_duplicate_yaml_keys_are_refused(tmp_path):
 def test_missing_file():
     with pytest.raises(hl.InvalidInputError, match="no such file"):
         hl.load_architecture("does/not/exist.yaml")
+
+
+@pytest.mark.parametrize("findings, message", [
+    ("many", "findings: str is not a list of at most 2,000 findings"),
+    ([{"severity": "fatal", "message": "x"}], "findings[0].severity: 'fatal' is not one of error, warning, info"),
+    ([{"severity": "info"}], "findings[0].message: missing"),
+    ([{"severity": "info", "message": "x", "why": "y"}], "findings[0].why: unknown field"),
+    ([{"severity": "info", "message": "bad\x07"}], "findings[0].message"),
+])
+def test_findings_in_a_design_file_are_checked(findings, message):
+    with pytest.raises(InvalidInputError) as err:
+        hl.load_architecture({"architecture": {"component": {"name": "a", "availability": 0.99}},
+                              "findings": findings})
+    assert str(err.value).startswith(message), str(err.value)
+
+
+def test_findings_are_kept_through_changes_and_files():
+    f = [{"severity": "warning", "message": "no backups", "source": "main.tf:3", "field": "backup"}]
+    arch = hl.load_architecture({"architecture": {"component": {"name": "a", "mtbf_h": 100, "mttr_h": 1}},
+                                 "findings": f})
+    assert arch.findings == tuple(f)
+    assert arch.with_changes({"a": {"mttr_h": 2}}).findings == tuple(f)
+    assert hl.dump_architecture(arch)["findings"] == f
+    assert "findings" not in hl.dump_architecture(hl.load_architecture("single_server"))

@@ -99,8 +99,10 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# Read by hadr import.")
-    assert "# ERROR: key spec.replicas is given twice" in text
+    assert text.startswith("# Read by hadr import: 2 errors, 4 warnings, 3 info (under findings:).")
+    carried = yaml.safe_load(text)["findings"]
+    assert carried == import_paths([HERE / "shop.yaml"])["findings"] and carried[1]["message"].startswith(
+        "key spec.replicas is given twice")
     from_yaml = hl.load_architecture(str(target)).evaluate().unavailability
     from_json = hl.load_architecture(import_paths([HERE / "shop.yaml"])["design"]).evaluate().unavailability
     assert from_yaml == from_json
@@ -111,6 +113,24 @@ def test_a_finding_cannot_break_out_of_its_comment():
                                           "field": ""}]}
     text = commented_yaml(doc)
     assert yaml.safe_load(text) is None and all(line.startswith("#") for line in text.splitlines())
+
+
+def test_names_and_messages_from_files_are_made_printable(tmp_path):
+    """A control character in a file's names cannot stop the design from loading."""
+    plan = json.loads((HERE / "plan.json").read_text())
+    for r in plan["planned_values"]["root_module"]["resources"]:
+        if r["address"] == "aws_db_instance.legacy":
+            r["values"]["identifier"] = "leg\u0007acy\nname"
+            r["values"]["availability_zone"] = "eu-west-1a\u0000"
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    doc = import_paths([path])
+    arch = hl.load_architecture(doc["design"])
+    assert "leg?acy?name" in [c.name for c in arch.components]
+    assert "eu-west-1a?" in doc["design"]["zones"]
+    assert all(f["message"].isprintable() for f in doc["findings"])
+    again = hl.load_architecture(hl.dump_architecture(arch))
+    assert again.findings == arch.findings and len(arch.findings) == len(doc["findings"])
 
 
 def test_files_that_are_not_manifests_are_said_and_nothing_is_invented(tmp_path):

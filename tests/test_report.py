@@ -419,3 +419,22 @@ def test_sigkill_of_a_simulation_leaves_no_worker(tmp_path):
     argv = [sys.executable, "-m", "hadr_lib", "simulate", "multi_az_postgres", "--runs", "200000",
             "--years", "20", "--workers", "2", "--format", "json"]
     _sigkill_leaves_no_orphan(argv, lambda procs: len(procs) >= 2, ROOT)
+
+
+def test_a_design_read_from_infrastructure_code_brings_its_findings_to_the_report(tmp_path):
+    """hadr import keeps what the files say with the design; the report lists it, as text."""
+    import yaml
+
+    from hadr_lib.importers import import_paths
+    from hadr_lib.scenario import load_scenario
+
+    imported = import_paths([ROOT / "tests" / "fixtures" / "import" / "shop.yaml"])["design"]
+    imported["findings"][0]["message"] += " <script>alert(1)</script>"
+    data = load_scenario("small_saas").to_mapping()
+    data["architecture"] = imported
+    path = tmp_path / "imported.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    html_text = build_report(str(path), tmp_path / "out").read_text(encoding="utf-8")
+    assert "What the files say" in html_text
+    assert "key spec.replicas is given twice" in html_text
+    assert "<script>alert(1)</script>" not in html_text and "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text

@@ -10,18 +10,20 @@ from .common import SCHEMA_VERSION, Command
 
 
 def commented_yaml(doc: dict) -> str:
-    """The imported design as a YAML file whose comments list the findings."""
+    """The imported design as a YAML file: a comment that counts the findings, which the
+    design carries under ``findings:`` (or, when nothing could be modelled, as comments)."""
     import yaml
 
-    lines = ["# Read by hadr import. Check what it assumed before you rely on the figures."]
-    for f in doc["findings"]:
-        where = f" [{f['source']}]" if f["source"] else ""
-        text = " ".join(f"{f['severity'].upper()}: {f['message']}{where}".split())
-        lines.append(f"# {text}")
+    counts = {s: sum(f["severity"] == s for f in doc["findings"]) for s in ("error", "warning", "info")}
+    head = ("# Read by hadr import: " + ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}"
+                                                  for s, n in counts.items())
+            + " (under findings:). Check what it assumed before you rely on the figures.")
     if doc["design"] is None:
-        lines.append("# Nothing in these files could be modelled.")
+        lines = [head, "# Nothing in these files could be modelled."]
+        lines += ["# " + " ".join(f"{f['severity'].upper()}: {f['message']} [{f['source']}]".split())
+                  for f in doc["findings"]]
         return "\n".join(lines) + "\n"
-    return "\n".join(lines) + "\n" + yaml.safe_dump(doc["design"], sort_keys=False, allow_unicode=True)
+    return head + "\n" + yaml.safe_dump(doc["design"], sort_keys=False, allow_unicode=True)
 
 
 def run(args) -> int:

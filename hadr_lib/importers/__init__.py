@@ -25,7 +25,7 @@ from ..registry import read_registry
 from ..safe_load import read_text
 
 __all__ = ["FROM_FOLDERS", "IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "import_paths",
-           "import_text", "importers"]
+           "import_text", "importers", "printable"]
 
 #: True while files are read from the paths given (an importer may then read the files
 #: beside one, e.g. a .tf file's variables.tf); False for text from elsewhere (an upload),
@@ -53,7 +53,14 @@ class Finding:
     field: str = ""
 
     def to_dict(self) -> dict:
-        return {"severity": self.severity, "message": self.message, "source": self.source, "field": self.field}
+        return {"severity": self.severity, "message": printable(self.message, 2000),
+                "source": printable(self.source, 2000), "field": printable(self.field, 2000)}
+
+
+def printable(text: object, limit: int) -> str:
+    """A text from a file as a design file may hold it: printable characters only (others
+    become ``?``), at most ``limit`` long."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))[:limit]
 
 
 @dataclass
@@ -149,8 +156,11 @@ def _joined(found: list[tuple[str, Importer | None, Imported]], name: str | None
             design["regions"] = regions
         if zones:
             design["zones"] = zones
-        design["architecture"] = blocks[0] if len(blocks) == 1 else {"series": blocks}
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda x: order.get(x.severity, 9))
+    if design is not None:
+        if findings:  # kept with the design: the app and the report show them
+            design["findings"] = [x.to_dict() for x in findings[:2000]]
+        design["architecture"] = blocks[0] if len(blocks) == 1 else {"series": blocks}
     return {"design": design, "findings": [x.to_dict() for x in findings],
             "files": [{"file": str(f), "importer": None if imp is None else imp.name} for f, imp, _ in found]}

@@ -211,6 +211,7 @@ class _Reader:
                f"replaced in {mttr_s:.0f} s (40 s to mark the node not ready, 300 s default eviction, "
                "the pod's start)")
         zone = _pinned_zone(pspec)
+        zone = None if zone is None else (_printable(zone, 120) or "unnamed zone")
         spread, host_spread = self.spread(doc, pspec, labels, replicas if zone is None else 1)
         images = " ".join(str(c.get("image", "")) for c in containers).lower()
         quorum = doc.kind == "StatefulSet" and any(s in images for s in QUORUM_SOFTWARE)

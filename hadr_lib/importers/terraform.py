@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer
+from . import Finding, Imported, Importer, printable
 
 __all__ = ["IMPORTER", "AwsReader"]
 
@@ -58,7 +58,8 @@ def _resources(module: Any, depth: int = 0) -> list[dict]:
 
 def _comp(name: str, what: str, source: str, **more: Any) -> dict:
     mtbf, mttr, how = ASSUMED[what]
-    return {"component": {"name": name[:200], "mtbf_h": mtbf, "mttr_h": mttr, "source": f"{source}; {how}",
+    return {"component": {"name": printable(name, 200).strip() or "unnamed", "mtbf_h": mtbf, "mttr_h": mttr,
+                          "source": printable(f"{source}; {how}", 2000),
                           **more}}
 
 
@@ -91,6 +92,7 @@ class AwsReader:
         return not bool(_get(self.unknown.get(str(r.get("address")), {}), key))
 
     def zone(self, name: str) -> str:
+        name = printable(name, 120).strip() or "unnamed zone"
         self.out.zones.setdefault(name, dict(ZONE))
         return name
 

@@ -17,6 +17,7 @@ from ..model import Architecture, standby_label
 from ..plots import block_diagram_figure, importance_figure, tornado_figure
 from ..theme import STATUS
 from ..verdict import improvement_advice, target_verdict
+from ..views import findings_html
 from .base import (
     LABEL_STYLE,
     MODEL_ASSUMPTIONS,
@@ -199,25 +200,6 @@ class ArchitecturePanel(Panel):
 
 #: The dropdown's key of an uploaded design (without a workspace).
 UPLOADED = "__uploaded__"
-#: At most this many findings are listed under an uploaded design.
-MAX_FINDINGS_SHOWN = 50
-
-
-def findings_html(findings: list[dict]) -> str:
-    """What hadr import found in an upload, errors first, every string escaped."""
-    if not findings:
-        return ""
-    items = "".join(
-        f"<li class='hadr-finding-{html.escape(str(f.get('severity')))}'><b>{html.escape(str(f.get('severity')))}"
-        f"</b>: {html.escape(str(f.get('message')))} <small>({html.escape(str(f.get('source')))})</small></li>"
-        for f in findings[:MAX_FINDINGS_SHOWN])
-    more = (f"<li>and {len(findings) - MAX_FINDINGS_SHOWN} more</li>" if len(findings) > MAX_FINDINGS_SHOWN else "")
-    errors = sum(f.get("severity") == "error" for f in findings)
-    return (f"<details open><summary><b>What the files say</b>: {len(findings)} findings, {errors} "
-            f"{'error' if errors == 1 else 'errors'} (read by hadr import; check what it assumed)</summary>"
-            f"<ul style='font-size:0.92em'>{items}{more}</ul></details>")
-
-
 class ArchitectureAppPanel(Panel):
     """For managers: pick a design and a target; see the verdict and the top three
     things to improve, in plain words. With a ``workspace``, the design is the
