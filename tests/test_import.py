@@ -478,3 +478,44 @@ def test_an_uploaded_tf_file_reads_nothing_beside_it_on_the_server(tmp_path, mon
     from_folder = import_paths([tmp_path])  # given the folder, its variables are read
     arch = hl.load_architecture(from_folder["design"])
     assert arch.standbys[0].replication == "sync"
+
+
+def test_load_balancers_and_target_groups_from_a_plan(tmp_path):
+    plan = json.loads((HERE / "plan.json").read_text())
+    res = plan["planned_values"]["root_module"]["resources"]
+    res += [
+        {"address": "aws_lb.front", "mode": "managed", "type": "aws_lb", "name": "front",
+         "values": {"name": "front", "subnets": ["subnet-0a", "subnet-0b"]}},
+        {"address": "aws_lb.admin", "mode": "managed", "type": "aws_lb", "name": "admin",
+         "values": {"name": "admin", "subnets": ["subnet-0a"]}},
+        {"address": "aws_lb_target_group.web", "mode": "managed", "type": "aws_lb_target_group", "name": "web",
+         "values": {"health_check": [{"enabled": True, "interval": 10, "unhealthy_threshold": 2}]}},
+        {"address": "aws_lb_target_group.batch", "mode": "managed", "type": "aws_lb_target_group", "name": "batch",
+         "values": {"health_check": [{"enabled": False}]}},
+    ]
+    path = tmp_path / "lb.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    doc = import_paths([path])
+    assert _has(doc, "warning", f"{path}: aws_lb.admin", "the load balancer is in one zone (eu-west-1a)")
+    assert _has(doc, "info", f"{path}: aws_lb_target_group.web", "taken out of service after about 20 s")
+    assert _has(doc, "warning", f"{path}: aws_lb_target_group.batch", "health checks are off")
+    arch = hl.load_architecture(doc["design"])
+    assert arch.component("front").sla == "aws-elb-multi-az" and arch.component("admin").sla == "aws-elb-single-az"
+
+
+def test_cloudformation_load_balancers(tmp_path):
+    path = tmp_path / "lb.yaml"
+    path.write_text("""AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  A: {Type: AWS::EC2::Subnet, Properties: {AvailabilityZone: us-east-1a}}
+  Lb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties: {Subnets: [!Ref A]}
+  Tg:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties: {HealthCheckIntervalSeconds: 15}
+""", encoding="utf-8")
+    doc = import_paths([path])
+    assert _has(doc, "warning", f"{path}:4 (Lb)", "the load balancer is in one zone (us-east-1a)")
+    # AWS's default unhealthy threshold for a target group is 2 checks
+    assert _has(doc, "info", f"{path}:7 (Tg)", "taken out of service after about 30 s (2 checks every 15 s)")

@@ -184,6 +184,15 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict |
         v.update(replication_group_id=_known(props.get("ReplicationGroupId")) or logical,
                  num_cache_clusters=_int(props.get("NumCacheClusters")),
                  automatic_failover_enabled=_bool(props.get("AutomaticFailoverEnabled")))
+    elif rtype == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+        r["type"] = "aws_lb"
+        v.update(name=_known(props.get("Name")) or logical,
+                 subnets=[x for x in props.get("Subnets") or [] if isinstance(x, str)])
+    elif rtype == "AWS::ElasticLoadBalancingV2::TargetGroup":
+        r["type"] = "aws_lb_target_group"
+        v["health_check"] = [{"enabled": _bool(props.get("HealthCheckEnabled", True)),
+                              "interval": _int(props.get("HealthCheckIntervalSeconds", 30)),
+                              "unhealthy_threshold": _int(props.get("UnhealthyThresholdCount", 2))}]
     elif rtype == "AWS::S3::Bucket" and isinstance(props.get("ReplicationConfiguration"), dict):
         r["type"] = "aws_s3_bucket_replication_configuration"
         rules = props["ReplicationConfiguration"].get("Rules") or []

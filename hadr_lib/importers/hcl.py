@@ -138,6 +138,7 @@ RELEVANT = {
     "aws_route53_record": ("name", "type", "ttl"),
     "aws_route53_health_check": ("request_interval", "failure_threshold"),
     "aws_elasticache_replication_group": ("num_cache_clusters", "automatic_failover_enabled"),
+    "aws_lb": ("subnets",),
 }
 
 
@@ -153,11 +154,11 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
         if hc:
             values["health_check_id"] = hc
             unknown.pop("health_check_id", None)
-    if rtype == "aws_autoscaling_group":
-        subnets = body.get("vpc_zone_identifier")
-        if isinstance(subnets, list):
-            values["vpc_zone_identifier"] = [m.reference(s) or s for s in subnets]
-            unknown.pop("vpc_zone_identifier", None)
+    for key in ("vpc_zone_identifier", "subnets"):  # subnets named by reference: their zones are known
+        subnets = body.get(key)
+        if rtype in ("aws_autoscaling_group", "aws_lb", "aws_alb") and isinstance(subnets, list):
+            values[key] = [m.reference(s) or s for s in subnets]
+            unknown.pop(key, None)
     if rtype in ("aws_subnet", "aws_route53_health_check"):
         values["id"] = address
     count = known.get("count", 1)

@@ -235,6 +235,35 @@ class AwsReader:
             "failover_s": 60.0}})
         self.find("info", f"{addr}: failover taken as 60 s (assumed)", r, "automatic_failover_enabled")
 
+    def load_balancer(self, r: dict) -> None:
+        """A load balancer known by its provider's SLA: multi-AZ across two zones or more."""
+        addr = str(r.get("address"))
+        zones = sorted({self.subnet_zone.get(str(sn)) or "" for sn in _v(r, "subnets") or []} - {""})
+        name = str(_v(r, "name") or addr)
+        if len(zones) == 1:
+            self.find("warning", f"{addr}: the load balancer is in one zone ({zones[0]}): losing it loses the "
+                      "entry point", r, "subnets")
+            self.out.blocks.append({"zone": self.zone(zones[0]), "component": {
+                "name": printable(name, 200), "sla": "aws-elb-single-az", "source": self.where(r)}})
+            return
+        if not zones:
+            self.find("info", f"{addr}: its zones are not known here; read as multi-AZ", r, "subnets")
+        self.out.blocks.append({"component": {"name": printable(name, 200), "sla": "aws-elb-multi-az",
+                                              "source": self.where(r)}})
+
+    def target_group(self, r: dict) -> None:
+        addr = str(r.get("address"))
+        hc = _v(r, "health_check")
+        hc = hc[0] if isinstance(hc, list) and hc else hc if isinstance(hc, dict) else {}
+        if hc.get("enabled") is False:
+            self.find("warning", f"{addr}: health checks are off: a dead target keeps getting traffic", r,
+                      "health_check.enabled")
+            return
+        interval: int = hc["interval"] if isinstance(hc.get("interval"), int) else 30
+        threshold: int = hc["unhealthy_threshold"] if isinstance(hc.get("unhealthy_threshold"), int) else 3
+        self.find("info", f"{addr}: a failed target is taken out of service after about {interval * threshold} s "
+                  f"({threshold} checks every {interval} s)", r, "health_check")
+
     def s3_replication(self, r: dict) -> None:
         for i, rule in enumerate(_v(r, "rule") or []):
             dm = _get(rule, "delete_marker_replication", 0, "status") if isinstance(
@@ -257,6 +286,10 @@ class AwsReader:
                 self.cache(r)
             elif kind == "aws_s3_bucket_replication_configuration":
                 self.s3_replication(r)
+            elif kind in ("aws_lb", "aws_alb"):
+                self.load_balancer(r)
+            elif kind in ("aws_lb_target_group", "aws_alb_target_group"):
+                self.target_group(r)
         self.failover_records()
         if self.region:
             self.out.findings.append(Finding("info", f"provider region {self.region}", self.path,
