@@ -519,3 +519,49 @@ Resources:
     assert _has(doc, "warning", f"{path}:4 (Lb)", "the load balancer is in one zone (us-east-1a)")
     # AWS's default unhealthy threshold for a target group is 2 checks
     assert _has(doc, "info", f"{path}:7 (Tg)", "taken out of service after about 30 s (2 checks every 15 s)")
+
+
+def test_aurora_clusters_from_a_plan_a_tf_file_and_a_template(tmp_path):
+    """A writer and its readers over shared storage: a standby block that loses no data."""
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_rds_cluster.orders", "mode": "managed", "type": "aws_rds_cluster", "name": "orders",
+         "values": {"cluster_identifier": "orders", "engine": "aurora-postgresql", "backup_retention_period": 7}},
+        *({"address": f"aws_rds_cluster_instance.orders[{i}]", "mode": "managed", "type": "aws_rds_cluster_instance",
+           "name": "orders", "values": {"cluster_identifier": "orders"}} for i in range(3)),
+        {"address": "aws_rds_cluster.lonely", "mode": "managed", "type": "aws_rds_cluster", "name": "lonely",
+         "values": {"cluster_identifier": "lonely", "backup_retention_period": 0}},
+    ]}}}
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "tf" / "main.tf").write_text('''
+resource "aws_rds_cluster" "main" {
+  cluster_identifier = "billing"
+  engine             = "aurora-mysql"
+}
+resource "aws_rds_cluster_instance" "main" {
+  count              = 2
+  cluster_identifier = aws_rds_cluster.main.id
+  instance_class     = "db.r6g.large"
+}
+''', encoding="utf-8")
+    (tmp_path / "stack.yaml").write_text('''AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Cluster:
+    Type: AWS::RDS::DBCluster
+    Properties: {Engine: aurora-postgresql}
+  Writer:
+    Type: AWS::RDS::DBInstance
+    Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql}
+  Reader:
+    Type: AWS::RDS::DBInstance
+    Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql}
+''', encoding="utf-8")
+    for source, name, readers in (("plan.json", "orders", 2), ("tf", "billing", 1), ("stack.yaml", "Cluster", 1)):
+        doc = import_paths([tmp_path / source])
+        arch = hl.load_architecture(doc["design"])
+        sb = next(s for s in arch.standbys if s.name == f"{name} cluster failover")
+        assert sb.replication == "sync" and sb.failover_s == 30.0 and len(sb.standbys) == readers, source
+        assert not any("multi_az" in f["message"] for f in doc["findings"]), source  # members are no instances
+    doc = import_paths([tmp_path / "plan.json"])
+    assert _has(doc, "warning", f"{tmp_path / 'plan.json'}: aws_rds_cluster.lonely", "no instances in the cluster")
+    assert _has(doc, "warning", f"{tmp_path / 'plan.json'}: aws_rds_cluster.lonely", "backups are off")

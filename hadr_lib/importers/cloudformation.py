@@ -149,7 +149,14 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict |
     address = f"{logical} ({rtype}{f', line {n}' if n else ''})"
     r: dict[str, Any] = {"address": address, "mode": "managed", "values": {}}
     v = r["values"]
-    if rtype == "AWS::RDS::DBInstance":
+    if rtype == "AWS::RDS::DBInstance" and props.get("DBClusterIdentifier") not in (None, UNKNOWN):
+        r["type"] = "aws_rds_cluster_instance"  # a member of a cluster (Aurora)
+        v.update(cluster_identifier=props.get("DBClusterIdentifier"))
+    elif rtype == "AWS::RDS::DBCluster":
+        r["type"] = "aws_rds_cluster"
+        v.update(cluster_identifier=_known(props.get("DBClusterIdentifier")) or logical,
+                 backup_retention_period=_int(props.get("BackupRetentionPeriod", 1)))
+    elif rtype == "AWS::RDS::DBInstance":
         r["type"] = "aws_db_instance"
         v.update(identifier=_known(props.get("DBInstanceIdentifier")) or logical,
                  multi_az=_bool(props.get("MultiAZ", False)),

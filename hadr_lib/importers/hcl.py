@@ -39,7 +39,8 @@ MODULES = {
     "terraform-aws-modules/autoscaling/aws": "aws_autoscaling_group",
 }
 #: What a resource's absent attribute is (AWS's or the provider's default).
-DEFAULTS = {"aws_db_instance": {"multi_az": False, "backup_retention_period": 1}}
+DEFAULTS = {"aws_db_instance": {"multi_az": False, "backup_retention_period": 1},
+            "aws_rds_cluster": {"backup_retention_period": 1}}
 
 
 def _claims(path: str, text: str) -> bool:
@@ -139,6 +140,7 @@ RELEVANT = {
     "aws_route53_health_check": ("request_interval", "failure_threshold"),
     "aws_elasticache_replication_group": ("num_cache_clusters", "automatic_failover_enabled"),
     "aws_lb": ("subnets",),
+    "aws_rds_cluster": ("backup_retention_period",),
 }
 
 
@@ -161,6 +163,9 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
             unknown.pop(key, None)
     if rtype in ("aws_subnet", "aws_route53_health_check"):
         values["id"] = address
+    if rtype == "aws_rds_cluster_instance":  # its cluster, by the reference that names it
+        values["cluster_identifier"] = m.reference(body.get("cluster_identifier")) or values.get("cluster_identifier")
+        unknown.pop("cluster_identifier", None)
     count = known.get("count", 1)
     if count is UNKNOWN or not isinstance(count, int) or isinstance(count, bool):
         if "count" in known or "for_each" in known:

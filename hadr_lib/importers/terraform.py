@@ -235,6 +235,32 @@ class AwsReader:
             "failover_s": 60.0}})
         self.find("info", f"{addr}: failover taken as 60 s (assumed)", r, "automatic_failover_enabled")
 
+    def clusters(self) -> None:
+        """Aurora (and other RDS) clusters: the writer and its readers as a standby block
+        over shared storage (a failover loses no committed data)."""
+        members = self.by_type.get("aws_rds_cluster_instance", [])
+        for c in self.by_type.get("aws_rds_cluster", []):
+            addr, src = str(c.get("address")), self.where(c)
+            keys = {addr, str(_v(c, "cluster_identifier") or "")} - {""}
+            mine = [i for i in members if str(_v(i, "cluster_identifier") or "") in keys]
+            name = str(_v(c, "cluster_identifier") or addr)
+            retention = _v(c, "backup_retention_period")
+            if retention == 0:
+                self.find("warning", f"{addr}: backups are off (backup_retention_period 0)", c,
+                          "backup_retention_period")
+            if len(mine) <= 1:
+                self.find("warning", f"{addr}: {len(mine) or 'no'} instance{'s' if len(mine) != 1 else ''} "
+                          "in the cluster: no reader to fail over to", c, "aws_rds_cluster_instance")
+                self.out.blocks.append(_comp(f"{name}-writer", "database", src))
+                continue
+            self.out.blocks.append({"standby": {
+                "name": f"{name} cluster failover", "primary": _comp(f"{name}-writer", "database", src),
+                "standbys": [_comp(f"{name}-reader-{i + 1}", "database", self.where(m))
+                             for i, m in enumerate(mine[1:])],
+                "failover_s": 30.0, "replication": "sync"}})
+            self.find("info", f"{addr}: failover to a reader taken as 30 s (assumed); the instances share the "
+                      "cluster's storage, so a failover loses no committed data", c, "failover")
+
     def load_balancer(self, r: dict) -> None:
         """A load balancer known by its provider's SLA: multi-AZ across two zones or more."""
         addr = str(r.get("address"))
@@ -290,6 +316,7 @@ class AwsReader:
                 self.load_balancer(r)
             elif kind in ("aws_lb_target_group", "aws_alb_target_group"):
                 self.target_group(r)
+        self.clusters()
         self.failover_records()
         if self.region:
             self.out.findings.append(Finding("info", f"provider region {self.region}", self.path,
