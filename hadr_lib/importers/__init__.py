@@ -24,8 +24,8 @@ from ..checks import InvalidInputError
 from ..registry import read_registry
 from ..safe_load import read_text
 
-__all__ = ["FROM_FOLDERS", "IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "import_paths",
-           "import_text", "importers", "printable"]
+__all__ = ["FROM_FOLDERS", "IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "as_mapping", "dig",
+           "import_paths", "import_text", "importers", "printable", "whole"]
 
 #: True while files are read from the paths given (an importer may then read the files
 #: beside one, e.g. a .tf file's variables.tf); False for text from elsewhere (an upload),
@@ -55,6 +55,29 @@ class Finding:
     def to_dict(self) -> dict:
         return {"severity": self.severity, "message": printable(self.message, 2000),
                 "source": printable(self.source, 2000), "field": printable(self.field, 2000)}
+
+
+def dig(doc: Any, *keys: Any, default: Any = None) -> Any:
+    """``doc[k1][k2]...`` through mappings and lists, or ``default`` where a key or an
+    index is missing (a file may hold anything)."""
+    for k in keys:
+        if isinstance(doc, dict) and k in doc:
+            doc = doc[k]
+        elif isinstance(doc, list) and isinstance(k, int) and 0 <= k < len(doc):
+            doc = doc[k]
+        else:
+            return default
+    return doc
+
+
+def as_mapping(value: Any) -> dict:
+    """``value`` if it is a mapping, else an empty one (a file may hold anything)."""
+    return value if isinstance(value, dict) else {}
+
+
+def whole(value: Any, default: int | None = None) -> int | None:
+    """``value`` if it is a whole number (not a bool), else ``default``."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
 def printable(text: object, limit: int) -> str:

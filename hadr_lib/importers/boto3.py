@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer
+from . import Finding, Imported, Importer, whole
 from .terraform import ASSUMED, ZONE, AwsReader
 
 __all__ = ["IMPORTER"]
@@ -74,10 +74,6 @@ def _literal(node: ast.AST, names: dict, depth: int = 0) -> Any:
 
 def _kwargs(call: ast.Call, names: dict) -> dict:
     return {k.arg: _literal(k.value, names) for k in call.keywords if k.arg}
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class _Code:
@@ -185,7 +181,7 @@ def _read(path: str, text: str) -> Imported:
     for call in code.calls("run_instances"):
         n, items, how, bind = times(call)
         kw = args(call, bind, 0)
-        count = _int(kw.get("MinCount")) or 1
+        count = whole(kw.get("MinCount")) or 1
         zone = kw.get("Placement", {}).get("AvailabilityZone") if isinstance(kw.get("Placement"), dict) else None
         if isinstance(zone, str):
             code.findings.append(Finding("warning", f"run_instances puts all {count} instances in one zone ({zone}"
@@ -227,7 +223,7 @@ def _read(path: str, text: str) -> Imported:
                                   "identifier": kw.get("DBInstanceIdentifier") if isinstance(
                                       kw.get("DBInstanceIdentifier"), str) else f"db (line {call.lineno})",
                                   "multi_az": multi if isinstance(multi, bool) else None,
-                                  "backup_retention_period": _int(kw.get("BackupRetentionPeriod", 1)),
+                                  "backup_retention_period": whole(kw.get("BackupRetentionPeriod", 1)),
                                   "availability_zone": kw.get("AvailabilityZone") if isinstance(
                                       kw.get("AvailabilityZone"), str) else None}})
     for call in code.calls("create_auto_scaling_group"):
@@ -237,7 +233,8 @@ def _read(path: str, text: str) -> Imported:
                           "type": "aws_autoscaling_group", "where": _at(path, call), "values": {
                               "name": kw.get("AutoScalingGroupName") if isinstance(
                                   kw.get("AutoScalingGroupName"), str) else f"group (line {call.lineno})",
-                              "min_size": _int(kw.get("MinSize")), "desired_capacity": _int(kw.get("DesiredCapacity")),
+                              "min_size": whole(kw.get("MinSize")),
+                              "desired_capacity": whole(kw.get("DesiredCapacity")),
                               "availability_zones": [z for z in zones if isinstance(z, str)]
                               if isinstance(zones, list) else []}})
     checks: list[dict] = []
@@ -247,8 +244,8 @@ def _read(path: str, text: str) -> Imported:
         checks.append({"address": f"create_health_check (line {call.lineno})", "type": "aws_route53_health_check",
                        "where": _at(path, call), "values": {
                            "id": f"health check (line {call.lineno})",
-                           "request_interval": _int(cfg.get("RequestInterval")),
-                           "failure_threshold": _int(cfg.get("FailureThreshold"))}})
+                           "request_interval": whole(cfg.get("RequestInterval")),
+                           "failure_threshold": whole(cfg.get("FailureThreshold"))}})
     resources += checks
     for call in code.calls("change_resource_record_sets"):
         kw = _kwargs(call, code.names)
@@ -272,7 +269,7 @@ def _read(path: str, text: str) -> Imported:
                         # a health check made in the same loop: the one of this run
                         "health_check_id": (checks[min(i, len(checks) - 1)]["values"]["id"] if checks and hc is not None
                                             else None),
-                        "ttl": _int(rrs.get("TTL")), "alias": rrs.get("AliasTarget"),
+                        "ttl": whole(rrs.get("TTL")), "alias": rrs.get("AliasTarget"),
                         "failover_routing_policy": [{"type": role if isinstance(role, str) else "?"}]}})
             if n > 1:
                 code.findings.append(Finding("info", f"failover records written once per run of {how}",

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_yaml_documents
-from . import Finding, Imported, Importer
+from . import Finding, Imported, Importer, as_mapping
 from .terraform import AwsReader
 
 __all__ = ["IMPORTER"]
@@ -41,11 +41,11 @@ class _Template:
     def __init__(self, path: str, doc: dict, lines: dict):
         self.path, self.doc, self.lines = path, doc, lines
         self.findings: list[Finding] = []
-        params = _dict(doc.get("Parameters"))
+        params = as_mapping(doc.get("Parameters"))
         self.params = {k: (v.get("Default", UNKNOWN) if isinstance(v, dict) else UNKNOWN) for k, v in params.items()}
-        self.mappings = _dict(doc.get("Mappings"))
-        self.conditions = _dict(doc.get("Conditions"))
-        self.resources = _dict(doc.get("Resources"))
+        self.mappings = as_mapping(doc.get("Mappings"))
+        self.conditions = as_mapping(doc.get("Conditions"))
+        self.resources = as_mapping(doc.get("Resources"))
         self._cond: dict[str, Any] = {}
 
     def line(self, *keys: Any) -> int:
@@ -117,10 +117,6 @@ class _Template:
         return {k: self.value(v, depth + 1, where) for k, v in expr.items()}
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
 def _int(value: Any) -> Any:
     if isinstance(value, bool) or value is UNKNOWN or value is None:
         return None
@@ -183,7 +179,7 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict |
                  failover_routing_policy=[{"type": failover}] if isinstance(failover, str) else None)
     elif rtype == "AWS::Route53::HealthCheck":
         r["type"] = "aws_route53_health_check"
-        cfg = _dict(props.get("HealthCheckConfig"))
+        cfg = as_mapping(props.get("HealthCheckConfig"))
         v.update(id=logical, request_interval=_int(cfg.get("RequestInterval")),
                  failure_threshold=_int(cfg.get("FailureThreshold")))
     elif rtype == "AWS::ElastiCache::ReplicationGroup":
@@ -252,7 +248,7 @@ def _read(path: str, text: str) -> Imported:
                 skipped.append(Finding("info", f"{logical} is created only if {cond!r} holds, which the "
                                        "parameters' defaults do not decide: read as created", at, "Condition"))
         props = t.value(res.get("Properties") or {}, where=where)
-        r = _as_terraform(t, str(logical), res["Type"], _dict(props))
+        r = _as_terraform(t, str(logical), res["Type"], as_mapping(props))
         if r is not None:
             resources.append(r)
     out = _CfnReader(path, {}, resources).read()

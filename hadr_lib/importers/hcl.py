@@ -23,7 +23,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_text
-from . import Finding, Imported, Importer
+from . import FROM_FOLDERS, Finding, Imported, Importer
 from .terraform import AwsReader
 
 __all__ = ["IMPORTER"]
@@ -67,8 +67,6 @@ def _variables(path: str, doc: dict) -> dict[str, Any]:
     out: dict[str, Any] = {}
     here = Path(path)
     docs = [doc]
-    from . import FROM_FOLDERS
-
     if FROM_FOLDERS.get() and here.parent.is_dir():
         for sibling in sorted(here.parent.glob("*.tf"))[:MAX_SIBLINGS]:
             if sibling.resolve() != here.resolve() and sibling.is_file():

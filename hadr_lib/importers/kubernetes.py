@@ -22,7 +22,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_yaml_documents
-from . import Finding, Imported, Importer
+from . import Finding, Imported, Importer, as_mapping, dig, printable, whole
 
 __all__ = ["ASSUMED", "IMPORTER"]
 
@@ -47,17 +47,6 @@ def _claims(path: str, text: str) -> bool:
     return bool(re.search(r'^\s*"?apiVersion"?\s*:', head, re.M) and re.search(r'^\s*"?kind"?\s*:', head, re.M))
 
 
-def _get(doc: Any, *keys: Any, default: Any = None) -> Any:
-    for k in keys:
-        if isinstance(doc, dict) and k in doc:
-            doc = doc[k]
-        elif isinstance(doc, list) and isinstance(k, int) and 0 <= k < len(doc):
-            doc = doc[k]
-        else:
-            return default
-    return doc
-
-
 class _Doc:
     """One manifest document with where its values are."""
 
@@ -77,28 +66,10 @@ class _Doc:
 
     @property
     def name(self) -> str:
-        meta = _dict(self.data.get("metadata"))
-        name = _printable(meta.get("name", "unnamed"), 120) or "unnamed"
+        meta = as_mapping(self.data.get("metadata"))
+        name = printable(meta.get("name", "unnamed"), 120).strip() or "unnamed"
         ns = meta.get("namespace")
-        return name if ns in (None, "", "default") else f"{_printable(ns, 60)}/{name}"
-
-
-def _dict(value: Any) -> dict:
-    """``value`` if it is a mapping, else an empty one (a file may hold anything)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _printable(value: Any, limit: int) -> str:
-    """A name from a file as a design may hold it: printable, at most ``limit`` long."""
-    return "".join(ch if ch.isprintable() else "?" for ch in str(value))[:limit].strip()
-
-
-def _whole(value: Any, default: int | None) -> int | None:
-    if isinstance(value, bool):
-        return default
-    if isinstance(value, int):
-        return value
-    return default
+        return name if ns in (None, "", "default") else f"{printable(ns, 60).strip()}/{name}"
 
 
 def _selects(selector: Any, labels: dict) -> bool | None:
@@ -130,10 +101,10 @@ def _probe_detection_s(containers: list) -> float | None:
     times its failure threshold (Kubernetes' defaults 10 s and 3); None without one."""
     best = None
     for c in containers:
-        probe = _get(c, "livenessProbe") or _get(c, "readinessProbe")
+        probe = dig(c, "livenessProbe") or dig(c, "readinessProbe")
         if isinstance(probe, dict):
-            period = _whole(probe.get("periodSeconds"), 10) or 10
-            threshold = _whole(probe.get("failureThreshold"), 3) or 3
+            period = whole(probe.get("periodSeconds"), 10) or 10
+            threshold = whole(probe.get("failureThreshold"), 3) or 3
             t = float(period * threshold)
             best = t if best is None else max(best, t)
     return best
@@ -143,24 +114,24 @@ def _startup_s(containers: list) -> float:
     """Seconds from a new pod's start to ready: its readiness probe's first success."""
     out = 0.0
     for c in containers:
-        probe = _get(c, "readinessProbe")
+        probe = dig(c, "readinessProbe")
         if isinstance(probe, dict):
-            out = max(out, float(_whole(probe.get("initialDelaySeconds"), 0) or 0)
-                      + float(_whole(probe.get("periodSeconds"), 10) or 10))
+            out = max(out, float(whole(probe.get("initialDelaySeconds"), 0) or 0)
+                      + float(whole(probe.get("periodSeconds"), 10) or 10))
     return out
 
 
 def _pinned_zone(spec: dict) -> str | None:
     """The one zone a pod template is pinned to (``nodeSelector`` or required node
     affinity on the zone label), or None."""
-    sel = _dict(spec.get("nodeSelector"))
+    sel = as_mapping(spec.get("nodeSelector"))
     for key in ZONE_KEYS:
         if key in sel:
             return str(sel[key])
-    terms = _get(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+    terms = dig(spec, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
                  "nodeSelectorTerms", default=[]) or []
     for term in terms if isinstance(terms, list) else []:
-        for expr in _get(term, "matchExpressions", default=[]) or []:
+        for expr in dig(term, "matchExpressions", default=[]) or []:
             if isinstance(expr, dict) and expr.get("key") in ZONE_KEYS and expr.get("operator") == "In":
                 values = expr.get("values") or []
                 if isinstance(values, list) and len(values) == 1:
@@ -185,9 +156,9 @@ class _Reader:
 
     # -- workloads -----------------------------------------------------------------
     def workload(self, doc: _Doc) -> None:
-        spec = _dict(doc.data.get("spec"))
+        spec = as_mapping(doc.data.get("spec"))
         replicas_raw = spec.get("replicas", 1)
-        replicas = _whole(replicas_raw, None)
+        replicas = whole(replicas_raw, None)
         if replicas is None:
             self.find("info", f"replicas {replicas_raw!r} is not a number here (a template value?); "
                       "taken as 1", doc, "spec", "replicas")
@@ -196,10 +167,10 @@ class _Reader:
             self.find("warning", "replicas: 0: nothing runs", doc, "spec", "replicas")
             return
         replicas = min(replicas, 1000)
-        pod = _dict(spec.get("template"))
-        labels = _get(pod, "metadata", "labels", default={}) or {}
-        labels = _dict(labels)
-        pspec = _dict(pod.get("spec"))
+        pod = as_mapping(spec.get("template"))
+        labels = dig(pod, "metadata", "labels", default={}) or {}
+        labels = as_mapping(labels)
+        pspec = as_mapping(pod.get("spec"))
         containers = [c for c in (pspec.get("containers") or []) if isinstance(c, dict)]
         self.workloads.append((doc, labels))
         detection = _probe_detection_s(containers)
@@ -211,7 +182,7 @@ class _Reader:
                f"replaced in {mttr_s:.0f} s (40 s to mark the node not ready, 300 s default eviction, "
                "the pod's start)")
         zone = _pinned_zone(pspec)
-        zone = None if zone is None else (_printable(zone, 120) or "unnamed zone")
+        zone = None if zone is None else (printable(zone, 120).strip() or "unnamed zone")
         spread, host_spread = self.spread(doc, pspec, labels, replicas if zone is None else 1)
         images = " ".join(str(c.get("image", "")) for c in containers).lower()
         quorum = doc.kind == "StatefulSet" and any(s in images for s in QUORUM_SOFTWARE)
@@ -270,7 +241,7 @@ class _Reader:
         """(replicas required in different zones, required on different nodes), with
         findings for rules that select no pod of their own workload or are only preferred."""
         zone = host = False
-        anti = _get(pspec, "affinity", "podAntiAffinity", default={}) or {}
+        anti = dig(pspec, "affinity", "podAntiAffinity", default={}) or {}
         for hard, key in ((True, "requiredDuringSchedulingIgnoredDuringExecution"),
                           (False, "preferredDuringSchedulingIgnoredDuringExecution")):
             terms = anti.get(key) if isinstance(anti, dict) else None
@@ -347,20 +318,20 @@ class _Reader:
                       "(replicas copy the damage)", doc, "spec")
 
     def cnpg(self, doc: _Doc) -> None:
-        spec = _dict(doc.data.get("spec"))
-        instances = _whole(spec.get("instances"), 1) or 1
-        min_sync = _whole(spec.get("minSyncReplicas"), 0) or 0
-        sync = min_sync >= 1 or bool(_get(spec, "postgresql", "synchronous"))
+        spec = as_mapping(doc.data.get("spec"))
+        instances = whole(spec.get("instances"), 1) or 1
+        min_sync = whole(spec.get("minSyncReplicas"), 0) or 0
+        sync = min_sync >= 1 or bool(dig(spec, "postgresql", "synchronous"))
         backup = spec.get("backup")
         has_backup = isinstance(backup, dict) and bool(backup.get("barmanObjectStore") or backup.get("volumeSnapshot"))
-        retention = _get(backup, "retentionPolicy")
+        retention = dig(backup, "retentionPolicy")
         if isinstance(retention, str) and re.fullmatch(r"0+[dwm]", retention.strip()):
             self.find("warning", f"backup retentionPolicy {retention!r} keeps nothing", doc, "spec", "backup",
                       "retentionPolicy")
-        if _get(spec, "replica", "enabled") is True:
+        if dig(spec, "replica", "enabled") is True:
             self.find("info", "a replica cluster: it follows another cluster (a DR copy), read here as its own "
                       "service", doc, "spec", "replica")
-        aff = _dict(spec.get("affinity"))
+        aff = as_mapping(spec.get("affinity"))
         zone_spread = aff.get("topologyKey") in ZONE_KEYS and aff.get("podAntiAffinityType") == "required"
         if instances > 1 and not zone_spread:
             self.find("warning", "instances are not required to be in different zones (affinity.topologyKey "
@@ -369,11 +340,11 @@ class _Reader:
                       has_backup, zone_spread)
 
     def zalando(self, doc: _Doc) -> None:
-        spec = _dict(doc.data.get("spec"))
-        instances = _whole(spec.get("numberOfInstances"), 1) or 1
-        patroni = _dict(spec.get("patroni"))
-        ttl = _whole(patroni.get("ttl"), 30) or 30
-        loop = _whole(patroni.get("loop_wait"), 10) or 10
+        spec = as_mapping(doc.data.get("spec"))
+        instances = whole(spec.get("numberOfInstances"), 1) or 1
+        patroni = as_mapping(spec.get("patroni"))
+        ttl = whole(patroni.get("ttl"), 30) or 30
+        loop = whole(patroni.get("loop_wait"), 10) or 10
         sync = bool(patroni.get("synchronous_mode"))
         self.database(doc, instances, sync, float(ttl + loop),
                       f"Patroni: the leader key expires after ttl {ttl} s, a replica acts within loop_wait "
@@ -383,7 +354,7 @@ class _Reader:
 
     # -- the rest ---------------------------------------------------------------------
     def volume(self, doc: _Doc) -> None:
-        required = _get(doc.data, "spec", "nodeAffinity", "required", default={})
+        required = dig(doc.data, "spec", "nodeAffinity", "required", default={})
         zone = _pinned_zone({"affinity": {"nodeAffinity": {
             "requiredDuringSchedulingIgnoredDuringExecution": required}}})
         if zone is not None:
@@ -392,18 +363,18 @@ class _Reader:
 
     def finish(self) -> None:
         for pdb in self.pdbs:
-            sel = _get(pdb.data, "spec", "selector")
-            ns = _get(pdb.data, "metadata", "namespace")
+            sel = dig(pdb.data, "spec", "selector")
+            ns = dig(pdb.data, "metadata", "namespace")
             hit = [(w, labels) for w, labels in self.workloads
-                   if _get(w.data, "metadata", "namespace") == ns and _selects(sel, labels)]
+                   if dig(w.data, "metadata", "namespace") == ns and _selects(sel, labels)]
             if not hit:
                 self.find("warning", "selects no workload in these files: it protects nothing here",
                           pdb, "spec", "selector")
             for w, _ in hit:
-                replicas = _whole(_get(w.data, "spec", "replicas", default=1), 1) or 1
-                min_av = _get(pdb.data, "spec", "minAvailable")
+                replicas = whole(dig(w.data, "spec", "replicas", default=1), 1) or 1
+                min_av = dig(pdb.data, "spec", "minAvailable")
                 if (isinstance(min_av, int) and not isinstance(min_av, bool) and min_av >= replicas) or \
-                        _get(pdb.data, "spec", "maxUnavailable") in (0, "0%"):
+                        dig(pdb.data, "spec", "maxUnavailable") in (0, "0%"):
                     self.find("warning", f"allows no pod of {w.name} to be evicted: node drains and "
                               "upgrades stall", pdb, "spec")
 

@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer, printable
+from . import Finding, Imported, Importer, dig, printable
 
 __all__ = ["IMPORTER", "AwsReader"]
 
@@ -69,7 +69,7 @@ class AwsReader:
     def __init__(self, path: str, doc: dict, resources: list[dict] | None = None):
         self.path, self.doc = path, doc
         self.out = Imported()
-        root = _get(doc, "planned_values", "root_module") or _get(doc, "values", "root_module") or {}
+        root = dig(doc, "planned_values", "root_module") or dig(doc, "values", "root_module") or {}
         self.resources = (_resources(root) if resources is None else resources)[:MAX_RESOURCES]
         self.unknown = _after_unknown(doc)
         self.by_type: dict[str, list[dict]] = {}
@@ -77,7 +77,7 @@ class AwsReader:
             self.by_type.setdefault(str(r.get("type")), []).append(r)
         self.subnet_zone = {str(_v(s, "id")): str(_v(s, "availability_zone"))
                             for s in self.by_type.get("aws_subnet", []) if _v(s, "availability_zone")}
-        self.region = _get(doc, "configuration", "provider_config", "aws", "expressions", "region",
+        self.region = dig(doc, "configuration", "provider_config", "aws", "expressions", "region",
                            "constant_value")
 
     def where(self, r: dict) -> str:
@@ -89,7 +89,7 @@ class AwsReader:
 
     def known(self, r: dict, key: str) -> bool:
         """Whether the plan knows ``key`` (it is not computed at apply time)."""
-        return not bool(_get(self.unknown.get(str(r.get("address")), {}), key))
+        return not bool(dig(self.unknown.get(str(r.get("address")), {}), key))
 
     def zone(self, name: str) -> str:
         name = printable(name, 120).strip() or "unnamed zone"
@@ -292,8 +292,8 @@ class AwsReader:
 
     def s3_replication(self, r: dict) -> None:
         for i, rule in enumerate(_v(r, "rule") or []):
-            dm = _get(rule, "delete_marker_replication", 0, "status") if isinstance(
-                _get(rule, "delete_marker_replication"), list) else _get(rule, "delete_marker_replication", "status")
+            dm = dig(rule, "delete_marker_replication", 0, "status") if isinstance(
+                dig(rule, "delete_marker_replication"), list) else dig(rule, "delete_marker_replication", "status")
             if str(dm).lower() == "enabled":
                 self.find("warning", f"{r.get('address')}: deletes are replicated to the copy (delete marker "
                           "replication): a mistaken delete reaches the replica too", r,
@@ -327,26 +327,15 @@ class AwsReader:
         return self.out
 
 
-def _get(doc: Any, *keys: Any) -> Any:
-    for k in keys:
-        if isinstance(doc, dict) and k in doc:
-            doc = doc[k]
-        elif isinstance(doc, list) and isinstance(k, int) and 0 <= k < len(doc):
-            doc = doc[k]
-        else:
-            return None
-    return doc
-
-
 def _v(r: Any, key: str) -> Any:
-    return _get(r, "values", key)
+    return dig(r, "values", key)
 
 
 def _after_unknown(doc: dict) -> dict[str, dict]:
     """Per resource address, what a plan leaves unknown until apply."""
     out: dict[str, dict] = {}
     for rc in doc.get("resource_changes") or []:
-        if isinstance(rc, dict) and isinstance(_get(rc, "change", "after_unknown"), dict):
+        if isinstance(rc, dict) and isinstance(dig(rc, "change", "after_unknown"), dict):
             out[str(rc.get("address"))] = rc["change"]["after_unknown"]
     return out
 
