@@ -180,6 +180,20 @@ def _node_children(node) -> list:
     return []
 
 
+def _parse_error(exc: BaseException, origin: str) -> InvalidInputError:
+    """A parser's failure as one line naming the file: a syntax error with its line and
+    column, nesting past the parser's own recursion, a value that cannot be built (e.g.
+    an int of more than 4300 digits)."""
+    if isinstance(exc, yaml.YAMLError):
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return InvalidInputError(f"{origin}: YAML syntax error{where}: {problem}")
+    if isinstance(exc, RecursionError):
+        return InvalidInputError(f"{origin}: nested too deeply; refused")
+    return InvalidInputError(f"{origin}: a value cannot be read ({exc})")
+
+
 def read_yaml(source, *, origin: str | None = None, max_depth: int = MAX_DEPTH,
               max_nodes: int = MAX_NODES):
     """Parse a YAML file (a path) or text (a ``str`` with ``origin`` given) safely:
@@ -207,15 +221,8 @@ def read_yaml(source, *, origin: str | None = None, max_depth: int = MAX_DEPTH,
         return loader.construct_document(node)
     except InvalidInputError:
         raise
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidInputError(f"{origin}: YAML syntax error{where}: {problem}") from None
-    except RecursionError:  # a parser's own recursion, past what _check_graph sees
-        raise InvalidInputError(f"{origin}: nested too deeply; refused") from None
-    except (ValueError, OverflowError) as exc:  # e.g. an int of more than 4300 digits
-        raise InvalidInputError(f"{origin}: a value cannot be read ({exc})") from None
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
+        raise _parse_error(exc, origin) from None
     finally:
         loader.dispose()
 
@@ -398,15 +405,8 @@ def read_yaml_documents(text: str, origin: str, *, max_depth: int = MAX_DEPTH,
             out.append((data, lines, duplicates))
     except InvalidInputError as exc:
         raise InvalidInputError(f"{origin}: {exc}") if not str(exc).startswith(origin) else exc from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InvalidInputError(f"{origin}: YAML syntax error{where}: {problem}") from None
-    except RecursionError:
-        raise InvalidInputError(f"{origin}: nested too deeply; refused") from None
-    except (ValueError, OverflowError) as exc:
-        raise InvalidInputError(f"{origin}: a value cannot be read ({exc})") from None
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
+        raise _parse_error(exc, origin) from None
     finally:
         loader.dispose()
     return out
