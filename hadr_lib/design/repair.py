@@ -86,6 +86,26 @@ def check_crews(path: str, crews: Any, children: tuple) -> int | None:
     return int(crews)
 
 
+#: The file's ``crews`` field, as the JSON Schema of ``parallel`` and ``k_of_n`` says it.
+CREWS_SCHEMA = {"type": "integer", "minimum": 1, "description": (
+    "Repair crews the members share (members: components with mtbf_h and mttr_h); "
+    "default: each member repaired on its own.")}
+
+
+def read_crews(path: str, body: Any) -> int | None:
+    """A body's ``crews`` as a whole number (checked against the members later), or None."""
+    from .kinds import whole_number
+
+    crews = body.get("crews")
+    return None if crews is None else whole_number(f"{path}.crews", crews)
+
+
+def crews_label(node: Any) -> str:
+    """``, N repair crews`` for a block label (empty without shared crews)."""
+    crews = getattr(node, "crews", None)
+    return "" if crews is None else f", {crews} repair crew{'s' if crews > 1 else ''}"
+
+
 def shares_repair(node: Any) -> bool:
     """Whether a gate's members queue for repair (fewer crews than units)."""
     crews = getattr(node, "crews", None)

@@ -10,7 +10,7 @@ from ...checks import InvalidInputError
 from ...safe_load import check_text
 from ..evaluation import k_of_n_scalar
 from ..kinds import body_mapping, example_leaf, read_blocks, required_fields, whole_number
-from ..repair import check_crews, shares_repair
+from ..repair import CREWS_SCHEMA, check_crews, crews_label, read_crews, shares_repair
 from .gate import Gate, check_k, checked_children
 
 __all__ = ["KIND", "KofN", "named_quorums"]
@@ -60,9 +60,8 @@ class KofNKind(Gate):
         body = body_mapping(path, body, self.key, _FIELDS)
         required_fields(path, body, "k", "of")
         kids = read_blocks(f"{path}.of", body["of"], read)
-        crews = body.get("crews")
         return KofN(whole_number(f"{path}.k", body["k"]), kids, path=path, name=body.get("name"),
-                    crews=None if crews is None else whole_number(f"{path}.crews", crews))
+                    crews=read_crews(path, body))
 
     def dump(self, node: KofN, write: Any) -> dict:
         body: dict = {"k": node.k, "of": [write(c) for c in node.children]}
@@ -81,9 +80,7 @@ class KofNKind(Gate):
                 "of": {"$ref": "#/$defs/blocks"},
                 "name": {"type": "string", "description": (
                     "What people call it, e.g. etcd quorum; hadr optimize --vary NAME=3..7 varies its size.")},
-                "crews": {"type": "integer", "minimum": 1, "description": (
-                    "Repair crews the members share (members: components with mtbf_h and mttr_h); "
-                    "default: each member repaired on its own.")},
+                "crews": CREWS_SCHEMA,
             },
         }
 
@@ -107,8 +104,7 @@ class KofNKind(Gate):
 
     def label(self, node: KofN) -> str:
         name = f"{node.name}: " if node.name else ""
-        crews = "" if node.crews is None else f", {node.crews} repair crew{'s' if node.crews > 1 else ''}"
-        return f"{name}quorum: {node.k} of {len(node.children)} needed{crews}"
+        return f"{name}quorum: {node.k} of {len(node.children)} needed{crews_label(node)}"
 
 
 KIND = KofNKind()

@@ -10,8 +10,8 @@ from typing import Any
 
 from ...availability import parallel_aq
 from ..evaluation import log1p_neg_sum
-from ..kinds import body_mapping, example_leaf, read_blocks, required_fields, whole_number
-from ..repair import check_crews, shares_repair
+from ..kinds import body_mapping, example_leaf, read_blocks, required_fields
+from ..repair import CREWS_SCHEMA, check_crews, crews_label, read_crews, shares_repair
 from .gate import ListGate, checked_children
 
 __all__ = ["KIND", "Parallel"]
@@ -44,9 +44,7 @@ class ParallelKind(ListGate):
             return super().parse(body, path, read)
         body = body_mapping(path, body, self.key, ("of", "crews"))
         required_fields(path, body, "of")
-        crews = body.get("crews")
-        return Parallel(read_blocks(f"{path}.of", body["of"], read), path=path,
-                        crews=None if crews is None else whole_number(f"{path}.crews", crews))
+        return Parallel(read_blocks(f"{path}.of", body["of"], read), path=path, crews=read_crews(path, body))
 
     def dump(self, node: Parallel, write: Any) -> Any:
         kids = [write(c) for c in node.children]
@@ -56,10 +54,7 @@ class ParallelKind(ListGate):
         return {"oneOf": [
             {"$ref": "#/$defs/blocks"},
             {"type": "object", "additionalProperties": False, "required": ["of"],
-             "properties": {"of": {"$ref": "#/$defs/blocks"},
-                            "crews": {"type": "integer", "minimum": 1, "description": (
-                                "Repair crews the members share (members: components with mtbf_h and "
-                                "mttr_h); default: each member repaired on its own.")}}}]}
+             "properties": {"of": {"$ref": "#/$defs/blocks"}, "crews": CREWS_SCHEMA}}]}
 
     def examples(self) -> list:
         return [[example_leaf("a", 50.0, 5.0), example_leaf("b", 30.0, 2.0)],
@@ -78,8 +73,7 @@ class ParallelKind(ListGate):
         return parallel_aq(*ev.children_aq(node, node.children, Q, over))
 
     def label(self, node: Parallel) -> str:
-        crews = "" if node.crews is None else f", {node.crews} repair crew{'s' if node.crews > 1 else ''}"
-        return f"active-active: any 1 of {len(node.children)}{crews}"
+        return f"active-active: any 1 of {len(node.children)}{crews_label(node)}"
 
 
 KIND = ParallelKind()
