@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -62,23 +63,36 @@ def _parse(path: str, text: str) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
+def _defaults(doc: dict) -> dict[str, Any]:
+    """The literal-or-not ``default`` of each ``variable`` block of a parsed file."""
+    out: dict[str, Any] = {}
+    for block in doc.get("variable") or []:
+        for name, body in (block.items() if isinstance(block, dict) else []):
+            if isinstance(body, dict) and "default" in body:
+                out.setdefault(name, body["default"])
+    return out
+
+
+@lru_cache(maxsize=512)
+def _file_defaults(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    """``_defaults`` of a file on disk, parsed once per version of it (every .tf file of
+    a folder reads its siblings' variables: without this, n files parse n^2 times)."""
+    try:
+        return _defaults(_parse(path, read_text(Path(path))))
+    except InvalidInputError:
+        return {}  # that file gets its own message when it is read
+
+
 def _variables(path: str, doc: dict) -> dict[str, Any]:
     """``variable`` defaults of this file and of the other ``.tf`` files beside it."""
-    out: dict[str, Any] = {}
+    out = _defaults(doc)
     here = Path(path)
-    docs = [doc]
     if FROM_FOLDERS.get() and here.parent.is_dir():
         for sibling in sorted(here.parent.glob("*.tf"))[:MAX_SIBLINGS]:
             if sibling.resolve() != here.resolve() and sibling.is_file():
-                try:
-                    docs.append(_parse(str(sibling), read_text(sibling)))
-                except InvalidInputError:
-                    continue  # that file gets its own message when it is read
-    for d in docs:
-        for block in d.get("variable") or []:
-            for name, body in (block.items() if isinstance(block, dict) else []):
-                if isinstance(body, dict) and "default" in body:
-                    out.setdefault(name, body["default"])
+                st = sibling.stat()
+                for name, value in _file_defaults(str(sibling), st.st_mtime_ns, st.st_size).items():
+                    out.setdefault(name, value)
     return out
 
 
