@@ -156,18 +156,26 @@ class Workspace:
         return safe_file_name(self.key or self.scenario.name, "scenario")
 
 
+def _upload_text(name: str, content: bytes, kind: str | None = None) -> tuple[str, str]:
+    """An uploaded file's name as errors show it, and its text: at most
+    ``MAX_UPLOAD_BYTES``, UTF-8 (a ``kind`` file: the messages say it is YAML or JSON)."""
+    shown = json.dumps(str(name)[:80])
+    if len(content) > MAX_UPLOAD_BYTES:
+        what = f"a {kind} file" if kind else "an upload"
+        raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the "
+                                f"{MAX_UPLOAD_BYTES:,} bytes {what} may have")
+    try:
+        return shown, bytes(content).decode("utf-8")
+    except UnicodeDecodeError:
+        tail = f"; a {kind} file is YAML or JSON" if kind else ""
+        raise InvalidInputError(f"{shown}: not UTF-8 text{tail}") from None
+
+
 def _read_upload(name: str, content: bytes, kind: str, fields: str) -> tuple[str, Mapping]:
     """An uploaded file's name as errors show it, and its mapping: at most
     ``MAX_UPLOAD_BYTES``, UTF-8, YAML or JSON read within the limits of ``safe_load``,
     a mapping at the top (a ``kind`` file: ``fields``), nested no deeper than allowed."""
-    shown = json.dumps(str(name)[:80])
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the "
-                                f"{MAX_UPLOAD_BYTES:,} bytes a {kind} file may have")
-    try:
-        text = bytes(content).decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{shown}: not UTF-8 text; a {kind} file is YAML or JSON") from None
+    shown, text = _upload_text(name, content, kind)
     data = read_yaml(text, origin=shown)
     if not isinstance(data, Mapping):
         raise InvalidInputError(f"{shown}: {type(data).__name__} at the top; a {kind} file "
@@ -215,14 +223,7 @@ def parse_design_or_code_upload(name: str, content: bytes) -> tuple[Architecture
     file). No file on the server is read whatever the upload's name."""
     from .importers import import_text
 
-    shown = json.dumps(str(name)[:80])
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInputError(f"{shown}: {len(content):,} bytes is more than the {MAX_UPLOAD_BYTES:,} bytes "
-                                "an upload may have")
-    try:
-        text = bytes(content).decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{shown}: not UTF-8 text") from None
+    shown, text = _upload_text(name, content)
     base = str(name).replace("\\", "/").rsplit("/", 1)[-1][:120] or "upload"
     if not base.lower().endswith(CODE_SUFFIXES):
         try:
