@@ -48,6 +48,15 @@ COMMAND = Command(
     formats=("text", "json", "markdown"), arguments=add_arguments)
 
 
+def _options_with_values() -> set[str]:
+    """The flags of ``hadr check`` that take a value, read from its own arguments."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--format", choices=COMMAND.formats)
+    add_arguments(p)
+    return {flag for action in p._actions if action.option_strings and action.nargs != 0
+            for flag in action.option_strings}
+
+
 def check_files(argv: list[str] | None = None) -> int:
     """``hadr-check-files [OPTIONS] FILE...`` (the pre-commit hook): ``hadr check`` on
     each file with the same options; the worst exit status (2 over 1 over 0)."""
@@ -58,7 +67,7 @@ def check_files(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     options: list[str] = []
     files: list[str] = []
-    takes_value = {"--target", "--against", "--max-drop", "--format", "--year-days"}
+    takes_value = _options_with_values()
     i = 0
     while i < len(args):
         if args[i] in takes_value and i + 1 < len(args):
