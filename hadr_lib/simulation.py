@@ -207,8 +207,7 @@ def _budget_figures(plan, years: int) -> tuple[float, float, tuple]:
             stack.extend(node[2])
         elif kind == "crews":  # each replica, with the warm-up before time 0
             _, _, classes, crews, names = node
-            n = sum(int(c[0]) for c in classes)
-            warm = 20.0 * max(float(c[2]) for c in classes) * max(1.0, n / crews)
+            warm = _crews_warmup_h(classes, crews)
             for (count, mtbf, mttr), name in zip(classes, names):
                 if math.isfinite(mtbf) and mtbf + mttr > 0:
                     per_replica = (horizon_h + warm) / (mtbf + mttr)
@@ -220,6 +219,13 @@ def _budget_figures(plan, years: int) -> tuple[float, float, tuple]:
             stack.extend((node[1], node[2]))
     draw_bytes = 6 * 8 * BLOCK_RUNS * (widest + 3 * math.sqrt(widest) + 2)
     return total, INTERVAL_BYTES * BLOCK_RUNS * total + draw_bytes, worst
+
+
+def _crews_warmup_h(classes, crews: int) -> float:
+    """How long before time 0 a group sharing ``crews`` starts from all up [h]: 20 queue
+    lengths of its longest repair, so the window opens near the steady state."""
+    n = sum(int(c[0]) for c in classes)
+    return 20.0 * max(float(c[2]) for c in classes) * max(1.0, n / crews)
 
 
 def block_bytes(plan, years: int) -> float:
@@ -518,7 +524,7 @@ class _Draw:
         mtbf = np.repeat([float(c[1]) for c in classes], [int(c[0]) for c in classes])
         mttr = np.repeat([float(c[2]) for c in classes], [int(c[0]) for c in classes])
         n = mtbf.size
-        warm = 20.0 * float(mttr.max()) * max(1.0, n / crews)
+        warm = _crews_warmup_h(classes, crews)
         rows = np.arange(R)
         nxt = -warm + self.rng.standard_exponential((R, n)) * mtbf  # the unit's next event
         self.exponentials += R * n
