@@ -37,7 +37,7 @@ from .catalog import DATA_DIR
 from .checks import InvalidInputError
 from .design.blocks.placed import PlacedKind
 from .design.domains import DOMAIN_KEYS, domains_schema, read_domains
-from .design.kinds import BUILTIN_MODULES, block_kinds, kind_named, kind_of
+from .design.kinds import BUILTIN_MODULES, block_kinds, kind_named, kind_of, required_fields
 from .model import Architecture
 from .safe_load import MAX_DEPTH, check_text, paused_gc, read_yaml, shown_key
 
@@ -193,8 +193,7 @@ def read_findings(raw) -> tuple[dict, ...]:
         if f.get("severity") not in FINDING_SEVERITIES:
             raise InvalidInputError(f"{where}.severity: {f.get('severity')!r} is not one of "
                                     f"{', '.join(FINDING_SEVERITIES)}")
-        if "message" not in f:
-            raise InvalidInputError(f"{where}.message: missing")
+        required_fields(where, f, "message")
         out.append({"severity": f["severity"],
                     **{k: check_text(f"{where}.{k}", f.get(k, ""), max_len=2000) for k in FINDING_FIELDS[1:]}})
     return tuple(out)

@@ -39,6 +39,7 @@ from types import MappingProxyType
 from .architecture_file import resolve_reference
 from .catalog import DATA_DIR
 from .checks import InvalidInputError, read_number
+from .design.kinds import required_fields
 from .safe_load import check_depth, check_text, read_yaml, shown_key
 from .strategies import DISRUPTIONS, Strategy, strategy_ids
 
@@ -226,9 +227,7 @@ def _custom_strategies(raw) -> tuple[Strategy, ...]:
         if isinstance(entry, Strategy):
             entry = _dump_strategy(entry)
         _known(where, entry, _STRATEGY_FIELDS)
-        for required in ("name", "annual_cost"):
-            if required not in entry:
-                raise InvalidInputError(f"{where}.{required}: missing")
+        required_fields(where, entry, "name", "annual_cost")
         name = check_text(f"{where}.name", entry["name"], max_len=200)
         sid = entry.get("id", _slug(str(name)))
         check_text(f"{where}.id", sid, max_len=80)
@@ -245,9 +244,7 @@ def _custom_strategies(raw) -> tuple[Strategy, ...]:
             if d not in entry:
                 continue
             r = _known(f"{where}.{d}", entry[d], ("rto_h", "rpo_h", "periodic"))
-            for required in ("rto_h", "rpo_h"):
-                if required not in r:
-                    raise InvalidInputError(f"{where}.{d}.{required}: missing")
+            required_fields(f"{where}.{d}", r, "rto_h", "rpo_h")
             periodic = r.get("periodic", False)
             if not isinstance(periodic, bool):
                 raise InvalidInputError(f"{where}.{d}.periodic: {periodic!r} is not true or false "
@@ -347,18 +344,14 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
     if "currency" in data:
         check_text("currency", data["currency"], max_len=12)
     d = _known("data", data["data"], _DATA)
-    for required in _DATA:
-        if required not in d:
-            raise InvalidInputError(f"data.{required}: missing")
+    required_fields("data", d, *_DATA)
     if not isinstance(d["unit"], str) or d["unit"] not in _UNITS:
         raise InvalidInputError(f"data.unit: {d['unit']!r} is not a unit; use one of {', '.join(_UNITS)}")
     inc = _known("incidents_per_year", data["incidents_per_year"], DISRUPTIONS)
     incidents = {k: _nonneg(f"incidents_per_year.{k}", inc.get(k, 0), upper=10_000)
                  for k in DISRUPTIONS}
     t = _known("targets", data["targets"], ("rto_h", "rpo_h", *DISRUPTIONS))
-    for required in ("rto_h", "rpo_h"):
-        if required not in t:
-            raise InvalidInputError(f"targets.{required}: missing")
+    required_fields("targets", t, "rto_h", "rpo_h")
     overrides = {}
     for kind in DISRUPTIONS:
         if kind in t:
