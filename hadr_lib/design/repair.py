@@ -64,6 +64,14 @@ def _perfect(child: Any) -> bool:
     return getattr(child, "mtbf_h", None) is None and getattr(child, "availability", None) == 1.0
 
 
+def timed_component(child: Any) -> bool:
+    """Whether a block is a component whose failures and repairs can be drawn one by
+    one: it has MTBF and MTTR, or was made perfect (never down)."""
+    from .kinds import kind_of
+
+    return kind_of(child).leaf and (getattr(child, "mtbf_h", None) is not None or _perfect(child))
+
+
 def check_crews(path: str, crews: Any, children: tuple) -> int | None:
     """``crews`` checked against the children (components with MTBF and MTTR, at
     most ``MAX_CREW_UNITS`` replicas in all); None when not given."""
@@ -71,10 +79,8 @@ def check_crews(path: str, crews: Any, children: tuple) -> int | None:
         return None
     if isinstance(crews, bool) or not isinstance(crews, int) or crews < 1:
         raise invalid(f"{path}.crews", crews, "is not a whole number of repair crews (1 or more)")
-    from .kinds import kind_of
-
     for i, child in enumerate(children):
-        if not kind_of(child).leaf or (getattr(child, "mtbf_h", None) is None and not _perfect(child)):
+        if not timed_component(child):
             raise InvalidInputError(
                 f"{path}.crews: shared repair needs every member to be a component with mtbf_h and mttr_h; "
                 f"member {i + 1} is not (crews: {crews})")

@@ -62,7 +62,6 @@ from ..kinds import (
     body_mapping,
     example_leaf,
     is_block,
-    kind_of,
     leaves,
     optional_number,
     preorder,
@@ -70,6 +69,7 @@ from ..kinds import (
     required_fields,
     whole_number,
 )
+from ..repair import crew_classes, timed_component
 from .gate import checked_children
 from .parallel import Parallel
 
@@ -130,9 +130,10 @@ class Standby:
     mode: str = "hot"
     start_s: float = 0.0
     dormant_factor: float | None = None
-    #: The dormant factor in force, and the standbys' MTTRs [h] when it is below 1.
+    #: The dormant factor in force, and the standbys' (MTBF, MTTR) [h] when it is below 1
+    #: (a standby made perfect: MTBF inf, MTTR 0).
     dormancy: float = field(default=1.0, init=False, compare=False, repr=False)
-    standby_mttrs: tuple | None = field(default=None, init=False, compare=False, repr=False)
+    dormant_units: tuple | None = field(default=None, init=False, compare=False, repr=False)
     #: The primary's failure rate while up [1/h] (0 if unknown), at its stated figures.
     primary_rate: float = field(default=0.0, init=False, compare=False, repr=False)
     roles: tuple = field(default=(1.0, 0.0), init=False, compare=False, repr=False)
@@ -206,19 +207,15 @@ class Standby:
         if len(self.standbys) > MAX_DORMANT_STANDBYS:
             raise InvalidInputError(f"{p}.standbys: {len(self.standbys)} dormant standbys; at most "
                                     f"{MAX_DORMANT_STANDBYS} {why}")
-        mttrs = []
         for i, sb in enumerate(self.standbys):
-            perfect = getattr(sb, "mtbf_h", None) is None and getattr(sb, "availability", None) == 1.0
-            if not kind_of(sb).leaf or getattr(sb, "count", 1) != 1 or not (
-                    perfect or getattr(sb, "mtbf_h", None) is not None):
+            if not timed_component(sb) or getattr(sb, "count", 1) != 1:
                 raise InvalidInputError(
                     f"{p}.standbys[{i}]: a dormant standby {why} must be one component with mtbf_h and "
                     "mttr_h (list several standbys rather than count)")
-            mttrs.append(0.0 if perfect else float(sb.mttr_h))
         if self.primary_outages is None and primary.get(self.primary)[1] > 0:
             raise InvalidInputError(f"{p}.primary: a dormant standby {why} needs the primary's outages: give "
                                     "its components mtbf_h and mttr_h")
-        object.__setattr__(self, "standby_mttrs", tuple(mttrs))
+        object.__setattr__(self, "dormant_units", tuple((m, r) for _, m, r in crew_classes(self.standbys)))
         object.__setattr__(self, "primary_rate", float(_rate_while_up(self.primary, primary) or 0.0))
 
     def _check_replication(self) -> None:
@@ -408,7 +405,7 @@ def _dormant_p0(node: Standby, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     serving one, or stays waiting where the failover fails (1 - coverage). ``p0`` is
     the fixed point of that cycle."""
     d, c, r = node.dormancy, node.coverage, node.primary_rate
-    mttr = np.asarray(node.standby_mttrs, dtype=float).reshape((-1,) + (1,) * (q.ndim - 1))
+    mttr = np.asarray([r for _, r in node.dormant_units or ()], dtype=float).reshape((-1,) + (1,) * (q.ndim - 1))
     shares, means = node.primary_outages  # type: ignore[misc]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         freq = np.where(means > 0, shares / np.where(means > 0, means, 1.0), 0.0)
@@ -741,13 +738,9 @@ class StandbyKind(BlockKind):
         if node.failover_timers is not None:
             interval, threshold, ttl, promote, warmup = node.failover_timers
             timers = (interval / 3600.0, int(threshold), ttl / 3600.0, (promote + warmup) / 3600.0)
-        dormant = None
-        if node.dormancy < 1:  # each standby a component: (MTBF, MTTR), a perfect one never fails
-            dormant = tuple((math.inf, 0.0) if c.mtbf_h is None else (float(c.mtbf_h), float(c.mttr_h))
-                            for c in node.standbys)
         return ("standby", lower(node.primary), ("atleast", len(sb), sb),
                 node.failover_s / 3600.0, float(node.coverage), timers, bool(node.failback),
-                node.start_s / 3600.0, float(node.dormancy), dormant)
+                node.start_s / 3600.0, float(node.dormancy), node.dormant_units)
 
     def label(self, node: Standby) -> str:
         from ...formatting import format_duration, format_percent
