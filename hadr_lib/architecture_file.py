@@ -58,7 +58,7 @@ SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "architec
 #: The built-in block kinds (``design.kinds.block_kinds()`` adds registered ones).
 BLOCK_KINDS = BUILTIN_MODULES
 
-_TOP = ("name", "description", "regions", "zones", "findings", "architecture")
+_TOP = ("name", "description", "currency", "regions", "zones", "findings", "architecture")
 #: ``findings``: what the files a design was read from say (written by ``hadr import``).
 FINDING_FIELDS = ("severity", "message", "source", "field")
 FINDING_SEVERITIES = ("error", "warning", "info")
@@ -168,9 +168,12 @@ def load_architecture(source) -> Architecture:
     description = check_text("description", data.get("description", ""), multiline=True)
     domains = read_domains(data)
     findings = read_findings(data.get("findings"))
+    currency = data.get("currency")
+    if currency is not None:
+        currency = check_text("currency", currency, max_len=12)
     with paused_gc():
         return Architecture(_block(data["architecture"], "architecture"), name, description, domains=domains,
-                            findings=findings)
+                            findings=findings, currency=currency)
 
 
 def read_findings(raw) -> tuple[dict, ...]:
@@ -240,6 +243,8 @@ def architecture_schema() -> dict:
         "properties": {
             "name": {"type": "string"},
             "description": {"type": "string"},
+            "currency": {"type": "string", "maxLength": 12, "description": (
+                "The currency of the components' cost_per_year (default: the scenario's).")},
             **domains_schema(),
             "findings": {
                 "type": "array", "maxItems": MAX_FINDINGS,
@@ -275,6 +280,8 @@ def dump_architecture(architecture: Architecture) -> dict:
     out: dict = {"name": architecture.name}
     if architecture.description:
         out["description"] = architecture.description
+    if architecture.currency is not None:
+        out["currency"] = architecture.currency
     out.update(architecture.domains.dump())
     if architecture.findings:
         out["findings"] = [dict(f) for f in architecture.findings]

@@ -60,11 +60,21 @@ def compare(designs: Sequence[Architecture], *, year_days: float = DAYS_PER_YEAR
     return df
 
 
-def format_compare_table(table: pd.DataFrame) -> pd.DataFrame:
+def format_compare_table(table: pd.DataFrame, currency: str | None = None,
+                         currencies: Sequence[str | None] | None = None) -> pd.DataFrame:
     """``compare``'s table in people's units: percentages, nines, downtime in words and
     its change against the first design, outages and cost ("unknown" where a figure is
-    missing)."""
-    from .formatting import format_duration, format_percent
+    missing). With ``currency`` (the scenario's) costs are money: each design's in its
+    own ``currencies[i]`` where it names one."""
+    from .formatting import format_duration, format_money, format_percent
+
+    own = list(currencies) if currencies is not None else [None] * len(table)
+
+    def cost(c, i) -> str:
+        if unknown(c):
+            return "unknown"
+        money = own[i] or currency
+        return format_money(c, money) if money else f"{c:,.0f}"
 
     def unknown(x) -> bool:
         return x is None or (isinstance(x, float) and math.isnan(x))
@@ -77,7 +87,7 @@ def format_compare_table(table: pd.DataFrame) -> pd.DataFrame:
         "change": ["" if i == 0 else f"{'+' if d >= 0 else '-'}{format_duration(abs(d))}"
                    for i, d in enumerate(table["downtime_per_year_s_delta"])],
         "outages/year": ["unknown" if unknown(o) else f"{o:.3g}" for o in table["outages_per_year"]],
-        "cost/year": ["unknown" if unknown(c) else f"{c:,.0f}" for c in table["cost_per_year"]],
+        "cost/year": [cost(c, i) for i, c in enumerate(table["cost_per_year"])],
     }, index=range(1, len(table) + 1))
 
 
@@ -245,7 +255,7 @@ def _resized(arch: Architecture, quorums: Mapping[str, KofN], sizes: Mapping[str
         return new.get(id(original), rebuilt)
 
     root = map_tree(arch.root, block=block)
-    return Architecture(root, arch.name, arch.description, domains=arch.domains)
+    return Architecture(root, arch.name, arch.description, domains=arch.domains, currency=arch.currency)
 
 
 def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
@@ -331,10 +341,12 @@ def optimize(arch: Architecture, target, vary: Mapping[str, tuple[int, int]], *,
     return OptimizeResult(t, table, best, frontier, tuple(varied))
 
 
-def compare_sentence(table: pd.DataFrame, downtime_cost_per_hour: float, currency: str = "USD") -> str:
+def compare_sentence(table: pd.DataFrame, downtime_cost_per_hour: float, currency: str = "USD",
+                     cost_currencies: Sequence[str | None] = ()) -> str:
     """The second design of ``compare``'s table against the first, in money: how much
     downtime a year it saves or adds, what that is worth at ``downtime_cost_per_hour``,
-    and the change in running cost where both designs have one."""
+    and the change in running cost where both designs have one (and price it in
+    ``currency``: ``cost_currencies``, the designs' own, None for the scenario's)."""
     from .formatting import format_duration, format_money
 
     if len(table) < 2:
@@ -353,12 +365,15 @@ def compare_sentence(table: pd.DataFrame, downtime_cost_per_hour: float, currenc
                 f"{a['name']}, worth {money(worth)} a year at {money(downtime_cost_per_hour)} an hour")
     ca, cb = a["cost_per_year"], b["cost_per_year"]
     known = all(c is not None and not (isinstance(c, float) and math.isnan(c)) for c in (ca, cb))
-    if known:
+    others = sorted({c for c in cost_currencies if c and c != currency})
+    if known and others:
+        text += f"; their running costs are in {'/'.join(others)}, not compared in {currency}"
+    elif known:
         d = float(cb - ca)
         text += (f"; it costs {money(abs(d))} a year {'more' if d > 0 else 'less'} to run" if d
                  else "; it costs the same to run")
         if delta_s < 0 and d > 0:
             text += ", so it pays for itself" if worth >= d else ", more than the downtime it saves is worth"
     else:
-        text += "; running costs are unknown (give components a cost_per_year)"
+        text += "; running costs are unknown (not every part of both designs is priced)"
     return text + "."

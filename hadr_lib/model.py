@@ -167,7 +167,8 @@ class Architecture:
     """
 
     def __init__(self, root: Block, name: str = "architecture", description: str = "",
-                 domains: Domains | None = None, findings: tuple[dict[str, str], ...] = ()) -> None:
+                 domains: Domains | None = None, findings: tuple[dict[str, str], ...] = (),
+                 currency: str | None = None) -> None:
         if not is_block(root):
             raise invalid("architecture", root, "is not a block (component, series, ...)")
         check_text("name", name, max_len=200)
@@ -178,6 +179,8 @@ class Architecture:
         #: What the files a design was read from say (``hadr import``'s findings), kept
         #: with the design so that the report can show them.
         self.findings = tuple(findings)
+        #: The currency of the components' ``cost_per_year`` (None: the scenario's).
+        self.currency = None if currency is None else check_text("currency", currency, max_len=12)
         self._order = preorder(root)  # one walk, depth bounded, kept: every evaluation uses it
         self.components: tuple[Component, ...] = tuple(node for node, kind in self._order if kind.leaf)
         seen: dict[str, str] = {}
@@ -573,4 +576,5 @@ class Architecture:
             return rebuilt if not fields else replace(rebuilt, **fields)
 
         root = map_tree(self.root, leaf=changed, block=block if new_fields else None)
-        return Architecture(root, self.name, self.description, domains=self.domains, findings=self.findings)
+        return Architecture(root, self.name, self.description, domains=self.domains, findings=self.findings,
+                            currency=self.currency)

@@ -63,6 +63,7 @@ class Workspace:
         self.scenario = sc
         self.design_key = self._design_key(sc)
         self.target = self._target(target, sc)
+        self._original = sc.design  # the design the scenario came with (see changed_design)
         self._observers: list[Callable[[Workspace, Change], None]] = []
 
     @staticmethod
@@ -106,6 +107,7 @@ class Workspace:
         new_target = self.target if target is None and sc.availability_target is None \
             else self._target(target, sc)
         self.key, self.scenario = key, sc
+        self._original = sc.design
         self.design_key = self._design_key(sc)
         changed_target = new_target != self.target
         self.target = new_target
@@ -130,6 +132,14 @@ class Workspace:
         self.scenario = self.scenario.replace(architecture=design)
         self.design_key = key
         self._notify(Change(scenario=True, design=True, origin=origin))
+
+    def changed_design(self) -> Architecture | None:
+        """The design the scenario came with, when the workspace's design is now another
+        one (the Overview then prices the change); None when it is the same."""
+        before, now = self._original, self.scenario.design
+        if before is None or now is None or before is now:
+            return None
+        return None if dump_architecture(before) == dump_architecture(now) else before
 
     # -- files
     def to_mapping(self) -> dict:

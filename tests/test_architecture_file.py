@@ -31,6 +31,64 @@ def test_references_load_and_follow_the_schema(path):
         assert comp.source, f"{comp.name} says where its figure comes from"
 
 
+#: The shipped designs priced from data/running_costs.csv (no dated Azure list price is on file).
+PRICED = ("single_server", "multi_az_postgres", "mongodb_replica_set", "three_regions_active_active",
+          "web_app_three_zones")
+
+
+@pytest.mark.parametrize("key", PRICED)
+def test_shipped_running_costs_name_their_price_row_and_its_date(key):
+    import re
+
+    from hadr_lib.catalog import running_costs
+
+    rows = running_costs().set_index("id")
+    arch = hl.load_architecture(key)
+    assert arch.currency == "USD" and arch.cost_per_year is not None
+    for comp in arch.components:
+        m = re.fullmatch(r"(?:(\d+) x )?running_costs\.csv ([\w.-]+): .*list price, (\d{4}(?:-\d\d){0,2})",
+                         comp.cost_source or "")
+        assert m, f"{comp.name}: {comp.cost_source!r}"
+        times, row = int(m.group(1) or 1), rows.loc[m.group(2)]
+        assert m.group(3) == row["price_date"] and row["source_url"].startswith("https://")
+        assert comp.cost_per_year == pytest.approx(times * row["cost_per_year_usd"], abs=0.005)
+
+
+def test_running_cost_rows_are_price_times_units(tmp_path):
+    from hadr_lib.catalog import running_costs
+
+    costs = running_costs()
+    # hand-checked: 0.0816 $/h x 8,760 h; 0.065 x 8,760; 0.0225 x 8,760; 0.50 $/month x 12
+    by_id = dict(zip(costs["id"], costs["cost_per_year_usd"]))
+    assert {k: by_id[k] for k in ("aws-ec2-m7g-large", "aws-rds-postgres-db-t4g-medium", "aws-alb-hour",
+                                  "aws-route53-hosted-zone")} == {
+        "aws-ec2-m7g-large": 714.82, "aws-rds-postgres-db-t4g-medium": 569.40, "aws-alb-hour": 197.10,
+        "aws-route53-hosted-zone": 6.00}
+    bad = tmp_path / "costs.csv"
+    text = (hl.catalog.DATA_DIR / "running_costs.csv").read_text()
+    bad.write_text(text.replace(",714.82,", ",741.82,"))
+    with pytest.raises(InvalidInputError, match="aws-ec2-m7g-large: cost_per_year_usd 741.82 is not "
+                                                r"price_usd x units_per_year \(714.82\)"):
+        running_costs(bad)
+    (tmp_path / "nodate.csv").write_text(text.replace(",2026-06-17,", ",,"))
+    with pytest.raises(InvalidInputError, match="row 2 lacks one of"):
+        running_costs(tmp_path / "nodate.csv")
+
+
+def test_design_currency_and_cost_source_round_trip_and_are_checked():
+    data = {"name": "x", "currency": "EUR", "architecture": {"component": {
+        "name": "db", "availability": 0.999, "cost_per_year": 1200, "cost_source": "a quote, 2026-12-01"}}}
+    arch = hl.load_architecture(data)
+    assert arch.currency == "EUR" and arch.component("db").cost_source == "a quote, 2026-12-01"
+    again = hl.load_architecture(hl.dump_architecture(arch))
+    assert again.currency == "EUR" and again.component("db").cost_source == "a quote, 2026-12-01"
+    bad = {"name": "x", "architecture": {"component": {"name": "db", "availability": 0.999,
+                                                      "cost_source": "a quote"}}}
+    with pytest.raises(InvalidInputError, match="architecture.component.cost_source: 'a quote' is given "
+                                                "without a cost_per_year"):
+        hl.load_architecture(bad)
+
+
 def test_mapping_and_path_give_the_same_model(tmp_path):
     mapping = {"name": "two", "architecture": {"parallel": [
         {"component": {"name": "a", "availability": 0.99}},
@@ -96,7 +154,7 @@ BAD = [
     ({"architecture": {"standby": {"primary": comp()}}}, "architecture.standby.standbys: missing"),
     ({"architecture": ["component"]}, "architecture: ['component'] is not a block"),
     ({"name": "x"}, "architecture: missing"),
-    ({"architecture": comp(), "owner": "me"}, "owner: unknown field at the top; allowed: name, description, regions, zones, findings, architecture"),
+    ({"architecture": comp(), "owner": "me"}, "owner: unknown field at the top; allowed: name, description, currency, regions, zones, findings, architecture"),
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 import hadr_lib as hl
 from hadr_lib.cli import main
-from hadr_lib.compare import changed_blocks, compare, optimize, parse_vary
+from hadr_lib.compare import changed_blocks, compare, compare_sentence, format_compare_table, optimize, parse_vary
 
 YEAR = 365.25 * 86400
 
@@ -130,8 +130,8 @@ def test_optimize_rebuilds_when_a_standby_primary_changes():
     (lambda a: optimize(a, 1.5, {"app": (1, 2)}), "target: 1.5"),
     (lambda a: optimize(a, 0.999, {"app": (1, 1000), "lb": (1, 1000), "cache": (1, 10)}),
      "combinations of replica counts is over the limit"),
-    (lambda a: optimize(hl.load_architecture("single_server"), 0.999, {"server": (1, 2)}),
-     "cost_per_year: missing for server"),
+    (lambda a: optimize(hl.load_architecture("azure_web_app_single_region"), 0.999, {"redis": (1, 2)}),
+     "cost_per_year: missing for front-door, entra-id, app-service, redis, sql..."),
 ])
 def test_optimize_bad_input(call, message):
     with pytest.raises(hl.InvalidInputError, match=message):
@@ -155,7 +155,7 @@ def test_cli_compare_and_optimize(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["schema_version"] == 1 and [d["name"] for d in out["designs"]] == [
         "Single server", "costed"]
-    assert out["designs"][0]["cost_per_year"] is None
+    assert out["designs"][0]["cost_per_year"] == 714.82  # one m7g.large, data/running_costs.csv
     assert "server: removed" in out["changes_from_first"]["costed"]
     assert main(["optimize", str(path), "--target", "99.9", "--vary", "app=1..3",
                  "cache=1..2", "--format", "json"]) == 0
@@ -235,12 +235,14 @@ def test_compare_sentence_prices_the_downtime_saved_against_the_running_cost():
 def test_compare_records_are_what_the_cli_prints():
     from hadr_lib.compare import compare_records
 
-    a, b = hl.load_architecture("single_server"), hl.load_architecture("multi_az_postgres")
+    a, b = hl.load_architecture("azure_web_app_single_region"), hl.load_architecture("multi_az_postgres")
     doc = compare_records([a, b])
     assert list(doc) == ["year_days", "designs", "changes_from_first"]
-    assert [d["name"] for d in doc["designs"]] == ["Single server", "Multi-AZ PostgreSQL"]
+    assert [d["name"] for d in doc["designs"]] == [a.name, "Multi-AZ PostgreSQL"]
     assert doc["designs"][0]["unavailability"] == a.evaluate().unavailability
-    assert doc["designs"][0]["cost_per_year"] is None  # no cost on the shipped design: null, not NaN
+    assert doc["designs"][0]["cost_per_year"] is None  # no cost on the Azure design: null, not NaN
+    # ALB 197.10 + 2 app servers x 714.82 + RDS primary and standby x 569.40 (data/running_costs.csv)
+    assert doc["designs"][1]["cost_per_year"] == pytest.approx(2765.54, abs=1e-9)
     assert doc["changes_from_first"]["Multi-AZ PostgreSQL"] == changed_blocks(a, b)
 
 
@@ -286,3 +288,18 @@ def test_optimize_varies_a_named_quorums_size(tmp_path, capsys):
     assert main(["optimize", str(path), "--target", "99.98", "--vary", "etcd=3..5", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["best"]["etcd"] == 5 and out["combinations"] == 3
+
+
+def test_compare_prices_in_money_and_never_across_currencies():
+    one, two = hl.load_architecture("single_server"), hl.load_architecture("multi_az_postgres")
+    table = compare([one, two])
+    view = format_compare_table(table, "USD", [one.currency, two.currency])
+    assert list(view["cost/year"]) == ["$715", "$2,766"]  # 714.82 and 2,765.54 (running_costs.csv)
+    assert compare_sentence(table, 100.0, "USD", ["USD", "USD"]).endswith(
+        "; it costs $2,051 a year more to run, so it pays for itself.")
+    eur = compare_sentence(table, 100.0, "EUR", ["USD", "USD"])
+    assert eur.endswith("; their running costs are in USD, not compared in EUR.") and "2,051" not in eur
+    azure = compare([one, hl.load_architecture("azure_web_app_single_region")])
+    assert format_compare_table(azure, "USD")["cost/year"].iloc[1] == "unknown"
+    assert compare_sentence(azure, 100.0).endswith(
+        "running costs are unknown (not every part of both designs is priced).")

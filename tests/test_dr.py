@@ -404,3 +404,39 @@ def test_bad_replication_is_refused_naming_the_field(replication, message):
     with pytest.raises(InvalidInputError) as err:
         _replicated(replication)
     assert message in str(err.value) and "standby" in str(err.value), str(err.value)
+
+
+def test_overview_prices_the_design_and_the_all_in_cost_of_risk_without_counting_a_lens_twice():
+    from hadr_lib.overview import design_change_sentence, overview
+
+    ov = overview("ecommerce_shop", 0.9995)
+    # ALB 197.10 + 2 x 714.82 + 2 x 569.40 (data/running_costs.csv) = 2,765.54
+    assert ov.design_cost_per_year == pytest.approx(2765.54, abs=1e-9)
+    assert ov.all_in_cost == pytest.approx(2765.54 + ov.annual_cost + ov.expected_loss, rel=1e-15)
+    assert ov.downtime_cost_per_year is not None and ov.all_in_cost < 2765.54 + ov.annual_cost + \
+        ov.expected_loss + ov.downtime_cost_per_year  # the design's own downtime is not added
+    lines = ov.lines()
+    assert "Running the design costs $2,766 a year (its parts' running costs)." in lines
+    assert any(x.startswith(f"All in, the risk costs ${ov.all_in_cost:,.0f} a year: the design $2,766 + ")
+               and "not added again" in x for x in lines)
+    # A design priced in another currency is shown in it and never added to euros
+    sc = hl.load_scenario("ecommerce_shop").replace(currency="EUR")
+    eur = overview(sc, 0.9995)
+    assert eur.all_in_cost is None and eur.design_currency == "USD"
+    assert any("its prices are in USD and the scenario's money in EUR, so they are not added" in x
+               for x in eur.lines())
+    # An unpriced design says so
+    az = overview(hl.load_scenario("ecommerce_shop").replace(architecture="azure_web_app_single_region"))
+    assert az.design_cost_per_year is None and az.all_in_cost is None
+    assert "What the design costs to run is unknown: not every part has a running cost." in az.lines()
+    # A change of design, hand-checked: 2,765.54 - 714.82 = 2,050.72 more; the downtime saved is the
+    # difference of the two evaluations, priced at $50,000 an hour
+    one, two = hl.load_architecture("single_server"), hl.load_architecture("multi_az_postgres")
+    saved_h = (one.evaluate().downtime_per_year_s - two.evaluate().downtime_per_year_s) / 3600
+    text = design_change_sentence(one, two, 50_000)
+    assert text == (f"Single server to Multi-AZ PostgreSQL costs $2,051 a year more to run and saves "
+                    f"{hl.format_duration(saved_h * 3600)} of downtime a year, worth "
+                    f"${saved_h * 50_000:,.0f} at $50,000 an hour.")
+    assert "running cost that is unknown" in design_change_sentence(
+        one, hl.load_architecture("azure_web_app_single_region"), 100)
+    assert "changes the running cost in USD, not in EUR" in design_change_sentence(one, two, 100, "EUR")

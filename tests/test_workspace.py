@@ -220,6 +220,13 @@ def test_compare_designs_tab_prices_the_other_design_and_can_adopt_it():
     assert app.workspace.design_key == "single_server"
     assert "Single server" in app.panel("overview").verdict.value
     assert cmp.adopt.disabled
+    # The Overview prices the change of design: 714.82 - 2,765.54 = -2,050.72 a year to run
+    overview = app.panel("overview")
+    assert ("Multi-AZ PostgreSQL to Single server costs $2,051 a year less to run and adds 42.9 hours "
+            "of downtime a year, worth $42,861 at $1,000 an hour.") in overview.verdict.value
+    assert "Running the design" in overview.kpis.value and "$715/year" in overview.kpis.value
+    app.workspace.set_design("multi_az_postgres")  # back to the scenario's own: nothing to price
+    assert " to Single server" not in overview.verdict.value and " to Multi-AZ" not in overview.verdict.value
 
 
 def test_strategies_run_together_from_the_dr_tab():

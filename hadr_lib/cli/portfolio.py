@@ -45,7 +45,7 @@ def run(args) -> int:
             print(f"\n{r['file']}: not read: {r['error']}")
     for currency, t in result.totals.items():
         if t["design_costs_unknown"] == t["services"]:
-            designs = "designs' running costs unknown (give components a cost_per_year)"
+            designs = "designs' running costs unknown (their parts are not priced)"
         else:
             unknown = (f", {t['design_costs_unknown']} of {t['services']} unknown" if t["design_costs_unknown"]
                        else "")

@@ -123,9 +123,9 @@ class CompareDesignsPanel(Panel):
             self.table.value = self.changes.value = self.sure.value = ""
             return
         table = compare([mine, other])
-        self.sentence.value = (f"<p style='font-size:1.1em'>"
-                               f"{html.escape(compare_sentence(table, sc.downtime_cost_per_hour, sc.currency))}</p>")
-        view = format_compare_table(table)
+        said = compare_sentence(table, sc.downtime_cost_per_hour, sc.currency, [mine.currency, other.currency])
+        self.sentence.value = f"<p style='font-size:1.1em'>{html.escape(said)}</p>"
+        view = format_compare_table(table, sc.currency, [mine.currency, other.currency])
         self.table.value = TABLE_CSS + view.to_html(index=False, border=0, classes="hadr-table")
         rows = []
         for design in (mine, other):

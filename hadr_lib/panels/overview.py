@@ -146,7 +146,7 @@ class OverviewPanel(Panel):
         self.downloads.value = download_link(
             ws.to_yaml(), ws.filename(), "text/yaml",
             "Download this scenario with your changes (YAML)", "hadr-download-scenario")
-        ov = overview(ws.scenario, ws.target)
+        ov = overview(ws.scenario, ws.target, before=ws.changed_design())
         money = partial(format_money, currency=ws.scenario.currency)
         cards = []
         if ov.evaluation is not None and ov.downtime_cost_per_year is not None:
@@ -154,9 +154,14 @@ class OverviewPanel(Panel):
                        ov.availability_status),
                       ("Downtime a year", format_duration(ov.evaluation.downtime_per_year_s), None),
                       ("Cost of that downtime", f"{money(ov.downtime_cost_per_year)}/year", None)]
+        if ov.design_cost_per_year is not None:
+            cards.append(("Running the design", f"{format_money(ov.design_cost_per_year, ov.design_currency)}"
+                          "/year", None))
         if ov.recommended and ov.annual_cost is not None and ov.expected_loss is not None:
-            cards.append(("DR strategy, all in", f"{money(ov.annual_cost + ov.expected_loss)}/year",
-                          "green"))
+            cards.append(("DR strategy + expected losses",
+                          f"{money(ov.annual_cost + ov.expected_loss)}/year", "green"))
+            if ov.all_in_cost is not None:
+                cards.append(("All-in cost of risk", f"{money(ov.all_in_cost)}/year", None))
         else:
             cards.append(("DR strategy", "none meets the targets", "red"))
         self.kpis.value = kpi_html(cards)

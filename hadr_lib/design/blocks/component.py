@@ -21,7 +21,7 @@ __all__ = ["KIND", "MAX_COUNT", "Component"]
 MAX_COUNT = 1_000_000
 
 _FIELDS = ("name", "availability", "sla", "mtbf_h", "mttr_h", "count", "source",
-           "cost_per_year", "error_factor", "same_as", "label")
+           "cost_per_year", "cost_source", "error_factor", "same_as", "label")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Component:
     count: int = 1
     source: str | None = None
     path: str = field(default="component", compare=False, repr=False)
-    #: What one replica costs to run for a year (None: not given).
+    #: What one replica costs to run for a year (None: not given), in the design's currency.
     cost_per_year: float | None = None
     #: How uncertain the figure is: p95 / p50 of a lognormal unavailability (None: certain).
     error_factor: float | None = None
@@ -52,6 +52,8 @@ class Component:
     same_as: str | None = None
     #: What people call it in sentences ("the primary database"); the name stays the id.
     label: str | None = None
+    #: Where ``cost_per_year`` comes from, with its date ("AWS list price, 2026-06").
+    cost_source: str | None = None
     #: Unavailability of one replica, derived once here (every evaluation needs it).
     _replica_q: float = field(default=0.0, init=False, compare=False, repr=False)
 
@@ -95,6 +97,10 @@ class Component:
         object.__setattr__(self, "_replica_q", float(q))
         if self.cost_per_year is not None:
             check_number(f"{p}.cost_per_year", self.cost_per_year, 0, 1e12, what=" a year")
+        if self.cost_source is not None:
+            if self.cost_per_year is None:
+                raise invalid(f"{p}.cost_source", self.cost_source, "is given without a cost_per_year")
+            check_text(f"{p}.cost_source", self.cost_source, max_len=2000)
         if self.error_factor is not None:
             check_number(f"{p}.error_factor", self.error_factor, 1, 100, what=" (p95 / p50)")
         if self.label is not None:
@@ -190,6 +196,7 @@ class ComponentKind(BlockKind):
         extra: dict[str, Any] = {f: optional_number(path, body, f) for f in ("cost_per_year", "error_factor")}
         extra["same_as"] = body.get("same_as")
         extra["label"] = body.get("label")
+        extra["cost_source"] = body.get("cost_source")
         if has_sla:
             try:
                 availability, catalog_source = sla_availability(check_text("sla", body["sla"], max_len=200))
@@ -229,7 +236,7 @@ class ComponentKind(BlockKind):
             value = getattr(node, key)
             if value is not None:
                 body[key] = float(value)
-        for key in ("same_as", "label"):
+        for key in ("cost_source", "same_as", "label"):
             if getattr(node, key) is not None:
                 body[key] = getattr(node, key)
         return body
@@ -247,7 +254,9 @@ class ComponentKind(BlockKind):
                 "count": {"type": "integer", "minimum": 1, "description": "Identical replicas in parallel."},
                 "source": {"type": "string", "description": "Where the figure comes from."},
                 "cost_per_year": {"$ref": number, "description": "What one replica costs to run for a year, "
-                                  ">= 0 (in the scenario's currency)."},
+                                  ">= 0 (in the design's currency, else the scenario's)."},
+                "cost_source": {"type": "string", "description": (
+                    "Where cost_per_year comes from, with its date (a price list and when it was read).")},
                 "error_factor": {"$ref": number, "description": "How uncertain the figure is: p95 / p50 of a "
                                  "lognormal unavailability, in [1, 100]."},
                 "label": {"type": "string", "minLength": 1, "description": (
@@ -265,7 +274,8 @@ class ComponentKind(BlockKind):
 
     def examples(self) -> list:
         return [{"name": "x", "mtbf_h": 99.0, "mttr_h": 1.0},
-                {"name": "x", "mtbf_h": 49.0, "mttr_h": 1.0, "count": 2, "cost_per_year": 1200.0},
+                {"name": "x", "mtbf_h": 49.0, "mttr_h": 1.0, "count": 2, "cost_per_year": 1200.0,
+                 "cost_source": "a quote, 2026-12-06"},
                 {"name": "x", "availability": 0.999, "source": "a test, 2026-12-06", "error_factor": 3.0,
                  "label": "the x service"}]
 
