@@ -521,3 +521,22 @@ def test_the_architecture_tab_takes_infrastructure_code_and_lists_the_findings()
     # code that models nothing is refused with a message; the design stays
     alone.upload.value = (file("notes.py", b"print('hi')\n"),)
     assert "nothing in it could be modelled" in alone.message.value and alone.choice.value == UPLOADED
+
+
+def test_the_dr_tab_reads_out_money_in_the_new_scenarios_currency_and_unit_after_a_switch():
+    from hadr_lib.panels.dr import DRStrategyPanel
+    from hadr_lib.workspace import Workspace
+
+    ws = Workspace("ecommerce_shop")
+    panel = DRStrategyPanel(workspace=ws, compact=True)
+    first = ws.scenario
+    other_unit = "GB" if first.data_unit == "records" else "records"
+    # the same figures, so the same slider values: only the currency and the unit differ
+    euro = first.replace(currency="EUR", data_unit=other_unit, name="Euro shop")
+    ws.set_scenario(euro)
+    unit = "/GB" if other_unit == "GB" else "/record"
+    assert panel.data_cost.value == first.data_cost_per_unit
+    labels = [label for label, _ in panel.data_cost.options]
+    assert all(label.startswith("€") and label.endswith(unit) for label in labels), labels[:3]
+    assert all(label.startswith("€") for label, _ in panel.downtime_cost.options)
+    assert panel.data_cost.description == ("Cost of a lost GB" if other_unit == "GB" else "Cost of a lost record")

@@ -233,10 +233,13 @@ def target_slider(target: float, css_class: str, description: str = "Target") ->
 
 def show_value(slider: widgets.SelectionSlider, value: float, options) -> None:
     """Show ``value`` on a selection slider; ``options(value)`` gives the options that
-    include it, used only when the present options do not."""
+    include it, read out as they should be now: a scenario in another currency or unit
+    relabels the options even where the values are the same ($2,000/record was left
+    beside EUR 120,000/h after a switch)."""
     value = float(value)
-    if value not in [v for _, v in slider.options]:
-        slider.options = options(value)
+    new = options(value)
+    if list(slider.options) != list(new):
+        slider.options = new
     slider.value = value
 
 
