@@ -14,7 +14,8 @@ from .formatting import format_percent
 from .overview import Overview
 from .theme import STATUS
 
-__all__ = ["MAX_FINDINGS_SHOWN", "findings_html", "overview_html", "overview_markdown", "paragraphs_html", "say"]
+__all__ = ["MAX_FINDINGS_SHOWN", "findings_html", "overview_html", "overview_markdown", "paragraphs_html",
+           "portfolio_report_html", "portfolio_table_html", "portfolio_totals_html", "say"]
 
 
 def _badge(status: str) -> str:
@@ -82,3 +83,57 @@ def findings_html(findings: list[dict]) -> str:
     return (f"<details open><summary><b>What the files say</b>: {len(findings)} findings, {errors} "
             f"{'error' if errors == 1 else 'errors'} (read by hadr import; check what it assumed)</summary>"
             f"<ul style='font-size:0.92em'>{items}{more}</ul></details>")
+
+
+_STATUS_WORD = {"red": "red", "amber": "amber", "green": "green", "error": "not read"}
+
+
+def portfolio_table_html(services: list[dict]) -> str:
+    """The portfolio's rows (in the given order) as an HTML table: a verdict dot and
+    word per service, its figures as ``portfolio.portfolio_view`` words them; every
+    user string escaped. An unreadable file's row says why."""
+    from .portfolio import portfolio_view
+
+    view = portfolio_view(services)
+    e = html.escape
+    head = "".join(f"<th>{e(c)}</th>" for c in view.columns if c != "status")
+    body = []
+    for (_, row), r in zip(view.iterrows(), services):
+        colour = STATUS.get(r["status"], "#777")
+        status = (f'<span class="hadr-dot" style="color:{colour}">&#9679;</span> '
+                  f'{e(_STATUS_WORD.get(r["status"], r["status"]))}')
+        cells = [f'<td style="text-align:left">{e(row["service"])}'
+                 + (f'<br><small>{e(str(r["error"]))}</small>' if r["error"] else "") + "</td>"]
+        cells += [f"<td>{e(str(row[c]))}</td>" for c in view.columns if c not in ("service", "status")]
+        body.append(f'<tr class="hadr-portfolio-row hadr-status-{e(r["status"])}">'
+                    f'<td style="text-align:left">{status}</td>{"".join(cells)}</tr>')
+    return (_TABLE_STYLE + '<table class="hadr-table hadr-portfolio"><thead><tr><th>verdict</th>'
+            f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+_TABLE_STYLE = ("<style>.hadr-portfolio td, .hadr-portfolio th {padding: 4px 10px; text-align: right;"
+                " border-bottom: 1px solid #eee} .hadr-portfolio {border-collapse: collapse}</style>")
+
+
+def portfolio_totals_html(result) -> str:
+    """The portfolio's totals, one paragraph per currency, escaped."""
+    from .portfolio import totals_lines
+
+    counts = result.to_dict()["counts"]
+    said = ", ".join(f"{n} {_STATUS_WORD[s]}" for s, n in counts.items() if n)
+    return (f"<p><b>{len(result.services)} services</b>: {html.escape(said)}.</p>"
+            + "".join(f"<p>{html.escape(line)}</p>" for line in totals_lines(result)))
+
+
+def portfolio_report_html(result, title: str = "HA/DR portfolio") -> str:
+    """The portfolio as a page of its own (``hadr portfolio --format html``): the table
+    worst first and the totals, with the reports' no-fetch policy; nothing to load."""
+    from .report import content_security_policy
+
+    e = html.escape
+    policy = e(content_security_policy(False), quote=False)  # in double quotes: its quotes stay
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
+            f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+            f"<title>{e(title)}</title><style>body{{font-family:system-ui,sans-serif;margin:2em;"
+            f"max-width:1200px}}</style></head><body><h1>{e(title)}</h1>"
+            + portfolio_totals_html(result) + portfolio_table_html(result.services) + "</body></html>")

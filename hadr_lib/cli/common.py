@@ -4,15 +4,17 @@ availability as people type it, and JSON output."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..availability import DAYS_PER_YEAR, json_record
 from ..checks import InvalidInputError
 
-__all__ = ["ARCH_FILE", "SCHEMA_VERSION", "Command", "flag_names", "json_rows",
+__all__ = ["ARCH_FILE", "SCHEMA_VERSION", "Command", "dask_executor", "flag_names", "json_rows",
            "parse_availability", "print_json", "year_days_argument"]
 
 
@@ -51,6 +53,23 @@ def parse_availability(text: str, field: str = "availability", bare_percent: boo
         raise InvalidInputError(
             f"{field}: {text!r} is not in [0, 1] or [0%, 100%] (write 99.95% or 0.9995)")
     return float(value)
+
+
+@contextlib.contextmanager
+def dask_executor(address: str) -> Iterator[Executor]:
+    """A Dask cluster's executor for ``--scheduler ADDRESS``, closed afterwards; a
+    missing dask.distributed or an unreachable scheduler is a one-line error."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InvalidInputError("--scheduler: needs dask.distributed "
+                                "(pip install 'hadr-workbook[dask]')") from None
+    try:
+        client = Client(address, timeout=10)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InvalidInputError(f"--scheduler: cannot reach {address!r} ({exc})") from None
+    with client:
+        yield client.get_executor()
 
 
 def print_json(out: dict) -> None:

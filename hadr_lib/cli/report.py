@@ -6,12 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..checks import InvalidInputError
 from ..report import REPORT_FORMATS
-from .common import (
-    Command,
-    parse_availability,
-)
+from .common import Command, dask_executor, parse_availability
 
 
 def run(args) -> int:
@@ -23,18 +19,8 @@ def run(args) -> int:
     options = dict(target=target, fmt=args.format, jobs=args.jobs, shared_plotly=shared,
                    progress=not args.quiet, incidents=args.incidents)
     if args.scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise InvalidInputError("--scheduler: needs dask.distributed "
-                                    "(pip install 'hadr-workbook[dask]')") from None
-        try:
-            client = Client(args.scheduler, timeout=10)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise InvalidInputError(f"--scheduler: cannot reach {args.scheduler!r} ({exc})") from None
-        with client:
-            results = build_reports(args.scenario, args.out, executor=client.get_executor(),
-                                    **options)
+        with dask_executor(args.scheduler) as executor:
+            results = build_reports(args.scenario, args.out, executor=executor, **options)
     else:
         results = build_reports(args.scenario, args.out, **options)
     written = [r for r in results if r.ok and r.path is not None and r.path.is_file()]
