@@ -122,7 +122,7 @@ def portfolio_totals_html(result) -> str:
     counts = result.to_dict()["counts"]
     said = ", ".join(f"{n} {_STATUS_WORD[s]}" for s, n in counts.items() if n)
     return (f"<p><b>{len(result.services)} services</b>: {html.escape(said)}.</p>"
-            + "".join(f"<p>{html.escape(line)}</p>" for line in totals_lines(result)))
+            + "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in totals_lines(result)))
 
 
 def portfolio_report_html(result, title: str = "HA/DR portfolio") -> str:

@@ -455,3 +455,20 @@ def test_the_architecture_tab_opens_infrastructure_code(page, tmp_path):
     page.locator(".lm-TabBar-tabLabel", has_text="Overview").click()
     wait_for_text(page, ".hadr-overview", "imported design")
     assert "Traceback" not in page.content()
+
+
+def test_the_portfolio_tab_sorts_and_opens_a_service_in_the_workspace(page):
+    table = open_tab(page, "Portfolio", ".hadr-portfolio-table")
+    wait_for_text(page, ".hadr-portfolio-table", "Small SaaS")
+    rows = page.locator(".hadr-portfolio-row")
+    assert rows.count() == 3
+    assert rows.first.inner_text().startswith("● red")  # worst first
+    assert "$7,769" in page.locator(".hadr-portfolio-totals").inner_text()
+    page.locator(".hadr-portfolio-sort select").select_option(label="Name")
+    page.wait_for_function("() => document.querySelector('.hadr-portfolio-row').innerText.includes('E-commerce')",
+                           timeout=15_000)
+    assert "Regulated payments service" in table.inner_text()
+    page.locator(".hadr-portfolio-pick select").select_option(label="Small SaaS")
+    page.locator(".hadr-portfolio-open").click()
+    wait_for_text(page, ".hadr-overview", "Small SaaS")  # the Overview is brought to the front
+    assert page.locator(".hadr-overview").is_visible()

@@ -462,7 +462,7 @@ def test_the_app_has_the_registered_tabs_in_order():
     tabs = app_tabs()
     assert [t.name for t in tabs] == list(TAB_MODULES)
     assert [t.title for t in tabs] == ["Overview", "Downtime budget", "Architecture", "Compare designs",
-                                       "DR strategy", "Backup", "SLO", "Drills"]
+                                       "DR strategy", "Backup", "SLO", "Drills", "Portfolio"]
 
 
 @pytest.mark.parametrize("tab", app_tabs(), ids=lambda t: t.name)

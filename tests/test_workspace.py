@@ -286,3 +286,33 @@ def test_a_design_upload_is_checked_like_a_scenario_upload():
         parse_design_upload("big.yaml", b"#" * (MAX_UPLOAD_BYTES + 1))
     with pytest.raises(InvalidInputError, match=r'"d.yaml": architecture: missing'):
         parse_design_upload("d.yaml", b"name: x\n")
+
+
+def test_the_portfolio_tab_lists_sorts_adds_uploads_and_opens_a_service_in_the_workspace():
+    app = app_panel()
+    tab = app.panel("portfolio")
+    assert tab.table.value.count('class="hadr-portfolio-row') == 3  # the shipped scenarios
+    assert "3 services</b>: 1 red, 2 green." in tab.totals.value
+    assert "In USD, 3 services: designs $7,769 a year" in tab.totals.value  # 2,765.54 + 4,288.92 + 714.82
+    assert [k for _, k in tab.pick.options] == ["small_saas", "regulated_payments", "ecommerce_shop"]
+    tab.sort.value = "name"
+    assert [k for _, k in tab.pick.options] == ["ecommerce_shop", "regulated_payments", "small_saas"]
+    euro = load_scenario("small_saas").to_mapping() | {"name": "Euro <b>SaaS</b>", "currency": "EUR"}
+    tab.upload.value = ({"name": "euro.yaml", "content": yaml.safe_dump(euro).encode(), "type": "", "size": 1,
+                         "last_modified": _NOW},
+                        {"name": "bad.yaml", "content": b"name: x\ndowntime_cost_per_hour: -5\n", "type": "",
+                         "size": 1, "last_modified": _NOW})
+    assert tab.table.value.count('class="hadr-portfolio-row') == 4
+    assert "Euro &lt;b&gt;SaaS&lt;/b&gt;" in tab.table.value and "<b>SaaS" not in tab.table.value
+    assert "Not added: &quot;bad.yaml&quot;: data: missing" in tab.message.value
+    assert "1 service added" in tab.message.value
+    assert "In EUR, 1 service: designs' running costs unknown" in tab.totals.value
+    tab.pick.value = "Euro <b>SaaS</b> (euro.yaml)"
+    tab.open.click()
+    assert app.workspace.scenario.name == "Euro <b>SaaS</b>" and app.workspace.key is None
+    assert app.tabs.selected_index == 0  # the Overview is brought to the front
+    assert "Euro &lt;b&gt;SaaS&lt;/b&gt;" in app.panel("overview").verdict.value
+    tab.pick.value = "regulated_payments"
+    tab.open.click()
+    assert app.workspace.key == "regulated_payments"
+    assert app.panel("overview").scenario.value == "regulated_payments"

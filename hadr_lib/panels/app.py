@@ -103,7 +103,7 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
               year_days: float = DAYS_PER_YEAR) -> widgets.Widget:
     """The managers' app: a title and the tabs of ``panels.tabs.TAB_MODULES`` (overview,
     downtime budget, architecture, compare designs, DR strategy, backup, SLO, failover
-    drills) over one ``Workspace``: a scenario,
+    drills, portfolio) over one ``Workspace``: a scenario,
     its design and the target, which every tab reads and writes. ``box.panel(name)``
     gives a tab's panel, ``box.workspace`` the workspace, ``box.open_query(qs)``
     opens the scenario a URL's ``?scenario=NAME`` names.
@@ -124,13 +124,21 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
     workspace = Workspace(scenario, target)
     if workspace.scenario.design is None:
         workspace.set_design(architecture)
-    context = TabContext(workspace, target, period, year_days, architecture)
     registry = app_tabs()
+    names = [t.name for t in registry]
+    shown: list = []  # the tab bar, once built: show_tab brings a tab to the front
+
+    def show_tab(name: str) -> None:
+        if shown and name in names:
+            shown[0].selected_index = names.index(name)
+
+    context = TabContext(workspace, target, period, year_days, architecture, show_tab)
     if registry[0].name != "overview":  # it holds the scenario a link opens
         raise InvalidInputError(f"TAB_MODULES: the first tab is {registry[0].name!r}, not 'overview'")
     front = registry[0].build(context)
     tabs = _LazyTabs([t.title for t in registry],
                      {t.name: (lambda t=t: t.build(context)) for t in registry}, front)
+    shown.append(tabs.tab)
     title = widgets.HTML(
         APP_CSS + "<h1>HA/DR workbook</h1><p>How available is the design, what does downtime "
         "cost, and which disaster-recovery strategy pays for itself?</p>")

@@ -18,7 +18,7 @@ from ..registry import read_registry
 __all__ = ["TAB_MODULES", "AppTab", "TabContext", "app_tabs"]
 
 #: The modules of ``hadr_lib.panels`` that are the app's tabs, in tab-bar order.
-TAB_MODULES = ("overview", "budget", "architecture", "compare", "dr", "backup", "slo", "drills")
+TAB_MODULES = ("overview", "budget", "architecture", "compare", "dr", "backup", "slo", "drills", "portfolio")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class TabContext:
     year_days: float
     #: The shipped design a tab starts from when the scenario has none.
     architecture: str
+    #: Brings the tab called NAME to the front (the app's tab bar; nothing outside the app).
+    show_tab: Callable[[str], None] = lambda name: None
 
 
 @dataclass(frozen=True)
