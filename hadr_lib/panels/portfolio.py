@@ -10,7 +10,7 @@ import html
 import ipywidgets as widgets
 
 from ..portfolio import SORT_KEYS, Portfolio, portfolio, sorted_services
-from ..scenario import load_scenario, reference_scenarios
+from ..scenario import Scenario, load_scenario, reference_scenarios
 from ..views import portfolio_table_html, portfolio_totals_html
 from ..workspace import parse_scenario_upload
 from .base import LABEL_STYLE, WIDE, Panel
@@ -31,7 +31,7 @@ class PortfolioPanel(Panel):
         super().__init__(workspace)
         self.show_tab = show_tab
         self.shipped = {k: load_scenario(p) for k, p in reference_scenarios().items()}
-        self.uploaded: dict[str, object] = {}  # label -> Scenario, in upload order
+        self.uploaded: dict[str, Scenario] = {}  # label -> Scenario, in upload order
         self.result: Portfolio | None = None
         self.sort = widgets.Dropdown(options=[(label, key) for key, label in SORT_KEYS.items()],
                                      value="status", description="Sort by", style=LABEL_STYLE,
@@ -61,7 +61,7 @@ class PortfolioPanel(Panel):
             widgets.HBox([self.pick, self.open], layout={"flex_flow": "row wrap", "align_items": "center"}),
             self.message])
 
-    def _services(self) -> dict[str, object]:
+    def _services(self) -> dict[str, Scenario]:
         return {**self.shipped, **self.uploaded}
 
     def _recompute(self) -> None:
