@@ -24,7 +24,11 @@ def cap_address_space(mib: int) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
+    # The soft limit only: the kernel's own allocations fail past it, while a helper that
+    # needs a large address space and is trusted with it (Chromium printing a report to PDF:
+    # its JavaScript engine reserves gigabytes it never touches) may lift it for itself
+    # (``report.print_pdf``).
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,13 +19,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .availability import check_availability
 from .checks import InvalidInputError
 from .files import atomic_write
 from .scenario import load_scenario, reference_scenarios
 
-__all__ = ["REPORT_NOTEBOOK", "ReportResult", "build_report", "build_reports",
+__all__ = ["REPORT_NOTEBOOK", "ReportResult", "ReportWorker", "build_report", "build_reports",
            "content_security_policy", "find_chromium", "print_pdf", "unique_stems"]
 
 #: The report notebook ships inside the package (the repository's notebooks/report.ipynb).
@@ -84,7 +85,17 @@ def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: in
                     "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
                     f"--user-data-dir={workdir}/chrome", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", source.as_uri()],
-                   check=True, capture_output=True, timeout=timeout)
+                   check=True, capture_output=True, timeout=timeout, preexec_fn=_unlimited_address_space)
+
+
+def _unlimited_address_space() -> None:
+    """(In Chromium's process, before it starts.) The address-space cap of a served
+    kernel (``hadr_lib.limited``) lifted to its hard limit: Chromium's JavaScript engine
+    reserves gigabytes of address space it never uses and dies (SIGTRAP) without them."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 @dataclass(frozen=True)
@@ -133,7 +144,7 @@ def _stem(scenario: str) -> str:
 def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: str = "html",
                  shared_plotly: bool = False, timeout: int = 600,
                  notebook: str | Path | None = None, stem: str | None = None,
-                 incidents: str | Path | None = None) -> Path:
+                 incidents: str | Path | None = None, kernel_manager=None) -> Path:
     """Execute ``notebooks/report.ipynb`` for one scenario and write its report.
 
     Parameters
@@ -154,13 +165,15 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
     incidents : path, optional
         An incident log (CSV, Statuspage JSON, PagerDuty CSV): the report then sets the
         design's figures against those fitted from it.
+    kernel_manager : jupyter_client.KernelManager, optional
+        A kernel already started (and warmed: ``ReportWorker``) to run the notebook in,
+        instead of a fresh one (about 4 s of start-up and imports).
 
     Raises ``InvalidInputError`` for a bad scenario or option, and ``RuntimeError``
     naming the failing cell when the notebook fails.
     """
     import nbformat
     import papermill as pm
-    from nbconvert import HTMLExporter
 
     if fmt not in REPORT_FORMATS:
         raise InvalidInputError(f"format: {fmt!r} is not a report format; use one of {', '.join(REPORT_FORMATS)}")
@@ -177,43 +190,185 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
     chromium = find_chromium() if fmt == "pdf" else None
     if fmt == "pdf" and not chromium:
         raise InvalidInputError("format: 'pdf' needs Debian's chromium (apt-get install chromium)")
+    parameters = {"scenario": str(Path(scenario).resolve()) if Path(scenario).exists() else scenario,
+                  "target": float(target), "incidents": str(incidents or ""),
+                  "plotly_renderer": "notebook_connected" if shared_plotly else "notebook"}
     with tempfile.TemporaryDirectory() as tmp:
-        executed = Path(tmp) / "report.ipynb"
+        if kernel_manager is not None:
+            nb = _run_in(kernel_manager, str(notebook or REPORT_NOTEBOOK), parameters, scenario, timeout)
+        else:
+            executed = Path(tmp) / "report.ipynb"
+            try:
+                pm.execute_notebook(
+                    str(notebook or REPORT_NOTEBOOK), str(executed), kernel_name="python3",
+                    parameters=parameters, cwd=tmp, progress_bar=False, execution_timeout=timeout,
+                    log_output=False)
+            except pm.PapermillExecutionError as exc:
+                first = (exc.source or "").strip().splitlines()[0] if exc.source else ""
+                raise RuntimeError(f"scenario {scenario!r} failed in cell {exc.cell_index} "
+                                   f"({first!r}): {exc.ename}: {exc.evalue}") from None
+            nb = nbformat.read(executed, as_version=4)
+        return _export(nb, sc.name, out_dir, fmt=fmt, stem=stem or _stem(scenario), shared_plotly=shared_plotly,
+                       chromium=chromium, workdir=Path(tmp), timeout=timeout)
+
+
+def _run_in(km, notebook: str, parameters: dict, scenario: str, timeout: int):
+    """The report notebook, parameterised as papermill does, executed in the running
+    kernel of ``km``; a failing cell is a ``RuntimeError`` naming it."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(notebook), parameters)
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3", allow_errors=False)
+    try:
+        client.execute(cleanup_kc=True)
+    except CellExecutionError as exc:
+        index = next((i for i, c in enumerate(nb.cells) if any(
+            o.get("output_type") == "error" for o in c.get("outputs", ()))), "?")
+        raise RuntimeError(f"scenario {scenario!r} failed in cell {index}: {exc.ename}: {exc.evalue}") from None
+    except DeadKernelError:
+        raise RuntimeError(f"scenario {scenario!r}: the report's kernel died") from None
+    return nb
+
+
+#: What a warm report kernel imports before it is asked for a report.
+#: Nothing it runs displays anything (a renderer set here would put plotly.js in no report).
+_PRELOAD = ("import html, plotly.io, plotly.graph_objects as go, hadr_lib, hadr_lib.plots, hadr_lib.views, "
+            "hadr_lib.overview, hadr_lib.history, hadr_lib.uncertainty, hadr_lib.assumptions\n"
+            "from IPython.display import HTML, display\n"
+            "plotly.io.renderers  # its module imports nbformat: 1.6 s\n"
+            "go.Figure([go.Bar(x=[1], y=['a'], orientation='h'), go.Scatter(x=[1], y=[1]), go.Histogram(x=[1]),"
+            " go.Box(y=[1])]).to_dict()  # the validators of the report's traces")
+
+
+class ReportWorker:
+    """Reports prepared in the background for the app: one thread and one kernel kept
+    warm (started, hadr_lib and plotly imported) so a report takes the notebook's own
+    work, not a kernel's start-up; the kernel is restarted and warmed again after each
+    report, so no report sees another's variables.
+
+    ``prepare(source, target, pdf=...)`` returns a future of the HTML report's path and,
+    with ``pdf``, a future of the PDF printed from it (Debian's Chromium). Reports are
+    made one after another. ``close()`` stops the kernel and removes the files.
+    """
+
+    def __init__(self, *, warm: bool = True, timeout: int = 600):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.timeout = timeout
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hadr-report")
+        self._dir = Path(tempfile.mkdtemp(prefix="hadr-reports-"))
+        self._km: Any = None  # a jupyter_client KernelManager, once started
+        self._count = 0
+        if warm:
+            self._pool.submit(self._warm)
+
+    def _warm(self) -> None:
+        """(In the worker thread.) A fresh kernel with the report's imports done."""
+        from jupyter_client import KernelManager
+
+        if self._km is not None and self._km.is_alive():
+            self._km.restart_kernel(now=True)
+        else:
+            self._km = KernelManager(kernel_name="python3")
+            self._km.start_kernel(cwd=str(self._dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kc = self._km.client()
+        kc.start_channels()
         try:
-            pm.execute_notebook(
-                str(notebook or REPORT_NOTEBOOK), str(executed), kernel_name="python3",
-                parameters={"scenario": str(Path(scenario).resolve()) if Path(scenario).exists() else scenario,
-                            "target": float(target), "incidents": str(incidents or ""),
-                            "plotly_renderer": "notebook_connected" if shared_plotly else "notebook"},
-                cwd=tmp, progress_bar=False, execution_timeout=timeout,
-                log_output=False)
-        except pm.PapermillExecutionError as exc:
-            first = (exc.source or "").strip().splitlines()[0] if exc.source else ""
-            raise RuntimeError(f"scenario {scenario!r} failed in cell {exc.cell_index} "
-                               f"({first!r}): {exc.ename}: {exc.evalue}") from None
-        nb = nbformat.read(executed, as_version=4)
-        nb.metadata["title"] = f"HA/DR report: {sc.name}"
-        exporter = HTMLExporter(template_name="hadr_report", extra_template_basedirs=[str(_TEMPLATES)],
-                                exclude_input=True, exclude_input_prompt=True,
-                                exclude_output_prompt=True)
-        body, _ = exporter.from_notebook_node(nb)
-        body = _MATHJAX_TAG.sub("", body)
-        body = _with_policy(body, shared_plotly and fmt == "html")
+            kc.wait_for_ready(timeout=120)
+            kc.execute_interactive(_PRELOAD, timeout=120, output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+
+    def _build(self, source: Path, target: float, stem: str) -> Path:
+        try:
+            if self._km is None or not self._km.is_alive():
+                self._warm()
+            out = self._dir / f"report-{self._count}"
+            return build_report(str(source), out, target=target, stem=stem, timeout=self.timeout,
+                                kernel_manager=self._km)
+        finally:
+            self._pool.submit(self._warm)  # clean for the next report, while nobody waits
+
+    def _print(self, html_path: Path) -> Path:
+        chromium = find_chromium()
+        if not chromium:
+            raise InvalidInputError("PDF: needs Debian's chromium (apt-get install chromium)")
+        pdf = html_path.with_suffix(".pdf")
+        work = Path(tempfile.mkdtemp(dir=self._dir))
+        try:
+            print_pdf(html_path.read_text(encoding="utf-8"), work / "report.pdf", chromium, workdir=work,
+                      timeout=self.timeout)
+            atomic_write(pdf, (work / "report.pdf").read_bytes())
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return pdf
+
+    def prepare(self, source: bytes, filename: str, target: float, *, pdf: bool = False):
+        """Queue a report of the scenario file ``source`` (its bytes, named ``filename``):
+        (future HTML path, future PDF path or None)."""
+        self._count += 1
+        folder = self._dir / f"in-{self._count}"
+        folder.mkdir()
+        stem = _stem(filename)
+        path = folder / f"{stem}.yaml"
+        atomic_write(path, source)
+        html_future = self._pool.submit(self._build, path, float(target), stem)
+        pdf_future = None
+        if pdf:
+            pdf_future = self._pool.submit(lambda: self._print(html_future.result()))
+        return html_future, pdf_future
+
+    def close(self) -> None:
+        """Stop the kernel and remove the files (queued reports are cancelled)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        km, self._km = self._km, None
+        if km is not None:
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception:  # already gone
+                pass
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _exporter():
+    """The HTML exporter of reports (no code, no prompts), built once per process."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+
+        _EXPORTER = HTMLExporter(template_name="hadr_report", extra_template_basedirs=[str(_TEMPLATES)],
+                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return _EXPORTER
+
+
+_EXPORTER = None
+
+
+def _export(nb, name: str, out_dir: Path, *, fmt: str, stem: str, shared_plotly: bool,
+            chromium: str | None, workdir: Path, timeout: int) -> Path:
+    """An executed report notebook written as ``stem.html`` or ``stem.pdf`` in ``out_dir``
+    (atomically): no code, no CDN, the no-fetch policy."""
+    nb.metadata["title"] = f"HA/DR report: {name}"
+    body, _ = _exporter().from_notebook_node(nb)
+    body = _MATHJAX_TAG.sub("", body)
+    body = _with_policy(body, shared_plotly and fmt == "html")
+    if shared_plotly:
+        body = _PLOTLY_TAG.sub('<script charset="utf-8" src="plotly.min.js"></script>', body)
+    if fmt == "html":
+        path = out_dir / f"{stem}.html"
         if shared_plotly:
-            body = _PLOTLY_TAG.sub('<script charset="utf-8" src="plotly.min.js"></script>', body)
-        stem = stem or _stem(scenario)
-        if fmt == "html":
-            path = out_dir / f"{stem}.html"
-            if shared_plotly:
-                _copy_plotly_js(out_dir)
-            atomic_write(path, body.encode("utf-8"))
-            return path
-        pdf = Path(tmp) / f"{stem}.pdf"
-        assert chromium is not None  # checked before the kernel started
-        print_pdf(body, pdf, chromium, workdir=Path(tmp), timeout=timeout)
-        path = out_dir / f"{stem}.pdf"
-        atomic_write(path, pdf.read_bytes())
+            _copy_plotly_js(out_dir)
+        atomic_write(path, body.encode("utf-8"))
         return path
+    pdf = workdir / f"{stem}.pdf"
+    assert chromium is not None  # checked before the kernel started
+    print_pdf(body, pdf, chromium, workdir=workdir, timeout=timeout)
+    path = out_dir / f"{stem}.pdf"
+    atomic_write(path, pdf.read_bytes())
+    return path
 
 
 def _copy_plotly_js(out_dir: Path) -> None:

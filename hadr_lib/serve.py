@@ -36,7 +36,9 @@
   space (``RLIMIT_AS``, through ``hadr_lib.limited``; an idle app kernel takes about
   1.1 GiB of address space for 180 MB resident). Past it an allocation fails with a
   ``MemoryError`` that the page shows as a message; the server and the other pages
-  are untouched. ``0`` leaves kernels uncapped.
+  are untouched. ``0`` leaves kernels uncapped. It is the soft limit: Chromium,
+  started to print a report to PDF, lifts it for itself (its JavaScript engine
+  reserves gigabytes of address space it never uses, and died without them).
 * **Preheated kernels are not culled as they are handed out.** A pooled kernel
   idle longer than the cull timeout was culled on the next tick after a page took
   it, before the page could connect: a blank page forever. Handing one out now

@@ -181,13 +181,24 @@ def test_overview_verdict_scenario_picker_and_downloads(page, tmp_path):
 def test_report_download_from_the_app(page, tmp_path):
     page.locator(".hadr-overview").wait_for(state="visible", timeout=15_000)
     page.locator(".hadr-report-button").click()
-    link = page.locator(".hadr-report-link a.hadr-download")
+    wait_for_text(page, ".hadr-report-link", "Preparing the report")
+    nudge(page, "hadr-overview-target")  # 99.95% -> 99.99% while it is prepared: not lost
+    page.wait_for_selector(".hadr-overview .hadr-status-red", timeout=15_000)
+    link = page.locator(".hadr-report-link a.hadr-download", has_text="HTML")
     link.wait_for(state="visible", timeout=120_000)
     with page.expect_download() as info:
         link.click()
     saved = tmp_path / "report.html"
     info.value.save_as(saved)
-    assert "<title>HA/DR report: E-commerce shop</title>" in saved.read_text()
+    text = saved.read_text()
+    assert "<title>HA/DR report: E-commerce shop</title>" in text and "Target: <b>99.99%</b>" in text
+    pdf = page.locator(".hadr-report-link a.hadr-report-pdf")
+    pdf.wait_for(state="visible", timeout=120_000)
+    with page.expect_download() as info:
+        pdf.click()
+    info.value.save_as(tmp_path / "report.pdf")
+    assert info.value.suggested_filename.endswith(".pdf")
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_a_report_opens_offline_with_its_charts(browser, tmp_path):

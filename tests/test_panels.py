@@ -325,12 +325,25 @@ def test_app_scenario_picker_drives_the_dr_tab():
 
 
 @pytest.mark.notebook
-def test_overview_panel_prepares_a_report():
+def test_overview_panel_prepares_a_report_in_the_background_as_html_and_pdf():
+    from hadr_lib.report import find_chromium
+
     p = OverviewPanel("small_saas")
     p.prepare_report()
-    assert "Download the report (HTML)" in p.report_link.value
+    assert p.report_button.disabled and "Preparing the report" in p.report_link.value  # returned at once
+    p.target.value = p.target.options[-1][1]  # a change while it is prepared is not lost
+    assert p.wait_report(300)
+    assert "Download the report (HTML)" in p.report_link.value and not p.report_button.disabled
     html_text = base64.b64decode(p.report_link.value.split("base64,")[1].split("'")[0]).decode()
     assert "<title>HA/DR report: Small SaaS</title>" in html_text
+    last = p.target.options[-1][0]  # the report is of the target moved to during preparation
+    assert f"Target: <b>{last}</b>" in html_text and p.reports_built == 1
+    if find_chromium():
+        pdf = p.report_link.value.split("hadr-report-pdf")[1].split("base64,")[1].split("'")[0]
+        assert base64.b64decode(pdf).startswith(b"%PDF-")
+    else:
+        assert "hadr-report-pdf" not in p.report_link.value
+    p._reports.close()
 
 
 @pytest.mark.notebook
@@ -340,13 +353,18 @@ def test_repeated_report_clicks_coalesce_and_a_change_clears_the_link():
     p = OverviewPanel("small_saas")
     for _ in range(10):
         p.report_button.click()  # what each click message from a client does
+    assert p.wait_report(300)
     assert (p.reports_built, p.reports_skipped) == (1, 9)
     assert "Download the report (HTML)" in p.report_link.value and not p.report_button.disabled
+    p.report_button.click()  # the link already offers this workspace's report
+    assert (p.reports_built, p.reports_skipped) == (1, 10)
     p.target.value = p.target.options[-1][1]  # the screen changes: its report is gone
     assert p.report_link.value == ""
     p.report_button.click()
     p.report_button.click()
-    assert (p.reports_built, p.reports_skipped) == (2, 10)
+    assert p.wait_report(300)
+    assert (p.reports_built, p.reports_skipped) == (2, 11)
+    p._reports.close()
 
 
 def test_app_tabs_are_built_when_first_shown():

@@ -194,3 +194,20 @@ def test_limited_wants_a_size_and_a_command(argv):
 
     with pytest.raises(SystemExit, match="usage"):
         main(argv)
+
+
+def test_a_capped_kernel_still_prints_a_pdf_with_chromium(chromium, tmp_path):
+    """A served kernel's address space is capped (soft limit); Chromium, which reserves
+    gigabytes it never uses, lifts the cap for itself and prints (it died with SIGTRAP)."""
+    code = ("import sys; from pathlib import Path; from hadr_lib.report import print_pdf; "
+            "w = Path(sys.argv[1]); print_pdf('<html><head></head><body><p>hello</p></body></html>', "
+            "w / 'out.pdf', sys.argv[2], workdir=w, timeout=120); "
+            "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20)")
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "hadr_lib.limited", "3072", sys.executable, "-c", code,
+                           str(tmp_path), chromium], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["3072"]  # the kernel itself stays capped
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")

@@ -4,6 +4,8 @@ verdict in one colour, headline figures and the report."""
 from __future__ import annotations
 
 import html
+import logging
+import threading
 from functools import partial
 
 import ipywidgets as widgets
@@ -28,6 +30,8 @@ from .base import (
 from .tabs import AppTab
 
 __all__ = ["OverviewPanel", "download_link"]
+
+log = logging.getLogger("hadr_lib.panels")
 
 _UPLOADED = "__uploaded__"
 
@@ -78,6 +82,9 @@ class OverviewPanel(Panel):
         self.report_link.add_class("hadr-report-link")
         self._preparing = False
         self._reported: tuple[bytes, float] | None = None  # the state the link's report is of
+        self._reports = None  # a ReportWorker, started at the first report
+        self._done = threading.Event()
+        self._done.set()
         self.reports_built = self.reports_skipped = 0
         self.scenario.observe(self._scenario_picked, names="value")
         self.upload.observe(self._uploaded, names="value")
@@ -175,41 +182,106 @@ class OverviewPanel(Panel):
         """What a report is built from: the workspace's file and its target."""
         return self.ws.to_yaml(), self.ws.target
 
+    def _worker(self):
+        if self._reports is None:
+            from ..report import ReportWorker
+
+            self._reports = ReportWorker()
+        return self._reports
+
     def prepare_report(self, button=None) -> None:
-        """Build the workspace's report (a few seconds) and offer it for download.
+        """Prepare the workspace's report in the background (the app stays usable) and
+        offer it for download as HTML and, where Chromium is installed, as PDF.
 
-        One report at a time, and clicks coalesce: a click while the link offers the
-        report of the workspace as it stands builds nothing (ten click messages queued
-        in the kernel built ten reports back to back and sent 74 MB back)."""
-        import tempfile
-        from pathlib import Path
-
-        from ..files import atomic_write
-        from ..report import build_report
+        One report at a time, and clicks coalesce: a click while one is being prepared,
+        or while the link offers the report of the workspace as it stands, builds
+        nothing (ten click messages queued in the kernel once built ten reports back to
+        back). A change made while it is prepared is not lost: the report is prepared
+        again for the workspace as it then stands, and a stale link is never shown."""
+        from ..report import find_chromium
 
         state = self._report_state()
         if self._preparing or (self.report_link.value and state == self._reported):
             self.reports_skipped += 1
             return
         self._preparing = True
+        self._reported = None
         self.report_button.disabled = True
-        self.report_link.value = "Preparing the report: about ten seconds…"
+        self.report_link.value = "Preparing the report (a few seconds; the app stays usable)…"
+        self._done.clear()
         try:
-            with tempfile.TemporaryDirectory() as tmp:
-                source = Path(tmp) / self.ws.filename()
-                atomic_write(source, state[0])
-                path = build_report(str(source), Path(tmp) / "out", target=state[1])
-                self.reports_built += 1
-                self.report_link.value = download_link(
-                    path.read_bytes(), path.name, "text/html", "Download the report (HTML)")
-                self._reported = state
+            html_future, pdf_future = self._worker().prepare(
+                state[0], self.ws.filename(), state[1], pdf=find_chromium() is not None)
         except Exception as exc:  # shown in the panel, never lost
+            self._finished(state, None, None, exc)
+            return
+        self._when_done(html_future, lambda f: self._html_ready(state, f, pdf_future))
+
+    def _when_done(self, future, handle) -> None:
+        """Run ``handle(future)`` once ``future`` is done: on the kernel's event loop when
+        there is one (widgets change in the thread that owns them), else at once."""
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+
+        def done(f):
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(handle, f)
+            else:
+                handle(f)
+        future.add_done_callback(done)
+
+    def _html_ready(self, state, future, pdf_future) -> None:
+        try:
+            path = future.result()
+        except Exception as exc:
+            self._finished(state, None, None, exc)
+            return
+        if self._report_state() != state:  # changed meanwhile: prepare what is on screen now
+            self._preparing = False
             self.report_link.value = ""
-            self._reported = None
-            self.message.value = f"Could not prepare the report: {html.escape(str(exc))}"
+            self.prepare_report()
+            return
+        self.reports_built += 1
+        self._reported = state
+        self.report_link.value = download_link(path.read_bytes(), path.name, "text/html",
+                                               "Download the report (HTML)")
+        if pdf_future is None:
+            self._finished(state, path, None, None)
+        else:
+            self._when_done(pdf_future, lambda f: self._pdf_ready(state, path, f))
+
+    def _pdf_ready(self, state, html_path, future) -> None:
+        try:
+            pdf = future.result()
+        except Exception as exc:
+            self._finished(state, html_path, None, exc)
+            return
+        self._finished(state, html_path, pdf, None)
+
+    def _finished(self, state, html_path, pdf_path, error) -> None:
+        try:
+            if error is not None:
+                log.warning("report not prepared: %s", error)
+                self.message.value = f"Could not prepare the report: {html.escape(str(error))}"
+                if html_path is None:
+                    self.report_link.value = ""
+                    self._reported = None
+            elif pdf_path is not None and self._reported == state and self.report_link.value:
+                self.report_link.value += " " + download_link(
+                    pdf_path.read_bytes(), pdf_path.name, "application/pdf", "Download the report (PDF)",
+                    "hadr-report-pdf")
         finally:
             self._preparing = False
             self.report_button.disabled = False
+            self._done.set()
+
+    def wait_report(self, timeout: float = 300) -> bool:
+        """Wait until the report being prepared is offered (or failed): True when done."""
+        return self._done.wait(timeout)
 
 
 #: The app's tab (see ``panels.tabs``).
