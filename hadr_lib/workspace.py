@@ -22,8 +22,9 @@ from .model import Architecture
 from .safe_load import check_depth, read_yaml
 from .scenario import Scenario, load_scenario, reference_scenarios
 
-__all__ = ["CODE_SUFFIXES", "MAX_UPLOAD_BYTES", "Change", "Workspace", "parse_design_or_code_upload",
-           "parse_design_upload", "parse_scenario_upload", "query_scenario"]
+__all__ = ["CODE_SUFFIXES", "LINK_VERSION", "MAX_LINK_CHARS", "MAX_UPLOAD_BYTES", "Change", "Workspace",
+           "parse_design_or_code_upload", "parse_design_upload", "parse_scenario_upload", "query_scenario",
+           "workspace_from_link"]
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,23 @@ class Workspace:
         """A safe file name for the download: the scenario's key or a slug of its name."""
         return safe_file_name(self.key or self.scenario.name, "scenario")
 
+    def to_link(self) -> str:
+        """The whole workspace (``to_mapping``: scenario, design, what-ifs, target, and the
+        shipped scenario it started from) as text for a page's address: JSON, compressed,
+        URL-safe base64. ``workspace_from_link`` reads it back."""
+        import base64
+        import zlib
+
+        doc = {"v": LINK_VERSION, "key": self.key, "scenario": self.to_mapping()}
+        raw = json.dumps(doc, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+
+    def open_link(self, text: str, origin=None) -> None:
+        """Make the workspace the one ``text`` (``to_link``'s) carries; a bad or hostile
+        one raises ``InvalidInputError`` and changes nothing."""
+        scenario, key = workspace_from_link(text)
+        self.set_scenario(scenario, origin=origin, key=key, target=scenario.availability_target)
+
 
 def _upload_text(name: str, content: bytes, kind: str | None = None) -> tuple[str, str]:
     """An uploaded file's name as errors show it, and its text: at most
@@ -248,6 +266,46 @@ def parse_design_or_code_upload(name: str, content: bytes) -> tuple[Architecture
         raise InvalidInputError(f"{shown}: nothing in it could be modelled (a design file, Kubernetes manifests, "
                                 "Terraform, CloudFormation or boto3 code)")
     return load_architecture(doc["design"]), doc["findings"]
+
+
+#: The version of ``Workspace.to_link``'s text.
+LINK_VERSION = 1
+#: The longest workspace text a link may carry (a 500-component design is about 30 kB).
+MAX_LINK_CHARS = 200_000
+
+
+def workspace_from_link(text: str) -> tuple[Scenario, str | None]:
+    """The scenario and shipped key a ``Workspace.to_link`` text carries. Hostile text is
+    normal input: its length, its inflated size (``MAX_UPLOAD_BYTES``, checked while
+    inflating, so a zip bomb stops there) and its scenario are checked like an upload's;
+    the scenario may name no file on the server."""
+    import base64
+    import binascii
+    import zlib
+
+    what = "the link's workspace"
+    if not isinstance(text, str) or not text or len(text) > MAX_LINK_CHARS:
+        size = len(text) if isinstance(text, str) else type(text).__name__
+        raise InvalidInputError(f"{what}: {size} characters is not a workspace (at most {MAX_LINK_CHARS:,})")
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(packed, MAX_UPLOAD_BYTES + 1)
+    except (binascii.Error, ValueError, zlib.error):
+        raise InvalidInputError(f"{what}: not the text the app writes (it may have been cut short)") from None
+    if len(raw) > MAX_UPLOAD_BYTES or inflate.unconsumed_tail:
+        raise InvalidInputError(f"{what}: more than the {MAX_UPLOAD_BYTES:,} bytes a scenario file may have")
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInputError(f"{what}: not the text the app writes (it may have been cut short)") from None
+    if not isinstance(doc, dict) or doc.get("v") != LINK_VERSION or not isinstance(doc.get("scenario"), dict):
+        raise InvalidInputError(f"{what}: not a workspace of this version of the app")
+    key = doc.get("key")
+    if key is not None and (not isinstance(key, str) or key not in reference_scenarios()):
+        key = None
+    payload = json.dumps(doc["scenario"]).encode("utf-8")
+    return parse_scenario_upload("link", payload), key
 
 
 def query_scenario(query: str) -> str | None:

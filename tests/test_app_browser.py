@@ -483,3 +483,41 @@ def test_the_portfolio_tab_sorts_and_opens_a_service_in_the_workspace(page):
     page.locator(".hadr-portfolio-open").click()
     wait_for_text(page, ".hadr-overview", "Small SaaS")  # the Overview is brought to the front
     assert page.locator(".hadr-overview").is_visible()
+
+
+def test_the_address_carries_the_workspace_and_the_browser_keeps_the_last_one(browser, voila_app):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(voila_app + "?scenario=small_saas", wait_until="domcontentloaded", timeout=60_000)
+    wait_for_text(page, ".hadr-overview", "Small SaaS", timeout=60_000)
+    nudge(page, "hadr-overview-target")  # 99.95% -> 99.99%
+    page.wait_for_function("() => location.hash.startsWith('#w=') && !location.search.includes('scenario')",
+                           timeout=15_000)
+    page.wait_for_function("() => document.querySelector('.hadr-overview-target').innerText.includes('99.99%')",
+                           timeout=15_000)
+    page.wait_for_timeout(500)  # the address follows the kernel's last change
+    shared = page.url
+    assert "#w=" in shared
+    # A reload restores it (the address's workspace)
+    page.reload(wait_until="domcontentloaded", timeout=60_000)
+    wait_for_text(page, ".hadr-overview", "Small SaaS", timeout=60_000)
+    wait_for_text(page, ".hadr-overview-target", "99.99%")
+    # A colleague's browser (another context: nothing stored) opens the shared link as it was
+    other = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    other.goto(shared, wait_until="domcontentloaded", timeout=60_000)
+    wait_for_text(other, ".hadr-overview", "Small SaaS", timeout=60_000)
+    wait_for_text(other, ".hadr-overview-target", "99.99%")
+    other.context.close()
+    # The same browser without the link opens the last workspace, and says so
+    page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
+    wait_for_text(page, ".hadr-notice", "Your last workspace, Small SaaS, is open again.", timeout=60_000)
+    wait_for_text(page, ".hadr-overview-target", "99.99%")
+    # A link that is not one of ours is said, with no traceback, and the app still works
+    page.goto("about:blank")  # (a change of the hash alone would not load the page again)
+    page.goto(voila_app + "#w=AAAA", wait_until="domcontentloaded", timeout=60_000)
+    wait_for_text(page, ".hadr-notice", "could not be opened", timeout=60_000)
+    assert "Traceback" not in page.content()
+    context.close()
+    assert errors == [], errors

@@ -316,3 +316,66 @@ def test_the_portfolio_tab_lists_sorts_adds_uploads_and_opens_a_service_in_the_w
     tab.open.click()
     assert app.workspace.key == "regulated_payments"
     assert app.panel("overview").scenario.value == "regulated_payments"
+
+
+def _link_of(doc) -> str:
+    import base64
+    import json
+    import zlib
+
+    raw = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw)).decode().rstrip("=")
+
+
+def test_a_workspace_round_trips_through_its_link_and_hostile_links_are_refused():
+    from hadr_lib.workspace import MAX_LINK_CHARS, workspace_from_link
+
+    ws = Workspace("ecommerce_shop")
+    ws.what_if(downtime_cost_per_hour=1234.0)
+    ws.set_design("single_server")
+    ws.set_target(0.9999)
+    link = ws.to_link()
+    assert set(link) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    other = Workspace("small_saas")
+    other.open_link(link)
+    assert other.to_mapping() == ws.to_mapping() and other.key == "ecommerce_shop" and other.target == 0.9999
+    assert other.scenario.downtime_cost_per_hour == 1234.0 and other.scenario.design.name == "Single server"
+    good = {"v": 1, "key": None, "scenario": ws.to_mapping()}
+    bomb = b'{"v": 1, "scenario": {"name": "' + b"x" * (MAX_UPLOAD_BYTES + 10) + b'"}}'
+    for text, message in [
+            ("", "0 characters is not a workspace"),
+            ("A" * (MAX_LINK_CHARS + 1), "characters is not a workspace"),
+            ("not-base64!", "not the text the app writes"),
+            (link[:-40], "not the text the app writes"),
+            (_link_of(b"\xff\xfe"), "not the text the app writes"),
+            (_link_of({"v": 99, "scenario": {}}), "not a workspace of this version"),
+            (_link_of(bomb), f"more than the {MAX_UPLOAD_BYTES:,} bytes"),
+            (_link_of({**good, "scenario": {**good["scenario"], "architecture": "/etc/passwd"}}),
+             "an uploaded scenario names a shipped design"),
+            (_link_of({**good, "scenario": {**good["scenario"], "downtime_cost_per_hour": -1}}),
+             "downtime_cost_per_hour")]:
+        with pytest.raises(InvalidInputError, match=message):
+            workspace_from_link(text)
+    before = other.to_mapping()
+    with pytest.raises(InvalidInputError):
+        other.open_link("garbage")
+    assert other.to_mapping() == before  # a bad link changes nothing
+    # An unknown key is dropped, not trusted
+    _, key = workspace_from_link(_link_of({**good, "key": "../../etc"}))
+    assert key is None
+
+
+def test_the_app_keeps_its_address_in_step_and_restores_what_the_page_asks_for():
+    app = app_panel()
+    first = app.address.state
+    app.panel("overview").target.value = 0.9999
+    assert app.address.state != first and app.address.state == app.workspace.to_link()
+    saved = Workspace("small_saas")
+    saved.what_if(downtime_cost_per_hour=777.0)
+    app.address.restore = "stored:" + saved.to_link()
+    assert app.workspace.key == "small_saas" and app.workspace.scenario.downtime_cost_per_hour == 777.0
+    assert "Your last workspace, Small SaaS, is open again." in app.children[1].value
+    assert app.panel("dr").downtime_cost.value == 777.0 and app.address.restored == 1
+    app.address.restore = "link:" + "x" * 50
+    assert "The link's workspace could not be opened (the link&#x27;s workspace: not the text" in app.children[1].value
+    assert app.workspace.key == "small_saas" and app.address.restored == 2

@@ -144,7 +144,8 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
         "cost, and which disaster-recovery strategy pays for itself?</p>")
     notice = widgets.HTML()
     notice.add_class("hadr-notice")
-    box = widgets.VBox([title, notice, tabs.tab], layout={"width": "100%"})
+    address = _address_bar(workspace, notice)
+    box = widgets.VBox([title, notice, tabs.tab, address], layout={"width": "100%"})
     box.add_class("hadr-app")
 
     def open_query(query: str | None) -> None:
@@ -163,4 +164,38 @@ def app_panel(target: float = 0.9995, period: str = "month", *,
     box.panel = tabs.panel
     box.workspace = workspace
     box.open_query = open_query
+    box.address = address
     return box
+
+
+def _address_bar(workspace: Workspace, notice: widgets.HTML):
+    """The page's address and the browser's storage follow the workspace; what the page
+    asks to restore (a shared link, a reload, the last visit) is opened, or said."""
+    from .address import AddressBar
+
+    bar = AddressBar(state=workspace.to_link())
+
+    def changed(ws, change) -> None:
+        bar.state = ws.to_link()
+
+    def restore(change) -> None:
+        asked = str(change["new"] or "")
+        if not asked:
+            return
+        source, _, text = asked.partition(":")
+        try:
+            workspace.open_link(text, origin=bar)
+        except InvalidInputError as exc:
+            where = "The link's workspace" if source == "link" else "The workspace kept in this browser"
+            notice.value = (f"<div class='hadr-error' style='color:#a00'>{where} could not be opened "
+                            f"({html.escape(str(exc))}); showing {html.escape(workspace.scenario.name)}.</div>")
+        else:
+            if source == "stored":
+                notice.value = (f"<div class='hadr-restored'>Your last workspace, "
+                                f"{html.escape(workspace.scenario.name)}, is open again.</div>")
+        bar.state = workspace.to_link()
+        bar.restored += 1
+
+    workspace.observe(changed)
+    bar.observe(restore, names="restore")
+    return bar
