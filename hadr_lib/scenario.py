@@ -35,6 +35,7 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from .architecture_file import resolve_reference
 from .catalog import DATA_DIR
@@ -60,7 +61,12 @@ SCHEMA_PATH = Path(str(resources.files("hadr_lib").joinpath("schemas", "scenario
 
 _TOP = ("name", "description", "currency", "downtime_cost_per_hour", "data",
         "incidents_per_year", "targets", "fallback", "strategy_costs", "strategies",
-        "layered_strategies", "architecture", "availability_target")
+        "layered_strategies", "architecture", "availability_target", "backup", "slo_window_days")
+#: The backup schedule a scenario may keep (the Backup tab's settings: ``backup.BackupPlan``'s
+#: fields but the targets, which are the scenario's own for corrupted data).
+BACKUP_FIELDS = ("data_gb", "daily_change", "full_every_days", "incremental_every_h", "mode",
+                 "log_shipping_every_s", "retention_days", "backup_gb_per_h", "restore_gb_per_h",
+                 "log_replay_gb_per_h", "cross_region_copy", "copy_lag_h", "price_per_gb_month")
 _DATA = ("unit", "written_per_hour", "cost_per_unit")
 _UNITS = ("records", "GB")
 
@@ -114,6 +120,10 @@ class Scenario:
     target_overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     #: The availability promised [fraction], if the scenario names one.
     availability_target: float | None = None
+    #: The backup schedule (the Backup tab's settings, ``BACKUP_FIELDS``), if kept.
+    backup: Mapping[str, object] | None = None
+    #: The SLO window [days] (the SLO tab's), if kept.
+    slo_window_days: float | None = None
 
     @cached_property
     def design(self):
@@ -187,6 +197,10 @@ def _as_mapping(f: Mapping) -> dict:
         out["architecture"] = _plain(arch) if isinstance(arch, Mapping) else arch
     if f.get("availability_target") is not None:
         out["availability_target"] = f["availability_target"]
+    if f.get("backup") is not None:
+        out["backup"] = dict(f["backup"])
+    if f.get("slo_window_days") is not None:
+        out["slo_window_days"] = f["slo_window_days"]
     return out
 
 
@@ -332,6 +346,32 @@ def _frozen(value):
     return value
 
 
+def _backup(raw) -> Mapping[str, object] | None:
+    """``backup:``, checked as the backup planner checks a plan (errors name ``backup.FIELD``)."""
+    if raw is None:
+        return None
+    b = _known("backup", raw, BACKUP_FIELDS)
+    from .backup import BackupPlan
+
+    values: dict[str, Any] = {}
+    for k, v in b.items():
+        if k == "mode":
+            values[k] = v
+        elif k == "cross_region_copy":
+            if not isinstance(v, bool):
+                raise InvalidInputError(f"backup.cross_region_copy: {v!r} is not true or false")
+            values[k] = v
+        else:
+            values[k] = None if v is None else read_number(f"backup.{k}", v)
+    try:
+        BackupPlan(**{"data_gb": 1000.0, "daily_change": 0.05, **values})
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"backup.{exc}") from None
+    except TypeError as exc:
+        raise InvalidInputError(f"backup: {exc}") from None
+    return MappingProxyType(values)
+
+
 def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> Scenario:
     """Validate a scenario mapping; ``base_dir`` resolves a relative architecture path."""
     _known("", data, _TOP)
@@ -389,6 +429,15 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
     if target is not None:
         from .availability import check_availability
         target = float(check_availability(read_number("availability_target", target), "availability_target"))
+    backup = _backup(data.get("backup"))
+    window = None
+    if data.get("slo_window_days") is not None:
+        from .slo import parse_window
+
+        try:
+            window = parse_window(read_number("slo_window_days", data["slo_window_days"]))
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"slo_window_days: {str(exc).partition(': ')[2]}") from None
     sc = Scenario(
         name=data["name"],
         description=data.get("description", ""),
@@ -413,6 +462,8 @@ def _from_mapping(data, base_dir: Path | None, *, check_architecture: bool) -> S
         architecture=arch,
         target_overrides=MappingProxyType(overrides),
         availability_target=target,
+        backup=backup,
+        slo_window_days=window,
     )
     if design is not None:
         sc.__dict__["design"] = design  # loaded once, here

@@ -73,3 +73,29 @@ def test_replace_checks_again():
         shop.replace(downtime_cost_per_hour=-1)
     with pytest.raises(hl.InvalidInputError, match="architecture: nowhere: no such file"):
         shop.replace(architecture="nowhere")  # a new architecture is checked again
+
+
+def test_the_backup_schedule_and_the_slo_window_are_kept_in_the_scenario_file():
+    base = hl.load_scenario("small_saas").to_mapping()
+    data = {**base, "backup": {"data_gb": 200, "retention_days": 90, "mode": "differential",
+                               "log_shipping_every_s": 300, "cross_region_copy": True},
+            "slo_window_days": 28}
+    sc = hl.load_scenario(data)
+    assert dict(sc.backup) == {"data_gb": 200.0, "retention_days": 90.0, "mode": "differential",
+                               "log_shipping_every_s": 300.0, "cross_region_copy": True}
+    assert sc.slo_window_days == 28.0
+    again = hl.load_scenario(sc.to_mapping())
+    assert again == sc and again.to_mapping()["backup"]["mode"] == "differential"
+    jsonschema.validate(sc.to_mapping(), scenario_schema())
+    assert "backup" not in hl.load_scenario(base).to_mapping()  # absent unless kept
+    for change, message in [
+            ({"backup": {"retention": 3}}, "backup.retention: unknown field; allowed: data_gb, daily_change"),
+            ({"backup": {"mode": "weekly"}}, "backup.mode: 'weekly' is not a backup mode"),
+            ({"backup": {"retention_days": -1}}, "backup.retention_days: -1"),
+            ({"backup": {"cross_region_copy": "yes"}}, "backup.cross_region_copy: 'yes' is not true or false"),
+            ({"backup": {"data_gb": "lots"}}, "backup.data_gb: 'lots'"),
+            ({"backup": [1]}, "backup: [1] is not a mapping"),
+            ({"slo_window_days": 0}, "slo_window_days: 0"),
+            ({"slo_window_days": 400}, "slo_window_days: 400")]:
+        with pytest.raises(hl.InvalidInputError, match=message.replace("(", r"\(").replace("[", r"\[")):
+            hl.load_scenario({**base, **change})

@@ -379,3 +379,28 @@ def test_the_app_keeps_its_address_in_step_and_restores_what_the_page_asks_for()
     app.address.restore = "link:" + "x" * 50
     assert "The link's workspace could not be opened (the link&#x27;s workspace: not the text" in app.children[1].value
     assert app.workspace.key == "small_saas" and app.address.restored == 2
+
+
+def test_the_backup_tabs_settings_and_the_slo_window_travel_with_the_scenario_file():
+    app = app_panel()
+    backup, slo = app.panel("backup"), app.panel("slo")
+    backup.controls["retention_days"].value = 90
+    backup.controls["log_shipping"].value = True
+    slo.window.value = 28.0
+    kept = app.workspace.scenario
+    assert kept.backup["retention_days"] == 90.0 and kept.backup["log_shipping_every_s"] == 300.0
+    assert kept.slo_window_days == 28.0
+    saved = app.workspace.to_yaml()
+    assert b"retention_days: 90.0" in saved and b"slo_window_days: 28.0" in saved
+    # Another app opens the file: both tabs show what was kept, and the link carries it too
+    other = app_panel()
+    other.panel("backup")
+    other.panel("slo")
+    other.workspace.set_scenario(parse_scenario_upload("week.yaml", saved))
+    assert other.panel("backup").controls["retention_days"].value == 90
+    assert other.panel("backup").controls["log_shipping"].value is True
+    assert other.panel("slo").window.value == 28.0
+    third = app_panel()
+    third.workspace.open_link(app.workspace.to_link())
+    assert third.panel("slo").window.value == 28.0
+    assert third.panel("backup").controls["retention_days"].value == 90  # built after: starts from it

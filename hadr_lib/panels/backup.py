@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import ipywidgets as widgets
 
@@ -10,6 +11,7 @@ from ..backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
 from ..backup import BackupPlan, describe_backups, plan_backups
 from ..formatting import DURATION_STEPS_S, format_duration
 from ..plots import restore_timeline_figure
+from ..scenario import BACKUP_FIELDS
 from .base import (
     LABEL_STYLE,
     WIDE,
@@ -18,6 +20,8 @@ from .base import (
     chart,
     hours_slider,
     set_hours,
+    set_snapped,
+    show_value,
     snap_slider,
     update_figure,
 )
@@ -42,7 +46,8 @@ class BackupPanel(Panel):
 
     def __init__(self, workspace=None, **plan):
         super().__init__(workspace)
-        self.base = BackupPlan(**{"data_gb": 1000.0, "daily_change": 0.05, **plan})
+        kept = dict(workspace.scenario.backup or {}) if workspace is not None else {}
+        self.base = BackupPlan(**{"data_gb": 1000.0, "daily_change": 0.05, **plan, **kept})
         b = self.base
         wide, style = dict(WIDE), LABEL_STYLE
         self.controls = {
@@ -91,21 +96,71 @@ class BackupPanel(Panel):
                 self.from_workspace(None)
         self.result = plan_backups(self.plan())
         self.chart = chart(restore_timeline_figure(self.result))
-        for control in self.controls.values():
-            control.observe(self.update, names="value")
+        for name, control in self.controls.items():
+            control.observe(self.update if name in ("rto_h", "rpo_h") else self._moved, names="value")
         self.update()
         self.widget = widgets.VBox([self.source, *self.controls.values(), self.summary,
                                     self.warnings, self.chart, self.message,
                                     assumptions(BACKUP_ASSUMPTIONS)])
 
+    def _moved(self, change=None) -> None:
+        """A setting moved: the scenario keeps the schedule (its file, the link, the report)."""
+        if self._holding:
+            return
+        if self.workspace is not None:
+            try:
+                self.ws.what_if(origin=self, backup=self.schedule())
+            except Exception as exc:  # shown, never lost
+                self.message.value = f"Could not keep that schedule: {html.escape(str(exc))}"
+        self.update()
+
+    def schedule(self) -> dict:
+        """The schedule as a scenario keeps it (``scenario.BACKUP_FIELDS``)."""
+        plan = self.plan()
+        return {k: getattr(plan, k) for k in BACKUP_FIELDS}
+
+    def _show_schedule(self, kept) -> None:
+        """Show a schedule the scenario keeps on the controls."""
+        c = self.controls
+        for name in ("data_gb", "restore_gb_per_h", "backup_gb_per_h"):
+            if kept.get(name) is not None:
+                low, high = (1, 1e6) if name == "data_gb" else (1, 1e5)
+                unit = "GB" if name == "data_gb" else "GB/h"
+                set_snapped(c[name], float(kept[name]), low, high, _amount(unit))
+        if kept.get("price_per_gb_month") is not None:
+            set_snapped(c["price_per_gb_month"], float(kept["price_per_gb_month"]), 1e-4, 1,
+                        lambda v: f"{v:.4g} per GB-month")
+        for name in ("daily_change", "full_every_days", "retention_days", "copy_lag_h"):
+            if kept.get(name) is not None:
+                c[name].max = max(c[name].max, float(kept[name]))
+                c[name].value = float(kept[name])
+        if "incremental_every_h" in kept and kept["incremental_every_h"] is not None:
+            c["incremental_every_h"].max = max(c["incremental_every_h"].max, float(kept["incremental_every_h"]))
+            c["incremental_every_h"].value = float(kept["incremental_every_h"])
+        if kept.get("mode") is not None:
+            c["mode"].value = kept["mode"]
+        if "log_shipping_every_s" in kept:
+            every = kept["log_shipping_every_s"]
+            c["log_shipping"].value = every is not None
+            if every is not None:
+                show_value(c["log_shipping_every_s"], float(every),
+                           lambda v: [(format_duration(x), x) for x in sorted(
+                               {float(x) for x in DURATION_STEPS_S if x <= 86400} | {v})])
+        if kept.get("cross_region_copy") is not None:
+            c["cross_region_copy"].value = bool(kept["cross_region_copy"])
+        if kept.get("log_replay_gb_per_h") is not None:
+            self.base = replace(self.base, log_replay_gb_per_h=float(kept["log_replay_gb_per_h"]))
+
     def from_workspace(self, change) -> None:
         sc = self.ws.scenario
+        if sc.backup is not None and (change is None or change.scenario):
+            self._show_schedule(sc.backup)
         rto, rpo = sc.rto_targets["data_corruption"], sc.rpo_targets["data_corruption"]
         set_hours(self.controls["rto_h"], rto, 0.01, 168)
         set_hours(self.controls["rpo_h"], max(rpo, 1e-3), 1e-3, 168)
         note = (f"Targets from <b>{html.escape(sc.name)}</b> for corrupted data (what backups "
                 f"restore from): back within {_hours(rto)}, losing at most {_hours(rpo)}.")
-        if sc.data_unit == "GB" and self.controls["data_gb"].value > 0:
+        if sc.data_unit == "GB" and self.controls["data_gb"].value > 0 and sc.backup is None:
             per_day = sc.data_written_per_hour * 24
             self.controls["daily_change"].value = min(1.0, round(per_day / self.controls["data_gb"].value, 3))
             note += f" It writes about {per_day:,.3g} GB a day."

@@ -49,6 +49,8 @@ class SloPanel(Panel):
         if choose_architecture and workspace is None:
             for name, model in reference_models().items():
                 self.models.setdefault(name, model)
+        if workspace is not None and workspace.scenario.slo_window_days is not None:
+            window_days = workspace.scenario.slo_window_days  # kept in the scenario file
         parse_window(window_days)
         target = float(check_availability(workspace.target if workspace else target, "target"))
         super().__init__(workspace)
@@ -67,8 +69,8 @@ class SloPanel(Panel):
         self.alerts = widgets.HTML()
         self.alerts.layout.overflow = "auto"
         self.figure = chart(slo_budget_figure(self.plan()))
-        for control in (self.choice, self.window):
-            control.observe(self.update, names="value")
+        self.choice.observe(self.update, names="value")
+        self.window.observe(self._window_moved, names="value")
         self.bind_target(self.target)
         self.update()
         shown = choose_architecture or workspace is not None
@@ -88,11 +90,31 @@ class SloPanel(Panel):
         self.choice.value = SCENARIO_DESIGN
         self.choice.disabled = True
 
+    def _window_moved(self, change) -> None:
+        """Another window: the scenario keeps it (its file, the link, the report)."""
+        if self._holding:
+            return
+        if self.workspace is not None:
+            try:
+                self.ws.what_if(origin=self, slo_window_days=float(self.window.value))
+            except Exception as exc:  # shown, never lost
+                self.message.value = f"Could not keep that window: {html.escape(str(exc))}"
+        self.update()
+
+    def _show_window(self, days: float) -> None:
+        days = float(days)
+        if days not in [v for _, v in self.window.options]:
+            windows = sorted({v for _, v in self.window.options} | {days})
+            self.window.options = [(f"{w:g} days", w) for w in windows]
+        self.window.value = days
+
     def from_workspace(self, change) -> None:
         if change.design:
             self._follow_design()
         if change.target:
             set_target_value(self.target, self.ws.target)
+        if change.scenario and self.ws.scenario.slo_window_days is not None:
+            self._show_window(self.ws.scenario.slo_window_days)
 
     def plan(self):
         return slo_plan(self.models[self.choice.value], self.target.value, self.window.value)
