@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -65,6 +66,7 @@ class Workspace:
         self.design_key = self._design_key(sc)
         self.target = self._target(target, sc)
         self._original = sc.design  # the design the scenario came with (see changed_design)
+        self._loaded = sc.to_mapping()  # the figures its description was written for
         self._observers: list[Callable[[Workspace, Change], None]] = []
 
     @staticmethod
@@ -109,6 +111,7 @@ class Workspace:
             else self._target(target, sc)
         self.key, self.scenario = key, sc
         self._original = sc.design
+        self._loaded = sc.to_mapping()
         self.design_key = self._design_key(sc)
         changed_target = new_target != self.target
         self.target = new_target
@@ -142,6 +145,26 @@ class Workspace:
             return None
         return None if dump_architecture(before) == dump_architecture(now) else before
 
+    def changed_figures(self) -> list[str]:
+        """What has changed, in plain words, since the scenario was opened, among the
+        figures its description may speak of (the money, rates, targets, strategies, design)."""
+        now = self.scenario.to_mapping()
+        return [plain for key, plain in _FIGURES.items() if now.get(key) != self._loaded.get(key)]
+
+    def description(self) -> str:
+        """The scenario's description, marked as the original text once its figures
+        have changed (the words no longer follow them)."""
+        text = self.scenario.description or ""
+        changed = self.changed_figures()
+        if not changed or not text:
+            return text  # a file saved after changes keeps its mark
+        mark = _MARK.match(text)
+        if mark:  # marked in an earlier file: the changes then and now
+            earlier = [x for x in mark.group(1).split(", ") if x in _FIGURES.values()]
+            changed = [*earlier, *(x for x in changed if x not in earlier)]
+            text = text[mark.end():]
+        return f"(Original text, written before these changes: {', '.join(changed)}.) " + text
+
     # -- files
     def to_mapping(self) -> dict:
         """The whole workspace as one scenario mapping: the design inline (a
@@ -151,6 +174,7 @@ class Workspace:
         if isinstance(arch, str):  # the design the name or path stands for, as the model holds it
             data["architecture"] = dump_architecture(self.scenario.design)
         data["availability_target"] = self.target
+        data["description"] = self.description()
         return data
 
     def to_yaml(self) -> bytes:
@@ -267,6 +291,15 @@ def parse_design_or_code_upload(name: str, content: bytes) -> tuple[Architecture
                                 "Terraform, CloudFormation or boto3 code)")
     return load_architecture(doc["design"]), doc["findings"]
 
+
+#: The figures a scenario's description may speak of, in plain words.
+_FIGURES = {"downtime_cost_per_hour": "the cost of an hour down", "data": "the data figures",
+            "incidents_per_year": "the incident rates", "targets": "the RTO and RPO targets",
+            "fallback": "the fallback recovery", "strategy_costs": "the strategy costs",
+            "strategies": "your strategies", "layered_strategies": "the strategies run together",
+            "architecture": "the design"}
+#: The mark ``Workspace.description`` puts before a description its figures left behind.
+_MARK = re.compile(r"^\(Original text, written before these changes: ([^)]*)\.\) ")
 
 #: The version of ``Workspace.to_link``'s text.
 LINK_VERSION = 1

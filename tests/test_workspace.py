@@ -48,7 +48,10 @@ def test_the_file_round_trips_with_what_ifs_and_design_inline():
     assert data["availability_target"] == 0.9999
     assert data["architecture"]["name"] == "MongoDB replica set, majority writes"  # inline
     back = parse_scenario_upload("mine.yaml", ws.to_yaml())
-    assert back.to_mapping() == ws.scenario.to_mapping() | {"availability_target": 0.9999}
+    assert back.to_mapping() == ws.scenario.to_mapping() | {"availability_target": 0.9999,
+                                                            "description": ws.description()}
+    assert back.description.startswith("(Original text, written before these changes: the cost of an hour "
+                                       "down, the incident rates, the design.) The source article's shop")
     assert back.design.evaluate().unavailability == ws.scenario.design.evaluate().unavailability
     again = Workspace(back)
     assert again.target == 0.9999 and again.key is None and again.design_key is None
@@ -404,3 +407,23 @@ def test_the_backup_tabs_settings_and_the_slo_window_travel_with_the_scenario_fi
     third.workspace.open_link(app.workspace.to_link())
     assert third.panel("slo").window.value == 28.0
     assert third.panel("backup").controls["retention_days"].value == 90  # built after: starts from it
+
+
+def test_the_description_is_marked_as_the_original_text_once_its_figures_change():
+    ws = Workspace("ecommerce_shop")
+    original = ws.scenario.description
+    assert ws.description() == original and ws.changed_figures() == []
+    ws.set_target(0.9999)  # not a figure the description speaks of
+    assert ws.description() == original
+    ws.what_if(downtime_cost_per_hour=1000.0)
+    marked = "(Original text, written before these changes: the cost of an hour down.) " + original
+    assert ws.description() == marked and ws.to_mapping()["description"] == marked
+    # The saved file keeps the mark; later changes join it, never a second mark
+    again = Workspace(parse_scenario_upload("week.yaml", ws.to_yaml()))
+    assert again.description() == marked
+    again.set_design("single_server")
+    assert again.description() == ("(Original text, written before these changes: the cost of an hour down, "
+                                   "the design.) " + original)
+    app = app_panel()
+    app.panel("dr").downtime_cost.value = 1000.0
+    assert "(Original text, written before these changes: the cost of an hour down.)" in app.panel("dr").title.value

@@ -125,7 +125,7 @@ class DRStrategyPanel(Panel):
             widgets.VBox([self.layers_note, self.layers]),
         ], titles=("Incidents per year", "Targets", "Strategy costs per year",
                    "Strategies run together"))
-        self.title = widgets.HTML(self._title_html(sc))
+        self.title = widgets.HTML(self._title_html(sc, self._description()))
         parts = [self.title, self.downtime_cost, self.data_cost, inputs, self.recommendation,
                  self.break_even, self.misses, self.bar_chart, self.cost_chart]
         if self.table is not None:
@@ -161,9 +161,14 @@ class DRStrategyPanel(Panel):
     def _data_label(sc: Scenario) -> str:
         return "Cost of a lost record" if sc.data_unit == "records" else "Cost of a lost GB"
 
+    def _description(self) -> str:
+        """The scenario's description; on a workspace, marked as the original text once
+        the figures it was written for have changed."""
+        return self.ws.description() if self.workspace is not None else self.base.description
+
     @staticmethod
-    def _title_html(sc: Scenario) -> str:
-        return f"<h3>{html.escape(sc.name)}</h3><p><small>{html.escape(sc.description)}</small></p>"
+    def _title_html(sc: Scenario, description: str) -> str:
+        return f"<h3>{html.escape(sc.name)}</h3><p><small>{html.escape(description)}</small></p>"
 
     @staticmethod
     def _layer_ids(sc: Scenario) -> tuple[str, ...]:
@@ -193,6 +198,7 @@ class DRStrategyPanel(Panel):
             if self.workspace is not None:
                 self.workspace.what_if(origin=self, **{name: value})
                 self.base = self.ws.scenario
+                self.title.value = self._title_html(self.base, self._description())
             else:
                 self.base = self.base.replace(**{name: value})
         except Exception as exc:  # e.g. a cost out of range: shown, never lost
@@ -225,7 +231,7 @@ class DRStrategyPanel(Panel):
         set_hours(self.rto, sc.rto_target_h, *_RTO)
         set_hours(self.rpo, sc.rpo_target_h, *_RPO)
         self._strategy_controls(sc)
-        self.title.value = self._title_html(sc)
+        self.title.value = self._title_html(sc, self._description())
 
     def scenario(self) -> Scenario:
         """The scenario the panel shows, what-ifs included."""
