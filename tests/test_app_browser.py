@@ -521,3 +521,18 @@ def test_the_address_carries_the_workspace_and_the_browser_keeps_the_last_one(br
     assert "Traceback" not in page.content()
     context.close()
     assert errors == [], errors
+
+
+def test_what_changed_since_last_weeks_file(page, tmp_path):
+    from hadr_lib.scenario import load_scenario
+
+    data = load_scenario("ecommerce_shop").to_mapping()
+    data["downtime_cost_per_hour"] = 20000
+    path = tmp_path / "last_week.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with page.expect_file_chooser() as chooser:
+        page.locator(".hadr-diff-upload").click()
+    chooser.value.set_files(str(path))
+    wait_for_text(page, ".hadr-diff", "Since last_week.yaml")
+    text = page.locator(".hadr-diff").inner_text()
+    assert "downtime_cost_per_hour: $20,000 -> $50,000" in text and "What follows" in text

@@ -427,3 +427,22 @@ def test_the_description_is_marked_as_the_original_text_once_its_figures_change(
     app = app_panel()
     app.panel("dr").downtime_cost.value = 1000.0
     assert "(Original text, written before these changes: the cost of an hour down.)" in app.panel("dr").title.value
+
+
+def test_the_overview_says_what_changed_since_an_earlier_file_and_what_follows():
+    app = app_panel()
+    overview = app.panel("overview")
+    last_week = app.workspace.to_yaml()
+    overview.earlier_upload.value = ({"name": "last_week.yaml", "content": last_week, "type": "",
+                                      "size": len(last_week), "last_modified": _NOW},)
+    assert "Since last_week.yaml" in overview.changes.value and "Nothing changed." in overview.changes.value
+    app.panel("dr").downtime_cost.value = 100_000.0
+    app.workspace.set_design("single_server")
+    shown = overview.changes.value
+    assert "downtime_cost_per_hour: $50,000 -&gt; $100,000" in shown
+    assert "design: Multi-AZ PostgreSQL -&gt; Single server" in shown
+    assert "<b>What follows</b>" in shown and "design availability: 99.9889% -&gt; 99.5%" in shown
+    overview.earlier_upload.value = ({"name": "bad.yaml", "content": b"name: [", "type": "", "size": 7,
+                                      "last_modified": _NOW},)
+    assert "Could not open the uploaded earlier file" in overview.message.value
+    assert "Since last_week.yaml" in overview.changes.value  # the earlier one is kept

@@ -80,6 +80,13 @@ class OverviewPanel(Panel):
         self.report_button.add_class("hadr-report-button")
         self.report_link = widgets.HTML()
         self.report_link.add_class("hadr-report-link")
+        self.earlier_upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=False,
+                                                 description="What changed since an earlier file?",
+                                                 layout={"width": "auto"})
+        self.earlier_upload.add_class("hadr-diff-upload")
+        self.changes = widgets.HTML()
+        self.changes.add_class("hadr-diff")
+        self._earlier = None  # (file name, Scenario) of the earlier file, once given
         self._preparing = False
         self._reported: tuple[bytes, float] | None = None  # the state the link's report is of
         self._reports = None  # a ReportWorker, started at the first report
@@ -88,6 +95,7 @@ class OverviewPanel(Panel):
         self.reports_built = self.reports_skipped = 0
         self.scenario.observe(self._scenario_picked, names="value")
         self.upload.observe(self._uploaded, names="value")
+        self.earlier_upload.observe(self._earlier_uploaded, names="value")
         self.bind_target(self.target)
         self.report_button.on_click(self.prepare_report)
         self.update()
@@ -98,6 +106,7 @@ class OverviewPanel(Panel):
             widgets.HBox([self.downloads]),
             widgets.HBox([self.report_button, self.report_link],
                          layout={"flex_flow": "row wrap", "align_items": "center"}),
+            self.earlier_upload, self.changes,
             self.message,
             assumptions(f"{MODEL_ASSUMPTIONS} {DR_ASSUMPTIONS}"),
         ])
@@ -129,6 +138,36 @@ class OverviewPanel(Panel):
         if not ok:
             return
         self._after_scenario()
+
+    def _earlier_uploaded(self, change) -> None:
+        """An earlier version of the scenario (last week's file): what changed since, and
+        what follows, shown until another is given."""
+        def keep(name: str, content: bytes):
+            return name, parse_scenario_upload(name, content)
+
+        ok, earlier = self.take_upload(change, self.earlier_upload, keep, "earlier file")
+        if ok:
+            self._earlier = earlier
+            self.update()
+
+    def _changes_html(self) -> str:
+        from ..diff import scenario_diff
+
+        if self._earlier is None:
+            return ""
+        name, earlier = self._earlier
+        now = self.ws.scenario.replace(availability_target=self.ws.target)
+        diff = scenario_diff(earlier, now)
+        sections = []
+        if diff.unchanged:
+            sections.append("<p>Nothing changed.</p>")
+        for title, lines in (("Inputs", [c.sentence for c in diff.inputs]), ("Design", list(diff.design)),
+                             ("What follows", [c.sentence for c in diff.outcomes])):
+            if lines:
+                items = "".join(f"<li>{html.escape(x)}</li>" for x in lines)
+                sections.append(f"<p><b>{title}</b></p><ul>{items}</ul>")
+        return (f"<details open><summary><b>Since {html.escape(name)}</b> ({html.escape(earlier.name)} "
+                f"then, the workspace now)</summary>{''.join(sections)}</details>")
 
     def _after_scenario(self) -> None:
         with self.hold():
@@ -175,6 +214,7 @@ class OverviewPanel(Panel):
         items = "".join(f"<li>{html.escape(x)}</li>" for x in ov.lines())
         self.verdict.value = status_html(
             ov.status, f"<b>{html.escape(ov.scenario.name)}: {ov.status}</b><ul>{items}</ul>")
+        self.changes.value = self._changes_html()
         if self.report_link.value and not self._preparing and self._report_state() != self._reported:
             self.report_link.value = ""  # the report no longer matches the screen
 
