@@ -124,17 +124,31 @@ def design_drill(architecture: Architecture, component: str, rto_s: float) -> Dr
     check_number("rto_s", rto_s, 0, 1e9, low_open=True, what=" seconds")
     holders = [sb for sb in standbys_in(preorder(architecture.root))
                if component in {c.name for c in leaves(sb.primary)}]
+    label = architecture.component(component).display
+    stages: tuple[Stage, ...]
     if holders:  # walk order: the last one holding it is the innermost
         sb = holders[-1]
-        ef = sb.failover_error_factor or 1.0
-        t = float(sb.failover_s)
-        stages: tuple[Stage, ...] = (Stage(f"{standby_label(sb)} ({t:g} s)", t / ef, t, t * ef,
-                                           "the design's failover_s" + (f", x/÷ its error factor {ef:g}"
-                                                                         if ef > 1 else "")),)
+        if sb.failover_timers is not None:  # its timers, each a stage with its own spread
+            interval, threshold, ttl, promote, warmup = sb.failover_timers
+            timed = [Stage(f"detection: {threshold} failed checks, every {interval:g} s",
+                           interval * (threshold - 1), interval * (threshold - 0.5), interval * threshold,
+                           "the design's check_interval_s x failure_threshold (the first check falls "
+                           "anywhere in an interval)"),
+                     Stage(f"DNS answers cached for up to {ttl:g} s", 0.0, ttl / 2, ttl, "the design's dns_ttl_s"),
+                     Stage(f"promotion ({promote:g} s)", promote, promote, promote, "the design's promote_s"),
+                     Stage(f"warm-up ({warmup + sb.start_s:g} s)", warmup + sb.start_s, warmup + sb.start_s,
+                           warmup + sb.start_s, "the design's warmup_s and start_s")]
+            stages = tuple(st for st in timed if st.worst_s > 0) or (timed[2],)
+        else:
+            ef = sb.failover_error_factor or 1.0
+            t = float(sb.failover_s) + sb.start_s
+            stages = (Stage(f"{standby_label(sb)} ({t:g} s)", t / ef, t, t * ef,
+                            "the design's failover_s" + (" and start_s" if sb.start_s else "")
+                            + (f", x/÷ its error factor {ef:g}" if ef > 1 else "")),)
     else:
         stages = (Stage("switch to the redundancy left (instant in the model)", 0.0, 0.0, 0.0,
                         "the model: replicas, active-active and quorums switch over at once"),)
-    return Drill(f"design:{component}", f"Fail {component} ({architecture.name})", architecture.name,
+    return Drill(f"design:{component}", f"Fail {label} ({architecture.name})", architecture.name,
                  (component,), stages, float(rto_s), "a drill on your own design")
 
 

@@ -420,20 +420,38 @@ def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
     p = app.panel("drills")
     assert p.drill.value == "design" and p.drill.label == "Your design: a part fails"
     assert "On <b>Single server</b>, the workspace's design" in p.about.value
-    assert "hadr-drill-part" in p.part._dom_classes and list(p.part.options) == ["server"]
+    assert "hadr-drill-part" in p.part._dom_classes and list(p.part.options) == [("server", "server")]
     assert p.rto.value == 8 * 3600
     assert "no failover path is left" in p.summary.value and "RTO of 8 hours" in p.summary.value
     assert "in 0%" not in p.summary.value
     # a design with a standby: its failover time is the recovery
     app.workspace.set_design("multi_az_postgres")
     p.show(True)
-    assert list(p.part.options)[:2] == ["load-balancer", "app"]
+    assert [v for _, v in p.part.options][:2] == ["load-balancer", "app"]
     p.part.value = "pg-primary"
     assert "failover of pg-primary (90 s)" in p.about.value
     assert "Recovery takes 1.5 minutes in half the drills" in p.summary.value
     p.drill.value = "lose_region"  # the article's drills are still there
     assert p.rto.value == 60 and "Lose a region" in p.summary.value
+    assert "On the shipped design <b>Three regions, active-active</b>" in p.about.value  # its name, not its key
     assert DrillPanel().drill.value == "lose_region"  # no workspace: the article's drill
+    # Plain names and the design's own failover timers: each timer is a stage of the drill
+    design = {"name": "Timed", "architecture": {"standby": {
+        "primary": {"component": {"name": "db-1", "label": "the primary database", "mtbf_h": 2000, "mttr_h": 4}},
+        "standbys": [{"component": {"name": "db-2", "label": "the replica", "mtbf_h": 2000, "mttr_h": 4}}],
+        "failover": {"check_interval_s": 10, "failure_threshold": 3, "dns_ttl_s": 60, "promote_s": 20,
+                     "warmup_s": 5}}}}
+    app.workspace.set_design(design)
+    p.drill.value = "design"
+    assert ("the primary database", "db-1") in list(p.part.options)
+    p.part.value = "db-1"
+    assert "replica of <b>the primary database</b> fails" in p.about.value
+    stages = list(p.result.stage_means_s.index)
+    assert stages == ["detection: 3 failed checks, every 10 s", "DNS answers cached for up to 60 s",
+                      "promotion (20 s)", "warm-up (5 s)"]
+    # recovery lies within the timers' bounds: 20 + 20 + 0 + 5 s at best, 30 + 60 + 20 + 5 s at worst
+    assert 45 <= p.result.recovery_s.min() and p.result.recovery_s.max() <= 115
+    assert p.result.title == "Fail the primary database (Timed)"
 
 
 def test_simulation_panel_updates_in_place():

@@ -99,3 +99,18 @@ def test_the_backup_schedule_and_the_slo_window_are_kept_in_the_scenario_file():
             ({"slo_window_days": 400}, "slo_window_days: 400")]:
         with pytest.raises(hl.InvalidInputError, match=message.replace("(", r"\(").replace("[", r"\[")):
             hl.load_scenario({**base, **change})
+
+
+def test_a_scenario_with_an_inline_design_using_failover_timers_loads_and_changes():
+    """The scenario keeps an inline design as read-only mappings; the standby's timers were
+    read only from a dict, so such a scenario failed as soon as a what-if touched it."""
+    base = hl.load_scenario("small_saas").to_mapping()
+    design = {"name": "Timed", "architecture": {"standby": {
+        "primary": {"component": {"name": "a", "mtbf_h": 1000, "mttr_h": 2}},
+        "standbys": [{"component": {"name": "b", "mtbf_h": 1000, "mttr_h": 2}}],
+        "failover": {"check_interval_s": 10, "failure_threshold": 3, "dns_ttl_s": 60, "promote_s": 20}}}}
+    sc = hl.load_scenario({**base, "architecture": design})
+    direct = hl.load_architecture(design).evaluate().unavailability
+    assert sc.design.evaluate().unavailability == direct
+    changed = sc.replace(downtime_cost_per_hour=10.0, architecture=sc.architecture)
+    assert hl.load_architecture(changed.architecture).evaluate().unavailability == direct

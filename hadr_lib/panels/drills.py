@@ -80,9 +80,10 @@ class DrillPanel(Panel):
         mine = [] if design is None else [("Your design: a part fails", _DESIGN)]
         return mine + [(d.title, k) for k, d in DRILLS.items()]
 
-    def _parts(self) -> list[str]:
+    def _parts(self) -> list[tuple[str, str]]:
+        """The design's parts as people call them (their label), each by its name."""
         design = self._design()
-        return [] if design is None else [c.name for c in design.components]
+        return [] if design is None else [(c.display, c.name) for c in design.components]
 
     def _default_rto(self, key: str) -> float:
         """The scenario's RTO for a lost instance on the own design; the drill's own otherwise."""
@@ -134,7 +135,7 @@ class DrillPanel(Panel):
             part = self.part.value or design.components[0].name
             drill = design_drill(design, part, self.rto.value)
             self.about.value = (f"<p>On <b>{html.escape(design.name)}</b>, the workspace's design: one "
-                                f"replica of <b>{html.escape(part)}</b> fails; recovery is "
+                                f"replica of <b>{html.escape(design.component(part).display)}</b> fails; recovery is "
                                 f"{html.escape(drill.stages[0].name)}. The RTO is the scenario's for a "
                                 f"lost instance.</p>")
             self.result = run_drill(drill, architecture=design, rto_s=self.rto.value,
@@ -143,12 +144,11 @@ class DrillPanel(Panel):
             update_figure(self.chart, drill_figure(self.result))
             return
         d = DRILLS[key]
-        self.about.value = (f"<p>On the <b>{html.escape(d.architecture.replace('_', ' '))}</b> "
-                            f"reference architecture. The source article's test "
-                            f"{html.escape(d.article)}.</p>")
         if d.architecture not in self._designs:  # each file read once
             self._designs[d.architecture] = load_architecture(
                 reference_architectures()[d.architecture])
+        self.about.value = (f"<p>On the shipped design <b>{html.escape(self._designs[d.architecture].name)}</b>. "
+                            f"The source article's test {html.escape(d.article)}.</p>")
         self.result = run_drill(key, architecture=self._designs[d.architecture],
                                 stages=self.stages(), rto_s=self.rto.value,
                                 runs=self.runs, seed=self.seed)

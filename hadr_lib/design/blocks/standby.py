@@ -48,6 +48,7 @@ independent.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -373,14 +374,14 @@ def standby_label(node: Standby) -> str:
     """A standby block as people read it: its name, else the failover of its primary's parts."""
     if node.name:
         return node.name
-    names = [c.name for c in leaves(node.primary)]
+    names = [c.display for c in leaves(node.primary)]
     more = f" and {len(names) - 2} more" if len(names) > 2 else ""
     return f"failover of {', '.join(names[:2])}{more}"
 
 
 def _read_timers(body: Any, where: str) -> tuple:
     """``failover: {check_interval_s, failure_threshold, dns_ttl_s, promote_s, warmup_s}``."""
-    if not isinstance(body, dict):
+    if not isinstance(body, Mapping):  # a scenario's inline design is read-only mappings
         raise InvalidInputError(f"{where}: {body!r} is not a mapping of {', '.join(TIMERS)}")
     for key in body:
         if key not in TIMERS:
