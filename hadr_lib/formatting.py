@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 from .availability import unavailability
@@ -74,6 +75,21 @@ def format_money(amount: float, currency: str = "USD") -> str:
     else:
         text = f"{amount:.2g}"
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def parse_money(text: str, field: str = "amount", *, high: float = 1e12) -> float:
+    """An amount as people type it, the inverse of ``format_money``: ``130,000``,
+    ``$130,000``, ``130000 EUR``, ``1.5e5``; spaces, a currency symbol or code and
+    thousands separators are read, anything else is an error naming ``field``."""
+    shown = str(text)[:40]
+    cleaned = re.sub(r"[\s,_$€£¥]|[A-Za-z]{3}$|^[A-Za-z]{3}", "", str(text).strip())
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise InvalidInputError(f"{field}: {shown!r} is not an amount (write 130,000 or 130000)") from None
+    if not (math.isfinite(value) and 0 <= value <= high):
+        raise InvalidInputError(f"{field}: {shown!r} is not an amount in [0, {high:,.0f}]")
+    return value
 
 
 #: Round values a log slider snaps to, per decade.

@@ -158,7 +158,7 @@ def test_the_dr_panel_shows_yours_and_rebuilds_its_controls_on_a_switch():
     assert "<b>bold</b>" not in panel.recommendation.value and "&lt;b&gt;bold" in panel.recommendation.value
     bars = panel.bar_chart.data[0].y
     assert any("Ours &lt;b&gt;bold&lt;/b&gt;" in y for y in bars) and not any("<b>" in y for y in bars)
-    panel.costs["ours_b_bold_b"].value = 1e6  # an edit of your strategy's cost is a what-if
+    panel.costs["ours_b_bold_b"].value = "1,000,000"  # an edit of your strategy's cost is a what-if
     assert panel.scenario().strategy_costs["ours_b_bold_b"] == 1e6
     panel.set_scenario("ecommerce_shop")  # no strategies of its own: its boxes go
     assert "ours_b_bold_b" not in panel.costs and len(panel.costs_box.children) == len(hl.load_strategies())

@@ -80,3 +80,24 @@ def test_snap_options_keep_the_value_and_label_it():
     options = snap_options(47_300, 100, 1e6, format_money)
     assert ("$47,300", 47_300) in options and ("$50,000", 50_000) in options
     assert [v for _, v in options] == sorted(v for _, v in options)
+
+
+@pytest.mark.parametrize("text, value", [("130,000", 130000.0), ("$130,000", 130000.0), ("130000", 130000.0),
+                                         (" 1.5e5 ", 150000.0), ("120,000 EUR", 120000.0), ("€2.50", 2.5),
+                                         ("0", 0.0)])
+def test_parse_money_reads_what_format_money_writes(text, value):
+    from hadr_lib.formatting import parse_money
+
+    assert parse_money(text) == value
+    assert parse_money(hl.format_money(value, "USD")) == value
+
+
+@pytest.mark.parametrize("text, message", [("lots", "'lots' is not an amount"),
+                                           ("-5", r"'-5' is not an amount in \[0, 1,000,000,000,000\]"),
+                                           ("inf", "'inf' is not an amount"), ("1e13", "'1e13' is not an amount in"),
+                                           ("", "'' is not an amount")])
+def test_parse_money_names_the_field_and_the_value(text, message):
+    from hadr_lib.formatting import parse_money
+
+    with pytest.raises(hl.InvalidInputError, match=f"cost: {message}"):
+        parse_money(text, "cost")

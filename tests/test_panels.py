@@ -215,8 +215,14 @@ def test_dr_panel_recommends_and_follows_the_sliders():
     p.downtime_cost.value = 100_000
     assert "Recommended: Warm standby + point-in-time backups" in p.recommendation.value
     assert p.cost_chart is chart
-    p.costs["aws_warm_standby_pitr"].value = 10_000_000
+    assert p.costs["aws_warm_standby_pitr"].value == "130,000"  # prices read with separators
+    p.costs["aws_warm_standby_pitr"].value = "10000000"
     assert "Hourly snapshot" in p.recommendation.value
+    assert p.costs["aws_warm_standby_pitr"].value == "10,000,000"  # read back with separators
+    p.costs["aws_warm_standby_pitr"].value = "lots"
+    assert ("Could not use that value: running cost of Warm standby + point-in-time backups (AWS): &#x27;lots&#x27; "
+            "is not an amount") in p.message.value
+    assert p.scenario().strategy_costs["aws_warm_standby_pitr"] == 10_000_000
     p.rto.value = 30 / 3600  # 30 seconds
     assert "hadr-status-red" in p.recommendation.value
     assert "Nothing in the catalogue meets" in p.recommendation.value

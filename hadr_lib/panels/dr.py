@@ -19,7 +19,7 @@ from ..dr import (
     shortfalls,
     strategy_table,
 )
-from ..formatting import format_duration, format_money
+from ..formatting import format_duration, format_money, parse_money
 from ..plots import dr_bar_figure, dr_bar_spec, dr_cost_figure, dr_cost_spec
 from ..scenario import DISRUPTIONS, Scenario, load_scenario
 from .base import (
@@ -51,6 +51,11 @@ _PLAIN = {"instance": "Instance lost", "zone": "Zone lost", "region": "Region lo
 
 def _hours(h: float) -> str:
     return format_duration(h * 3600)
+
+
+def _amount(x: float) -> str:
+    """A running cost in a text box: whole units with thousands separators."""
+    return f"{x:,.0f}" if float(x).is_integer() or abs(x) >= 100 else f"{x:,.2f}"
 
 
 class DRStrategyPanel(Panel):
@@ -139,17 +144,18 @@ class DRStrategyPanel(Panel):
         strategies = load_strategies(costs=sc.strategy_costs, custom=sc.custom_strategies)
         names = {s.id: f"{s.label}{' (yours)' if s.custom else ''} ({sc.currency}/year)" for s in strategies}
         if list(names) != list(self.costs):
-            self.costs = {s.id: widgets.BoundedFloatText(
-                value=s.annual_cost, min=0, max=1e9, step=1000, description=names[s.id],
+            self.costs = {s.id: widgets.Text(
+                value=_amount(s.annual_cost), description=names[s.id], continuous_update=False,
                 layout=dict(WIDE), style=LABEL_STYLE) for s in strategies}
             for w in self.costs.values():
+                w.add_class("hadr-strategy-cost")
                 w.observe(partial(self._moved, "strategy_costs"), names="value")
             self.costs_box.children = tuple(self.costs.values())
             with self.hold():  # emptied only to take the new options: not a what-if
                 self.layers.value = ()
                 self.layers.options = [(s.label, s.id) for s in strategies]
         for s in strategies:
-            self.costs[s.id].value = s.annual_cost
+            self.costs[s.id].value = _amount(s.annual_cost)
             self.costs[s.id].description = names[s.id]
         self.layers.value = self._layer_ids(sc)
 
@@ -185,7 +191,8 @@ class DRStrategyPanel(Panel):
         if name == "incidents_per_year":
             return {d: float(w.value) for d, w in self.incidents.items()}
         if name == "strategy_costs":
-            return {k: float(w.value) for k, w in self.costs.items()}
+            return {k: parse_money(w.value, f"running cost of {w.description.rsplit(' (', 1)[0]}", high=1e9)
+                    for k, w in self.costs.items()}
         return float({"downtime_cost_per_hour": self.downtime_cost, "data_cost_per_unit": self.data_cost,
                       "rto_target_h": self.rto, "rpo_target_h": self.rpo}[name].value)
 
@@ -204,6 +211,10 @@ class DRStrategyPanel(Panel):
         except Exception as exc:  # e.g. a cost out of range: shown, never lost
             self.message.value = f"Could not use that value: {html.escape(str(exc))}"
             return
+        if name == "strategy_costs":  # read back with separators: 130000 -> 130,000
+            with self.hold():
+                for k, w in self.costs.items():
+                    w.value = _amount(value[k])
         self.update()
 
     def set_scenario(self, scenario) -> None:
