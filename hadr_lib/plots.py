@@ -259,6 +259,57 @@ def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | Non
 # --------------------------------------------------------------------------- DR planning
 
 
+def wrap_label(text: str, width: int = 40) -> str:
+    """``text`` broken into lines of at most ``width`` characters at spaces (``<br>``,
+    which plotly draws as a line break; a word longer than ``width`` stays whole). Text
+    already broken by hand is left as it is."""
+    text = str(text)
+    if "<br>" in text or len(text) <= width:
+        return text
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join([*lines, line])
+
+
+#: Widest title, in characters, that a phone (390 px) shows whole at the template's font.
+TITLE_WIDTH = 44
+#: Widest axis title.
+AXIS_TITLE_WIDTH = 38
+
+
+def compact_titles(layout: dict) -> dict:
+    """The changes that make a layout's titles fit a phone: the chart's title and its
+    axes' titles wrapped (``wrap_label``), and a top margin with room for the title's
+    lines; {} when they already fit. Given a layout as a plain dict
+    (``Figure.layout.to_plotly_json()``)."""
+    out: dict = {}
+
+    def text_of(title):
+        return title.get("text") if isinstance(title, dict) else title
+
+    title = text_of(layout.get("title"))
+    if isinstance(title, str) and wrap_label(title, TITLE_WIDTH) != title:
+        wrapped = wrap_label(title, TITLE_WIDTH)
+        out["title"] = {"text": wrapped}
+        given = layout.get("margin")
+        margin: dict = dict(given) if isinstance(given, dict) else {}
+        needed = 30 + 20 * wrapped.count("<br>") + 20  # the lines of a 15 px title, and a gap
+        if (margin.get("t") or 80) < needed:
+            out["margin"] = {**margin, "t": needed}
+    for axis in ("xaxis", "yaxis"):
+        body = layout.get(axis)
+        name = text_of(body.get("title")) if isinstance(body, dict) else None
+        if isinstance(name, str) and wrap_label(name, AXIS_TITLE_WIDTH) != name:
+            out[axis] = {"title": {"text": wrap_label(name, AXIS_TITLE_WIDTH)}}
+    return out
+
+
 def dr_cost_spec(sweep) -> dict:
     """``dr_cost_figure`` as a plain figure dict (``data``, ``layout``): what a live
     chart takes on a slider move without building a ``go.Figure``."""
@@ -274,23 +325,32 @@ def dr_cost_spec(sweep) -> dict:
             for s, y in zip(sweep.strategies, sweep.totals)]
     be = sweep.break_even
     bx = be["break_even_cost_per_hour"].to_numpy()
+    lo, hi = float(np.log10(np.min(sweep.downtime_costs))), float(np.log10(np.max(sweep.downtime_costs)))
+
+    def right_half(x: float) -> bool:  # labels there read leftwards, so a narrow chart keeps them whole
+        return (np.log10(max(x, 1e-9)) - lo) > (hi - lo) / 2
+
     data.append({"type": "scatter", "x": bx, "y": sweep.break_even_totals, "mode": "markers+text",
                  "name": "break-even", "marker": {"size": 11, "symbol": "x", "color": "black"},
                  "text": [f"{money(x)}/h: {plot_text(lbl)}" for x, lbl in zip(bx, be["to_label"])],
-                 "textposition": "top left", "hoverinfo": "text"})
+                 "textposition": ["top left" if right_half(x) else "top right" for x in bx],
+                 "cliponaxis": False, "hoverinfo": "text"})
     # On a log axis a shape takes the value itself, an annotation its log10.
     x_cost = max(sc.downtime_cost_per_hour, 1e-9)
     layout = {
         "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": x_cost, "x1": x_cost,
                     "y0": 0, "y1": 1, "line": {"dash": "dash", "color": PALETTE["red"]}}],
         "annotations": [{"x": float(np.log10(x_cost)), "y": 1, "xref": "x", "yref": "paper",
-                         "showarrow": False, "xanchor": "left", "yanchor": "bottom",
+                         "showarrow": False, "xanchor": "right" if right_half(x_cost) else "left",
+                         "yanchor": "bottom",
                          "text": f"your downtime cost {money(sc.downtime_cost_per_hour)}/h",
                          "font": {"color": PALETTE["red"]}}],
         "title": {"text": f"Total annual cost per DR strategy ({sc.currency}): running cost + expected losses"},
-        "xaxis": {"type": "log", "title": {"text": f"cost of downtime per hour ({sc.currency})"}},
+        "xaxis": {"type": "log", "title": {"text": f"cost of downtime per hour ({sc.currency})"},
+                  # the sweep's own span: the markers' labels must not stretch it on a phone
+                  "range": [lo, hi]},
         "yaxis": {"type": "log", "title": {"text": f"total cost per year ({sc.currency})"}},
-        "height": 520, "legend": {"font": {"size": 10}},
+        "height": 620, "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.2, "yanchor": "top"},
         "margin": {"l": 70, "r": 20, "t": 60, "b": 50},
     }
     return {"data": data, "layout": layout}
@@ -313,7 +373,8 @@ def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
 def dr_bar_spec(scenario, table) -> dict:
     """``dr_bar_figure`` as a plain figure dict (``data``, ``layout``)."""
     t = table.sort_values("total_cost", kind="stable")
-    labels = [plot_text(lbl) + ("" if ok else " ✗") for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
+    labels = [wrap_label(plot_text(lbl) + ("" if ok else " ✗"), 30)
+              for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
     money = partial(format_money, currency=scenario.currency)
     data = [
         {"type": "bar", "y": labels, "x": t["annual_cost"].to_numpy(), "orientation": "h",

@@ -41,6 +41,8 @@ def register_template() -> None:
                   "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"],
         font={"family": FONT, "size": 13},
         title={"font": {"size": 15}, "x": 0, "xanchor": "left"},
+        # The toolbar stands on the right edge, never over the title (the app hides it on phones).
+        modebar={"orientation": "v"},
         xaxis={"automargin": True}, yaxis={"automargin": True},
         hoverlabel={"font": {"family": FONT}},
     )

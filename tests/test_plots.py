@@ -90,3 +90,28 @@ def test_user_names_reach_plotly_as_text_not_markup():
     fig = block_diagram_figure(arch)
     assert fig.layout.title.text.startswith("&lt;i&gt;shop&lt;/i&gt;")
     assert not any("<a" in t for t in fig.data[0].text)
+
+
+def test_wrap_label_breaks_at_spaces_within_the_width():
+    from hadr_lib.plots import wrap_label
+
+    text = "Total annual cost per DR strategy (USD): running cost + expected losses"
+    wrapped = wrap_label(text, 44)
+    assert wrapped == "Total annual cost per DR strategy (USD):<br>running cost + expected losses"
+    assert all(len(line) <= 44 for line in wrapped.split("<br>")) and wrapped.replace("<br>", " ") == text
+    assert wrap_label("short", 44) == "short" and wrap_label("a<br>b c d", 3) == "a<br>b c d"
+    assert wrap_label("unbreakable-very-long-word tail", 10) == "unbreakable-very-long-word<br>tail"
+
+
+def test_compact_titles_fit_a_phone_and_leave_short_ones():
+    from hadr_lib.plots import compact_titles
+
+    layout = {"title": {"text": "Total annual cost per DR strategy (USD): running cost + expected losses"},
+              "xaxis": {"title": {"text": "cost of downtime per hour (USD), on a log scale"}, "type": "log"},
+              "yaxis": {"title": "short"}, "margin": {"t": 40, "l": 70}}
+    changes = compact_titles(layout)
+    assert changes["title"] == {"text": "Total annual cost per DR strategy (USD):<br>running cost + expected losses"}
+    assert changes["xaxis"] == {"title": {"text": "cost of downtime per hour (USD), on a<br>log scale"}}
+    assert "yaxis" not in changes
+    assert changes["margin"] == {"t": 70, "l": 70}  # room for two lines of title: 30 + 20 + 20
+    assert compact_titles({"title": {"text": "Short"}, "xaxis": {"title": {"text": "x"}}}) == {}

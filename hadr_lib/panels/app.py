@@ -38,6 +38,7 @@ APP_CSS = """<style>
   .hadr-app .widget-inline-hbox > .slider-container {flex: 1 1 55%; min-width: 0}
   .hadr-app .widget-inline-hbox > select, .hadr-app .widget-inline-hbox > input {flex: 1 1 100%; min-width: 0}
   .hadr-app .lm-TabBar-tab {padding: 0 6px}
+  .hadr-app .modebar-container {display: none !important}
 }
 </style>"""
 

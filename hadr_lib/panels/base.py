@@ -56,6 +56,7 @@ def update_figure(widget: go.FigureWidget, figure) -> None:
     (a slider move changes a few arrays; the layout rarely). ``figure`` is a
     ``go.Figure`` or a plain figure dict (``data``, ``layout``), which is quicker:
     no figure object is built, only the changed properties are validated."""
+    figure = _fit_titles(figure)
     if isinstance(figure, dict):
         traces, layout = figure["data"], figure.get("layout", {})
     else:
@@ -173,9 +174,36 @@ def _figure_widget_class():
     return ServedFigureWidget
 
 
+def _fit_titles(figure):
+    """``figure`` (a ``go.Figure`` or a plain figure dict) with titles a phone shows whole
+    (``plots.compact_titles``)."""
+    from ..plots import compact_titles
+
+    if isinstance(figure, dict):
+        layout = dict(figure.get("layout", {}))
+        for key, value in compact_titles(layout).items():
+            if key == "title":
+                layout["title"] = {**_as_title(layout.get("title")), **value}
+            elif key == "margin":
+                layout["margin"] = value
+            else:  # an axis: its other settings stay
+                axis = dict(layout.get(key) or {})
+                axis["title"] = {**_as_title(axis.get("title")), **value["title"]}
+                layout[key] = axis
+        return {**figure, "layout": layout}
+    changes = compact_titles(figure.layout.to_plotly_json())
+    if changes:
+        figure.update_layout(changes)
+    return figure
+
+
+def _as_title(title) -> dict:
+    return dict(title) if isinstance(title, dict) else ({"text": title} if title else {})
+
+
 def chart(figure) -> go.FigureWidget:
-    """A live chart of ``figure`` (see ``_figure_widget_class``)."""
-    return _figure_widget_class()(figure)
+    """A live chart of ``figure`` (see ``_figure_widget_class``), its titles fitted to a phone."""
+    return _figure_widget_class()(_fit_titles(figure))
 
 
 @functools.lru_cache(maxsize=1)
