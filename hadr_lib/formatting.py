@@ -77,6 +77,14 @@ def format_money(amount: float, currency: str = "USD") -> str:
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
+def format_price(amount: float, currency: str = "USD") -> str:
+    """A unit price with its significant digits (up to 4): ``$0.023``, ``€0.0125``,
+    ``0.05 CHF`` (``format_money`` rounds to cents, which a price per GB-month needs more than)."""
+    symbol = _CURRENCY_SYMBOLS.get(currency)
+    text = f"{amount:,.4g}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
 def parse_money(text: str, field: str = "amount", *, high: float = 1e12) -> float:
     """An amount as people type it, the inverse of ``format_money``: ``130,000``,
     ``$130,000``, ``130000 EUR``, ``1.5e5``; spaces, a currency symbol or code and

@@ -373,7 +373,7 @@ def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:
 def dr_bar_spec(scenario, table) -> dict:
     """``dr_bar_figure`` as a plain figure dict (``data``, ``layout``)."""
     t = table.sort_values("total_cost", kind="stable")
-    labels = [wrap_label(plot_text(lbl) + ("" if ok else " ✗"), 30)
+    labels = [wrap_label(plot_text(lbl), 30) + ("" if ok else " ✗")  # wrapped for a phone
               for lbl, ok in zip(t["label"], t["meets_rto"] & t["meets_rpo"])]
     money = partial(format_money, currency=scenario.currency)
     data = [

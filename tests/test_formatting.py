@@ -101,3 +101,11 @@ def test_parse_money_names_the_field_and_the_value(text, message):
 
     with pytest.raises(hl.InvalidInputError, match=f"cost: {message}"):
         parse_money(text, "cost")
+
+
+def test_format_price_keeps_a_unit_prices_digits_in_its_currency():
+    from hadr_lib.formatting import format_price
+
+    assert format_price(0.023, "USD") == "$0.023"
+    assert format_price(0.0125, "EUR") == "€0.0125"
+    assert format_price(0.05, "CHF") == "0.05 CHF"

@@ -582,3 +582,14 @@ def test_the_dr_tab_reads_out_money_in_the_new_scenarios_currency_and_unit_after
     assert all(label.startswith("€") and label.endswith(unit) for label in labels), labels[:3]
     assert all(label.startswith("€") for label, _ in panel.downtime_cost.options)
     assert panel.data_cost.description == ("Cost of a lost GB" if other_unit == "GB" else "Cost of a lost record")
+
+
+def test_the_backup_tabs_storage_price_reads_in_the_scenarios_currency():
+    from hadr_lib.panels.app import app_panel as make_app
+
+    app = make_app()
+    price = app.panel("backup").controls["price_per_gb_month"]
+    assert price.label == "$0.023 per GB-month"
+    app.workspace.set_scenario(app.workspace.scenario.replace(currency="EUR"))
+    assert price.label == "€0.023 per GB-month"
+    assert all(label.startswith("€") for label, _ in price.options)

@@ -239,7 +239,7 @@ def test_strategies_run_together_from_the_dr_tab():
     dr.layers.value = ("continuous_replication", "hourly_snapshot")
     assert app.workspace.scenario.layered_strategies == (("continuous_replication", "hourly_snapshot"),)
     assert len(dr.cost_chart.data) == traces + 1  # the combination is a line of its own
-    assert "Continuous replication + Hourly snapshot" in str(dr.bar_chart.data[0].y)
+    assert "Continuous replication + Hourly snapshot" in str(dr.bar_chart.data[0].y).replace("<br>", " ")
     assert _download(front)["layered_strategies"] == [["continuous_replication", "hourly_snapshot"]]
     dr.layers.value = ("hourly_snapshot",)  # one is not a combination: said, nothing changed
     assert "pick 2 to 4 strategies, not 1" in dr.message.value

@@ -24,7 +24,8 @@ def run(args) -> int:
     if args.format == "json":
         print_json(doc)
         return 0
-    print(format_compare_table(table).to_string())
+    # money in each design's own currency where its file names one (the shipped designs: USD)
+    print(format_compare_table(table, None, [d.currency for d in designs]).to_string())
     for name, lines in changes.items():
         print(f"\n{designs[0].name} -> {name}:")
         print("\n".join(f"  {line}" for line in lines) or "  no change in components")

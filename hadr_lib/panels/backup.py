@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from ..backup import ASSUMPTIONS as BACKUP_ASSUMPTIONS
 from ..backup import BackupPlan, describe_backups, plan_backups
-from ..formatting import DURATION_STEPS_S, format_duration
+from ..formatting import DURATION_STEPS_S, format_duration, format_price
 from ..plots import restore_timeline_figure
 from ..scenario import BACKUP_FIELDS
 from .base import (
@@ -80,7 +80,7 @@ class BackupPanel(Panel):
             "copy_lag_h": widgets.FloatSlider(value=b.copy_lag_h, min=0, max=24, step=0.25,
                                               description="Copy lag (hours)",
                                               continuous_update=False, layout=wide, style=style),
-            "price_per_gb_month": snap_slider(b.price_per_gb_month, 1e-4, 1, lambda v: f"{v:.4g} per GB-month",
+            "price_per_gb_month": snap_slider(b.price_per_gb_month, 1e-4, 1, self._price_label(),
                                               "Storage price"),
             "rto_h": hours_slider(b.rto_h or 8, 0.01, 168, "Restore within (RTO)"),
             "rpo_h": hours_slider(b.rpo_h or 24, 1e-3, 168, "Lose at most (RPO)"),
@@ -128,8 +128,7 @@ class BackupPanel(Panel):
                 unit = "GB" if name == "data_gb" else "GB/h"
                 set_snapped(c[name], float(kept[name]), low, high, _amount(unit))
         if kept.get("price_per_gb_month") is not None:
-            set_snapped(c["price_per_gb_month"], float(kept["price_per_gb_month"]), 1e-4, 1,
-                        lambda v: f"{v:.4g} per GB-month")
+            set_snapped(c["price_per_gb_month"], float(kept["price_per_gb_month"]), 1e-4, 1, self._price_label())
         for name in ("daily_change", "full_every_days", "retention_days", "copy_lag_h"):
             if kept.get(name) is not None:
                 c[name].max = max(c[name].max, float(kept[name]))
@@ -151,8 +150,15 @@ class BackupPanel(Panel):
         if kept.get("log_replay_gb_per_h") is not None:
             self.base = replace(self.base, log_replay_gb_per_h=float(kept["log_replay_gb_per_h"]))
 
+    def _price_label(self):
+        """The storage price read out in the scenario's currency ($0.023 per GB-month)."""
+        currency = self._currency()
+        return lambda v: f"{format_price(v, currency)} per GB-month"
+
     def from_workspace(self, change) -> None:
         sc = self.ws.scenario
+        price = self.controls["price_per_gb_month"]
+        set_snapped(price, float(price.value), 1e-4, 1, self._price_label())  # a switch may change currency
         if sc.backup is not None and (change is None or change.scenario):
             self._show_schedule(sc.backup)
         rto, rpo = sc.rto_targets["data_corruption"], sc.rpo_targets["data_corruption"]
