@@ -82,7 +82,8 @@ class UncertaintyResult:
     def to_dict(self) -> dict:
         """The draws, the seed, ``summary()`` and what to learn more about, for JSON."""
         return {"draws": self.draws, "seed": self.seed, **self.summary(),
-                "learn_more_about": [{"name": r.name, "kind": r.kind, "error_factor": r.error_factor,
+                "learn_more_about": [{"name": r.name, "label": r.label, "kind": r.kind,
+                                      "error_factor": r.error_factor,
                                       "share": float(r.share)} for r in self.sensitivity.itertuples()]}
 
 
@@ -157,13 +158,14 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
     for r in dict.fromkeys(int(root[i]) for i in np.flatnonzero(uncertain)):  # one figure per draw
         members = np.flatnonzero(uncertain & (root == r))
         figures.append((", ".join(arch.components[i].name for i in members), "component",
-                        float(ef[members[0]]), z[r]))
+                        float(ef[members[0]]), z[r], ", ".join(arch.components[i].display for i in members)))
     for g, group in enumerate(arch.groups):
         ef_g = group.beta_error_factor or 1.0
         if ef_g > 1 and 0 < group.beta < 1:
             zg = rng.standard_normal(draws)
             over[id(group)] = np.minimum(_lognormal(group.beta, ef_g, zg), 1.0)
-            figures.append((f"beta of {group_label(group, g)}", "common_cause", ef_g, zg))
+            figures.append((f"beta of {group_label(group, g)}", "common_cause", ef_g, zg,
+                            f"{group_label(group, g)} (how often they fail together)"))
     for node in arch.standbys:
         ef_s = node.failover_error_factor or 1.0
         if ef_s > 1 and node.failover_s > 0 and node.primary_outage_h > 0:
@@ -171,16 +173,17 @@ def propagate(arch: Architecture, draws: int = 10_000, seed: int = 0, *,
             t_draws = _lognormal(node.failover_s, ef_s, zs)
             over[id(node)] = (failover_share(node, t_draws), failover_share(node, t_draws, of="standbys"),
                               t_draws)
-            figures.append((f"{standby_label(node)} (time)", "failover", ef_s, zs))
+            figures.append((f"{standby_label(node)} (time)", "failover", ef_s, zs,
+                            f"the time of the {standby_label(node)}"))
     _, u = arch._eval_q(Q, over)
     u = np.asarray(u, dtype=float).reshape(draws)
     rows = []
     u_rank = _ranks(u)
-    for name, kind, factor, zi in figures:
+    for name, kind, factor, zi, label in figures:
         rho = float(np.corrcoef(_ranks(zi), u_rank)[0, 1]) if np.ptp(u) > 0 else 0.0
-        rows.append({"name": name, "kind": kind, "error_factor": factor,
+        rows.append({"name": name, "label": label, "kind": kind, "error_factor": factor,
                      "rank_correlation": 0.0 if math.isnan(rho) else rho})
-    sens = pd.DataFrame(rows, columns=["name", "kind", "error_factor", "rank_correlation"])
+    sens = pd.DataFrame(rows, columns=["name", "label", "kind", "error_factor", "rank_correlation"])
     total = float((sens["rank_correlation"] ** 2).sum()) if len(sens) else 0.0
     sens["share"] = (sens["rank_correlation"] ** 2 / total) if total > 0 else 0.0
     sens = sens.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)

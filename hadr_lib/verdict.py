@@ -70,8 +70,9 @@ def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:
                 f"{saved} of downtime a year ({share_of(row)} of the total).")
     theirs = importance[provider.astype(bool) & (importance["downtime_saved_per_year_s"] > 0)]
     for row in theirs.head(top).itertuples():
+        name = called(row)
         lines.append(
-            f"{called(row)} is known only by its provider's SLA ({share_of(row)} of the downtime, "
+            f"{name[:1].upper() + name[1:]} is known only by its provider's SLA ({share_of(row)} of the downtime, "
             f"{format_duration(row.downtime_saved_per_year_s)} a year): not yours to improve; "
             "choose a higher tier or put a redundant one beside it.")
     return lines or ["No single component stands out: the design is limited by its structure."]

@@ -84,8 +84,8 @@ def test_architecture_explorer_with_its_defaults(tmp_path):
     assert "availability   99.9889% (3.96 nines)" in result
     assert "58.2 minutes a year" in result
     assert "comfortably above the 99.95% target" in result
-    assert text_of(nb, "advice").startswith("Improve or add redundancy to pg-primary")
-    assert "load-balancer is known only by its provider's SLA" in text_of(nb, "advice")
+    assert text_of(nb, "advice").startswith("Improve or add redundancy to the primary database")
+    assert "The load balancer is known only by its provider's SLA" in text_of(nb, "advice")
     assert_figures(nb, "diagram", "importance", "tornado")
 
 
@@ -294,7 +294,7 @@ def test_design_review_with_its_defaults(tmp_path):
     assert "Multi-AZ PostgreSQL     99.9889%" in table and "-56.6 minutes" in table
     assert "12,250" in table and "route53: added" in table
     spread = text_of(nb, "uncertainty").splitlines()
-    assert spread[0].startswith("Multi-AZ PostgreSQL: median") and "learn more about load-balancer" in spread[0]
+    assert spread[0].startswith("Multi-AZ PostgreSQL: median") and "learn more about the load balancer" in spread[0]
     assert text_of(nb, "optimize").startswith("Cheapest meeting 99.95%: app x2, pg-standby x1, 12,250")
     assert_figures(nb, "uncertainty-figure", "frontier")
     assert text_of(nb, "history").startswith("No incident log given")

@@ -171,7 +171,7 @@ def test_architecture_panel_rejects_bad_input():
 def test_architecture_app_panel_verdict_and_advice():
     p = ArchitectureAppPanel("multi_az_postgres", 0.9995)
     assert "hadr-status-green" in p.verdict.value
-    assert "load-balancer is known only by its provider&#x27;s SLA" in p.advice.value
+    assert "The load balancer is known only by its provider&#x27;s SLA" in p.advice.value
     p.target.value = 0.9999
     assert "hadr-status-red" in p.verdict.value and "short of the 99.99% target" in p.verdict.value
     p.choice.value = "single_server"
@@ -426,7 +426,7 @@ def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
     p = app.panel("drills")
     assert p.drill.value == "design" and p.drill.label == "Your design: a part fails"
     assert "On <b>Single server</b>, the workspace's design" in p.about.value
-    assert "hadr-drill-part" in p.part._dom_classes and list(p.part.options) == [("server", "server")]
+    assert "hadr-drill-part" in p.part._dom_classes and list(p.part.options) == [("the server", "server")]
     assert p.rto.value == 8 * 3600
     assert "no failover path is left" in p.summary.value and "RTO of 8 hours" in p.summary.value
     assert "in 0%" not in p.summary.value
@@ -435,7 +435,7 @@ def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
     p.show(True)
     assert [v for _, v in p.part.options][:2] == ["load-balancer", "app"]
     p.part.value = "pg-primary"
-    assert "failover of pg-primary (90 s)" in p.about.value
+    assert "failover of the primary database (90 s)" in p.about.value
     assert "Recovery takes 1.5 minutes in half the drills" in p.summary.value
     p.drill.value = "lose_region"  # the article's drills are still there
     assert p.rto.value == 60 and "Lose a region" in p.summary.value

@@ -36,7 +36,7 @@ def test_single_report_is_self_contained(tmp_path):
                      r"The model gives [0-9.]+ minutes of downtime a year", html)
     # how sure: the design's figures taken as uncertain by a factor of 3
     assert re.search(r"Downtime per year: median [0-9.]+ minutes, 1 year in 20 worse than", html)
-    assert "Learn more about: load-balancer" in html
+    assert "Learn more about: the load balancer" in html
     # key sentences are paragraphs (they were console text: monospace, broken mid-word,
     # "$... $" pairs typeset as mathematics), none of them left in a <pre>
     sentences = re.findall(r'<div class="hadr-sentences tex2jax_ignore mathjax_ignore">(.*?)</div>', html, re.S)

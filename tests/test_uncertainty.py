@@ -236,8 +236,8 @@ def test_cli_reports_the_kind_of_each_uncertain_figure(tmp_path, capsys):
         "      - component: {name: b, availability: 0.999, error_factor: 2}\n")
     assert main(["evaluate", str(f), "--uncertainty", "5000", "--format", "json"]) == 0
     learn = json.loads(capsys.readouterr().out)["uncertainty"]["learn_more_about"]
-    assert learn[0] == {"name": "beta of zones", "kind": "common_cause", "error_factor": 5.0,
-                        "share": pytest.approx(learn[0]["share"])}
+    assert learn[0] == {"name": "beta of zones", "label": "zones (how often they fail together)",
+                        "kind": "common_cause", "error_factor": 5.0, "share": pytest.approx(learn[0]["share"])}
     assert learn[0]["share"] > 0.5
     assert {r["kind"] for r in learn} == {"common_cause", "component"}
 

@@ -26,11 +26,11 @@ def test_improvement_advice_in_plain_words():
     lines = hl.improvement_advice(arch.importance())
     assert len(lines) == 4
     # the design's own parts first...
-    assert lines[0] == ("Improve or add redundancy to pg-primary: made perfect, it would "
+    assert lines[0] == ("Improve or add redundancy to the primary database: made perfect, it would "
                         "save 5.46 minutes of downtime a year (9% of the total).")
     assert "under 1%" in lines[2]
     # ...and the part known only by a provider's SLA apart, not as something to improve
-    assert lines[3] == ("load-balancer is known only by its provider's SLA (90% of the "
+    assert lines[3] == ("The load balancer is known only by its provider's SLA (90% of the "
                         "downtime, 52.6 minutes a year): not yours to improve; choose a higher "
                         "tier or put a redundant one beside it.")
 
