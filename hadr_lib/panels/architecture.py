@@ -32,6 +32,7 @@ from .base import (
     status_html,
     target_slider,
     update_figure,
+    upload_button,
 )
 from .tabs import AppTab
 
@@ -228,10 +229,8 @@ class ArchitectureAppPanel(Panel):
         self.advice.add_class("hadr-advice")
         self.description = widgets.HTML()
         # A design file, or infrastructure code read as hadr import reads it.
-        self.upload = widgets.FileUpload(accept=".yaml,.yml,.json,.tf,.py", multiple=False,
-                                         description="Open a design or infrastructure code",
-                                         layout={"width": "auto"})
-        self.upload.add_class("hadr-design-upload")
+        self.upload = upload_button("Open a design or infrastructure code", "hadr-design-upload",
+                                    ".yaml,.yml,.json,.tf,.py")
         self.findings = widgets.HTML()
         self.findings.add_class("hadr-import-findings")
         self.choice.observe(self._design_picked, names="value")

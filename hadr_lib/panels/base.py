@@ -51,17 +51,31 @@ def download_link(data: bytes, filename: str, mime: str, label: str, css: str = 
             f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
 
 
+#: What a scenario or design upload accepts.
+FILE_TYPES = ".yaml,.yml,.json"
+
+
+def upload_button(description: str, css_class: str, accept: str = FILE_TYPES, *,
+                  multiple: bool = False) -> widgets.FileUpload:
+    """A file-upload button as the tabs show it: ``description`` on it, sized to it,
+    and ``css_class`` for pages and tests to find it by."""
+    upload = widgets.FileUpload(accept=accept, multiple=multiple, description=description,
+                                layout={"width": "auto"})
+    upload.add_class(css_class)
+    return upload
+
+
 def update_figure(widget: go.FigureWidget, figure) -> None:
     """Bring a live FigureWidget to a freshly built figure, sending only what changed
     (a slider move changes a few arrays; the layout rarely). ``figure`` is a
     ``go.Figure`` or a plain figure dict (``data``, ``layout``), which is quicker:
     no figure object is built, only the changed properties are validated."""
-    figure = _fit_titles(figure)
     if isinstance(figure, dict):
         traces, layout = figure["data"], figure.get("layout", {})
     else:
         traces = [t.to_plotly_json() for t in figure.data]
         layout = figure.layout.to_plotly_json()
+    layout = _fitted_layout(layout)  # as chart() drew it: titles a phone shows whole
     if len(widget.data) != len(traces):  # a strategy added or removed: new traces
         with widget.batch_update():
             widget.data = ()
@@ -174,23 +188,29 @@ def _figure_widget_class():
     return ServedFigureWidget
 
 
-def _fit_titles(figure):
-    """``figure`` (a ``go.Figure`` or a plain figure dict) with titles a phone shows whole
-    (``plots.compact_titles``)."""
+def _fitted_layout(layout: dict) -> dict:
+    """A plain layout with titles a phone shows whole (``plots.compact_titles``)."""
     from ..plots import compact_titles
 
+    layout = dict(layout)
+    for key, value in compact_titles(layout).items():
+        if key == "title":
+            layout["title"] = {**_as_title(layout.get("title")), **value}
+        elif key == "margin":
+            layout["margin"] = value
+        else:  # an axis: its other settings stay
+            axis = dict(layout.get(key) or {})
+            axis["title"] = {**_as_title(axis.get("title")), **value["title"]}
+            layout[key] = axis
+    return layout
+
+
+def _fit_titles(figure):
+    """``figure`` (a ``go.Figure`` or a plain figure dict) with titles a phone shows whole."""
     if isinstance(figure, dict):
-        layout = dict(figure.get("layout", {}))
-        for key, value in compact_titles(layout).items():
-            if key == "title":
-                layout["title"] = {**_as_title(layout.get("title")), **value}
-            elif key == "margin":
-                layout["margin"] = value
-            else:  # an axis: its other settings stay
-                axis = dict(layout.get(key) or {})
-                axis["title"] = {**_as_title(axis.get("title")), **value["title"]}
-                layout[key] = axis
-        return {**figure, "layout": layout}
+        return {**figure, "layout": _fitted_layout(figure.get("layout", {}))}
+    from ..plots import compact_titles
+
     changes = compact_titles(figure.layout.to_plotly_json())
     if changes:
         figure.update_layout(changes)

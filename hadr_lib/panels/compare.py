@@ -12,7 +12,7 @@ from ..formatting import format_percent
 from ..model import Architecture
 from ..uncertainty import propagate
 from ..workspace import parse_design_upload
-from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel, reference_models
+from .base import LABEL_STYLE, TABLE_CSS, WIDE, Panel, reference_models, upload_button
 from .tabs import AppTab
 
 __all__ = ["CompareDesignsPanel"]
@@ -43,9 +43,7 @@ class CompareDesignsPanel(Panel):
                                       value=other, description="Compare with", style=LABEL_STYLE,
                                       layout=dict(WIDE))
         self.other.add_class("hadr-compare-with")
-        self.upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=False,
-                                         description="Upload design B", layout={"width": "auto"})
-        self.upload.add_class("hadr-compare-upload")
+        self.upload = upload_button("Upload design B", "hadr-compare-upload")
         self.uploaded: Architecture | None = None  # the uploaded design, while it is the one compared
         self.sentence = widgets.HTML()
         self.sentence.add_class("hadr-compare-sentence")

@@ -26,6 +26,7 @@ from .base import (
     set_target_value,
     status_html,
     target_slider,
+    upload_button,
 )
 from .tabs import AppTab
 
@@ -64,10 +65,7 @@ class OverviewPanel(Panel):
             options=self._options(), value=workspace.key or _UPLOADED,
             description="Scenario", style=LABEL_STYLE, layout=dict(WIDE))
         self.scenario.add_class("hadr-scenario")
-        self.upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=False,
-                                         description="Upload a scenario",
-                                         layout={"width": "auto"})
-        self.upload.add_class("hadr-upload")
+        self.upload = upload_button("Upload a scenario", "hadr-upload")
         self.target = target_slider(workspace.target, "hadr-overview-target")
         self.kpis = widgets.HTML()
         self.kpis.add_class("hadr-kpis-box")
@@ -80,10 +78,7 @@ class OverviewPanel(Panel):
         self.report_button.add_class("hadr-report-button")
         self.report_link = widgets.HTML()
         self.report_link.add_class("hadr-report-link")
-        self.earlier_upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=False,
-                                                 description="What changed since an earlier file?",
-                                                 layout={"width": "auto"})
-        self.earlier_upload.add_class("hadr-diff-upload")
+        self.earlier_upload = upload_button("What changed since an earlier file?", "hadr-diff-upload")
         self.changes = widgets.HTML()
         self.changes.add_class("hadr-diff")
         self._earlier = None  # (file name, Scenario) of the earlier file, once given

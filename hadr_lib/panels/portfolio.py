@@ -13,7 +13,7 @@ from ..portfolio import SORT_KEYS, Portfolio, portfolio, sorted_services
 from ..scenario import Scenario, load_scenario, reference_scenarios
 from ..views import portfolio_table_html, portfolio_totals_html
 from ..workspace import parse_scenario_upload
-from .base import LABEL_STYLE, WIDE, Panel
+from .base import LABEL_STYLE, WIDE, Panel, upload_button
 from .tabs import AppTab
 
 __all__ = ["PortfolioPanel"]
@@ -37,9 +37,7 @@ class PortfolioPanel(Panel):
                                      value="status", description="Sort by", style=LABEL_STYLE,
                                      layout={"width": "auto"})
         self.sort.add_class("hadr-portfolio-sort")
-        self.upload = widgets.FileUpload(accept=".yaml,.yml,.json", multiple=True,
-                                         description="Add services", layout={"width": "auto"})
-        self.upload.add_class("hadr-portfolio-upload")
+        self.upload = upload_button("Add services", "hadr-portfolio-upload", multiple=True)
         self.table = widgets.HTML()
         self.table.add_class("hadr-portfolio-table")
         self.table.layout.overflow = "auto"
