@@ -65,8 +65,7 @@ class Workspace:
         self.scenario = sc
         self.design_key = self._design_key(sc)
         self.target = self._target(target, sc)
-        self._original = sc.design  # the design the scenario came with (see changed_design)
-        self._loaded = sc.to_mapping()  # the figures its description was written for
+        self._opened(sc)
         self._observers: list[Callable[[Workspace, Change], None]] = []
 
     @staticmethod
@@ -110,8 +109,7 @@ class Workspace:
         new_target = self.target if target is None and sc.availability_target is None \
             else self._target(target, sc)
         self.key, self.scenario = key, sc
-        self._original = sc.design
-        self._loaded = sc.to_mapping()
+        self._opened(sc)
         self.design_key = self._design_key(sc)
         changed_target = new_target != self.target
         self.target = new_target
@@ -137,25 +135,35 @@ class Workspace:
         self.design_key = key
         self._notify(Change(scenario=True, design=True, origin=origin))
 
+    def _opened(self, sc: Scenario) -> None:
+        """Keep what a scenario came with: its design (``changed_design``) and the
+        figures its description was written for (``changed_figures``)."""
+        self._original = sc.design
+        self._original_dump: dict | None = None  # its file mapping, written once when first compared
+        self._loaded = sc.to_mapping()
+
     def changed_design(self) -> Architecture | None:
         """The design the scenario came with, when the workspace's design is now another
         one (the Overview then prices the change); None when it is the same."""
         before, now = self._original, self.scenario.design
         if before is None or now is None or before is now:
             return None
-        return None if dump_architecture(before) == dump_architecture(now) else before
+        if self._original_dump is None:
+            self._original_dump = dump_architecture(before)
+        return None if self._original_dump == dump_architecture(now) else before
 
-    def changed_figures(self) -> list[str]:
+    def changed_figures(self, now: Mapping | None = None) -> list[str]:
         """What has changed, in plain words, since the scenario was opened, among the
-        figures its description may speak of (the money, rates, targets, strategies, design)."""
-        now = self.scenario.to_mapping()
+        figures its description may speak of (the money, rates, targets, strategies, design).
+        ``now``: the scenario's mapping, when the caller has it already."""
+        now = self.scenario.to_mapping() if now is None else now
         return [plain for key, plain in _FIGURES.items() if now.get(key) != self._loaded.get(key)]
 
-    def description(self) -> str:
+    def description(self, now: Mapping | None = None) -> str:
         """The scenario's description, marked as the original text once its figures
         have changed (the words no longer follow them)."""
         text = self.scenario.description or ""
-        changed = self.changed_figures()
+        changed = self.changed_figures(now)
         if not changed or not text:
             return text  # a file saved after changes keeps its mark
         mark = _MARK.match(text)
@@ -170,11 +178,12 @@ class Workspace:
         """The whole workspace as one scenario mapping: the design inline (a
         reference name or a path becomes the design it names) and the target."""
         data = self.scenario.to_mapping()
+        description = self.description(data)  # before the design is put inline: as it was opened
         arch = data.get("architecture")
         if isinstance(arch, str):  # the design the name or path stands for, as the model holds it
             data["architecture"] = dump_architecture(self.scenario.design)
         data["availability_target"] = self.target
-        data["description"] = self.description()
+        data["description"] = description
         return data
 
     def to_yaml(self) -> bytes:
