@@ -21,6 +21,7 @@ from .base import (
     chart,
     reference_models,
     set_target_value,
+    show_value,
     status_html,
     target_slider,
     update_figure,
@@ -28,6 +29,11 @@ from .base import (
 from .tabs import AppTab
 
 __all__ = ["SloPanel"]
+
+
+def _window_options(days: float) -> list[tuple[str, float]]:
+    """The usual SLO windows and ``days``, read out in days."""
+    return [(f"{w:g} days", w) for w in sorted(set(SLO_WINDOWS_DAYS) | {float(days)})]
 
 
 class SloPanel(Panel):
@@ -61,9 +67,8 @@ class SloPanel(Panel):
             self._follow_design()
         self.target = target_slider(target, "hadr-slo-target", "SLO")
         days = float(window_days)
-        windows = sorted(set(SLO_WINDOWS_DAYS) | {days})
-        self.window = widgets.ToggleButtons(options=[(f"{w:g} days", w) for w in windows],
-                                            value=days, description="Window", style=LABEL_STYLE)
+        self.window = widgets.ToggleButtons(options=_window_options(days), value=days, description="Window",
+                                            style=LABEL_STYLE)
         self.summary = widgets.HTML()
         self.summary.add_class("hadr-slo-summary")
         self.alerts = widgets.HTML()
@@ -101,20 +106,13 @@ class SloPanel(Panel):
                 self.message.value = f"Could not keep that window: {html.escape(str(exc))}"
         self.update()
 
-    def _show_window(self, days: float) -> None:
-        days = float(days)
-        if days not in [v for _, v in self.window.options]:
-            windows = sorted({v for _, v in self.window.options} | {days})
-            self.window.options = [(f"{w:g} days", w) for w in windows]
-        self.window.value = days
-
     def from_workspace(self, change) -> None:
         if change.design:
             self._follow_design()
         if change.target:
             set_target_value(self.target, self.ws.target)
         if change.scenario and self.ws.scenario.slo_window_days is not None:
-            self._show_window(self.ws.scenario.slo_window_days)
+            show_value(self.window, self.ws.scenario.slo_window_days, _window_options)
 
     def plan(self):
         return slo_plan(self.models[self.choice.value], self.target.value, self.window.value)
