@@ -51,7 +51,7 @@ class BackupPanel(Panel):
         b = self.base
         wide, style = dict(WIDE), LABEL_STYLE
         self.controls = {
-            "data_gb": snap_slider(b.data_gb, 1, 1e6, _amount("GB"), "Data"),
+            "data_gb": snap_slider(b.data_gb, *self._snap("data_gb"), "Data"),
             "daily_change": widgets.FloatSlider(value=b.daily_change, min=0, max=1, step=0.005,
                                                 description="Changed per day (fraction)",
                                                 continuous_update=False, layout=wide, style=style),
@@ -73,14 +73,14 @@ class BackupPanel(Panel):
             "retention_days": widgets.FloatSlider(value=b.retention_days, min=1, max=400, step=1,
                                                   description="Keep backups (days)",
                                                   continuous_update=False, layout=wide, style=style),
-            "restore_gb_per_h": snap_slider(b.restore_gb_per_h, 1, 1e5, _amount("GB/h"), "Restore rate"),
-            "backup_gb_per_h": snap_slider(b.backup_gb_per_h, 1, 1e5, _amount("GB/h"), "Backup rate"),
+            "restore_gb_per_h": snap_slider(b.restore_gb_per_h, *self._snap("restore_gb_per_h"), "Restore rate"),
+            "backup_gb_per_h": snap_slider(b.backup_gb_per_h, *self._snap("backup_gb_per_h"), "Backup rate"),
             "cross_region_copy": widgets.Checkbox(value=b.cross_region_copy,
                                                   description="Copy to another region"),
             "copy_lag_h": widgets.FloatSlider(value=b.copy_lag_h, min=0, max=24, step=0.25,
                                               description="Copy lag (hours)",
                                               continuous_update=False, layout=wide, style=style),
-            "price_per_gb_month": snap_slider(b.price_per_gb_month, 1e-4, 1, self._price_label(),
+            "price_per_gb_month": snap_slider(b.price_per_gb_month, *self._snap("price_per_gb_month"),
                                               "Storage price"),
             "rto_h": hours_slider(b.rto_h or 8, 0.01, 168, "Restore within (RTO)"),
             "rpo_h": hours_slider(b.rpo_h or 24, 1e-3, 168, "Lose at most (RPO)"),
@@ -122,20 +122,13 @@ class BackupPanel(Panel):
     def _show_schedule(self, kept) -> None:
         """Show a schedule the scenario keeps on the controls."""
         c = self.controls
-        for name in ("data_gb", "restore_gb_per_h", "backup_gb_per_h"):
+        for name in ("data_gb", "restore_gb_per_h", "backup_gb_per_h", "price_per_gb_month"):
             if kept.get(name) is not None:
-                low, high = (1, 1e6) if name == "data_gb" else (1, 1e5)
-                unit = "GB" if name == "data_gb" else "GB/h"
-                set_snapped(c[name], float(kept[name]), low, high, _amount(unit))
-        if kept.get("price_per_gb_month") is not None:
-            set_snapped(c["price_per_gb_month"], float(kept["price_per_gb_month"]), 1e-4, 1, self._price_label())
-        for name in ("daily_change", "full_every_days", "retention_days", "copy_lag_h"):
+                set_snapped(c[name], float(kept[name]), *self._snap(name))
+        for name in ("daily_change", "full_every_days", "incremental_every_h", "retention_days", "copy_lag_h"):
             if kept.get(name) is not None:
                 c[name].max = max(c[name].max, float(kept[name]))
                 c[name].value = float(kept[name])
-        if "incremental_every_h" in kept and kept["incremental_every_h"] is not None:
-            c["incremental_every_h"].max = max(c["incremental_every_h"].max, float(kept["incremental_every_h"]))
-            c["incremental_every_h"].value = float(kept["incremental_every_h"])
         if kept.get("mode") is not None:
             c["mode"].value = kept["mode"]
         if "log_shipping_every_s" in kept:
@@ -150,15 +143,18 @@ class BackupPanel(Panel):
         if kept.get("log_replay_gb_per_h") is not None:
             self.base = replace(self.base, log_replay_gb_per_h=float(kept["log_replay_gb_per_h"]))
 
-    def _price_label(self):
-        """The storage price read out in the scenario's currency ($0.023 per GB-month)."""
-        currency = self._currency()
-        return lambda v: f"{format_price(v, currency)} per GB-month"
+    def _snap(self, name: str) -> tuple:
+        """(low, high, read-out) of the snapping slider ``name``: sizes and rates in GB, the
+        storage price in the scenario's currency ($0.023 per GB-month)."""
+        if name == "price_per_gb_month":
+            currency = self._currency()
+            return 1e-4, 1, lambda v: f"{format_price(v, currency)} per GB-month"
+        return (1, 1e6, _amount("GB")) if name == "data_gb" else (1, 1e5, _amount("GB/h"))
 
     def from_workspace(self, change) -> None:
         sc = self.ws.scenario
         price = self.controls["price_per_gb_month"]
-        set_snapped(price, float(price.value), 1e-4, 1, self._price_label())  # a switch may change currency
+        set_snapped(price, float(price.value), *self._snap("price_per_gb_month"))  # a switch may change currency
         if sc.backup is not None and (change is None or change.scenario):
             self._show_schedule(sc.backup)
         rto, rpo = sc.rto_targets["data_corruption"], sc.rpo_targets["data_corruption"]
