@@ -36,6 +36,24 @@ def text_of(nb, tag) -> str:
     return "".join(parts)
 
 
+def checked(name):
+    """The committed notebook, for the cells nbval checks (``# NBVAL_CHECK_OUTPUT``).
+
+    ``notebooks/`` is in the suite's testpaths: nbval executes every committed notebook
+    with its defaults in the same run and fails if a checked cell's output differs from
+    the committed one. Asserting on those outputs therefore asserts on a fresh run with
+    the defaults, without executing the notebook a second time; ``checked_text_of``
+    refuses a cell nbval does not compare. Figures are checked on the papermill runs."""
+    return nbformat.read(NOTEBOOKS / name, as_version=4)
+
+
+def checked_text_of(nb, tag) -> str:
+    (cell,) = [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+    assert "# NBVAL_CHECK_OUTPUT" in cell.source, f"nbval does not compare the cell tagged {tag!r}"
+    assert cell.outputs, f"the cell tagged {tag!r} has no committed output"
+    return text_of(nb, tag)
+
+
 def assert_figures(nb, *tags) -> None:
     """Each tagged cell's first output is a plotly figure."""
     for tag in tags:
@@ -77,16 +95,15 @@ def test_downtime_budget_rejects_bad_parameters(tmp_path, parameters, message):
     assert message in str(err.value)
 
 
-def test_architecture_explorer_with_its_defaults(tmp_path):
-    nb = execute(tmp_path, "architecture_explorer.ipynb")
-    result = text_of(nb, "result")
+def test_architecture_explorer_with_its_defaults():
+    nb = checked("architecture_explorer.ipynb")
+    result = checked_text_of(nb, "result")
     assert "Multi-AZ PostgreSQL" in result
     assert "availability   99.9889% (3.96 nines)" in result
     assert "58.2 minutes a year" in result
     assert "comfortably above the 99.95% target" in result
-    assert text_of(nb, "advice").startswith("Improve or add redundancy to the primary database")
-    assert "The load balancer is known only by its provider's SLA" in text_of(nb, "advice")
-    assert_figures(nb, "diagram", "importance", "tornado")
+    assert checked_text_of(nb, "advice").startswith("Improve or add redundancy to the primary database")
+    assert "The load balancer is known only by its provider's SLA" in checked_text_of(nb, "advice")
 
 
 def test_architecture_explorer_with_another_design_and_a_file(tmp_path):
@@ -94,6 +111,7 @@ def test_architecture_explorer_with_another_design_and_a_file(tmp_path):
                  architecture="azure_web_app_single_region", target=0.999)
     result = text_of(nb, "result")
     assert "availability   99.616%" in result and "short of the 99.9% target" in result
+    assert_figures(nb, "diagram", "importance", "tornado")
     f = tmp_path / "mine.yaml"
     f.write_text("name: Two boxes\narchitecture:\n  parallel:\n"
                  "    - component: {name: a, availability: 0.99}\n"
@@ -110,21 +128,21 @@ def test_architecture_explorer_bad_file_names_the_place(tmp_path):
     assert "architecture.series[0].component.availability: 1.3 is not in [0, 1]" in str(err.value)
 
 
-def test_rto_rpo_tradeoffs_with_its_defaults(tmp_path):
-    nb = execute(tmp_path, "rto_rpo_tradeoffs.ipynb")
-    table = text_of(nb, "table")
+def test_rto_rpo_tradeoffs_with_its_defaults():
+    nb = checked("rto_rpo_tradeoffs.ipynb")
+    table = checked_text_of(nb, "table")
     assert "E-commerce shop: downtime costs 50,000 USD an hour" in table
     assert "4,993,125" in table  # daily backups, by hand in test_cli
-    assert text_of(nb, "recommendation").startswith(
+    assert checked_text_of(nb, "recommendation").startswith(
         "Recommended: Warm standby + point-in-time backups (AWS), $194,206 a year")
-    assert "$438,600,000" in text_of(nb, "seed-article")
-    assert_figures(nb, "bars", "sweep")
+    assert "$438,600,000" in checked_text_of(nb, "seed-article")
 
 
 def test_rto_rpo_tradeoffs_other_scenario_and_cost(tmp_path):
     nb = execute(tmp_path, "rto_rpo_tradeoffs.ipynb", scenario="small_saas",
                  downtime_cost_per_hour=100000.0)
     assert "downtime costs 100,000 USD an hour" in text_of(nb, "table")
+    assert_figures(nb, "bars", "sweep")
     assert "Warm standby + point-in-time backups" in text_of(nb, "recommendation")
     nb = execute(tmp_path, "rto_rpo_tradeoffs.ipynb", scenario="small_saas")
     assert "Hourly snapshot" in text_of(nb, "recommendation")
@@ -199,15 +217,24 @@ def test_nbval_fails_when_a_checked_number_changes(tmp_path):
     target.outputs[0].text = target.outputs[0].text.replace("21.9 minutes", "22.9 minutes")
     nbformat.write(nb, bad)
     cfg = NOTEBOOKS.parent / "tests" / "nbval_sanitize.cfg"
-    results = {}
-    for path in (good, bad):
-        results[path.name] = subprocess.run(
-            [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with", str(cfg),
-             "-p", "no:cacheprovider", "-q", str(path)],
-            cwd=tmp_path, capture_output=True, text=True)
-    assert results["good.ipynb"].returncode == 0, results["good.ipynb"].stdout
-    assert results["bad.ipynb"].returncode == 1, results["bad.ipynb"].stdout
-    assert "22.9 minutes" in results["bad.ipynb"].stdout
+    run = subprocess.run(  # one session for both: each notebook gets its own kernel
+        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with", str(cfg),
+         "-p", "no:cacheprovider", "-q", "-rfE", "--rootdir", str(tmp_path), "good.ipynb", "bad.ipynb"],
+        cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout
+    failed = sorted({line.split("::")[0].split()[-1] for line in run.stdout.splitlines()
+                     if line.startswith("FAILED ")})
+    assert failed == ["bad.ipynb"], run.stdout  # the good copy passes, the changed one fails
+    assert "22.9 minutes" in run.stdout
+    assert "1 failed," in run.stdout  # only the changed cell differs
+
+
+def test_nbval_runs_the_committed_notebooks_in_this_suite():
+    """``checked`` relies on it: the suite collects notebooks/ with nbval."""
+    import tomllib
+
+    conf = tomllib.loads((NOTEBOOKS.parent / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "notebooks" in conf["testpaths"] and "--nbval-lax" in conf["addopts"]
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
@@ -231,8 +258,9 @@ def test_committed_notebooks_are_thin_and_small(path):
         ast.literal_eval(value)  # raises on anything but a plain literal
 
 
-def test_failure_simulation_with_its_defaults(tmp_path):
-    nb = execute(tmp_path, "failure_simulation.ipynb")
+def test_failure_simulation_with_its_defaults():
+    nb = checked("failure_simulation.ipynb")
+    text_of = checked_text_of
     summary = text_of(nb, "summary")
     assert "4,000 runs x 10 years (2027-2036), seed 2027" in summary
     assert "(inside the 99% CI)" in summary
@@ -250,7 +278,6 @@ def test_failure_simulation_with_its_defaults(tmp_path):
     assert latent[0].startswith("watched standby") and latent[1].startswith("unwatched standby")
     law = text_of(nb, "repair-law").splitlines()
     assert law[0].startswith("exponential") and law[1].startswith("lognormal")
-    assert_figures(nb, "histogram", "by-month", "sla-curve-figure", "analytic-figure")
 
 
 def test_failure_simulation_with_other_parameters(tmp_path):
@@ -259,6 +286,7 @@ def test_failure_simulation_with_other_parameters(tmp_path):
     summary = text_of(nb, "summary")
     assert "Single server" in summary and "600 runs x 2 years (2027-2028), seed 1" in summary
     assert "months meeting the 99.9% SLA" in summary
+    assert_figures(nb, "histogram", "by-month", "sla-curve-figure", "analytic-figure")
 
 
 def test_failure_simulation_rejects_bad_parameters(tmp_path):
@@ -267,15 +295,15 @@ def test_failure_simulation_rejects_bad_parameters(tmp_path):
     assert "repair: 'weibull' is not one of exponential, lognormal" in str(err.value)
 
 
-def test_failover_drills_with_its_defaults(tmp_path):
-    nb = execute(tmp_path, "failover_drills.ipynb")
+def test_failover_drills_with_its_defaults():
+    nb = checked("failover_drills.ipynb")
+    text_of = checked_text_of
     table = text_of(nb, "drill-table")
     assert "Lose a region (us-east-1)" in table and "meets the RTO in 0%" in table
     assert "Kill an app instance" in table and "meets the RTO in 100%" in table
     assert "RTO of 1 minute in 0% of 10,000 drills" in text_of(nb, "chosen")
     assert "RTO of 1 minute in 9" in text_of(nb, "what-if")  # most drills pass
     assert "no failover path is left" in text_of(nb, "no-path")
-    assert_figures(nb, "figure")
 
 
 def test_failover_drills_with_other_parameters(tmp_path):
@@ -283,20 +311,21 @@ def test_failover_drills_with_other_parameters(tmp_path):
                  runs=2000, seed=3)
     chosen = text_of(nb, "chosen")
     assert chosen.startswith("Fail the database primary") and "RTO of 2 minutes" in chosen
+    assert_figures(nb, "figure")
     with pytest.raises(pm.PapermillExecutionError) as err:
         execute(tmp_path, "failover_drills.ipynb", drill="unplug")
     assert "drill: 'unplug' is not a drill" in str(err.value)
 
 
-def test_design_review_with_its_defaults(tmp_path):
-    nb = execute(tmp_path, "design_review.ipynb")
+def test_design_review_with_its_defaults():
+    nb = checked("design_review.ipynb")
+    text_of = checked_text_of
     table = text_of(nb, "compare")
     assert "Multi-AZ PostgreSQL     99.9889%" in table and "-56.6 minutes" in table
     assert "12,250" in table and "route53: added" in table
     spread = text_of(nb, "uncertainty").splitlines()
     assert spread[0].startswith("Multi-AZ PostgreSQL: median") and "learn more about the load balancer" in spread[0]
     assert text_of(nb, "optimize").startswith("Cheapest meeting 99.95%: app x2, pg-standby x1, 12,250")
-    assert_figures(nb, "uncertainty-figure", "frontier")
     assert text_of(nb, "history").startswith("No incident log given")
 
 
@@ -319,6 +348,7 @@ def test_design_review_other_designs_and_a_bad_range(tmp_path):
                  draws=1000)
     assert "+42.9 hours" in text_of(nb, "compare")
     assert text_of(nb, "optimize").startswith("None meets 99.99%")
+    assert_figures(nb, "uncertainty-figure", "frontier")
     with pytest.raises(pm.PapermillExecutionError) as err:
         execute(tmp_path, "design_review.ipynb", vary={"nope": [1, 2]})
     assert "'nope' is not a component" in str(err.value)
