@@ -138,24 +138,32 @@ def compare_records(designs: Sequence[Architecture], *, year_days: float = DAYS_
             "changes_from_first": {d.name: changed_blocks(designs[0], d) for d in designs[1:]}}
 
 
-def changed_blocks(a: Architecture, b: Architecture) -> list[str]:
+def changed_blocks(a: Architecture, b: Architecture, *, labels: bool = False) -> list[str]:
     """What differs from design ``a`` to design ``b``, one sentence per change:
     components added or removed, figures changed (availability, MTBF, MTTR, replicas,
-    cost), and components that moved to another kind of block."""
+    cost), and components that moved to another kind of block. Parts are named by their
+    file names, or with ``labels`` by what sentences call them, the file name added where
+    the label does not contain it ("the primary database (pg-primary)")."""
     ca = {c.name: c for c in a.components}
     cb = {c.name: c for c in b.components}
     pa, pb = _paths(a), _paths(b)
-    out = [f"{name}: removed" for name in ca if name not in cb]
-    out += [f"{name}: added" for name in cb if name not in ca]
+
+    def said(c) -> str:
+        if not labels or c.name.casefold() in c.display.casefold():
+            return c.display if labels else c.name
+        return f"{c.display} ({c.name})"
+
+    out = [(said(c), "removed") for name, c in ca.items() if name not in cb]
+    out += [(said(c), "added") for name, c in cb.items() if name not in ca]
     for name in ca.keys() & cb.keys():
         x, y = ca[name], cb[name]
         for f in _FIELDS:
             vx, vy = getattr(x, f), getattr(y, f)
             if vx != vy:
-                out.append(f"{name}: {f} {vx} -> {vy}")
+                out.append((said(y), f"{f} {vx} -> {vy}"))
         if pa[name] != pb[name]:
-            out.append(f"{name}: moved from {pa[name]} to {pb[name]}")
-    return sorted(out)
+            out.append((said(y), f"moved from {pa[name]} to {pb[name]}"))
+    return sorted(f"{who}: {what}" for who, what in out)
 
 
 def parse_vary(texts: Sequence[str]) -> dict[str, tuple[int, int]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .availability import DAYS_PER_YEAR, finite_or_none
 from .checks import InvalidInputError
-from .formatting import format_duration, format_money, format_percent
+from .formatting import format_duration, format_money, format_percent, format_price
 from .scenario import Scenario
 
 __all__ = ["Change", "ScenarioDiff", "scenario_diff"]
@@ -99,16 +99,75 @@ def _is_money(path: str) -> bool:
             or path.startswith("strategy_costs."))
 
 
+#: A scenario file's keys in plain words (``_words`` adds the ones that take a name).
+_WORDS = {
+    "name": "name", "currency": "currency", "downtime_cost_per_hour": "cost of an hour down",
+    "data.unit": "unit of data", "data.written_per_hour": "data written an hour",
+    "targets.rto_h": "RTO target", "targets.rpo_h": "RPO target",
+    "fallback.rto_h": "recovery time where no strategy covers a disruption",
+    "fallback.rpo_h": "data lost where no strategy covers a disruption",
+    "strategies": "your own strategies", "layered_strategies": "strategies run together",
+    "availability_target": "availability target", "slo_window_days": "SLO window",
+    "backup.data_gb": "data backed up", "backup.daily_change": "data changed a day",
+    "backup.full_every_days": "a full backup every",
+    "backup.incremental_every_h": "an incremental backup every", "backup.mode": "backup mode",
+    "backup.log_shipping_every_s": "logs shipped every", "backup.retention_days": "backups kept for",
+    "backup.backup_gb_per_h": "backup speed", "backup.restore_gb_per_h": "restore speed",
+    "backup.log_replay_gb_per_h": "log replay speed",
+    "backup.cross_region_copy": "a backup copy in another region", "backup.copy_lag_h": "that copy's lag",
+    "backup.price_per_gb_month": "backup storage price a GB a month",
+}
+_INCIDENTS = {"instance": "instances lost a year", "zone": "zone outages a year",
+              "region": "region outages a year", "data_corruption": "data corruptions a year"}
+_OF = {"instance": "a lost instance", "zone": "a lost zone", "region": "a lost region",
+       "data_corruption": "corrupted data"}
+_TARGET = {"rto_h": "RTO target", "rpo_h": "RPO target"}
+
+
+def _words(path: str, a: Scenario, b: Scenario) -> str:
+    """The file key ``path`` in plain words (the key itself if it has none)."""
+    if path in _WORDS:
+        return _WORDS[path]
+    head, _, rest = path.partition(".")
+    if path == "data.cost_per_unit":
+        unit = a.data_unit if a.data_unit == b.data_unit else "unit of data"
+        return f"cost of each lost {unit.removesuffix('s') if unit == 'records' else unit}"
+    if head == "incidents_per_year" and rest in _INCIDENTS:
+        return _INCIDENTS[rest]
+    if head == "targets":
+        disruption, _, which = rest.partition(".")
+        if disruption in _OF and which in _TARGET:
+            return f"{_TARGET[which]} for {_OF[disruption]}"
+    if head == "strategy_costs":
+        from .strategies import load_strategies
+
+        known = (*load_strategies(), *a.custom_strategies, *b.custom_strategies)
+        label = next((s.label for s in known if s.id == rest), rest)
+        return f"price of {label} a year"
+    return path
+
+
 def _shown(path: str, value: Any, currency: str) -> str:
     if value is None:
         return "none"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if path == "backup.price_per_gb_month":
+            return format_price(float(value), currency)
         if _is_money(path):
             return format_money(float(value), currency)
-        if path.endswith("_h") and math.isfinite(value):
-            return format_duration(float(value) * 3600)
+        if path.endswith("_gb_per_h"):
+            return f"{value:,.6g} GB an hour"
+        for suffix, seconds in (("_s", 1), ("_h", 3600), ("_days", 86400)):
+            if path.endswith(suffix) and math.isfinite(value):
+                return format_duration(float(value) * seconds)
         if path == "availability_target":
             return format_percent(float(value))
+        if path == "backup.daily_change":
+            return format_percent(float(value))
+        if path == "backup.data_gb":
+            return f"{value:,.6g} GB"
         return f"{value:,.6g}"
     if isinstance(value, list):
         return "[" + ", ".join(_shown(path, v, currency) for v in value) + "]"
@@ -127,7 +186,7 @@ def _input_changes(a: Scenario, b: Scenario) -> list[Change]:
         if path == "description":
             sentence = "description: reworded"
         else:
-            sentence = f"{path}: {before} -> {after}"
+            sentence = f"{_words(path, a, b)}: {before} -> {after}"
         changes.append(Change(path, va, vb, sentence))
         if len(changes) >= MAX_CHANGES:
             break
@@ -143,7 +202,7 @@ def _design_changes(a: Scenario, b: Scenario) -> tuple[list[str], list[Change]]:
     if da is None or db is None:
         return [f"design: {'none' if da is None else da.name} -> {'none' if db is None else db.name}"], []
     lines = [] if da.name == db.name else [f"design: {da.name} -> {db.name}"]
-    lines += changed_blocks(da, db)
+    lines += changed_blocks(da, db, labels=True)
     ea, eb = da.evaluate(), db.evaluate()
     outcomes = []
     if ea.unavailability != eb.unavailability:

@@ -550,4 +550,4 @@ def test_what_changed_since_last_weeks_file(page, tmp_path):
     chooser.value.set_files(str(path))
     wait_for_text(page, ".hadr-diff", "Since last_week.yaml")
     text = page.locator(".hadr-diff").inner_text()
-    assert "downtime_cost_per_hour: $20,000 -> $50,000" in text and "What follows" in text
+    assert "cost of an hour down: $20,000 -> $50,000" in text and "What follows" in text
