@@ -53,6 +53,12 @@ def duration_axis_ticks(low: float, high: float) -> tuple[list[float], list[str]
     return [v for v, _ in vals], [t for _, t in vals]
 
 
+def _side(vertical: str, x: float, span: tuple[float, float]) -> str:
+    """A point label's position: towards the middle of the x axis ``span`` (a label
+    right of the middle reads leftwards), so neither edge cuts it."""
+    return f"{vertical} {'left' if x > (span[0] + span[1]) / 2 else 'right'}"
+
+
 def downtime_vs_nines_figure(period: str = "year", target=None, *,
                              year_days: float = DAYS_PER_YEAR,
                              nines_range: tuple[float, float] = (1.0, 7.0),
@@ -78,8 +84,9 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
     fig.add_trace(go.Scatter(
         x=tier_x, y=tier_y, mode="markers+text", name="tiers",
         text=[f"{format_percent(a)}: {format_duration(s)}" for a, s in zip(tiers, tier_y)],
-        textposition="top right", marker={"size": 8, "color": PALETTE["blue"]},
-        hoverinfo="text",
+        # labels in the right half read leftwards, so a phone-wide chart keeps them whole
+        textposition=[_side("top", x, nines_range) for x in tier_x], cliponaxis=False,
+        marker={"size": 8, "color": PALETTE["blue"]}, hoverinfo="text",
     ))
     tx, ty, tt = [], [], []
     if target is not None:
@@ -88,7 +95,8 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
         tt = [f"target {format_percent(target)}: {format_duration(d)}"]
     fig.add_trace(go.Scatter(
         x=tx, y=ty, mode="markers+text", name="target", text=tt,
-        textposition="bottom left", marker={"size": 14, "color": PALETTE["red"], "symbol": "diamond"},
+        textposition=[_side("bottom", x, nines_range) for x in tx], cliponaxis=False,
+        marker={"size": 14, "color": PALETTE["red"], "symbol": "diamond"},
         hoverinfo="text",
     ))
     tickvals, ticktext = duration_axis_ticks(y.min(), y.max())

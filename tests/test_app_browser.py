@@ -62,11 +62,11 @@ def wait_for_text(page, selector: str, text: str, timeout: int = 15_000) -> None
 
 
 def assert_chart_text_inside(page) -> None:
-    """No title, tick label or legend entry of a visible chart is cut by its edges."""
+    """No title, tick label, legend entry or point label of a visible chart is cut by its edges."""
     cut = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
       .filter(p => p.offsetParent !== null).flatMap(p => {
         const box = p.querySelector('.main-svg').getBoundingClientRect();
-        return [...p.querySelectorAll('.xtick text, .ytick text, .gtitle, .legendtext, .g-xtitle text, .g-ytitle text')]
+        return [...p.querySelectorAll('.xtick text, .ytick text, .gtitle, .legendtext, .g-xtitle text, .g-ytitle text, .textpoint text')]
           .map(t => [t.textContent, t.getBoundingClientRect()])
           .filter(([s, r]) => s && r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 ||
                                                   r.top < box.top - 1 || r.bottom > box.bottom + 1))
@@ -337,8 +337,8 @@ def test_usable_on_a_phone(browser, voila_app):
     page = context.new_page()
     page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
     page.wait_for_selector(".hadr-overview", timeout=60_000)
-    for label, selector in (("Overview", ".hadr-overview"), ("DR strategy", ".hadr-recommendation"),
-                            ("Drills", ".hadr-drill-summary")):
+    for label, selector in (("Overview", ".hadr-overview"), ("Downtime budget", ".hadr-headline"),
+                            ("DR strategy", ".hadr-recommendation"), ("Drills", ".hadr-drill-summary")):
         open_tab(page, label, selector)
         page.wait_for_timeout(300)
         report = page.evaluate("""() => {
@@ -367,6 +367,9 @@ def test_usable_on_a_phone(browser, voila_app):
         assert report["scroll"] <= report["width"] + 1, f"{label}: sideways scroll {report['scroll']}px"
         assert all(t["inside"] and not t["cut"] for t in report["tabs"]), report["tabs"]
         assert all(r["inside"] for r in report["readouts"]), report["readouts"]
+        if label == "Downtime budget":  # the tiers' and the target's labels stay on the chart
+            wait_for_chart_text(page, "99.999%: 5.26 minutes")
+            assert_chart_text_inside(page)
         if label == "DR strategy":  # its two charts: legible on a phone
             page.wait_for_selector(".js-plotly-plot .legend", timeout=30_000)
             page.wait_for_timeout(500)

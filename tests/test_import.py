@@ -72,6 +72,63 @@ def test_a_matching_zone_anti_affinity_spreads_the_replicas_over_zones():
     assert arch.component("api@zone-1").mttr_h == pytest.approx(370 / 3600, rel=1e-5)
 
 
+def test_the_seed_articles_primary_and_standby_replicate_nothing():
+    """Its StatefulSet runs two replicas of the official postgres image, commented
+    "Primary + standby", with POSTGRES_REPLICATION_MODE, which only Bitnami's images
+    read: two separate databases, so the design is one instance, and the trap is named."""
+    doc = import_paths([HERE / "seed_statefulset.yaml"])
+    (finding,) = doc["findings"]
+    assert finding["severity"] == "warning" and finding["source"].endswith("seed_statefulset.yaml:33")  # the container
+    assert finding["message"].startswith("StatefulSet postgres: 2 replicas of postgres:15, but nothing sets "
+                                         "up replication between them; POSTGRES_REPLICATION_MODE is read by "
+                                         "Bitnami's images, not by postgres:15")
+    assert finding["field"] == "spec.template.spec.containers.0"
+    comp = doc["design"]["architecture"]["component"]
+    assert comp["name"] == "postgres" and "count" not in comp
+    # one instance: 2190 h between failures, 340 s to replace its pod
+    u = hl.load_architecture(doc["design"]).evaluate().unavailability
+    assert u == pytest.approx((340 / 3600) / (2190 + 340 / 3600), rel=1e-5)
+
+
+_DB = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: db}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: db}}}}
+  template:
+    metadata: {{labels: {{app: db}}}}
+    spec:
+{spec}
+"""
+
+
+@pytest.mark.parametrize("spec, replicated", [
+    ("      containers: [{name: db, image: 'docker.io/library/postgres:16.2'}]", False),
+    ("      containers: [{name: db, image: 'registry.example.com:5000/team/mysql@sha256:abc'}]", False),
+    ("      containers: [{name: db, image: 'redis:7', env: [{name: REDIS_REPLICATION_MODE, value: slave}]}]",
+     False),  # the official redis image does not read Bitnami's setting
+    ("      containers: [{name: db, image: 'bitnami/postgresql:16',\n"
+     "                    env: [{name: POSTGRESQL_REPLICATION_MODE, value: master}]}]", True),
+    ("      containers: [{name: db, image: 'mongo:7', args: ['--replSet', 'rs0', '--bind_ip_all']}]", True),
+    ("      containers: [{name: db, image: 'redis:7', command: [redis-server, --replicaof, db-0.db, '6379']}]",
+     True),
+    ("      initContainers: [{name: clone, image: 'postgres:16', command: [sh, -c, 'pg_basebackup -h db-0']}]\n"
+     "      containers: [{name: db, image: 'postgres:16'}]", True),
+    ("      containers: [{name: db, image: 'ghcr.io/zalando/spilo-16:3.2-p2'}]", True),
+    ("      containers: [{name: web, image: 'nginx:1.27'}]", True),  # not a database: replicas are copies
+])
+def test_database_replicas_are_copies_only_when_something_replicates(tmp_path, spec, replicated):
+    path = tmp_path / "db.yaml"
+    path.write_text(_DB.format(spec=spec))
+    doc = import_paths([path])
+    said = [f["message"] for f in doc["findings"] if "nothing sets up replication" in f["message"]]
+    arch = hl.load_architecture(doc["design"])
+    assert (said == []) is replicated, said
+    assert len(arch.components) == 1
+    assert (arch.components[0].count == 3) is replicated
+
+
 def test_database_operators_become_standbys():
     doc = import_paths([HERE / "cnpg.yaml"])
     src = str(HERE / "cnpg.yaml")
@@ -94,7 +151,7 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     assert code == 0 and doc["schema_version"] == 1
     assert set(doc) == {"schema_version", "design", "findings", "files"}
     assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
-    assert len(doc["files"]) == 8
+    assert len(doc["files"]) == 9
     target = tmp_path / "design.yaml"
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""

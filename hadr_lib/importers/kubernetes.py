@@ -2,7 +2,9 @@
 
 Read: Deployments and StatefulSets (replicas, probes, pod anti-affinity and topology
 spread constraints with whether their selector matches the workload's own pods, a
-zone pinned by ``nodeSelector`` or node affinity), quorum software run as a
+zone pinned by ``nodeSelector`` or node affinity, database replicas that replicate
+nothing: a database image run as several replicas with nothing that sets replication
+up), quorum software run as a
 StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), PodDisruptionBudgets,
 PersistentVolumes pinned to a zone, CloudNativePG ``Cluster`` (instances, synchronous
 replicas, backups, replica clusters) and Zalando ``postgresql`` (instances, Patroni's
@@ -40,6 +42,21 @@ ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/z
 HOST_KEY = "kubernetes.io/hostname"
 QUORUM_SOFTWARE = ("zookeeper", "etcd", "consul")
 MAX_DOCUMENTS = 5_000
+#: Database images whose replicas hold data of their own: more than one replica copies
+#: nothing unless something sets replication up (``_replication_sign``).
+DATABASE_IMAGES = ("postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "valkey",
+                   "percona", "percona-server")
+#: Images that run their own replication (Patroni, Galera, ...): their replicas are copies.
+REPLICATING_IMAGES = ("spilo", "patroni", "stolon", "repmgr", "pgpool", "galera", "xtradb-cluster",
+                      "vitess", "crunchy", "cloudnative-pg", "percona-postgresql")
+#: Settings in a container's environment (Bitnami's images read them) that set up replication.
+REPLICATION_ENV = ("POSTGRESQL_REPLICATION_MODE", "POSTGRES_REPLICATION_MODE", "MYSQL_REPLICATION_MODE",
+                   "MARIADB_REPLICATION_MODE", "REDIS_REPLICATION_MODE", "MONGODB_REPLICA_SET_MODE",
+                   "REPMGR_PARTNER_NODES")
+#: Words in a command, its arguments or a startup script that set replication up.
+REPLICATION_WORDS = ("pg_basebackup", "primary_conninfo", "standby.signal", "standby_mode", "--replset",
+                     "replsetname", "replicaof", "slaveof", "change master", "change replication source",
+                     "group_replication", "wsrep", "sentinel")
 
 
 def _claims(path: str, text: str) -> bool:
@@ -121,6 +138,41 @@ def _startup_s(containers: list) -> float:
     return out
 
 
+def _image_repository(image: Any) -> str:
+    """``registry/org/name:tag@digest`` to ``org/name``, lower case."""
+    text = str(image or "").lower().split("@")[0]
+    path = text.split("/")
+    if len(path) > 1 and ("." in path[0] or ":" in path[0] or path[0] == "localhost"):
+        path = path[1:]  # a registry host
+    path[-1] = path[-1].split(":")[0]
+    return "/".join(path)
+
+
+def _replication_sign(pspec: dict) -> str | None:
+    """What in a pod sets up replication between its replicas (None: nothing seen). Read:
+    the images (Patroni, Galera, ...), Bitnami's replication settings, and the words of
+    commands, arguments and environment values (pg_basebackup, --replSet, replicaof, ...)."""
+    containers = [c for key in ("initContainers", "containers") for c in (pspec.get(key) or [])
+                  if isinstance(c, dict)]
+    for c in containers:
+        repo = _image_repository(c.get("image"))
+        hit = next((w for w in REPLICATING_IMAGES if w in repo), None)
+        if hit:
+            return f"image {repo}"
+        env = [e for e in (c.get("env") or []) if isinstance(e, dict)]
+        for e in env:
+            name = str(e.get("name", ""))
+            if name.upper() in REPLICATION_ENV and repo.startswith("bitnami/"):
+                return f"{name} on the {repo} image"
+        words = " ".join(str(x) for key in ("command", "args") for x in (c.get(key) or [])
+                         if isinstance(x, (str, int))).lower()
+        words += " " + " ".join(str(e.get("value", "")) for e in env).lower()
+        hit = next((w for w in REPLICATION_WORDS if w in words), None)
+        if hit:
+            return f"{hit!r} in its command or settings"
+    return None
+
+
 def _pinned_zone(spec: dict) -> str | None:
     """The one zone a pod template is pinned to (``nodeSelector`` or required node
     affinity on the zone label), or None."""
@@ -183,9 +235,12 @@ class _Reader:
                "the pod's start)")
         zone = _pinned_zone(pspec)
         zone = None if zone is None else (printable(zone, 120).strip() or "unnamed zone")
-        spread, host_spread = self.spread(doc, pspec, labels, replicas if zone is None else 1)
         images = " ".join(str(c.get("image", "")) for c in containers).lower()
         quorum = doc.kind == "StatefulSet" and any(s in images for s in QUORUM_SOFTWARE)
+        lone = replicas > 1 and not quorum and self.replicates_nothing(doc, pspec, containers, replicas)
+        if lone:
+            replicas = 1
+        spread, host_spread = self.spread(doc, pspec, labels, replicas if zone is None else 1)
         name = doc.name
         comp = {"name": name, "mtbf_h": ASSUMED["mtbf_h"], "mttr_h": round(mttr_s / 3600.0, 6),
                 "source": self.source(doc, how)}
@@ -195,7 +250,7 @@ class _Reader:
                           doc, "spec", "template", "spec")
             self.add_zone(zone)
         if replicas == 1 and not quorum:
-            if doc.kind in ("Deployment", "StatefulSet"):
+            if doc.kind in ("Deployment", "StatefulSet") and not lone:
                 self.find("warning", "one replica: any failure of it is an outage until it is replaced",
                           doc, "spec", "replicas")
             block: dict = {"component": comp}
@@ -225,6 +280,26 @@ class _Reader:
         if zone is not None:
             block = {"zone": zone, **block}
         self.out.blocks.append(block)
+
+    def replicates_nothing(self, doc: _Doc, pspec: dict, containers: list, replicas: int) -> bool:
+        """A database image run as several replicas with nothing that sets up replication:
+        each replica is a database of its own on its own volume, not a copy. Named, and
+        modelled as the one instance that holds the data (True)."""
+        db = next((c for c in containers
+                   if _image_repository(c.get("image")).rsplit("/", 1)[-1] in DATABASE_IMAGES), None)
+        if db is None or _replication_sign(pspec) is not None:
+            return False
+        image = printable(str(db.get("image", "")), 120)
+        i = containers.index(db)
+        unread = [str(e.get("name")) for e in (db.get("env") or []) if isinstance(e, dict)
+                  and str(e.get("name", "")).upper() in REPLICATION_ENV]
+        said = (f"; {', '.join(printable(u, 60) for u in unread)} is read by Bitnami's images, not by {image}"
+                if unread else "")
+        self.find("warning", f"{replicas} replicas of {image}, but nothing sets up replication between them"
+                  f"{said}: each replica is a separate database on its own volume, not a standby. Modelled "
+                  "as one instance (if a mounted configuration sets replication up, model it by hand)",
+                  doc, "spec", "template", "spec", "containers", i)
+        return True
 
     def zone_name(self, i: int) -> str:
         self.spread_zones = True
