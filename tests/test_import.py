@@ -145,6 +145,51 @@ def test_database_operators_become_standbys():
     hl.load_architecture(doc["design"]).evaluate()
 
 
+_ZALANDO = """apiVersion: acid.zalan.do/v1
+kind: postgresql
+metadata: {{name: acid-orders}}
+spec:
+  teamId: acid
+  numberOfInstances: 3
+  patroni:
+{patroni}
+  postgresql: {{version: "16"}}
+{env}
+"""
+
+
+def test_zalandos_lag_limit_bounds_what_an_asynchronous_failover_loses(tmp_path):
+    path = tmp_path / "orders.yaml"
+    path.write_text(_ZALANDO.format(patroni="    ttl: 20\n    loop_wait: 5", env=""))
+    doc = import_paths([path])
+    (lag,) = [f for f in doc["findings"] if "asynchronous" in f["message"]]
+    assert lag["severity"] == "warning" and "no replica more than 1 MiB behind (maximum_lag_on_failover, " \
+        "Patroni's default)" in lag["message"] and "none is promoted" in lag["message"]
+    sb = doc["design"]["architecture"]["standby"]
+    assert sb["failover_s"] == 25.0 and "replication" not in sb and len(sb["standbys"]) == 2
+    assert _has(doc, "info", f"{path}:4", "backups are set in the operator's configuration")
+
+    path.write_text(_ZALANDO.format(patroni="    maximum_lag_on_failover: 33554432", env=(
+        "  env:\n  - {name: WAL_S3_BUCKET, value: backups}\n  - {name: BACKUP_NUM_TO_RETAIN, value: '14'}")))
+    doc = import_paths([path])
+    assert any("no replica more than 32 MiB behind (maximum_lag_on_failover)," in f["message"]
+               for f in doc["findings"])
+    assert not any("backup" in f["message"].lower() for f in doc["findings"])  # set, and kept
+
+    path.write_text(_ZALANDO.format(patroni="    synchronous_mode: true\n    synchronous_mode_strict: true",
+                                    env="  env:\n  - {name: USE_WALG_BACKUP, value: 'true'}\n"
+                                        "  - {name: BACKUP_NUM_TO_RETAIN, value: '0'}"))
+    doc = import_paths([path])
+    assert not any("asynchronous" in f["message"] for f in doc["findings"])
+    assert _has(doc, "warning", f"{path}:13", "BACKUP_NUM_TO_RETAIN 0 keeps no base backup")
+    assert _has(doc, "info", f"{path}:9", "synchronous_mode_strict: with no synchronous replica up")
+    assert doc["design"]["architecture"]["standby"]["replication"] == "sync"
+
+    path.write_text(_ZALANDO.format(patroni="    maximum_lag_on_failover: lots", env=""))
+    assert any("maximum_lag_on_failover 'lots' is not a byte count" in f["message"]
+               for f in import_paths([path])["findings"])
+
+
 def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     code, out, _ = _run(["import", str(HERE), "--format", "json"])
     doc = json.loads(out)

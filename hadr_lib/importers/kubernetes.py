@@ -8,7 +8,8 @@ up), quorum software run as a
 StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), PodDisruptionBudgets,
 PersistentVolumes pinned to a zone, CloudNativePG ``Cluster`` (instances, synchronous
 replicas, backups, replica clusters) and Zalando ``postgresql`` (instances, Patroni's
-``ttl`` and ``loop_wait``, synchronous mode).
+``ttl`` and ``loop_wait``, synchronous mode, the lag limit ``maximum_lag_on_failover``,
+backups set in its ``env``).
 
 What manifests do not say is assumed and said: a replica's failure rate (about four a
 year) and repair (a node lost: 40 s before the node is marked not ready, 300 s before
@@ -42,6 +43,11 @@ ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/z
 HOST_KEY = "kubernetes.io/hostname"
 QUORUM_SOFTWARE = ("zookeeper", "etcd", "consul")
 MAX_DOCUMENTS = 5_000
+#: Patroni's ``maximum_lag_on_failover`` default [bytes].
+ZALANDO_DEFAULT_LAG_BYTES = 1_048_576
+#: Spilo's settings that send WAL and base backups to a bucket (``env`` of a Zalando manifest).
+ZALANDO_BACKUP_ENV = ("WAL_S3_BUCKET", "WAL_GS_BUCKET", "AZURE_STORAGE_ACCOUNT", "WALG_S3_PREFIX",
+                      "WALG_GS_PREFIX", "WALG_AZ_PREFIX", "WALE_S3_PREFIX", "USE_WALG_BACKUP", "BACKUP_SCHEDULE")
 #: Database images whose replicas hold data of their own: more than one replica copies
 #: nothing unless something sets replication up (``_replication_sign``).
 DATABASE_IMAGES = ("postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "valkey",
@@ -136,6 +142,14 @@ def _startup_s(containers: list) -> float:
             out = max(out, float(whole(probe.get("initialDelaySeconds"), 0) or 0)
                       + float(whole(probe.get("periodSeconds"), 10) or 10))
     return out
+
+
+def _bytes(n: int) -> str:
+    """A byte count in binary units (1 MiB, 16 MiB, 512 kiB)."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("kiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:,.3g} {unit}"
+    return f"{n:,} bytes"
 
 
 def _image_repository(image: Any) -> str:
@@ -363,7 +377,7 @@ class _Reader:
 
     # -- databases --------------------------------------------------------------------
     def database(self, doc: _Doc, instances: int, sync: bool | None, failover_s: float, how: str,
-                 backups: bool | None, zone_spread: bool) -> None:
+                 backups: bool | None, zone_spread: bool, lag_said: str | None = None) -> None:
         name = doc.name
         comp = {"mtbf_h": ASSUMED["mtbf_h"], "mttr_h": 1.0,
                 "source": self.source(doc, "assumed by hadr import: an instance fails about 4 times a year "
@@ -386,8 +400,8 @@ class _Reader:
             self.out.blocks.append(block)
             self.find("info", f"failover taken as {failover_s:g} s ({how})", doc, "spec")
             if sync is False:
-                self.find("warning", "replication is asynchronous: a failover loses the replicas' lag "
-                          "(unknown here, so the design states no RPO)", doc, "spec")
+                self.find("warning", lag_said or "replication is asynchronous: a failover loses the "
+                          "replicas' lag (unknown here, so the design states no RPO)", doc, "spec")
         if backups is False:
             self.find("warning", "no backups configured: corrupted or deleted data cannot be restored "
                       "(replicas copy the damage)", doc, "spec")
@@ -421,11 +435,46 @@ class _Reader:
         ttl = whole(patroni.get("ttl"), 30) or 30
         loop = whole(patroni.get("loop_wait"), 10) or 10
         sync = bool(patroni.get("synchronous_mode"))
+        raw_lag = patroni.get("maximum_lag_on_failover")
+        lag = whole(raw_lag, None) if raw_lag is not None else ZALANDO_DEFAULT_LAG_BYTES
+        if lag is None or lag < 0:
+            self.find("info", f"maximum_lag_on_failover {printable(repr(raw_lag), 60)} is not a byte count: "
+                      "Patroni's default (1 MiB) assumed", doc, "spec", "patroni", "maximum_lag_on_failover")
+            lag = ZALANDO_DEFAULT_LAG_BYTES
+        said = "" if raw_lag is not None else ", Patroni's default"
+        lag_said = (f"replication is asynchronous: Patroni promotes no replica more than {_bytes(lag)} behind "
+                    f"(maximum_lag_on_failover{said}), so a failover loses at most that much of the latest "
+                    "writes (how many seconds that is depends on the write rate: the design states no RPO); "
+                    "when every replica is further behind, none is promoted and the database stays down "
+                    "until the primary is back")
         self.database(doc, instances, sync, float(ttl + loop),
                       f"Patroni: the leader key expires after ttl {ttl} s, a replica acts within loop_wait "
-                      f"{loop} s", None, False)
-        self.find("info", "backups are set in the operator's configuration, not in this manifest: not read",
-                  doc, "spec")
+                      f"{loop} s", self.zalando_backups(doc, spec), False, lag_said)
+        if sync and patroni.get("synchronous_mode_strict") is True and instances > 1:
+            self.find("info", "synchronous_mode_strict: with no synchronous replica up, the primary stops "
+                      "accepting writes (no data loss, but the replica's outage is the service's)",
+                      doc, "spec", "patroni", "synchronous_mode_strict")
+
+    def zalando_backups(self, doc: _Doc, spec: dict) -> bool | None:
+        """Backups set in the manifest's ``env`` (Spilo's WAL-E/WAL-G settings): True when
+        a bucket or schedule is set, None when the manifest does not say (the operator's
+        configuration may), with a finding either way that needs one."""
+        env = {str(e.get("name", "")).upper(): e.get("value") for e in (spec.get("env") or [])
+               if isinstance(e, dict)}
+        if not any(k in env for k in ZALANDO_BACKUP_ENV):
+            self.find("info", "backups are set in the operator's configuration, not in this manifest: not read",
+                      doc, "spec")
+            return None
+        keep = env.get("BACKUP_NUM_TO_RETAIN")
+        if isinstance(keep, str) and keep.strip().isdigit():  # env values are strings
+            keep = int(keep.strip())
+        if keep is not None and whole(keep, None) == 0:
+            i = next(i for i, e in enumerate(spec["env"]) if isinstance(e, dict)
+                     and str(e.get("name", "")).upper() == "BACKUP_NUM_TO_RETAIN")
+            self.find("warning", "BACKUP_NUM_TO_RETAIN 0 keeps no base backup: corrupted data cannot be "
+                      "restored", doc, "spec", "env", i)
+            return False
+        return True
 
     # -- the rest ---------------------------------------------------------------------
     def volume(self, doc: _Doc) -> None:
