@@ -54,9 +54,13 @@ def duration_axis_ticks(low: float, high: float) -> tuple[list[float], list[str]
 
 
 def _side(vertical: str, x: float, span: tuple[float, float]) -> str:
-    """A point label's position: towards the middle of the x axis ``span`` (a label
-    right of the middle reads leftwards), so neither edge cuts it."""
-    return f"{vertical} {'left' if x > (span[0] + span[1]) / 2 else 'right'}"
+    """A point label's position on an x axis ``span``, so that neither edge of a
+    phone-wide chart cuts it: in the left third it reads rightwards, past the middle
+    leftwards, and between the two it is centred on its point."""
+    lo, hi = span
+    if x < lo + (hi - lo) / 3:
+        return f"{vertical} right"
+    return f"{vertical} {'left' if x > (lo + hi) / 2 else 'center'}"
 
 
 def downtime_vs_nines_figure(period: str = "year", target=None, *,

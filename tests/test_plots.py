@@ -16,11 +16,14 @@ def test_downtime_vs_nines_figure():
     assert target.y[0] == pytest.approx(0.0005 * 31557600, rel=1e-12)
     assert target.text[0] == "target 99.95%: 4.38 hours"
     assert "365.25 days" in fig.layout.title.text
-    # labels read towards the middle (1 to 7 nines): 99% and 99.9% rightwards, 99.999% leftwards
-    assert list(tiers.textposition[:2]) == ["top right", "top right"]
-    assert tiers.textposition[-1] == "top left" and tiers.cliponaxis is False
-    assert target.textposition == ("bottom right",)  # 3.3 nines: left of the middle
+    # on 1 to 7 nines, labels in the left third read rightwards, past the middle leftwards,
+    # between the two centred (a phone's chart cuts neither edge: the browser test checks it)
+    assert list(tiers.textposition) == ["top right", "top right", "top center", "top center", "top left",
+                                        "top left"]
+    assert tiers.cliponaxis is False
+    assert target.textposition == ("bottom center",)  # 3.3 nines
     assert downtime_vs_nines_figure("year", 0.999999).data[2].textposition == ("bottom left",)
+    assert downtime_vs_nines_figure("year", 0.95).data[2].textposition == ("bottom right",)
 
 
 def test_figure_without_target_and_in_other_periods():
