@@ -64,12 +64,35 @@ def dask_executor(address: str) -> Iterator[Executor]:
     except ImportError:
         raise InvalidInputError("--scheduler: needs dask.distributed "
                                 "(pip install 'hadr-workbook[dask]')") from None
+    _refused_now(address)
     try:
         client = Client(address, timeout=10)
     except (OSError, TimeoutError, ValueError) as exc:
         raise InvalidInputError(f"--scheduler: cannot reach {address!r} ({exc})") from None
     with client:
         yield client.get_executor()
+
+
+def _refused_now(address: str) -> None:
+    """A ``tcp://HOST:PORT`` scheduler that refuses the connection outright is said at
+    once (Dask's client would retry for its whole timeout); anything else is left to
+    the client."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return
+    if parts.scheme != "tcp" or not host or port is None:
+        return
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except ConnectionRefusedError as exc:
+        raise InvalidInputError(f"--scheduler: cannot reach {address!r} ({exc})") from None
+    except OSError:
+        return  # unreachable in another way, or slow: the client says so within its timeout
 
 
 def print_json(out: dict) -> None:
