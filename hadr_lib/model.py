@@ -56,7 +56,7 @@ from .design.blocks.k_of_n import KofN
 from .design.blocks.parallel import Parallel
 from .design.blocks.placed import Placed, placed_in
 from .design.blocks.series import Series
-from .design.blocks.standby import Standby, standbys_in
+from .design.blocks.standby import Standby, domain_terms, standbys_in
 from .design.blocks.standby import failover_share as failover_share
 from .design.blocks.standby import standby_label as standby_label
 from .design.domains import Domains
@@ -151,6 +151,26 @@ def importance_records(importance: pd.DataFrame) -> list[dict[str, Any]]:
             for r in importance.itertuples()]
 
 
+def _with_domain_terms(root: Block, domains: Domains) -> Block:
+    """The tree with each standby told which zones and regions take its primary (or
+    every standby) down (``Standby.primary_domains``): a failover is charged against
+    those outages' lengths too, not only the parts' repairs."""
+    if not domains.all:
+        return root
+
+    def told(_: Any, node: Any) -> Any:
+        if type(node) is not Standby:
+            return node
+        group = node.standbys[0] if len(node.standbys) == 1 else Parallel(node.standbys)
+        terms = (domain_terms(node.primary, domains), domain_terms(group, domains))
+        if terms == (node.primary_domains, node.standby_domains):
+            return node
+        return replace(node, primary_domains=terms[0], standby_domains=terms[1])
+
+    out: Block = map_tree(root, block=told)
+    return out
+
+
 class Architecture:
     """A named reliability block diagram.
 
@@ -173,7 +193,10 @@ class Architecture:
             raise invalid("architecture", root, "is not a block (component, series, ...)")
         check_text("name", name, max_len=200)
         check_text("description", description, multiline=True)
-        self.root = root
+        if domains is not None and not isinstance(domains, Domains):
+            raise invalid("domains", domains, "is not a Domains (read one with read_domains)")
+        self.domains = domains if domains is not None else Domains()
+        self.root = root = _with_domain_terms(root, self.domains)
         self.name = name
         self.description = description
         #: What the files a design was read from say (``hadr import``'s findings), kept
@@ -195,9 +218,6 @@ class Architecture:
         self.standbys: tuple[Standby, ...] = standbys_in(self._order)
         self._ev = Vector(root, self.components)
         self._q = base_q(self.components)
-        if domains is not None and not isinstance(domains, Domains):
-            raise invalid("domains", domains, "is not a Domains (read one with read_domains)")
-        self.domains = domains if domains is not None else Domains()
         self.placed: tuple[Placed, ...] = placed_in(self._order)
         self._states = self._domain_states()
 

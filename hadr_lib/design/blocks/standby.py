@@ -74,8 +74,8 @@ from ..repair import crew_classes, timed_component
 from .gate import checked_children
 from .parallel import Parallel
 
-__all__ = ["KIND", "TIMERS", "Standby", "failover_share", "failover_times", "failover_times_s", "in_a_primary",
-           "standby_label", "standbys_in"]
+__all__ = ["KIND", "TIMERS", "Standby", "domain_terms", "failover_share", "failover_times", "failover_times_s",
+           "in_a_primary", "standby_label", "standbys_in"]
 
 _FIELDS = ("primary", "standbys", "failover_s", "failover_preset", "failover", "coverage",
            "failover_error_factor", "name", "failback", "replication", "lag_s", "mode", "start_s",
@@ -145,6 +145,12 @@ class Standby:
     #: The primary's outages as a mixture: (share of its downtime, mean outage [h]) per
     #: part (``outage_mixture``), or None without a failover time.
     primary_outages: tuple | None = field(default=None, init=False, compare=False, repr=False)
+    #: Zones and regions whose outage takes the primary (``primary_domains``) or every
+    #: standby (``standby_domains``) down, each (share of time down, mean outage [h],
+    #: outages per hour): their outages join the block's own in the failover's charge
+    #: and the turns. Set by the ``Architecture`` that holds the domains (``domain_terms``).
+    primary_domains: tuple = field(default=(), compare=False, repr=False)
+    standby_domains: tuple = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         p = self.path
@@ -161,7 +167,8 @@ class Standby:
         if self.name is not None:
             check_text(f"{p}.name", self.name, max_len=200)
         primary = stated(self.primary, f"{p}.primary")  # one walk of the primary, depth bounded
-        outage = block_mean_outage_h(self.primary, memo=primary)
+        outage = _with_domains_mean(block_mean_outage_h(self.primary, memo=primary), primary, self.primary,
+                                    self.primary_domains)
         if (self.failover_s > 0 or self.start_s > 0) and outage is None:
             raise InvalidInputError(
                 f"{p}.primary: a failover time needs the primary's mean outage length: "
@@ -169,7 +176,8 @@ class Standby:
         object.__setattr__(self, "primary_outage_h", 0.0 if outage is None else outage)
         self._check_mode()
         if (self.failover_s > 0 or self.start_s > 0 or self.dormancy < 1) and outage:
-            object.__setattr__(self, "primary_outages", outage_mixture(self.primary, memo=primary))
+            object.__setattr__(self, "primary_outages", _with_domains_mix(
+                outage_mixture(self.primary, memo=primary), primary.get(self.primary)[1], self.primary_domains))
         if self.dormancy < 1:
             self._check_dormant(primary)
         if not isinstance(self.failback, bool):
@@ -217,7 +225,8 @@ class Standby:
             raise InvalidInputError(f"{p}.primary: a dormant standby {why} needs the primary's outages: give "
                                     "its components mtbf_h and mttr_h")
         object.__setattr__(self, "dormant_units", tuple((m, r) for _, m, r in crew_classes(self.standbys)))
-        object.__setattr__(self, "primary_rate", float(_rate_while_up(self.primary, primary) or 0.0))
+        object.__setattr__(self, "primary_rate", float(_rate_while_up(self.primary, primary) or 0.0)
+                           + math.fsum(t[2] for t in self.primary_domains))
 
     def _check_replication(self) -> None:
         p = self.path
@@ -254,6 +263,8 @@ class Standby:
         group = self.standbys[0] if len(self.standbys) == 1 else Parallel(self.standbys, path=f"{p}.standbys")
         standbys = stated(group, f"{p}.standbys")
         rates = [_rate_while_up(self.primary, primary), _rate_while_up(group, standbys)]
+        rates = [None if r is None else r + math.fsum(t[2] for t in extra)
+                 for r, extra in zip(rates, (self.primary_domains, self.standby_domains))]
         if None in rates:
             if self.failover_s == 0 and self.coverage == 1:
                 return  # plain redundancy: who is active does not matter
@@ -261,7 +272,8 @@ class Standby:
                 f"{p}.failback: false (the promoted standby stays active) needs the failure rates of the "
                 "primary and the standbys: give their components mtbf_h and mttr_h, or say failback: true")
         if self.failover_s > 0:
-            object.__setattr__(self, "standby_outages", outage_mixture(group, memo=standbys))
+            object.__setattr__(self, "standby_outages", _with_domains_mix(
+                outage_mixture(group, memo=standbys), standbys.get(group)[1], self.standby_domains))
         # A turn ends at a failure that outlasts the failover (else the unit is back first
         # and stays active): turns last 1 / (rate x P(outage > t)) (coverage cancels out).
         r_p, r_g = float(rates[0] or 0.0), float(rates[1] or 0.0)  # both known here
@@ -296,6 +308,56 @@ def _outlasts(node: Standby, mix: tuple | None, to_standbys: bool) -> float:
     freq = freq / freq.sum()
     nodes, weights = failover_times(node, to_standbys)
     return float(weights @ (_per_mean(means, nodes, np.exp) @ freq))
+
+
+def _with_domains_mean(mean_h: float | None, memo: Memo, node: Any, terms: tuple) -> float | None:
+    """A block's mean outage [h] with the outages of the domains ``terms`` that take it
+    down: (its downtime + theirs) / (its outages + theirs) per hour."""
+    if not terms or mean_h is None:
+        return mean_h
+    u, f = memo.get(node)[1], memo.frequency(node) or 0.0
+    du, df = math.fsum(t[0] for t in terms), math.fsum(t[2] for t in terms)
+    return (u + du) / (f + df) if f + df > 0 else mean_h
+
+
+def _with_domains_mix(mix: tuple | None, u: float, terms: tuple) -> tuple | None:
+    """An outage mixture (shares of downtime, means [h]) with the domains' outages
+    ``terms`` added, each weighted by its share of time down against the block's own
+    downtime ``u``."""
+    if not terms:
+        return mix
+    own_s, own_m = (np.zeros(0), np.zeros(0)) if mix is None else mix
+    shares = np.concatenate([np.asarray(own_s, dtype=float) * (u if mix is not None else 0.0),
+                             [t[0] for t in terms]])
+    means = np.concatenate([np.asarray(own_m, dtype=float), [t[1] for t in terms]])
+    total = float(np.sum(shares))
+    return (shares / total, means) if total > 0 else mix
+
+
+def domain_terms(block: Any, domains: Any) -> tuple:
+    """The zones and regions whose outage alone takes ``block`` down (every part up),
+    each as (share of time down, mean outage [h], outages per hour), for
+    ``Standby.primary_domains`` / ``standby_domains``. ``domains`` is the design's
+    ``Domains``; a region takes its zones' blocks with it."""
+    from ..evaluation import Memo, preorder
+    from .placed import Placed
+
+    order = preorder(block)
+    placed = [n for n, _ in order if type(n) is Placed]
+    if not placed:
+        return ()
+    comps = [n for n, kind in order if kind.leaf]
+    index = {id(c): i for i, c in enumerate(comps)}
+    zeros = np.zeros(len(comps))
+    out = []
+    for d in domains.all:
+        gone = {d.name} | ({z.name for z in domains.all if z.region == d.name} if d.kind == "region" else set())
+        down = frozenset(id(n) for n in placed if n.domain in gone)
+        if not down or Memo(block, index, zeros, order, down).get(block)[1] < 1.0:
+            continue
+        share = d.unavailability
+        out.append((share, d.mttr_h, d.failure_rate_h * (1.0 - share)))
+    return tuple(out)
 
 
 def _rate_while_up(node: Any, memo: Memo) -> float | None:
