@@ -145,6 +145,35 @@ def test_database_operators_become_standbys():
     hl.load_architecture(doc["design"]).evaluate()
 
 
+def test_a_cnpg_replica_cluster_becomes_the_disaster_recovery_copy_in_another_region(tmp_path):
+    path = HERE / "cnpg_replica.yaml"
+    doc = import_paths([path])
+    root = doc["design"]["architecture"]["standby"]
+    assert root["name"] == "pg-eu-south (replica cluster of pg-eu-central)"
+    assert root["failover_s"] == 3600.0 and "replication" not in root  # asynchronous, lag unknown: no RPO
+    assert root["primary"]["region"] == "region of pg-eu-central"
+    (copy,) = root["standbys"]
+    assert copy["region"] == "region of pg-eu-south"
+    assert [s["zone"] for s in [copy["standby"]["primary"], *copy["standby"]["standbys"]]] == [
+        "pg-eu-south/zone-1", "pg-eu-south/zone-2"]  # zones of its own, in its region
+    zones = doc["design"]["zones"]
+    assert zones["pg-eu-south/zone-2"]["region"] == "region of pg-eu-south" and "region" not in zones["zone-1"]
+    assert doc["design"]["regions"]["region of pg-eu-south"]["rate_per_year"] == 0.1
+    assert _has(doc, "warning", f"{path}:33", "an asynchronous copy promoted by hand")
+    assert _has(doc, "info", f"{path}:33", "modelled as its disaster-recovery copy")
+    with_copy = hl.load_architecture(doc["design"]).evaluate().unavailability
+    alone = hl.load_architecture({"architecture": root["primary"], "zones": zones,
+                                  "regions": doc["design"]["regions"]}).evaluate().unavailability
+    assert with_copy < alone  # the copy covers the source region's outages, an hour late each
+    # the replica cluster without its source in the file: its own service, said
+    text = path.read_text().split("---\n")[1]
+    (tmp_path / "south.yaml").write_text(text)
+    doc = import_paths([tmp_path / "south.yaml"])
+    assert "standby" in doc["design"]["architecture"] and "region" not in str(doc["design"])
+    assert any("a replica cluster of pg-eu-central, which this file does not hold" in f["message"]
+               for f in doc["findings"])
+
+
 _ZALANDO = """apiVersion: acid.zalan.do/v1
 kind: postgresql
 metadata: {{name: acid-orders}}
@@ -196,7 +225,7 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     assert code == 0 and doc["schema_version"] == 1
     assert set(doc) == {"schema_version", "design", "findings", "files"}
     assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
-    assert len(doc["files"]) == 9
+    assert len(doc["files"]) == 10
     target = tmp_path / "design.yaml"
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""

@@ -7,7 +7,8 @@ nothing: a database image run as several replicas with nothing that sets replica
 up), quorum software run as a
 StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), PodDisruptionBudgets,
 PersistentVolumes pinned to a zone, CloudNativePG ``Cluster`` (instances, synchronous
-replicas, backups, replica clusters) and Zalando ``postgresql`` (instances, Patroni's
+replicas, backups; a replica cluster whose source is in the same file becomes its
+disaster-recovery copy in another region, promoted by hand) and Zalando ``postgresql`` (instances, Patroni's
 ``ttl`` and ``loop_wait``, synchronous mode, the lag limit ``maximum_lag_on_failover``,
 backups set in its ``env``).
 
@@ -38,7 +39,11 @@ ASSUMED = {
     "zone_rate_per_year": 0.5,
     "zone_mttr_h": 4.0,
     "pg_failover_s": 30.0,  # a database operator's failover, when the manifest does not say
+    "replica_promote_s": 3600.0,  # a person promotes a CloudNativePG replica cluster
 }
+#: A region's outages, when a replica cluster puts a copy in one (the manifests do not say).
+REGION_OUTAGE = {"rate_per_year": 0.1, "mttr_h": 8.0,
+                 "source": "assumed by hadr import: 0.1 region outages a year of 8 hours; the manifests do not say"}
 ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 HOST_KEY = "kubernetes.io/hostname"
 QUORUM_SOFTWARE = ("zookeeper", "etcd", "consul")
@@ -212,6 +217,8 @@ class _Reader:
         self.workloads: list[tuple[_Doc, dict]] = []  # (doc, pod labels)
         self.pdbs: list[_Doc] = []
         self.spread_zones = False
+        self.clusters: dict[str, int] = {}  # a CloudNativePG cluster's name: its block's index
+        self.replica_clusters: list[tuple[_Doc, str]] = []  # (replica cluster, the source it follows)
 
     def find(self, severity: str, message: str, doc: _Doc, *keys: Any) -> None:
         field = ".".join(str(k) for k in keys)
@@ -418,8 +425,7 @@ class _Reader:
             self.find("warning", f"backup retentionPolicy {retention!r} keeps nothing", doc, "spec", "backup",
                       "retentionPolicy")
         if dig(spec, "replica", "enabled") is True:
-            self.find("info", "a replica cluster: it follows another cluster (a DR copy), read here as its own "
-                      "service", doc, "spec", "replica")
+            self.replica_clusters.append((doc, printable(str(dig(spec, "replica", "source") or ""), 120)))
         aff = as_mapping(spec.get("affinity"))
         zone_spread = aff.get("topologyKey") in ZONE_KEYS and aff.get("podAntiAffinityType") == "required"
         if instances > 1 and not zone_spread:
@@ -427,6 +433,40 @@ class _Reader:
                       "and podAntiAffinityType: required)", doc, "spec", "affinity")
         self.database(doc, instances, sync, ASSUMED["pg_failover_s"], "assumed: the manifest does not time it",
                       has_backup, zone_spread)
+        self.clusters.setdefault(doc.name, len(self.out.blocks) - 1)
+
+    def replica_cluster(self, doc: _Doc, source: str) -> None:
+        """A CloudNativePG replica cluster (``replica.enabled: true``) follows ``source``:
+        when that cluster is in these files too, the two become one standby, the source
+        in its region and the replica cluster in another, promoted by hand."""
+        if not source or source == doc.name or source not in self.clusters or doc.name not in self.clusters:
+            self.find("info", f"a replica cluster of {source or 'an unnamed source'}, which this file does not "
+                      "hold: read as its own service (put both clusters' manifests in one file to model it as "
+                      "their disaster-recovery copy)", doc, "spec", "replica")
+            return
+        i, j = self.clusters[source], self.clusters[doc.name]
+        blocks: list[Any] = self.out.blocks  # a merged pair leaves None, dropped by finish
+        if blocks[i] is None or blocks[j] is None:  # already part of another pair
+            self.find("info", f"a replica cluster of {source}, whose copy is already modelled: read as its "
+                      "own service", doc, "spec", "replica")
+            return
+        here, there = f"region of {source}", f"region of {doc.name}"
+        for name in (here, there):
+            self.out.regions.setdefault(name, dict(REGION_OUTAGE))
+        copy = _zones_renamed(blocks[j], f"{doc.name}/", self.out.zones, there)
+        promote = ASSUMED["replica_promote_s"]
+        blocks[i] = {"standby": {
+            "name": f"{doc.name} (replica cluster of {source})",
+            "primary": {"region": here, **blocks[i]}, "standbys": [{"region": there, **copy}],
+            "failover_s": promote}}  # asynchronous, lag unknown: no replication key, no RPO
+        blocks[j] = None
+        self.find("info", f"a replica cluster of {source}: modelled as its disaster-recovery copy, each cluster "
+                  f"in a region of its own ({REGION_OUTAGE['rate_per_year']:g} outages a year of "
+                  f"{REGION_OUTAGE['mttr_h']:g} hours, assumed); promoting it is a manual step (replica.enabled: "
+                  f"false), assumed to take {promote / 3600:g} hour", doc, "spec", "replica")
+        self.find("warning", f"an asynchronous copy promoted by hand: promoting {doc.name} loses what {source} "
+                  "wrote and had not yet shipped (the WAL archive's or the stream's lag; the design states no "
+                  "RPO), and nothing promotes it when the source's region is lost", doc, "spec", "replica")
 
     def zalando(self, doc: _Doc) -> None:
         spec = as_mapping(doc.data.get("spec"))
@@ -486,6 +526,9 @@ class _Reader:
                       doc, "spec", "nodeAffinity")
 
     def finish(self) -> None:
+        for doc, source in self.replica_clusters:
+            self.replica_cluster(doc, source)
+        self.out.blocks[:] = [b for b in self.out.blocks if b is not None]
         for pdb in self.pdbs:
             sel = dig(pdb.data, "spec", "selector")
             ns = dig(pdb.data, "metadata", "namespace")
@@ -501,6 +544,23 @@ class _Reader:
                         dig(pdb.data, "spec", "maxUnavailable") in (0, "0%"):
                     self.find("warning", f"allows no pod of {w.name} to be evicted: node drains and "
                               "upgrades stall", pdb, "spec")
+
+
+def _zones_renamed(block: Any, prefix: str, zones: dict, region: str) -> Any:
+    """``block`` with every ``zone:`` it places things in renamed ``prefix + zone`` and
+    declared (a copy of the original zone's figures) in ``region``: a cluster in another
+    region has zones of its own."""
+    if isinstance(block, list):
+        return [_zones_renamed(b, prefix, zones, region) for b in block]
+    if not isinstance(block, dict):
+        return block
+    out = {k: _zones_renamed(v, prefix, zones, region) for k, v in block.items()}
+    if isinstance(block.get("zone"), str):
+        name = prefix + block["zone"]
+        zones.setdefault(name, {**zones.get(block["zone"], {
+            "rate_per_year": ASSUMED["zone_rate_per_year"], "mttr_h": ASSUMED["zone_mttr_h"]}), "region": region})
+        out["zone"] = name
+    return out
 
 
 def _documents(path: str, text: str) -> list[tuple[_Doc, list]]:
