@@ -262,6 +262,7 @@ class ReportWorker:
         self._dir = Path(tempfile.mkdtemp(prefix="hadr-reports-"))
         self._km: Any = None  # a jupyter_client KernelManager, once started
         self._count = 0
+        self._printer: Any = None  # a pdf.PdfPrinter (one Chromium kept), on the first PDF
         if warm:
             self._pool.submit(self._warm)
 
@@ -293,14 +294,19 @@ class ReportWorker:
             self._pool.submit(self._warm)  # clean for the next report, while nobody waits
 
     def _print(self, html_path: Path) -> Path:
-        chromium = find_chromium()
-        if not chromium:
-            raise InvalidInputError("PDF: needs Debian's chromium (apt-get install chromium)")
+        """(In the worker thread.) The report printed by the Chromium kept for this
+        worker: started by the first PDF, stopped after five idle minutes."""
+        from .pdf import PdfPrinter
+
+        if self._printer is None:
+            chromium = find_chromium()
+            if not chromium:
+                raise InvalidInputError("PDF: needs Debian's chromium (apt-get install chromium)")
+            self._printer = PdfPrinter(chromium, timeout=self.timeout)
         pdf = html_path.with_suffix(".pdf")
         work = Path(tempfile.mkdtemp(dir=self._dir))
         try:
-            print_pdf(html_path.read_text(encoding="utf-8"), work / "report.pdf", chromium, workdir=work,
-                      timeout=self.timeout)
+            self._printer.print(html_path.read_text(encoding="utf-8"), work / "report.pdf")
             atomic_write(pdf, (work / "report.pdf").read_bytes())
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -324,6 +330,8 @@ class ReportWorker:
     def close(self) -> None:
         """Stop the kernel and remove the files (queued reports are cancelled)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._printer is not None:
+            self._printer.close()
         km, self._km = self._km, None
         if km is not None:
             try:

@@ -210,14 +210,19 @@ def test_a_hostile_pdf_pulls_in_no_local_file(hostile, tmp_path, chromium):
     assert "<iframe" in text  # the description is printed as text
 
 
-def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium):
-    """The policy, not luck: the same page with a permissive policy shows the file."""
+@pytest.mark.parametrize("kept", [False, True], ids=["print_pdf", "PdfPrinter"])
+def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
+    """The policy, not luck: the same page with a permissive policy shows the file.
+    Both ways of printing: a Chromium per page (the CLI) and the one the app keeps."""
     import http.server
     import threading
 
     from pypdf import PdfReader
 
+    from hadr_lib.pdf import PdfPrinter
     from hadr_lib.report import print_pdf
+
+    kept_printer = PdfPrinter(chromium) if kept else None
 
     hits = []
 
@@ -243,14 +248,55 @@ def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium):
                                                  'content="default-src *">')):
             work = tmp_path / name
             work.mkdir()
-            print_pdf(f"<html><head>{head}</head><body>{body}</body></html>", work / "o.pdf",
-                      chromium, workdir=work)
+            page = f"<html><head>{head}</head><body>{body}</body></html>"
+            if kept_printer is None:
+                print_pdf(page, work / "o.pdf", chromium, workdir=work)
+            else:
+                kept_printer.print(page, work / "o.pdf")
             texts[name] = "".join(p.extract_text() for p in PdfReader(work / "o.pdf").pages)
     finally:
         server.shutdown()
+        if kept_printer is not None:
+            kept_printer.close()
     assert "hello" in texts["ours"] and "SECRET-MARKER" not in texts["ours"]
     assert "SECRET-MARKER" in texts["open"]  # what the policy prevents
     assert hits == [] and "NETWORK-MARKER" not in texts["open"]  # Chromium reaches no host
+
+
+def test_the_kept_chromium_prints_page_after_page_and_comes_back_after_a_crash(tmp_path, chromium):
+    import time
+
+    from pypdf import PdfReader
+
+    from hadr_lib.pdf import PdfPrinter
+
+    printer = PdfPrinter(chromium, idle_s=None)
+    try:
+        for i in range(2):
+            printer.print(f"<html><head></head><body><h1>page {i}</h1></body></html>", tmp_path / f"{i}.pdf")
+            assert PdfReader(tmp_path / f"{i}.pdf").pages[0].extract_text().strip() == f"page {i}"
+        first = printer._proc
+        profile = printer._dir
+        first.kill()  # Chromium dies between two reports: the next one starts it again
+        first.wait(10)
+        printer.print("<html><head></head><body><p>after</p></body></html>", tmp_path / "after.pdf")
+        assert "after" in PdfReader(tmp_path / "after.pdf").pages[0].extract_text()
+        assert printer._proc is not first and not profile.exists()  # the dead one's profile removed
+    finally:
+        printer.close()
+    assert printer._proc is None and printer._dir is None
+    idle = PdfPrinter(chromium, idle_s=0.5)  # stopped when idle, started again on demand
+    try:
+        idle.print("<html><head></head><body>x</body></html>", tmp_path / "x.pdf")
+        proc = idle._proc
+        deadline = time.monotonic() + 20
+        while (idle._proc is not None or proc.poll() is None) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert idle._proc is None and proc.poll() is not None  # stopped, not only forgotten
+        idle.print("<html><head></head><body>y</body></html>", tmp_path / "y.pdf")
+        assert (tmp_path / "y.pdf").read_bytes().startswith(b"%PDF")
+    finally:
+        idle.close()
 
 
 def test_batch_names_never_collide(tmp_path):

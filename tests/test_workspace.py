@@ -439,7 +439,7 @@ def test_the_overview_says_what_changed_since_an_earlier_file_and_what_follows()
     app.panel("dr").downtime_cost.value = 100_000.0
     app.workspace.set_design("single_server")
     shown = overview.changes.value
-    assert "downtime_cost_per_hour: $50,000 -&gt; $100,000" in shown
+    assert "cost of an hour down: $50,000 -&gt; $100,000" in shown
     assert "design: Multi-AZ PostgreSQL -&gt; Single server" in shown
     assert "<b>What follows</b>" in shown and "design availability: 99.9889% -&gt; 99.5%" in shown
     overview.earlier_upload.value = ({"name": "bad.yaml", "content": b"name: [", "type": "", "size": 7,
