@@ -23,7 +23,7 @@ CHECK = "# NBVAL_CHECK_OUTPUT"
 
 def refresh(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=False,
+    NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=False, record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in nb.cells:
         if cell.cell_type != "code":

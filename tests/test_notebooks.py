@@ -247,6 +247,7 @@ def test_committed_notebooks_are_thin_and_small(path):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
+        assert "execution" not in cell.metadata, "no run's timestamps in a committed notebook"
         assert "def " not in cell.source, "logic belongs in hadr_lib"
         if "# NBVAL_CHECK_OUTPUT" not in cell.source:
             assert cell.outputs == [], "only nbval's reference outputs are committed"
