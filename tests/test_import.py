@@ -696,3 +696,58 @@ Resources:
     doc = import_paths([tmp_path / "plan.json"])
     assert _has(doc, "warning", f"{tmp_path / 'plan.json'}: aws_rds_cluster.lonely", "no instances in the cluster")
     assert _has(doc, "warning", f"{tmp_path / 'plan.json'}: aws_rds_cluster.lonely", "backups are off")
+
+
+def _plan(tmp_path, *resources) -> Path:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {
+        "root_module": {"resources": [{"address": f"{t}.{n}", "mode": "managed", "type": t, "name": n,
+                                       "values": v} for t, n, v in resources]}}}))
+    return path
+
+
+def test_aws_backup_plans_say_their_rpo_retention_and_region(tmp_path):
+    daily = {"rule": [{"rule_name": "daily", "schedule": "cron(0 5 ? * * *)", "lifecycle": [{"delete_after": 1}]},
+                      {"rule_name": "every 4 hours", "schedule": "cron(0 */4 * * ? *)",
+                       "lifecycle": [{"delete_after": 14}]}]}
+    doc = import_paths([_plan(tmp_path, ("aws_backup_plan", "db", daily))])
+    said = {f["field"]: (f["severity"], f["message"]) for f in doc["findings"]}
+    assert said["rule[0].schedule"] == ("info", "aws_backup_plan.db: rule daily backs up every day: corrupted "
+                                        "data loses up to a day of writes (the RPO of a restore from these "
+                                        "backups), kept 1 day")
+    assert "every 4 hours: corrupted data loses up to 4 hours of writes" in said["rule[1].schedule"][1]
+    assert said["rule[0].lifecycle.delete_after"][0] == "warning" and "keeps one backup at a time" in \
+        said["rule[0].lifecycle.delete_after"][1]
+    assert "rule[1].lifecycle.delete_after" not in said  # 14 days of 4-hourly backups
+    assert said["rule"] == ("warning", "aws_backup_plan.db: no rule copies its backups to another region "
+                                       "(copy_action): losing the region loses the backups with it")
+    assert "no aws_backup_selection in these files" in said[""][1]
+
+    copied = {"rule": [{"rule_name": "weekly", "schedule": "cron(0 3 ? * SUN *)", "enable_continuous_backup": False,
+                        "lifecycle": [{"delete_after": 0}],
+                        "copy_action": [{"destination_vault_arn": "arn:aws:backup:eu-west-2:1:backup-vault:dr"}]},
+                       {"rule_name": "pitr", "schedule": "cron(0 5 ? * * *)", "enable_continuous_backup": True}]}
+    doc = import_paths([_plan(tmp_path, ("aws_backup_plan", "db", copied),
+                              ("aws_backup_selection", "db", {"name": "db", "resources": ["arn:aws:rds:x"]}))])
+    said = {f["field"]: (f["severity"], f["message"]) for f in doc["findings"]}
+    assert "every week: corrupted data loses up to a week of writes" in said["rule[0].schedule"][1]
+    assert said["rule[0].lifecycle.delete_after"] == (
+        "warning", "aws_backup_plan.db: rule weekly deletes its backups after 0 days: nothing is kept")
+    assert "continuous (point-in-time restore" in said["rule[1].schedule"][1]
+    assert "rule" not in said and "" not in said  # copied out of the region, and selected
+
+    odd = {"rule": [{"rule_name": "odd", "schedule": "cron(0 5 ? JAN * *)"}]}
+    doc = import_paths([_plan(tmp_path, ("aws_backup_plan", "db", odd))])
+    assert any("on schedule 'cron(0 5 ? JAN * *)' (not read here: no RPO stated)" in f["message"]
+               for f in doc["findings"])
+    assert any("a backup plan without rules backs up nothing" in f["message"]
+               for f in import_paths([_plan(tmp_path, ("aws_backup_plan", "x", {"rule": []}))])["findings"])
+    tf = tmp_path / "tf"
+    tf.mkdir()
+    (tf / "main.tf").write_text('resource "aws_backup_plan" "db" {\n  name = "db"\n  rule {\n    rule_name = "daily"\n'
+                                '    target_vault_name = "main"\n    schedule = "cron(0 5 ? * * *)"\n'
+                                '    lifecycle {\n      delete_after = 35\n    }\n  }\n}\n')
+    doc = import_paths([tf / "main.tf"])
+    assert any(f["message"].startswith("aws_backup_plan.db: rule daily backs up every day") and
+               f["message"].endswith("kept 35 days") and f["source"].endswith("main.tf:1 (aws_backup_plan.db)")
+               for f in doc["findings"])  # read from a .tf file as from a plan

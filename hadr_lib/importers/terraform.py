@@ -6,9 +6,10 @@ Read: ``aws_db_instance`` (Multi-AZ as a standby with synchronous replication an
 (capacity, and its zones from ``availability_zones`` or its subnets'), Route 53
 failover records (``failover_routing_policy``) with their health checks (a standby whose
 failover is timed by the check's interval, threshold and the record's TTL),
-``aws_elasticache_replication_group`` and S3 replication (whether deletes are
-replicated). Every block's ``source`` is the resource's address. Values a plan does
-not know yet (computed) are reported as unknown, never guessed.
+``aws_elasticache_replication_group``, S3 replication (whether deletes are
+replicated) and AWS Backup plans (each rule's schedule as the RPO of a restore, how long
+it keeps a backup, whether a copy leaves the region). Every block's ``source`` is the
+resource's address. Values a plan does not know yet (computed) are reported as unknown, never guessed.
 
 Assumed, and said: an instance fails about four times a year (a database host twice)
 and is replaced in 10 minutes (rebuilt in 2 hours); a zone is down 0.5 times a year for
@@ -19,6 +20,7 @@ hours; the resources are in series.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..checks import InvalidInputError
@@ -299,6 +301,48 @@ class AwsReader:
                           "replication): a mistaken delete reaches the replica too", r,
                           f"rule[{i}].delete_marker_replication")
 
+    def backup_plan(self, r: dict) -> None:
+        """An AWS Backup plan: each rule's schedule bounds what corrupted data loses (its
+        RPO), its lifecycle how long a copy is kept, and a copy_action whether a copy
+        survives the region."""
+        addr = r.get("address")
+        rules = [x for x in (_v(r, "rule") or []) if isinstance(x, dict)][:100]
+        if not rules:
+            self.find("warning", f"{addr}: a backup plan without rules backs up nothing", r, "rule")
+            return
+        copied = False
+        for i, rule in enumerate(rules):
+            name = printable(str(rule.get("rule_name") or f"rule {i + 1}"), 120)
+            every = _schedule_h(rule.get("schedule"))
+            if rule.get("enable_continuous_backup") is True:
+                said = ("continuous (point-in-time restore: what corrupted data loses is the time from the "
+                        "damage to the point you restore to)")
+            elif every is None:
+                said = f"on schedule {printable(repr(rule.get('schedule')), 80)} (not read here: no RPO stated)"
+            else:
+                said = (f"{_every(every)}: corrupted data loses up to {_hours(every)} of writes "
+                        "(the RPO of a restore from these backups)")
+            keep = _first(rule.get("lifecycle")).get("delete_after")
+            kept = "" if keep is None else f", kept {keep} day{'' if keep == 1 else 's'}"
+            self.find("info", f"{addr}: rule {name} backs up {said}{kept}", r, f"rule[{i}].schedule")
+            if isinstance(keep, (int, float)) and not isinstance(keep, bool) and keep < 1:
+                self.find("warning", f"{addr}: rule {name} deletes its backups after {keep} days: nothing is kept",
+                          r, f"rule[{i}].lifecycle.delete_after")
+            elif (isinstance(keep, (int, float)) and not isinstance(keep, bool) and every is not None
+                  and keep * 24 < 2 * every):
+                self.find("warning", f"{addr}: rule {name} keeps one backup at a time (kept {keep} day"
+                          f"{'' if keep == 1 else 's'}, taken {_every(every)}): damage noticed after the next backup "
+                          "cannot be undone", r,
+                          f"rule[{i}].lifecycle.delete_after")
+            copies = [c for c in (rule.get("copy_action") or []) if isinstance(c, dict)]
+            copied = copied or any(c.get("destination_vault_arn") for c in copies)
+        if not copied:
+            self.find("warning", f"{addr}: no rule copies its backups to another region (copy_action): "
+                      "losing the region loses the backups with it", r, "rule")
+        if not self.by_type.get("aws_backup_selection"):
+            self.find("warning", f"{addr}: no aws_backup_selection in these files: the plan may select no "
+                      "resource and back up nothing", r, "")
+
     def read(self) -> Imported:
         for r in self.resources:
             kind = r.get("type")
@@ -316,6 +360,8 @@ class AwsReader:
                 self.load_balancer(r)
             elif kind in ("aws_lb_target_group", "aws_alb_target_group"):
                 self.target_group(r)
+            elif kind == "aws_backup_plan":
+                self.backup_plan(r)
         self.clusters()
         self.failover_records()
         if self.region:
@@ -325,6 +371,73 @@ class AwsReader:
             self.out.findings.append(Finding("info", "resources joined in series: each is taken as needed for the "
                                              "whole (the files do not say which calls which)", self.path))
         return self.out
+
+
+def _first(x: Any) -> dict:
+    """A nested block as a plan writes it (a list of one mapping) or as a mapping."""
+    if isinstance(x, list):
+        x = x[0] if x else {}
+    return x if isinstance(x, dict) else {}
+
+
+def _hours(h: float) -> str:
+    if h % 24 == 0:
+        days = int(h // 24)
+        return "a day" if days == 1 else ("a week" if days == 7 else f"{days} days")
+    return "an hour" if h == 1 else f"{h:g} hours"
+
+
+def _every(h: float) -> str:
+    """"every day", "every 4 hours", "every week"."""
+    said = _hours(h)
+    return "every " + (said[2:] if said.startswith("a ") else said[3:] if said.startswith("an ") else said)
+
+
+_DAYS = {"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN", *map(str, range(1, 8))}
+
+
+def _schedule_h(text: Any) -> float | None:
+    """Hours between backups of an AWS schedule expression: ``rate(N hours|days)``, or a
+    ``cron(min hour day month weekday year)`` that runs hourly (``*``), every N hours
+    (``*/N``, ``0/N``), at listed hours (``5,17``), daily, on one weekday or one day of
+    the month; None for anything else (said, not guessed)."""
+    if not isinstance(text, str) or len(text) > 200:
+        return None
+    t = text.strip().lower()
+    m = re.fullmatch(r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)", t)
+    if m:
+        n = int(m.group(1))
+        return n / 60 if m.group(2).startswith("minute") else (n if m.group(2).startswith("hour") else 24.0 * n)
+    m = re.fullmatch(r"cron\((.+)\)", t)
+    if not m:
+        return None
+    f = m.group(1).split()
+    if len(f) != 6:
+        return None
+    _, hour, dom, month, dow, _ = f
+    if month != "*":
+        return None
+    if dom in ("*", "?") and dow in ("*", "?"):
+        per_day = 24.0
+    elif dom in ("*", "?") and dow.upper() in _DAYS:
+        per_day = 24.0 * 7  # one weekday
+    elif dow in ("*", "?") and dom.isdigit():
+        return 24.0 * 30  # one day of the month: about monthly
+    else:
+        return None
+    if hour == "*":
+        step = 1.0
+    elif re.fullmatch(r"(\*|\d+)/\d+", hour):
+        step = float(hour.split("/")[1])
+    elif re.fullmatch(r"\d+(,\d+)*", hour):
+        hours = sorted({int(x) for x in hour.split(",")})
+        if per_day > 24 or len(hours) == 1:
+            return per_day
+        gaps = [b - a for a, b in zip(hours, hours[1:])] + [24 - hours[-1] + hours[0]]
+        return float(max(gaps))
+    else:
+        return None
+    return step if per_day == 24 and 0 < step <= 24 else (per_day if per_day > 24 else None)
 
 
 def _v(r: Any, key: str) -> Any:
