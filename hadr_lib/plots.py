@@ -295,10 +295,14 @@ TITLE_WIDTH = 44
 AXIS_TITLE_WIDTH = 38
 
 
-def compact_titles(layout: dict) -> dict:
-    """The changes that make a layout's titles fit a phone: the chart's title and its
-    axes' titles wrapped (``wrap_label``), and a top margin with room for the title's
-    lines; {} when they already fit. Given a layout as a plain dict
+#: Widest title and axis title on a wide page (a desktop's chart, about 700 px and up).
+WIDE_TITLE_WIDTH, WIDE_AXIS_TITLE_WIDTH = 100, 80
+
+
+def compact_titles(layout: dict, title_width: int = TITLE_WIDTH, axis_width: int = AXIS_TITLE_WIDTH) -> dict:
+    """The changes that make a layout's titles fit a phone (or, with wider widths, a
+    desktop): the chart's title and its axes' titles wrapped (``wrap_label``), and a top
+    margin with room for the title's lines; {} when they already fit. Given a layout as a plain dict
     (``Figure.layout.to_plotly_json()``)."""
     out: dict = {}
 
@@ -306,8 +310,8 @@ def compact_titles(layout: dict) -> dict:
         return title.get("text") if isinstance(title, dict) else title
 
     title = text_of(layout.get("title"))
-    if isinstance(title, str) and wrap_label(title, TITLE_WIDTH) != title:
-        wrapped = wrap_label(title, TITLE_WIDTH)
+    if isinstance(title, str) and wrap_label(title, title_width) != title:
+        wrapped = wrap_label(title, title_width)
         out["title"] = {"text": wrapped}
         given = layout.get("margin")
         margin: dict = dict(given) if isinstance(given, dict) else {}
@@ -317,8 +321,8 @@ def compact_titles(layout: dict) -> dict:
     for axis in ("xaxis", "yaxis"):
         body = layout.get(axis)
         name = text_of(body.get("title")) if isinstance(body, dict) else None
-        if isinstance(name, str) and wrap_label(name, AXIS_TITLE_WIDTH) != name:
-            out[axis] = {"title": {"text": wrap_label(name, AXIS_TITLE_WIDTH)}}
+        if isinstance(name, str) and wrap_label(name, axis_width) != name:
+            out[axis] = {"title": {"text": wrap_label(name, axis_width)}}
     return out
 
 

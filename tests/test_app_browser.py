@@ -132,6 +132,13 @@ def test_dr_tab_recommends_in_money(page):
     wait_for_chart_text(page, "Warm standby + point-in-time")
     wait_for_chart_text(page, "your downtime cost")
     assert_chart_text_inside(page)
+    # A desktop page says it is wide: titles a phone wraps take one line here.
+    wait_for_chart_text(page, "Total annual cost per DR strategy (USD): running cost + expected losses")
+    lines = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]
+        .filter(t => t.getBoundingClientRect().width > 0)
+        .map(t => [t.textContent, t.querySelectorAll('tspan.line').length])""")
+    assert any(len(text) > 44 for text, _ in lines), lines  # a title a phone would wrap
+    assert all(n <= 1 for _, n in lines), lines
 
 
 def test_slo_tab_warns_when_the_target_is_out_of_reach(page):

@@ -593,3 +593,33 @@ def test_the_backup_tabs_storage_price_reads_in_the_scenarios_currency():
     app.workspace.set_scenario(app.workspace.scenario.replace(currency="EUR"))
     assert price.label == "€0.023 per GB-month"
     assert all(label.startswith("€") for label, _ in price.options)
+
+
+def test_chart_titles_are_wrapped_for_the_pages_width():
+    """A phone's widths until the page says it is wide; every live chart refitted when
+    the page's width class changes, and freshly drawn ones follow."""
+    import plotly.graph_objects as go
+
+    from hadr_lib.panels import base
+
+    long = "Total cost a year of each strategy, against what an hour of downtime costs you"  # 79 characters
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
+    fig.update_layout(title=long, xaxis_title="what an hour of downtime costs, in the scenario's currency")
+    widget = base.chart(fig)
+    try:
+        assert widget.layout.title.text.count("<br>") == 1  # two lines on a phone
+        assert "<br>" in widget.layout.xaxis.title.text
+        assert base.set_page_width(1280) is True
+        assert widget.layout.title.text == long and widget.layout.margin.t is None  # one line, default room
+        assert "<br>" not in widget.layout.xaxis.title.text
+        assert base.set_page_width(1400) is False  # still wide: nothing to do
+        fresh = base.chart(go.Figure(layout={"title": long}))
+        assert fresh.layout.title.text == long
+        base.update_figure(widget, {"data": [{"type": "scatter", "x": [1], "y": [2]}],
+                                    "layout": {"title": {"text": long + " now"}}})
+        assert widget.layout.title.text == long + " now"
+        assert base.set_page_width(390) is True
+        assert widget.layout.title.text.count("<br>") == 1 and "<br>" in widget.layout.xaxis.title.text
+        assert base.set_page_width("not a width") is False
+    finally:
+        base.set_page_width(0)  # the other tests' charts are a phone's

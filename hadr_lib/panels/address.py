@@ -42,6 +42,11 @@ export default {
       history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + "#w=" + state);
       try { localStorage.setItem(KEY, state); } catch (e) { /* full or off */ }
     };
+    // The page's width, for titles wrapped to fit it (sent when it first shows, and after a resize).
+    let timer = null;
+    const measure = () => { model.set("width", Math.round(window.innerWidth)); model.save_changes(); };
+    measure();
+    window.addEventListener("resize", () => { clearTimeout(timer); timer = setTimeout(measure, 300); });
     model.on("change:state", () => { waiting = false; write(); });
     model.on("change:restored", () => { waiting = false; write(); });
     if (!waiting) write();
@@ -54,9 +59,11 @@ class AddressBar(anywidget.AnyWidget):
     """``state``: the workspace's link text (set by the app after every change);
     ``restore``: what the page asks to open (``link:TEXT`` or ``stored:TEXT``), once;
     ``restored``: counts the restores answered (so the page writes the address again
-    even when the workspace did not change)."""
+    even when the workspace did not change); ``width``: the page's width [px]."""
 
     _esm = _ESM % ('"' + STORAGE_KEY + '"')
     state = traitlets.Unicode("").tag(sync=True)
     restore = traitlets.Unicode("").tag(sync=True)
     restored = traitlets.Int(0).tag(sync=True)
+    #: The page's width [px], as the browser reports it (0 until it does).
+    width = traitlets.Int(0).tag(sync=True)

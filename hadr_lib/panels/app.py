@@ -173,8 +173,10 @@ def _address_bar(workspace: Workspace, notice: widgets.HTML):
     """The page's address and the browser's storage follow the workspace; what the page
     asks to restore (a shared link, a reload, the last visit) is opened, or said."""
     from .address import AddressBar
+    from .base import set_page_width
 
     bar = AddressBar(state=workspace.to_link())
+    bar.observe(lambda change: set_page_width(change["new"]), "width")  # titles wrapped to the page
 
     def changed(ws, change) -> None:
         bar.state = ws.to_link()

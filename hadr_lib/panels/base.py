@@ -9,6 +9,7 @@ import contextlib
 import functools
 import html
 import logging
+import weakref
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -75,7 +76,12 @@ def update_figure(widget: go.FigureWidget, figure) -> None:
     else:
         traces = [t.to_plotly_json() for t in figure.data]
         layout = figure.layout.to_plotly_json()
-    layout = _fitted_layout(layout)  # as chart() drew it: titles a phone shows whole
+    if getattr(widget, "_hadr_layout", None) is not None:
+        new = _titles_of(layout)
+        if not layout.get("margin"):
+            new.pop("margin")
+        widget._hadr_layout = {**widget._hadr_layout, **new}  # what a change of the page's width refits
+    layout = _fitted_layout(layout)  # as chart() drew it: titles the page shows whole
     if len(widget.data) != len(traces):  # a strategy added or removed: new traces
         with widget.batch_update():
             widget.data = ()
@@ -188,12 +194,60 @@ def _figure_widget_class():
     return ServedFigureWidget
 
 
+#: Pages at least this wide [px] get titles wrapped for a desktop, narrower ones for a phone.
+WIDE_PAGE_PX = 700
+_page = {"wide": False}  # this kernel's page (one per kernel); a phone's until the page says
+_charts: list[weakref.ref] = []  # the live charts (figures are unhashable), refitted when the width class changes
+
+
+def _widths() -> tuple[int, int]:
+    from ..plots import AXIS_TITLE_WIDTH, TITLE_WIDTH, WIDE_AXIS_TITLE_WIDTH, WIDE_TITLE_WIDTH
+
+    return (WIDE_TITLE_WIDTH, WIDE_AXIS_TITLE_WIDTH) if _page["wide"] else (TITLE_WIDTH, AXIS_TITLE_WIDTH)
+
+
+def set_page_width(px) -> bool:
+    """The page's width [px] (the app's ``AddressBar`` reports it): titles are wrapped
+    for a phone below ``WIDE_PAGE_PX`` and for a desktop above, every live chart's
+    refitted when that changes. True when it changed."""
+    try:
+        wide = float(px) >= WIDE_PAGE_PX
+    except (TypeError, ValueError):
+        return False
+    if wide == _page["wide"]:
+        return False
+    _page["wide"] = wide
+    _charts[:] = [ref for ref in _charts if ref() is not None]
+    for widget in [ref() for ref in _charts]:
+        source = getattr(widget, "_hadr_layout", None)
+        if widget is not None and source is not None:
+            fitted = _fitted_layout(source)
+            margin = dict(fitted.get("margin") or {})
+            margin.setdefault("t", None)  # room made for wrapped lines goes back to the default
+            with widget.batch_update():
+                widget.layout.update({**{k: fitted[k] for k in ("title", "xaxis", "yaxis") if k in fitted},
+                                      "margin": margin}, overwrite=False)
+    return True
+
+
+def _titles_of(layout: dict) -> dict:
+    """The parts of a plain layout ``_fitted_layout`` changes, as given (unwrapped)."""
+    out = {k: layout[k] for k in ("title", "margin") if k in layout}
+    for axis in ("xaxis", "yaxis"):
+        if isinstance(layout.get(axis), dict) and "title" in layout[axis]:
+            out[axis] = {"title": layout[axis]["title"]}
+    if "margin" not in out:
+        out["margin"] = {}
+    return out
+
+
 def _fitted_layout(layout: dict) -> dict:
-    """A plain layout with titles a phone shows whole (``plots.compact_titles``)."""
+    """A plain layout with titles the page shows whole (``plots.compact_titles`` at the
+    page's widths: a phone's until the page says it is wide)."""
     from ..plots import compact_titles
 
     layout = dict(layout)
-    for key, value in compact_titles(layout).items():
+    for key, value in compact_titles(layout, *_widths()).items():
         if key == "title":
             layout["title"] = {**_as_title(layout.get("title")), **value}
         elif key == "margin":
@@ -206,12 +260,12 @@ def _fitted_layout(layout: dict) -> dict:
 
 
 def _fit_titles(figure):
-    """``figure`` (a ``go.Figure`` or a plain figure dict) with titles a phone shows whole."""
+    """``figure`` (a ``go.Figure`` or a plain figure dict) with titles the page shows whole."""
     if isinstance(figure, dict):
         return {**figure, "layout": _fitted_layout(figure.get("layout", {}))}
     from ..plots import compact_titles
 
-    changes = compact_titles(figure.layout.to_plotly_json())
+    changes = compact_titles(figure.layout.to_plotly_json(), *_widths())
     if changes:
         figure.update_layout(changes)
     return figure
@@ -222,8 +276,16 @@ def _as_title(title) -> dict:
 
 
 def chart(figure) -> go.FigureWidget:
-    """A live chart of ``figure`` (see ``_figure_widget_class``), its titles fitted to a phone."""
-    return _figure_widget_class()(_fit_titles(figure))
+    """A live chart of ``figure`` (see ``_figure_widget_class``), its titles fitted to the
+    page (a phone's until the page says it is wide; refitted when that changes)."""
+    layout = figure.get("layout", {}) if isinstance(figure, dict) else figure.layout.to_plotly_json()
+    source = _titles_of(layout)
+    widget = _figure_widget_class()(_fit_titles(figure))
+    widget._hadr_layout = source
+    if len(_charts) > 500:  # charts a closed tab left behind
+        _charts[:] = [ref for ref in _charts if ref() is not None]
+    _charts.append(weakref.ref(widget))
+    return widget
 
 
 @functools.lru_cache(maxsize=1)
