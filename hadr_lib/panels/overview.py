@@ -184,8 +184,9 @@ class OverviewPanel(Panel):
         ws = self.ws
         # The download first: the browser applies updates in order, so once the sentences
         # below show a change, the link already carries it (a click in between got the old file).
+        text = ws.to_yaml()  # written once: the download and the report's freshness both need it
         self.downloads.value = download_link(
-            ws.to_yaml(), ws.filename(), "text/yaml",
+            text, ws.filename(), "text/yaml",
             "Download this scenario with your changes (YAML)", "hadr-download-scenario")
         ov = overview(ws.scenario, ws.target, before=ws.changed_design())
         money = partial(format_money, currency=ws.scenario.currency)
@@ -210,7 +211,7 @@ class OverviewPanel(Panel):
         self.verdict.value = status_html(
             ov.status, f"<b>{html.escape(ov.scenario.name)}: {ov.status}</b><ul>{items}</ul>")
         self.changes.value = self._changes_html()
-        if self.report_link.value and not self._preparing and self._report_state() != self._reported:
+        if self.report_link.value and not self._preparing and (text, ws.target) != self._reported:
             self.report_link.value = ""  # the report no longer matches the screen
 
     def _report_state(self) -> tuple[bytes, float]:
