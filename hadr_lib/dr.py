@@ -167,6 +167,19 @@ def domain_recovery_h(architecture) -> dict[str, float]:
     return out
 
 
+def backup_recovery_h(scenario: Scenario) -> tuple[float, float] | None:
+    """(worst restore, worst data lost) [h] from corrupted data with the scenario's own
+    backup schedule (``backup:``, the Backup tab's), or None without one or without its
+    ``data_gb`` and ``daily_change`` (a restore's length needs them)."""
+    kept = scenario.backup
+    if not kept or kept.get("data_gb") is None or kept.get("daily_change") is None:
+        return None
+    from .backup import BackupPlan, plan_backups
+
+    result = plan_backups(BackupPlan(**dict(kept)))  # type: ignore[arg-type]
+    return result.restore_h, result.rpo_worst_h
+
+
 def scenario_design_recovery_h(scenario: Scenario) -> float | None:
     """``design_recovery_h`` of the scenario's design (None without one); the design
     is loaded once per scenario (``Scenario.design``), so slider moves do not reload it."""
@@ -177,8 +190,10 @@ def scenario_design_recovery_h(scenario: Scenario) -> float | None:
 def _recovery(scenario: Scenario, strategies):
     """Per strategy (rows) and disruption type (columns, ``DISRUPTIONS``): outage
     hours and hours of data lost at worst, fallback and the design's own recovery
-    included; the strategies' ``times_for`` per disruption; and where the design's
-    own failover recovers, losing its replicas' lag (``design_rpo_h``), a mask."""
+    included; the strategies' ``times_for`` per disruption; where the design's own
+    failover recovers, losing its replicas' lag (``design_rpo_h``), a mask; and where the
+    scenario's own backups restore corrupted data (``backup_recovery_h``), a mask. Those
+    backups' storage costs the same under every strategy and is not added."""
     times = [[s.times_for(d) for d in DISRUPTIONS] for s in strategies]
     outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
     # HA and DR joined: an instance or a zone lost is the design's to recover from when it
@@ -199,7 +214,22 @@ def _recovery(scenario: Scenario, strategies):
         by_design[:] = False
     else:
         lost_h = np.where(by_design, rpo_h, lost_h)
-    return outage, lost_h, times, by_design
+    # The scenario's own backups restore corrupted data too: where that costs less than the
+    # strategy's way (downtime and data lost, at the scenario's prices), it is the way taken.
+    by_backup = np.zeros(outage.shape, dtype=bool)
+    backups = backup_recovery_h(scenario)
+    if backups is not None:
+        j = DISRUPTIONS.index("data_corruption")
+        restore_h, backup_rpo_h = backups
+        per_h = scenario.data_written_per_hour * scenario.data_cost_per_unit
+        share = np.array([0.5 if (not row[j] or s.periodic_for("data_corruption")) else 1.0
+                          for s, row in zip(strategies, times)])
+        theirs = outage[:, j] * scenario.downtime_cost_per_hour + share * lost_h[:, j] * per_h
+        mine = restore_h * scenario.downtime_cost_per_hour + 0.5 * backup_rpo_h * per_h
+        by_backup[:, j] = (mine < theirs) & ~by_design[:, j]
+        outage[:, j] = np.where(by_backup[:, j], restore_h, outage[:, j])
+        lost_h[:, j] = np.where(by_backup[:, j], backup_rpo_h, lost_h[:, j])
+    return outage, lost_h, times, by_design, by_backup
 
 
 def _arrays(scenario: Scenario, strategies):
@@ -207,13 +237,14 @@ def _arrays(scenario: Scenario, strategies):
     at worst (every incident losing the full RPO), and whether every disruption that
     happens is recovered within its RTO and RPO target."""
     incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
-    outage, lost_h, times, by_design = _recovery(scenario, strategies)
+    outage, lost_h, times, by_design, by_backup = _recovery(scenario, strategies)
     # The fallback restores the last off-site copy, a periodic one: half on average; a
-    # replica the design fails over to loses its lag in full.
+    # replica the design fails over to loses its lag in full; the scenario's own backups
+    # are periodic too.
     share = np.array([[0.5 if (not t or s.periodic_for(d)) else 1.0
                        for d, t in zip(DISRUPTIONS, row)]
                       for s, row in zip(strategies, times)])
-    share = np.where(by_design, 1.0, share)
+    share = np.where(by_design, 1.0, np.where(by_backup, 0.5, share))
     hours = outage @ incidents                                       # [h/year]
     data_units = (share * lost_h * scenario.data_written_per_hour) @ incidents
     data_worst = (lost_h * scenario.data_written_per_hour) @ incidents
@@ -383,7 +414,7 @@ def blockers(scenario: Scenario, strategies=None, table: pd.DataFrame | None = N
     backups meets everything else"), instead of a strategy that is merely fastest.
     ``table`` is ``strategy_table(scenario, strategies)`` when the caller has it."""
     strategies = strategies or scenario_strategies(scenario)
-    outage, lost_h, _, _ = _recovery(scenario, strategies)
+    outage, lost_h, _, _, _ = _recovery(scenario, strategies)
     happens = np.array([scenario.incidents_per_year[d] > 0 for d in DISRUPTIONS])
     rto_t = np.array([scenario.rto_targets[d] for d in DISRUPTIONS])
     rpo_t = np.array([scenario.rpo_targets[d] for d in DISRUPTIONS])
@@ -422,7 +453,7 @@ def shortfalls(scenario: Scenario, strategies=None) -> dict[str, list[str]]:
     lost (empty for a strategy that meets them), e.g. ``"a region lost: back in
     4 hours, RTO 1 hour"``."""
     strategies = strategies or scenario_strategies(scenario)
-    outage, lost_h, times, _ = _recovery(scenario, strategies)
+    outage, lost_h, times, _, _ = _recovery(scenario, strategies)
     rto, rpo = scenario.rto_targets, scenario.rpo_targets
     tol = 1 + 1e-12
     out: dict[str, list[str]] = {}

@@ -56,7 +56,7 @@ from .design.blocks.k_of_n import KofN
 from .design.blocks.parallel import Parallel
 from .design.blocks.placed import Placed, placed_in
 from .design.blocks.series import Series
-from .design.blocks.standby import Standby, domain_terms, standbys_in
+from .design.blocks.standby import Standby, standbys_in
 from .design.blocks.standby import failover_share as failover_share
 from .design.blocks.standby import standby_label as standby_label
 from .design.domains import Domains
@@ -158,16 +158,7 @@ def _with_domain_terms(root: Block, domains: Domains) -> Block:
     if not domains.all:
         return root
 
-    def told(_: Any, node: Any) -> Any:
-        if type(node) is not Standby:
-            return node
-        group = node.standbys[0] if len(node.standbys) == 1 else Parallel(node.standbys)
-        terms = (domain_terms(node.primary, domains), domain_terms(group, domains))
-        if terms == (node.primary_domains, node.standby_domains):
-            return node
-        return replace(node, primary_domains=terms[0], standby_domains=terms[1])
-
-    out: Block = map_tree(root, block=told)
+    out: Block = map_tree(root, block=lambda _, node: kind_of(node).in_domains(node, domains))
     return out
 
 

@@ -25,7 +25,11 @@ from typing import Any
 
 from .checks import InvalidInputError
 
-__all__ = ["PdfPrinter"]
+__all__ = ["CHROMIUM_ARGS", "PdfPrinter", "unlimited_address_space"]
+
+#: Flags for every headless Chromium the workbook starts (reports and the browser tests).
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync")
 
 #: The largest message read from Chromium (a PDF comes base64-encoded in one message).
 MAX_MESSAGE_BYTES = 256 << 20
@@ -60,8 +64,6 @@ class PdfPrinter:
 
     # -- the process ------------------------------------------------------------------
     def _start(self) -> None:
-        from .report import CHROMIUM_ARGS, _unlimited_address_space
-
         self._dir = Path(tempfile.mkdtemp(prefix="hadr-chromium-"))
         cmd_r, cmd_w = os.pipe()  # we write commands; Chromium reads them on its fd 3
         out_r, out_w = os.pipe()  # Chromium writes answers on its fd 4; we read them
@@ -75,7 +77,7 @@ class PdfPrinter:
             self._proc = subprocess.Popen(
                 [sys.executable, "-c", _TRAMPOLINE, str(cmd_r), str(out_w), *argv],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(cmd_r, out_w), preexec_fn=_unlimited_address_space)
+                pass_fds=(cmd_r, out_w), preexec_fn=unlimited_address_space)
         finally:
             os.close(cmd_r)
             os.close(out_w)
@@ -183,17 +185,16 @@ class PdfPrinter:
 
     # -- printing ---------------------------------------------------------------------
     def print(self, page: str, pdf: Path) -> None:
-        """Print the HTML ``page`` to ``pdf`` (written whole or not at all by the caller's
-        atomic write: here, to the path given)."""
-        from .report import _with_policy
-
+        """Print the HTML ``page`` to ``pdf`` (the caller writes it into place atomically).
+        The page should carry its own Content-Security-Policy (``report.print_pdf`` and
+        ``ReportWorker`` give reports theirs)."""
         with self._lock:
             for attempt in (1, 2):  # a Chromium that died meanwhile is started again, once
                 if not self._alive():
                     self._stop()
                     self._start()
                 try:
-                    self._print(page if "Content-Security-Policy" in page else _with_policy(page, False), pdf)
+                    self._print(page, pdf)
                     self._rearm()
                     return
                 except (OSError, TimeoutError, ValueError) as exc:
@@ -230,3 +231,13 @@ class PdfPrinter:
             finally:
                 source.unlink(missing_ok=True)
         Path(pdf).write_bytes(base64.b64decode(data))
+
+
+def unlimited_address_space() -> None:
+    """(In Chromium's process, before it starts.) The address-space cap of a served
+    kernel (``hadr_lib.limited``) lifted to its hard limit: Chromium's JavaScript engine
+    reserves gigabytes of address space it never uses and dies (SIGTRAP) without them."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))

@@ -24,6 +24,8 @@ from typing import Any
 from .availability import check_availability
 from .checks import InvalidInputError
 from .files import atomic_write
+from .pdf import CHROMIUM_ARGS as CHROMIUM_ARGS
+from .pdf import unlimited_address_space
 from .scenario import load_scenario, reference_scenarios
 
 __all__ = ["REPORT_NOTEBOOK", "ReportResult", "ReportWorker", "build_report", "build_reports",
@@ -68,8 +70,6 @@ def _with_policy(page: str, shared_plotly: bool) -> str:
 
 #: How the project starts Chromium, headless or driven by Playwright: no sandbox (it runs
 #: as root in containers), no GPU, and none of its own network traffic.
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync")
 
 
 def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: int = 600) -> None:
@@ -85,17 +85,7 @@ def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: in
                     "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
                     f"--user-data-dir={workdir}/chrome", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", source.as_uri()],
-                   check=True, capture_output=True, timeout=timeout, preexec_fn=_unlimited_address_space)
-
-
-def _unlimited_address_space() -> None:
-    """(In Chromium's process, before it starts.) The address-space cap of a served
-    kernel (``hadr_lib.limited``) lifted to its hard limit: Chromium's JavaScript engine
-    reserves gigabytes of address space it never uses and dies (SIGTRAP) without them."""
-    import resource
-
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+                   check=True, capture_output=True, timeout=timeout, preexec_fn=unlimited_address_space)
 
 
 @dataclass(frozen=True)
@@ -306,7 +296,9 @@ class ReportWorker:
         pdf = html_path.with_suffix(".pdf")
         work = Path(tempfile.mkdtemp(dir=self._dir))
         try:
-            self._printer.print(html_path.read_text(encoding="utf-8"), work / "report.pdf")
+            page = html_path.read_text(encoding="utf-8")
+            self._printer.print(page if "Content-Security-Policy" in page else _with_policy(page, False),
+                                work / "report.pdf")
             atomic_write(pdf, (work / "report.pdf").read_bytes())
         finally:
             shutil.rmtree(work, ignore_errors=True)

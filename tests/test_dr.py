@@ -440,3 +440,50 @@ def test_overview_prices_the_design_and_the_all_in_cost_of_risk_without_counting
     assert "running cost that is unknown" in design_change_sentence(
         one, hl.load_architecture("azure_web_app_single_region"), 100)
     assert "changes the running cost in USD, not in EUR" in design_change_sentence(one, two, 100, "EUR")
+
+
+def test_the_scenarios_own_backups_restore_corrupted_data_where_that_costs_less():
+    """A kept backup schedule (the Backup tab's) is a way back from corrupted data under
+    every strategy: its worst restore and worst RPO (backup.plan_backups) replace a
+    strategy's where downtime plus data lost cost less that way; elsewhere nothing moves."""
+    from hadr_lib.backup import BackupPlan, plan_backups
+    from hadr_lib.dr import backup_recovery_h, scenario_strategies, strategy_table
+
+    base = hl.load_scenario("ecommerce_shop")
+    plan = {"data_gb": 200, "daily_change": 0.05, "full_every_days": 7, "incremental_every_h": 24,
+            "mode": "incremental", "log_shipping_every_s": 300, "retention_days": 14,
+            "restore_gb_per_h": 400}
+    kept = hl.load_scenario({**base.to_mapping(), "backup": plan})
+    result = plan_backups(BackupPlan(**plan))
+    restore_h, rpo_h = backup_recovery_h(kept)
+    assert (restore_h, rpo_h) == (result.restore_h, result.rpo_worst_h) and rpo_h == pytest.approx(300 / 3600)
+    assert backup_recovery_h(base) is None
+    assert backup_recovery_h(hl.load_scenario({**base.to_mapping(), "backup": {"retention_days": 7}})) is None
+
+    before = strategy_table(base).set_index("strategy")
+    after = strategy_table(kept).set_index("strategy")
+    rate = base.incidents_per_year["data_corruption"]
+    per_h = base.data_written_per_hour * base.data_cost_per_unit
+    mine = restore_h * base.downtime_cost_per_hour + 0.5 * rpo_h * per_h
+    by_id = {s.id: s for s in scenario_strategies(base)}
+    moved = 0
+    for sid, row in before.iterrows():
+        t = by_id[sid].times_for("data_corruption")
+        out, lost = (t[0], t[1]) if t else (base.fallback_rto_h, base.fallback_rpo_h)
+        share = 0.5 if (not t or by_id[sid].periodic_for("data_corruption")) else 1.0
+        theirs = out * base.downtime_cost_per_hour + share * lost * per_h
+        if mine < theirs:  # the backups' way: hours and data as the plan says, by hand
+            moved += 1
+            assert after.loc[sid, "downtime_per_year_h"] == pytest.approx(
+                row["downtime_per_year_h"] - rate * (out - restore_h), rel=1e-12)
+            assert after.loc[sid, "data_lost_per_year"] == pytest.approx(
+                row["data_lost_per_year"] - rate * base.data_written_per_hour * (share * lost - 0.5 * rpo_h),
+                rel=1e-12)
+        else:
+            assert after.loc[sid, "total_cost"] == row["total_cost"]
+    assert moved > 0
+    assert after.loc["daily_backup", "total_cost"] < before.loc["daily_backup", "total_cost"]
+    # a plan slower than every strategy's way back (and the fallback's) changes nothing
+    slow = hl.load_scenario({**base.to_mapping(), "backup": {**plan, "data_gb": 5000, "restore_gb_per_h": 50}})
+    assert backup_recovery_h(slow)[0] > 72
+    assert strategy_table(slow).equals(strategy_table(base))

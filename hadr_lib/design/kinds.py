@@ -93,6 +93,11 @@ class BlockKind:
         """``node`` with its children replaced by ``kids`` (same order as ``children``)."""
         return replace(node, children=tuple(kids))
 
+    def in_domains(self, node: Any, domains: Any) -> Any:
+        """``node`` told the design's zones and regions (``design.domains.Domains``), for a
+        kind whose figures depend on which domains its parts sit in; itself by default."""
+        return node
+
     def needed_up(self, node: Any) -> int:
         """How many children must be up for the block to be up (gates)."""
         raise InvalidInputError(f"a {self.key} block is not a gate of k children needed")

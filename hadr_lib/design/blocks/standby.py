@@ -555,6 +555,15 @@ class StandbyKind(BlockKind):
     key = "standby"
     cls = Standby
 
+    def in_domains(self, node: Standby, domains: Any) -> Standby:
+        """The standby told which zones and regions take its primary (or every standby)
+        down (``domain_terms``): its failover is charged against their outages too."""
+        group = node.standbys[0] if len(node.standbys) == 1 else Parallel(node.standbys)
+        terms = (domain_terms(node.primary, domains), domain_terms(group, domains))
+        if terms == (node.primary_domains, node.standby_domains):
+            return node
+        return replace(node, primary_domains=terms[0], standby_domains=terms[1])
+
     def is_linear(self, node: Standby) -> bool:
         """Linear in each child's U, unless the standbys wait dormant (then the time
         they are down while they serve is not linear in their U)."""
