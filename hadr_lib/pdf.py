@@ -186,8 +186,12 @@ class PdfPrinter:
     # -- printing ---------------------------------------------------------------------
     def print(self, page: str, pdf: Path) -> None:
         """Print the HTML ``page`` to ``pdf`` (the caller writes it into place atomically).
-        The page should carry its own Content-Security-Policy (``report.print_pdf`` and
-        ``ReportWorker`` give reports theirs)."""
+        The page must carry its own Content-Security-Policy (``ReportWorker`` gives a
+        report the report's): a page without one is refused, never printed with its
+        fetches allowed."""
+        if "Content-Security-Policy" not in page:
+            raise InvalidInputError("PDF: the page carries no Content-Security-Policy; refused (a report "
+                                    "carries one that blocks every fetch)")
         with self._lock:
             for attempt in (1, 2):  # a Chromium that died meanwhile is started again, once
                 if not self._alive():

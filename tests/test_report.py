@@ -220,7 +220,7 @@ def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
     from pypdf import PdfReader
 
     from hadr_lib.pdf import PdfPrinter
-    from hadr_lib.report import print_pdf
+    from hadr_lib.report import _with_policy, print_pdf
 
     kept_printer = PdfPrinter(chromium) if kept else None
 
@@ -251,8 +251,8 @@ def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
             page = f"<html><head>{head}</head><body>{body}</body></html>"
             if kept_printer is None:
                 print_pdf(page, work / "o.pdf", chromium, workdir=work)
-            else:
-                kept_printer.print(page, work / "o.pdf")
+            else:  # as ReportWorker gives it: with the report's policy unless the page has one
+                kept_printer.print(page if head else _with_policy(page, False), work / "o.pdf")
             texts[name] = "".join(p.extract_text() for p in PdfReader(work / "o.pdf").pages)
     finally:
         server.shutdown()
@@ -261,6 +261,20 @@ def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
     assert "hello" in texts["ours"] and "SECRET-MARKER" not in texts["ours"]
     assert "SECRET-MARKER" in texts["open"]  # what the policy prevents
     assert hits == [] and "NETWORK-MARKER" not in texts["open"]  # Chromium reaches no host
+
+
+_STRICT = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">'
+
+
+def test_the_kept_chromium_refuses_a_page_without_a_policy(tmp_path, chromium):
+    from hadr_lib import InvalidInputError
+    from hadr_lib.pdf import PdfPrinter
+
+    printer = PdfPrinter(chromium)
+    with pytest.raises(InvalidInputError, match="carries no Content-Security-Policy; refused"):
+        printer.print("<html><head></head><body><iframe src='file:///etc/passwd'></iframe></body></html>",
+                      tmp_path / "x.pdf")
+    assert printer._proc is None and not (tmp_path / "x.pdf").exists()  # nothing started, nothing written
 
 
 def test_the_kept_chromium_prints_page_after_page_and_comes_back_after_a_crash(tmp_path, chromium):
@@ -273,13 +287,13 @@ def test_the_kept_chromium_prints_page_after_page_and_comes_back_after_a_crash(t
     printer = PdfPrinter(chromium, idle_s=None)
     try:
         for i in range(2):
-            printer.print(f"<html><head></head><body><h1>page {i}</h1></body></html>", tmp_path / f"{i}.pdf")
+            printer.print(f"<html><head>{_STRICT}</head><body><h1>page {i}</h1></body></html>", tmp_path / f"{i}.pdf")
             assert PdfReader(tmp_path / f"{i}.pdf").pages[0].extract_text().strip() == f"page {i}"
         first = printer._proc
         profile = printer._dir
         first.kill()  # Chromium dies between two reports: the next one starts it again
         first.wait(10)
-        printer.print("<html><head></head><body><p>after</p></body></html>", tmp_path / "after.pdf")
+        printer.print(f"<html><head>{_STRICT}</head><body><p>after</p></body></html>", tmp_path / "after.pdf")
         assert "after" in PdfReader(tmp_path / "after.pdf").pages[0].extract_text()
         assert printer._proc is not first and not profile.exists()  # the dead one's profile removed
     finally:
@@ -287,13 +301,13 @@ def test_the_kept_chromium_prints_page_after_page_and_comes_back_after_a_crash(t
     assert printer._proc is None and printer._dir is None
     idle = PdfPrinter(chromium, idle_s=0.5)  # stopped when idle, started again on demand
     try:
-        idle.print("<html><head></head><body>x</body></html>", tmp_path / "x.pdf")
+        idle.print(f"<html><head>{_STRICT}</head><body>x</body></html>", tmp_path / "x.pdf")
         proc = idle._proc
         deadline = time.monotonic() + 20
         while (idle._proc is not None or proc.poll() is None) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert idle._proc is None and proc.poll() is not None  # stopped, not only forgotten
-        idle.print("<html><head></head><body>y</body></html>", tmp_path / "y.pdf")
+        idle.print(f"<html><head>{_STRICT}</head><body>y</body></html>", tmp_path / "y.pdf")
         assert (tmp_path / "y.pdf").read_bytes().startswith(b"%PDF")
     finally:
         idle.close()
