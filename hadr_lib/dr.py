@@ -190,10 +190,10 @@ def scenario_design_recovery_h(scenario: Scenario) -> float | None:
 def _recovery(scenario: Scenario, strategies):
     """Per strategy (rows) and disruption type (columns, ``DISRUPTIONS``): outage
     hours and hours of data lost at worst, fallback and the design's own recovery
-    included; the strategies' ``times_for`` per disruption; where the design's own
-    failover recovers, losing its replicas' lag (``design_rpo_h``), a mask; and where the
-    scenario's own backups restore corrupted data (``backup_recovery_h``), a mask. Those
-    backups' storage costs the same under every strategy and is not added."""
+    included (the design's own failover, losing its replicas' lag, ``design_rpo_h``; the
+    scenario's own backups for corrupted data, ``backup_recovery_h``, whose storage costs
+    the same under every strategy and is not added); the strategies' ``times_for`` per
+    disruption; and the share of ``lost_h`` an incident loses on average."""
     times = [[s.times_for(d) for d in DISRUPTIONS] for s in strategies]
     outage = np.array([[t[0] if t else scenario.fallback_rto_h for t in row] for row in times])
     # HA and DR joined: an instance or a zone lost is the design's to recover from when it
@@ -214,22 +214,27 @@ def _recovery(scenario: Scenario, strategies):
         by_design[:] = False
     else:
         lost_h = np.where(by_design, rpo_h, lost_h)
+    # What an incident loses on average, as a share of ``lost_h``: the fallback restores the
+    # last off-site copy, a periodic one, so half; a replica the design fails over to loses
+    # its lag in full.
+    share = np.array([[0.5 if (not t or s.periodic_for(d)) else 1.0 for d, t in zip(DISRUPTIONS, row)]
+                      for s, row in zip(strategies, times)])
+    share = np.where(by_design, 1.0, share)
     # The scenario's own backups restore corrupted data too: where that costs less than the
-    # strategy's way (downtime and data lost, at the scenario's prices), it is the way taken.
-    by_backup = np.zeros(outage.shape, dtype=bool)
+    # strategy's way (downtime and data lost, at the scenario's prices), it is the way taken;
+    # they are periodic too.
     backups = backup_recovery_h(scenario)
     if backups is not None:
         j = DISRUPTIONS.index("data_corruption")
         restore_h, backup_rpo_h = backups
         per_h = scenario.data_written_per_hour * scenario.data_cost_per_unit
-        share = np.array([0.5 if (not row[j] or s.periodic_for("data_corruption")) else 1.0
-                          for s, row in zip(strategies, times)])
-        theirs = outage[:, j] * scenario.downtime_cost_per_hour + share * lost_h[:, j] * per_h
+        theirs = outage[:, j] * scenario.downtime_cost_per_hour + share[:, j] * lost_h[:, j] * per_h
         mine = restore_h * scenario.downtime_cost_per_hour + 0.5 * backup_rpo_h * per_h
-        by_backup[:, j] = (mine < theirs) & ~by_design[:, j]
-        outage[:, j] = np.where(by_backup[:, j], restore_h, outage[:, j])
-        lost_h[:, j] = np.where(by_backup[:, j], backup_rpo_h, lost_h[:, j])
-    return outage, lost_h, times, by_design, by_backup
+        by_backup = (mine < theirs) & ~by_design[:, j]
+        outage[:, j] = np.where(by_backup, restore_h, outage[:, j])
+        lost_h[:, j] = np.where(by_backup, backup_rpo_h, lost_h[:, j])
+        share[:, j] = np.where(by_backup, 0.5, share[:, j])
+    return outage, lost_h, times, share
 
 
 def _arrays(scenario: Scenario, strategies):
@@ -237,14 +242,7 @@ def _arrays(scenario: Scenario, strategies):
     at worst (every incident losing the full RPO), and whether every disruption that
     happens is recovered within its RTO and RPO target."""
     incidents = np.array([scenario.incidents_per_year[d] for d in DISRUPTIONS])
-    outage, lost_h, times, by_design, by_backup = _recovery(scenario, strategies)
-    # The fallback restores the last off-site copy, a periodic one: half on average; a
-    # replica the design fails over to loses its lag in full; the scenario's own backups
-    # are periodic too.
-    share = np.array([[0.5 if (not t or s.periodic_for(d)) else 1.0
-                       for d, t in zip(DISRUPTIONS, row)]
-                      for s, row in zip(strategies, times)])
-    share = np.where(by_design, 1.0, np.where(by_backup, 0.5, share))
+    outage, lost_h, _, share = _recovery(scenario, strategies)
     hours = outage @ incidents                                       # [h/year]
     data_units = (share * lost_h * scenario.data_written_per_hour) @ incidents
     data_worst = (lost_h * scenario.data_written_per_hour) @ incidents
@@ -414,7 +412,7 @@ def blockers(scenario: Scenario, strategies=None, table: pd.DataFrame | None = N
     backups meets everything else"), instead of a strategy that is merely fastest.
     ``table`` is ``strategy_table(scenario, strategies)`` when the caller has it."""
     strategies = strategies or scenario_strategies(scenario)
-    outage, lost_h, _, _, _ = _recovery(scenario, strategies)
+    outage, lost_h, _, _ = _recovery(scenario, strategies)
     happens = np.array([scenario.incidents_per_year[d] > 0 for d in DISRUPTIONS])
     rto_t = np.array([scenario.rto_targets[d] for d in DISRUPTIONS])
     rpo_t = np.array([scenario.rpo_targets[d] for d in DISRUPTIONS])
@@ -453,7 +451,7 @@ def shortfalls(scenario: Scenario, strategies=None) -> dict[str, list[str]]:
     lost (empty for a strategy that meets them), e.g. ``"a region lost: back in
     4 hours, RTO 1 hour"``."""
     strategies = strategies or scenario_strategies(scenario)
-    outage, lost_h, times, _, _ = _recovery(scenario, strategies)
+    outage, lost_h, times, _ = _recovery(scenario, strategies)
     rto, rpo = scenario.rto_targets, scenario.rpo_targets
     tol = 1 + 1e-12
     out: dict[str, list[str]] = {}

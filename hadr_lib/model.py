@@ -352,8 +352,7 @@ class Architecture:
         region takes its zones with it) and every part is up: its redundancy spans the
         domain."""
         self.domains.check_placement(domain, "domain")
-        d = self.domains.by_name[domain]
-        gone = {domain} | ({x.name for x in self.domains.all if x.region == domain} if d.kind == "region" else set())
+        gone = self.domains.lost_with(domain)
         down = frozenset(id(node) for node in self.placed if node.domain in gone)
         memo = Memo(self.root, self._ev.index, np.zeros_like(self._q), self._order, down)
         return memo.get(self.root)[1] == 0.0

@@ -25,11 +25,16 @@ from typing import Any
 
 from .checks import InvalidInputError
 
-__all__ = ["CHROMIUM_ARGS", "PdfPrinter", "unlimited_address_space"]
+__all__ = ["CHROMIUM_ARGS", "OFFLINE_ARGS", "PdfPrinter", "unlimited_address_space"]
 
-#: Flags for every headless Chromium the workbook starts (reports and the browser tests).
+#: How the project starts Chromium, headless or driven by Playwright: no sandbox (it runs
+#: as root in containers), no GPU, and none of its own network traffic.
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync")
+#: A Chromium that prints reports reaches nothing: no extension, no host name resolves, and
+#: every request goes through a proxy that does not exist (loopback included).
+OFFLINE_ARGS = ("--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+                "--proxy-bypass-list=<-loopback>")
 
 #: The largest message read from Chromium (a PDF comes base64-encoded in one message).
 MAX_MESSAGE_BYTES = 256 << 20
@@ -69,9 +74,7 @@ class PdfPrinter:
         out_r, out_w = os.pipe()  # Chromium writes answers on its fd 4; we read them
         # A small Python moves the two ends to 3 and 4 (any numbers the pipes got) and
         # becomes Chromium.
-        argv = [self.chromium, "--headless", *CHROMIUM_ARGS, "--disable-extensions",
-                "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-                "--proxy-bypass-list=<-loopback>", "--remote-debugging-pipe",
+        argv = [self.chromium, "--headless", *CHROMIUM_ARGS, *OFFLINE_ARGS, "--remote-debugging-pipe",
                 f"--user-data-dir={self._dir / 'profile'}", "about:blank"]
         try:
             self._proc = subprocess.Popen(
@@ -85,14 +88,6 @@ class PdfPrinter:
 
     def _alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
-
-    def start(self) -> None:
-        """Start Chromium now (``print`` does when it is not running)."""
-        with self._lock:
-            if not self._alive():
-                self._stop()
-                self._start()
-            self._rearm()
 
     def close(self) -> None:
         """Stop Chromium and remove its profile (a later ``print`` starts it again)."""
@@ -176,12 +171,6 @@ class PdfPrinter:
                 if "error" in msg:
                     raise OSError(f"Chromium: {method}: {msg['error'].get('message', msg['error'])}")
                 return dict(msg.get("result") or {})
-
-    def _wait_event(self, name: str, session: str, deadline: float) -> None:
-        while True:
-            msg = self._next(deadline)
-            if msg.get("method") == name and msg.get("sessionId") == session:
-                return
 
     # -- printing ---------------------------------------------------------------------
     def print(self, page: str, pdf: Path) -> None:

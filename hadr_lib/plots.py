@@ -88,7 +88,7 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
     fig.add_trace(go.Scatter(
         x=tier_x, y=tier_y, mode="markers+text", name="tiers",
         text=[f"{format_percent(a)}: {format_duration(s)}" for a, s in zip(tiers, tier_y)],
-        # labels in the right half read leftwards, so a phone-wide chart keeps them whole
+        # labels read away from the nearer edge (``_side``), so a phone-wide chart keeps them whole
         textposition=[_side("top", x, nines_range) for x in tier_x], cliponaxis=False,
         marker={"size": 8, "color": PALETTE["blue"]}, hoverinfo="text",
     ))

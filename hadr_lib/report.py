@@ -25,7 +25,7 @@ from .availability import check_availability
 from .checks import InvalidInputError
 from .files import atomic_write
 from .pdf import CHROMIUM_ARGS as CHROMIUM_ARGS
-from .pdf import unlimited_address_space
+from .pdf import OFFLINE_ARGS, unlimited_address_space
 from .scenario import load_scenario, reference_scenarios
 
 __all__ = ["REPORT_NOTEBOOK", "ReportResult", "ReportWorker", "build_report", "build_reports",
@@ -68,8 +68,9 @@ def _with_policy(page: str, shared_plotly: bool) -> str:
     return page
 
 
-#: How the project starts Chromium, headless or driven by Playwright: no sandbox (it runs
-#: as root in containers), no GPU, and none of its own network traffic.
+def _printable(page: str) -> str:
+    """``page`` with the report's policy, unless it carries a policy of its own."""
+    return page if "Content-Security-Policy" in page else _with_policy(page, False)
 
 
 def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: int = 600) -> None:
@@ -77,11 +78,8 @@ def print_pdf(page: str, pdf: Path, chromium: str, *, workdir: Path, timeout: in
     policy blocks every fetch, and Chromium itself resolves no host name and goes
     through a proxy that does not exist, so nothing leaves the machine."""
     source = Path(workdir).resolve() / "page.html"
-    source.write_text(_with_policy(page, False) if "Content-Security-Policy" not in page else page,
-                      encoding="utf-8")
-    subprocess.run([chromium, "--headless", *CHROMIUM_ARGS, "--disable-extensions",
-                    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-                    "--proxy-bypass-list=<-loopback>",
+    source.write_text(_printable(page), encoding="utf-8")
+    subprocess.run([chromium, "--headless", *CHROMIUM_ARGS, *OFFLINE_ARGS,
                     "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000",
                     f"--user-data-dir={workdir}/chrome", "--no-pdf-header-footer",
                     f"--print-to-pdf={pdf}", source.as_uri()],
@@ -296,9 +294,7 @@ class ReportWorker:
         pdf = html_path.with_suffix(".pdf")
         work = Path(tempfile.mkdtemp(dir=self._dir))
         try:
-            page = html_path.read_text(encoding="utf-8")
-            self._printer.print(page if "Content-Security-Policy" in page else _with_policy(page, False),
-                                work / "report.pdf")
+            self._printer.print(_printable(html_path.read_text(encoding="utf-8")), work / "report.pdf")
             atomic_write(pdf, (work / "report.pdf").read_bytes())
         finally:
             shutil.rmtree(work, ignore_errors=True)

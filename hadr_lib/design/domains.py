@@ -110,6 +110,11 @@ class Domains:
     def __hash__(self) -> int:
         return hash(self.all)
 
+    def lost_with(self, name: str) -> set[str]:
+        """The domains down while ``name`` is: itself and, for a region, its zones."""
+        d = self.by_name[name]
+        return {name} | ({x.name for x in self.all if x.region == name} if d.kind == "region" else set())
+
     def check_placement(self, domain: str, path: str) -> None:
         if domain not in self.by_name:
             raise InvalidInputError(

@@ -86,6 +86,17 @@ def printable(text: object, limit: int) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in str(text))[:limit]
 
 
+#: A region's outages where the files do not say: outages a year, hours each (assumed, and said).
+REGION_RATE_PER_YEAR, REGION_MTTR_H = 0.1, 8.0
+
+
+def assumed_region(unsaid: str) -> dict:
+    """A region's figures where ``unsaid`` ("the manifests do not say") names what is silent."""
+    return {"rate_per_year": REGION_RATE_PER_YEAR, "mttr_h": REGION_MTTR_H,
+            "source": f"assumed by hadr import: {REGION_RATE_PER_YEAR:g} region outages a year of "
+                      f"{REGION_MTTR_H:g} hours; {unsaid}"}
+
+
 @dataclass
 class Imported:
     """What an importer found in one file: blocks of the architecture file format

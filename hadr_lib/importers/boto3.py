@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer, whole
+from . import Finding, Imported, Importer, assumed_region, whole
 from .terraform import ASSUMED, ZONE, AwsReader
 
 __all__ = ["IMPORTER"]
@@ -28,8 +28,7 @@ UNKNOWN = object()
 MAX_CALLS = 5_000
 MAX_LOOP = 50
 REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
-REGION_OUTAGE = {"rate_per_year": 0.1, "mttr_h": 8.0,
-                 "source": "assumed by hadr import: 0.1 region outages a year of 8 hours; the code does not say"}
+REGION_OUTAGE = assumed_region("the code does not say")
 
 
 def _claims(path: str, text: str) -> bool:

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_yaml_documents
-from . import Finding, Imported, Importer, as_mapping, dig, printable, whole
+from . import Finding, Imported, Importer, as_mapping, assumed_region, dig, printable, whole
 
 __all__ = ["ASSUMED", "IMPORTER"]
 
@@ -42,8 +42,7 @@ ASSUMED = {
     "replica_promote_s": 3600.0,  # a person promotes a CloudNativePG replica cluster
 }
 #: A region's outages, when a replica cluster puts a copy in one (the manifests do not say).
-REGION_OUTAGE = {"rate_per_year": 0.1, "mttr_h": 8.0,
-                 "source": "assumed by hadr import: 0.1 region outages a year of 8 hours; the manifests do not say"}
+REGION_OUTAGE = assumed_region("the manifests do not say")
 ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 HOST_KEY = "kubernetes.io/hostname"
 QUORUM_SOFTWARE = ("zookeeper", "etcd", "consul")
@@ -499,18 +498,16 @@ class _Reader:
         """Backups set in the manifest's ``env`` (Spilo's WAL-E/WAL-G settings): True when
         a bucket or schedule is set, None when the manifest does not say (the operator's
         configuration may), with a finding either way that needs one."""
-        env = {str(e.get("name", "")).upper(): e.get("value") for e in (spec.get("env") or [])
-               if isinstance(e, dict)}
+        env = {str(e.get("name", "")).upper(): (i, e.get("value")) for i, e in enumerate(spec.get("env") or [])
+               if isinstance(e, dict)}  # name: (its index, its value)
         if not any(k in env for k in ZALANDO_BACKUP_ENV):
             self.find("info", "backups are set in the operator's configuration, not in this manifest: not read",
                       doc, "spec")
             return None
-        keep = env.get("BACKUP_NUM_TO_RETAIN")
+        i, keep = env.get("BACKUP_NUM_TO_RETAIN", (None, None))
         if isinstance(keep, str) and keep.strip().isdigit():  # env values are strings
             keep = int(keep.strip())
         if keep is not None and whole(keep, None) == 0:
-            i = next(i for i, e in enumerate(spec["env"]) if isinstance(e, dict)
-                     and str(e.get("name", "")).upper() == "BACKUP_NUM_TO_RETAIN")
             self.find("warning", "BACKUP_NUM_TO_RETAIN 0 keeps no base backup: corrupted data cannot be "
                       "restored", doc, "spec", "env", i)
             return False

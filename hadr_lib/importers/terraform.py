@@ -323,16 +323,16 @@ class AwsReader:
                 said = (f"{_every(every)}: corrupted data loses up to {_hours(every)} of writes "
                         "(the RPO of a restore from these backups)")
             keep = _first(rule.get("lifecycle")).get("delete_after")
-            kept = "" if keep is None else f", kept {keep} day{'' if keep == 1 else 's'}"
-            self.find("info", f"{addr}: rule {name} backs up {said}{kept}", r, f"rule[{i}].schedule")
-            if isinstance(keep, (int, float)) and not isinstance(keep, bool) and keep < 1:
+            days = f"{keep} day{'' if keep == 1 else 's'}"
+            self.find("info", f"{addr}: rule {name} backs up {said}{'' if keep is None else ', kept ' + days}", r,
+                      f"rule[{i}].schedule")
+            n = keep if isinstance(keep, (int, float)) and not isinstance(keep, bool) else None
+            if n is not None and n < 1:
                 self.find("warning", f"{addr}: rule {name} deletes its backups after {keep} days: nothing is kept",
                           r, f"rule[{i}].lifecycle.delete_after")
-            elif (isinstance(keep, (int, float)) and not isinstance(keep, bool) and every is not None
-                  and keep * 24 < 2 * every):
-                self.find("warning", f"{addr}: rule {name} keeps one backup at a time (kept {keep} day"
-                          f"{'' if keep == 1 else 's'}, taken {_every(every)}): damage noticed after the next backup "
-                          "cannot be undone", r,
+            elif n is not None and every is not None and n * 24 < 2 * every:
+                self.find("warning", f"{addr}: rule {name} keeps one backup at a time (kept {days}, taken "
+                          f"{_every(every)}): damage noticed after the next backup cannot be undone", r,
                           f"rule[{i}].lifecycle.delete_after")
             copies = [c for c in (rule.get("copy_action") or []) if isinstance(c, dict)]
             copied = copied or any(c.get("destination_vault_arn") for c in copies)

@@ -76,11 +76,8 @@ def update_figure(widget: go.FigureWidget, figure) -> None:
     else:
         traces = [t.to_plotly_json() for t in figure.data]
         layout = figure.layout.to_plotly_json()
-    if getattr(widget, "_hadr_layout", None) is not None:
-        new = _titles_of(layout)
-        if not layout.get("margin"):
-            new.pop("margin")
-        widget._hadr_layout = {**widget._hadr_layout, **new}  # what a change of the page's width refits
+    if getattr(widget, "_hadr_layout", None) is not None:  # what a change of the page's width refits
+        widget._hadr_layout = {**widget._hadr_layout, **_titles_of(layout)}
     layout = _fitted_layout(layout)  # as chart() drew it: titles the page shows whole
     if len(widget.data) != len(traces):  # a strategy added or removed: new traces
         with widget.batch_update():
@@ -217,10 +214,9 @@ def set_page_width(px) -> bool:
     if wide == _page["wide"]:
         return False
     _page["wide"] = wide
-    _charts[:] = [ref for ref in _charts if ref() is not None]
-    for widget in [ref() for ref in _charts]:
+    for widget in _live_charts():
         source = getattr(widget, "_hadr_layout", None)
-        if widget is not None and source is not None:
+        if source is not None:
             fitted = _fitted_layout(source)
             margin = dict(fitted.get("margin") or {})
             margin.setdefault("t", None)  # room made for wrapped lines goes back to the default
@@ -232,13 +228,18 @@ def set_page_width(px) -> bool:
 
 def _titles_of(layout: dict) -> dict:
     """The parts of a plain layout ``_fitted_layout`` changes, as given (unwrapped)."""
-    out = {k: layout[k] for k in ("title", "margin") if k in layout}
+    out = {k: layout[k] for k in ("title", "margin") if layout.get(k)}
     for axis in ("xaxis", "yaxis"):
         if isinstance(layout.get(axis), dict) and "title" in layout[axis]:
             out[axis] = {"title": layout[axis]["title"]}
-    if "margin" not in out:
-        out["margin"] = {}
     return out
+
+
+def _live_charts() -> list:
+    """The charts still alive (the list forgets the others)."""
+    live = [w for w in (ref() for ref in _charts) if w is not None]
+    _charts[:] = [weakref.ref(w) for w in live]
+    return live
 
 
 def _fitted_layout(layout: dict) -> dict:
@@ -283,7 +284,7 @@ def chart(figure) -> go.FigureWidget:
     widget = _figure_widget_class()(_fit_titles(figure))
     widget._hadr_layout = source
     if len(_charts) > 500:  # charts a closed tab left behind
-        _charts[:] = [ref for ref in _charts if ref() is not None]
+        _live_charts()
     _charts.append(weakref.ref(widget))
     return widget
 

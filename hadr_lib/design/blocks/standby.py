@@ -260,7 +260,7 @@ class Standby:
         each until it fails: each is active a share of the time inversely proportional to
         its failure rate while up."""
         p = self.path
-        group = self.standbys[0] if len(self.standbys) == 1 else Parallel(self.standbys, path=f"{p}.standbys")
+        group = _standby_group(self)
         standbys = stated(group, f"{p}.standbys")
         rates = [_rate_while_up(self.primary, primary), _rate_while_up(group, standbys)]
         rates = [None if r is None else r + math.fsum(t[2] for t in extra)
@@ -310,6 +310,11 @@ def _outlasts(node: Standby, mix: tuple | None, to_standbys: bool) -> float:
     return float(weights @ (_per_mean(means, nodes, np.exp) @ freq))
 
 
+def _standby_group(node: Standby) -> Any:
+    """The standbys as one block: the one standby, or all of them in parallel."""
+    return node.standbys[0] if len(node.standbys) == 1 else Parallel(node.standbys, path=f"{node.path}.standbys")
+
+
 def _with_domains_mean(mean_h: float | None, memo: Memo, node: Any, terms: tuple) -> float | None:
     """A block's mean outage [h] with the outages of the domains ``terms`` that take it
     down: (its downtime + theirs) / (its outages + theirs) per hour."""
@@ -327,8 +332,7 @@ def _with_domains_mix(mix: tuple | None, u: float, terms: tuple) -> tuple | None
     if not terms:
         return mix
     own_s, own_m = (np.zeros(0), np.zeros(0)) if mix is None else mix
-    shares = np.concatenate([np.asarray(own_s, dtype=float) * (u if mix is not None else 0.0),
-                             [t[0] for t in terms]])
+    shares = np.concatenate([np.asarray(own_s, dtype=float) * u, [t[0] for t in terms]])
     means = np.concatenate([np.asarray(own_m, dtype=float), [t[1] for t in terms]])
     total = float(np.sum(shares))
     return (shares / total, means) if total > 0 else mix
@@ -351,7 +355,7 @@ def domain_terms(block: Any, domains: Any) -> tuple:
     zeros = np.zeros(len(comps))
     out = []
     for d in domains.all:
-        gone = {d.name} | ({z.name for z in domains.all if z.region == d.name} if d.kind == "region" else set())
+        gone = domains.lost_with(d.name)
         down = frozenset(id(n) for n in placed if n.domain in gone)
         if not down or Memo(block, index, zeros, order, down).get(block)[1] < 1.0:
             continue
@@ -558,8 +562,7 @@ class StandbyKind(BlockKind):
     def in_domains(self, node: Standby, domains: Any) -> Standby:
         """The standby told which zones and regions take its primary (or every standby)
         down (``domain_terms``): its failover is charged against their outages too."""
-        group = node.standbys[0] if len(node.standbys) == 1 else Parallel(node.standbys)
-        terms = (domain_terms(node.primary, domains), domain_terms(group, domains))
+        terms = (domain_terms(node.primary, domains), domain_terms(_standby_group(node), domains))
         if terms == (node.primary_domains, node.standby_domains):
             return node
         return replace(node, primary_domains=terms[0], standby_domains=terms[1])
