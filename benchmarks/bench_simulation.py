@@ -74,11 +74,18 @@ def run():
     print(f"  result: unavailability {r1.unavailability_mean:.3e} (99% CI {lo:.3e} to {hi:.3e}); "
           f"analytic {r1.analytic_unavailability:.3e}")
 
-    for name in ("multi_az_postgres", "azure_web_app_two_regions"):
+    print(f"  every reference design, one process against SimPy's event-by-event runs of the "
+          f"same model (time per {YEARS}-year run):")
+    for name in hl.reference_architectures():
         a = hl.load_architecture(name)
+        simpy_runs = 40
+        t_ev, _ = _best(lambda a=a: simulate_events(a, runs=simpy_runs, years=YEARS, seed=1), repeat=1)
+        simulate(a, years=YEARS, runs=500, seed=0, workers=1, progress=False)  # warm up
         t, r = _best(lambda a=a: simulate(a, years=YEARS, runs=10_000, seed=1, workers=1, progress=False))
-        print(f"  {a.name}: 10,000 x {YEARS} years in {t:.2f} s "
-              f"({r.component_years / t:,.0f} component-years/s, one process)")
+        per_ev, per_vec = t_ev / simpy_runs, t / 10_000
+        print(f"    {a.name}: SimPy {per_ev * 1e3:.2f} ms, vectorised {per_vec * 1e6:.1f} us "
+              f"({per_ev / per_vec:,.0f}x; 10,000 runs in {t:.2f} s, "
+              f"{r.component_years / t:,.0f} component-years/s)")
 
     t_drill, _ = _best(lambda: run_drill("lose_region", runs=10_000), repeat=5)
     print(f"  drill, 10,000 region losses: {t_drill * 1e3:.1f} ms")

@@ -231,7 +231,8 @@ def _crews_warmup_h(classes, crews: int) -> float:
 def block_bytes(plan, years: int) -> float:
     """Peak memory [bytes] of simulating one block of ``BLOCK_RUNS`` runs of ``plan``
     (``compile_architecture``) over ``years``: an upper estimate: 10-20% above the
-    measured peak for k-of-n and replicated components, about 2x for a union. A worker holds one block at a time."""
+    measured peak for k-of-n, about 2x for a union, more for replicas all down together
+    (intersected two sets at a time). A worker holds one block at a time."""
     return _budget_figures(plan, years)[1]
 
 
@@ -276,6 +277,11 @@ def _atleast(m: int, sets, horizon_h: float) -> tuple:
         return _EMPTY
     if len(sets) == 1:
         return sets[0]
+    if m == len(sets):  # all down together: intersect two at a time
+        out = sets[0]
+        for other in sets[1:]:
+            out = _both(out, other, horizon_h)
+        return out
     run = np.concatenate([s[0] for s in sets])
     st = np.concatenate([s[1] for s in sets])
     en = np.concatenate([s[2] for s in sets])
@@ -297,8 +303,33 @@ def _atleast(m: int, sets, horizon_h: float) -> tuple:
     down_edge = ~is_start & (cnt == m - 1)
     first = order[up_edge]
     s, e = st[first], en[order[down_edge] - n]
+    return _nonempty(run[first], s, e)
+
+
+def _both(a: tuple, b: tuple, horizon_h: float) -> tuple:
+    """Intervals where both interval sets are down: for each interval of ``a`` the
+    intervals of ``b`` it overlaps are found by binary search (no sort; nearly
+    every interval of ``a`` overlaps none), and the overlaps come out in order."""
+    span = horizon_h + 1.0
+    a_start, a_end = a[0] * span + a[1], a[0] * span + a[2]
+    b_end = b[0] * span + b[2]
+    b_start = b[0] * span + b[1]
+    lo = np.searchsorted(b_end, a_start, side="right")  # the first of b to end after a starts
+    hi = np.searchsorted(b_start, a_end, side="left")  # the first of b to start after a ends
+    count = hi - lo
+    if not count.any():
+        return _EMPTY
+    i = np.repeat(np.arange(count.size), count)  # hi >= lo: b starts before it ends
+    j = lo[i] + np.arange(i.size) - np.repeat(np.cumsum(count) - count, count)
+    return _nonempty(a[0][i], np.maximum(a[1][i], b[1][j]), np.minimum(a[2][i], b[2][j]))
+
+
+def _nonempty(r: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple:
+    """The intervals that last, without copying when all do (nearly always)."""
     keep = e > s
-    return run[first][keep], s[keep], e[keep]
+    if keep.all():
+        return r, s, e
+    return r[keep], s[keep], e[keep]
 
 
 class _Draw:
@@ -349,30 +380,32 @@ class _Draw:
         k = rows.size
         expected = float(np.max(H - t0)) / (mtbf + mttr)
         width = int(expected + 3.0 * math.sqrt(expected) + 2)
-        up = self.rng.exponential(mtbf, (k, width))
+        end = self.rng.exponential(mtbf, (k, width))
         self.exponentials += k * width
         dn = self.repairs(mttr, (k, width))
         if down0 is not None:
-            up[down0, 0] = 0.0
+            end[down0, 0] = 0.0
             dn[down0, 0] = first
-        end = np.cumsum(up + dn, axis=1)
-        end += t0[:, None]
+        end += dn
+        np.cumsum(end, axis=1, out=end)
+        if t0.any():
+            end += t0[:, None]
         fail = end - dn
-        mask = fail < H
-        r = np.broadcast_to(rows[:, None], mask.shape)[mask]
-        s, e = fail[mask], np.minimum(end[mask], H)
+        mask = fail < H  # failures come in order along a row: each row's mask is a prefix
+        r = np.repeat(rows, np.count_nonzero(mask, axis=1))
+        s, e = fail[mask], end[mask]
+        np.minimum(e, H, out=e)
         short = end[:, -1] < H
         if short.any():  # the rare runs the first draw did not cover: carry on
             r2, s2, e2 = self._cycles(rows[short], end[short, -1], mtbf, mttr)
             order = np.argsort(np.concatenate([r, r2]), kind="stable")
             r, s, e = (np.concatenate([r, r2])[order], np.concatenate([s, s2])[order],
                        np.concatenate([e, e2])[order])
-        keep = e > s
-        return r[keep], s[keep], e[keep]
+        return _nonempty(r, s, e)
 
-    def _failover_h(self, n: int, t_h: float, timers) -> np.ndarray:
+    def _failover_h(self, n: int, t_h: float, timers) -> np.ndarray | float:
         if timers is None:
-            return np.full(n, t_h)
+            return t_h
         interval, threshold, ttl, fixed = timers
         u = self.rng.uniform(size=(2, n))
         return fixed + interval * (threshold - 1 + u[0]) + ttl * u[1]
@@ -415,8 +448,7 @@ class _Draw:
         r = np.concatenate([f[0] for f in found])
         s_ = np.concatenate([f[1] for f in found])
         e = np.concatenate([f[2] for f in found])
-        keep = e > s_
-        r, s_, e = r[keep], s_[keep], e[keep]
+        r, s_, e = _nonempty(r, s_, e)
         order = np.lexsort((s_, r))
         return r[order], s_[order], e[order]
 
@@ -426,85 +458,59 @@ class _Draw:
         primary at first) failing starts an outage; the failover works with
         ``coverage``: after its time the other unit, if up, becomes active (if down, the
         first of the two back does); the active unit back sooner ends the outage and
-        stays active; a failed failover waits for the active unit. Every run is stepped
-        one event at a time, all runs together."""
+        stays active; a failed failover waits for the active unit.
+
+        Every run is stepped one outage at a time, all runs together: the active
+        unit's next failure and the other unit's state when the failover completes
+        are looked up in both units' sorted down intervals, so the loop turns as many
+        times as a run has outages, not as many as its units have events."""
         R, H = self.runs, self.h
-        n_p, n_g = prim[0].size, group[0].size
-        run = np.concatenate([prim[0], prim[0], group[0], group[0]])
-        when = np.concatenate([prim[1], prim[2], group[1], group[2]])
-        unit = np.concatenate([np.zeros(2 * n_p, np.int8), np.ones(2 * n_g, np.int8)])
-        goes_down = np.concatenate([np.ones(n_p, bool), np.zeros(n_p, bool), np.ones(n_g, bool),
-                                    np.zeros(n_g, bool)])
-        order = np.lexsort((goes_down, when, run))  # by run, then time; a return before a failure
-        run, when, unit, goes_down = run[order], when[order], unit[order], goes_down[order]
-        first = np.searchsorted(run, np.arange(R))
-        last = np.searchsorted(run, np.arange(R), side="right")
-        # draws for every possible failover, one per failure event, in event order
-        ok_all = self.rng.uniform(size=run.size) < coverage
-        t_all = self._failover_h(run.size, t_h, timers)
-        ptr = first.copy()
-        down = np.zeros((2, R), bool)
-        active = np.zeros(R, np.int8)
-        out_down = np.zeros(R, bool)  # the block is down
-        since = np.zeros(R)
-        pending = np.full(R, np.inf)  # when the failover under way completes
-        waiting = np.zeros(R, bool)  # failover done, both down: the first back serves
-        rows = np.arange(R)
-        found_r, found_s, found_e = [], [], []
-
-        def close(mask: np.ndarray, at: np.ndarray) -> None:
-            if mask.any():
-                found_r.append(rows[mask])
-                found_s.append(since[mask])
-                found_e.append(at[mask])
-
-        while True:
-            has = ptr < last
-            nxt = np.where(has, when[np.minimum(ptr, run.size - 1)], np.inf)
-            if not (has.any() or np.isfinite(pending).any()):
-                break
-            fo = np.isfinite(pending) & (pending <= nxt)  # a failover completes first
-            if fo.any():
-                other = 1 - active
-                free = fo & ~down[other, rows]
-                close(free, pending)
-                active = np.where(free, other, active).astype(np.int8)
-                out_down &= ~free
-                waiting |= fo & ~free
-                pending = np.where(fo, np.inf, pending)
-            ev = has & ~fo
-            if not ev.any():
-                continue
-            i = np.minimum(ptr, run.size - 1)
-            u, d, t = unit[i], goes_down[i], when[i]
-            is_active = u == active
-            # a unit back
-            back = ev & ~d
-            ends = back & out_down & (waiting | is_active)  # the active unit back, or either when both were down
-            close(ends, t)
-            active = np.where(ends & waiting, u, active).astype(np.int8)
-            out_down &= ~ends
-            waiting &= ~ends
-            pending = np.where(ends, np.inf, pending)
-            down[u[back], rows[back]] = False
-            # a unit down
-            fail = ev & d
-            down[u[fail], rows[fail]] = True
-            starts = fail & is_active & ~out_down
-            since = np.where(starts, t, since)
-            out_down |= starts
-            ok = ok_all[i]
-            ready = t_all[i] + np.where(active == 0, start_h, 0.0)  # a warm or cold standby is readied
-            pending = np.where(starts & ok, t + ready, pending)
-            ptr = np.where(ev, ptr + 1, ptr)
-        close(out_down, np.full(R, H))
-        if not found_r:
+        span = 4.0 * H + 4.0
+        owner = np.concatenate([2 * prim[0], 2 * group[0] + 1])  # run x 2 + unit
+        st, en = np.concatenate([prim[1], group[1]]), np.concatenate([prim[2], group[2]])
+        keys = owner * span + st
+        order = np.argsort(keys, kind="stable")  # two sorted runs merged
+        owner, st, en, keys = owner[order], st[order], en[order], keys[order]
+        n = keys.size
+        if n == 0:
             return _EMPTY
-        r, s_, e = np.concatenate(found_r), np.concatenate(found_s), np.concatenate(found_e)
-        o = np.lexsort((s_, r))
-        r, s_, e = r[o], s_[o], np.minimum(e[o], H)
-        keep = e > s_
-        return r[keep], s_[keep], e[keep]
+        t, active = np.zeros(R), np.zeros(R, np.int64)
+        idx = np.arange(R, dtype=np.int64)  # the runs still stepping
+        found = []
+        while idx.size:  # every turn passes one interval of the active unit: at most n turns
+            me = 2 * idx + active[idx]
+            now = t[idx]
+            i = np.searchsorted(keys, me * span + now)
+            while True:  # a key rounded onto now's: the interval starts before now, step past it
+                back = (i < n) & (st[np.minimum(i, n - 1)] < now) & (owner[np.minimum(i, n - 1)] == me)
+                if not back.any():
+                    break
+                i += back
+            has = i < n
+            has[has] = owner[i[has]] == me[has]  # the active unit (up now) fails again
+            if not has.all():
+                idx, me, i = idx[has], me[has], i[has]
+            fails, back_a = st[i], en[i]
+            done = fails + self._failover_h(idx.size, t_h, timers)
+            if start_h:  # a warm or cold standby is readied first
+                done += np.where(me % 2 == 0, start_h, 0.0)
+            other = me ^ 1
+            at = np.minimum(done, H)  # later than the horizon: the outage runs to it anyway
+            j = np.searchsorted(keys, other * span + at, side="right") - 1
+            j -= (j >= 0) & (st[j] > at)  # a key rounded onto at's: that interval starts later
+            j = np.maximum(j, 0)
+            back_other = np.where((owner[j] == other) & (st[j] <= at) & (en[j] > done), en[j], done)
+            switch = (self.rng.uniform(size=idx.size) < coverage) & (done < back_a) & (back_other < back_a)
+            end = np.where(switch, back_other, back_a)  # the other unit serves first, or this one is back
+            found.append((idx, fails, np.minimum(end, H)))
+            active[idx] ^= switch
+            t[idx] = end
+            idx = idx[end < H]
+        r = np.concatenate([f[0] for f in found])
+        s_ = np.concatenate([f[1] for f in found])
+        e = np.concatenate([f[2] for f in found])
+        o = np.argsort(r * span + s_, kind="stable")
+        return _nonempty(r[o], s_[o], e[o])
 
     def _unit_repairs(self, means: np.ndarray) -> np.ndarray:
         """One repair time per entry of ``means`` [h] (each its own mean)."""
@@ -586,8 +592,7 @@ class _Draw:
         r, s_, e = np.concatenate(found_r), np.concatenate(found_s), np.concatenate(found_e)
         o = np.lexsort((s_, r))
         r, s_, e = r[o], s_[o], e[o]
-        keep = e > s_
-        return r[keep], s_[keep], e[keep]
+        return _nonempty(r, s_, e)
 
     def node(self, plan) -> tuple:
         kind = plan[0]
@@ -648,17 +653,33 @@ def _month_edges_h(start_year: int, years: int) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(days) * 24.0])
 
 
-def _per_month(run, s, e, runs: int, edges: np.ndarray) -> np.ndarray:
-    """Downtime [h] per run and month, shape (runs, months), outages split at month edges."""
+def _months_of_days(edges: np.ndarray) -> np.ndarray:
+    """The month of every day of the horizon: month edges are midnights, so a time's
+    month is a lookup by its day (a gather, not a binary search)."""
+    days = np.diff(np.rint(edges / 24.0).astype(np.intp))
+    return np.repeat(np.arange(days.size), days)
+
+
+def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None,
+               first=None) -> np.ndarray:
+    """Downtime [h] per run and month, shape (runs, months), outages split at month edges
+    (``first``: the month each outage begins in, when known)."""
     months = edges.size - 1
-    first = np.searchsorted(edges, s, side="right") - 1
-    last = np.searchsorted(edges, e, side="left") - 1
-    parts = last - first + 1
-    idx = np.repeat(np.arange(s.size), parts)
-    offset = np.arange(idx.size) - np.repeat(np.cumsum(parts) - parts, parts)
-    month = first[idx] + offset
-    overlap = np.minimum(e[idx], edges[month + 1]) - np.maximum(s[idx], edges[month])
-    flat = np.bincount(run[idx] * months + month, weights=overlap, minlength=runs * months)
+    of_day = _months_of_days(edges) if month_of_day is None else month_of_day
+    if first is None:  # edge <= s < next edge (s >= 0: truncation floors)
+        first = of_day[(s / 24.0).astype(np.intp)]
+    last = of_day[np.ceil(e / 24.0).astype(np.intp) - 1]  # edge < e <= next edge
+    key = run * months + first
+    flat = np.bincount(key, weights=e - s, minlength=runs * months)
+    across = np.flatnonzero(last > first)  # the few outages that run past a month's edge
+    if across.size:
+        s, e, key, first = s[across], e[across], key[across], first[across]
+        parts = last[across] - first + 1
+        flat -= np.bincount(key, weights=e - np.minimum(e, edges[first + 1]), minlength=flat.size)
+        idx = np.repeat(np.arange(across.size), parts - 1)  # the later months each one reaches
+        month = first[idx] + 1 + np.arange(idx.size) - np.repeat(np.cumsum(parts - 1) - (parts - 1), parts - 1)
+        overlap = np.minimum(e[idx], edges[month + 1]) - edges[month]
+        flat += np.bincount(key[idx] + (month - first[idx]), weights=overlap, minlength=flat.size)
     return flat.reshape(runs, months)
 
 
@@ -666,17 +687,22 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
                      repair: str, sigma: float) -> list[dict]:
     """Simulate whole seeded blocks of runs (the unit of work sent to workers)."""
     edges = _month_edges_h(start_year, years)
+    month_of_day = _months_of_days(edges)
     out = []
     for b in blocks:
         runs = min(BLOCK_RUNS, total_runs - b * BLOCK_RUNS)
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(b,))))
         draw = _Draw(rng, runs, float(edges[-1]), repair, sigma)
-        run, s, e = draw.node(plan)
-        monthly = _per_month(run, s, e, runs, edges)
-        # longest outage per run and calendar year (the year it began in)
-        year = np.searchsorted(edges[::12], s, side="right") - 1
+        run, s, e = draw.node(plan)  # sorted by run, then start
+        month = month_of_day[(s / 24.0).astype(np.intp)]  # the month each outage begins in
+        monthly = _per_month(run, s, e, runs, edges, month_of_day, month)
+        # longest outage per run and calendar year (the year it began in): the keys come
+        # in order, so each run-year is one stretch
+        key = run * years + month // 12
         longest = np.zeros(runs * years)
-        np.maximum.at(longest, run * years + year, e - s)
+        if key.size:
+            first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+            longest[key[first]] = np.maximum.reduceat(e - s, first)
         out.append({
             "block": b,
             "monthly_h": monthly,

@@ -202,13 +202,21 @@ def test_slopes_agree_with_finite_differences_and_changes_are_exact(key, i):
             max(u_base - perfect, 0.0) * year_s, rel=1e-9, abs=1e-9)
 
 
+#: Examples whose analytic figure is a stated approximation (README, "Failback"): its
+#: known error, as a fraction, widens the interval it must fall in. The standby without
+#: failback whose failover lasts about as long as a repair errs low by 0.2%
+#: (4,000 x 20 simulated years: 0.0064398, 99% CI 0.0064318 to 0.0064477, analytic 0.0064289).
+STATED_ERROR = {("standby", 3): 0.005}
+
+
 @pytest.mark.parametrize("key, i", CASES)
 def test_the_analytic_value_is_inside_the_simulated_99_percent_interval(key, i):
     arch = _arch(key, i)
     r = hl.simulate(arch, years=10, runs=2000, seed=17, workers=1, progress=False)
     lo, hi = r.unavailability_ci99
     analytic = float(arch.availability().unavailability)
-    assert lo <= analytic <= hi, (lo, analytic, hi)
+    slack = STATED_ERROR.get((key, i), 0.0)
+    assert lo * (1 - slack) <= analytic <= hi * (1 + slack), (lo, analytic, hi)
     f = arch.evaluate().outages_per_year
     if f is not None:  # the outage count too, within 5 standard errors
         per_run = r.outages / r.years
