@@ -76,9 +76,9 @@ def run():
 
     print(f"  every reference design, one process against SimPy's event-by-event runs of the "
           f"same model (time per {YEARS}-year run):")
+    simpy_runs = 40
     for name in hl.reference_architectures():
         a = hl.load_architecture(name)
-        simpy_runs = 40
         t_ev, _ = _best(lambda a=a: simulate_events(a, runs=simpy_runs, years=YEARS, seed=1), repeat=1)
         simulate(a, years=YEARS, runs=500, seed=0, workers=1, progress=False)  # warm up
         t, r = _best(lambda a=a: simulate(a, years=YEARS, runs=10_000, seed=1, workers=1, progress=False))

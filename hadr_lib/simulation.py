@@ -656,7 +656,7 @@ def _month_edges_h(start_year: int, years: int) -> np.ndarray:
 def _months_of_days(edges: np.ndarray) -> np.ndarray:
     """The month of every day of the horizon: month edges are midnights, so a time's
     month is a lookup by its day (a gather, not a binary search)."""
-    days = np.diff(np.rint(edges / 24.0).astype(np.intp))
+    days: np.ndarray = np.diff(np.rint(edges / 24.0)).astype(np.intp)
     return np.repeat(np.arange(days.size), days)
 
 

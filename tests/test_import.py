@@ -589,6 +589,118 @@ def test_tf_files_are_read_statically_with_unknowns_said():
     assert dns.failover_timers == (10.0, 2, 30.0, 0.0, 0.0)  # the health check the reference names
 
 
+_MODULES_TF = '''
+module "sessions" {
+  source  = "terraform-aws-modules/elasticache/aws"
+  version = "~> 1.0"
+
+  replication_group_id    = "sessions"
+  cluster_mode_enabled    = true
+  num_node_groups         = 2
+  replicas_per_node_group = 2
+}
+
+module "tokens" {
+  source               = "terraform-aws-modules/elasticache/aws"
+  replication_group_id = "tokens"
+}
+
+module "assets" {
+  source = "terraform-aws-modules/s3-bucket/aws"
+  bucket = "assets"
+  replication_configuration = {
+    role = aws_iam_role.replication.arn
+    rules = [
+      {
+        id                        = "everything"
+        status                    = true
+        delete_marker_replication = true
+        destination = { bucket = "arn:aws:s3:::assets-copy" }
+      },
+      {
+        id                               = "logs"
+        delete_marker_replication_status = "Disabled"
+        destination = { bucket = "arn:aws:s3:::logs-copy" }
+      }
+    ]
+  }
+}
+
+resource "aws_route53_health_check" "api" {
+  fqdn              = "api-eu.example.com"
+  type              = "HTTPS"
+  request_interval  = 30
+  failure_threshold = 3
+}
+
+module "records" {
+  source    = "terraform-aws-modules/route53/aws//modules/records"
+  zone_name = "example.com"
+  records = [
+    {
+      name            = "api"
+      type            = "A"
+      set_identifier  = "eu"
+      ttl             = 20
+      records         = ["203.0.113.7"]
+      health_check_id = aws_route53_health_check.api.id
+      failover_routing_policy = { type = "PRIMARY" }
+    },
+    {
+      name           = "api"
+      type           = "A"
+      set_identifier = "us"
+      ttl            = 20
+      records        = ["198.51.100.7"]
+      failover_routing_policy = { type = "SECONDARY" }
+    },
+    {
+      name           = "www"
+      type           = "A"
+      set_identifier = "a"
+      alias          = { name = "lb.example.net", zone_id = "Z1", evaluate_target_health = true }
+      ttl            = 60
+      failover_routing_policy = { type = "PRIMARY" }
+    }
+  ]
+}
+
+module "off" {
+  source               = "terraform-aws-modules/elasticache/aws"
+  create               = false
+  replication_group_id = "off"
+}
+'''
+
+
+def test_the_community_modules_for_caches_buckets_and_records_are_read(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text(_MODULES_TF, encoding="utf-8")
+    doc = import_paths([path])
+    src = str(path)
+    arch = hl.load_architecture(doc["design"])
+    # cluster mode: the module turns failover on; each of the two shards (each holding part of
+    # the keys, so both needed) is a primary and its two replicas
+    shards = [sb for sb in arch.standbys if sb.name.startswith("sessions-shard-")]
+    assert [(sb.name, len(sb.standbys)) for sb in shards] == [("sessions-shard-1 failover", 2),
+                                                              ("sessions-shard-2 failover", 2)]
+    assert _has(doc, "info", f"{src}:2 (module.sessions)", "2 shards, each needed for its keys")
+    # the module's defaults: one node, automatic failover not asked for
+    assert _has(doc, "warning", f"{src}:12 (module.tokens)", "no automatic failover")
+    assert "tokens" in {c.name for c in arch.components}
+    assert not any("off" == c.name for c in arch.components)  # create = false makes nothing
+    # a bucket's rules: deletes replicated by one rule (a bool in the module), not by the other
+    deletes = [f for f in doc["findings"] if "deletes are replicated" in f["message"]]
+    assert [(f["source"], f["field"]) for f in deletes] == [(f"{src}:17 (module.assets)",
+                                                           "rule[0].delete_marker_replication")]
+    # the records module's pair fails over on the health check its reference names
+    dns = next(sb for sb in arch.standbys if sb.name == "DNS failover of api")
+    assert dns.failover_timers == (30.0, 3, 20.0, 0.0, 0.0)
+    # a PRIMARY alone, and a TTL on an alias record, as for resources
+    assert _has(doc, "error", f"{src}:45 (module.records)", "failover records for www are not a pair")
+    assert _has(doc, "error", f"{src}:45 (module.records)", "a TTL on an alias record")
+
+
 def test_tf_that_does_not_parse_exits_2(tmp_path):
     path = tmp_path / "bad.tf"
     path.write_text('resource "aws_db_instance" "x" {\n  multi_az = \n', encoding="utf-8")

@@ -7,8 +7,10 @@ conditional, a ``local``) needs evaluation and is reported as unknown, never gue
 References between resources are followed where they name them
 (``aws_route53_health_check.api.id``, ``aws_subnet.a.id``). ``count`` multiplies a
 resource when it is a literal. The inputs of the community modules
-``terraform-aws-modules/rds/aws`` and ``terraform-aws-modules/autoscaling/aws`` are read
-as the resources they create (with the modules' defaults: ``multi_az`` false). Each
+``terraform-aws-modules/rds/aws``, ``autoscaling/aws``, ``elasticache/aws`` (a replication
+group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
+``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
+are read as the resources they create (with the modules' defaults: ``multi_az`` false). Each
 block's ``source`` is the file, line and address; the resources are then read as the
 plan importer reads them (AWS's defaults where an attribute is left out:
 ``backup_retention_period`` 1, ``multi_az`` false).
@@ -38,7 +40,12 @@ _REF = re.compile(r"^\$\{([A-Za-z0-9_.\[\]\"-]+)\}$")
 MODULES = {
     "terraform-aws-modules/rds/aws": "aws_db_instance",
     "terraform-aws-modules/autoscaling/aws": "aws_autoscaling_group",
+    "terraform-aws-modules/elasticache/aws": "aws_elasticache_replication_group",
+    "terraform-aws-modules/s3-bucket/aws": "aws_s3_bucket_replication_configuration",
+    "terraform-aws-modules/route53/aws": "aws_route53_record",
 }
+#: Records read from one module block at most (a ``records`` list or map).
+MAX_MODULE_RECORDS = 200
 #: What a resource's absent attribute is (AWS's or the provider's default).
 DEFAULTS = {"aws_db_instance": {"multi_az": False, "backup_retention_period": 1},
             "aws_rds_cluster": {"backup_retention_period": 1}}
@@ -195,6 +202,53 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
     return out
 
 
+def _module_resources(made: str, name: str, inputs: dict) -> list[tuple[str, dict]]:
+    """What a community module's inputs create, as (address, the resource's attributes):
+    the module's own defaults and its renames applied, nothing evaluated."""
+    address = f"module.{name}"
+    if made == "aws_elasticache_replication_group":
+        if inputs.get("create_replication_group") is False:
+            return []
+        body = dict(inputs)
+        if body.get("cluster_mode_enabled") is True:  # the module turns failover on for cluster mode
+            body["automatic_failover_enabled"] = True
+            replicas = body.get("replicas_per_node_group")
+            if isinstance(replicas, int) and not isinstance(replicas, bool) and "num_cache_clusters" not in body:
+                body["num_cache_clusters"] = replicas + 1  # the nodes of one shard
+        return [(address, body)]
+    if made == "aws_s3_bucket_replication_configuration":
+        conf = inputs.get("replication_configuration")
+        rules = conf.get("rules") if isinstance(conf, dict) else None
+        if not isinstance(rules, list):
+            return []
+        read = []
+        for rule in rules[:MAX_MODULE_RECORDS]:
+            rule = rule if isinstance(rule, dict) else {}
+            deletes = rule.get("delete_marker_replication_status", rule.get("delete_marker_replication"))
+            on = deletes is True or str(deletes).lower() in ("enabled", "true")
+            read.append({"delete_marker_replication": {"status": "Enabled" if on else "Disabled"}})
+        return [(address, {"rule": read})]
+    if made == "aws_route53_record":  # the records module (a list) or the root module (a map)
+        records = inputs.get("records")
+        items = (list(records.items()) if isinstance(records, dict)
+                 else list(enumerate(records)) if isinstance(records, list) else [])
+        zone = inputs.get("zone_id", inputs.get("zone_name"))
+        out = []
+        for key, rec in items[:MAX_MODULE_RECORDS]:
+            if not isinstance(rec, dict):
+                continue
+            body = {k: rec[k] for k in ("name", "type", "ttl", "records", "set_identifier", "health_check_id")
+                    if k in rec}
+            body["zone_id"] = zone
+            body["name"] = rec.get("full_name", rec.get("name", ""))
+            for block in ("alias", "failover_routing_policy"):
+                if isinstance(rec.get(block), dict):
+                    body[block] = [rec[block]]
+            out.append((f'{address}.aws_route53_record.this["{key}"]', body))
+        return out
+    return [(address, inputs)]
+
+
 class _HclReader(AwsReader):
     def where(self, r: dict) -> str:
         return str(r.get("where") or self.path)
@@ -221,9 +275,10 @@ def _read(path: str, text: str) -> Imported:
                                       "folder (terraform show -json of a plan reads them)", where, "source"))
             continue
         inputs = {k: v for k, v in body.items() if k not in ("source", "version")}
-        if made == "aws_db_instance" and inputs.get("create_db_instance") is False:
+        if inputs.get("create") is False or (made == "aws_db_instance" and inputs.get("create_db_instance") is False):
             continue
-        resources += _translate(m, made, name, inputs, f"module.{name}", where)
+        for address, made_body in _module_resources(made, name, inputs):
+            resources += _translate(m, made, name, made_body, address, where)
     out = _HclReader(path, {}, resources).read()
     out.findings[:0] = m.findings
     for n, line in enumerate(text.splitlines()[:200_000], start=1):

@@ -231,11 +231,17 @@ class AwsReader:
                       "is an outage until it is replaced", r, "automatic_failover_enabled")
             self.out.blocks.append(_comp(name, "cache", src))
             return
-        self.out.blocks.append({"standby": {
-            "name": f"{name} failover", "primary": _comp(f"{name}-primary", "cache", src),
-            "standbys": [_comp(f"{name}-replica-{i + 1}", "cache", src) for i in range(n - 1)],
-            "failover_s": 60.0}})
-        self.find("info", f"{addr}: failover taken as 60 s (assumed)", r, "automatic_failover_enabled")
+        shards = _v(r, "num_node_groups")
+        shards = shards if isinstance(shards, int) and not isinstance(shards, bool) and 1 < shards <= 500 else 1
+        for k in range(shards):  # cluster mode: every shard holds part of the keys, so each is needed
+            tag = f"{name}-shard-{k + 1}" if shards > 1 else name
+            self.out.blocks.append({"standby": {
+                "name": f"{tag} failover", "primary": _comp(f"{tag}-primary", "cache", src),
+                "standbys": [_comp(f"{tag}-replica-{i + 1}", "cache", src) for i in range(n - 1)],
+                "failover_s": 60.0}})
+        self.find("info", f"{addr}: failover taken as 60 s (assumed)"
+                  + (f"; {shards} shards, each needed for its keys" if shards > 1 else ""), r,
+                  "automatic_failover_enabled")
 
     def clusters(self) -> None:
         """Aurora (and other RDS) clusters: the writer and its readers as a standby block
