@@ -701,6 +701,80 @@ def test_the_community_modules_for_caches_buckets_and_records_are_read(tmp_path)
     assert _has(doc, "error", f"{src}:45 (module.records)", "a TTL on an alias record")
 
 
+_TWO_REGIONS_TF = '''
+provider "aws" {
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+}
+
+resource "aws_db_instance" "main" {
+  identifier              = "main"
+  multi_az                = true
+  backup_retention_period = 7
+}
+
+resource "aws_db_instance" "copy" {
+  provider                = aws.dr
+  identifier              = "copy"
+  availability_zone       = "us-west-2a"
+  backup_retention_period = 7
+}
+
+module "cache" {
+  source               = "terraform-aws-modules/elasticache/aws"
+  providers            = { aws = aws.dr }
+  replication_group_id = "cache"
+}
+'''
+
+
+def test_resources_under_another_provider_s_region_are_placed_in_that_region(tmp_path):
+    """A provider alias for another region (on a resource, or handed to a module) puts
+    what it makes in that region; with two regions each is a failure domain (assumed
+    rates, said), in a .tf file and in a plan alike."""
+    path = tmp_path / "main.tf"
+    path.write_text(_TWO_REGIONS_TF, encoding="utf-8")
+    doc = import_paths([path])
+    design = doc["design"]
+    assert set(design["regions"]) == {"eu-west-1", "us-west-2"}
+    assert "assumed by hadr import" in design["regions"]["us-west-2"]["source"]
+    assert design["zones"]["us-west-2a"]["region"] == "us-west-2"  # the copy's zone, in its region
+    arch = hl.load_architecture(design)
+    u_both = arch.availability().unavailability
+    assert any("resources in 2 regions (eu-west-1: 1, us-west-2: 2)" in f["message"] for f in doc["findings"])
+    # the same resources in one region: no region domains, and a better figure (one region to lose)
+    one = import_paths([_written(tmp_path / "one", _TWO_REGIONS_TF.replace("provider                = aws.dr\n", "")
+                                 .replace("  providers            = { aws = aws.dr }\n", ""))])
+    assert "regions" not in one["design"] or not one["design"]["regions"]
+    assert hl.load_architecture(one["design"]).availability().unavailability < u_both
+
+    # a plan: the configuration's provider_config_key names the alias
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "aws_db_instance.main", "mode": "managed", "type": "aws_db_instance", "name": "main",
+         "values": {"identifier": "main", "multi_az": True, "backup_retention_period": 7}},
+        {"address": "aws_db_instance.copy", "mode": "managed", "type": "aws_db_instance", "name": "copy",
+         "values": {"identifier": "copy", "multi_az": True, "backup_retention_period": 7}}]}},
+        "configuration": {"provider_config": {
+            "aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}},
+            "aws.dr": {"name": "aws", "alias": "dr", "expressions": {"region": {"constant_value": "us-west-2"}}}},
+            "root_module": {"resources": [{"address": "aws_db_instance.copy", "provider_config_key": "aws.dr"},
+                                          {"address": "aws_db_instance.main", "provider_config_key": "aws"}]}}}
+    planned = import_paths([_written(tmp_path / "plan", json.dumps(plan), "plan.json")])
+    placed = {b["standby"]["name"]: b.get("region")
+              for b in planned["design"]["architecture"]["series"] if "standby" in b}
+    assert placed == {"main Multi-AZ failover": "eu-west-1", "copy Multi-AZ failover": "us-west-2"}
+
+
+def _written(folder: Path, text: str, name: str = "main.tf") -> Path:
+    folder.mkdir()
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
 def test_tf_that_does_not_parse_exits_2(tmp_path):
     path = tmp_path / "bad.tf"
     path.write_text('resource "aws_db_instance" "x" {\n  multi_az = \n', encoding="utf-8")

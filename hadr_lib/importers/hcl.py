@@ -11,7 +11,9 @@ resource when it is a literal. The inputs of the community modules
 group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
 ``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
 are read as the resources they create (with the modules' defaults: ``multi_az`` false). Each
-block's ``source`` is the file, line and address; the resources are then read as the
+block's ``source`` is the file, line and address; ``provider = aws.ALIAS`` on a resource
+and ``providers = { aws = aws.ALIAS }`` on a module give its region (the alias's provider
+block's literal region). The resources are then read as the
 plan importer reads them (AWS's defaults where an attribute is left out:
 ``backup_retention_period`` 1, ``multi_az`` false).
 """
@@ -26,7 +28,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_text
-from . import FROM_FOLDERS, Finding, Imported, Importer
+from . import FROM_FOLDERS, Finding, Imported, Importer, dig
 from .terraform import AwsReader
 
 __all__ = ["IMPORTER"]
@@ -265,7 +267,8 @@ def _read(path: str, text: str) -> Imported:
     resources: list[dict] = []
     for rtype, name, body in _blocks(doc, "resource"):
         where = f"{path}:{body.get('__start_line__', 1)} ({rtype}.{name})"
-        resources += _translate(m, rtype, name, body, f"{rtype}.{name}", where)
+        for r in _translate(m, rtype, name, body, f"{rtype}.{name}", where):
+            resources.append({**r, "provider_key": _provider_key(body.get("provider"))})
     for _, name, body in _blocks(doc, "module"):
         source = body.get("source")
         where = f"{path}:{body.get('__start_line__', 1)} (module.{name})"
@@ -277,18 +280,41 @@ def _read(path: str, text: str) -> Imported:
         inputs = {k: v for k, v in body.items() if k not in ("source", "version")}
         if inputs.get("create") is False or (made == "aws_db_instance" and inputs.get("create_db_instance") is False):
             continue
+        key = _provider_key(dig(inputs.pop("providers", None), "aws"))
         for address, made_body in _module_resources(made, name, inputs):
-            resources += _translate(m, made, name, made_body, address, where)
-    out = _HclReader(path, {}, resources).read()
+            resources += [{**r, "provider_key": key}
+                          for r in _translate(m, made, name, made_body, address, where)]
+    reader = _HclReader(path, {}, resources)
+    reader.provider_region = _provider_regions(m, doc)
+    reader.region = reader.provider_region.get("aws")
+    out = reader.read()
     out.findings[:0] = m.findings
     for n, line in enumerate(text.splitlines()[:200_000], start=1):
         if _COMMENTED_BACKUP.match(line):
             out.findings.append(Finding("warning", f"a backup setting is commented out: {line.strip()[:120]}",
                                         f"{path}:{n}", "backup"))
-    region = next((b.get("region") for b in (doc.get("provider") or []) if isinstance(b, dict)
-                   for b in [b.get("aws")] if isinstance(b, dict)), None)
-    if isinstance(region, str) and not region.startswith("${"):
-        out.findings.append(Finding("info", f"provider region {region}", path, "provider.aws.region"))
+    return out
+
+
+def _provider_key(raw: Any) -> str:
+    """The provider a resource names (``provider = aws.dr`` is ``aws.dr``); ``aws`` when none."""
+    m = _REF.match(raw) if isinstance(raw, str) else None
+    return m.group(1) if m and m.group(1).startswith("aws.") else "aws"
+
+
+def _provider_regions(m: _Module, doc: dict) -> dict[str, str]:
+    """Each ``provider "aws"`` block's literal region, by ``aws`` or ``aws.ALIAS``."""
+    out: dict[str, str] = {}
+    for block in doc.get("provider") or []:
+        body = block.get("aws") if isinstance(block, dict) else None
+        if not isinstance(body, dict):
+            continue
+        alias = body.get("alias")
+        key = f"aws.{alias}" if isinstance(alias, str) and alias else "aws"
+        where = f"{m.path}:{body.get('__start_line__', 1)} (provider {key})"
+        region = m.value(body.get("region"), where, "region")
+        if isinstance(region, str) and region:
+            out.setdefault(key, region)
     return out
 
 

@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer, dig, printable
+from . import Finding, Imported, Importer, assumed_region, dig, printable
 
 __all__ = ["IMPORTER", "AwsReader"]
 
@@ -81,6 +81,13 @@ class AwsReader:
                             for s in self.by_type.get("aws_subnet", []) if _v(s, "availability_zone")}
         self.region = dig(doc, "configuration", "provider_config", "aws", "expressions", "region",
                            "constant_value")
+        # each resource's provider (an alias for another region), as the plan's configuration says
+        providers = dig(doc, "configuration", "provider_config") or {}
+        self.provider_region = {str(k): dig(v, "expressions", "region", "constant_value")
+                                for k, v in (providers.items() if isinstance(providers, dict) else [])}
+        self.provider_of = {str(c.get("address")): str(c.get("provider_config_key"))
+                            for c in (dig(doc, "configuration", "root_module", "resources") or [])
+                            if isinstance(c, dict) and c.get("provider_config_key")}
 
     def where(self, r: dict) -> str:
         """Where a resource is: the file and its address."""
@@ -92,6 +99,26 @@ class AwsReader:
     def known(self, r: dict, key: str) -> bool:
         """Whether the plan knows ``key`` (it is not computed at apply time)."""
         return not bool(dig(self.unknown.get(str(r.get("address")), {}), key))
+
+    def region_of(self, r: dict) -> str | None:
+        """The region a resource is in: its own ``region`` (AWS provider 6), else its
+        provider's (an alias's, or the default provider's); None when nothing says."""
+        own = r.get("region") or _v(r, "region")
+        if isinstance(own, str) and own and not own.startswith("${"):
+            return own
+        key = str(r.get("provider_key") or self.provider_of.get(str(r.get("address")), "aws"))
+        region = self.provider_region.get(key, self.region if key == "aws" else None)
+        return region if isinstance(region, str) and region else None
+
+    def _placed(self, blocks: list[dict], region: str) -> None:
+        """Put the blocks one resource made in ``region`` (a zone: the zone's region)."""
+        name = printable(region, 120).strip() or "unnamed region"
+        self.out.regions.setdefault(name, assumed_region("the Terraform files do not say"))
+        for b in blocks:
+            if "zone" in b:
+                self.out.zones[b["zone"]]["region"] = name
+            else:
+                b["region"] = name
 
     def zone(self, name: str) -> str:
         name = printable(name, 120).strip() or "unnamed zone"
@@ -350,33 +377,44 @@ class AwsReader:
                       "resource and back up nothing", r, "")
 
     def read(self) -> Imported:
+        made: list[tuple[dict, str | None]] = []  # each block and the region of its resource
         for r in self.resources:
             kind = r.get("type")
             if r.get("mode", "managed") != "managed":
                 continue
-            if kind == "aws_db_instance":
-                self.db_instance(r)
-            elif kind == "aws_autoscaling_group":
-                self.autoscaling_group(r)
-            elif kind == "aws_elasticache_replication_group":
-                self.cache(r)
-            elif kind == "aws_s3_bucket_replication_configuration":
-                self.s3_replication(r)
-            elif kind in ("aws_lb", "aws_alb"):
-                self.load_balancer(r)
-            elif kind in ("aws_lb_target_group", "aws_alb_target_group"):
-                self.target_group(r)
-            elif kind == "aws_backup_plan":
-                self.backup_plan(r)
+            before = len(self.out.blocks)
+            self.resource(r, kind)
+            made += [(b, self.region_of(r)) for b in self.out.blocks[before:]]
         self.clusters()
         self.failover_records()
-        if self.region:
+        regions = sorted({reg for _, reg in made if reg})
+        if len(regions) > 1:  # resources in several regions: each region a failure domain
+            for b, reg in made:
+                if reg:
+                    self._placed([b], reg)
+            counts = ", ".join(f"{reg}: {sum(1 for _, x in made if x == reg)}" for reg in regions)
+            self.out.findings.append(Finding(
+                "info", f"resources in {len(regions)} regions ({counts}), each region a failure domain "
+                "(assumed rates); nothing read here says one region's resources take over from another's "
+                "(a Route 53 failover pair or a replica does)", self.path, "provider.region"))
+        elif self.region:
             self.out.findings.append(Finding("info", f"provider region {self.region}", self.path,
                                              "provider_config.aws.region"))
         if len(self.out.blocks) > 1:
             self.out.findings.append(Finding("info", "resources joined in series: each is taken as needed for the "
                                              "whole (the files do not say which calls which)", self.path))
         return self.out
+
+    def resource(self, r: dict, kind: Any) -> None:
+        """Read one managed resource (a type not listed here makes nothing)."""
+        reader = {"aws_db_instance": self.db_instance, "aws_autoscaling_group": self.autoscaling_group,
+                  "aws_elasticache_replication_group": self.cache,
+                  "aws_s3_bucket_replication_configuration": self.s3_replication,
+                  "aws_lb": self.load_balancer, "aws_alb": self.load_balancer,
+                  "aws_lb_target_group": self.target_group, "aws_alb_target_group": self.target_group,
+                  "aws_backup_plan": self.backup_plan}.get(str(kind))
+        if reader is not None:
+            reader(r)
 
 
 def _first(x: Any) -> dict:
