@@ -98,12 +98,13 @@ def test_dr_table(capsys):
     assert main(["dr", "ecommerce_shop"]) == 0
     out = capsys.readouterr().out
     assert "E-commerce shop (money in USD per year)" in out
-    # daily backups: the design recovers the 6.5 instance and zone losses in 90 s each,
-    # the 0.6 regions and corruptions take 24 h; 12 h of data lost on average, 24 at worst
+    # daily backups: the design recovers the 6.5 instance and zone losses in 90 s each and
+    # loses nothing (its standby replicates synchronously); the 0.6 regions and corruptions
+    # take 24 h and lose 12 h of data on average, 24 at worst
     hours = 0.025 * 6.5 + 24 * 0.6
-    loss = hours * 50000 + 12 * 1000 * 7.1 * 50
-    assert f"{loss:,.0f}" == "4,988,125" and f"{5000 + loss:,.0f}" in out
-    assert f"{hours * 50000 + 24 * 1000 * 7.1 * 50:,.0f}" in out  # the worst case
+    loss = hours * 50000 + 12 * 1000 * 0.6 * 50
+    assert f"{loss:,.0f}" == "1,088,125" and f"{5000 + loss:,.0f}" in out
+    assert f"{hours * 50000 + 24 * 1000 * 0.6 * 50:,.0f}" in out  # the worst case
     assert "Recommended: Warm standby + point-in-time backups (AWS)" in out
 
 

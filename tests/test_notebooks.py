@@ -132,9 +132,9 @@ def test_rto_rpo_tradeoffs_with_its_defaults():
     nb = checked("rto_rpo_tradeoffs.ipynb")
     table = checked_text_of(nb, "table")
     assert "E-commerce shop: downtime costs 50,000 USD an hour" in table
-    assert "4,993,125" in table  # daily backups, by hand in test_cli
+    assert "1,093,125" in table  # daily backups, by hand in test_cli
     assert checked_text_of(nb, "recommendation").startswith(
-        "Recommended: Warm standby + point-in-time backups (AWS), $194,206 a year")
+        "Recommended: Warm standby + point-in-time backups (AWS), $191,499 a year")
     assert "$438,600,000" in checked_text_of(nb, "seed-article")
 
 
