@@ -67,7 +67,7 @@ def test_block_diagram_draws_every_component_and_group():
 def test_block_diagram_labels_standby_and_series_left_to_right():
     fig = block_diagram_figure(hl.load_architecture("multi_az_postgres"))
     labels, groups = fig.data
-    assert "standby: failover 1.5 minutes, works 99% of the time" in groups.text
+    assert "standby: failover 1.5 minutes, works 99% of the time, synchronous replication" in groups.text
     assert labels.x[0] < labels.x[1] < labels.x[2]
 
 
