@@ -28,7 +28,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_text
-from . import FROM_FOLDERS, Finding, Imported, Importer, dig
+from . import FROM_FOLDERS, Finding, Imported, Importer, dig, whole
 from .terraform import AwsReader
 
 __all__ = ["IMPORTER"]
@@ -214,8 +214,8 @@ def _module_resources(made: str, name: str, inputs: dict) -> list[tuple[str, dic
         body = dict(inputs)
         if body.get("cluster_mode_enabled") is True:  # the module turns failover on for cluster mode
             body["automatic_failover_enabled"] = True
-            replicas = body.get("replicas_per_node_group")
-            if isinstance(replicas, int) and not isinstance(replicas, bool) and "num_cache_clusters" not in body:
+            replicas = whole(body.get("replicas_per_node_group"))
+            if replicas is not None and "num_cache_clusters" not in body:
                 body["num_cache_clusters"] = replicas + 1  # the nodes of one shard
         return [(address, body)]
     if made == "aws_s3_bucket_replication_configuration":
@@ -267,8 +267,8 @@ def _read(path: str, text: str) -> Imported:
     resources: list[dict] = []
     for rtype, name, body in _blocks(doc, "resource"):
         where = f"{path}:{body.get('__start_line__', 1)} ({rtype}.{name})"
-        for r in _translate(m, rtype, name, body, f"{rtype}.{name}", where):
-            resources.append({**r, "provider_key": _provider_key(body.get("provider"))})
+        key = _provider_key(body.get("provider"))
+        resources += [{**r, "provider_key": key} for r in _translate(m, rtype, name, body, f"{rtype}.{name}", where)]
     for _, name, body in _blocks(doc, "module"):
         source = body.get("source")
         where = f"{path}:{body.get('__start_line__', 1)} (module.{name})"

@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer, assumed_region, dig, printable
+from . import Finding, Imported, Importer, assumed_region, dig, printable, whole
 
 __all__ = ["IMPORTER", "AwsReader"]
 
@@ -103,22 +103,21 @@ class AwsReader:
     def region_of(self, r: dict) -> str | None:
         """The region a resource is in: its own ``region`` (AWS provider 6), else its
         provider's (an alias's, or the default provider's); None when nothing says."""
-        own = r.get("region") or _v(r, "region")
+        own = _v(r, "region")
         if isinstance(own, str) and own and not own.startswith("${"):
             return own
         key = str(r.get("provider_key") or self.provider_of.get(str(r.get("address")), "aws"))
         region = self.provider_region.get(key, self.region if key == "aws" else None)
         return region if isinstance(region, str) and region else None
 
-    def _placed(self, blocks: list[dict], region: str) -> None:
-        """Put the blocks one resource made in ``region`` (a zone: the zone's region)."""
+    def _place(self, block: dict, region: str) -> None:
+        """Put a block in ``region`` (a block in a zone: the zone in the region)."""
         name = printable(region, 120).strip() or "unnamed region"
         self.out.regions.setdefault(name, assumed_region("the Terraform files do not say"))
-        for b in blocks:
-            if "zone" in b:
-                self.out.zones[b["zone"]]["region"] = name
-            else:
-                b["region"] = name
+        if "zone" in block:
+            self.out.zones[block["zone"]]["region"] = name
+        else:
+            block["region"] = name
 
     def zone(self, name: str) -> str:
         name = printable(name, 120).strip() or "unnamed zone"
@@ -258,8 +257,8 @@ class AwsReader:
                       "is an outage until it is replaced", r, "automatic_failover_enabled")
             self.out.blocks.append(_comp(name, "cache", src))
             return
-        shards = _v(r, "num_node_groups")
-        shards = shards if isinstance(shards, int) and not isinstance(shards, bool) and 1 < shards <= 500 else 1
+        said = whole(_v(r, "num_node_groups"))
+        shards = said if said is not None and 1 < said <= 500 else 1
         for k in range(shards):  # cluster mode: every shard holds part of the keys, so each is needed
             tag = f"{name}-shard-{k + 1}" if shards > 1 else name
             self.out.blocks.append({"standby": {
@@ -384,14 +383,15 @@ class AwsReader:
                 continue
             before = len(self.out.blocks)
             self.resource(r, kind)
-            made += [(b, self.region_of(r)) for b in self.out.blocks[before:]]
+            region = self.region_of(r)
+            made += [(b, region) for b in self.out.blocks[before:]]
         self.clusters()
         self.failover_records()
         regions = sorted({reg for _, reg in made if reg})
         if len(regions) > 1:  # resources in several regions: each region a failure domain
             for b, reg in made:
                 if reg:
-                    self._placed([b], reg)
+                    self._place(b, reg)
             counts = ", ".join(f"{reg}: {sum(1 for _, x in made if x == reg)}" for reg in regions)
             self.out.findings.append(Finding(
                 "info", f"resources in {len(regions)} regions ({counts}), each region a failure domain "
@@ -405,16 +405,19 @@ class AwsReader:
                                              "whole (the files do not say which calls which)", self.path))
         return self.out
 
+    #: The method that reads each resource type (a type not listed here makes nothing).
+    READERS = {"aws_db_instance": "db_instance", "aws_autoscaling_group": "autoscaling_group",
+               "aws_elasticache_replication_group": "cache",
+               "aws_s3_bucket_replication_configuration": "s3_replication",
+               "aws_lb": "load_balancer", "aws_alb": "load_balancer",
+               "aws_lb_target_group": "target_group", "aws_alb_target_group": "target_group",
+               "aws_backup_plan": "backup_plan"}
+
     def resource(self, r: dict, kind: Any) -> None:
-        """Read one managed resource (a type not listed here makes nothing)."""
-        reader = {"aws_db_instance": self.db_instance, "aws_autoscaling_group": self.autoscaling_group,
-                  "aws_elasticache_replication_group": self.cache,
-                  "aws_s3_bucket_replication_configuration": self.s3_replication,
-                  "aws_lb": self.load_balancer, "aws_alb": self.load_balancer,
-                  "aws_lb_target_group": self.target_group, "aws_alb_target_group": self.target_group,
-                  "aws_backup_plan": self.backup_plan}.get(str(kind))
-        if reader is not None:
-            reader(r)
+        """Read one managed resource."""
+        method = self.READERS.get(str(kind))
+        if method is not None:
+            getattr(self, method)(r)
 
 
 def _first(x: Any) -> dict:
