@@ -6,8 +6,8 @@ The public API is re-exported here; see the README for the shape of the code.
 __version__ = "0.1.0"
 
 # First, before anything imports jsonschema (plotly -> nbformat -> jsonschema): saves every
-# kernel and CLI process about 1.8 s of CPU, behaviour unchanged (see _deferred).
-from . import _deferred  # noqa: F401  (it defers on import)
+# kernel and CLI process about 1.8 s of CPU, behaviour unchanged (see deferred).
+from . import deferred  # noqa: F401  (it defers on import)
 from .architecture_file import (
     architecture_schema,
     dump_architecture,

@@ -448,8 +448,14 @@ def patch_voila() -> None:
 
         launch = LocalProvisioner.launch_kernel
 
+        # limited.py run as a file in isolated mode (-I: no script folder on the path): with
+        # -m, Python imports all of hadr_lib first, a second of CPU before every kernel.
+        from . import limited
+
+        wrapper = [sys.executable, "-I", limited.__file__]
+
         async def launch_capped(self, cmd, **kw):
-            return await launch(self, [sys.executable, "-m", "hadr_lib.limited", str(memory_mb), *cmd], **kw)
+            return await launch(self, [*wrapper, str(memory_mb), *cmd], **kw)
 
         LocalProvisioner.launch_kernel = launch_capped  # type: ignore[method-assign]
 

@@ -107,7 +107,8 @@ def test_no_server_leaves_no_query(monkeypatch):
 def test_reading_it_imports_no_part_of_voila():
     code = ("import sys; from hadr_lib.panels.page import page_query_string; page_query_string(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('voila', 'jupyter_server', "
-            "'jupyterlab_server', 'rfc3987_syntax')))")
+            "'jupyterlab_server', 'rfc3987_syntax') "
+            "and not getattr(sys.modules[m], '_hadr_stand_in', False)))")  # hadr_lib.deferred's
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PATH": "/usr/bin:/bin"})
     assert out.stdout.strip() == "[]"
