@@ -44,20 +44,43 @@ MAX_MESSAGE_BYTES = 256 << 20
 _TRAMPOLINE = ("import fcntl, os, sys; r, w = (fcntl.fcntl(int(x), fcntl.F_DUPFD, 10) for x in sys.argv[1:3]); "
                "os.dup2(r, 3); os.dup2(w, 4); os.set_inheritable(3, True); os.set_inheritable(4, True); "
                "os.execv(sys.argv[3], sys.argv[3:])")
+#: Seconds a print waits for the spare page to finish loading before it prints without it.
+SPARE_WAIT_S = 30.0
 #: Until the page has painted: two animation frames after its load event.
 _PAINTED = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+#: Until the page's load event has fired (at once if it has).
+_LOADED = ("new Promise(r => document.readyState === 'complete' ? r(true) : "
+           "window.addEventListener('load', () => r(true), {once: true}))")
+_LOADED_AND_PAINTED = f"({_LOADED}).then(() => {_PAINTED})"
+#: Each style sheet of the page as CSS text (its rules, however they were added).
+_SHEETS = ("[...document.styleSheets].map(s => { try { return [...s.cssRules].map(r => r.cssText).join('\\n'); }"
+           " catch (e) { return ''; } })")
 
 
 class PdfPrinter:
     """``print(html, pdf_path)`` with one Chromium started on first use and kept;
     ``close()`` stops it and removes its profile. One page at a time (a lock)."""
 
-    def __init__(self, chromium: str, *, timeout: float = 120.0, idle_s: float | None = 300.0) -> None:
+    def __init__(self, chromium: str, *, timeout: float = 120.0, idle_s: float | None = 300.0,
+                 spare_head: str | None = None, spare_script: str | None = None) -> None:
         """``idle_s``: Chromium is stopped after that many seconds without a page (its
-        memory back to the machine; the next page starts it again); None keeps it."""
+        memory back to the machine; the next page starts it again); None keeps it.
+
+        ``spare_head`` and ``spare_script``: a spare page is kept loaded with
+        ``spare_head`` (which must carry a Content-Security-Policy) and the script
+        ``spare_script`` (plotly.js: parsing its 4.6 MB is about a second of every
+        report's print). A page that carries ``<script>spare_script</script>`` is printed
+        in the spare page with that element removed, its scripts run where the script
+        already ran; the spare is then closed and the next one loaded."""
         self.chromium = chromium
         self.timeout = timeout
         self.idle_s = idle_s
+        if spare_script is not None and "Content-Security-Policy" not in (spare_head or ""):
+            raise InvalidInputError("PDF: a spare page's head must carry a Content-Security-Policy")
+        self._spare_head = spare_head
+        self._spare_element = None if spare_script is None else f"<script>{spare_script}</script>"
+        self._spare: tuple[str, str] | None = None  # (target id, session id) of the loaded spare page
+        self.spare_prints = 0  # pages printed in a spare page (the rest were loaded whole)
         self._idle: threading.Timer | None = None
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
@@ -114,6 +137,7 @@ class PdfPrinter:
 
     def _stop(self) -> None:
         proc, self._proc = self._proc, None
+        self._spare = None
         for fd in (self._to, self._from):
             if fd is not None:
                 try:
@@ -189,15 +213,47 @@ class PdfPrinter:
                 try:
                     self._print(page, pdf)
                     self._rearm()
+                    self._open_spare()
                     return
                 except (OSError, TimeoutError, ValueError) as exc:
                     self._stop()
                     if attempt == 2:
                         raise InvalidInputError(f"PDF: Chromium could not print the report ({exc})") from None
 
+    def warm(self) -> None:
+        """Start Chromium and load the spare page now (a report is being made), so the
+        first print does not wait for either."""
+        with self._lock:
+            try:
+                if not self._alive():
+                    self._stop()
+                    self._start()
+                self._open_spare()
+                self._rearm()
+            except (OSError, TimeoutError, ValueError):
+                self._stop()  # the print starts it again, and says what went wrong
+
+    def _open_spare(self) -> None:
+        """(Under the lock.) Load a spare page, without waiting for it to finish loading."""
+        if self._spare_element is None or self._spare is not None or not self._alive():
+            return
+        assert self._dir is not None
+        deadline = time.monotonic() + self.timeout
+        source = self._dir / "spare.html"
+        source.write_text(f"<!DOCTYPE html>\n<html><head>{self._spare_head}{self._spare_element}</head>"
+                          "<body></body></html>", encoding="utf-8")
+        target = self._call("Target.createTarget", {"url": "about:blank"}, deadline)["targetId"]
+        session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True},
+                             deadline)["sessionId"]
+        self._send("Page.navigate", {"url": source.as_uri()}, session)  # its answer is not awaited
+        self._spare = (target, session)
+
     def _print(self, page: str, pdf: Path) -> None:
         assert self._dir is not None
         deadline = time.monotonic() + self.timeout
+        if self._spare is not None and self._spare_element is not None and self._spare_element in page:
+            if self._print_in_spare(page.replace(self._spare_element, "", 1), pdf, deadline):
+                return
         source = self._dir / f"page-{self._id}.html"
         source.write_text(page, encoding="utf-8")
         target = self._call("Target.createTarget", {"url": "about:blank"}, deadline)["targetId"]
@@ -224,6 +280,55 @@ class PdfPrinter:
             finally:
                 source.unlink(missing_ok=True)
         Path(pdf).write_bytes(base64.b64decode(data))
+
+    def _print_in_spare(self, page: str, pdf: Path, deadline: float) -> bool:
+        """``page`` (the spare's script taken out) written into the loaded spare page:
+        the document is replaced, the window and the script it ran are kept, and the
+        spare's policy stays in force beside the page's own. False (nothing printed)
+        when the spare did not load in time."""
+        assert self._spare is not None and self._dir is not None
+        (target, session), self._spare = self._spare, None
+        try:
+            if not self._spare_loaded(session, (self._dir / "spare.html").as_uri(),
+                                      min(deadline, time.monotonic() + SPARE_WAIT_S)):
+                return False
+            # The style sheets the script added to the spare's head (plotly's own rules,
+            # some inserted through the CSSOM, so not in any element's text) go with the
+            # page, as they would were it loaded with the script in it.
+            sheets = self._call("Runtime.evaluate", {"expression": _SHEETS, "returnByValue": True},
+                                deadline, session).get("result", {}).get("value")
+            end = page.lower().find("</head>")
+            if not isinstance(sheets, list) or end < 0:
+                return False
+            styles = "".join(f"<style>{css}</style>" for css in sheets
+                             if isinstance(css, str) and css and "</style" not in css.lower())
+            page = page[:end] + styles + page[end:]
+            frame = self._call("Page.getFrameTree", None, deadline, session)["frameTree"]["frame"]["id"]
+            self._call("Page.setDocumentContent", {"frameId": frame, "html": page}, deadline, session)
+            self._call("Runtime.evaluate", {"expression": _LOADED_AND_PAINTED, "awaitPromise": True},
+                       deadline, session)
+            data = self._call("Page.printToPDF", {"printBackground": True, "displayHeaderFooter": False,
+                                                  "preferCSSPageSize": True}, deadline, session)["data"]
+        finally:
+            self._call("Target.closeTarget", {"targetId": target}, time.monotonic() + 10)
+        Path(pdf).write_bytes(base64.b64decode(data))
+        self.spare_prints += 1
+        return True
+
+    def _spare_loaded(self, session: str, uri: str, deadline: float) -> bool:
+        """Whether the spare page has loaded its file (not the about:blank it opened on)
+        by ``deadline``; asked every 20 ms (a page mid-navigation may not answer)."""
+        while time.monotonic() < deadline:
+            try:
+                got = self._call("Runtime.evaluate", {"expression": "[location.href, document.readyState]",
+                                                      "returnByValue": True}, deadline, session)
+                if got.get("result", {}).get("value") == [uri, "complete"]:
+                    return True
+            except OSError as exc:  # the context was replaced as the page navigated: ask again
+                if "Chromium closed" in str(exc):
+                    raise
+            time.sleep(0.02)
+        return False
 
 
 def unlimited_address_space() -> None:

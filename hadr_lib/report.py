@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import resources
@@ -251,6 +252,7 @@ class ReportWorker:
         self._km: Any = None  # a jupyter_client KernelManager, once started
         self._count = 0
         self._printer: Any = None  # a pdf.PdfPrinter (one Chromium kept), on the first PDF
+        self._printer_lock = threading.Lock()
         if warm:
             self._pool.submit(self._warm)
 
@@ -281,20 +283,33 @@ class ReportWorker:
         finally:
             self._pool.submit(self._warm)  # clean for the next report, while nobody waits
 
+    def _printer_for_pdf(self):
+        """The Chromium kept for this worker's PDFs (made on first use), with a spare page
+        holding the report's policy and plotly.js, so a print does not parse it again."""
+        with self._printer_lock:
+            if self._printer is None:
+                from plotly.offline import get_plotlyjs
+
+                from .pdf import PdfPrinter
+
+                chromium = find_chromium()
+                if not chromium:
+                    raise InvalidInputError("PDF: needs Debian's chromium (apt-get install chromium)")
+                head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+                        f'content="{html.escape(content_security_policy(False), quote=False)}">'
+                        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>")
+                self._printer = PdfPrinter(chromium, timeout=self.timeout, spare_head=head,
+                                           spare_script=get_plotlyjs())
+            return self._printer
+
     def _print(self, html_path: Path) -> Path:
         """(In the worker thread.) The report printed by the Chromium kept for this
         worker: started by the first PDF, stopped after five idle minutes."""
-        from .pdf import PdfPrinter
-
-        if self._printer is None:
-            chromium = find_chromium()
-            if not chromium:
-                raise InvalidInputError("PDF: needs Debian's chromium (apt-get install chromium)")
-            self._printer = PdfPrinter(chromium, timeout=self.timeout)
+        printer = self._printer_for_pdf()
         pdf = html_path.with_suffix(".pdf")
         work = Path(tempfile.mkdtemp(dir=self._dir))
         try:
-            self._printer.print(_printable(html_path.read_text(encoding="utf-8")), work / "report.pdf")
+            printer.print(_printable(html_path.read_text(encoding="utf-8")), work / "report.pdf")
             atomic_write(pdf, (work / "report.pdf").read_bytes())
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -312,8 +327,16 @@ class ReportWorker:
         html_future = self._pool.submit(self._build, path, float(target), stem)
         pdf_future = None
         if pdf:
+            # Chromium and its spare page get ready while the kernel makes the report.
+            threading.Thread(target=self._warm_printer, name="hadr-pdf-warm", daemon=True).start()
             pdf_future = self._pool.submit(lambda: self._print(html_future.result()))
         return html_future, pdf_future
+
+    def _warm_printer(self) -> None:
+        try:
+            self._printer_for_pdf().warm()
+        except InvalidInputError:  # no Chromium: the print says so
+            pass
 
     def close(self) -> None:
         """Stop the kernel and remove the files (queued reports are cancelled)."""

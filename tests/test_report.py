@@ -210,10 +210,11 @@ def test_a_hostile_pdf_pulls_in_no_local_file(hostile, tmp_path, chromium):
     assert "<iframe" in text  # the description is printed as text
 
 
-@pytest.mark.parametrize("kept", [False, True], ids=["print_pdf", "PdfPrinter"])
+@pytest.mark.parametrize("kept", [False, True, "spare"], ids=["print_pdf", "PdfPrinter", "spare page"])
 def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
     """The policy, not luck: the same page with a permissive policy shows the file.
-    Both ways of printing: a Chromium per page (the CLI) and the one the app keeps."""
+    Every way of printing: a Chromium per page (the CLI), the one the app keeps, and its
+    spare page (there the spare's own strict policy stays in force: nothing loads)."""
     import http.server
     import threading
 
@@ -222,7 +223,11 @@ def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
     from hadr_lib.pdf import PdfPrinter
     from hadr_lib.report import _with_policy, print_pdf
 
-    kept_printer = PdfPrinter(chromium) if kept else None
+    spare_script = "window.spareRan = true;"
+    kept_printer = (PdfPrinter(chromium, spare_head=_STRICT, spare_script=spare_script) if kept == "spare"
+                    else PdfPrinter(chromium) if kept else None)
+    if kept == "spare":
+        kept_printer.warm()
 
     hits = []
 
@@ -248,7 +253,7 @@ def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
                                                  'content="default-src *">')):
             work = tmp_path / name
             work.mkdir()
-            page = f"<html><head>{head}</head><body>{body}</body></html>"
+            page = f"<html><head>{head}</head><body><script>{spare_script}</script>{body}</body></html>"
             if kept_printer is None:
                 print_pdf(page, work / "o.pdf", chromium, workdir=work)
             else:  # as ReportWorker gives it: with the report's policy unless the page has one
@@ -259,8 +264,70 @@ def test_print_pdf_blocks_file_and_network_fetches(tmp_path, chromium, kept):
         if kept_printer is not None:
             kept_printer.close()
     assert "hello" in texts["ours"] and "SECRET-MARKER" not in texts["ours"]
-    assert "SECRET-MARKER" in texts["open"]  # what the policy prevents
+    if kept == "spare":
+        assert kept_printer.spare_prints == 2  # both printed in a spare page
+        assert "SECRET-MARKER" not in texts["open"]  # the spare's policy held
+    else:
+        assert "SECRET-MARKER" in texts["open"]  # what the policy prevents
     assert hits == [] and "NETWORK-MARKER" not in texts["open"]  # Chromium reaches no host
+
+
+_PLOTLY_PAGE = """<!DOCTYPE html><html><head>{policy}</head><body><h1>Spare check</h1>
+<script>window.PlotlyConfig = {{MathJaxConfig: 'local'}};</script><script>{plotly}</script>
+<div id="c" style="width:600px;height:360px"></div>
+<script>Plotly.newPlot("c", [{{type: "bar", x: ["alpha", "beta"], y: [3, 5]}}],
+  {{title: {{text: "Drawn by the chart"}}}});</script></body></html>"""
+
+
+def test_a_page_printed_in_the_spare_is_the_page_printed_whole(tmp_path, chromium, monkeypatch):
+    """The spare page (plotly.js parsed before the report is ready) prints the same PDF
+    as loading the whole page: same text, chart and styles (plotly's CSSOM rules carried
+    over), the same size within a few bytes (two prints of one page differ by as much). A spare that has
+    not loaded in time is not used: the page is loaded whole."""
+    from plotly.offline import get_plotlyjs
+    from pypdf import PdfReader
+
+    import hadr_lib.pdf as pdf_module
+    from hadr_lib.pdf import PdfPrinter
+    from hadr_lib.report import _with_policy
+
+    page = _with_policy(_PLOTLY_PAGE.format(policy="", plotly=get_plotlyjs()), False)
+    whole = PdfPrinter(chromium)
+    spare = PdfPrinter(chromium, spare_head=page[page.index("<meta"):page.index("</head>")],
+                       spare_script=get_plotlyjs())
+    try:
+        whole.print(page, tmp_path / "whole.pdf")
+        spare.warm()
+        spare.print(page, tmp_path / "spare.pdf")
+        assert spare.spare_prints == 1 and spare._spare is not None  # used, and the next one loading
+        monkeypatch.setattr(pdf_module, "SPARE_WAIT_S", 0.0)
+        spare.print(page, tmp_path / "late.pdf")
+        assert spare.spare_prints == 1  # not waited for: loaded whole
+    finally:
+        whole.close()
+        spare.close()
+    texts = {n: PdfReader(tmp_path / f"{n}.pdf").pages[0].extract_text() for n in ("whole", "spare", "late")}
+    assert "Drawn by the chart" in texts["whole"] and "alpha" in texts["whole"]
+    assert texts["spare"] == texts["whole"] == texts["late"]
+    sizes = {n: (tmp_path / f"{n}.pdf").stat().st_size for n in texts}
+    assert abs(sizes["spare"] - sizes["whole"]) <= 0.002 * sizes["whole"], sizes  # two prints differ by bytes
+
+
+def test_the_app_s_pdf_is_printed_in_the_spare_page(tmp_path, chromium):
+    from pypdf import PdfReader
+
+    from hadr_lib.report import ReportWorker
+
+    source = (ROOT / "data" / "scenarios" / "small_saas.yaml").read_bytes()
+    worker = ReportWorker()
+    try:
+        _, printed = worker.prepare(source, "small_saas.yaml", 0.999, pdf=True)
+        path = printed.result(timeout=300)
+        assert worker._printer.spare_prints == 1
+        text = "".join(p.extract_text() for p in PdfReader(path).pages)
+    finally:
+        worker.close()
+    assert "Small SaaS" in text and "99.9% target" in text
 
 
 _STRICT = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">'
