@@ -27,8 +27,10 @@
   ``HADR_MAX_PENDING_PER_CLIENT`` (default 8) kernels it has not connected to; its
   next page shuts down its oldest. A full server shuts down the oldest kernel no
   client has connected to within ``HADR_EVICT_AFTER_S`` (default 20 s) of its page
-  being sent, to make room, so a burst of requests that never connect locks others
-  out for seconds, not minutes. (The clock starts when the page has been sent, not
+  being sent, or whose last client left (its websocket closed) that long ago, to
+  make room, so a burst of requests that never connect, or pages closed without
+  shutting down their kernels, lock others out for seconds, not for the cull
+  timeout. (The clock starts when the page has been sent, not
   when it was asked for: on a loaded server a page took longer than that to send and
   lost its kernel before it could connect.)
 * **Each kernel's memory is capped.** A page's kernel, and the report kernel it
@@ -183,6 +185,7 @@ class Admission:
     evict_after_s: float
     pending: dict[str, int] = field(default_factory=dict)
     handed: dict[str, tuple[str, float]] = field(default_factory=dict)
+    left: dict[str, float] = field(default_factory=dict)
 
     def decide(self, client: str, in_use: int, now: float) -> tuple[bool, list[str]]:
         """(admit?, kernels to shut down first) for a page request from ``client``
@@ -195,8 +198,8 @@ class Admission:
             evict.append(mine[0][1])
         starting = sum(self.pending.values())
         if in_use - len(evict) + starting >= self.cap:
-            stale = sorted((t, k) for k, (_, t) in self.handed.items()
-                           if now - t >= self.evict_after_s and k not in evict)
+            waiting = [*((t, k) for k, (_, t) in self.handed.items()), *((t, k) for k, t in self.left.items())]
+            stale = sorted((t, k) for t, k in waiting if now - t >= self.evict_after_s and k not in evict)
             if not stale:
                 return False, []
             evict.append(stale[0][1])
@@ -212,6 +215,16 @@ class Admission:
         its client is late if it does not connect."""
         if kernel_id in self.handed:
             self.handed[kernel_id] = (self.handed[kernel_id][0], now)
+
+    def gone(self, kernel_id: str, now: float) -> None:
+        """The last client connected to ``kernel_id`` left at ``now`` (a page closed,
+        or a connection lost): from then it may give way on a full server."""
+        self.left[kernel_id] = now
+
+    def back(self, kernel_id: str) -> None:
+        """A client connected to ``kernel_id`` (again), or it was shut down."""
+        self.handed.pop(kernel_id, None)
+        self.left.pop(kernel_id, None)
 
     def reserve(self, client: str) -> None:
         self.pending[client] = self.pending.get(client, 0) + 1
@@ -350,13 +363,14 @@ def patch_voila() -> None:
             return
         reservation = {"client": client}
         admission.reserve(client)  # before any await: concurrent requests see it
+        why = {k: "its page closed" if k in admission.left else "handed out and never connected to"
+               for k in evict}
         for kernel_id in evict:
-            admission.handed.pop(kernel_id, None)
+            admission.back(kernel_id)
         token = _RESERVATION.set(reservation)
         try:
             for kernel_id in evict:
-                log.warning("shut down kernel %s, handed out and never connected to, to make room",
-                            kernel_id)
+                log.warning("shut down kernel %s, %s, to make room", kernel_id, why[kernel_id])
                 try:
                     await ensure_async(km.shutdown_kernel(kernel_id, now=True))
                 except Exception:  # gone meanwhile
@@ -386,6 +400,7 @@ def patch_voila() -> None:
         cls = factory(*args, **kwargs)
         rendered = cls.get_rendered_notebook
         notify_connect = cls.notify_connect
+        notify_disconnect = cls.notify_disconnect
         cull_if_idle = cls.cull_kernel_if_idle
         shutdown = cls.shutdown_kernel
         start = cls.start_kernel
@@ -396,8 +411,14 @@ def patch_voila() -> None:
 
         def notify_connect_seen(self, kernel_id):
             connected(self).add(kernel_id)
-            admission.handed.pop(kernel_id, None)
+            admission.back(kernel_id)
             return notify_connect(self, kernel_id)
+
+        def notify_disconnect_seen(self, kernel_id):
+            result = notify_disconnect(self, kernel_id)
+            if getattr(self, "_kernel_connections", {}).get(kernel_id) == 0:
+                admission.gone(kernel_id, time.monotonic())
+            return result
 
         async def cull_kernel_if_idle(self, kernel_id):
             if kernel_id not in connected(self):
@@ -408,7 +429,7 @@ def patch_voila() -> None:
 
         async def shutdown_kernel(self, kernel_id, *a, **kw):
             connected(self).discard(kernel_id)
-            admission.handed.pop(kernel_id, None)
+            admission.back(kernel_id)
             return await ensure_async(shutdown(self, kernel_id, *a, **kw))
 
         async def get_rendered_notebook(self, *a, **kw):
@@ -432,6 +453,7 @@ def patch_voila() -> None:
         cls.get_rendered_notebook = get_rendered_notebook
         cls.start_kernel = start_kernel
         cls.notify_connect = notify_connect_seen
+        cls.notify_disconnect = notify_disconnect_seen
         cls.cull_kernel_if_idle = cull_kernel_if_idle
         cls.shutdown_kernel = shutdown_kernel
         return cls

@@ -132,6 +132,29 @@ def test_a_full_server_says_so(chromium, tmp_path):
         assert "The workbook is busy" in body and "Traceback" not in body
 
 
+def test_a_closed_page_s_kernel_makes_room_on_a_full_server(chromium, tmp_path):
+    """A page that was connected and then closed (its websocket gone) leaves its kernel
+    until the culler's timeout; on a full server it gives way after HADR_EVICT_AFTER_S,
+    so the next page is served, not told "busy" for minutes."""
+    env = {"HADR_MAX_KERNELS": "1", "HADR_EVICT_AFTER_S": "2"}
+    log = tmp_path / "voila.log"
+    with serve_voila(log, notebook="notebooks/downtime_budget.ipynb", env_extra=env) as (url, _):
+        deadline = time.monotonic() + 60
+        while True:  # the preheated kernel counts as in use while it starts
+            try:
+                _, first = open_page(url)
+                break
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 503 and time.monotonic() < deadline, exc
+                time.sleep(1)
+        assert kernel_answers(url, first)  # connected, then closed: the page is gone
+        time.sleep(2.5)
+        _, second = open_page(url)
+        assert second and second != first
+        assert kernel_answers(url, second)
+        assert f"shut down kernel {first}, its page closed, to make room" in log.read_text()
+
+
 def test_a_preheated_kernel_idle_past_the_cull_timeout_survives_being_handed_out(chromium, tmp_path):
     """The pool's kernel sits idle longer than the cull timeout; a page takes it and
     the next cull tick comes before the page connects: the page must still work.

@@ -148,6 +148,24 @@ def test_one_client_holds_at_most_per_client_unconnected_kernels():
     assert adm.pending == {}
 
 
+def test_a_kernel_whose_page_closed_gives_way_once_stale_and_not_after_it_is_back():
+    """Pages closed without shutting their kernels down filled a cap of 24 within two
+    minutes of a test run, and the next page was told "busy" until the culler came.
+    A kernel whose last client left gives way on a full server, oldest first, after
+    the same wait as an unconnected one; a client that reconnects keeps it."""
+    adm = Admission(cap=2, per_client=100, evict_after_s=20)
+    adm.gone("k1", now=0.0)
+    adm.gone("k2", now=5.0)
+    assert adm.decide("c", in_use=2, now=19.0) == (False, [])      # both left under 20 s ago
+    assert adm.decide("c", in_use=2, now=26.0) == (True, ["k1"])   # the one that left first
+    adm.back("k1")                                                 # its page reconnected
+    assert adm.decide("c", in_use=2, now=24.0) == (False, [])
+    assert adm.decide("c", in_use=2, now=25.0) == (True, ["k2"])
+    adm.handed = {"k3": ("a", 1.0)}                                # an unconnected one, older
+    assert adm.decide("c", in_use=2, now=30.0) == (True, ["k3"])
+    assert adm.decide("c", in_use=1, now=30.0) == (True, [])       # room: nothing goes
+
+
 def test_both_limits_at_once_evict_two_different_kernels():
     adm = Admission(cap=2, per_client=1, evict_after_s=0)
     adm.handed = {"k1": ("a", 0.0), "k2": ("b", 1.0)}
