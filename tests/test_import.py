@@ -769,6 +769,112 @@ def test_resources_under_another_provider_s_region_are_placed_in_that_region(tmp
     assert placed == {"main Multi-AZ failover": "eu-west-1", "copy Multi-AZ failover": "us-west-2"}
 
 
+_DYNAMODB_TF = '''
+provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "eu"
+  region = "eu-west-1"
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+  point_in_time_recovery {
+    enabled = true
+  }
+  replica {
+    region_name = "eu-west-1"
+  }
+  replica {
+    region_name      = "ap-southeast-1"
+    consistency_mode = "EVENTUAL"
+  }
+}
+
+resource "aws_dynamodb_table" "sessions" {
+  provider = aws.eu
+  name     = "sessions"
+  hash_key = "id"
+}
+
+resource "aws_dynamodb_table" "carts" {
+  name     = "carts"
+  hash_key = "id"
+  point_in_time_recovery {
+    enabled = true
+  }
+}
+'''
+
+_DYNAMODB_CFN = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Orders:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      TableName: orders
+      MultiRegionConsistency: STRONG
+      Replicas:
+        - Region: us-east-1
+          PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
+        - Region: us-east-2
+          PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
+        - Region: us-west-2
+          PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: false}
+  Lonely:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      TableName: lonely
+      Replicas:
+        - Region: us-east-1
+          PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
+  Sessions:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: sessions
+      PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
+"""
+
+
+def test_dynamodb_tables_global_or_regional_are_read_by_their_slas(tmp_path):
+    """A global table (replicas in other regions) is known by the Global Tables SLA and
+    spans its regions, placed in none of them; a table in one region by the regional
+    SLA, placed in its region; point-in-time recovery off is a warning. In .tf files
+    and in CloudFormation (whose global table lists its own region too)."""
+    path = _written(tmp_path / "tf", _DYNAMODB_TF)
+    doc = import_paths([path])
+    src = str(path)
+    series = doc["design"]["architecture"]["series"]
+    by_name = {b["component"]["name"]: b for b in series}
+    assert by_name["orders"]["component"]["sla"] == "aws-dynamodb-global-tables"
+    assert "region" not in by_name["orders"]  # it spans regions
+    assert by_name["sessions"]["component"]["sla"] == "aws-dynamodb"
+    # two regional tables in two regions: each placed in its region, a failure domain
+    assert (by_name["sessions"]["region"], by_name["carts"]["region"]) == ("eu-west-1", "us-east-1")
+    assert set(doc["design"]["regions"]) == {"eu-west-1", "us-east-1"}
+    assert _has(doc, "info", f"{src}:11 (aws_dynamodb_table.orders)",
+                "a global table with replicas in 3 regions (ap-southeast-1, eu-west-1, us-east-1)")
+    assert _has(doc, "info", f"{src}:11 (aws_dynamodb_table.orders)", "asynchronous: a region lost loses its last")
+    assert _has(doc, "warning", f"{src}:26 (aws_dynamodb_table.sessions)", "point-in-time recovery is off")
+    assert not _has(doc, "warning", f"{src}:11 (aws_dynamodb_table.orders)", "point-in-time recovery is off")
+    arch = hl.load_architecture(doc["design"])
+    sla = {c.name: c.availability for c in arch.components}
+    assert sla["orders"] == pytest.approx(0.99999) and sla["sessions"] == pytest.approx(0.9999)
+
+    cfn = _written(tmp_path / "cfn", _DYNAMODB_CFN, "stack.yaml")
+    doc = import_paths([cfn])
+    src = str(cfn)
+    slas = {b["component"]["name"]: b["component"]["sla"] for b in doc["design"]["architecture"]["series"]}
+    assert slas == {"orders": "aws-dynamodb-global-tables", "lonely": "aws-dynamodb", "sessions": "aws-dynamodb"}
+    assert _has(doc, "info", f"{src}:3 (Orders)", "replicas in 3 regions (us-east-1, us-east-2, us-west-2)")
+    assert _has(doc, "info", f"{src}:3 (Orders)", "strong consistency: a region lost loses no acknowledged write")
+    # one replica without point-in-time recovery: that replica's items cannot be rolled back
+    assert _has(doc, "warning", f"{src}:3 (Orders)", "point-in-time recovery is off")
+    assert not any("Sessions" in f["source"] and "point-in-time" in f["message"] for f in doc["findings"])
+
+
 def _written(folder: Path, text: str, name: str = "main.tf") -> Path:
     folder.mkdir()
     (folder / name).write_text(text, encoding="utf-8")

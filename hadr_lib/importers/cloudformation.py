@@ -196,6 +196,18 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict |
         v["health_check"] = [{"enabled": _bool(props.get("HealthCheckEnabled", True)),
                               "interval": _int(props.get("HealthCheckIntervalSeconds", 30)),
                               "unhealthy_threshold": _int(props.get("UnhealthyThresholdCount", 2))}]
+    elif rtype in ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"):
+        r["type"] = "aws_dynamodb_table"
+        replicas = [x for x in props.get("Replicas") or [] if isinstance(x, dict)] if rtype.endswith(
+            "GlobalTable") else []
+        strong = str(_known(props.get("MultiRegionConsistency")) or "").upper() == "STRONG"
+        pitr = [_bool(as_mapping(x.get("PointInTimeRecoverySpecification")).get("PointInTimeRecoveryEnabled"))
+                for x in replicas] or [_bool(as_mapping(props.get("PointInTimeRecoverySpecification")).get(
+                    "PointInTimeRecoveryEnabled"))]
+        v.update(name=_known(props.get("TableName")) or logical, replicas_include_home=True,
+                 replica=[{"region_name": _known(x.get("Region")), "consistency_mode": "STRONG" if strong else None}
+                          for x in replicas],
+                 point_in_time_recovery=[{"enabled": all(p is True for p in pitr)}])
     elif rtype == "AWS::S3::Bucket" and isinstance(props.get("ReplicationConfiguration"), dict):
         r["type"] = "aws_s3_bucket_replication_configuration"
         rules = props["ReplicationConfiguration"].get("Rules") or []

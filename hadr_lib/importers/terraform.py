@@ -29,6 +29,8 @@ from . import Finding, Imported, Importer, assumed_region, dig, printable, whole
 __all__ = ["IMPORTER", "AwsReader"]
 
 MAX_RESOURCES = 20_000
+#: The most replicas of one DynamoDB table read (AWS allows one per region).
+MAX_REPLICAS = 64
 ASSUMED = {
     "instance": (2190.0, 10 / 60, "assumed by hadr import: an instance fails about 4 times a year and is "
                                   "replaced in 10 minutes"),
@@ -74,6 +76,7 @@ class AwsReader:
         root = dig(doc, "planned_values", "root_module") or dig(doc, "values", "root_module") or {}
         self.resources = (_resources(root) if resources is None else resources)[:MAX_RESOURCES]
         self.unknown = _after_unknown(doc)
+        self.spanning: set[int] = set()  # ids of blocks that span regions (placed in none)
         self.by_type: dict[str, list[dict]] = {}
         for r in self.resources:
             self.by_type.setdefault(str(r.get("type")), []).append(r)
@@ -324,6 +327,37 @@ class AwsReader:
         self.find("info", f"{addr}: a failed target is taken out of service after about {interval * threshold} s "
                   f"({threshold} checks every {interval} s)", r, "health_check")
 
+    def dynamodb_table(self, r: dict) -> None:
+        """A DynamoDB table, known by its SLA: a global table (replicas in two regions or
+        more, any of them taking reads and writes) by the Global Tables SLA, spanning its
+        regions (placed in none); point-in-time recovery bounds what corrupted items lose."""
+        addr, src = str(r.get("address")), self.where(r)
+        name = str(_v(r, "name") or addr)
+        replicas = [x for x in (_v(r, "replica") or []) if isinstance(x, dict)][:MAX_REPLICAS]
+        named = sorted({str(x["region_name"]) for x in replicas if isinstance(x.get("region_name"), str)})
+        home = None if _v(r, "replicas_include_home") else self.region_of(r)
+        regions = sorted(set(named) | ({home} if home else set()))
+        # Terraform lists the other regions' replicas (the table's own region is the provider's);
+        # CloudFormation's global table lists every region, its own included.
+        count = len(replicas) if _v(r, "replicas_include_home") else len(replicas) + 1
+        if len(replicas) and count >= 2:
+            self.out.blocks.append({"component": {"name": printable(name, 200), "sla": "aws-dynamodb-global-tables",
+                                                  "source": src}})
+            self.spanning.add(id(self.out.blocks[-1]))
+            strong = any(str(x.get("consistency_mode") or "").upper() == "STRONG" for x in replicas)
+            where = f" ({', '.join(printable(x, 40) for x in regions)})" if len(regions) == count else ""
+            self.find("info", f"{addr}: a global table with replicas in {count} regions{where}: any replica takes "
+                      "reads and writes; known by the Global Tables SLA (99.999%, a contractual floor). "
+                      + ("Multi-region strong consistency: a region lost loses no acknowledged write" if strong else
+                         "Replication between regions is asynchronous: a region lost loses its last writes "
+                         "(typically under a second), and conflicting writes go to the last writer"), r, "replica")
+        else:
+            self.out.blocks.append({"component": {"name": printable(name, 200), "sla": "aws-dynamodb", "source": src}})
+        pitr = _first(_v(r, "point_in_time_recovery")).get("enabled")
+        if pitr is not True:
+            self.find("warning", f"{addr}: point-in-time recovery is off: corrupted or deleted items come back "
+                      "only from on-demand backups, if any are taken", r, "point_in_time_recovery.enabled")
+
     def s3_replication(self, r: dict) -> None:
         for i, rule in enumerate(_v(r, "rule") or []):
             dm = dig(rule, "delete_marker_replication", 0, "status") if isinstance(
@@ -384,7 +418,7 @@ class AwsReader:
             before = len(self.out.blocks)
             self.resource(r, kind)
             region = self.region_of(r)
-            made += [(b, region) for b in self.out.blocks[before:]]
+            made += [(b, None if id(b) in self.spanning else region) for b in self.out.blocks[before:]]
         self.clusters()
         self.failover_records()
         regions = sorted({reg for _, reg in made if reg})
@@ -411,7 +445,8 @@ class AwsReader:
                "aws_s3_bucket_replication_configuration": "s3_replication",
                "aws_lb": "load_balancer", "aws_alb": "load_balancer",
                "aws_lb_target_group": "target_group", "aws_alb_target_group": "target_group",
-               "aws_backup_plan": "backup_plan"}
+               "aws_backup_plan": "backup_plan",
+               "aws_dynamodb_table": "dynamodb_table", "aws_dynamodb_global_table": "dynamodb_table"}
 
     def resource(self, r: dict, kind: Any) -> None:
         """Read one managed resource."""
