@@ -225,7 +225,7 @@ def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     assert code == 0 and doc["schema_version"] == 1
     assert set(doc) == {"schema_version", "design", "findings", "files"}
     assert all(set(f) == {"severity", "message", "source", "field"} for f in doc["findings"])
-    assert len(doc["files"]) == 10
+    assert len(doc["files"]) == 11
     target = tmp_path / "design.yaml"
     code, out, _ = _run(["import", str(HERE / "shop.yaml"), "--out", str(target)])
     assert code == 0 and out == ""
@@ -1043,3 +1043,38 @@ def test_aws_backup_plans_say_their_rpo_retention_and_region(tmp_path):
     assert any(f["message"].startswith("aws_backup_plan.db: rule daily backs up every day") and
                f["message"].endswith("kept 35 days") and f["source"].endswith("main.tf:1 (aws_backup_plan.db)")
                for f in doc["findings"])  # read from a .tf file as from a plan
+
+
+def test_a_cnpg_distributed_topology_pairs_its_clusters_and_plugin_backups_count(tmp_path):
+    """CloudNativePG 1.24's distributed topology names the primary (replica.primary) in
+    every cluster instead of replica.enabled; 1.26's Barman Cloud plugin replaces
+    spec.backup. Both were read as nothing: a copy not modelled, backups said missing."""
+    path = HERE / "cnpg_distributed.yaml"
+    doc = import_paths([path])
+    root = doc["design"]["architecture"]["standby"]
+    assert root["name"] == "ledger-ams (replica cluster of ledger-fra)"
+    assert root["primary"]["region"] == "region of ledger-fra"
+    assert root["standbys"][0]["region"] == "region of ledger-ams"
+    assert root["primary"]["standby"]["replication"] == "sync"  # synchronous, any 1
+    messages = [f["message"] for f in doc["findings"]]
+    assert not any("no backups configured" in m for m in messages), messages
+    assert not any("distributed topology" in m for m in messages)  # its follower is here
+    (unread,) = [f for f in doc["findings"] if f["message"].startswith("not read")]
+    assert unread["severity"] == "info" and unread["source"] == str(path)
+    assert "DaemonSet log-shipper (apps/v1), Kafka ledger-events (kafka.strimzi.io/v1beta2)" in unread["message"]
+    assert "Secret" not in unread["message"]  # runs nothing: not said
+    hl.load_architecture(doc["design"]).evaluate()
+    # the primary alone: its follower is not in the file, and that is said
+    alone = tmp_path / "fra.yaml"
+    alone.write_text(path.read_text().split("---\n")[0])
+    doc = import_paths([alone])
+    assert "region" not in str(doc["design"])
+    assert _has(doc, "info", f"{alone}:22", "the primary of a distributed topology (replica.primary), with "
+                "ledger-ams to follow")
+    # a plugin switched off backs nothing up; EDB's API group is the same Cluster
+    text = path.read_text().split("---\n")[1].replace("isWALArchiver: true", "isWALArchiver: true\n      enabled: false")
+    text = text.replace("postgresql.cnpg.io/v1", "postgresql.k8s.enterprisedb.io/v1")
+    (tmp_path / "edb.yaml").write_text(text)
+    doc = import_paths([tmp_path / "edb.yaml"])
+    assert _has(doc, "warning", f"{tmp_path / 'edb.yaml'}:5", "Cluster ledger-ams: no backups configured")
+    assert "ledger-ams-2" in str(doc["design"]["architecture"])

@@ -7,10 +7,13 @@ nothing: a database image run as several replicas with nothing that sets replica
 up), quorum software run as a
 StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), PodDisruptionBudgets,
 PersistentVolumes pinned to a zone, CloudNativePG ``Cluster`` (instances, synchronous
-replicas, backups; a replica cluster whose source is in the same file becomes its
-disaster-recovery copy in another region, promoted by hand) and Zalando ``postgresql`` (instances, Patroni's
+replicas, backups in the cluster or through the Barman Cloud plugin; a replica cluster,
+by ``replica.enabled`` or by the distributed topology's ``replica.primary``, whose source
+is in the same file becomes its disaster-recovery copy in another region, promoted by
+hand; EDB's ``postgresql.k8s.enterprisedb.io`` group too) and Zalando ``postgresql`` (instances, Patroni's
 ``ttl`` and ``loop_wait``, synchronous mode, the lag limit ``maximum_lag_on_failover``,
-backups set in its ``env``).
+backups set in its ``env``). Any other kind that runs something is named in a finding
+as not read.
 
 What manifests do not say is assumed and said: a replica's failure rate (about four a
 year) and repair (a node lost: 40 s before the node is marked not ready, 300 s before
@@ -46,6 +49,21 @@ REGION_OUTAGE = assumed_region("the manifests do not say")
 ZONE_KEYS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 HOST_KEY = "kubernetes.io/hostname"
 QUORUM_SOFTWARE = ("zookeeper", "etcd", "consul")
+#: API groups of the CloudNativePG ``Cluster`` (EDB Postgres for Kubernetes serves the same
+#: resource under its own group).
+CNPG_GROUPS = ("postgresql.cnpg.io/", "postgresql.k8s.enterprisedb.io/")
+#: Kinds that run nothing of their own (configuration, access, networking, storage claims,
+#: the operators' backup objects read with their clusters): not read, and not said. Any
+#: other kind not read is named in one finding, so that nothing that runs is left out unsaid.
+PLUMBING_KINDS = frozenset((
+    "Secret", "ConfigMap", "Service", "ServiceAccount", "Role", "RoleBinding", "ClusterRole",
+    "ClusterRoleBinding", "Namespace", "NetworkPolicy", "Ingress", "IngressClass", "PersistentVolumeClaim",
+    "StorageClass", "HorizontalPodAutoscaler", "VerticalPodAutoscaler", "LimitRange", "ResourceQuota",
+    "PriorityClass", "CustomResourceDefinition", "ServiceMonitor", "PodMonitor", "PrometheusRule",
+    "Certificate", "Issuer", "ClusterIssuer", "ScheduledBackup", "Backup", "ObjectStore", "Database",
+    "Pooler", "ImageCatalog", "ClusterImageCatalog", "Endpoints", "EndpointSlice", "Gateway", "HTTPRoute",
+    "VolumeSnapshot", "VolumeSnapshotClass", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    "Kustomization", "List"))
 MAX_DOCUMENTS = 5_000
 #: Patroni's ``maximum_lag_on_failover`` default [bytes].
 ZALANDO_DEFAULT_LAG_BYTES = 1_048_576
@@ -218,6 +236,7 @@ class _Reader:
         self.spread_zones = False
         self.clusters: dict[str, int] = {}  # a CloudNativePG cluster's name: its block's index
         self.replica_clusters: list[tuple[_Doc, str]] = []  # (replica cluster, the source it follows)
+        self.topology_primaries: list[tuple[_Doc, str]] = []  # (a distributed topology's primary, its source)
 
     def find(self, severity: str, message: str, doc: _Doc, *keys: Any) -> None:
         field = ".".join(str(k) for k in keys)
@@ -419,12 +438,26 @@ class _Reader:
         sync = min_sync >= 1 or bool(dig(spec, "postgresql", "synchronous"))
         backup = spec.get("backup")
         has_backup = isinstance(backup, dict) and bool(backup.get("barmanObjectStore") or backup.get("volumeSnapshot"))
+        # CloudNativePG 1.26 on: WAL archiving and base backups through a plugin (Barman Cloud)
+        plugins = spec.get("plugins") if isinstance(spec.get("plugins"), list) else []
+        has_backup = has_backup or any(
+            isinstance(p, dict) and p.get("enabled") is not False
+            and (p.get("isWALArchiver") is True or "barman" in str(p.get("name", "")))
+            for p in plugins[:100])
         retention = dig(backup, "retentionPolicy")
         if isinstance(retention, str) and re.fullmatch(r"0+[dwm]", retention.strip()):
             self.find("warning", f"backup retentionPolicy {retention!r} keeps nothing", doc, "spec", "backup",
                       "retentionPolicy")
-        if dig(spec, "replica", "enabled") is True:
-            self.replica_clusters.append((doc, printable(str(dig(spec, "replica", "source") or ""), 120)))
+        replica = as_mapping(spec.get("replica"))
+        # replica.enabled, or (the distributed topology, CloudNativePG 1.24 on) a primary named
+        # that is not this cluster (``self`` defaults to the cluster's own name)
+        primary, me = replica.get("primary"), replica.get("self") or doc.name
+        follows = replica.get("enabled") is True or (
+            replica.get("enabled") is None and isinstance(primary, str) and primary != me)
+        if follows:
+            self.replica_clusters.append((doc, printable(str(replica.get("source") or ""), 120)))
+        elif isinstance(primary, str) and primary == me and replica.get("source"):
+            self.topology_primaries.append((doc, printable(str(replica.get("source")), 120)))
         aff = as_mapping(spec.get("affinity"))
         zone_spread = aff.get("topologyKey") in ZONE_KEYS and aff.get("podAntiAffinityType") == "required"
         if instances > 1 and not zone_spread:
@@ -462,7 +495,7 @@ class _Reader:
         self.find("info", f"a replica cluster of {source}: modelled as its disaster-recovery copy, each cluster "
                   f"in a region of its own ({REGION_OUTAGE['rate_per_year']:g} outages a year of "
                   f"{REGION_OUTAGE['mttr_h']:g} hours, assumed); promoting it is a manual step (replica.enabled: "
-                  f"false), assumed to take {promote / 3600:g} hour", doc, "spec", "replica")
+                  f"false, or replica.primary naming it), assumed to take {promote / 3600:g} hour", doc, "spec", "replica")
         self.find("warning", f"an asynchronous copy promoted by hand: promoting {doc.name} loses what {source} "
                   "wrote and had not yet shipped (the WAL archive's or the stream's lag; the design states no "
                   "RPO), and nothing promotes it when the source's region is lost", doc, "spec", "replica")
@@ -525,6 +558,13 @@ class _Reader:
     def finish(self) -> None:
         for doc, source in self.replica_clusters:
             self.replica_cluster(doc, source)
+        followers = {source for _, source in self.replica_clusters}
+        for doc, source in self.topology_primaries:
+            if source not in self.clusters and doc.name not in followers:
+                self.find("info", f"the primary of a distributed topology (replica.primary), with {source} to "
+                          "follow if it is demoted; no cluster in these files follows it: put the replica "
+                          "clusters' manifests in these files to model their disaster-recovery copy",
+                          doc, "spec", "replica")
         self.out.blocks[:] = [b for b in self.out.blocks if b is not None]
         for pdb in self.pdbs:
             sel = dig(pdb.data, "spec", "selector")
@@ -580,6 +620,7 @@ def _documents(path: str, text: str) -> list[tuple[_Doc, list]]:
 
 def _read(path: str, text: str) -> Imported:
     r = _Reader(path)
+    unread: list[str] = []
     for doc, dups in _documents(path, text):
         for keys, line in dups:
             r.out.findings.append(Finding(
@@ -588,7 +629,7 @@ def _read(path: str, text: str) -> Imported:
         api, kind = str(doc.data.get("apiVersion", "")), doc.kind
         if kind in ("Deployment", "StatefulSet"):
             r.workload(doc)
-        elif kind == "Cluster" and api.startswith("postgresql.cnpg.io/"):
+        elif kind == "Cluster" and api.startswith(CNPG_GROUPS):
             r.cnpg(doc)
         elif kind == "postgresql" and api.startswith("acid.zalan.do/"):
             r.zalando(doc)
@@ -596,7 +637,15 @@ def _read(path: str, text: str) -> Imported:
             r.pdbs.append(doc)
         elif kind == "PersistentVolume":
             r.volume(doc)
+        elif kind and kind not in PLUMBING_KINDS:
+            unread.append(f"{printable(kind, 60)} {doc.name} ({printable(api, 60) or 'no apiVersion'})")
     r.finish()
+    if unread:
+        more = f" and {len(unread) - 8:,} more" if len(unread) > 8 else ""
+        r.out.findings.append(Finding(
+            "info", f"not read, so not in the design: {', '.join(unread[:8])}{more} (hadr import reads "
+            "Deployments, StatefulSets, PodDisruptionBudgets, PersistentVolumes and the CloudNativePG and "
+            "Zalando Postgres clusters; add what these run by hand)", path))
     if len(r.out.blocks) > 1:
         r.out.findings.append(Finding("info", "services joined in series: each is taken as needed for the "
                                       "whole (the manifests do not say which calls which)", path))
