@@ -495,7 +495,8 @@ class _Reader:
         self.find("info", f"a replica cluster of {source}: modelled as its disaster-recovery copy, each cluster "
                   f"in a region of its own ({REGION_OUTAGE['rate_per_year']:g} outages a year of "
                   f"{REGION_OUTAGE['mttr_h']:g} hours, assumed); promoting it is a manual step (replica.enabled: "
-                  f"false, or replica.primary naming it), assumed to take {promote / 3600:g} hour", doc, "spec", "replica")
+                  f"false, or replica.primary naming it), assumed to take {promote / 3600:g} hour",
+                  doc, "spec", "replica")
         self.find("warning", f"an asynchronous copy promoted by hand: promoting {doc.name} loses what {source} "
                   "wrote and had not yet shipped (the WAL archive's or the stream's lag; the design states no "
                   "RPO), and nothing promotes it when the source's region is lost", doc, "spec", "replica")
