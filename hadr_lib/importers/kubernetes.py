@@ -439,7 +439,8 @@ class _Reader:
         backup = spec.get("backup")
         has_backup = isinstance(backup, dict) and bool(backup.get("barmanObjectStore") or backup.get("volumeSnapshot"))
         # CloudNativePG 1.26 on: WAL archiving and base backups through a plugin (Barman Cloud)
-        plugins = spec.get("plugins") if isinstance(spec.get("plugins"), list) else []
+        plugins = spec.get("plugins")
+        plugins = plugins if isinstance(plugins, list) else []
         has_backup = has_backup or any(
             isinstance(p, dict) and p.get("enabled") is not False
             and (p.get("isWALArchiver") is True or "barman" in str(p.get("name", "")))
