@@ -1078,3 +1078,90 @@ def test_a_cnpg_distributed_topology_pairs_its_clusters_and_plugin_backups_count
     doc = import_paths([tmp_path / "edb.yaml"])
     assert _has(doc, "warning", f"{tmp_path / 'edb.yaml'}:5", "Cluster ledger-ams: no backups configured")
     assert "ledger-ams-2" in str(doc["design"]["architecture"])
+
+
+_LOCALS_TF = '''
+provider "aws" {
+  region = local.home
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = local.away
+}
+
+locals {
+  home     = "eu-west-1"
+  away     = var.dr_region
+  prefix   = "${local.team}-db"
+  team     = "payments"
+  ha       = true
+  loop_a   = local.loop_b
+  loop_b   = local.loop_a
+  computed = upper(local.team)
+}
+
+variable "dr_region" {
+  default = "eu-central-1"
+}
+
+module "ledger" {
+  source         = "terraform-aws-modules/rds-aurora/aws"
+  version        = "~> 9.0"
+  name           = "${local.prefix}-ledger"
+  engine         = "aurora-postgresql"
+  instance_class = "db.r6g.large"
+  instances = {
+    writer = {}
+    reader = {}
+  }
+}
+
+module "legacy" {
+  source        = "terraform-aws-modules/rds-aurora/aws"
+  version       = "~> 5.0"
+  name          = "legacy"
+  replica_count = 1
+  backup_retention_period = 0
+}
+
+resource "aws_db_instance" "cards" {
+  identifier              = "${local.prefix}-cards"
+  multi_az                = local.ha
+  backup_retention_period = local.loop_a
+}
+
+resource "aws_db_instance" "audit" {
+  provider   = aws.dr
+  identifier = local.computed
+  multi_az   = local.ha
+}
+'''
+
+
+def test_tf_locals_and_templates_of_them_are_read_and_the_aurora_module_too(tmp_path):
+    """Terraform code names its regions and settings through locals (the community modules'
+    own examples do): they were all "needs evaluation", so no region and no Multi-AZ was
+    read. A local that is a literal, a variable's default or a template of those is read;
+    one that needs a function, or goes round in a loop, stays unknown and is said."""
+    path = tmp_path / "main.tf"
+    path.write_text(_LOCALS_TF, encoding="utf-8")
+    doc = import_paths([path])
+    src = str(path)
+    design = doc["design"]
+    assert set(design["regions"]) == {"eu-west-1", "eu-central-1"}  # local.home; local.away -> var.dr_region
+    text = json.dumps(design)
+    assert "payments-db-cards Multi-AZ failover" in text  # a template of a template of a literal
+    assert "payments-db-ledger cluster failover" in text  # the Aurora module: two instances
+    assert _has(doc, "info", f"{src}:46 (aws_db_instance.cards)", "backup_retention_period = local.loop_a needs "
+                "evaluation")  # a loop is not followed for ever
+    # a function is not evaluated: the name stays the address; the alias's region is read
+    audit = next(b for b in design["architecture"]["series"] if "aws_db_instance.audit" in json.dumps(b))
+    assert audit["region"] == "eu-central-1" and "PAYMENTS" not in json.dumps(audit)
+    # before version 7 the module made replica_count instances in all: one is no failover; its backups off
+    assert _has(doc, "info", f"{src}:38 (module.legacy)", "replica_count read as the cluster's instances in all")
+    assert _has(doc, "warning", f"{src}:38 (module.legacy)", "1 instance in the cluster: no reader to fail over to")
+    assert _has(doc, "warning", f"{src}:38 (module.legacy)", "backups are off (backup_retention_period 0)")
+    # the module's own default keeps backups 7 days: no warning for the ledger
+    assert not any("ledger" in f["message"] and "backups are off" in f["message"] for f in doc["findings"])
+    hl.load_architecture(design).evaluate()

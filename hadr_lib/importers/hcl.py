@@ -1,15 +1,19 @@
 """Terraform ``.tf`` files read statically (HCL, parsed by python-hcl2; nothing is run
 or planned).
 
-A value is read when it is a literal, or ``var.NAME`` with a literal default in a
-``variable`` block of the same folder; anything else (a reference, a function, a
-conditional, a ``local``) needs evaluation and is reported as unknown, never guessed.
+A value is read when it is a literal, ``var.NAME`` with a literal default in a
+``variable`` block of the same folder, ``local.NAME`` of a ``locals`` block of the same
+folder that is itself read so, or a string template of those
+(``"${local.region}a"``); anything else (a reference, a function, a conditional)
+needs evaluation and is reported as unknown, never guessed.
 References between resources are followed where they name them
 (``aws_route53_health_check.api.id``, ``aws_subnet.a.id``). ``count`` multiplies a
 resource when it is a literal. The inputs of the community modules
 ``terraform-aws-modules/rds/aws``, ``autoscaling/aws``, ``elasticache/aws`` (a replication
 group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
 ``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
+and ``rds-aurora/aws`` (a cluster and an instance per key of ``instances``, or
+``replica_count`` instances in all before version 7; backups kept 7 days unless set)
 are read as the resources they create (with the modules' defaults: ``multi_az`` false). Each
 block's ``source`` is the file, line and address; ``provider = aws.ALIAS`` on a resource
 and ``providers = { aws = aws.ALIAS }`` on a module give its region (the alias's provider
@@ -39,13 +43,22 @@ MAX_TF_BYTES = 4 * 1024 * 1024
 MAX_SIBLINGS = 200
 _COMMENTED_BACKUP = re.compile(r"^\s*(#|//).*\b(backup\w*|snapshot\w*)\s*=", re.I)
 _REF = re.compile(r"^\$\{([A-Za-z0-9_.\[\]\"-]+)\}$")
+#: One ``${...}`` of a string template (the inside without braces or quotes).
+_PART = re.compile(r"\$\{([^{}\"]*)\}")
+#: A reference a template's part may name and be read: a variable or a local, by name.
+_NAMED = re.compile(r"^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)$")
+#: How many references one value may go through (``local.a`` -> ``local.b`` -> ``var.c``).
+MAX_HOPS = 8
 MODULES = {
     "terraform-aws-modules/rds/aws": "aws_db_instance",
     "terraform-aws-modules/autoscaling/aws": "aws_autoscaling_group",
     "terraform-aws-modules/elasticache/aws": "aws_elasticache_replication_group",
     "terraform-aws-modules/s3-bucket/aws": "aws_s3_bucket_replication_configuration",
     "terraform-aws-modules/route53/aws": "aws_route53_record",
+    "terraform-aws-modules/rds-aurora/aws": "aws_rds_cluster",
 }
+#: The Aurora module's own defaults where they differ from AWS's (``backup_retention_period``).
+AURORA_MODULE_DEFAULTS = {"backup_retention_period": 7}
 #: Records read from one module block at most (a ``records`` list or map).
 MAX_MODULE_RECORDS = 200
 #: What a resource's absent attribute is (AWS's or the provider's default).
@@ -72,52 +85,104 @@ def _parse(path: str, text: str) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
-def _defaults(doc: dict) -> dict[str, Any]:
-    """The literal-or-not ``default`` of each ``variable`` block of a parsed file."""
-    out: dict[str, Any] = {}
+def _defaults(doc: dict) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The literal-or-not ``default`` of each ``variable`` block of a parsed file, and
+    each value of its ``locals`` blocks."""
+    variables: dict[str, Any] = {}
     for block in doc.get("variable") or []:
         for name, body in (block.items() if isinstance(block, dict) else []):
             if isinstance(body, dict) and "default" in body:
-                out.setdefault(name, body["default"])
-    return out
+                variables.setdefault(name, body["default"])
+    local: dict[str, Any] = {}
+    for block in doc.get("locals") or []:
+        for name, value in (block.items() if isinstance(block, dict) else []):
+            if not name.startswith("__"):
+                local.setdefault(name, value)
+    return variables, local
 
 
 @lru_cache(maxsize=512)
-def _file_defaults(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+def _file_defaults(path: str, mtime_ns: int, size: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """``_defaults`` of a file on disk, parsed once per version of it (every .tf file of
     a folder reads its siblings' variables: without this, n files parse n^2 times)."""
     try:
         return _defaults(_parse(path, read_text(Path(path))))
     except InvalidInputError:
-        return {}  # that file gets its own message when it is read
+        return {}, {}  # that file gets its own message when it is read
 
 
-def _variables(path: str, doc: dict) -> dict[str, Any]:
-    """``variable`` defaults of this file and of the other ``.tf`` files beside it."""
-    out = _defaults(doc)
+def _variables(path: str, doc: dict) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``variable`` defaults and ``locals`` of this file and of the ``.tf`` files beside it."""
+    variables, local = _defaults(doc)
     here = Path(path)
     if FROM_FOLDERS.get() and here.parent.is_dir():
         for sibling in sorted(here.parent.glob("*.tf"))[:MAX_SIBLINGS]:
             if sibling.resolve() != here.resolve() and sibling.is_file():
                 st = sibling.stat()
-                for name, value in _file_defaults(str(sibling), st.st_mtime_ns, st.st_size).items():
-                    out.setdefault(name, value)
-    return out
+                theirs, their_locals = _file_defaults(str(sibling), st.st_mtime_ns, st.st_size)
+                for name, value in theirs.items():
+                    variables.setdefault(name, value)
+                for name, value in their_locals.items():
+                    local.setdefault(name, value)
+    return variables, local
 
 
 class _Module:
     def __init__(self, path: str, doc: dict):
         self.path, self.doc = path, doc
-        self.vars = _variables(path, doc)
+        self.vars, self.locals = _variables(path, doc)
         self.findings: list[Finding] = []
 
+    def named(self, ref: str, hops: int = 0) -> Any:
+        """The value ``var.NAME`` or ``local.NAME`` reads, or UNKNOWN."""
+        m = _NAMED.match(ref.strip())
+        if not m or hops >= MAX_HOPS:
+            return UNKNOWN
+        table = self.vars if m.group(1) == "var" else self.locals
+        if m.group(2) not in table:
+            return UNKNOWN
+        return self.resolve(table[m.group(2)], hops + 1)
+
+    def resolve(self, raw: Any, hops: int = 0) -> Any:
+        """``raw`` with its variables, locals and templates of them read: a string that
+        needs more is UNKNOWN; in a list or a map, such an element is left as written
+        (references to resources are followed from there)."""
+        if isinstance(raw, str):
+            if "${" not in raw:
+                return raw
+            whole_ref = _REF.match(raw)
+            if whole_ref:
+                return self.named(whole_ref.group(1), hops)
+            parts: list[str] = []
+            at = 0
+            for part in _PART.finditer(raw):
+                got = self.named(part.group(1), hops)
+                if got is UNKNOWN or isinstance(got, (dict, list)) or got is None:
+                    return UNKNOWN
+                parts += [raw[at:part.start()], str(got).lower() if isinstance(got, bool) else str(got)]
+                at = part.end()
+            rest = raw[at:]
+            return UNKNOWN if "${" in rest else "".join(parts) + rest
+        if hops >= MAX_HOPS:
+            return raw
+        if isinstance(raw, list):
+            return [self._kept(v, hops) for v in raw]
+        if isinstance(raw, dict):
+            return {k: self._kept(v, hops) for k, v in raw.items()}
+        return raw
+
+    def _kept(self, raw: Any, hops: int) -> Any:
+        got = self.resolve(raw, hops + 1)
+        return raw if got is UNKNOWN else got
+
     def value(self, raw: Any, where: str, field: str, report: bool = True) -> Any:
-        """A literal, a variable's literal default, or UNKNOWN (said, when ``report``)."""
-        if isinstance(raw, str) and raw.startswith("${"):
-            m = _REF.match(raw)
-            ref = m.group(1) if m else None
-            if ref and ref.startswith("var.") and ref[4:] in self.vars and not _expression(self.vars[ref[4:]]):
-                return self.vars[ref[4:]]
+        """A literal, a variable's or local's value, or UNKNOWN (said, when ``report``)."""
+        if isinstance(raw, (list, dict)):
+            return self.resolve(raw)
+        if isinstance(raw, str) and "${" in raw:
+            got = self.resolve(raw)
+            if got is not UNKNOWN:
+                return got
             if report:
                 self.findings.append(Finding("info", f"{field} = {raw[2:-1][:120]} needs evaluation: unknown here",
                                              where, field))
@@ -131,10 +196,6 @@ class _Module:
             return None
         parts = m.group(1).split(".")
         return ".".join(parts[:2]) if len(parts) >= 2 and parts[0].startswith("aws_") else None
-
-
-def _expression(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("${")
 
 
 def _blocks(doc: dict, key: str) -> list[tuple[str, str, dict]]:
@@ -204,10 +265,38 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
     return out
 
 
-def _module_resources(made: str, name: str, inputs: dict) -> list[tuple[str, dict]]:
-    """What a community module's inputs create, as (address, the resource's attributes):
-    the module's own defaults and its renames applied, nothing evaluated."""
+def _aurora(address: str, inputs: dict) -> list[tuple[str, dict, str]]:
+    """The Aurora module's cluster and its instances: one per key of ``instances`` (version
+    7 on), or ``replica_count`` of them (earlier versions: that many instances in all, the
+    first the writer)."""
+    if inputs.get("create") is False or inputs.get("create_cluster") is False:
+        return []
+    cluster = f"{address}.aws_rds_cluster.this"
+    body = {**AURORA_MODULE_DEFAULTS, **inputs, "cluster_identifier": inputs.get("name") or cluster}
+    out = [(cluster, body, "aws_rds_cluster")]
+    instances = inputs.get("instances")
+    if isinstance(instances, dict):
+        keys = [str(k) for k in instances if not str(k).startswith("__")][:MAX_MODULE_RECORDS]
+    else:
+        count = whole(inputs.get("replica_count"))
+        keys = [str(i) for i in range(min(count, MAX_MODULE_RECORDS))] if count is not None else []
+    for key in keys:
+        out.append((f'{cluster}_instance.this["{key}"]', {"cluster_identifier": cluster},
+                    "aws_rds_cluster_instance"))
+    return out
+
+
+def _module_resources(made: str, name: str, inputs: dict) -> list[tuple[str, dict, str]]:
+    """What a community module's inputs create, as (address, the resource's attributes,
+    its type): the module's own defaults and its renames applied, nothing evaluated."""
     address = f"module.{name}"
+    if made == "aws_rds_cluster":
+        return _aurora(address, inputs)
+    return [(a, body, made) for a, body in _one_kind(made, address, inputs)]
+
+
+def _one_kind(made: str, address: str, inputs: dict) -> list[tuple[str, dict]]:
+    """``_module_resources`` of a module that makes resources of one type."""
     if made == "aws_elasticache_replication_group":
         if inputs.get("create_replication_group") is False:
             return []
@@ -277,13 +366,19 @@ def _read(path: str, text: str) -> Imported:
             m.findings.append(Finding("info", f"module.{name} ({source}) is not read: its resources are in another "
                                       "folder (terraform show -json of a plan reads them)", where, "source"))
             continue
-        inputs = {k: v for k, v in body.items() if k not in ("source", "version")}
+        inputs = {k: m._kept(v, 0) for k, v in body.items() if k not in ("source", "version", "providers")}
+        if "providers" in body:
+            inputs["providers"] = body["providers"]
         if inputs.get("create") is False or (made == "aws_db_instance" and inputs.get("create_db_instance") is False):
             continue
         key = _provider_key(dig(inputs.pop("providers", None), "aws"))
-        for address, made_body in _module_resources(made, name, inputs):
+        if made == "aws_rds_cluster" and "replica_count" in inputs and not isinstance(inputs.get("instances"), dict):
+            m.findings.append(Finding("info", f"module.{name}: replica_count read as the cluster's instances in all "
+                                      "(the module before version 7 made that many, the first the writer)",
+                                      where, "replica_count"))
+        for address, made_body, rtype in _module_resources(made, name, inputs):
             resources += [{**r, "provider_key": key}
-                          for r in _translate(m, made, name, made_body, address, where)]
+                          for r in _translate(m, rtype, name, made_body, address, where)]
     reader = _HclReader(path, {}, resources)
     reader.provider_region = _provider_regions(m, doc)
     reader.region = reader.provider_region.get("aws")
