@@ -415,7 +415,7 @@ def test_a_terraform_plan_gives_standbys_zones_and_its_traps():
     assert has("error", "aws_route53_record.www_primary", "failover records for www.example.com are not a pair")
     assert has("warning", "aws_autoscaling_group.web", "spans 2 zones but runs one instance")
     assert has("warning", "aws_db_instance.legacy", "backups are off (backup_retention_period 0)")
-    assert has("warning", "aws_db_instance.legacy", "multi_az is False (off unless it is set)")
+    assert has("warning", "aws_db_instance.legacy", "multi_az is false (off unless it is set)")
     assert has("warning", "aws_db_instance.legacy_replica", "asynchronous read replica: promoting it is done by hand")
     assert has("warning", "aws_s3_bucket_replication_configuration.assets", "deletes are replicated to the copy")
     arch = hl.load_architecture(doc["design"])
@@ -486,8 +486,8 @@ def test_staging_defaults_and_the_json_long_form(tmp_path):
     staging.write_text(text, encoding="utf-8")
     doc = import_paths([staging])
     assert _has(doc, "warning", f"{staging}:32 (Db)", "backups are off (backup_retention_period 0)")
-    assert _has(doc, "warning", f"{staging}:32 (Db)", "multi_az is False")
-    assert _has(doc, "warning", f"{staging}:39 (StagingDb)", "multi_az is False")
+    assert _has(doc, "warning", f"{staging}:32 (Db)", "multi_az is false")
+    assert _has(doc, "warning", f"{staging}:39 (StagingDb)", "multi_az is false")
     arch = hl.load_architecture(doc["design"])
     # the staging mapping's DesiredCapacity 1 is below MinSize 2: named, and read as given
     assert _has(doc, "error", f"{staging}:25 (Web)", "desired capacity 1 is below its minimum 2")
@@ -498,7 +498,7 @@ def test_staging_defaults_and_the_json_long_form(tmp_path):
     long_form = tmp_path / "db.json"
     long_form.write_text(json.dumps(template), encoding="utf-8")
     doc = import_paths([long_form])
-    assert _has(doc, "warning", f"{long_form}: Db", "multi_az is False")
+    assert _has(doc, "warning", f"{long_form}: Db", "multi_az is false")
     assert _has(doc, "warning", f"{long_form}: Db", "backups are off")
 
 
@@ -543,7 +543,7 @@ asg.create_auto_scaling_group(AutoScalingGroupName='web', MinSize=1, DesiredCapa
     doc = import_paths([path])
     assert not marker.exists()
     assert _has(doc, "warning", f"{path}:6 (run 1)", "backups are off (backup_retention_period 0)")
-    assert _has(doc, "warning", f"{path}:6 (run 1)", "multi_az is False")
+    assert _has(doc, "warning", f"{path}:6 (run 1)", "multi_az is false")
     assert _has(doc, "warning", f"{path}:10", "spans 2 zones but runs one instance")
     arch = hl.load_architecture(doc["design"])
     ledger = next(sb for sb in arch.standbys if sb.name == "ledger Multi-AZ failover")
@@ -1165,3 +1165,59 @@ def test_tf_locals_and_templates_of_them_are_read_and_the_aurora_module_too(tmp_
     # the module's own default keeps backups 7 days: no warning for the ledger
     assert not any("ledger" in f["message"] and "backups are off" in f["message"] for f in doc["findings"])
     hl.load_architecture(design).evaluate()
+
+
+_CFN_PARAMS = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Environment:
+    Type: String
+    AllowedValues: [dev, prod]
+    Default: dev
+  HighlyAvailable:
+    Type: String
+    AllowedValues: ["true", "false"]
+    Default: "false"
+  AdminPassword:
+    Type: String
+    NoEcho: true
+    Default: hunter2-not-for-reports
+  InstanceClass:
+    Type: String
+    Default: db.r6g.large
+Conditions:
+  IsProd: !Equals [!Ref Environment, prod]
+Resources:
+  Orders:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      DBInstanceClass: !Ref InstanceClass
+      MasterUserPassword: !Ref AdminPassword
+      MultiAZ: !Ref HighlyAvailable
+      BackupRetentionPeriod: !If [IsProd, 35, 1]
+  OrdersReplica:
+    Type: AWS::RDS::DBInstance
+    Condition: IsProd
+    Properties:
+      SourceDBInstanceIdentifier: !Ref Orders
+"""
+
+
+def test_a_template_says_which_parameters_defaults_decided_its_design(tmp_path):
+    """A template's design depends on the parameters it is launched with; the reading takes
+    the defaults, and says which of them decided what was read (with the values allowed),
+    never a NoEcho value, and not the parameters that change nothing here."""
+    path = tmp_path / "stack.yaml"
+    path.write_text(_CFN_PARAMS)
+    doc = import_paths([path])
+    (said,) = [f for f in doc["findings"] if f["field"] == "Parameters"]
+    assert said["severity"] == "info" and said["source"] == str(path)
+    assert said["message"].startswith('read with the parameters\' defaults: HighlyAvailable = "false" (allowed: '
+                                      'true, false); Environment = "dev" (allowed: dev, prod) (a stack')
+    assert "InstanceClass" not in said["message"] and "hunter2" not in json.dumps(doc)
+    assert _has(doc, "info", f"{path}:28 (OrdersReplica)", "its condition 'IsProd' is false")
+    assert _has(doc, "warning", f"{path}:21 (Orders)", "multi_az is false (off unless it is set)")
+    # a NoEcho parameter that decides something is said without its value
+    path.write_text(_CFN_PARAMS.replace("MultiAZ: !Ref HighlyAvailable", "MultiAZ: !Ref AdminPassword"))
+    doc = import_paths([path])
+    assert "AdminPassword = its default (NoEcho: not shown)" in json.dumps(doc)
+    assert "hunter2" not in json.dumps(doc)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_yaml_documents
-from . import Finding, Imported, Importer, as_mapping
+from . import Finding, Imported, Importer, as_mapping, printable
 from .terraform import AwsReader
 
 __all__ = ["IMPORTER"]
@@ -43,6 +43,11 @@ class _Template:
         self.findings: list[Finding] = []
         params = as_mapping(doc.get("Parameters"))
         self.params = {k: (v.get("Default", UNKNOWN) if isinstance(v, dict) else UNKNOWN) for k, v in params.items()}
+        self.allowed = {k: v.get("AllowedValues") for k, v in params.items()
+                        if isinstance(v, dict) and isinstance(v.get("AllowedValues"), list)}
+        self.used: dict[str, Any] = {}  # the parameters that decided the design, in the order first read
+        self.secret = {k for k, v in params.items() if isinstance(v, dict) and str(v.get("NoEcho")).lower() == "true"}
+        self._deciding = False  # a condition is being evaluated
         self.mappings = as_mapping(doc.get("Mappings"))
         self.conditions = as_mapping(doc.get("Conditions"))
         self.resources = as_mapping(doc.get("Resources"))
@@ -61,7 +66,11 @@ class _Template:
             return UNKNOWN
         if name not in self._cond:
             self._cond[name] = UNKNOWN  # a condition that refers to itself stays unknown
-            self._cond[name] = self.truth(self.conditions[name], depth + 1)
+            before, self._deciding = self._deciding, True
+            try:
+                self._cond[name] = self.truth(self.conditions[name], depth + 1)
+            finally:
+                self._deciding = before
         return self._cond[name]
 
     def truth(self, expr: Any, depth: int = 0) -> Any:
@@ -84,18 +93,21 @@ class _Template:
             return True if True in parts else UNKNOWN if UNKNOWN in parts else False
         return UNKNOWN
 
-    def value(self, expr: Any, depth: int = 0, where: str = "") -> Any:
-        """``expr`` with the intrinsic functions that can be evaluated, evaluated."""
+    def value(self, expr: Any, depth: int = 0, where: str = "", key: Any = None) -> Any:
+        """``expr`` (the value of property ``key``) with the intrinsic functions that can be
+        evaluated, evaluated."""
         if depth > MAX_EVAL_DEPTH:
             return UNKNOWN
         if isinstance(expr, list):
-            return [self.value(x, depth + 1, where) for x in expr]
+            return [self.value(x, depth + 1, where, key) for x in expr]
         if not isinstance(expr, dict):
             return expr
         if len(expr) == 1:
             (fn, args), = expr.items()
             if fn == "Ref":
-                if args in self.params:
+                if isinstance(args, str) and args in self.params:
+                    if self._deciding or key in DECIDING_PROPERTIES:
+                        self.used.setdefault(args, self.params[args])
                     return self.params[args]
                 return args if isinstance(args, str) and args in self.resources else UNKNOWN
             if fn == "Fn::If" and isinstance(args, list) and len(args) == 3:
@@ -105,7 +117,7 @@ class _Template:
                                                  "with the parameters' defaults: its first branch is read",
                                                  f"{self.path}: {where}", "Fn::If"))
                     cond = True
-                return self.value(args[1] if cond else args[2], depth + 1, where)
+                return self.value(args[1] if cond else args[2], depth + 1, where, key)
             if fn == "Fn::FindInMap" and isinstance(args, list) and len(args) == 3:
                 keys = [self.value(a, depth + 1, where) for a in args]
                 found: Any = self.mappings
@@ -114,7 +126,16 @@ class _Template:
                 return UNKNOWN if found is None else found
             if fn.startswith("Fn::") or fn == "Condition":
                 return UNKNOWN
-        return {k: self.value(v, depth + 1, where) for k, v in expr.items()}
+        return {k: self.value(v, depth + 1, where, k) for k, v in expr.items()}
+
+
+#: Properties the reading turns into the design: a parameter read there is said with its default.
+DECIDING_PROPERTIES = frozenset((
+    "MultiAZ", "BackupRetentionPeriod", "MinSize", "DesiredCapacity", "AvailabilityZones", "AvailabilityZone",
+    "VPCZoneIdentifier", "Subnets", "TTL", "RequestInterval", "FailureThreshold", "NumCacheClusters",
+    "AutomaticFailoverEnabled", "HealthCheckEnabled", "HealthCheckIntervalSeconds", "UnhealthyThresholdCount",
+    "MultiRegionConsistency", "PointInTimeRecoveryEnabled", "Failover", "SourceDBInstanceIdentifier",
+    "DBClusterIdentifier", "Region", "Status"))
 
 
 def _int(value: Any) -> Any:
@@ -265,7 +286,26 @@ def _read(path: str, text: str) -> Imported:
             resources.append(r)
     out = _CfnReader(path, {}, resources).read()
     out.findings[:0] = t.findings + skipped
+    said = _defaults_read(t)
+    if said:
+        out.findings.append(Finding("info", f"read with the parameters' defaults: {said} (a stack launched with "
+                                    "other values is another design: import it with those as defaults)",
+                                    path, "Parameters"))
     return out
+
+
+def _defaults_read(t: _Template, most: int = 12) -> str:
+    """The parameters whose defaults the reading used, each with the values it allows."""
+    parts = []
+    for name, value in list(t.used.items())[:most]:
+        shown = ("no default (unknown)" if value is UNKNOWN else "its default (NoEcho: not shown)"
+                 if name in t.secret else printable(json.dumps(value, default=str), 60))
+        allowed = t.allowed.get(name)
+        if allowed:
+            shown += f" (allowed: {printable(', '.join(map(str, allowed[:6])), 80)})"
+        parts.append(f"{printable(name, 60)} = {shown}")
+    more = len(t.used) - most
+    return "; ".join(parts) + (f"; and {more:,} more" if more > 0 else "")
 
 
 IMPORTER = Importer("cloudformation", "CloudFormation templates (YAML with short-form tags, or JSON)",

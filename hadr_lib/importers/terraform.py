@@ -154,7 +154,7 @@ class AwsReader:
                 "failover_preset": "rds_multi_az", "replication": "sync"}})
         else:
             if multi != "unknown":
-                self.find("warning", f"{addr}: multi_az is {multi!r} (off unless it is set): one "
+                self.find("warning", f"{addr}: multi_az is {json.dumps(multi)} (off unless it is set): one "
                           "instance, no standby to fail over to", r, "multi_az")
             az = _v(r, "availability_zone")
             block = _comp(name, "database", src)
