@@ -170,7 +170,7 @@ def test_a_cnpg_replica_cluster_becomes_the_disaster_recovery_copy_in_another_re
     (tmp_path / "south.yaml").write_text(text)
     doc = import_paths([tmp_path / "south.yaml"])
     assert "standby" in doc["design"]["architecture"] and "region" not in str(doc["design"])
-    assert any("a replica cluster of pg-eu-central, which this file does not hold" in f["message"]
+    assert any("a replica cluster of pg-eu-central, which these files do not hold" in f["message"]
                for f in doc["findings"])
 
 
@@ -1221,3 +1221,32 @@ def test_a_template_says_which_parameters_defaults_decided_its_design(tmp_path):
     doc = import_paths([path])
     assert "AdminPassword = its default (NoEcho: not shown)" in json.dumps(doc)
     assert "hunter2" not in json.dumps(doc)
+
+
+def test_manifests_in_several_files_are_read_as_one_cluster(tmp_path):
+    """CloudNativePG's own samples keep each cluster of a distributed topology in a file
+    of its own, and a PodDisruptionBudget often sits apart from its workload: read one
+    file at a time, the copy was not modelled and the budget 'protected nothing'."""
+    east, west, _secret, daemon, kafka = (HERE / "cnpg_distributed.yaml").read_text().split("---\n")
+    (tmp_path / "fra.yaml").write_text(east)
+    (tmp_path / "ams.yaml").write_text(west)
+    (tmp_path / "web.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
+        "  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n")
+    (tmp_path / "pdb.yaml").write_text(
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+        "spec: {minAvailable: 3, selector: {matchLabels: {app: web}}}\n")
+    doc = import_paths([tmp_path])
+    assert [f["importer"] for f in doc["files"]] == ["kubernetes"] * 4
+    text = json.dumps(doc["design"])
+    assert "ledger-ams (replica cluster of ledger-fra)" in text
+    assert not any("these files do not hold" in f["message"] for f in doc["findings"])
+    pdb = str(tmp_path / "pdb.yaml")
+    assert not any(f["source"].startswith(pdb) and "protects nothing" in f["message"] for f in doc["findings"])
+    assert any(f["source"].startswith(pdb) and "allows no pod of web to be evicted" in f["message"]
+               for f in doc["findings"])
+    # each block still names its own file
+    assert str(tmp_path / "ams.yaml") in text and str(tmp_path / "web.yaml") in text
+    # one file alone is read as before
+    alone = import_paths([tmp_path / "pdb.yaml"])
+    assert any("selects no workload in these files" in f["message"] for f in alone["findings"])

@@ -111,12 +111,16 @@ class Imported:
 @dataclass(frozen=True)
 class Importer:
     """One source format: ``name``, what it reads (``label``), ``claims(path, text)``
-    (whether a file is in its format) and ``read(path, text) -> Imported``."""
+    (whether a file is in its format) and ``read(path, text) -> Imported``; and, for a
+    format whose files describe one system between them (Kubernetes manifests),
+    ``read_together([(path, text), ...]) -> [Imported per file]``, used when several of
+    its files are imported at once."""
 
     name: str
     label: str
     claims: Callable[[str, str], bool]
     read: Callable[[str, str], Imported]
+    read_together: Callable[[list[tuple[str, str]]], list[Imported]] | None = None
 
 
 def importers() -> tuple[Importer, ...]:
@@ -154,10 +158,19 @@ def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
         raise InvalidInputError(f"{', '.join(map(str, paths)) or 'no path'}: no files to read")
     token = FROM_FOLDERS.set(True)
     try:
-        found = [_one(str(f), read_text(f)) for f in files]
+        texts = [(str(f), read_text(f)) for f in files]
+        mine = [_claimed(path, text) for path, text in texts]
+        found: list[tuple[str, Importer | None, Imported] | None] = [None] * len(texts)
+        for imp in {m for m in mine if m is not None and m.read_together is not None}:
+            at = [i for i, m in enumerate(mine) if m is imp]
+            if len(at) > 1 and imp.read_together is not None:
+                for i, got in zip(at, imp.read_together([texts[i] for i in at]), strict=True):
+                    found[i] = (texts[i][0], imp, got)
+        joined = [f if f is not None else _one(path, text, m)
+                  for f, (path, text), m in zip(found, texts, mine, strict=True)]
     finally:
         FROM_FOLDERS.reset(token)
-    return _joined(found, name)
+    return _joined(joined, name)
 
 
 def import_text(name: str, text: str, title: str | None = None) -> dict:
@@ -166,8 +179,13 @@ def import_text(name: str, text: str, title: str | None = None) -> dict:
     return _joined([_one(str(name)[:200], text)], title)
 
 
-def _one(name: str, text: str) -> tuple[str, Importer | None, Imported]:
-    mine = next((imp for imp in importers() if imp.claims(name, text)), None)
+def _claimed(name: str, text: str) -> Importer | None:
+    """The importer that reads this file, or None."""
+    return next((imp for imp in importers() if imp.claims(name, text)), None)
+
+
+def _one(name: str, text: str, mine: Importer | None = None) -> tuple[str, Importer | None, Imported]:
+    mine = mine or _claimed(name, text)
     if mine is None:
         return name, None, Imported(findings=[Finding("info", "not read: no importer recognises this file", name)])
     return name, mine, mine.read(name, text)

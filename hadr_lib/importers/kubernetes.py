@@ -473,8 +473,8 @@ class _Reader:
         when that cluster is in these files too, the two become one standby, the source
         in its region and the replica cluster in another, promoted by hand."""
         if not source or source == doc.name or source not in self.clusters or doc.name not in self.clusters:
-            self.find("info", f"a replica cluster of {source or 'an unnamed source'}, which this file does not "
-                      "hold: read as its own service (put both clusters' manifests in one file to model it as "
+            self.find("info", f"a replica cluster of {source or 'an unnamed source'}, which these files do not "
+                      "hold: read as its own service (import both clusters' manifests together to model it as "
                       "their disaster-recovery copy)", doc, "spec", "replica")
             return
         i, j = self.clusters[source], self.clusters[doc.name]
@@ -621,13 +621,24 @@ def _documents(path: str, text: str) -> list[tuple[_Doc, list]]:
 
 
 def _read(path: str, text: str) -> Imported:
+    return _read_together([(path, text)])[0]
+
+
+def _read_together(files: list[tuple[str, str]]) -> list[Imported]:
+    """Several manifests read as one cluster's: a replica cluster finds its source, and a
+    PodDisruptionBudget its workload, in another file. What was read is given with the
+    first file; the others get nothing of their own (their blocks keep their sources)."""
+    path = files[0][0]
     r = _Reader(path)
     unread: list[str] = []
-    for doc, dups in _documents(path, text):
+    documents = [pair for name, text in files for pair in _documents(name, text)]
+    if len(documents) > MAX_DOCUMENTS:
+        raise InvalidInputError(f"{len(documents):,} documents in these manifests; at most {MAX_DOCUMENTS:,}")
+    for doc, dups in documents:
         for keys, line in dups:
             r.out.findings.append(Finding(
                 "error", f"key {'.'.join(map(str, keys))} is given twice: the last one is used, the first "
-                "ignored (kubectl in strict mode refuses the file)", f"{path}:{line}", ".".join(map(str, keys))))
+                "ignored (kubectl in strict mode refuses the file)", f"{doc.path}:{line}", ".".join(map(str, keys))))
         api, kind = str(doc.data.get("apiVersion", "")), doc.kind
         if kind in ("Deployment", "StatefulSet"):
             r.workload(doc)
@@ -651,8 +662,8 @@ def _read(path: str, text: str) -> Imported:
     if len(r.out.blocks) > 1:
         r.out.findings.append(Finding("info", "services joined in series: each is taken as needed for the "
                                       "whole (the manifests do not say which calls which)", path))
-    return r.out
+    return [r.out, *(Imported() for _ in files[1:])]
 
 
 IMPORTER = Importer("kubernetes", "Kubernetes manifests (and the CloudNativePG and Zalando Postgres operators)",
-                    _claims, _read)
+                    _claims, _read, read_together=_read_together)
