@@ -340,6 +340,9 @@ def test_every_importer_declines_what_is_not_its_own_and_reads_an_empty_file():
         assert not imp.claims("x.yaml", "shopping: [eggs]\n")
         got = imp.read("empty.yaml", "")
         assert isinstance(got, Imported) and got.blocks == [] and got.findings == []
+        if imp.read_together is not None:  # one result per file, in order; one file as read alone
+            both = imp.read_together([("a.yaml", ""), ("b.yaml", "")])
+            assert len(both) == 2 and all(b.blocks == [] and b.findings == [] for b in both)
 
 
 def test_a_missing_path_is_an_error():
