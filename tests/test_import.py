@@ -1253,3 +1253,107 @@ def test_manifests_in_several_files_are_read_as_one_cluster(tmp_path):
     # one file alone is read as before
     alone = import_paths([tmp_path / "pdb.yaml"])
     assert any("selects no workload in these files" in f["message"] for f in alone["findings"])
+
+
+_UNKNOWN_NAMES_TF = '''
+variable "api_name" {}
+variable "web_name" {}
+variable "zone" {}
+
+resource "aws_route53_record" "api_a" {
+  zone_id = var.zone
+  name    = var.api_name
+  type    = "A"
+  set_identifier = "a"
+  failover_routing_policy { type = "PRIMARY" }
+  health_check_id = aws_route53_health_check.api.id
+  alias {
+    name = var.lb_a
+    zone_id = var.lb_zone
+    evaluate_target_health = true
+  }
+}
+
+resource "aws_route53_record" "api_b" {
+  zone_id = var.zone
+  name    = var.api_name
+  type    = "A"
+  set_identifier = "b"
+  failover_routing_policy { type = "SECONDARY" }
+  alias {
+    name = var.lb_b
+    zone_id = var.lb_zone
+    evaluate_target_health = true
+  }
+}
+
+resource "aws_route53_record" "web_a" {
+  zone_id = var.zone
+  name    = "www.${var.web_name}"
+  type    = "A"
+  set_identifier = "a"
+  failover_routing_policy { type = "PRIMARY" }
+  health_check_id = aws_route53_health_check.api.id
+  alias {
+    name = var.lb_a
+    zone_id = var.lb_zone
+    evaluate_target_health = true
+  }
+}
+
+resource "aws_route53_record" "web_b" {
+  zone_id = var.zone
+  name    = "www.${var.web_name}"
+  type    = "A"
+  set_identifier = "b"
+  failover_routing_policy { type = "SECONDARY" }
+  alias {
+    name = var.lb_b
+    zone_id = var.lb_zone
+    evaluate_target_health = true
+  }
+}
+
+resource "aws_route53_health_check" "api" {
+  type              = "HTTPS"
+  failure_threshold = "3"
+  request_interval  = "10"
+}
+'''
+
+
+def test_failover_records_whose_names_need_evaluation_pair_by_what_is_written(tmp_path):
+    """Published failover pairs name their records by variables without defaults. Unknown
+    names were all None: every record fell into one group of four ('three in a group'),
+    and a standby was called 'DNS failover of None'. The expression written names the
+    record set: the same expression pairs, different ones do not."""
+    path = tmp_path / "dns.tf"
+    path.write_text(_UNKNOWN_NAMES_TF)
+    doc = import_paths([path])
+    arch = hl.load_architecture(doc["design"])
+    names = sorted(sb.name for sb in arch.standbys)
+    assert names == ["DNS failover of var.api_name", "DNS failover of www.${var.web_name}"], names
+    assert "None" not in json.dumps(doc["design"])
+    assert not any("in one group" in f["message"] or "not a pair" in f["message"] for f in doc["findings"])
+    sb = next(sb for sb in arch.standbys if "api_name" in sb.name)
+    assert sb.failover_timers[:2] == (10.0, 3)  # the health check's numbers written as strings
+    # CloudFormation: a Name given by a parameter without a default
+    cfn = tmp_path / "dns.yaml"
+    cfn.write_text("""Parameters:
+  ApiName: {Type: String}
+Resources:
+  A:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: Z1, Name: !Ref ApiName, Type: A, SetIdentifier: a, Failover: PRIMARY,
+                 HealthCheckId: !Ref Check, AliasTarget: {DNSName: a.example, HostedZoneId: Z2}}
+  B:
+    Type: AWS::Route53::RecordSet
+    Properties: {HostedZoneId: Z1, Name: !Ref ApiName, Type: A, SetIdentifier: b, Failover: SECONDARY,
+                 AliasTarget: {DNSName: b.example, HostedZoneId: Z2}}
+  Check:
+    Type: AWS::Route53::HealthCheck
+    Properties: {HealthCheckConfig: {Type: HTTPS, RequestInterval: 10, FailureThreshold: 3}}
+""")
+    doc = import_paths([cfn])
+    (sb,) = hl.load_architecture(doc["design"]).standbys
+    assert sb.name == 'DNS failover of Ref "ApiName"'

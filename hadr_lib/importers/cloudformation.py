@@ -160,8 +160,20 @@ def _known(value: Any) -> Any:
     return None if value is UNKNOWN else value
 
 
-def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict | None:
-    """A CloudFormation resource as the Terraform reader reads its AWS equivalent."""
+def _written(raw: Any) -> str | None:
+    """An unevaluated value as written (``Ref DomainName``), to tell records apart by it."""
+    if raw is None:
+        return None
+    if isinstance(raw, dict) and len(raw) == 1:
+        (fn, args), = raw.items()
+        return printable(f"{fn.removeprefix('Fn::')} {json.dumps(args, default=str)}", 120)
+    return printable(json.dumps(raw, default=str), 120)
+
+
+def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict | None = None) -> dict | None:
+    """A CloudFormation resource as the Terraform reader reads its AWS equivalent (``raw``:
+    its properties as written)."""
+    raw = raw or {}
     n = t.line("Resources", logical)
     address = f"{logical} ({rtype}{f', line {n}' if n else ''})"
     r: dict[str, Any] = {"address": address, "mode": "managed", "values": {}}
@@ -193,8 +205,9 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict) -> dict |
     elif rtype == "AWS::Route53::RecordSet":
         r["type"] = "aws_route53_record"
         failover = props.get("Failover")
-        v.update(zone_id=_known(props.get("HostedZoneId")) or _known(props.get("HostedZoneName")),
-                 name=_known(props.get("Name")), type=_known(props.get("Type")),
+        v.update(zone_id=_known(props.get("HostedZoneId")) or _known(props.get("HostedZoneName"))
+                 or _written(raw.get("HostedZoneId", raw.get("HostedZoneName"))),
+                 name=_known(props.get("Name")) or _written(raw.get("Name")), type=_known(props.get("Type")),
                  set_identifier=_known(props.get("SetIdentifier")), health_check_id=_known(props.get("HealthCheckId")),
                  ttl=_int(props.get("TTL")), alias=props.get("AliasTarget"),
                  failover_routing_policy=[{"type": failover}] if isinstance(failover, str) else None)
@@ -281,7 +294,7 @@ def _read(path: str, text: str) -> Imported:
                 skipped.append(Finding("info", f"{logical} is created only if {cond!r} holds, which the "
                                        "parameters' defaults do not decide: read as created", at, "Condition"))
         props = t.value(res.get("Properties") or {}, where=where)
-        r = _as_terraform(t, str(logical), res["Type"], as_mapping(props))
+        r = _as_terraform(t, str(logical), res["Type"], as_mapping(props), as_mapping(res.get("Properties")))
         if r is not None:
             resources.append(r)
     out = _CfnReader(path, {}, resources).read()

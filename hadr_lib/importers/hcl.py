@@ -234,6 +234,10 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
         values[k] = None if v is UNKNOWN else v
     unknown = {k: True for k, v in known.items() if v is UNKNOWN}
     if rtype in ("aws_route53_record",):
+        for key in ("name", "zone_id"):  # unknown: the expression itself names the record set
+            raw = body.get(key)
+            if key in unknown and isinstance(raw, str):
+                values[key] = raw[2:-1] if raw.startswith("${") and raw.endswith("}") else raw
         hc = m.reference(body.get("health_check_id"))
         if hc:
             values["health_check_id"] = hc
