@@ -1357,3 +1357,31 @@ Resources:
     doc = import_paths([cfn])
     (sb,) = hl.load_architecture(doc["design"]).standbys
     assert sb.name == 'DNS failover of Ref "ApiName"'
+
+
+def test_a_helm_chart_s_templates_are_passed_over_in_a_folder_and_named_when_given(tmp_path):
+    """A chart's templates are Go templates, not YAML until rendered: one of them made a
+    whole folder's import exit 2 on a YAML syntax error. In a folder it is passed over and
+    said; named on its own it is an error that says what to do."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    template = tmp_path / "templates" / "deployment.yaml"
+    template.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+                        "  labels:\n    {{- include \"web.labels\" . | nindent 4 }}\nspec:\n"
+                        "  replicas: {{ .Values.replicaCount }}\n")
+    (tmp_path / "rendered.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n"
+        "  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n")
+    code, out, err = _run(["import", str(tmp_path), "--format", "json"])
+    doc = json.loads(out)
+    assert code == 0 and err == ""
+    assert _has(doc, "info", str(template), "not read: a template (Helm or another Go template")
+    assert "web" in json.dumps(doc["design"])  # the rest of the folder is read
+    code, out, err = _run(["import", str(template)])
+    assert code == 2 and out == ""
+    assert err.startswith(f"hadr import: error: {template}: a template (Helm") and "helm template" in err
+    assert err.count("\n") == 1
+    # a YAML error in a file that is no template is still an error, folder or not
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: [\n")
+    code, _, err = _run(["import", str(tmp_path)])
+    assert code == 2 and "broken.yaml" in err

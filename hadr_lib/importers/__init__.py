@@ -24,8 +24,8 @@ from ..checks import InvalidInputError
 from ..registry import read_registry
 from ..safe_load import read_text
 
-__all__ = ["FROM_FOLDERS", "IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "as_mapping", "dig",
-           "import_paths", "import_text", "importers", "printable", "whole"]
+__all__ = ["FROM_FOLDERS", "IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "TemplateFile",
+           "as_mapping", "dig", "import_paths", "import_text", "importers", "printable", "whole"]
 
 #: True while files are read from the paths given (an importer may then read the files
 #: beside one, e.g. a .tf file's variables.tf); False for text from elsewhere (an upload),
@@ -39,6 +39,12 @@ MAX_FILES = 2_000
 #: File names an importer may read, by suffix.
 SUFFIXES = (".yaml", ".yml", ".json", ".py", ".tf")
 SEVERITIES = ("error", "warning", "info")
+
+
+class TemplateFile(InvalidInputError):
+    """A file that is a template of the format (a Helm chart's ``templates/``), not the
+    format itself until it is rendered: an error when it is named, passed over (and said)
+    when a folder holds it."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,8 @@ def importers() -> tuple[Importer, ...]:
                          listed_in="IMPORTER_MODULES", noun="importer")
 
 
-def _files(paths: Sequence[str | Path]) -> list[Path]:
+def _files(paths: Sequence[str | Path], walked: set[Path] | None = None) -> list[Path]:
+    """The files of ``paths``, folders walked (their files added to ``walked``)."""
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -138,6 +145,8 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
                 if f.is_file() and f.suffix.lower() in SUFFIXES and not any(
                         part.startswith(".") for part in f.relative_to(p).parts):
                     out.append(f)
+                    if walked is not None:
+                        walked.add(f)
                     if len(out) > MAX_FILES:
                         raise InvalidInputError(f"{raw}: more than {MAX_FILES:,} files to read; give a smaller folder")
         elif p.exists():
@@ -153,7 +162,8 @@ def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
     """Read every file of ``paths`` (files and folders) and join what the importers
     found: ``{"design": <architecture file mapping>, "findings": [...], "files":
     [{"file", "importer"}]}``. The design is None when nothing was inferred."""
-    files = _files(paths)
+    walked: set[Path] = set()
+    files = _files(paths, walked)
     if not files:
         raise InvalidInputError(f"{', '.join(map(str, paths)) or 'no path'}: no files to read")
     token = FROM_FOLDERS.set(True)
@@ -161,8 +171,13 @@ def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
         texts = [(str(f), read_text(f)) for f in files]
         mine = [_claimed(path, text) for path, text in texts]
         found: list[tuple[str, Importer | None, Imported] | None] = [None] * len(texts)
+        for i, f in enumerate(files):  # a template in a folder: passed over, and said
+            imp = mine[i]
+            if f in walked and imp is not None and "{{" in texts[i][1] and (why := _template(imp, *texts[i])):
+                found[i] = (texts[i][0], None, Imported(findings=[Finding("info", f"not read: {why}", texts[i][0])]))
+                mine[i] = None
         for imp in {m for m in mine if m is not None and m.read_together is not None}:
-            at = [i for i, m in enumerate(mine) if m is imp]
+            at = [i for i, m in enumerate(mine) if m is imp and found[i] is None]
             if len(at) > 1 and imp.read_together is not None:
                 for i, got in zip(at, imp.read_together([texts[i] for i in at]), strict=True):
                     found[i] = (texts[i][0], imp, got)
@@ -177,6 +192,17 @@ def import_text(name: str, text: str, title: str | None = None) -> dict:
     """``import_paths`` for one file's text from elsewhere (an upload): ``name`` only
     chooses the importer and is shown in sources; no file is read."""
     return _joined([_one(str(name)[:200], text)], title)
+
+
+def _template(imp: Importer, path: str, text: str) -> str | None:
+    """Why ``path`` is a template ``imp`` cannot read until it is rendered, or None."""
+    try:
+        imp.read(path, text)
+    except TemplateFile as exc:
+        return str(exc).removeprefix(f"{path}: ")
+    except InvalidInputError:
+        return None
+    return None
 
 
 def _claimed(name: str, text: str) -> Importer | None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_yaml_documents
-from . import Finding, Imported, Importer, as_mapping, assumed_region, dig, printable, whole
+from . import Finding, Imported, Importer, TemplateFile, as_mapping, assumed_region, dig, printable, whole
 
 __all__ = ["ASSUMED", "IMPORTER"]
 
@@ -603,7 +603,14 @@ def _zones_renamed(block: Any, prefix: str, zones: dict, region: str) -> Any:
 
 
 def _documents(path: str, text: str) -> list[tuple[_Doc, list]]:
-    docs = read_yaml_documents(text, path)
+    try:
+        docs = read_yaml_documents(text, path)
+    except InvalidInputError as exc:
+        if "{{" in text:  # Helm's (Go's) template markers: not YAML until rendered
+            raise TemplateFile(f"{path}: a template (Helm or another Go template: {{{{ ... }}}}), not YAML until "
+                               "it is rendered; run helm template (or your tool's render) and import what it prints"
+                               ) from exc
+        raise
     if len(docs) > MAX_DOCUMENTS:
         raise InvalidInputError(f"{path}: {len(docs):,} documents; at most {MAX_DOCUMENTS:,}")
     out: list[tuple[_Doc, list]] = []
