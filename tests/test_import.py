@@ -1385,3 +1385,26 @@ def test_a_helm_chart_s_templates_are_passed_over_in_a_folder_and_named_when_giv
     (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: [\n")
     code, _, err = _run(["import", str(tmp_path)])
     assert code == 2 and "broken.yaml" in err
+
+
+def test_a_spread_or_anti_affinity_without_a_label_selector_selects_no_pod(tmp_path):
+    """A null labelSelector matches no pod (an empty one, {}, matches every pod): such a
+    rule, common in hand-written manifests, was read as keeping the replicas apart."""
+    rule = ("      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n"
+            "            - topologyKey: topology.kubernetes.io/zone{sel_a}\n"
+            "      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n"
+            "          whenUnsatisfiable: DoNotSchedule{sel_t}\n")
+    head = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 3\n  template:\n"
+            "    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: api, image: api:1}]\n")
+    path = tmp_path / "api.yaml"
+    path.write_text(head + rule.format(sel_a="", sel_t=""))
+    doc = import_paths([path])
+    assert _has(doc, "error", f"{path}:13", "pod anti-affinity on topology.kubernetes.io/zone has no labelSelector")
+    assert _has(doc, "error", f"{path}:15", "topology spread on kubernetes.io/hostname has no labelSelector")
+    assert _has(doc, "warning", f"{path}:8", "3 replicas are not required to be in different zones")
+    assert "zones" not in doc["design"]
+    # an empty selector matches every pod, its own too: the replicas are kept in three zones
+    path.write_text(head + rule.format(sel_a="\n              labelSelector: {}", sel_t="\n          labelSelector: {}"))
+    doc = import_paths([path])
+    assert not any(f["severity"] == "error" for f in doc["findings"]), doc["findings"]
+    assert set(doc["design"]["zones"]) == {"zone-1", "zone-2", "zone-3"}

@@ -141,6 +141,13 @@ def _selects(selector: Any, labels: dict) -> bool | None:
     return True
 
 
+def _no_selector(term: dict) -> bool:
+    """An anti-affinity term or spread constraint with no ``labelSelector`` at all (null
+    matches no pod; ``{}`` matches every pod) and no ``matchLabelKeys`` that would take
+    the pod's own labels."""
+    return term.get("labelSelector") is None and not term.get("matchLabelKeys")
+
+
 def _probe_detection_s(containers: list) -> float | None:
     """Seconds to notice a hung container: a liveness (else readiness) probe's period
     times its failure threshold (Kubernetes' defaults 10 s and 3); None without one."""
@@ -366,6 +373,10 @@ class _Reader:
                 where = ("spec", "template", "spec", "affinity", "podAntiAffinity", key, i)
                 selects = _selects(t.get("labelSelector"), labels)
                 topo = t.get("topologyKey")
+                if _no_selector(t):
+                    self.find("error", f"pod anti-affinity on {topo} has no labelSelector, so it selects no pod "
+                              "(a null selector matches nothing): replicas are not kept apart", doc, *where)
+                    continue
                 if selects is False:
                     self.find("error", f"pod anti-affinity on {topo} selects no pod of this workload (its "
                               "labels do not match the pod template's): replicas are not kept apart",
@@ -382,6 +393,10 @@ class _Reader:
             if not isinstance(c, dict):
                 continue
             at: tuple = ("spec", "template", "spec", "topologySpreadConstraints", i)
+            if _no_selector(c):
+                self.find("error", f"topology spread on {c.get('topologyKey')} has no labelSelector, so it counts "
+                          "no pod (a null selector matches nothing): it spreads nothing", doc, *at)
+                continue
             if _selects(c.get("labelSelector"), labels) is False:
                 self.find("error", f"topology spread on {c.get('topologyKey')} selects no pod of this "
                           "workload: it spreads nothing", doc, *at, "labelSelector")
