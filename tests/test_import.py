@@ -1408,3 +1408,32 @@ def test_a_spread_or_anti_affinity_without_a_label_selector_selects_no_pod(tmp_p
     doc = import_paths([path])
     assert not any(f["severity"] == "error" for f in doc["findings"]), doc["findings"]
     assert set(doc["design"]["zones"]) == {"zone-1", "zone-2", "zone-3"}
+
+
+def test_a_terraform_state_file_is_read_with_regions_from_its_arns(tmp_path):
+    """terraform.tfstate itself (version 4), not only terraform show -json of it: it was
+    'not read'. Each instance of each managed resource is read by its address; a state
+    keeps no provider configuration, so a resource's region is the one in its ARN."""
+    def db(name, region, multi, module=None, key=None):
+        inst = {"attributes": {"identifier": name, "multi_az": multi, "backup_retention_period": 7,
+                               "arn": f"arn:aws:rds:{region}:123456789012:db:{name}"}}
+        if key is not None:
+            inst["index_key"] = key
+        res = {"mode": "managed", "type": "aws_db_instance", "name": "db",
+               "provider": 'provider["registry.terraform.io/hashicorp/aws"]', "instances": [inst]}
+        return {**res, "module": module} if module else res
+
+    state = {"version": 4, "terraform_version": "1.9.0", "serial": 3, "lineage": "abc", "outputs": {},
+             "resources": [db("orders", "eu-west-1", True),
+                           db("orders-dr", "eu-central-1", False, module="module.dr", key=0),
+                           {"mode": "data", "type": "aws_region", "name": "here", "instances": [{"attributes": {}}]}]}
+    path = tmp_path / "terraform.tfstate"
+    path.write_text(json.dumps(state))
+    code, out, _ = _run(["import", str(tmp_path), "--format", "json"])
+    doc = json.loads(out)
+    assert code == 0 and doc["files"] == [{"file": str(path), "importer": "terraform"}]
+    assert set(doc["design"]["regions"]) == {"eu-west-1", "eu-central-1"}
+    text = json.dumps(doc["design"])
+    assert "orders Multi-AZ failover" in text and "module.dr.aws_db_instance.db[0]" in text
+    assert _has(doc, "warning", f"{path}: module.dr.aws_db_instance.db[0]", "multi_az is false")
+    assert "aws_region" not in text  # a data source makes nothing

@@ -37,7 +37,7 @@ IMPORTER_MODULES = ("boto3", "hcl", "terraform", "cloudformation", "kubernetes")
 #: At most this many files are read from the paths given (folders walked).
 MAX_FILES = 2_000
 #: File names an importer may read, by suffix.
-SUFFIXES = (".yaml", ".yml", ".json", ".py", ".tf")
+SUFFIXES = (".yaml", ".yml", ".json", ".py", ".tf", ".tfstate")
 SEVERITIES = ("error", "warning", "info")
 
 

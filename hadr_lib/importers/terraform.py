@@ -47,8 +47,38 @@ ZONE = {"rate_per_year": 0.5, "mttr_h": 4.0,
 
 def _claims(path: str, text: str) -> bool:
     head = text.lstrip()[:4096]
-    return head.startswith("{") and '"format_version"' in text[:100_000] and (
-        '"planned_values"' in text or '"values"' in text)
+    if not head.startswith("{"):
+        return False
+    if '"planned_values"' in text or ('"values"' in text and '"root_module"' in text):
+        return True  # terraform show -json of a plan or a state
+    return path.endswith(".tfstate") or ('"lineage"' in text[:100_000] and '"instances"' in text)  # a state file
+
+
+def _from_state_file(doc: dict) -> dict:
+    """A state file as Terraform writes it (``terraform.tfstate``, version 4) in the shape
+    ``terraform show -json`` gives a state: each instance of each managed resource, by its
+    address (``module.m.aws_x.name[0]``), with its attributes as ``values``."""
+    out: list[dict] = []
+    for res in doc.get("resources") or []:
+        if not isinstance(res, dict) or res.get("mode", "managed") != "managed":
+            continue
+        base = ".".join(str(x) for x in (res.get("module"), res.get("type"), res.get("name")) if x)
+        instances = [i for i in res.get("instances") or [] if isinstance(i, dict)][:MAX_RESOURCES]
+        for inst in instances:
+            key = inst.get("index_key")
+            address = base if key is None else f"{base}[{json.dumps(key)}]"
+            out.append({"address": address, "mode": "managed", "type": res.get("type"), "name": res.get("name"),
+                        "provider_key": _state_provider(res.get("provider")),
+                        "values": inst.get("attributes") if isinstance(inst.get("attributes"), dict) else {}})
+        if len(out) >= MAX_RESOURCES:
+            break
+    return {"values": {"root_module": {"resources": out}}}
+
+
+def _state_provider(raw: Any) -> str:
+    """``aws`` or ``aws.ALIAS`` from a state's ``provider["registry.terraform.io/hashicorp/aws"].ALIAS``."""
+    m = re.fullmatch(r'provider\["[^"]*/aws"\](?:\.(\w+))?', str(raw or ""))
+    return "aws" if not m or not m.group(1) else f"aws.{m.group(1)}"
 
 
 def _resources(module: Any, depth: int = 0) -> list[dict]:
@@ -111,6 +141,10 @@ class AwsReader:
             return own
         key = str(r.get("provider_key") or self.provider_of.get(str(r.get("address")), "aws"))
         region = self.provider_region.get(key, self.region if key == "aws" else None)
+        if not (isinstance(region, str) and region):  # a state: the region in the resource's ARN
+            arn = _v(r, "arn")
+            parts = arn.split(":") if isinstance(arn, str) and arn.startswith("arn:aws") else []
+            region = parts[3] if len(parts) > 4 and parts[3] else None
         return region if isinstance(region, str) and region else None
 
     def _place(self, block: dict, region: str) -> None:
@@ -544,6 +578,8 @@ def _read(path: str, text: str) -> Imported:
         raise InvalidInputError(f"{path}: not JSON as terraform show -json writes it") from None
     if not isinstance(doc, dict):
         return Imported()
+    if "resources" in doc and "values" not in doc and "planned_values" not in doc:
+        doc = _from_state_file(doc)
     return AwsReader(path, doc).read()
 
 
