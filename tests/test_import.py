@@ -1437,3 +1437,22 @@ def test_a_terraform_state_file_is_read_with_regions_from_its_arns(tmp_path):
     assert "orders Multi-AZ failover" in text and "module.dr.aws_db_instance.db[0]" in text
     assert _has(doc, "warning", f"{path}: module.dr.aws_db_instance.db[0]", "multi_az is false")
     assert "aws_region" not in text  # a data source makes nothing
+
+
+def test_an_aurora_serverless_v1_cluster_is_one_node_said_so_not_a_cluster_missing_readers(tmp_path):
+    """Serverless v1 clusters have no instances of their own: they were warned as 'no
+    instance in the cluster: no reader to fail over to', which suggests adding readers
+    it cannot have. It is one node that AWS moves to another zone, said."""
+    path = tmp_path / "serverless.yaml"
+    path.write_text("Resources:\n  Cluster:\n    Type: AWS::RDS::DBCluster\n    Properties:\n"
+                    "      Engine: aurora-postgresql\n      EngineMode: serverless\n"
+                    "      DBClusterIdentifier: !Ref AWS::StackName\n      BackupRetentionPeriod: 1\n")
+    doc = import_paths([path])
+    assert _has(doc, "info", f"{path}:2 (Cluster)", "Aurora Serverless v1 (engine_mode serverless): one compute node")
+    assert not any("no reader to fail over to" in f["message"] for f in doc["findings"])
+    assert [c.name for c in hl.load_architecture(doc["design"]).components] == ["Cluster-writer"]
+    tf = tmp_path / "main.tf"
+    tf.write_text('resource "aws_rds_cluster" "legacy" {\n  cluster_identifier = "legacy"\n'
+                  '  engine_mode = "serverless"\n}\n')
+    doc = import_paths([tf])
+    assert _has(doc, "info", f"{tf}:1 (aws_rds_cluster.legacy)", "Aurora Serverless v1")

@@ -184,7 +184,8 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
     elif rtype == "AWS::RDS::DBCluster":
         r["type"] = "aws_rds_cluster"
         v.update(cluster_identifier=_known(props.get("DBClusterIdentifier")) or logical,
-                 backup_retention_period=_int(props.get("BackupRetentionPeriod", 1)))
+                 backup_retention_period=_int(props.get("BackupRetentionPeriod", 1)),
+                 engine_mode=_known(props.get("EngineMode")))
     elif rtype == "AWS::RDS::DBInstance":
         r["type"] = "aws_db_instance"
         v.update(identifier=_known(props.get("DBInstanceIdentifier")) or logical,

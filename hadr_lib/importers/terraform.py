@@ -319,6 +319,12 @@ class AwsReader:
             if retention == 0:
                 self.find("warning", f"{addr}: backups are off (backup_retention_period 0)", c,
                           "backup_retention_period")
+            if str(_v(c, "engine_mode") or "").lower() == "serverless" and not mine:
+                self.find("info", f"{addr}: Aurora Serverless v1 (engine_mode serverless): one compute node in one "
+                          "zone, which AWS recreates in another zone when that zone fails (minutes, not a reader's "
+                          "30 s failover); modelled as one node. AWS retired Serverless v1 in 2025", c, "engine_mode")
+                self.out.blocks.append(_comp(f"{name}-writer", "database", src))
+                continue
             if len(mine) <= 1:
                 self.find("warning", f"{addr}: {len(mine) or 'no'} instance{'s' if len(mine) != 1 else ''} "
                           "in the cluster: no reader to fail over to", c, "aws_rds_cluster_instance")
