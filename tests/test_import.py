@@ -1456,3 +1456,58 @@ def test_an_aurora_serverless_v1_cluster_is_one_node_said_so_not_a_cluster_missi
                   '  engine_mode = "serverless"\n}\n')
     doc = import_paths([tf])
     assert _has(doc, "info", f"{tf}:1 (aws_rds_cluster.legacy)", "Aurora Serverless v1")
+
+
+_FOR_EACH_TF = '''
+locals {
+  zones = { a = "eu-west-1a", b = "eu-west-1b" }
+}
+
+resource "aws_subnet" "private" {
+  for_each          = local.zones
+  availability_zone = each.value
+  cidr_block        = "10.0.${each.key}.0/24"
+}
+
+resource "aws_autoscaling_group" "web" {
+  name                = "web"
+  min_size            = 2
+  desired_capacity    = 2
+  vpc_zone_identifier = [aws_subnet.private["a"].id, aws_subnet.private["b"].id]
+}
+
+resource "aws_db_instance" "db" {
+  for_each   = toset(["orders", "users"])
+  identifier = "db-${each.key}"
+  multi_az   = true
+}
+
+resource "aws_db_instance" "tenant" {
+  for_each   = { acme = { ha = false }, globex = { ha = true } }
+  identifier = each.key
+  multi_az   = each.value.ha
+}
+
+resource "aws_db_instance" "computed" {
+  for_each   = data.aws_db_instances.all.ids
+  identifier = each.key
+}
+'''
+
+
+def test_for_each_over_literals_makes_an_instance_per_key(tmp_path):
+    """Subnets per zone are written with for_each over a map far more often than with
+    count: they were one subnet with no zone, so an Auto Scaling group over them had no
+    zones. A literal map or set (or a local holding one) makes an instance per key."""
+    path = tmp_path / "main.tf"
+    path.write_text(_FOR_EACH_TF)
+    doc = import_paths([path])
+    src = str(path)
+    arch = hl.load_architecture(doc["design"])
+    names = [c.name for c in arch.components]
+    assert [n for n in names if n.startswith("web@")] == ["web@eu-west-1a", "web@eu-west-1b"]
+    sbs = sorted(sb.name for sb in arch.standbys)
+    assert sbs == ["db-orders Multi-AZ failover", "db-users Multi-AZ failover", "globex Multi-AZ failover"]
+    assert "acme" in names  # its each.value.ha is false: one instance, said
+    assert _has(doc, "warning", f"{src}:25 (aws_db_instance.tenant)", 'aws_db_instance.tenant["acme"]: multi_az is false')
+    assert _has(doc, "info", f"{src}:31 (aws_db_instance.computed)", "its for_each needs evaluation; read as one")

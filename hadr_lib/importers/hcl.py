@@ -8,7 +8,9 @@ folder that is itself read so, or a string template of those
 needs evaluation and is reported as unknown, never guessed.
 References between resources are followed where they name them
 (``aws_route53_health_check.api.id``, ``aws_subnet.a.id``). ``count`` multiplies a
-resource when it is a literal. The inputs of the community modules
+resource when it is a literal; ``for_each`` over a literal map or set (or a variable or
+local holding one) makes an instance per key, ``each.key`` and ``each.value(.ATTR)`` read
+(``aws_subnet.private["a"]``). The inputs of the community modules
 ``terraform-aws-modules/rds/aws``, ``autoscaling/aws``, ``elasticache/aws`` (a replication
 group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
 ``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
@@ -226,7 +228,69 @@ RELEVANT = {
 }
 
 
+#: ``for_each = toset([...])`` over literal strings (as python-hcl2 writes it).
+_TOSET = re.compile(r"^\$\{toset\((\[.*\])\)\}$", re.S)
+#: ``each.key``, ``each.value`` and ``each.value.ATTR...`` inside a ``${...}``.
+_EACH = re.compile(r"\$\{each\.(key|value)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)\}")
+_MISSING = object()
+#: Instances read from one ``for_each`` at most.
+MAX_EACH = 100
+
+
+def _for_each_items(m: _Module, raw: Any) -> list[tuple[str, Any]] | None:
+    """(each.key, each.value) of a ``for_each`` that is a literal map, a set of literal
+    strings, or a variable or local holding one; None when it needs evaluation."""
+    if isinstance(raw, str):
+        toset = _TOSET.match(raw) if len(raw) < 20_000 else None
+        if toset:
+            import ast
+
+            try:
+                items = ast.literal_eval(toset.group(1))
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                return None
+            raw = items
+        else:
+            raw = m.resolve(raw)
+    if isinstance(raw, dict):
+        return [(str(k), v) for k, v in raw.items() if not str(k).startswith("__")]
+    if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+        return [(x, x) for x in dict.fromkeys(raw)]
+    return None
+
+
+def _each(value: Any, key: str, item: Any, depth: int = 0) -> Any:
+    """``value`` with ``each.key`` and ``each.value(.ATTR)`` read for one instance."""
+    def lookup(kind: str, path: str) -> Any:
+        got: Any = key if kind == "key" else item
+        for part in filter(None, path.split(".")):
+            got = got.get(part, _MISSING) if isinstance(got, dict) else _MISSING
+        return got
+
+    if isinstance(value, str) and "each." in value:
+        whole_ref = _EACH.fullmatch(value)
+        if whole_ref:
+            got = lookup(whole_ref.group(1), whole_ref.group(2))
+            return value if got is _MISSING else got
+        return _EACH.sub(lambda mt: mt.group(0) if isinstance(got := lookup(mt.group(1), mt.group(2)),
+                                                               (dict, list)) or got is _MISSING else str(got), value)
+    if depth < 20 and isinstance(value, list):
+        return [_each(v, key, item, depth + 1) for v in value]
+    if depth < 20 and isinstance(value, dict):
+        return {k: _each(v, key, item, depth + 1) for k, v in value.items()}
+    return value
+
+
 def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:
+    if "for_each" in body:  # one instance per key of a literal map or set, each.* read
+        items = _for_each_items(m, body["for_each"])
+        if items is not None:
+            if len(items) > MAX_EACH:
+                m.findings.append(Finding("info", f"{address}: for_each over {len(items):,} keys: the first "
+                                          f"{MAX_EACH} read", where, "for_each"))
+            rest = {k: v for k, v in body.items() if k != "for_each"}
+            return [r for k, item in items[:MAX_EACH]
+                    for r in _translate(m, rtype, name, _each(rest, k, item), f'{address}["{k}"]', where)]
     relevant = RELEVANT.get(rtype, ())
     known = {k: m.value(v, where, k, k in relevant) for k, v in body.items() if not k.startswith("__")}
     values: dict[str, Any] = {**DEFAULTS.get(rtype, {})}
@@ -253,8 +317,12 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
         values["cluster_identifier"] = m.reference(body.get("cluster_identifier")) or values.get("cluster_identifier")
         unknown.pop("cluster_identifier", None)
     count = known.get("count", 1)
-    if count is UNKNOWN or not isinstance(count, int) or isinstance(count, bool):
-        if "count" in known or "for_each" in known:
+    if "for_each" in known:  # not read above: it needs evaluation
+        m.findings.append(Finding("info", f"{address}: its for_each needs evaluation; read as one instance",
+                                  where, "for_each"))
+        count = 1
+    elif count is UNKNOWN or not isinstance(count, int) or isinstance(count, bool):
+        if "count" in known:
             m.findings.append(Finding("info", f"{address}: its count is not a literal; read as one", where, "count"))
         count = 1
     count = max(0, min(count, 100))
