@@ -1511,3 +1511,65 @@ def test_for_each_over_literals_makes_an_instance_per_key(tmp_path):
     assert "acme" in names  # its each.value.ha is false: one instance, said
     assert _has(doc, "warning", f"{src}:25 (aws_db_instance.tenant)", 'aws_db_instance.tenant["acme"]: multi_az is false')
     assert _has(doc, "info", f"{src}:31 (aws_db_instance.computed)", "its for_each needs evaluation; read as one")
+
+
+_COUNT_INDEX_TF = '''
+variable "azs" {
+  default = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+}
+
+resource "aws_subnet" "private" {
+  count             = length(var.azs)
+  availability_zone = var.azs[count.index]
+  cidr_block        = "10.0.${count.index}.0/24"
+}
+
+resource "aws_subnet" "public" {
+  count             = 2
+  availability_zone = element(var.azs, count.index)
+}
+
+resource "aws_subnet" "keyed" {
+  for_each          = toset(["eu-west-1a", "eu-west-1b"])
+  availability_zone = each.key
+}
+
+resource "aws_autoscaling_group" "web" {
+  name                = "web"
+  min_size            = 3
+  desired_capacity    = 3
+  vpc_zone_identifier = aws_subnet.private[*].id
+}
+
+resource "aws_autoscaling_group" "api" {
+  name                = "api"
+  min_size            = 2
+  desired_capacity    = 2
+  vpc_zone_identifier = aws_subnet.public.*.id
+}
+
+resource "aws_autoscaling_group" "jobs" {
+  name                = "jobs"
+  min_size            = 2
+  desired_capacity    = 2
+  vpc_zone_identifier = [for s in aws_subnet.keyed : s.id]
+}
+'''
+
+
+def test_count_index_length_and_every_instance_of_a_subnet_are_read(tmp_path):
+    """The usual way to lay subnets over zones: count = length(var.azs) with
+    var.azs[count.index], and a group over aws_subnet.private[*].id. Each part needed
+    evaluation, so the groups had no zones; each is now read where the folder says it."""
+    path = tmp_path / "main.tf"
+    path.write_text(_COUNT_INDEX_TF)
+    doc = import_paths([path])
+    names = [c.name for c in hl.load_architecture(doc["design"]).components]
+    assert names == ["web@eu-west-1a", "web@eu-west-1b", "web@eu-west-1c",  # three subnets, one a zone
+                     "api@eu-west-1a", "api@eu-west-1b",  # element() over the first two
+                     "jobs@eu-west-1a", "jobs@eu-west-1b"]  # a for expression over a for_each resource
+    assert not any("not known here" in f["message"] for f in doc["findings"]), doc["findings"]
+    # a count that needs evaluation is still said
+    path.write_text(_COUNT_INDEX_TF.replace("length(var.azs)", "length(data.aws_availability_zones.all.names)"))
+    doc = import_paths([path])
+    assert any("its count is not a literal" in f["message"] for f in doc["findings"])

@@ -10,7 +10,9 @@ References between resources are followed where they name them
 (``aws_route53_health_check.api.id``, ``aws_subnet.a.id``). ``count`` multiplies a
 resource when it is a literal; ``for_each`` over a literal map or set (or a variable or
 local holding one) makes an instance per key, ``each.key`` and ``each.value(.ATTR)`` read
-(``aws_subnet.private["a"]``). The inputs of the community modules
+(``aws_subnet.private["a"]``); ``count = length(var.X)`` is read when the list is, with
+``var.X[count.index]`` and ``element(var.X, count.index)`` per instance; every instance
+of a subnet resource (``[*]``, ``.*``, ``values()``, a ``for`` expression) is followed. The inputs of the community modules
 ``terraform-aws-modules/rds/aws``, ``autoscaling/aws``, ``elasticache/aws`` (a replication
 group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
 ``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
@@ -281,7 +283,63 @@ def _each(value: Any, key: str, item: Any, depth: int = 0) -> Any:
     return value
 
 
+#: Every instance of a subnet resource: ``aws_subnet.a[*].id``, ``aws_subnet.a.*.id``,
+#: ``values(aws_subnet.a)[*].id`` and ``[for s in aws_subnet.a : s.id]``.
+_ALL_OF = re.compile(r"^\$\{(?:(aws_subnet\.[\w-]+)(?:\[\*\]|\.\*)\.id|values\((aws_subnet\.[\w-]+)\)\[\*\]\.id|"
+                     r"\[for (\w+) in (aws_subnet\.[\w-]+) ?: ?\3\.id\])\}$")
+SPLAT = "every instance of "
+#: ``length(var.X)`` / ``length(local.X)``: a count over a list read from the folder.
+_LENGTH = re.compile(r"^\$\{length\(((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*)\)\}$")
+#: ``X[count.index]`` and ``element(X, count.index)`` for a variable or local ``X``.
+_AT_INDEX = re.compile(r"\$\{(?:((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*)\[count\.index\]|"
+                       r"element\(((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*),\s*count\.index\))\}")
+
+
+def _count_of(m: _Module, raw: Any) -> int | None:
+    """A ``count`` that is a literal, a variable or local holding one, or the length
+    of a list read so; None when it needs evaluation."""
+    if isinstance(raw, str):
+        length = _LENGTH.match(raw)
+        if length:
+            got = m.named(length.group(1))
+            return len(got) if isinstance(got, (list, dict)) else None
+        raw = m.resolve(raw)
+    return whole(raw)
+
+
+def _indexed(m: _Module, value: Any, i: int, depth: int = 0) -> Any:
+    """``value`` with ``count.index`` read for instance ``i`` (``${count.index}``,
+    ``var.azs[count.index]``, ``element(var.azs, count.index)``)."""
+    if isinstance(value, str) and "count.index" in value:
+        def item(mt: re.Match) -> Any:
+            got = m.named(mt.group(1) or mt.group(2))
+            if not isinstance(got, list) or not got:
+                return _MISSING
+            at = i if mt.group(1) else i % len(got)  # element() wraps round
+            return got[at] if at < len(got) else _MISSING
+        whole_ref = _AT_INDEX.fullmatch(value)
+        if whole_ref:
+            got = item(whole_ref)
+            return value if got is _MISSING else got
+        value = _AT_INDEX.sub(lambda mt: mt.group(0) if isinstance(got := item(mt), (dict, list)) or got is _MISSING
+                              else str(got), value)
+        return value.replace("${count.index}", str(i))
+    if depth < 20 and isinstance(value, list):
+        return [_indexed(m, v, i, depth + 1) for v in value]
+    if depth < 20 and isinstance(value, dict):
+        return {k: _indexed(m, v, i, depth + 1) for k, v in value.items()}
+    return value
+
+
 def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:
+    if "count" in body and "count.index" in str(body):  # each instance its own: count.index read
+        n = _count_of(m, body["count"])
+        if n is not None:
+            rest = {k: v for k, v in body.items() if k != "count"}
+            n = max(0, min(n, 100))
+            return [r for i in range(n)
+                    for r in _translate(m, rtype, name, _indexed(m, rest, i), address if n == 1 else f"{address}[{i}]",
+                                        where)]
     if "for_each" in body:  # one instance per key of a literal map or set, each.* read
         items = _for_each_items(m, body["for_each"])
         if items is not None:
@@ -308,7 +366,13 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
             unknown.pop("health_check_id", None)
     for key in ("vpc_zone_identifier", "subnets"):  # subnets named by reference: their zones are known
         subnets = body.get(key)
-        if rtype in ("aws_autoscaling_group", "aws_lb", "aws_alb") and isinstance(subnets, list):
+        if rtype not in ("aws_autoscaling_group", "aws_lb", "aws_alb"):
+            continue
+        every = _ALL_OF.match(subnets) if isinstance(subnets, str) else None
+        if every:  # every instance of a counted or for_each subnet resource, expanded in _read
+            values[key] = [f"{SPLAT}{every.group(1) or every.group(2) or every.group(4)}"]
+            unknown.pop(key, None)
+        elif isinstance(subnets, list):
             values[key] = [m.reference(s) or s for s in subnets]
             unknown.pop(key, None)
     if rtype in ("aws_subnet", "aws_route53_health_check"):
@@ -316,7 +380,8 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
     if rtype == "aws_rds_cluster_instance":  # its cluster, by the reference that names it
         values["cluster_identifier"] = m.reference(body.get("cluster_identifier")) or values.get("cluster_identifier")
         unknown.pop("cluster_identifier", None)
-    count = known.get("count", 1)
+    counted = _count_of(m, body["count"]) if "count" in body else 1
+    count: Any = UNKNOWN if counted is None else counted
     if "for_each" in known:  # not read above: it needs evaluation
         m.findings.append(Finding("info", f"{address}: its for_each needs evaluation; read as one instance",
                                   where, "for_each"))
@@ -451,6 +516,13 @@ def _read(path: str, text: str) -> Imported:
         for address, made_body, rtype in _module_resources(made, name, inputs):
             resources += [{**r, "provider_key": key}
                           for r in _translate(m, rtype, name, made_body, address, where)]
+    for r in resources:  # every instance of a subnet resource named at once
+        for key in ("vpc_zone_identifier", "subnets"):
+            named = r["values"].get(key)
+            if isinstance(named, list) and any(isinstance(x, str) and x.startswith(SPLAT) for x in named):
+                r["values"][key] = [a for x in named for a in (
+                    [str(o["address"]) for o in resources if _instance_of(str(o["address"]), x[len(SPLAT):])]
+                    if isinstance(x, str) and x.startswith(SPLAT) else [x])]
     reader = _HclReader(path, {}, resources)
     reader.provider_region = _provider_regions(m, doc)
     reader.region = reader.provider_region.get("aws")
@@ -461,6 +533,11 @@ def _read(path: str, text: str) -> Imported:
             out.findings.append(Finding("warning", f"a backup setting is commented out: {line.strip()[:120]}",
                                         f"{path}:{n}", "backup"))
     return out
+
+
+def _instance_of(address: str, resource: str) -> bool:
+    """Whether ``address`` is ``resource`` or one of its instances (``[0]``, ``["a"]``)."""
+    return address == resource or (address.startswith(resource + "[") and address.endswith("]"))
 
 
 def _provider_key(raw: Any) -> str:
