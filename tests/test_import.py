@@ -419,7 +419,8 @@ def test_a_terraform_plan_gives_standbys_zones_and_its_traps():
     assert has("warning", "aws_autoscaling_group.web", "spans 2 zones but runs one instance")
     assert has("warning", "aws_db_instance.legacy", "backups are off (backup_retention_period 0)")
     assert has("warning", "aws_db_instance.legacy", "multi_az is false (off unless it is set)")
-    assert has("warning", "aws_db_instance.legacy_replica", "asynchronous read replica: promoting it is done by hand")
+    assert has("warning", "aws_db_instance.legacy_replica", "an asynchronous read replica promoted by hand, modelled "
+               "as the disaster-recovery copy of its source")
     assert has("warning", "aws_s3_bucket_replication_configuration.assets", "deletes are replicated to the copy")
     arch = hl.load_architecture(doc["design"])
     orders = next(sb for sb in arch.standbys if sb.name == "orders Multi-AZ failover")
@@ -1573,3 +1574,71 @@ def test_count_index_length_and_every_instance_of_a_subnet_are_read(tmp_path):
     path.write_text(_COUNT_INDEX_TF.replace("length(var.azs)", "length(data.aws_availability_zones.all.names)"))
     doc = import_paths([path])
     assert any("its count is not a literal" in f["message"] for f in doc["findings"])
+
+
+_REPLICA_TF = '''
+provider "aws" {
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = "eu-central-1"
+}
+
+resource "aws_db_instance" "main" {
+  identifier              = "orders"
+  multi_az                = true
+  backup_retention_period = 7
+}
+
+resource "aws_db_instance" "dr" {
+  provider            = aws.dr
+  identifier          = "orders-dr"
+  replicate_source_db = aws_db_instance.main.arn
+}
+
+resource "aws_db_instance" "reports" {
+  identifier          = "orders-reports"
+  replicate_source_db = aws_db_instance.main.identifier
+}
+
+resource "aws_db_instance" "stray" {
+  identifier          = "stray"
+  replicate_source_db = data.aws_db_instance.elsewhere.db_instance_arn
+}
+'''
+
+
+def test_a_read_replica_whose_source_is_in_the_files_is_its_copy_promoted_by_hand(tmp_path):
+    """A cross-region read replica named by its source's ARN (an expression, unknown until
+    apply) was taken for a database of its own, needed in series with its source; one
+    named by identifier was dropped. Either is now its source's disaster-recovery copy,
+    promoted by hand, in its own region; a replica of a database not in the files is said."""
+    path = tmp_path / "main.tf"
+    path.write_text(_REPLICA_TF)
+    doc = import_paths([path])
+    src = str(path)
+    root = doc["design"]["architecture"]
+    sb = root["standby"]
+    assert sb["name"] == "orders-dr (read replica, promoted by hand)" and sb["failover_s"] == 3600.0
+    assert "replication" not in sb  # asynchronous, lag unknown: no RPO
+    assert sb["primary"]["region"] == "eu-west-1" and sb["primary"]["standby"]["name"] == "orders Multi-AZ failover"
+    assert [(s["component"]["name"], s.get("region")) for s in sb["standbys"]] == [
+        ("orders-dr", "eu-central-1"), ("orders-reports", "eu-west-1")]
+    assert _has(doc, "warning", f"{src}:17 (aws_db_instance.dr)", "an asynchronous read replica promoted by hand")
+    assert _has(doc, "warning", f"{src}:28 (aws_db_instance.stray)", "read replica of "
+                "data.aws_db_instance.elsewhere.db_instance_arn, which these files do not hold")
+    assert "stray" not in json.dumps(root)
+    assert _has(doc, "info", src, "resources in 2 regions (eu-central-1: 1, eu-west-1: 2)")  # the stray not counted
+    assert not any("nothing read here says one region" in f["message"] for f in doc["findings"])
+    arch = hl.load_architecture(doc["design"])
+    alone = hl.load_architecture({"architecture": sb["primary"], "regions": doc["design"]["regions"]})
+    assert arch.evaluate().unavailability < alone.evaluate().unavailability  # the copy covers its region
+    # CloudFormation: a replica named by !GetAtt of its source
+    cfn = tmp_path / "stack.yaml"
+    cfn.write_text("Resources:\n  Main:\n    Type: AWS::RDS::DBInstance\n    Properties: {MultiAZ: true}\n"
+                   "  Copy:\n    Type: AWS::RDS::DBInstance\n"
+                   "    Properties: {SourceDBInstanceIdentifier: !GetAtt Main.DBInstanceArn}\n")
+    doc = import_paths([cfn])
+    assert doc["design"]["architecture"]["standby"]["name"] == "Copy (read replica, promoted by hand)"

@@ -192,7 +192,8 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
                  multi_az=_bool(props.get("MultiAZ", False)),
                  backup_retention_period=_int(props.get("BackupRetentionPeriod", 1)),
                  availability_zone=_known(props.get("AvailabilityZone")),
-                 replicate_source_db=_known(props.get("SourceDBInstanceIdentifier")))
+                 replicate_source_db=_known(props.get("SourceDBInstanceIdentifier"))
+                 or _written(raw.get("SourceDBInstanceIdentifier")))
     elif rtype == "AWS::AutoScaling::AutoScalingGroup":
         r["type"] = "aws_autoscaling_group"
         zones = props.get("AvailabilityZones")

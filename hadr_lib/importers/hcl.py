@@ -12,9 +12,9 @@ resource when it is a literal; ``for_each`` over a literal map or set (or a vari
 local holding one) makes an instance per key, ``each.key`` and ``each.value(.ATTR)`` read
 (``aws_subnet.private["a"]``); ``count = length(var.X)`` is read when the list is, with
 ``var.X[count.index]`` and ``element(var.X, count.index)`` per instance; every instance
-of a subnet resource (``[*]``, ``.*``, ``values()``, a ``for`` expression) is followed. The inputs of the community modules
-``terraform-aws-modules/rds/aws``, ``autoscaling/aws``, ``elasticache/aws`` (a replication
-group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
+of a subnet resource (``[*]``, ``.*``, ``values()``, a ``for`` expression) is followed.
+The inputs of the community modules ``terraform-aws-modules/rds/aws``, ``autoscaling/aws``,
+``elasticache/aws`` (a replication group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
 ``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
 and ``rds-aurora/aws`` (a cluster and an instance per key of ``instances``, or
 ``replica_count`` instances in all before version 7; backups kept 7 days unless set)
@@ -331,6 +331,12 @@ def _indexed(m: _Module, value: Any, i: int, depth: int = 0) -> Any:
     return value
 
 
+#: Attributes whose expression, when it cannot be evaluated, is kept as written: it still
+#: tells records apart (a record set's name and zone) or names what it refers to (a read
+#: replica's source: ``module.primary.db_instance_arn``).
+WRITTEN = {"aws_route53_record": ("name", "zone_id"), "aws_db_instance": ("replicate_source_db",)}
+
+
 def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:
     if "count" in body and "count.index" in str(body):  # each instance its own: count.index read
         n = _count_of(m, body["count"])
@@ -355,11 +361,11 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
     for k, v in known.items():
         values[k] = None if v is UNKNOWN else v
     unknown = {k: True for k, v in known.items() if v is UNKNOWN}
+    for key in WRITTEN.get(rtype, ()):  # unknown: the expression written names what it refers to
+        raw = body.get(key)
+        if key in unknown and isinstance(raw, str):
+            values[key] = raw[2:-1] if raw.startswith("${") and raw.endswith("}") else raw
     if rtype in ("aws_route53_record",):
-        for key in ("name", "zone_id"):  # unknown: the expression itself names the record set
-            raw = body.get(key)
-            if key in unknown and isinstance(raw, str):
-                values[key] = raw[2:-1] if raw.startswith("${") and raw.endswith("}") else raw
         hc = m.reference(body.get("health_check_id"))
         if hc:
             values["health_check_id"] = hc

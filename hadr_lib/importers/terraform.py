@@ -90,6 +90,10 @@ def _resources(module: Any, depth: int = 0) -> list[dict]:
     return out
 
 
+#: A person promotes a read replica (the files do not say how soon) [s].
+ASSUMED_PROMOTE_S = 3600.0
+
+
 def _comp(name: str, what: str, source: str, **more: Any) -> dict:
     mtbf, mttr, how = ASSUMED[what]
     return {"component": {"name": printable(name, 200).strip() or "unnamed", "mtbf_h": mtbf, "mttr_h": mttr,
@@ -107,6 +111,8 @@ class AwsReader:
         self.resources = (_resources(root) if resources is None else resources)[:MAX_RESOURCES]
         self.unknown = _after_unknown(doc)
         self.spanning: set[int] = set()  # ids of blocks that span regions (placed in none)
+        self.databases: dict[str, dict] = {}  # a database's names (address, identifier): its block
+        self.read_replicas: list[tuple[dict, dict, str]] = []  # (resource, its block, its source as written)
         self.by_type: dict[str, list[dict]] = {}
         for r in self.resources:
             self.by_type.setdefault(str(r.get("type")), []).append(r)
@@ -165,9 +171,11 @@ class AwsReader:
     def db_instance(self, r: dict) -> None:
         addr, src = str(r.get("address")), self.where(r)
         name = str(_v(r, "identifier") or addr)
-        if _v(r, "replicate_source_db"):
-            self.find("warning", f"{addr} is an asynchronous read replica: promoting it is done by hand and "
-                      "loses its lag; it is not a failover target", r, "replicate_source_db")
+        source = _v(r, "replicate_source_db") or self._configured(r, "replicate_source_db")
+        if source:  # a read replica: paired with its source after every resource is read
+            block = _comp(name, "database", src)
+            self.read_replicas.append((r, block, str(source)))
+            self.out.blocks.append(block)
             return
         retention = _v(r, "backup_retention_period")
         if not self.known(r, "backup_retention_period"):
@@ -180,6 +188,8 @@ class AwsReader:
         if multi is None and not self.known(r, "multi_az"):
             self.find("info", f"{addr}: multi_az is not known here: read as one instance", r, "multi_az")
             multi = "unknown"
+        before = len(self.out.blocks)
+        self._db_blocks(r, name, before)
         if multi is True:
             self.out.blocks.append({"standby": {
                 "name": f"{name} Multi-AZ failover",
@@ -193,6 +203,60 @@ class AwsReader:
             az = _v(r, "availability_zone")
             block = _comp(name, "database", src)
             self.out.blocks.append({"zone": self.zone(str(az)), **block} if az else block)
+
+    def _db_blocks(self, r: dict, name: str, at: int) -> None:
+        """Remember that the block about to be added at ``at`` is database ``name`` (for
+        a read replica that names it as its source)."""
+        self._db_at = getattr(self, "_db_at", [])
+        self._db_at.append(({str(r.get("address")), str(r.get("address")).split(" (")[0], name} - {""}, at))
+
+    def _configured(self, r: dict, key: str) -> str | None:
+        """What a plan's configuration says ``key`` of ``r`` refers to, when its value is
+        known only after apply (a replica's source given as another resource's ARN)."""
+        if self.known(r, key):
+            return None
+        for c in dig(self.doc, "configuration", "root_module", "resources") or []:
+            if isinstance(c, dict) and c.get("address") == r.get("address"):
+                refs = dig(c, "expressions", key, "references")
+                return str(refs[0]) if isinstance(refs, list) and refs else None
+        return None
+
+    def pair_read_replicas(self, made: list[tuple[dict, str | None]]) -> None:
+        """Each read replica whose source is in the files becomes that database's
+        disaster-recovery copy, promoted by hand; the others are said to be no failover
+        target and dropped from the design."""
+        names: list[tuple[set[str], dict]] = [(keys, self.out.blocks[at]) for keys, at in getattr(self, "_db_at", [])]
+        pairs: dict[int, dict] = {}  # a source block's id: the standby it is the primary of
+        for r, block, written in self.read_replicas:
+            addr = str(r.get("address"))
+            tokens = set(re.findall(r"[\w.\-]+", written))
+            source = next((b for keys, b in names if any(
+                t == k or t.startswith(k + ".") for t in tokens for k in keys)), None)
+            self.out.blocks[:] = [b for b in self.out.blocks if b is not block]
+            if source is None:
+                self.find("warning", f"{addr} is an asynchronous read replica of {printable(written, 120)}, which "
+                          "these files do not hold: promoting it is done by hand and loses its lag; it is not a "
+                          "failover target", r, "replicate_source_db")
+                made[:] = [(b, reg) for b, reg in made if b is not block]  # not in the design
+                continue
+            promote = ASSUMED_PROMOTE_S
+            if id(source) in pairs:  # another replica of the same source: one more copy to promote
+                pairs[id(source)]["standby"]["standbys"].append(block)
+            else:
+                i = next(j for j, b in enumerate(self.out.blocks) if b is source)
+                name = printable(str(_v(r, "identifier") or addr), 120)
+                pair = {"standby": {"name": f"{name} (read replica, promoted by hand)"[:200], "primary": source,
+                                    "standbys": [block], "failover_s": promote}}
+                self.out.blocks[i] = pairs[id(source)] = pair  # in no region; its parts keep theirs
+            self.find("warning", f"{addr}: an asynchronous read replica promoted by hand, modelled as the "
+                      f"disaster-recovery copy of its source (promotion assumed to take {promote / 3600:g} hour); "
+                      "promoting it loses what the source wrote and had not yet shipped (its lag; the design "
+                      "states no RPO), and nothing promotes it when the source is lost", r, "replicate_source_db")
+
+    def _copies(self) -> list[dict]:
+        """The read replicas kept in the design as copies of their sources."""
+        return [block for _, block, _ in self.read_replicas
+                if any(block is s for b in self.out.blocks for s in dig(b, "standby", "standbys", default=[]))]
 
     def autoscaling_group(self, r: dict) -> None:
         addr, src = str(r.get("address")), self.where(r)
@@ -459,6 +523,7 @@ class AwsReader:
             self.resource(r, kind)
             region = self.region_of(r)
             made += [(b, None if id(b) in self.spanning else region) for b in self.out.blocks[before:]]
+        self.pair_read_replicas(made)
         self.clusters()
         self.failover_records()
         regions = sorted({reg for _, reg in made if reg})
@@ -467,10 +532,12 @@ class AwsReader:
                 if reg:
                     self._place(b, reg)
             counts = ", ".join(f"{reg}: {sum(1 for _, x in made if x == reg)}" for reg in regions)
+            crossed = any(b.get("region") for b in self._copies()) if self.read_replicas else False
             self.out.findings.append(Finding(
                 "info", f"resources in {len(regions)} regions ({counts}), each region a failure domain "
-                "(assumed rates); nothing read here says one region's resources take over from another's "
-                "(a Route 53 failover pair or a replica does)", self.path, "provider.region"))
+                "(assumed rates)" + ("" if crossed else "; nothing read here says one region's resources take over "
+                                     "from another's (a Route 53 failover pair or a replica does)"),
+                self.path, "provider.region"))
         elif self.region:
             self.out.findings.append(Finding("info", f"provider region {self.region}", self.path,
                                              "provider_config.aws.region"))
