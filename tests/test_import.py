@@ -1642,3 +1642,66 @@ def test_a_read_replica_whose_source_is_in_the_files_is_its_copy_promoted_by_han
                    "    Properties: {SourceDBInstanceIdentifier: !GetAtt Main.DBInstanceArn}\n")
     doc = import_paths([cfn])
     assert doc["design"]["architecture"]["standby"]["name"] == "Copy (read replica, promoted by hand)"
+
+
+_GLOBAL_TF = '''
+provider "aws" {
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+
+resource "aws_rds_global_cluster" "orders" {
+  global_cluster_identifier = "orders-global"
+  engine                    = "aurora-postgresql"
+}
+
+resource "aws_rds_cluster" "secondary" {
+  provider                  = aws.west
+  cluster_identifier        = "orders-west"
+  global_cluster_identifier = aws_rds_global_cluster.orders.id
+  depends_on                = [aws_rds_cluster.primary]
+}
+
+resource "aws_rds_cluster_instance" "west" {
+  count              = 2
+  provider           = aws.west
+  cluster_identifier = aws_rds_cluster.secondary.id
+}
+
+resource "aws_rds_cluster" "primary" {
+  cluster_identifier          = "orders-east"
+  master_username             = "admin"
+  manage_master_user_password = true
+  global_cluster_identifier   = aws_rds_global_cluster.orders.id
+}
+
+resource "aws_rds_cluster_instance" "east" {
+  count              = 2
+  cluster_identifier = aws_rds_cluster.primary.id
+}
+'''
+
+
+def test_an_aurora_global_database_is_one_standby_across_its_regions(tmp_path):
+    """The clusters of a global database were two clusters in series with no region (the
+    clusters were read after the regions were placed): either region down was an outage.
+    They are now one standby, the primary cluster (master credentials; not the one that
+    is_primary_cluster = false or listed first names) in its region, the secondary in its."""
+    path = tmp_path / "main.tf"
+    path.write_text(_GLOBAL_TF)
+    doc = import_paths([path])
+    sb = doc["design"]["architecture"]["standby"]
+    assert sb["name"] == "global database orders-global" and sb["failover_s"] == 3600.0
+    assert sb["primary"]["region"] == "us-east-1" and sb["primary"]["standby"]["name"] == "orders-east cluster failover"
+    (copy,) = sb["standbys"]
+    assert copy["region"] == "us-west-2" and copy["standby"]["name"] == "orders-west cluster failover"
+    assert _has(doc, "warning", f"{path}:29 (aws_rds_cluster.primary)", "global database orders-global: "
+                "aws_rds_cluster.primary taken as the primary (its is_primary_cluster is not false and it sets the "
+                "master credentials)")
+    arch = hl.load_architecture(doc["design"])
+    alone = hl.load_architecture({"architecture": sb["primary"], "regions": doc["design"]["regions"]})
+    assert arch.evaluate().unavailability < alone.evaluate().unavailability

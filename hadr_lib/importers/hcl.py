@@ -334,7 +334,8 @@ def _indexed(m: _Module, value: Any, i: int, depth: int = 0) -> Any:
 #: Attributes whose expression, when it cannot be evaluated, is kept as written: it still
 #: tells records apart (a record set's name and zone) or names what it refers to (a read
 #: replica's source: ``module.primary.db_instance_arn``).
-WRITTEN = {"aws_route53_record": ("name", "zone_id"), "aws_db_instance": ("replicate_source_db",)}
+WRITTEN = {"aws_route53_record": ("name", "zone_id"), "aws_db_instance": ("replicate_source_db",),
+           "aws_rds_cluster": ("global_cluster_identifier", "replication_source_identifier")}
 
 
 def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:

@@ -113,6 +113,7 @@ class AwsReader:
         self.spanning: set[int] = set()  # ids of blocks that span regions (placed in none)
         self.databases: dict[str, dict] = {}  # a database's names (address, identifier): its block
         self.read_replicas: list[tuple[dict, dict, str]] = []  # (resource, its block, its source as written)
+        self.copied = False  # a database's copy is modelled (a read replica, a global database's secondary)
         self.by_type: dict[str, list[dict]] = {}
         for r in self.resources:
             self.by_type.setdefault(str(r.get("type")), []).append(r)
@@ -248,15 +249,11 @@ class AwsReader:
                 pair = {"standby": {"name": f"{name} (read replica, promoted by hand)"[:200], "primary": source,
                                     "standbys": [block], "failover_s": promote}}
                 self.out.blocks[i] = pairs[id(source)] = pair  # in no region; its parts keep theirs
+            self.copied = True
             self.find("warning", f"{addr}: an asynchronous read replica promoted by hand, modelled as the "
                       f"disaster-recovery copy of its source (promotion assumed to take {promote / 3600:g} hour); "
                       "promoting it loses what the source wrote and had not yet shipped (its lag; the design "
                       "states no RPO), and nothing promotes it when the source is lost", r, "replicate_source_db")
-
-    def _copies(self) -> list[dict]:
-        """The read replicas kept in the design as copies of their sources."""
-        return [block for _, block, _ in self.read_replicas
-                if any(block is s for b in self.out.blocks for s in dig(b, "standby", "standbys", default=[]))]
 
     def autoscaling_group(self, r: dict) -> None:
         addr, src = str(r.get("address")), self.where(r)
@@ -370,37 +367,81 @@ class AwsReader:
                   + (f"; {shards} shards, each needed for its keys" if shards > 1 else ""), r,
                   "automatic_failover_enabled")
 
-    def clusters(self) -> None:
+    def clusters(self, made: list[tuple[dict, str | None]]) -> None:
         """Aurora (and other RDS) clusters: the writer and its readers as a standby block
-        over shared storage (a failover loses no committed data)."""
+        over shared storage (a failover loses no committed data), each in its region
+        (``made``); the clusters of one global database become one standby, the
+        secondary clusters promoted by hand."""
         members = self.by_type.get("aws_rds_cluster_instance", [])
+        globals_: dict[str, list[tuple[dict, dict]]] = {}  # a global database: (its cluster, the block)
         for c in self.by_type.get("aws_rds_cluster", []):
-            addr, src = str(c.get("address")), self.where(c)
-            keys = {addr, str(_v(c, "cluster_identifier") or "")} - {""}
-            mine = [i for i in members if str(_v(i, "cluster_identifier") or "") in keys]
-            name = str(_v(c, "cluster_identifier") or addr)
-            retention = _v(c, "backup_retention_period")
-            if retention == 0:
-                self.find("warning", f"{addr}: backups are off (backup_retention_period 0)", c,
-                          "backup_retention_period")
-            if str(_v(c, "engine_mode") or "").lower() == "serverless" and not mine:
-                self.find("info", f"{addr}: Aurora Serverless v1 (engine_mode serverless): one compute node in one "
-                          "zone, which AWS recreates in another zone when that zone fails (minutes, not a reader's "
-                          "30 s failover); modelled as one node. AWS retired Serverless v1 in 2025", c, "engine_mode")
-                self.out.blocks.append(_comp(f"{name}-writer", "database", src))
-                continue
-            if len(mine) <= 1:
-                self.find("warning", f"{addr}: {len(mine) or 'no'} instance{'s' if len(mine) != 1 else ''} "
-                          "in the cluster: no reader to fail over to", c, "aws_rds_cluster_instance")
-                self.out.blocks.append(_comp(f"{name}-writer", "database", src))
-                continue
-            self.out.blocks.append({"standby": {
-                "name": f"{name} cluster failover", "primary": _comp(f"{name}-writer", "database", src),
-                "standbys": [_comp(f"{name}-reader-{i + 1}", "database", self.where(m))
-                             for i, m in enumerate(mine[1:])],
-                "failover_s": 30.0, "replication": "sync"}})
-            self.find("info", f"{addr}: failover to a reader taken as 30 s (assumed); the instances share the "
-                      "cluster's storage, so a failover loses no committed data", c, "failover")
+            before = len(self.out.blocks)
+            self._cluster(c, members)
+            for b in self.out.blocks[before:]:
+                made.append((b, self.region_of(c)))
+                glob = _v(c, "global_cluster_identifier")
+                if glob:
+                    globals_.setdefault(str(glob), []).append((c, b))
+        for glob, clusters in globals_.items():
+            if len(clusters) > 1:
+                self._global_database(glob, clusters)
+
+    def _global_database(self, glob: str, clusters: list[tuple[dict, dict]]) -> None:
+        """One standby of a global database's clusters: the primary (``is_primary_cluster``
+        not false, master credentials set, else the first), the others its copies."""
+        def rank(pair: tuple[dict, dict]) -> int:
+            c = pair[0]
+            if _v(c, "is_primary_cluster") is False or _v(c, "replication_source_identifier"):
+                return 2
+            return 0 if any(_v(c, k) for k in ("master_username", "master_password",
+                                                "manage_master_user_password")) else 1
+        ordered = sorted(clusters, key=rank)  # stable: the first in the files among equals
+        (first, primary), rest = ordered[0], ordered[1:]
+        copies = [b for _, b in rest]
+        self.out.blocks[:] = [b for b in self.out.blocks if not any(b is x for x in copies)]
+        i = next(j for j, b in enumerate(self.out.blocks) if b is primary)
+        self.copied = True
+        named = next((_v(g, "global_cluster_identifier") for g in self.by_type.get("aws_rds_global_cluster", [])
+                      if glob == str(g.get("address")) or glob.startswith(str(g.get("address")) + ".")), None)
+        name = printable(str(named or glob), 120)
+        self.out.blocks[i] = {"standby": {"name": f"global database {name}"[:200], "primary": primary,
+                                          "standbys": copies, "failover_s": ASSUMED_PROMOTE_S}}
+        why = ("its is_primary_cluster is not false and it sets the master credentials" if rank(ordered[0]) == 0
+               else "the first of them in the files")
+        self.find("warning", f"global database {name}: {str(first.get('address'))} taken as the primary ({why}); "
+                  f"{', '.join(str(c.get('address')) for c, _ in rest)} its secondary cluster(s), promoted by hand "
+                  f"(a global database failover, assumed to take {ASSUMED_PROMOTE_S / 3600:g} hour); replication "
+                  "is asynchronous (AWS gives a typical lag under a second; the design states no RPO)",
+                  first, "global_cluster_identifier")
+
+    def _cluster(self, c: dict, members: list[dict]) -> None:
+        """One cluster: a standby of its writer and readers, or its writer alone."""
+        addr, src = str(c.get("address")), self.where(c)
+        keys = {addr, str(_v(c, "cluster_identifier") or "")} - {""}
+        mine = [i for i in members if str(_v(i, "cluster_identifier") or "") in keys]
+        name = str(_v(c, "cluster_identifier") or addr)
+        retention = _v(c, "backup_retention_period")
+        if retention == 0:
+            self.find("warning", f"{addr}: backups are off (backup_retention_period 0)", c,
+                      "backup_retention_period")
+        if str(_v(c, "engine_mode") or "").lower() == "serverless" and not mine:
+            self.find("info", f"{addr}: Aurora Serverless v1 (engine_mode serverless): one compute node in one "
+                      "zone, which AWS recreates in another zone when that zone fails (minutes, not a reader's "
+                      "30 s failover); modelled as one node. AWS retired Serverless v1 in 2025", c, "engine_mode")
+            self.out.blocks.append(_comp(f"{name}-writer", "database", src))
+            return
+        if len(mine) <= 1:
+            self.find("warning", f"{addr}: {len(mine) or 'no'} instance{'s' if len(mine) != 1 else ''} "
+                      "in the cluster: no reader to fail over to", c, "aws_rds_cluster_instance")
+            self.out.blocks.append(_comp(f"{name}-writer", "database", src))
+            return
+        self.out.blocks.append({"standby": {
+            "name": f"{name} cluster failover", "primary": _comp(f"{name}-writer", "database", src),
+            "standbys": [_comp(f"{name}-reader-{i + 1}", "database", self.where(m))
+                         for i, m in enumerate(mine[1:])],
+            "failover_s": 30.0, "replication": "sync"}})
+        self.find("info", f"{addr}: failover to a reader taken as 30 s (assumed); the instances share the "
+                  "cluster's storage, so a failover loses no committed data", c, "failover")
 
     def load_balancer(self, r: dict) -> None:
         """A load balancer known by its provider's SLA: multi-AZ across two zones or more."""
@@ -524,7 +565,7 @@ class AwsReader:
             region = self.region_of(r)
             made += [(b, None if id(b) in self.spanning else region) for b in self.out.blocks[before:]]
         self.pair_read_replicas(made)
-        self.clusters()
+        self.clusters(made)
         self.failover_records()
         regions = sorted({reg for _, reg in made if reg})
         if len(regions) > 1:  # resources in several regions: each region a failure domain
@@ -532,7 +573,7 @@ class AwsReader:
                 if reg:
                     self._place(b, reg)
             counts = ", ".join(f"{reg}: {sum(1 for _, x in made if x == reg)}" for reg in regions)
-            crossed = any(b.get("region") for b in self._copies()) if self.read_replicas else False
+            crossed = self.copied
             self.out.findings.append(Finding(
                 "info", f"resources in {len(regions)} regions ({counts}), each region a failure domain "
                 "(assumed rates)" + ("" if crossed else "; nothing read here says one region's resources take over "
