@@ -1705,3 +1705,24 @@ def test_an_aurora_global_database_is_one_standby_across_its_regions(tmp_path):
     arch = hl.load_architecture(doc["design"])
     alone = hl.load_architecture({"architecture": sb["primary"], "regions": doc["design"]["regions"]})
     assert arch.evaluate().unavailability < alone.evaluate().unavailability
+
+
+def test_replicas_set_by_a_horizontal_pod_autoscaler_are_its_floor(tmp_path):
+    """With an autoscaler, manifests leave spec.replicas out (the HPA sets it): the
+    Deployment was read as one replica, 'any failure of it is an outage'. The HPA's
+    minReplicas is what is sure to run."""
+    path = tmp_path / "api.yaml"
+    path.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n"
+        "  template:\n    metadata: {labels: {app: api}}\n    spec:\n"
+        "      containers: [{name: api, image: api:1, readinessProbe: {periodSeconds: 5}}]\n"
+        "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api, namespace: shop}\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n"
+        "  minReplicas: 3\n  maxReplicas: 10\n"
+        "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: other, namespace: web}\n"
+        "spec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}\n  minReplicas: 7\n")
+    doc = import_paths([path])
+    (api,) = hl.load_architecture(doc["design"]).components
+    assert api.name == "shop/api" and api.count == 3  # the HPA in its namespace, not the other
+    assert _has(doc, "info", f"{path}:4", "replicas set by HorizontalPodAutoscaler shop/api: read as its minReplicas 3")
+    assert not any("one replica" in f["message"] for f in doc["findings"])

@@ -5,7 +5,8 @@ spread constraints with whether their selector matches the workload's own pods, 
 zone pinned by ``nodeSelector`` or node affinity, database replicas that replicate
 nothing: a database image run as several replicas with nothing that sets replication
 up), quorum software run as a
-StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), PodDisruptionBudgets,
+StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), HorizontalPodAutoscalers
+(a scaled workload runs at least ``minReplicas``), PodDisruptionBudgets,
 PersistentVolumes pinned to a zone, CloudNativePG ``Cluster`` (instances, synchronous
 replicas, backups in the cluster or through the Barman Cloud plugin; a replica cluster,
 by ``replica.enabled`` or by the distributed topology's ``replica.primary``, whose source
@@ -244,6 +245,7 @@ class _Reader:
         self.clusters: dict[str, int] = {}  # a CloudNativePG cluster's name: its block's index
         self.replica_clusters: list[tuple[_Doc, str]] = []  # (replica cluster, the source it follows)
         self.topology_primaries: list[tuple[_Doc, str]] = []  # (a distributed topology's primary, its source)
+        self.autoscalers: dict[tuple[str, str, str], _Doc] = {}  # (namespace, kind, name) it scales: the HPA
 
     def find(self, severity: str, message: str, doc: _Doc, *keys: Any) -> None:
         field = ".".join(str(k) for k in keys)
@@ -256,6 +258,15 @@ class _Reader:
     def workload(self, doc: _Doc) -> None:
         spec = as_mapping(doc.data.get("spec"))
         replicas_raw = spec.get("replicas", 1)
+        hpa = self.autoscalers.get((dig(doc.data, "metadata", "namespace") or "", doc.kind,
+                                    str(dig(doc.data, "metadata", "name"))))
+        if hpa is not None:  # the autoscaler sets the replicas; its floor is what is sure to run
+            floor = whole(dig(hpa.data, "spec", "minReplicas", default=1), None)
+            if floor is not None:
+                self.find("info", f"replicas set by HorizontalPodAutoscaler {hpa.name}: read as its minReplicas "
+                          f"{floor} (the fewest it runs){'' if 'replicas' not in spec else ', not spec.replicas'}",
+                          doc, "spec", "replicas")
+                replicas_raw = floor
         replicas = whole(replicas_raw, None)
         if replicas is None:
             self.find("info", f"replicas {replicas_raw!r} is not a number here (a template value?); "
@@ -656,6 +667,11 @@ def _read_together(files: list[tuple[str, str]]) -> list[Imported]:
     documents = [pair for name, text in files for pair in _documents(name, text)]
     if len(documents) > MAX_DOCUMENTS:
         raise InvalidInputError(f"{len(documents):,} documents in these manifests; at most {MAX_DOCUMENTS:,}")
+    for doc, _ in documents:  # autoscalers first: a workload's replicas may be theirs to set
+        target = as_mapping(dig(doc.data, "spec", "scaleTargetRef"))
+        if doc.kind == "HorizontalPodAutoscaler" and target.get("kind") in ("Deployment", "StatefulSet"):
+            r.autoscalers[(dig(doc.data, "metadata", "namespace") or "", str(target["kind"]),
+                           str(target.get("name")))] = doc
     for doc, dups in documents:
         for keys, line in dups:
             r.out.findings.append(Finding(
