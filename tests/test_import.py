@@ -1726,3 +1726,51 @@ def test_replicas_set_by_a_horizontal_pod_autoscaler_are_its_floor(tmp_path):
     assert api.name == "shop/api" and api.count == 3  # the HPA in its namespace, not the other
     assert _has(doc, "info", f"{path}:4", "replicas set by HorizontalPodAutoscaler shop/api: read as its minReplicas 3")
     assert not any("one replica" in f["message"] for f in doc["findings"])
+
+
+_GETAZS = """Resources:
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties:
+      CidrBlock: 10.0.0.0/24
+      AvailabilityZone: !Select [0, !GetAZs '']
+  SubnetB:
+    Type: AWS::EC2::Subnet
+    Properties:
+      CidrBlock: 10.0.1.0/24
+      AvailabilityZone: !Select
+        - "1"
+        - Fn::GetAZs: !Ref AWS::Region
+  Web:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: "2"
+      MaxSize: "4"
+      VPCZoneIdentifier: [!Ref SubnetA, !Ref SubnetB]
+  Api:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: 2
+      AvailabilityZones: !GetAZs ''
+  Picked:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      MinSize: 2
+      AvailabilityZones: [!Select [2, [eu-west-1a, eu-west-1b, eu-west-1c]]]
+"""
+
+
+def test_a_template_s_zones_from_getazs_are_read(tmp_path):
+    """Templates place subnets with !Select [i, !GetAZs ''] and groups over !GetAZs: both
+    were unknown, so no group had zones. The i-th zone of the region is a zone of its own
+    (which one is AWS's choice); every zone of the region is read as two, said."""
+    path = tmp_path / "vpc.yaml"
+    path.write_text(_GETAZS)
+    doc = import_paths([path])
+    names = [c.name for c in hl.load_architecture(doc["design"]).components]
+    assert names == ["Web@zone 1 of the region", "Web@zone 2 of the region",
+                     "Api@zone 1 of the region", "Api@zone 2 of the region", "Picked"]
+    assert _has(doc, "info", f"{path}:20 (Api)", "AvailabilityZones is Fn::GetAZs, every zone of the region: read as two")
+    assert "zone 1 of the region" in doc["design"]["zones"]
+    picked = next(b for b in doc["design"]["architecture"]["series"] if "Picked" in json.dumps(b))
+    assert picked["zone"] == "eu-west-1c"  # !Select over a literal list

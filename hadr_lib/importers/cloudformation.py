@@ -118,6 +118,13 @@ class _Template:
                                                  f"{self.path}: {where}", "Fn::If"))
                     cond = True
                 return self.value(args[1] if cond else args[2], depth + 1, where, key)
+            if fn == "Fn::GetAZs":  # the region's zones: how many is not in the template
+                return ALL_ZONES
+            if fn == "Fn::Select" and isinstance(args, list) and len(args) == 2:
+                i, seq = _int(self.value(args[0], depth + 1, where)), self.value(args[1], depth + 1, where, key)
+                if isinstance(i, int) and seq is ALL_ZONES and 0 <= i < MAX_ZONE_INDEX:
+                    return f"zone {i + 1} of the region"  # every region has it; which one is AWS's choice
+                return seq[i] if isinstance(seq, list) and isinstance(i, int) and 0 <= i < len(seq) else UNKNOWN
             if fn == "Fn::FindInMap" and isinstance(args, list) and len(args) == 3:
                 keys = [self.value(a, depth + 1, where) for a in args]
                 found: Any = self.mappings
@@ -128,6 +135,11 @@ class _Template:
                 return UNKNOWN
         return {k: self.value(v, depth + 1, where, k) for k, v in expr.items()}
 
+
+#: ``Fn::GetAZs``: every zone of the stack's region (how many is the region's, not the template's).
+ALL_ZONES = type("AllZones", (), {"__repr__": lambda self: "Fn::GetAZs"})()
+#: ``!Select [i, !GetAZs '']`` is read for a zone index below this.
+MAX_ZONE_INDEX = 6
 
 #: Properties the reading turns into the design: a parameter read there is said with its default.
 DECIDING_PROPERTIES = frozenset((
@@ -197,6 +209,12 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
     elif rtype == "AWS::AutoScaling::AutoScalingGroup":
         r["type"] = "aws_autoscaling_group"
         zones = props.get("AvailabilityZones")
+        if zones is ALL_ZONES:  # every zone of the region: at least two are sure
+            zones = [f"zone {i + 1} of the region" for i in range(2)]
+            t.findings.append(Finding("info", f"{logical}: AvailabilityZones is Fn::GetAZs, every zone of the "
+                                      "region: read as two (AWS regions have three or more, but an account may be "
+                                      "offered two)", f"{t.path}:{n} ({logical})" if n else f"{t.path}: {logical}",
+                                      "AvailabilityZones"))
         v.update(name=_known(props.get("AutoScalingGroupName")) or logical,
                  min_size=_int(props.get("MinSize")), desired_capacity=_int(props.get("DesiredCapacity")),
                  availability_zones=[z for z in zones if isinstance(z, str)] if isinstance(zones, list) else [],

@@ -280,7 +280,7 @@ class AwsReader:
             self.find("warning", f"{addr}: every instance is in {zones[0]}: losing it loses them all", r,
                       "availability_zones")
         if not zones:
-            self.find("info", f"{addr}: its zones are not known here (subnets not in the plan)", r,
+            self.find("info", f"{addr}: its zones are not known here (its subnets' zones are not in these files)", r,
                       "vpc_zone_identifier")
         if len(zones) >= 2 and size >= 2:
             per = [size // len(zones) + (1 if i < size % len(zones) else 0) for i in range(len(zones))]
