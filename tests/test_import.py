@@ -1774,3 +1774,30 @@ def test_a_template_s_zones_from_getazs_are_read(tmp_path):
     assert "zone 1 of the region" in doc["design"]["zones"]
     picked = next(b for b in doc["design"]["architecture"]["series"] if "Picked" in json.dumps(b))
     assert picked["zone"] == "eu-west-1c"  # !Select over a literal list
+
+
+_READ_REPLICA_PY = '''import boto3
+
+PRIMARY = "us-east-1"
+
+east = boto3.client("rds", region_name=PRIMARY)
+west = boto3.client("rds", region_name="us-west-2")
+
+east.create_db_instance(DBInstanceIdentifier="orders", MultiAZ=True, BackupRetentionPeriod=7)
+west.create_db_instance_read_replica(
+    DBInstanceIdentifier="orders-dr",
+    SourceDBInstanceIdentifier="arn:aws:rds:us-east-1:123456789012:db:orders",
+    SourceRegion=PRIMARY,
+)
+'''
+
+
+def test_boto3_read_replica_in_another_region_is_the_copy_of_its_source(tmp_path):
+    path = tmp_path / "dr.py"
+    path.write_text(_READ_REPLICA_PY)
+    doc = import_paths([path])
+    sb = doc["design"]["architecture"]["standby"]
+    assert sb["name"] == "orders-dr (read replica, promoted by hand)"
+    assert sb["primary"]["region"] == "us-east-1" and sb["standbys"][0]["region"] == "us-west-2"
+    assert _has(doc, "warning", f"{path}:9", "an asynchronous read replica promoted by hand")
+    assert doc["design"]["regions"]["us-west-2"]["source"].endswith("these files do not say")

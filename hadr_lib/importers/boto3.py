@@ -1,7 +1,9 @@
 """Python code that builds AWS resources with boto3, read with ``ast`` and never run.
 
 Read: ``run_instances`` (``MinCount`` instances, the zone of ``Placement``),
-``create_db_instance`` (``MultiAZ``, ``BackupRetentionPeriod``),
+``create_db_instance`` (``MultiAZ``, ``BackupRetentionPeriod``) and
+``create_db_instance_read_replica`` (its source's disaster-recovery copy when the source
+is created here; the client's literal ``region_name`` gives each database's region),
 ``create_auto_scaling_group`` (capacity and zones), ``create_health_check`` and
 ``change_resource_record_sets`` (failover records and the health checks they use), as
 the Terraform importer reads their AWS equivalents. Arguments are read when they are
@@ -95,6 +97,24 @@ class _Code:
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
                 self.parents[id(child)] = node
+        # NAME = boto3.client(SERVICE, region_name=LITERAL) (or self.NAME = ...): the region it calls
+        self.client_region: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call) \
+                    and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "client":
+                region = _kwargs(node.value, self.names).get("region_name")
+                target = node.targets[0]
+                name = target.id if isinstance(target, ast.Name) else (
+                    target.attr if isinstance(target, ast.Attribute) else None)
+                if name and isinstance(region, str) and REGION.match(region):
+                    self.client_region.setdefault(name, region)
+
+    def region_of(self, call: ast.Call) -> str | None:
+        """The region of the client a call is made on (``rds.create_...``), when it was
+        made with a literal ``region_name``."""
+        on = call.func.value if isinstance(call.func, ast.Attribute) else None
+        name = on.id if isinstance(on, ast.Name) else (on.attr if isinstance(on, ast.Attribute) else None)
+        return self.client_region.get(name) if name else None
 
     def loops(self, node: ast.AST) -> list[tuple[list | None, str, Any]]:
         """The ``for`` loops around ``node``, innermost first: (items, how, bind), items
@@ -224,7 +244,17 @@ def _read(path: str, text: str) -> Imported:
                                   "multi_az": multi if isinstance(multi, bool) else None,
                                   "backup_retention_period": whole(kw.get("BackupRetentionPeriod", 1)),
                                   "availability_zone": kw.get("AvailabilityZone") if isinstance(
-                                      kw.get("AvailabilityZone"), str) else None}})
+                                      kw.get("AvailabilityZone"), str) else None,
+                                  "region": code.region_of(call)}})
+    for call in code.calls("create_db_instance_read_replica"):
+        kw = _kwargs(call, code.names)
+        source = kw.get("SourceDBInstanceIdentifier")
+        resources.append({"address": f"create_db_instance_read_replica (line {call.lineno})",
+                          "type": "aws_db_instance", "where": _at(path, call), "values": {
+                              "identifier": kw.get("DBInstanceIdentifier") if isinstance(
+                                  kw.get("DBInstanceIdentifier"), str) else f"replica (line {call.lineno})",
+                              "replicate_source_db": source if isinstance(source, str) else "a source not read here",
+                              "region": code.region_of(call)}})
     for call in code.calls("create_auto_scaling_group"):
         kw = _kwargs(call, code.names)
         zones = kw.get("AvailabilityZones")

@@ -157,7 +157,7 @@ class AwsReader:
     def _place(self, block: dict, region: str) -> None:
         """Put a block in ``region`` (a block in a zone: the zone in the region)."""
         name = printable(region, 120).strip() or "unnamed region"
-        self.out.regions.setdefault(name, assumed_region("the Terraform files do not say"))
+        self.out.regions.setdefault(name, assumed_region("these files do not say"))
         if "zone" in block:
             self.out.zones[block["zone"]]["region"] = name
         else:
