@@ -133,6 +133,10 @@ def _summary(doc: dict) -> list[str]:
     return lines
 
 
+#: Traps of infrastructure code listed in a check's text or comment at most.
+MAX_FINDINGS = 20
+
+
 def check_text(doc: dict) -> str:
     """The result for a terminal."""
     lines = ["PASS" if doc["ok"] else "FAIL", *(f"  {x}" for x in _summary(doc))]
@@ -147,6 +151,11 @@ def check_text(doc: dict) -> str:
     if doc["biggest_parts"]:
         lines.append("most downtime (saved if made perfect): " + ", ".join(
             f"{p['name']} {format_duration(p['downtime_saved_per_year_s'])}" for p in doc["biggest_parts"]))
+    if doc.get("findings"):
+        lines.append("traps in the infrastructure code:")
+        lines += [f"  {f['severity']}: {f['message']} [{f['source']}]" for f in doc["findings"][:MAX_FINDINGS]]
+        if len(doc["findings"]) > MAX_FINDINGS:
+            lines.append(f"  and {len(doc['findings']) - MAX_FINDINGS} more (hadr import lists them)")
     return "\n".join(lines)
 
 
@@ -189,4 +198,11 @@ def check_markdown(doc: dict) -> str:
         out += ["", "Most downtime (saved a year if made perfect): " + ", ".join(
             f"{md_escape(p['name'])} ({format_duration(p['downtime_saved_per_year_s'])})"
             for p in doc["biggest_parts"])]
+    if doc.get("findings"):
+        shown = doc["findings"][:MAX_FINDINGS]
+        out += ["", f"<details><summary>Traps in the infrastructure code ({len(doc['findings'])})</summary>", "",
+                *(f"- {f['severity']}: {md_escape(f['message'])} ({md_escape(f['source'])})" for f in shown)]
+        if len(doc["findings"]) > len(shown):
+            out.append(f"- and {len(doc['findings']) - len(shown)} more (hadr import lists them)")
+        out += ["", "</details>"]
     return "\n".join(out) + "\n"

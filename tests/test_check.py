@@ -149,3 +149,41 @@ def test_the_pre_commit_hook_checks_every_file_and_exits_with_the_worst(tmp_path
     scripts = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())[
         "project"]["scripts"]
     assert scripts["hadr-check-files"] == "hadr_lib.cli.check:check_files"
+
+
+_TF_BASE = '''resource "aws_db_instance" "orders" {
+  identifier              = "orders"
+  multi_az                = true
+  backup_retention_period = 7
+}
+'''
+
+
+def test_infrastructure_code_is_checked_as_hadr_import_reads_it(tmp_path):
+    """Platform teams gate pull requests on their Terraform, not on a design file: DESIGN
+    and BASE may be folders or files of infrastructure code. A change that turns Multi-AZ
+    off loses nines and fails, and the traps in the code go with the verdict."""
+    base, head = tmp_path / "base", tmp_path / "head"
+    base.mkdir()
+    head.mkdir()
+    (base / "main.tf").write_text(_TF_BASE)
+    (head / "main.tf").write_text(_TF_BASE.replace("multi_az                = true", "multi_az = false"))
+    code, out, err = _run(["check", str(base), "--target", "99.9%"])
+    assert code == 0 and out.startswith("PASS") and err == ""
+    code, out, _ = _run(["check", str(head), "--target", "99.9%", "--against", str(base), "--format", "json"])
+    doc = json.loads(out)
+    assert code == 1 and doc["within_drop"] is False and doc["drop_nines"] > 1.5  # one host, not a pair
+    assert [f["severity"] for f in doc["findings"]] == ["warning"]
+    assert "multi_az is false" in doc["findings"][0]["message"]
+    code, out, _ = _run(["check", str(head / "main.tf"), "--target", "99.9%", "--against", str(base),
+                         "--format", "markdown"])
+    assert code == 1 and "Traps in the infrastructure code (1)" in out and "multi\\_az is false" in out
+    # a design file is still a design file, with no findings key; files that model nothing are an error
+    design = tmp_path / "d.yaml"
+    design.write_text("architecture:\n  component: {name: a, availability: 0.9999}\n")
+    code, out, _ = _run(["check", str(design), "--target", "99.9%", "--format", "json"])
+    assert code == 0 and "findings" not in json.loads(out)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "vars.tf").write_text('variable "x" {}\n')
+    code, _, err = _run(["check", str(tmp_path / "empty"), "--target", "99.9%"])
+    assert code == 2 and "nothing in these files could be modelled" in err

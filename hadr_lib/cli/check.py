@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..architecture_file import load_architecture
 from ..checks import InvalidInputError
@@ -17,9 +18,11 @@ def run(args) -> int:
         max_drop = float(args.max_drop)
     except ValueError:
         raise InvalidInputError(f"--max-drop: {args.max_drop!r} is not a number of nines (0 or more)") from None
-    design = load_architecture(args.design)
-    base = None if args.against is None else load_architecture(args.against)
+    design, traps = _design(args.design)
+    base = None if args.against is None else _design(args.against, "--against")[0]
     doc = check_design(design, target, base, max_drop, year_days=args.year_days)
+    if traps is not None:  # read from infrastructure code: its traps go with the verdict
+        doc["findings"] = [f for f in traps if f["severity"] in ("error", "warning")]
     if args.format == "json":
         print_json(doc)
     elif args.format == "markdown":
@@ -29,11 +32,34 @@ def run(args) -> int:
     return 0 if doc["ok"] else 1
 
 
+def _design(path: str, field: str = "DESIGN"):
+    """The architecture at ``path`` and, when it is infrastructure code (a folder, or a
+    file an importer reads: Terraform, CloudFormation, Kubernetes, boto3), what
+    ``hadr import`` found in it (None for an architecture file)."""
+    from ..importers import import_paths, importers
+    from ..safe_load import read_text
+
+    p = Path(path)
+    code = p.is_dir()
+    if not code and p.is_file():
+        text = read_text(p)
+        code = any(imp.claims(str(p), text) for imp in importers())
+    if not code:
+        return load_architecture(path), None
+    doc = import_paths([p])
+    if doc["design"] is None:
+        raise InvalidInputError(f"{field}: {path}: nothing in these files could be modelled "
+                                "(hadr import lists what it read)")
+    return load_architecture(doc["design"]), doc["findings"]
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("design", metavar="DESIGN", help=ARCH_FILE)
+    p.add_argument("design", metavar="DESIGN", help=ARCH_FILE + "; or a folder or files of infrastructure "
+                   "code, read as hadr import reads them")
     p.add_argument("--target", required=True,
                    help="the availability the design must meet: 99.95%%, 99.95 or 0.9995")
-    p.add_argument("--against", metavar="BASE", help="the design this one replaces (e.g. the main branch's file)")
+    p.add_argument("--against", metavar="BASE", help="the design this one replaces (e.g. the main branch's file "
+                   "or infrastructure code)")
     p.add_argument("--max-drop", default="0", metavar="NINES",
                    help="nines the design may lose against BASE (default 0: any loss fails)")
     year_days_argument(p)
