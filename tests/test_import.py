@@ -1801,3 +1801,56 @@ def test_boto3_read_replica_in_another_region_is_the_copy_of_its_source(tmp_path
     assert sb["primary"]["region"] == "us-east-1" and sb["standbys"][0]["region"] == "us-west-2"
     assert _has(doc, "warning", f"{path}:9", "an asynchronous read replica promoted by hand")
     assert doc["design"]["regions"]["us-west-2"]["source"].endswith("these files do not say")
+
+
+_EC2_TF = '''
+resource "aws_subnet" "a" {
+  availability_zone = "eu-west-1a"
+}
+
+resource "aws_subnet" "b" {
+  availability_zone = "eu-west-1b"
+}
+
+resource "aws_instance" "web" {
+  for_each      = { a = aws_subnet.a.id, b = aws_subnet.b.id }
+  ami           = "ami-123"
+  instance_type = "t3.small"
+  subnet_id     = each.value
+}
+
+resource "aws_instance" "bastion" {
+  ami       = "ami-123"
+  subnet_id = aws_subnet.a.id
+  tags      = { Name = "bastion" }
+}
+
+resource "aws_lambda_function" "resize" {
+  function_name = "resize"
+}
+
+resource "aws_lambda_function" "thumbs" {
+  function_name = "thumbs"
+}
+'''
+
+
+def test_ec2_instances_are_read_in_their_zones_and_running_types_not_read_are_named(tmp_path):
+    """aws_instance, the commonest compute resource, made nothing: a design of plain EC2
+    instances was empty. Each is a part in its subnet's zone; the instances of one
+    resource are replicas of one another (said); one alone is named. Types that run
+    something and are not read are named too, not passed over in silence."""
+    path = tmp_path / "main.tf"
+    path.write_text(_EC2_TF)
+    doc = import_paths([path])
+    src = str(path)
+    series = doc["design"]["architecture"]["series"]
+    web, bastion = series
+    assert [(m["zone"], m["component"]["name"]) for m in web["parallel"]] == [
+        ("eu-west-1a", 'aws_instance.web["a"]'), ("eu-west-1b", 'aws_instance.web["b"]')]
+    assert bastion["zone"] == "eu-west-1a" and bastion["component"]["name"] == "bastion"
+    assert bastion["component"]["mttr_h"] == 1.0  # nothing replaces it: recovered or rebuilt
+    assert _has(doc, "info", f"{src}:10 (aws_instance.web)", "its instances are taken as replicas of one another")
+    assert _has(doc, "warning", f"{src}:17 (aws_instance.bastion)", "aws_instance.bastion: one instance")
+    assert _has(doc, "info", src, "not read, so not in the design: aws_lambda_function (2)")
+    hl.load_architecture(doc["design"]).evaluate()

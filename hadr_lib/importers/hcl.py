@@ -382,6 +382,9 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
         elif isinstance(subnets, list):
             values[key] = [m.reference(s) or s for s in subnets]
             unknown.pop(key, None)
+    if rtype == "aws_instance" and m.reference(body.get("subnet_id")):  # its subnet, by reference: its zone
+        values["subnet_id"] = m.reference(body.get("subnet_id"))
+        unknown.pop("subnet_id", None)
     if rtype in ("aws_subnet", "aws_route53_health_check"):
         values["id"] = address
     if rtype == "aws_rds_cluster_instance":  # its cluster, by the reference that names it

@@ -40,9 +40,18 @@ ASSUMED = {
                               "about twice a year for 4 hours; give its real figures"),
     "cache": (4380.0, 1.0, "assumed by hadr import: a cache node fails about twice a year and is replaced in "
                            "an hour"),
+    "server": (2190.0, 1.0, "assumed by hadr import: an instance fails about 4 times a year; outside an Auto "
+                            "Scaling group nothing replaces it, so it is recovered or rebuilt in an hour"),
 }
+#: Resource types that run something this reader does not model: named in one finding.
+UNREAD_RUNNING = ("aws_ecs_service", "aws_eks_node_group", "aws_eks_cluster", "aws_lambda_function",
+                  "aws_elasticache_cluster", "aws_efs_file_system", "aws_docdb_cluster", "aws_opensearch_domain",
+                  "aws_elasticsearch_domain", "aws_mq_broker", "aws_msk_cluster", "aws_redshift_cluster",
+                  "aws_neptune_cluster", "aws_memorydb_cluster", "aws_apigatewayv2_api", "aws_api_gateway_rest_api",
+                  "aws_cloudfront_distribution", "aws_sqs_queue", "aws_kinesis_stream", "aws_fsx_lustre_file_system",
+                  "aws_globalaccelerator_accelerator", "aws_batch_compute_environment", "aws_emr_cluster")
 ZONE = {"rate_per_year": 0.5, "mttr_h": 4.0,
-        "source": "assumed by hadr import: 0.5 zone outages a year of 4 hours; the plan does not say"}
+        "source": "assumed by hadr import: 0.5 zone outages a year of 4 hours; these files do not say"}
 
 
 def _claims(path: str, text: str) -> bool:
@@ -114,6 +123,8 @@ class AwsReader:
         self.databases: dict[str, dict] = {}  # a database's names (address, identifier): its block
         self.read_replicas: list[tuple[dict, dict, str]] = []  # (resource, its block, its source as written)
         self.copied = False  # a database's copy is modelled (a read replica, a global database's secondary)
+        self.server_groups: dict[str, list[dict]] = {}  # an aws_instance resource: its instances' blocks
+        self.unread: dict[str, list[str]] = {}  # a resource type that runs something, not read: its addresses
         self.by_type: dict[str, list[dict]] = {}
         for r in self.resources:
             self.by_type.setdefault(str(r.get("type")), []).append(r)
@@ -582,6 +593,12 @@ class AwsReader:
         elif self.region:
             self.out.findings.append(Finding("info", f"provider region {self.region}", self.path,
                                              "provider_config.aws.region"))
+        if self.unread:
+            listed = [f"{k} ({len(v)})" for k, v in sorted(self.unread.items())]
+            self.out.findings.append(Finding(
+                "info", f"not read, so not in the design: {', '.join(listed[:12])}"
+                + (f" and {len(listed) - 12} more types" if len(listed) > 12 else "")
+                + " (add what they run by hand)", self.path, "resource"))
         if len(self.out.blocks) > 1:
             self.out.findings.append(Finding("info", "resources joined in series: each is taken as needed for the "
                                              "whole (the files do not say which calls which)", self.path))
@@ -589,6 +606,7 @@ class AwsReader:
 
     #: The method that reads each resource type (a type not listed here makes nothing).
     READERS = {"aws_db_instance": "db_instance", "aws_autoscaling_group": "autoscaling_group",
+               "aws_instance": "instance",
                "aws_elasticache_replication_group": "cache",
                "aws_s3_bucket_replication_configuration": "s3_replication",
                "aws_lb": "load_balancer", "aws_alb": "load_balancer",
@@ -601,6 +619,34 @@ class AwsReader:
         method = self.READERS.get(str(kind))
         if method is not None:
             getattr(self, method)(r)
+        elif kind in UNREAD_RUNNING:
+            self.unread.setdefault(str(kind), []).append(str(r.get("address")))
+
+    def instance(self, r: dict) -> None:
+        """An EC2 instance outside an Auto Scaling group: one part, in its zone (its own
+        ``availability_zone`` or its subnet's). The instances of one counted or for_each
+        resource are taken as replicas of one another (any one serves), said."""
+        addr = str(r.get("address"))
+        base = re.sub(r"\[[^\]]*\]$", "", addr)
+        zone = _v(r, "availability_zone") or self.subnet_zone.get(str(_v(r, "subnet_id")))
+        name = printable(str(dig(_v(r, "tags"), "Name") or addr), 120)
+        block = _comp(name, "server", self.where(r))
+        block = {"zone": self.zone(str(zone)), **block} if zone else block
+        group = self.server_groups.get(base)
+        if group is None:  # the first instance of this resource: its own block for now
+            self.server_groups[base] = [block]
+            self.out.blocks.append(block)
+            if base == addr:  # no count, no for_each: one of its kind
+                self.find("warning", f"{addr}: one instance: any failure of it is an outage until it is recovered "
+                          "or rebuilt (nothing replaces it outside an Auto Scaling group)", r, "instance_type")
+            return
+        if len(group) == 1:  # a second instance: the resource becomes a parallel of its instances
+            first = group[0]
+            i = next(j for j, b in enumerate(self.out.blocks) if b is first)
+            self.out.blocks[i] = {"parallel": group}
+            self.find("info", f"{base}: its instances are taken as replicas of one another (any one serves); "
+                      "the files do not say what they run", r, "count")
+        group.append(block)
 
 
 def _first(x: Any) -> dict:
