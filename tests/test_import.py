@@ -1854,3 +1854,15 @@ def test_ec2_instances_are_read_in_their_zones_and_running_types_not_read_are_na
     assert _has(doc, "warning", f"{src}:17 (aws_instance.bastion)", "aws_instance.bastion: one instance")
     assert _has(doc, "info", src, "not read, so not in the design: aws_lambda_function (2)")
     hl.load_architecture(doc["design"]).evaluate()
+
+
+def test_a_template_s_ec2_instance_is_read_in_its_subnet_s_zone(tmp_path):
+    path = tmp_path / "ec2.yaml"
+    path.write_text("Resources:\n  SubnetA:\n    Type: AWS::EC2::Subnet\n"
+                    "    Properties: {AvailabilityZone: !Select [1, !GetAZs '']}\n"
+                    "  Web:\n    Type: AWS::EC2::Instance\n"
+                    "    Properties: {ImageId: ami-1, SubnetId: !Ref SubnetA, Tags: [{Key: Name, Value: web-1}]}\n")
+    doc = import_paths([path])
+    block = doc["design"]["architecture"]
+    assert block["zone"] == "zone 2 of the region" and block["component"]["name"] == "web-1"
+    assert _has(doc, "warning", f"{path}:5 (Web)", "one instance: any failure of it is an outage")

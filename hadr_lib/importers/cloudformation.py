@@ -219,6 +219,12 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
                  min_size=_int(props.get("MinSize")), desired_capacity=_int(props.get("DesiredCapacity")),
                  availability_zones=[z for z in zones if isinstance(z, str)] if isinstance(zones, list) else [],
                  vpc_zone_identifier=[s for s in props.get("VPCZoneIdentifier") or [] if isinstance(s, str)])
+    elif rtype == "AWS::EC2::Instance":
+        r["type"] = "aws_instance"
+        tags = props.get("Tags") if isinstance(props.get("Tags"), list) else []
+        named = next((t.get("Value") for t in tags if isinstance(t, dict) and t.get("Key") == "Name"), None)
+        v.update(availability_zone=_known(props.get("AvailabilityZone")), subnet_id=_known(props.get("SubnetId")),
+                 tags={"Name": named if isinstance(named, str) else logical})
     elif rtype == "AWS::EC2::Subnet":
         r["type"] = "aws_subnet"
         v.update(id=logical, availability_zone=_known(props.get("AvailabilityZone")))
