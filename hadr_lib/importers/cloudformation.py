@@ -221,7 +221,8 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
                  vpc_zone_identifier=[s for s in props.get("VPCZoneIdentifier") or [] if isinstance(s, str)])
     elif rtype == "AWS::EC2::Instance":
         r["type"] = "aws_instance"
-        tags = props.get("Tags") if isinstance(props.get("Tags"), list) else []
+        tags = props.get("Tags")
+        tags = tags if isinstance(tags, list) else []
         named = next((t.get("Value") for t in tags if isinstance(t, dict) and t.get("Key") == "Name"), None)
         v.update(availability_zone=_known(props.get("AvailabilityZone")), subnet_id=_known(props.get("SubnetId")),
                  tags={"Name": named if isinstance(named, str) else logical})
