@@ -316,3 +316,19 @@ def test_no_error_message_echoes_a_huge_value(capsys, write):
     assert len(msg) <= 1000 and msg.startswith("field: yyy") and msg.endswith("is not allowed")
     assert "characters cut" in msg
     assert str(hl.InvalidInputError("short")) == "short"
+
+
+def test_tf_locals_that_name_each_other_many_times_are_read_once_and_bounded(tmp_path):
+    """Eight locals, each a template naming the next 200 times: read naively that is
+    200^8 lookups and a string of 200^8 characters. Each local is read once, and a
+    template past 10,000 characters is unknown (said), so the file is read at once."""
+    from hadr_lib.importers import import_paths
+
+    names = [f"l{i}" for i in range(9)]
+    lines = [f'  {a} = "' + ("${local." + b + "}") * 200 + '"' for a, b in zip(names, names[1:])]
+    lines.append(f'  {names[-1]} = "x"')
+    path = tmp_path / "main.tf"
+    path.write_text("locals {\n" + "\n".join(lines) + "\n}\n"
+                    'resource "aws_db_instance" "db" {\n  identifier = "db"\n  multi_az = local.l0\n}\n')
+    doc = import_paths([path])
+    assert any("multi_az = local.l0 needs evaluation" in f["message"] for f in doc["findings"])

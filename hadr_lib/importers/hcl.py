@@ -53,6 +53,8 @@ _PART = re.compile(r"\$\{([^{}\"]*)\}")
 _NAMED = re.compile(r"^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)$")
 #: How many references one value may go through (``local.a`` -> ``local.b`` -> ``var.c``).
 MAX_HOPS = 8
+#: A template read longer than this is unknown (templates of templates grow geometrically).
+MAX_TEMPLATE_CHARS = 10_000
 MODULES = {
     "terraform-aws-modules/rds/aws": "aws_db_instance",
     "terraform-aws-modules/autoscaling/aws": "aws_autoscaling_group",
@@ -136,16 +138,22 @@ class _Module:
         self.path, self.doc = path, doc
         self.vars, self.locals = _variables(path, doc)
         self.findings: list[Finding] = []
+        self._read: dict[tuple[str, str], Any] = {}  # each variable and local, once read
 
     def named(self, ref: str, hops: int = 0) -> Any:
-        """The value ``var.NAME`` or ``local.NAME`` reads, or UNKNOWN."""
+        """The value ``var.NAME`` or ``local.NAME`` reads, or UNKNOWN; each is read once
+        (a file whose locals each name the next many times is not read exponentially)."""
         m = _NAMED.match(ref.strip())
         if not m or hops >= MAX_HOPS:
             return UNKNOWN
         table = self.vars if m.group(1) == "var" else self.locals
         if m.group(2) not in table:
             return UNKNOWN
-        return self.resolve(table[m.group(2)], hops + 1)
+        key = (m.group(1), m.group(2))
+        if key not in self._read:
+            self._read[key] = UNKNOWN  # while it is read: a loop through it stays unknown
+            self._read[key] = self.resolve(table[m.group(2)], hops + 1)
+        return self._read[key]
 
     def resolve(self, raw: Any, hops: int = 0) -> Any:
         """``raw`` with its variables, locals and templates of them read: a string that
@@ -166,7 +174,8 @@ class _Module:
                 parts += [raw[at:part.start()], str(got).lower() if isinstance(got, bool) else str(got)]
                 at = part.end()
             rest = raw[at:]
-            return UNKNOWN if "${" in rest else "".join(parts) + rest
+            joined = "".join(parts) + rest
+            return UNKNOWN if "${" in rest or len(joined) > MAX_TEMPLATE_CHARS else joined
         if hops >= MAX_HOPS:
             return raw
         if isinstance(raw, list):
