@@ -15,6 +15,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,25 @@ _LOADED_AND_PAINTED = f"({_LOADED}).then(() => {_PAINTED})"
 #: Each style sheet of the page as CSS text (its rules, however they were added).
 _SHEETS = ("[...document.styleSheets].map(s => { try { return [...s.cssRules].map(r => r.cssText).join('\\n'); }"
            " catch (e) { return ''; } })")
+
+
+def _kill_helpers(profile: Path) -> None:
+    """Kill the processes whose command line names ``profile`` (Chromium's zygote and
+    renderers carry its --user-data-dir): when the main process crashed they live on,
+    reparented, still writing to the profile. Chromium stays in its kernel's process
+    group (so a killed kernel takes it along); Linux's /proc finds the helpers."""
+    mark = str(profile).encode()
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if mark in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):  # gone meanwhile, or not ours
+            continue
 
 
 class PdfPrinter:
@@ -152,8 +172,14 @@ class PdfPrinter:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
+        if proc is not None and self._dir is not None:
+            _kill_helpers(self._dir)  # they outlive a main process that crashed, and write to the profile
         if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
+            for _ in range(50):  # a helper still dying may write a last file into the profile
+                shutil.rmtree(self._dir, ignore_errors=True)
+                if not self._dir.exists():
+                    break
+                time.sleep(0.05)
             self._dir = None
 
     # -- the protocol -----------------------------------------------------------------
