@@ -1866,3 +1866,19 @@ def test_a_template_s_ec2_instance_is_read_in_its_subnet_s_zone(tmp_path):
     block = doc["design"]["architecture"]
     assert block["zone"] == "zone 2 of the region" and block["component"]["name"] == "web-1"
     assert _has(doc, "warning", f"{path}:5 (Web)", "one instance: any failure of it is an outage")
+
+
+def test_a_rollout_that_stops_every_replica_is_named(tmp_path):
+    head = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 3\nSTRATEGY"
+            "  template:\n    metadata: {labels: {app: api}}\n    spec:\n"
+            "      containers: [{name: api, image: api:1, readinessProbe: {periodSeconds: 5}}]\n")
+    path = tmp_path / "api.yaml"
+    path.write_text(head.replace("STRATEGY", "  strategy: {type: Recreate}\n"))
+    doc = import_paths([path])
+    assert _has(doc, "warning", f"{path}:6", "strategy Recreate: every rollout stops all replicas")
+    path.write_text(head.replace("STRATEGY", "  strategy:\n    rollingUpdate: {maxUnavailable: 100%}\n"))
+    doc = import_paths([path])
+    assert _has(doc, "warning", f"{path}:7", "rollingUpdate.maxUnavailable 100% lets a rollout stop every replica")
+    path.write_text(head.replace("STRATEGY", "  strategy:\n    rollingUpdate: {maxUnavailable: 1}\n"))
+    doc = import_paths([path])
+    assert not any("rollout" in f["message"] for f in doc["findings"])

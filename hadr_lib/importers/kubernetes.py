@@ -282,6 +282,7 @@ class _Reader:
         pspec = as_mapping(pod.get("spec"))
         containers = [c for c in (pspec.get("containers") or []) if isinstance(c, dict)]
         self.workloads.append((doc, labels))
+        self.rollout(doc, spec, replicas)
         detection = _probe_detection_s(containers)
         if detection is None and containers:
             self.find("warning", "no liveness or readiness probe: a hung container is neither restarted "
@@ -337,6 +338,22 @@ class _Reader:
         if zone is not None:
             block = {"zone": zone, **block}
         self.out.blocks.append(block)
+
+    def rollout(self, doc: _Doc, spec: dict, replicas: int) -> None:
+        """A rollout that takes every replica down at once: named (a deploy is an outage
+        the availability figure does not count)."""
+        strategy = as_mapping(spec.get("strategy"))
+        if doc.kind == "Deployment" and strategy.get("type") == "Recreate":
+            self.find("warning", "strategy Recreate: every rollout stops all replicas before starting new ones, "
+                      "an outage each deploy (not in the availability figure)", doc, "spec", "strategy", "type")
+            return
+        unavailable = dig(strategy, "rollingUpdate", "maxUnavailable")
+        count = whole(unavailable)
+        if doc.kind == "Deployment" and replicas > 1 and (
+                unavailable == "100%" or (count is not None and count >= replicas)):
+            self.find("warning", f"rollingUpdate.maxUnavailable {printable(unavailable, 20)} lets a rollout stop "
+                      "every replica at once: an outage each deploy (not in the availability figure)",
+                      doc, "spec", "strategy", "rollingUpdate", "maxUnavailable")
 
     def replicates_nothing(self, doc: _Doc, pspec: dict, containers: list, replicas: int) -> bool:
         """A database image run as several replicas with nothing that sets up replication:
