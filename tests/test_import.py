@@ -1882,3 +1882,15 @@ def test_a_rollout_that_stops_every_replica_is_named(tmp_path):
     path.write_text(head.replace("STRATEGY", "  strategy:\n    rollingUpdate: {maxUnavailable: 1}\n"))
     doc = import_paths([path])
     assert not any("rollout" in f["message"] for f in doc["findings"])
+
+
+def test_count_index_into_a_literal_list_is_read(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text('resource "aws_instance" "web" {\n  count = 3\n'
+                    '  availability_zone = element(["eu-west-1a", "eu-west-1b"], count.index)\n}\n'
+                    'resource "aws_instance" "api" {\n  count = 2\n'
+                    '  availability_zone = ["eu-west-1c", "eu-west-1a"][count.index]\n}\n')
+    doc = import_paths([path])
+    web, api = doc["design"]["architecture"]["series"]
+    assert [m["zone"] for m in web["parallel"]] == ["eu-west-1a", "eu-west-1b", "eu-west-1a"]  # element() wraps
+    assert [m["zone"] for m in api["parallel"]] == ["eu-west-1c", "eu-west-1a"]

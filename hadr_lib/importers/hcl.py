@@ -300,8 +300,22 @@ SPLAT = "every instance of "
 #: ``length(var.X)`` / ``length(local.X)``: a count over a list read from the folder.
 _LENGTH = re.compile(r"^\$\{length\(((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*)\)\}$")
 #: ``X[count.index]`` and ``element(X, count.index)`` for a variable or local ``X``.
-_AT_INDEX = re.compile(r"\$\{(?:((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*)\[count\.index\]|"
-                       r"element\(((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*),\s*count\.index\))\}")
+_AT_INDEX = re.compile(r"\$\{(?:((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\[\]{}]*\])\[count\.index\]|"
+                       r"element\(((?:var|local)\.[A-Za-z_][A-Za-z0-9_-]*|\[[^\[\]{}]*\]),\s*count\.index\))\}")
+
+
+def _listed(m: _Module, ref: str) -> Any:
+    """The list a ``count.index`` indexes: a variable's or local's, or a literal one
+    (as python-hcl2 writes it: ``['a', 'b']``)."""
+    if ref.startswith("["):
+        import ast
+
+        try:
+            got = ast.literal_eval(ref) if len(ref) < 20_000 else None
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+        return got if isinstance(got, list) else None
+    return m.named(ref)
 
 
 def _count_of(m: _Module, raw: Any) -> int | None:
@@ -321,7 +335,7 @@ def _indexed(m: _Module, value: Any, i: int, depth: int = 0) -> Any:
     ``var.azs[count.index]``, ``element(var.azs, count.index)``)."""
     if isinstance(value, str) and "count.index" in value:
         def item(mt: re.Match) -> Any:
-            got = m.named(mt.group(1) or mt.group(2))
+            got = _listed(m, mt.group(1) or mt.group(2))
             if not isinstance(got, list) or not got:
                 return _MISSING
             at = i if mt.group(1) else i % len(got)  # element() wraps round
