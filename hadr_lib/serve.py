@@ -57,6 +57,11 @@
   shipped and evaluated it again (about a second a chart). Served here, charts are
   ``panels.base.chart`` widgets whose code is a few lines importing the bundle from
   ``/hadr/static/widgetbundle.js``: fetched once, cached by the browser.
+* **Kernels on unix sockets** (``KernelManager.transport: ipc`` in ``voila.json``). On
+  TCP the server picked five free ports per kernel that another process could take
+  before the kernel bound them: on a loaded machine a preheated kernel died of
+  "Address already in use" and the page it was handed broke. Unix sockets in Voila's
+  runtime folder have no port to race for, and nothing listens on the network.
 * **No tracebacks to clients.** A client that sends a bogus comm message (or a
   widget state that does not validate) gets no traceback back; the error goes
   to the kernel's log (``quiet_kernel_errors``, called by ``app_panel`` in a

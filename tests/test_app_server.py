@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from kernel_client import bogus_comms, kernel_answers, open_page, refused_without_v1, send_frames
@@ -35,6 +37,30 @@ def _served_pid(url: str) -> int:
         if conn.laddr and conn.laddr.port == port and conn.status == psutil.CONN_LISTEN:
             return conn.pid
     raise AssertionError(f"nothing listens on {port}")
+
+
+def test_served_kernels_talk_over_unix_sockets_not_tcp_ports(voila_app):
+    """Kernels on TCP took random free ports that another process could take before the
+    kernel bound them: on CI a preheated kernel died of 'Address already in use' and the
+    page handed it broke. They use IPC (unix sockets in Voila's runtime folder): no port
+    to race for, and nothing listening on the network."""
+    import psutil
+
+    _, kernel_id = open_page(voila_app)
+    assert kernel_answers(voila_app, kernel_id)
+    server = psutil.Process(_served_pid(voila_app))
+    kernels = [c for c in server.children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
+    assert kernels
+    for k in kernels:
+        cmd = k.cmdline()
+        connection = json.loads(Path(cmd[cmd.index("-f") + 1]).read_text())
+        assert connection["transport"] == "ipc" and connection["ip"].startswith("/"), connection
+        assert any(c.family == socket.AF_UNIX for c in k.net_connections("unix"))
+        # the ports the server chose are not TCP ports (ipykernel's debugger socket binds
+        # one itself, at a port zmq picks atomically: no race)
+        listening = {c.laddr.port for c in k.net_connections("tcp") if c.status == psutil.CONN_LISTEN}
+        chosen = {connection[f"{n}_port"] for n in ("shell", "iopub", "stdin", "control", "hb")}
+        assert not listening & chosen
 
 
 def test_malformed_binary_frames_do_not_freeze_the_server(voila_app):
