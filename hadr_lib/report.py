@@ -191,7 +191,7 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
                 pm.execute_notebook(
                     str(notebook or REPORT_NOTEBOOK), str(executed), kernel_name="python3",
                     parameters=parameters, cwd=tmp, progress_bar=False, execution_timeout=timeout,
-                    log_output=False)
+                    log_output=False, kernel_manager_class=_ipc_kernel_manager())
             except pm.PapermillExecutionError as exc:
                 first = (exc.source or "").strip().splitlines()[0] if exc.source else ""
                 raise RuntimeError(f"scenario {scenario!r} failed in cell {exc.cell_index} "
@@ -199,6 +199,29 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
             nb = nbformat.read(executed, as_version=4)
         return _export(nb, sc.name, out_dir, fmt=fmt, stem=stem or _stem(scenario), shared_plotly=shared_plotly,
                        chromium=chromium, workdir=Path(tmp), timeout=timeout)
+
+
+def _ipc_kernel_manager():
+    """jupyter_client's async kernel manager on unix sockets in a folder of its own
+    (removed with the kernel): on TCP it picks five free ports that another process may
+    take before the kernel binds them, and a report run beside others lost its kernel to
+    'Address already in use'."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IpcKernelManager(AsyncKernelManager):
+        def __init__(self, **kw: Any):
+            folder = tempfile.mkdtemp(prefix="hadr-kernel-")
+            kw.setdefault("transport", "ipc")
+            kw.setdefault("connection_file", os.path.join(folder, "kernel.json"))
+            super().__init__(**kw)
+            self._hadr_folder = folder
+
+        async def cleanup_resources(self, restart: bool = False) -> None:  # type: ignore[override]
+            await super().cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(self._hadr_folder, ignore_errors=True)
+
+    return IpcKernelManager
 
 
 def _run_in(km, notebook: str, parameters: dict, scenario: str, timeout: int):
@@ -263,7 +286,8 @@ class ReportWorker:
         if self._km is not None and self._km.is_alive():
             self._km.restart_kernel(now=True)
         else:
-            self._km = KernelManager(kernel_name="python3")
+            self._km = KernelManager(kernel_name="python3", transport="ipc",  # no TCP port to race for
+                                     connection_file=str(self._dir / "kernel.json"))
             self._km.start_kernel(cwd=str(self._dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         kc = self._km.client()
         kc.start_channels()

@@ -565,3 +565,31 @@ def test_a_design_read_from_infrastructure_code_brings_its_findings_to_the_repor
     assert "What the files say" in html_text
     assert "key spec.replicas is given twice" in html_text
     assert "<script>alert(1)</script>" not in html_text and "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+
+
+def test_a_report_s_kernel_talks_over_unix_sockets_in_a_folder_removed_after(tmp_path, monkeypatch):
+    """Reports run side by side (--jobs) and beside the served app: a kernel on TCP took
+    ports another process could take first ('Address already in use')."""
+    import os
+
+    import hadr_lib.report as report
+
+    made = report._ipc_kernel_manager
+    seen: list[tuple[str, str]] = []
+
+    def spying():
+        cls = made()
+
+        class Spy(cls):
+            def __init__(self, **kw):
+                super().__init__(**kw)
+                seen.append((self.transport, self.connection_file))
+
+        return Spy
+
+    monkeypatch.setattr(report, "_ipc_kernel_manager", spying)
+    report.build_report("small_saas", tmp_path)
+    ((transport, connection),) = seen
+    assert transport == "ipc" and os.path.basename(os.path.dirname(connection)).startswith("hadr-kernel-")
+    assert not os.path.exists(os.path.dirname(connection))  # removed with the kernel
+    assert (tmp_path / "small_saas.html").exists()
