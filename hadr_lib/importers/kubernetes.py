@@ -10,7 +10,7 @@ StatefulSet (ZooKeeper, etcd, Consul: a majority must be up), HorizontalPodAutos
 PersistentVolumes pinned to a zone, CloudNativePG ``Cluster`` (instances, synchronous
 replicas, backups in the cluster or through the Barman Cloud plugin; a replica cluster,
 by ``replica.enabled`` or by the distributed topology's ``replica.primary``, whose source
-is in the same file becomes its disaster-recovery copy in another region, promoted by
+is in the files imported becomes its disaster-recovery copy in another region, promoted by
 hand; EDB's ``postgresql.k8s.enterprisedb.io`` group too) and Zalando ``postgresql`` (instances, Patroni's
 ``ttl`` and ``loop_wait``, synchronous mode, the lag limit ``maximum_lag_on_failover``,
 backups set in its ``env``). Any other kind that runs something is named in a finding
