@@ -1894,3 +1894,51 @@ def test_count_index_into_a_literal_list_is_read(tmp_path):
     web, api = doc["design"]["architecture"]["series"]
     assert [m["zone"] for m in web["parallel"]] == ["eu-west-1a", "eu-west-1b", "eu-west-1a"]  # element() wraps
     assert [m["zone"] for m in api["parallel"]] == ["eu-west-1c", "eu-west-1a"]
+
+
+_ECS_TF = '''
+variable "azs" {
+  default = ["eu-west-1a", "eu-west-1b"]
+}
+
+resource "aws_subnet" "private" {
+  count             = length(var.azs)
+  availability_zone = var.azs[count.index]
+}
+
+resource "aws_ecs_service" "api" {
+  name          = "api"
+  desired_count = 4
+  network_configuration {
+    subnets = aws_subnet.private[*].id
+  }
+}
+
+resource "aws_ecs_service" "worker" {
+  name          = "worker"
+  desired_count = 1
+  network_configuration {
+    subnets = [aws_subnet.private[0].id, aws_subnet.private[1].id]
+  }
+}
+'''
+
+
+def test_an_ecs_service_is_its_tasks_over_its_subnets_zones(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text(_ECS_TF)
+    doc = import_paths([path])
+    api, worker = doc["design"]["architecture"]["series"]
+    assert [(m["zone"], m["component"]["name"], m["component"]["count"]) for m in api["parallel"]] == [
+        ("eu-west-1a", "api@eu-west-1a", 2), ("eu-west-1b", "api@eu-west-1b", 2)]
+    assert api["parallel"][0]["component"]["mttr_h"] == pytest.approx(2 / 60)  # the scheduler replaces a task
+    assert worker["component"]["name"] == "worker"
+    assert _has(doc, "warning", f"{path}:19 (aws_ecs_service.worker)", "spans 2 zones but runs one task")
+    # CloudFormation's AWS::ECS::Service reads the same
+    cfn = tmp_path / "ecs.yaml"
+    cfn.write_text("Resources:\n  A:\n    Type: AWS::EC2::Subnet\n    Properties: {AvailabilityZone: eu-west-1a}\n"
+                   "  Svc:\n    Type: AWS::ECS::Service\n    Properties:\n      DesiredCount: 2\n"
+                   "      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: [!Ref A]}}\n")
+    doc = import_paths([cfn])
+    assert doc["design"]["architecture"]["zone"] == "eu-west-1a"
+    assert _has(doc, "warning", f"{cfn}:5 (Svc)", "every task is in eu-west-1a")

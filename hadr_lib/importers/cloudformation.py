@@ -219,6 +219,13 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
                  min_size=_int(props.get("MinSize")), desired_capacity=_int(props.get("DesiredCapacity")),
                  availability_zones=[z for z in zones if isinstance(z, str)] if isinstance(zones, list) else [],
                  vpc_zone_identifier=[s for s in props.get("VPCZoneIdentifier") or [] if isinstance(s, str)])
+    elif rtype == "AWS::ECS::Service":
+        r["type"] = "aws_ecs_service"
+        vpc = as_mapping(as_mapping(props.get("NetworkConfiguration")).get("AwsvpcConfiguration"))
+        subnets = vpc.get("Subnets")
+        v.update(name=_known(props.get("ServiceName")) or logical, desired_count=_int(props.get("DesiredCount", 1)),
+                 network_configuration=[{"subnets": [x for x in subnets if isinstance(x, str)]
+                                         if isinstance(subnets, list) else []}])
     elif rtype == "AWS::EC2::Instance":
         r["type"] = "aws_instance"
         tags = props.get("Tags")

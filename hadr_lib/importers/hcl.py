@@ -235,6 +235,7 @@ RELEVANT = {
     "aws_route53_health_check": ("request_interval", "failure_threshold"),
     "aws_elasticache_replication_group": ("num_cache_clusters", "automatic_failover_enabled"),
     "aws_lb": ("subnets",),
+    "aws_ecs_service": ("desired_count",),
     "aws_rds_cluster": ("backup_retention_period",),
 }
 
@@ -405,6 +406,14 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
         elif isinstance(subnets, list):
             values[key] = [m.reference(s) or s for s in subnets]
             unknown.pop(key, None)
+    if rtype == "aws_ecs_service" and isinstance(body.get("network_configuration"), list):
+        net = body["network_configuration"][0] if body["network_configuration"] else {}
+        subnets = net.get("subnets") if isinstance(net, dict) else None
+        every = _ALL_OF.match(subnets) if isinstance(subnets, str) else None
+        named = ([f"{SPLAT}{every.group(1) or every.group(2) or every.group(4)}"] if every else
+                 [m.reference(x) or m.resolve(x) for x in subnets] if isinstance(subnets, list) else [])
+        values["network_configuration"] = [{"subnets": [x for x in named if isinstance(x, str)]}]
+        unknown.pop("network_configuration", None)
     if rtype == "aws_instance" and m.reference(body.get("subnet_id")):  # its subnet, by reference: its zone
         values["subnet_id"] = m.reference(body.get("subnet_id"))
         unknown.pop("subnet_id", None)
@@ -550,10 +559,12 @@ def _read(path: str, text: str) -> Imported:
             resources += [{**r, "provider_key": key}
                           for r in _translate(m, rtype, name, made_body, address, where)]
     for r in resources:  # every instance of a subnet resource named at once
-        for key in ("vpc_zone_identifier", "subnets"):
-            named = r["values"].get(key)
+        net = r["values"].get("network_configuration")
+        for key, holder in (("vpc_zone_identifier", r["values"]), ("subnets", r["values"]),
+                            ("subnets", net[0] if isinstance(net, list) and net else {})):
+            named = holder.get(key)
             if isinstance(named, list) and any(isinstance(x, str) and x.startswith(SPLAT) for x in named):
-                r["values"][key] = [a for x in named for a in (
+                holder[key] = [a for x in named for a in (
                     [str(o["address"]) for o in resources if _instance_of(str(o["address"]), x[len(SPLAT):])]
                     if isinstance(x, str) and x.startswith(SPLAT) else [x])]
     reader = _HclReader(path, {}, resources)

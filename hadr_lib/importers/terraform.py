@@ -40,11 +40,13 @@ ASSUMED = {
                               "about twice a year for 4 hours; give its real figures"),
     "cache": (4380.0, 1.0, "assumed by hadr import: a cache node fails about twice a year and is replaced in "
                            "an hour"),
+    "task": (2190.0, 2 / 60, "assumed by hadr import: a task fails about 4 times a year and the ECS scheduler "
+                             "replaces it in 2 minutes"),
     "server": (2190.0, 1.0, "assumed by hadr import: an instance fails about 4 times a year; outside an Auto "
                             "Scaling group nothing replaces it, so it is recovered or rebuilt in an hour"),
 }
 #: Resource types that run something this reader does not model: named in one finding.
-UNREAD_RUNNING = ("aws_ecs_service", "aws_eks_node_group", "aws_eks_cluster", "aws_lambda_function",
+UNREAD_RUNNING = ("aws_eks_node_group", "aws_eks_cluster", "aws_lambda_function",
                   "aws_elasticache_cluster", "aws_efs_file_system", "aws_docdb_cluster", "aws_opensearch_domain",
                   "aws_elasticsearch_domain", "aws_mq_broker", "aws_msk_cluster", "aws_redshift_cluster",
                   "aws_neptune_cluster", "aws_memorydb_cluster", "aws_apigatewayv2_api", "aws_api_gateway_rest_api",
@@ -266,7 +268,18 @@ class AwsReader:
                       "promoting it loses what the source wrote and had not yet shipped (its lag; the design "
                       "states no RPO), and nothing promotes it when the source is lost", r, "replicate_source_db")
 
-    def autoscaling_group(self, r: dict) -> None:
+    def ecs_service(self, r: dict) -> None:
+        """An ECS service: its ``desired_count`` tasks over its subnets' zones, read as an
+        Auto Scaling group of tasks (the scheduler replaces a failed task)."""
+        net = _first(_v(r, "network_configuration"))
+        count = _v(r, "desired_count")
+        values = {"name": _v(r, "name"), "desired_capacity": count if count is not None else 0,
+                  "min_size": count if count is not None else 0, "vpc_zone_identifier": net.get("subnets") or []}
+        if not self.known(r, "desired_count"):
+            values["desired_capacity"] = values["min_size"] = None
+        self.autoscaling_group({**r, "values": values}, what="task", unit="task")
+
+    def autoscaling_group(self, r: dict, what: str = "instance", unit: str = "instance") -> None:
         addr, src = str(r.get("address")), self.where(r)
         zones = [str(z) for z in _v(r, "availability_zones") or []]
         for subnet in _v(r, "vpc_zone_identifier") or []:
@@ -285,10 +298,10 @@ class AwsReader:
             size = 1
         name = str(_v(r, "name") or addr)
         if len(zones) >= 2 and size == 1:
-            self.find("warning", f"{addr} spans {len(zones)} zones but runs one instance: a 'multi-AZ' group of "
+            self.find("warning", f"{addr} spans {len(zones)} zones but runs one {unit}: a 'multi-AZ' group of "
                       "one is down while it is replaced", r, "desired_capacity")
         if len(zones) == 1 and size > 1:
-            self.find("warning", f"{addr}: every instance is in {zones[0]}: losing it loses them all", r,
+            self.find("warning", f"{addr}: every {unit} is in {zones[0]}: losing it loses them all", r,
                       "availability_zones")
         if not zones:
             self.find("info", f"{addr}: its zones are not known here (its subnets' zones are not in these files)", r,
@@ -296,10 +309,10 @@ class AwsReader:
         if len(zones) >= 2 and size >= 2:
             per = [size // len(zones) + (1 if i < size % len(zones) else 0) for i in range(len(zones))]
             self.out.blocks.append({"parallel": [
-                {"zone": self.zone(z), **_comp(f"{name}@{z}", "instance", src, **({"count": n} if n > 1 else {}))}
+                {"zone": self.zone(z), **_comp(f"{name}@{z}", what, src, **({"count": n} if n > 1 else {}))}
                 for z, n in zip(zones, per) if n > 0]})
         else:
-            block = _comp(name, "instance", src, **({"count": size} if size > 1 else {}))
+            block = _comp(name, what, src, **({"count": size} if size > 1 else {}))
             self.out.blocks.append({"zone": self.zone(zones[0]), **block} if zones else block)
 
     def failover_records(self) -> None:
@@ -606,7 +619,7 @@ class AwsReader:
 
     #: The method that reads each resource type (a type not listed here makes nothing).
     READERS = {"aws_db_instance": "db_instance", "aws_autoscaling_group": "autoscaling_group",
-               "aws_instance": "instance",
+               "aws_instance": "instance", "aws_ecs_service": "ecs_service",
                "aws_elasticache_replication_group": "cache",
                "aws_s3_bucket_replication_configuration": "s3_replication",
                "aws_lb": "load_balancer", "aws_alb": "load_balancer",
