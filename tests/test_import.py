@@ -1942,3 +1942,16 @@ def test_an_ecs_service_is_its_tasks_over_its_subnets_zones(tmp_path):
     doc = import_paths([cfn])
     assert doc["design"]["architecture"]["zone"] == "eu-west-1a"
     assert _has(doc, "warning", f"{cfn}:5 (Svc)", "every task is in eu-west-1a")
+
+
+def test_an_eks_node_group_is_its_nodes_over_its_subnets_zones(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text('resource "aws_subnet" "a" {\n  availability_zone = "eu-west-1a"\n}\n'
+                    'resource "aws_subnet" "b" {\n  availability_zone = "eu-west-1b"\n}\n'
+                    'resource "aws_eks_node_group" "main" {\n  node_group_name = "main"\n'
+                    '  subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]\n'
+                    '  scaling_config {\n    desired_size = 3\n    min_size = 2\n    max_size = 6\n  }\n}\n')
+    doc = import_paths([path])
+    nodes = doc["design"]["architecture"]["parallel"]
+    assert [(m["zone"], m["component"]["name"], m["component"].get("count", 1)) for m in nodes] == [
+        ("eu-west-1a", "main@eu-west-1a", 2), ("eu-west-1b", "main@eu-west-1b", 1)]

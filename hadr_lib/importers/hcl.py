@@ -395,9 +395,9 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
         if hc:
             values["health_check_id"] = hc
             unknown.pop("health_check_id", None)
-    for key in ("vpc_zone_identifier", "subnets"):  # subnets named by reference: their zones are known
+    for key in ("vpc_zone_identifier", "subnets", "subnet_ids"):  # subnets by reference: their zones are known
         subnets = body.get(key)
-        if rtype not in ("aws_autoscaling_group", "aws_lb", "aws_alb"):
+        if rtype not in ("aws_autoscaling_group", "aws_lb", "aws_alb", "aws_eks_node_group"):
             continue
         every = _ALL_OF.match(subnets) if isinstance(subnets, str) else None
         if every:  # every instance of a counted or for_each subnet resource, expanded in _read
@@ -561,6 +561,7 @@ def _read(path: str, text: str) -> Imported:
     for r in resources:  # every instance of a subnet resource named at once
         net = r["values"].get("network_configuration")
         for key, holder in (("vpc_zone_identifier", r["values"]), ("subnets", r["values"]),
+                            ("subnet_ids", r["values"]),
                             ("subnets", net[0] if isinstance(net, list) and net else {})):
             named = holder.get(key)
             if isinstance(named, list) and any(isinstance(x, str) and x.startswith(SPLAT) for x in named):

@@ -46,7 +46,7 @@ ASSUMED = {
                             "Scaling group nothing replaces it, so it is recovered or rebuilt in an hour"),
 }
 #: Resource types that run something this reader does not model: named in one finding.
-UNREAD_RUNNING = ("aws_eks_node_group", "aws_eks_cluster", "aws_lambda_function",
+UNREAD_RUNNING = ("aws_eks_cluster", "aws_lambda_function",
                   "aws_elasticache_cluster", "aws_efs_file_system", "aws_docdb_cluster", "aws_opensearch_domain",
                   "aws_elasticsearch_domain", "aws_mq_broker", "aws_msk_cluster", "aws_redshift_cluster",
                   "aws_neptune_cluster", "aws_memorydb_cluster", "aws_apigatewayv2_api", "aws_api_gateway_rest_api",
@@ -278,6 +278,14 @@ class AwsReader:
         if not self.known(r, "desired_count"):
             values["desired_capacity"] = values["min_size"] = None
         self.autoscaling_group({**r, "values": values}, what="task", unit="task")
+
+    def eks_node_group(self, r: dict) -> None:
+        """An EKS managed node group: its Auto Scaling group of nodes (``scaling_config``)
+        over its ``subnet_ids``' zones. What runs on the nodes is the manifests' to say."""
+        scaling = _first(_v(r, "scaling_config"))
+        values = {"name": _v(r, "node_group_name") or r.get("address"), "desired_capacity": scaling.get("desired_size"),
+                  "min_size": scaling.get("min_size"), "vpc_zone_identifier": _v(r, "subnet_ids") or []}
+        self.autoscaling_group({**r, "values": values}, unit="node")
 
     def autoscaling_group(self, r: dict, what: str = "instance", unit: str = "instance") -> None:
         addr, src = str(r.get("address")), self.where(r)
@@ -620,6 +628,7 @@ class AwsReader:
     #: The method that reads each resource type (a type not listed here makes nothing).
     READERS = {"aws_db_instance": "db_instance", "aws_autoscaling_group": "autoscaling_group",
                "aws_instance": "instance", "aws_ecs_service": "ecs_service",
+               "aws_eks_node_group": "eks_node_group",
                "aws_elasticache_replication_group": "cache",
                "aws_s3_bucket_replication_configuration": "s3_replication",
                "aws_lb": "load_balancer", "aws_alb": "load_balancer",
