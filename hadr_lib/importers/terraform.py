@@ -122,7 +122,7 @@ class AwsReader:
         self.resources = (_resources(root) if resources is None else resources)[:MAX_RESOURCES]
         self.unknown = _after_unknown(doc)
         self.spanning: set[int] = set()  # ids of blocks that span regions (placed in none)
-        self.databases: dict[str, dict] = {}  # a database's names (address, identifier): its block
+        self.databases: list[tuple[set[str], dict]] = []  # a database's names (address, identifier), its block
         self.read_replicas: list[tuple[dict, dict, str]] = []  # (resource, its block, its source as written)
         self.copied = False  # a database's copy is modelled (a read replica, a global database's secondary)
         self.server_groups: dict[str, list[dict]] = {}  # an aws_instance resource: its instances' blocks
@@ -202,8 +202,6 @@ class AwsReader:
         if multi is None and not self.known(r, "multi_az"):
             self.find("info", f"{addr}: multi_az is not known here: read as one instance", r, "multi_az")
             multi = "unknown"
-        before = len(self.out.blocks)
-        self._db_blocks(r, name, before)
         if multi is True:
             self.out.blocks.append({"standby": {
                 "name": f"{name} Multi-AZ failover",
@@ -217,12 +215,8 @@ class AwsReader:
             az = _v(r, "availability_zone")
             block = _comp(name, "database", src)
             self.out.blocks.append({"zone": self.zone(str(az)), **block} if az else block)
-
-    def _db_blocks(self, r: dict, name: str, at: int) -> None:
-        """Remember that the block about to be added at ``at`` is database ``name`` (for
-        a read replica that names it as its source)."""
-        self._db_at = getattr(self, "_db_at", [])
-        self._db_at.append(({str(r.get("address")), str(r.get("address")).split(" (")[0], name} - {""}, at))
+        # its names, for a read replica that names it as its source
+        self.databases.append(({addr, addr.split(" (")[0], name} - {""}, self.out.blocks[-1]))
 
     def _configured(self, r: dict, key: str) -> str | None:
         """What a plan's configuration says ``key`` of ``r`` refers to, when its value is
@@ -239,12 +233,11 @@ class AwsReader:
         """Each read replica whose source is in the files becomes that database's
         disaster-recovery copy, promoted by hand; the others are said to be no failover
         target and dropped from the design."""
-        names: list[tuple[set[str], dict]] = [(keys, self.out.blocks[at]) for keys, at in getattr(self, "_db_at", [])]
         pairs: dict[int, dict] = {}  # a source block's id: the standby it is the primary of
         for r, block, written in self.read_replicas:
             addr = str(r.get("address"))
             tokens = set(re.findall(r"[\w.\-]+", written))
-            source = next((b for keys, b in names if any(
+            source = next((b for keys, b in self.databases if any(
                 t == k or t.startswith(k + ".") for t in tokens for k in keys)), None)
             self.out.blocks[:] = [b for b in self.out.blocks if b is not block]
             if source is None:
@@ -272,11 +265,10 @@ class AwsReader:
         """An ECS service: its ``desired_count`` tasks over its subnets' zones, read as an
         Auto Scaling group of tasks (the scheduler replaces a failed task)."""
         net = _first(_v(r, "network_configuration"))
-        count = _v(r, "desired_count")
-        values = {"name": _v(r, "name"), "desired_capacity": count if count is not None else 0,
-                  "min_size": count if count is not None else 0, "vpc_zone_identifier": net.get("subnets") or []}
-        if not self.known(r, "desired_count"):
-            values["desired_capacity"] = values["min_size"] = None
+        count = _v(r, "desired_count")  # Terraform's default is 0; unknown until apply: None
+        size = (0 if count is None else count) if self.known(r, "desired_count") else None
+        values = {"name": _v(r, "name"), "desired_capacity": size, "min_size": size,
+                  "vpc_zone_identifier": net.get("subnets") or []}
         self.autoscaling_group({**r, "values": values}, what="task", unit="task")
 
     def eks_node_group(self, r: dict) -> None:
@@ -407,13 +399,11 @@ class AwsReader:
         members = self.by_type.get("aws_rds_cluster_instance", [])
         globals_: dict[str, list[tuple[dict, dict]]] = {}  # a global database: (its cluster, the block)
         for c in self.by_type.get("aws_rds_cluster", []):
-            before = len(self.out.blocks)
-            self._cluster(c, members)
-            for b in self.out.blocks[before:]:
-                made.append((b, self.region_of(c)))
-                glob = _v(c, "global_cluster_identifier")
-                if glob:
-                    globals_.setdefault(str(glob), []).append((c, b))
+            block = self._cluster(c, members)
+            made.append((block, self.region_of(c)))
+            glob = _v(c, "global_cluster_identifier")
+            if glob:
+                globals_.setdefault(str(glob), []).append((c, block))
         for glob, clusters in globals_.items():
             if len(clusters) > 1:
                 self._global_database(glob, clusters)
@@ -446,8 +436,9 @@ class AwsReader:
                   "is asynchronous (AWS gives a typical lag under a second; the design states no RPO)",
                   first, "global_cluster_identifier")
 
-    def _cluster(self, c: dict, members: list[dict]) -> None:
-        """One cluster: a standby of its writer and readers, or its writer alone."""
+    def _cluster(self, c: dict, members: list[dict]) -> dict:
+        """One cluster: a standby of its writer and readers, or its writer alone (the block
+        added, returned)."""
         addr, src = str(c.get("address")), self.where(c)
         keys = {addr, str(_v(c, "cluster_identifier") or "")} - {""}
         mine = [i for i in members if str(_v(i, "cluster_identifier") or "") in keys]
@@ -461,12 +452,12 @@ class AwsReader:
                       "zone, which AWS recreates in another zone when that zone fails (minutes, not a reader's "
                       "30 s failover); modelled as one node. AWS retired Serverless v1 in 2025", c, "engine_mode")
             self.out.blocks.append(_comp(f"{name}-writer", "database", src))
-            return
+            return self.out.blocks[-1]
         if len(mine) <= 1:
             self.find("warning", f"{addr}: {len(mine) or 'no'} instance{'s' if len(mine) != 1 else ''} "
                       "in the cluster: no reader to fail over to", c, "aws_rds_cluster_instance")
             self.out.blocks.append(_comp(f"{name}-writer", "database", src))
-            return
+            return self.out.blocks[-1]
         self.out.blocks.append({"standby": {
             "name": f"{name} cluster failover", "primary": _comp(f"{name}-writer", "database", src),
             "standbys": [_comp(f"{name}-reader-{i + 1}", "database", self.where(m))
@@ -474,6 +465,7 @@ class AwsReader:
             "failover_s": 30.0, "replication": "sync"}})
         self.find("info", f"{addr}: failover to a reader taken as 30 s (assumed); the instances share the "
                   "cluster's storage, so a failover loses no committed data", c, "failover")
+        return self.out.blocks[-1]
 
     def load_balancer(self, r: dict) -> None:
         """A load balancer known by its provider's SLA: multi-AZ across two zones or more."""
@@ -605,10 +597,9 @@ class AwsReader:
                 if reg:
                     self._place(b, reg)
             counts = ", ".join(f"{reg}: {sum(1 for _, x in made if x == reg)}" for reg in regions)
-            crossed = self.copied
             self.out.findings.append(Finding(
                 "info", f"resources in {len(regions)} regions ({counts}), each region a failure domain "
-                "(assumed rates)" + ("" if crossed else "; nothing read here says one region's resources take over "
+                "(assumed rates)" + ("" if self.copied else "; nothing read here says one region's resources take over "
                                      "from another's (a Route 53 failover pair or a replica does)"),
                 self.path, "provider.region"))
         elif self.region:
