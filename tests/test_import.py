@@ -1378,6 +1378,13 @@ def test_a_helm_chart_s_templates_are_passed_over_in_a_folder_and_named_when_giv
     assert code == 0 and err == ""
     assert _has(doc, "info", str(template), "not read: a template (Helm or another Go template")
     assert "web" in json.dumps(doc["design"])  # the rest of the folder is read
+    # two templates among the manifests: both passed over from one read of the folder's manifests
+    second = tmp_path / "templates" / "service.yaml"
+    second.write_text(template.read_text().replace("kind: Deployment", "kind: StatefulSet"))
+    doc = import_paths([tmp_path])
+    assert all(_has(doc, "info", str(t), "not read: a template") for t in (template, second))
+    assert "web" in json.dumps(doc["design"])
+    second.unlink()
     code, out, err = _run(["import", str(template)])
     assert code == 2 and out == ""
     assert err.startswith(f"hadr import: error: {template}: a template (Helm") and "helm template" in err

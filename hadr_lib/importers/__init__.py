@@ -44,7 +44,12 @@ SEVERITIES = ("error", "warning", "info")
 class TemplateFile(InvalidInputError):
     """A file that is a template of the format (a Helm chart's ``templates/``), not the
     format itself until it is rendered: an error when it is named, passed over (and said)
-    when a folder holds it."""
+    when a folder holds it. ``path`` is the file; ``also``, other files of the same read
+    that are templates for the same reason."""
+
+    def __init__(self, path: str, message: str, also: Sequence[str] = ()):
+        super().__init__(f"{path}: {message}")
+        self.path, self.why, self.also = path, message, tuple(also)
 
 
 @dataclass(frozen=True)
@@ -171,18 +176,37 @@ def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
         texts = [(str(f), read_text(f)) for f in files]
         mine = [_claimed(path, text) for path, text in texts]
         found: list[tuple[str, Importer | None, Imported] | None] = [None] * len(texts)
-        for i, f in enumerate(files):  # a template in a folder: passed over, and said
-            imp = mine[i]
-            if f in walked and imp is not None and "{{" in texts[i][1] and (why := _template(imp, *texts[i])):
-                found[i] = (texts[i][0], None, Imported(findings=[Finding("info", f"not read: {why}", texts[i][0])]))
-                mine[i] = None
+
+        def passed_over(exc: TemplateFile) -> set[int]:
+            """The indices of the templates ``exc`` names, each said as not read; raised
+            again when one was named itself (not found in a folder)."""
+            at = {i for i, (path, _) in enumerate(texts) if path in (exc.path, *exc.also)}
+            if len(at) < 1 + len(exc.also) or any(files[i] not in walked for i in at):
+                raise exc
+            for i in at:
+                found[i] = (texts[i][0], None, Imported(findings=[Finding("info", f"not read: {exc.why}",
+                                                                          texts[i][0])]))
+            return at
+
         for imp in {m for m in mine if m is not None and m.read_together is not None}:
-            at = [i for i, m in enumerate(mine) if m is imp and found[i] is None]
-            if len(at) > 1 and imp.read_together is not None:
-                for i, got in zip(at, imp.read_together([texts[i] for i in at]), strict=True):
-                    found[i] = (texts[i][0], imp, got)
-        joined = [f if f is not None else _one(path, text, m)
-                  for f, (path, text), m in zip(found, texts, mine, strict=True)]
+            at = [i for i, m in enumerate(mine) if m is imp]
+            for _ in range(2):  # templates among them: all passed over, the rest read again once
+                if len(at) < 2 or imp.read_together is None:
+                    break
+                try:
+                    for i, got in zip(at, imp.read_together([texts[i] for i in at]), strict=True):
+                        found[i] = (texts[i][0], imp, got)
+                    break
+                except TemplateFile as exc:
+                    skipped = passed_over(exc)
+                    at = [i for i in at if i not in skipped]
+        for i, ((path, text), m) in enumerate(zip(texts, mine, strict=True)):
+            if found[i] is None:
+                try:
+                    found[i] = _one(path, text, m)
+                except TemplateFile as exc:
+                    passed_over(exc)
+        joined = [f for f in found if f is not None]
     finally:
         FROM_FOLDERS.reset(token)
     return _joined(joined, name)
@@ -192,17 +216,6 @@ def import_text(name: str, text: str, title: str | None = None) -> dict:
     """``import_paths`` for one file's text from elsewhere (an upload): ``name`` only
     chooses the importer and is shown in sources; no file is read."""
     return _joined([_one(str(name)[:200], text)], title)
-
-
-def _template(imp: Importer, path: str, text: str) -> str | None:
-    """Why ``path`` is a template ``imp`` cannot read until it is rendered, or None."""
-    try:
-        imp.read(path, text)
-    except TemplateFile as exc:
-        return str(exc).removeprefix(f"{path}: ")
-    except InvalidInputError:
-        return None
-    return None
 
 
 def _claimed(name: str, text: str) -> Importer | None:

@@ -650,8 +650,8 @@ def _documents(path: str, text: str) -> list[tuple[_Doc, list]]:
         docs = read_yaml_documents(text, path)
     except InvalidInputError as exc:
         if "{{" in text:  # Helm's (Go's) template markers: not YAML until rendered
-            raise TemplateFile(f"{path}: a template (Helm or another Go template: {{{{ ... }}}}), not YAML until "
-                               "it is rendered; run helm template (or your tool's render) and import what it prints"
+            raise TemplateFile(path, "a template (Helm or another Go template: {{ ... }}), not YAML until it is "
+                               "rendered; run helm template (or your tool's render) and import what it prints"
                                ) from exc
         raise
     if len(docs) > MAX_DOCUMENTS:
@@ -681,7 +681,14 @@ def _read_together(files: list[tuple[str, str]]) -> list[Imported]:
     path = files[0][0]
     r = _Reader(path)
     unread: list[str] = []
-    documents = [pair for name, text in files for pair in _documents(name, text)]
+    documents, templates = [], []
+    for name, text in files:
+        try:
+            documents += _documents(name, text)
+        except TemplateFile as exc:  # every template of the files named at once, not one per read
+            templates.append(exc)
+    if templates:
+        raise TemplateFile(templates[0].path, templates[0].why, also=[t.path for t in templates[1:]])
     if len(documents) > MAX_DOCUMENTS:
         raise InvalidInputError(f"{len(documents):,} documents in these manifests; at most {MAX_DOCUMENTS:,}")
     for doc, _ in documents:  # autoscalers first: a workload's replicas may be theirs to set
