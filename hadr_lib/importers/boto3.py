@@ -73,6 +73,12 @@ def _literal(node: ast.AST, names: dict, depth: int = 0) -> Any:
     return UNKNOWN
 
 
+def _text(kw: dict, key: str, otherwise: str | None) -> str | None:
+    """``kw[key]`` when the code gives it as a literal string, else ``otherwise``."""
+    value = kw.get(key)
+    return value if isinstance(value, str) else otherwise
+
+
 def _kwargs(call: ast.Call, names: dict) -> dict:
     return {k.arg: _literal(k.value, names) for k in call.keywords if k.arg}
 
@@ -239,29 +245,24 @@ def _read(path: str, text: str) -> Imported:
             multi = kw.get("MultiAZ", False)
             resources.append({"address": f"create_db_instance (line {call.lineno})", "type": "aws_db_instance",
                               "where": _at(path, call, i if n > 1 else None), "values": {
-                                  "identifier": kw.get("DBInstanceIdentifier") if isinstance(
-                                      kw.get("DBInstanceIdentifier"), str) else f"db (line {call.lineno})",
+                                  "identifier": _text(kw, "DBInstanceIdentifier", f"db (line {call.lineno})"),
                                   "multi_az": multi if isinstance(multi, bool) else None,
                                   "backup_retention_period": whole(kw.get("BackupRetentionPeriod", 1)),
-                                  "availability_zone": kw.get("AvailabilityZone") if isinstance(
-                                      kw.get("AvailabilityZone"), str) else None,
+                                  "availability_zone": _text(kw, "AvailabilityZone", None),
                                   "region": code.region_of(call)}})
     for call in code.calls("create_db_instance_read_replica"):
         kw = _kwargs(call, code.names)
-        source = kw.get("SourceDBInstanceIdentifier")
         resources.append({"address": f"create_db_instance_read_replica (line {call.lineno})",
                           "type": "aws_db_instance", "where": _at(path, call), "values": {
-                              "identifier": kw.get("DBInstanceIdentifier") if isinstance(
-                                  kw.get("DBInstanceIdentifier"), str) else f"replica (line {call.lineno})",
-                              "replicate_source_db": source if isinstance(source, str) else "a source not read here",
+                              "identifier": _text(kw, "DBInstanceIdentifier", f"replica (line {call.lineno})"),
+                              "replicate_source_db": _text(kw, "SourceDBInstanceIdentifier", "a source not read here"),
                               "region": code.region_of(call)}})
     for call in code.calls("create_auto_scaling_group"):
         kw = _kwargs(call, code.names)
         zones = kw.get("AvailabilityZones")
         resources.append({"address": f"create_auto_scaling_group (line {call.lineno})",
                           "type": "aws_autoscaling_group", "where": _at(path, call), "values": {
-                              "name": kw.get("AutoScalingGroupName") if isinstance(
-                                  kw.get("AutoScalingGroupName"), str) else f"group (line {call.lineno})",
+                              "name": _text(kw, "AutoScalingGroupName", f"group (line {call.lineno})"),
                               "min_size": whole(kw.get("MinSize")),
                               "desired_capacity": whole(kw.get("DesiredCapacity")),
                               "availability_zones": [z for z in zones if isinstance(z, str)]
@@ -292,8 +293,8 @@ def _read(path: str, text: str) -> Imported:
                 resources.append({
                     "address": f"record {rrs.get('Name')} (line {call.lineno})", "type": "aws_route53_record",
                     "where": _at(path, call, i if n > 1 else None), "values": {
-                        "zone_id": kw.get("HostedZoneId") if isinstance(kw.get("HostedZoneId"), str) else "?",
-                        "name": rrs.get("Name") if isinstance(rrs.get("Name"), str) else f"record (line {call.lineno})",
+                        "zone_id": _text(kw, "HostedZoneId", "?"),
+                        "name": _text(rrs, "Name", f"record (line {call.lineno})"),
                         "type": rrs.get("Type") if isinstance(rrs.get("Type"), str) else "?",
                         # a health check made in the same loop: the one of this run
                         "health_check_id": (checks[min(i, len(checks) - 1)]["values"]["id"] if checks and hc is not None
