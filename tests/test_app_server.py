@@ -135,21 +135,25 @@ def test_bogus_comm_messages_get_no_traceback(voila_app):
     assert kernel_answers(voila_app, kernel_id)  # and the kernel is still fine
 
 
+def _first_page(url: str) -> str:
+    """The first page's kernel on a server with a cap of one. While the preheated kernel
+    is still starting it counts as in use (the cap is never undercounted), so on a loaded
+    machine the first page may be told "busy" for a few seconds: it gets in once that
+    kernel is ready."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return open_page(url)[1]
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 503 and time.monotonic() < deadline, exc
+            time.sleep(1)
+
+
 def test_a_full_server_says_so(chromium, tmp_path):
     # Long enough that the first page's kernel cannot be taken as stale to make room.
     env = {"HADR_MAX_KERNELS": "1", "HADR_EVICT_AFTER_S": "600"}
     with serve_voila(tmp_path / "voila.log", env_extra=env) as (url, _):
-        # While the preheated kernel is still starting it counts as in use (the cap is
-        # never undercounted), so on a loaded machine the first page may be told "busy"
-        # for a few seconds: it gets in once that kernel is ready.
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _, first = open_page(url)
-                break
-            except urllib.error.HTTPError as exc:
-                assert exc.code == 503 and time.monotonic() < deadline, exc
-                time.sleep(1)
+        first = _first_page(url)
         assert first
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(url, timeout=60)
@@ -165,14 +169,7 @@ def test_a_closed_page_s_kernel_makes_room_on_a_full_server(chromium, tmp_path):
     env = {"HADR_MAX_KERNELS": "1", "HADR_EVICT_AFTER_S": "2"}
     log = tmp_path / "voila.log"
     with serve_voila(log, notebook="notebooks/downtime_budget.ipynb", env_extra=env) as (url, _):
-        deadline = time.monotonic() + 60
-        while True:  # the preheated kernel counts as in use while it starts
-            try:
-                _, first = open_page(url)
-                break
-            except urllib.error.HTTPError as exc:
-                assert exc.code == 503 and time.monotonic() < deadline, exc
-                time.sleep(1)
+        first = _first_page(url)
         assert kernel_answers(url, first)  # connected, then closed: the page is gone
         time.sleep(2.5)
         _, second = open_page(url)
