@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -271,26 +272,37 @@ def _for_each_items(m: _Module, raw: Any) -> list[tuple[str, Any]] | None:
     return None
 
 
-def _each(value: Any, key: str, item: Any, depth: int = 0) -> Any:
+def _substituted(value: Any, marker: str, pattern: re.Pattern, lookup: Callable[[re.Match], Any],
+                 finish: Callable[[str], str] = str, depth: int = 0) -> Any:
+    """``value`` with each match of ``pattern`` in its strings (those holding ``marker``)
+    read by ``lookup`` (``_MISSING``: left as written). A string that is one match becomes
+    the value itself; a match inside a string becomes its text, and ``finish`` is applied
+    to the string then."""
+    if isinstance(value, str):
+        if marker not in value:
+            return value
+        whole_ref = pattern.fullmatch(value)
+        if whole_ref:
+            got = lookup(whole_ref)
+            return value if got is _MISSING else got
+        return finish(pattern.sub(lambda mt: mt.group(0) if isinstance(got := lookup(mt), (dict, list))
+                                  or got is _MISSING else str(got), value))
+    if depth < 20 and isinstance(value, list):
+        return [_substituted(v, marker, pattern, lookup, finish, depth + 1) for v in value]
+    if depth < 20 and isinstance(value, dict):
+        return {k: _substituted(v, marker, pattern, lookup, finish, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _each(value: Any, key: str, item: Any) -> Any:
     """``value`` with ``each.key`` and ``each.value(.ATTR)`` read for one instance."""
-    def lookup(kind: str, path: str) -> Any:
-        got: Any = key if kind == "key" else item
-        for part in filter(None, path.split(".")):
+    def lookup(mt: re.Match) -> Any:
+        got: Any = key if mt.group(1) == "key" else item
+        for part in filter(None, mt.group(2).split(".")):
             got = got.get(part, _MISSING) if isinstance(got, dict) else _MISSING
         return got
 
-    if isinstance(value, str) and "each." in value:
-        whole_ref = _EACH.fullmatch(value)
-        if whole_ref:
-            got = lookup(whole_ref.group(1), whole_ref.group(2))
-            return value if got is _MISSING else got
-        return _EACH.sub(lambda mt: mt.group(0) if isinstance(got := lookup(mt.group(1), mt.group(2)),
-                                                               (dict, list)) or got is _MISSING else str(got), value)
-    if depth < 20 and isinstance(value, list):
-        return [_each(v, key, item, depth + 1) for v in value]
-    if depth < 20 and isinstance(value, dict):
-        return {k: _each(v, key, item, depth + 1) for k, v in value.items()}
-    return value
+    return _substituted(value, "each.", _EACH, lookup)
 
 
 #: Every instance of a subnet resource: ``aws_subnet.a[*].id``, ``aws_subnet.a.*.id``,
@@ -331,28 +343,17 @@ def _count_of(m: _Module, raw: Any) -> int | None:
     return whole(raw)
 
 
-def _indexed(m: _Module, value: Any, i: int, depth: int = 0) -> Any:
+def _indexed(m: _Module, value: Any, i: int) -> Any:
     """``value`` with ``count.index`` read for instance ``i`` (``${count.index}``,
     ``var.azs[count.index]``, ``element(var.azs, count.index)``)."""
-    if isinstance(value, str) and "count.index" in value:
-        def item(mt: re.Match) -> Any:
-            got = _listed(m, mt.group(1) or mt.group(2))
-            if not isinstance(got, list) or not got:
-                return _MISSING
-            at = i if mt.group(1) else i % len(got)  # element() wraps round
-            return got[at] if at < len(got) else _MISSING
-        whole_ref = _AT_INDEX.fullmatch(value)
-        if whole_ref:
-            got = item(whole_ref)
-            return value if got is _MISSING else got
-        value = _AT_INDEX.sub(lambda mt: mt.group(0) if isinstance(got := item(mt), (dict, list)) or got is _MISSING
-                              else str(got), value)
-        return value.replace("${count.index}", str(i))
-    if depth < 20 and isinstance(value, list):
-        return [_indexed(m, v, i, depth + 1) for v in value]
-    if depth < 20 and isinstance(value, dict):
-        return {k: _indexed(m, v, i, depth + 1) for k, v in value.items()}
-    return value
+    def item(mt: re.Match) -> Any:
+        got = _listed(m, mt.group(1) or mt.group(2))
+        if not isinstance(got, list) or not got:
+            return _MISSING
+        at = i if mt.group(1) else i % len(got)  # element() wraps round
+        return got[at] if at < len(got) else _MISSING
+
+    return _substituted(value, "count.index", _AT_INDEX, item, lambda text: text.replace("${count.index}", str(i)))
 
 
 #: Attributes whose expression, when it cannot be evaluated, is kept as written: it still
