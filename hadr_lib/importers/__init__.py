@@ -215,7 +215,8 @@ def import_paths(paths: Sequence[str | Path], name: str | None = None) -> dict:
 def import_text(name: str, text: str, title: str | None = None) -> dict:
     """``import_paths`` for one file's text from elsewhere (an upload): ``name`` only
     chooses the importer and is shown in sources; no file is read."""
-    return _joined([_one(str(name)[:200], text)], title)
+    name = str(name)[:200]
+    return _joined([_one(name, text, _claimed(name, text))], title)
 
 
 def _claimed(name: str, text: str) -> Importer | None:
@@ -223,8 +224,8 @@ def _claimed(name: str, text: str) -> Importer | None:
     return next((imp for imp in importers() if imp.claims(name, text)), None)
 
 
-def _one(name: str, text: str, mine: Importer | None = None) -> tuple[str, Importer | None, Imported]:
-    mine = mine or _claimed(name, text)
+def _one(name: str, text: str, mine: Importer | None) -> tuple[str, Importer | None, Imported]:
+    """One file read by the importer that claimed it (``mine``; None: no importer did)."""
     if mine is None:
         return name, None, Imported(findings=[Finding("info", "not read: no importer recognises this file", name)])
     return name, mine, mine.read(name, text)
