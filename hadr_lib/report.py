@@ -8,6 +8,7 @@ report. A batch goes on past a failure and says which scenario and which cell fa
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -201,6 +202,7 @@ def build_report(scenario: str, out_dir, *, target: float | None = None, fmt: st
                        chromium=chromium, workdir=Path(tmp), timeout=timeout)
 
 
+@functools.lru_cache(maxsize=1)
 def _ipc_kernel_manager():
     """jupyter_client's async kernel manager on unix sockets in a folder of its own
     (removed with the kernel): on TCP it picks five free ports that another process may
