@@ -53,6 +53,11 @@ class _Template:
         self.resources = as_mapping(doc.get("Resources"))
         self._cond: dict[str, Any] = {}
 
+    def at(self, logical: str) -> str:
+        """Where a resource is, for a finding: the file, its line and its logical id."""
+        n = self.line("Resources", logical)
+        return f"{self.path}:{n} ({logical})" if n else f"{self.path}: {logical}"
+
     def line(self, *keys: Any) -> int:
         """The line of the value at ``keys`` (0 in JSON, which keeps no lines)."""
         k = tuple(keys)
@@ -213,7 +218,7 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
             zones = [f"zone {i + 1} of the region" for i in range(2)]
             t.findings.append(Finding("info", f"{logical}: AvailabilityZones is Fn::GetAZs, every zone of the "
                                       "region: read as two (AWS regions have three or more, but an account may be "
-                                      "offered two)", f"{t.path}:{n} ({logical})" if n else f"{t.path}: {logical}",
+                                      "offered two)", t.at(logical),
                                       "AvailabilityZones"))
         v.update(name=_known(props.get("AutoScalingGroupName")) or logical,
                  min_size=_int(props.get("MinSize")), desired_capacity=_int(props.get("DesiredCapacity")),
@@ -317,7 +322,7 @@ def _read(path: str, text: str) -> Imported:
         cond = res.get("Condition")
         n = t.line("Resources", logical)
         where = f"{logical} (line {n})" if n else logical
-        at = f"{path}:{n} ({logical})" if n else f"{path}: {logical}"
+        at = t.at(logical)
         if cond is not None:
             holds = t.condition(cond)
             if holds is False:
