@@ -1036,6 +1036,15 @@ def stop_pool(pool: ProcessPoolExecutor, grace_s: float = 10.0) -> None:
             writer.close()
         except OSError:
             pass
+    # The manager thread, once it ends, has closed its wake-up pipe; Python 3.11 still
+    # wakes every manager thread it knows at exit, and a closed pipe prints "Exception
+    # ignored ... Bad file descriptor" with a traceback after our message. Forget it.
+    thread = getattr(pool, "_executor_manager_thread", None)
+    if thread is not None:
+        thread.join(max(0.0, deadline - time.monotonic()) + 1.0)
+        if not thread.is_alive():
+            from concurrent.futures import process as futures_process
+            getattr(futures_process, "_threads_wakeups", {}).pop(thread, None)
 
 
 def _ignore_interrupts(parent_pid: int | None = None) -> None:
