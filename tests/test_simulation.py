@@ -477,11 +477,12 @@ def test_compare_with_analytic_and_p_meet_curve(postgres):
 
 @st.composite
 def plans(draw, depth=0):
-    """A random plan of leaves under series (m=1), parallel (m=n) and k-of-n blocks."""
+    """A random plan of leaves under series (m=1), parallel (m=n) and k-of-n blocks:
+    units that fail often (stepped in cycles) and seldom (Poisson points, thinned)."""
     if depth >= 2 or draw(st.booleans()):
         count = draw(st.integers(1, 2))
-        mtbf = draw(st.sampled_from([5.0, 20.0, 80.0]))
-        mttr = draw(st.sampled_from([0.5, 2.0, 6.0]))
+        mtbf = draw(st.sampled_from([5.0, 20.0, 80.0, 300.0, 2000.0]))
+        mttr = draw(st.sampled_from([0.5, 2.0, 6.0, 40.0]))
         return ("leaf", count, mtbf, mttr, None)
     kids = tuple(draw(st.lists(plans(depth=depth + 1), min_size=1, max_size=3)))
     m = draw(st.integers(1, len(kids)))
@@ -489,18 +490,35 @@ def plans(draw, depth=0):
 
 
 class _Recording:
-    """Wraps the draw so every replica's own intervals are kept, in draw order."""
+    """Wraps the draw so every replica's own intervals are kept, by leaf, in the
+    order ``node`` takes them (drawn ahead, or one leaf at a time)."""
 
     def __init__(self, draw):
-        self.draw, self.replicas = draw, []
-        original = draw.replica
+        self.draw, self.replicas, self.by_leaf = draw, [], {}
+        original = draw.units
 
-        def replica(mtbf, mttr):
+        def units(mtbf, mttr):
             got = original(mtbf, mttr)
-            self.replicas.append(got)
+            self.replicas.extend(got)
             return got
 
-        draw.replica = replica
+        draw.units = units
+
+    def ahead(self, plan):
+        self.draw.ahead(plan)
+        self.by_leaf = {k: list(v) for k, v in self.draw.ready.items()}
+
+    def sources(self):
+        """Fresh iterators over the replicas: by leaf if drawn ahead, else in order."""
+        return {k: iter(v) for k, v in self.by_leaf.items()}, iter(self.replicas)
+
+
+def _structure_of(plan, sources, run, t):
+    if plan[0] == "leaf":
+        source = sources[0].get(id(plan), sources[1])
+        return all([_down_at(next(source), run, t) for _ in range(plan[1])])
+    kids = [_structure_of(k, sources, run, t) for k in plan[2]]
+    return sum(kids) >= plan[1]
 
 
 def _down_at(intervals, run, t):
@@ -508,28 +526,118 @@ def _down_at(intervals, run, t):
     return bool(((r == run) & (s <= t) & (t < e)).any())
 
 
-def _structure(plan, replicas, run, t):
-    if plan[0] == "leaf":
-        states = [_down_at(next(replicas), run, t) for _ in range(plan[1])]
-        return all(states)
-    kids = [_structure(k, replicas, run, t) for k in plan[2]]
-    return sum(kids) >= plan[1]
-
-
 @settings(max_examples=60, deadline=None)
-@given(plans(), st.integers(0, 2**32 - 1))
-def test_system_outages_follow_the_structure_function(plan, seed):
-    from hadr_lib.simulation import _Draw
+@given(plans(), st.integers(0, 2**32 - 1), st.sampled_from([None, 7.0, 720.0]))
+def test_system_outages_follow_the_structure_function(plan, seed, bin_h):
+    """At random instants the system is down exactly when the structure function of
+    its replicas' own states says so: leaves drawn one at a time, or all ahead with
+    the pruning of outages by bins of time (bins of 7 h: outages often cross them)."""
+    import hadr_lib.simulation as sim
 
     rng = np.random.default_rng(seed)
-    draw = _Draw(rng, 3, 400.0, "exponential", 1.0)
-    rec = _Recording(draw)
-    system = draw.node(plan)
+    old_bin = sim.PRUNE_BIN_H
+    sim.PRUNE_BIN_H = bin_h or old_bin
+    try:
+        draw = sim._Draw(rng, 3, 400.0, "exponential", 1.0)
+        rec = _Recording(draw)
+        if bin_h is not None:
+            rec.ahead(plan)
+        system = draw.node(plan)
+    finally:
+        sim.PRUNE_BIN_H = old_bin
     probe = np.random.default_rng(seed + 1)
     for _ in range(60):
         run, t = int(probe.integers(3)), float(probe.uniform(0, 400))
-        want = _structure(plan, iter(rec.replicas), run, t)
+        want = _structure_of(plan, rec.sources(), run, t)
         assert _down_at(system, run, t) == want, (plan, run, t)
+
+
+@settings(max_examples=80, deadline=None)
+@given(plans(), st.integers(0, 2**32 - 1), st.sampled_from([3.0, 50.0, 720.0]))
+def test_pruning_by_bins_changes_no_outage(plan, seed, bin_h):
+    """The same replicas combined with and without pruning give the same system
+    outages, to the last bit, whatever the bins' width."""
+    import hadr_lib.simulation as sim
+
+    old_bin = sim.PRUNE_BIN_H
+    sim.PRUNE_BIN_H = bin_h
+    try:
+        draw = sim._Draw(np.random.default_rng(seed), 4, 400.0, "exponential", 1.0)
+        draw.ahead(plan)
+        ready = {k: list(v) for k, v in draw.ready.items()}
+        pruned = draw.node(plan)
+        draw.ready, draw.prune = ready, False
+        whole = draw.node(plan)
+    finally:
+        sim.PRUNE_BIN_H = old_bin
+    for a, b in zip(pruned, whole):
+        np.testing.assert_array_equal(a, b)
+
+
+def _one_unit_by_events(mtbf, mttr, horizon, rng, sigma=None):
+    """A reference: one alternating unit stepped failure by failure from steady state
+    (repairs exponential, or lognormal with ``sigma``: then a repair under way at time
+    0 has a uniform share of a length-biased repair left)."""
+    def repair():
+        if sigma is None:
+            return rng.exponential(mttr)
+        return mttr * np.exp(sigma * rng.standard_normal() - 0.5 * sigma ** 2)
+
+    found, t = [], 0.0
+    if rng.uniform() < mttr / (mtbf + mttr):
+        t = rng.exponential(mttr) if sigma is None else (
+            rng.uniform() * mttr * np.exp(sigma * rng.standard_normal() + 0.5 * sigma ** 2))
+        found.append((0.0, min(t, horizon)))
+    while True:
+        t += rng.exponential(mtbf)
+        if t >= horizon:
+            return found
+        d = repair()
+        found.append((t, min(t + d, horizon)))
+        t += d
+
+
+@pytest.mark.parametrize("mtbf, mttr, repair", [
+    (50.0, 10.0, "exponential"), (300.0, 2.0, "exponential"), (1000.0, 400.0, "exponential"),
+    (50.0, 10.0, "lognormal"), (1000.0, 400.0, "lognormal")])
+def test_units_drawn_as_thinned_poisson_points_match_a_unit_stepped_by_events(monkeypatch, mtbf, mttr,
+                                                                              repair):
+    """Units drawn together as Poisson points with the points inside a repair dropped
+    (forced here even where a repair often covers the next point) against units
+    stepped one failure at a time: the same downtime share (the steady state), the
+    same number of outages a run (MTTR / MTBF from 0.2% to 40%), and up times between
+    outages exponential with mean MTBF; every run's outages sorted and disjoint."""
+    import hadr_lib.simulation as sim
+
+    monkeypatch.setattr(sim, "THINNING_SHARE", float("inf"))
+    horizon, runs = 2000.0, 10_000
+    draw = sim._Draw(np.random.default_rng(11), runs, horizon, repair, 1.0)
+    got = draw.units(np.array([mtbf, 5.0 * mtbf]), np.array([mttr, 2.0 * mttr]))[0]
+    r, s, e = got
+    assert np.all(np.diff(r) >= 0) and np.all((s >= 0) & (e <= horizon) & (e > s))
+    same = r[1:] == r[:-1]
+    assert np.all(s[1:][same] >= e[:-1][same])  # disjoint, in order
+    ref_rng = np.random.default_rng(12)
+    ref = [_one_unit_by_events(mtbf, mttr, horizon, ref_rng, None if repair == "exponential" else 1.0)
+           for _ in range(runs)]
+    ref_down = sum(b - a for run in ref for a, b in run) / (runs * horizon)
+    ref_count = sum(len(run) for run in ref) / runs
+    down = float((e - s).sum()) / (runs * horizon)
+    q = mttr / (mtbf + mttr)
+    for value in (down, ref_down):  # both near the steady state (4 standard errors)
+        assert abs(value - q) < 4 * np.sqrt(q * (1 - q) * np.e * mttr / horizon / runs) + 0.002 * q
+    assert abs(r.size / runs - ref_count) < 0.03 * ref_count
+    # a repair under way at time 0: as many, and as long (a residual, longer than a repair)
+    at_0 = (e - s)[s == 0.0]
+    ref_at_0 = np.array([run[0][1] for run in ref if run and run[0][0] == 0.0])
+    assert abs(at_0.size - ref_at_0.size) < 4 * np.sqrt(at_0.size + ref_at_0.size)
+    se = np.sqrt(at_0.var() / at_0.size + ref_at_0.var() / ref_at_0.size)
+    assert abs(at_0.mean() - ref_at_0.mean()) < 4 * se
+    # up times between outages (both cut by the same horizon): the same distribution
+    ups = s[1:][same] - e[:-1][same]
+    ref_ups = np.array([b[0] - a[1] for run in ref for a, b in zip(run, run[1:])])
+    for stat, within in ((np.mean, 0.04), (np.median, 0.04), (lambda x: np.quantile(x, 0.9), 0.06)):
+        assert abs(stat(ups) / stat(ref_ups) - 1) < within
 
 
 def test_dead_and_never_failing_components():
