@@ -882,3 +882,22 @@ def test_standby_without_failback_steps_past_an_outage_shorter_than_its_key_s_ro
     assert r.tolist() == [last, last, last]  # the standby serves from 2000.5, fails at 5000
     np.testing.assert_allclose(s, [1000.0, 2000.0, 5000.0])
     np.testing.assert_allclose(e, [1000.0 + 1e-9, 2000.5, 5000.5], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("n, r, target", [(1, 1e-3, 1e-4), (3, 1e-3, 1e-4), (2, 0.05, 1e-7), (1, 0.5, 0.33)])
+def test_the_common_cause_rate_scale_solves_its_equation(n, r, target):
+    """The scale s with u(s) = target, for n parallel units of rate x repair r (u = q^n,
+    q = s r / (1 + s r)): the closed form s = q* / (r (1 - q*)) with q* = target^(1/n)."""
+    from hadr_lib.simulation import _scale_for
+
+    calls = []
+
+    def u_of(s):
+        calls.append(s)
+        q = s * r / (1 + s * r)
+        return q ** n
+
+    s = _scale_for(u_of, u_of(1.0), target)
+    q_star = target ** (1 / n)
+    assert s == pytest.approx(q_star / (r * (1 - q_star)), rel=1e-12)
+    assert len(calls) < 30  # not fifty bisection steps
