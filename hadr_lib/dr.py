@@ -156,14 +156,30 @@ def design_rpo_h(architecture) -> float | None:
 def domain_recovery_h(architecture) -> dict[str, float]:
     """How long the design is down when it loses one zone, or one region [h], from its
     failure domains: 0 when its redundancy spans every such domain (it survives the loss
-    of any one, all else up), else the longest outage (``mttr_h``) of a domain it cannot
-    lose. Only the kinds of domain the design places blocks in."""
+    of any one, all else up); its slowest standby failover when it survives the loss once
+    its standbys have taken over (a primary in the lost zone); else the longest outage
+    (``mttr_h``) of a domain it cannot lose. Only the kinds of domain the design places
+    blocks in."""
+    from .design.blocks.standby import failover_times_s
+
     out: dict[str, float] = {}
     used = {node.domain for node in architecture.placed}
+    taken_over = None  # the design with every failover instant and certain, made once
     for kind in ("zone", "region"):
         mine = [d for d in architecture.domains.all if d.kind == kind and d.name in used]
+        worst = 0.0
+        for d in mine:
+            if architecture.survives_loss_of(d.name):
+                continue
+            if taken_over is None:
+                taken_over = architecture.with_changes(standbys={
+                    i: {"failover_s": 0.0, "coverage": 1.0} for i in range(len(architecture.standbys))})
+            if architecture.standbys and taken_over.survives_loss_of(d.name):
+                worst = max(worst, max(failover_times_s(architecture.root)) / 3600.0)
+            else:
+                worst = max(worst, d.mttr_h)
         if mine:
-            out[kind] = max((d.mttr_h for d in mine if not architecture.survives_loss_of(d.name)), default=0.0)
+            out[kind] = worst
     return out
 
 

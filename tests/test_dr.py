@@ -489,3 +489,28 @@ def test_the_scenarios_own_backups_restore_corrupted_data_where_that_costs_less(
     slow = hl.load_scenario({**base.to_mapping(), "backup": {**plan, "data_gb": 5000, "restore_gb_per_h": 50}})
     assert backup_recovery_h(slow)[0] > 72
     assert strategy_table(slow).equals(strategy_table(base))
+
+
+@pytest.mark.parametrize("where, failover, zone_h", [
+    (("a", "b"), {"failover_s": 120}, 120 / 3600),  # the standby in the other zone takes over
+    (("a", "a"), {"failover_s": 120}, 3.0),         # both in the lost zone: down for the zone's outage
+    (("a", "b"), {"failover": {"check_interval_s": 10, "failure_threshold": 3, "dns_ttl_s": 60,
+                               "promote_s": 30}}, None),  # timers: their mean failover time
+])
+def test_a_zone_lost_costs_the_design_its_failover_when_its_standby_is_elsewhere(where, failover, zone_h):
+    """HA and DR joined for zones: a design that survives a zone's loss once its standby
+    has taken over is down for the failover, not for the zone's whole outage."""
+    from hadr_lib.design.blocks.standby import failover_times_s
+    from hadr_lib.dr import domain_recovery_h
+
+    design = hl.load_architecture({
+        "name": "pair across zones",
+        "zones": {"a": {"rate_per_year": 0.5, "mttr_h": 3.0}, "b": {"rate_per_year": 0.5, "mttr_h": 3.0}},
+        "architecture": {"standby": {
+            "primary": {"zone": where[0], "component": {"name": "p", "mtbf_h": 4000, "mttr_h": 2}},
+            "standbys": [{"zone": where[1], "component": {"name": "s", "mtbf_h": 4000, "mttr_h": 2}}],
+            **failover}}})
+    want = zone_h if zone_h is not None else failover_times_s(design.root)[0] / 3600
+    if zone_h is None:
+        assert 20 + 20 + 30 <= want * 3600 <= 30 + 60 + 30  # detection, DNS and promotion
+    assert domain_recovery_h(design) == {"zone": pytest.approx(want)}
