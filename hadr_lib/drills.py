@@ -60,7 +60,7 @@ class Drill:
 
 DRILLS: dict[str, Drill] = {
     "kill_instance": Drill(
-        "kill_instance", "Kill an app instance", "multi_az_postgres", ("app",),
+        "kill_instance", "Kill an app instance", "multi_az_postgres", ("app-a",),
         LB_TARGET_STAGES, 300.0,
         "kills a random instance and waits up to 5 minutes for health (its RTO: 5 min)"),
     "fail_db_primary": Drill(

@@ -100,6 +100,9 @@ PRUNE_BIN_H = 720.0
 FEW_UNITS = 32
 #: Two-sided 99% normal quantile.
 Z99 = 2.5758293035489004
+#: Standard errors within which a model figure outside the simulation's 99% interval
+#: may still be chance (two-sided, about 6 in 100,000 beyond it).
+CHANCE_Z = 4.0
 
 _EMPTY = (np.empty(0, np.int64), np.empty(0), np.empty(0))
 
@@ -1123,6 +1126,16 @@ class RunStatistics:
         lo, hi = self.unavailability_ci99
         return lo <= value <= hi
 
+    def agreement(self, value: float) -> str:
+        """How ``value`` (the model's unavailability) sits against the simulation:
+        ``"inside"`` its 99% interval; ``"near"`` outside it but within ``CHANCE_Z``
+        standard errors of the mean (a 99% interval misses one time in a hundred by
+        chance); ``"outside"`` past that (the model's approximation shows)."""
+        lo, hi = self.unavailability_ci99
+        if lo <= value <= hi:
+            return "inside"
+        return "near" if abs(value - self.unavailability_mean) < CHANCE_Z * (hi - lo) / (2 * Z99) else "outside"
+
 
 @dataclass(frozen=True)
 class SimulationResult(RunStatistics):
@@ -1309,10 +1322,13 @@ class SimulationResult(RunStatistics):
             return (f"The model's {format_duration(model)} of downtime a year lies inside the simulation's "
                     f"99% interval ({format_duration(lo)} to {format_duration(hi)}): the two agree.")
         side = "more" if model > hi else "less"
-        return (f"The model gives {format_duration(model)} of downtime a year, {side} than the simulation's "
-                f"{format_duration(mean)} (99% interval {format_duration(lo)} to {format_duration(hi)}): "
-                "the model's formula is an approximation for this design, and the simulation, which "
-                "follows each outage, is the closer figure.")
+        said = (f"The model gives {format_duration(model)} of downtime a year, {side} than the simulation's "
+                f"{format_duration(mean)} (99% interval {format_duration(lo)} to {format_duration(hi)})")
+        if self.agreement(self.analytic_unavailability) == "near":
+            return (said + ": just outside, as one simulation in a hundred lands by chance; simulate more "
+                    "runs or years to tell chance from the model's approximations.")
+        return (said + ": the model's formula is an approximation for this design, and the simulation, "
+                "which follows each outage, is the closer figure.")
 
     def summary_table(self, speed: bool = True) -> pd.DataFrame:
         """The headline figures as (figure, value) rows; ``speed=False`` leaves out the
@@ -1354,7 +1370,8 @@ class SimulationResult(RunStatistics):
 
 def compare_with_analytic(architectures, **kwargs) -> pd.DataFrame:
     """Simulated unavailability (mean and 99% CI) against the analytic value, one row
-    per architecture (a mapping of label to ``Architecture``); ``kwargs`` go to
+    per architecture (a mapping of label to ``Architecture``), with ``inside`` the
+    interval and the ``agreement`` (``RunStatistics.agreement``); ``kwargs`` go to
     ``simulate``."""
     rows = []
     for label, arch in dict(architectures).items():
@@ -1364,6 +1381,8 @@ def compare_with_analytic(architectures, **kwargs) -> pd.DataFrame:
                      "simulated": r.unavailability_mean, "ci99_low": lo, "ci99_high": hi,
                      "inside": (None if r.analytic_unavailability is None
                                 else r.ci_contains(r.analytic_unavailability)),
+                     "agreement": (None if r.analytic_unavailability is None
+                                   else r.agreement(r.analytic_unavailability)),
                      "outages_per_year": r.outages_per_year})
     return pd.DataFrame(rows)
 

@@ -41,8 +41,8 @@ def _digits_apart(a: float, target: float) -> str:
 def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:
     """Sentences for the ``top`` parts whose perfection saves the most downtime.
 
-    The design's own components and its common-cause groups (rows of
-    ``importance(include_groups=True)``) are ranked first; parts known only by a
+    The design's own components, its common-cause groups and the zones and regions it
+    is placed in (rows of ``importance(include_groups=True)``) are ranked first; parts known only by a
     provider's SLA are ranked apart, since their figure is a contract, not something
     the owner can improve: the choice there is another tier or redundancy around them.
     """
@@ -59,7 +59,13 @@ def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:
         if row.downtime_saved_per_year_s <= 0:
             continue
         saved = format_duration(row.downtime_saved_per_year_s)
-        if kind[row.Index] == "common_cause":
+        if kind[row.Index] in ("zone", "region"):
+            k = kind[row.Index]
+            lines.append(
+                f"Survive the loss of {k} {called(row)}: an outage there takes down every part "
+                f"placed in it; were it never to fail, the design would save {saved} of downtime "
+                f"a year ({share_of(row)} of the total). Spread the design over a second {k}.")
+        elif kind[row.Index] == "common_cause":
             lines.append(
                 f"Remove the shared cause behind {called(row)}: were its members to fail "
                 f"independently, it would save {saved} of downtime a year ({share_of(row)} of "

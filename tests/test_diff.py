@@ -82,7 +82,7 @@ def test_a_new_design_says_its_parts_and_its_availability():
     (avail,) = [c for c in d.outcomes if c.what == "design_availability"]
     assert avail.before == float(before.design.evaluate().availability)
     assert avail.after == float(after.design.evaluate().availability)
-    assert avail.sentence.startswith("design availability: 99.5% -> 99.9889%")
+    assert avail.sentence.startswith("design availability: 99.5% -> 99.9797%")
     assert [c.what for c in d.inputs] == []  # the design is not an input line of its own
 
 

@@ -127,7 +127,7 @@ def test_a_drill_on_a_design_of_ones_own():
     # the standby works with p = 0.99; the rest wait for an exponential 2 h repair (> 300 s
     # with p = exp(-300 / 7200)): P(meet 300 s) = 0.99 + 0.01 (1 - exp(-1/24))
     assert r.failover_path and r.p_meet_rto == pytest.approx(0.99 + 0.01 * (1 - math.exp(-1 / 24)), abs=0.003)
-    assert run_drill(design_drill(arch, "app", 300), architecture=arch, runs=100).p_meet_rto == 1.0
+    assert run_drill(design_drill(arch, "app-a", 300), architecture=arch, runs=100).p_meet_rto == 1.0
     lb = run_drill(design_drill(arch, "load-balancer", 3600), architecture=arch, runs=100)
     assert not lb.failover_path
     spread = arch.with_changes()  # the same design with an uncertain failover time
@@ -138,4 +138,4 @@ def test_a_drill_on_a_design_of_ones_own():
     with pytest.raises(hl.InvalidInputError, match="'nowhere' is not a component"):
         design_drill(arch, "nowhere", 300)
     with pytest.raises(hl.InvalidInputError, match="rto_s"):
-        design_drill(arch, "app", 0)
+        design_drill(arch, "app-a", 0)

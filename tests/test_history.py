@@ -117,7 +117,7 @@ def test_bad_logs(tmp_path, text, message):
 
 def test_fitted_figures_go_into_a_design_and_side_by_side(tmp_path, capsys):
     start, end = window(3)
-    incs = synthetic("app", 1500.0, 2.0, 3, seed=3)
+    incs = synthetic("app-a", 1500.0, 2.0, 3, seed=3)
     log = tmp_path / "log.csv"
     log.write_text("component,start,end\n" + "".join(
         f"{i.component},{i.start.isoformat()},{i.end.isoformat()}\n" for i in incs))
@@ -126,12 +126,12 @@ def test_fitted_figures_go_into_a_design_and_side_by_side(tmp_path, capsys):
                  "--write", str(out), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     (row,) = doc["components"]
-    assert row["component"] == "app" and row["mtbf_h_low"] <= 1500 <= row["mtbf_h_high"]
+    assert row["component"] == "app-a" and row["mtbf_h_low"] <= 1500 <= row["mtbf_h_high"]
     (cmp,) = doc["designed_vs_measured"]
-    assert cmp["component"] == "app" and cmp["designed"] == pytest.approx(2190 / 2191)
+    assert cmp["component"] == "app-a" and cmp["designed"] == pytest.approx(2190 / 2191)
     fitted = hl.load_architecture(out)
-    app = fitted.component("app")
-    assert app.mtbf_h == pytest.approx(row["mtbf_h"], rel=1e-6) and app.count == 2
+    app = fitted.component("app-a")
+    assert app.mtbf_h == pytest.approx(row["mtbf_h"], rel=1e-6) and app.count == 1
     assert app.source.startswith("fitted from log.csv")
     assert main(["fit", str(log), "--design", "multi_az_postgres"]) == 0
     assert "Designed against measured" in capsys.readouterr().out
@@ -156,7 +156,7 @@ def test_a_never_failing_component_in_the_table_json_and_comparison(tmp_path, ca
     from hadr_lib.plots import designed_vs_measured_figure
 
     log = tmp_path / "log.csv"
-    log.write_text("component,start,end\napp,2026-01-01T00:00:00Z,2026-01-01T01:00:00Z\n"
+    log.write_text("component,start,end\napp-a,2026-01-01T00:00:00Z,2026-01-01T01:00:00Z\n"
                    "pg-primary,2027-01-01T00:00:00Z,2027-01-01T01:00:00Z\n")
     window = ["--from", "2025-01-01", "--to", "2026-06-01", "--design", "multi_az_postgres"]
     assert main(["fit", str(log), *window]) == 0
@@ -164,7 +164,7 @@ def test_a_never_failing_component_in_the_table_json_and_comparison(tmp_path, ca
     assert "100% [?, 100%]" in out and "pg-primary: designed 99.9544%" in out
     assert main(["fit", str(log), *window, "--format", "json"]) == 0
     rows = {r["component"]: r for r in json.loads(capsys.readouterr().out)["designed_vs_measured"]}
-    assert rows["pg-primary"]["measured_low"] is None and rows["app"]["designed_inside_interval"]
+    assert rows["pg-primary"]["measured_low"] is None and rows["app-a"]["designed_inside_interval"]
     fitted = fit_incidents(read_incidents(log), start="2025-01-01", end="2026-06-01")
     arch = hl.load_architecture("multi_az_postgres")
     compared = designed_vs_measured(arch, fitted)
@@ -172,7 +172,7 @@ def test_a_never_failing_component_in_the_table_json_and_comparison(tmp_path, ca
     assert comparison_lines(lying)[0].endswith("outside what the history supports: revise the figure.")
     fig = designed_vs_measured_figure(compared)
     assert [t.name for t in fig.data] == ["measured (90%)", "designed"]
-    assert list(fig.data[1].y) == ["app", "pg-primary"]
+    assert list(fig.data[1].y) == ["app-a", "pg-primary"]
 
 
 DESIGN = "# our design, with a comment\nname: mine\narchitecture:\n  component: {name: db, mtbf_h: 1000, mttr_h: 1}\n"

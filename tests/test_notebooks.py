@@ -99,10 +99,11 @@ def test_architecture_explorer_with_its_defaults():
     nb = checked("architecture_explorer.ipynb")
     result = checked_text_of(nb, "result")
     assert "Multi-AZ PostgreSQL" in result
-    assert "availability   99.9889% (3.96 nines)" in result
-    assert "58.2 minutes a year" in result
+    assert "availability   99.9797% (3.69 nines)" in result
+    assert "1.78 hours a year" in result
     assert "comfortably above the 99.95% target" in result
-    assert checked_text_of(nb, "advice").startswith("Improve or add redundancy to the primary database")
+    assert checked_text_of(nb, "advice").startswith("Survive the loss of region region-1")
+    assert "Improve or add redundancy to the primary database" in checked_text_of(nb, "advice")
     assert "The load balancer is known only by its provider's SLA" in checked_text_of(nb, "advice")
 
 
@@ -132,7 +133,7 @@ def test_rto_rpo_tradeoffs_with_its_defaults():
     nb = checked("rto_rpo_tradeoffs.ipynb")
     table = checked_text_of(nb, "table")
     assert "E-commerce shop: downtime costs 50,000 USD an hour" in table
-    assert "1,093,125" in table  # daily backups, by hand in test_cli
+    assert "953,125" in table  # daily backups, by hand in test_cli
     assert checked_text_of(nb, "recommendation").startswith(
         "Recommended: Warm standby + point-in-time backups (AWS), $191,499 a year")
     assert "$438,600,000" in checked_text_of(nb, "seed-article")
@@ -268,7 +269,10 @@ def test_failure_simulation_with_its_defaults():
     check = text_of(nb, "analytic-check")
     from hadr_lib import reference_architectures
 
-    assert check.count("inside") == len(reference_architectures()) == 7 and "OUTSIDE" not in check
+    # every design inside the simulation's 99% interval, or just outside it (within 4
+    # standard errors: 7 intervals of 99% all hold only 93% of the time), none far outside
+    agree = check.count("inside") + check.count("just outside (chance?)")
+    assert agree == len(reference_architectures()) == 7 and "OUTSIDE" not in check
     slow = text_of(nb, "slow-failover").splitlines()
     assert slow[0].endswith("the analytic value is inside the interval")
     assert slow[1] == "min(t, mean repair) would say 0.01: outside the interval"
@@ -322,11 +326,11 @@ def test_design_review_with_its_defaults():
     nb = checked("design_review.ipynb")
     text_of = checked_text_of
     table = text_of(nb, "compare")
-    assert "Multi-AZ PostgreSQL     99.9889%" in table and "-56.6 minutes" in table
+    assert "Multi-AZ PostgreSQL     99.9797%" in table and "-1.76 hours" in table
     assert "12,250" in table and "route53: added" in table
     spread = text_of(nb, "uncertainty").splitlines()
     assert spread[0].startswith("Multi-AZ PostgreSQL: median") and "learn more about the load balancer" in spread[0]
-    assert text_of(nb, "optimize").startswith("Cheapest meeting 99.95%: app x2, pg-standby x1, 12,250")
+    assert text_of(nb, "optimize").startswith("Cheapest meeting 99.95%: app-a x1, app-b x1, pg-standby x1, 12,250")
     assert text_of(nb, "history").startswith("No incident log given")
 
 
@@ -347,7 +351,7 @@ def test_design_review_checks_figures_against_an_incident_log(tmp_path):
 def test_design_review_other_designs_and_a_bad_range(tmp_path):
     nb = execute(tmp_path, "design_review.ipynb", design_b="single_server", target=0.9999,
                  draws=1000)
-    assert "+42.9 hours" in text_of(nb, "compare")
+    assert "+42 hours" in text_of(nb, "compare")
     assert text_of(nb, "optimize").startswith("None meets 99.99%")
     assert_figures(nb, "uncertainty-figure", "frontier")
     with pytest.raises(pm.PapermillExecutionError) as err:

@@ -77,10 +77,10 @@ from hadr_lib.panels import ArchitectureAppPanel, ArchitecturePanel  # noqa: E40
 
 def test_architecture_panel_starts_from_the_model():
     p = ArchitecturePanel("multi_az_postgres", 0.9995)
-    assert "99.9889%" in p.headline.value and "58.2 minutes" in p.headline.value
+    assert "99.9797%" in p.headline.value and "1.78 hours" in p.headline.value
     assert "comfortably above the 99.95% target" in p.headline.value
     assert p.controls[("load-balancer", "nines")].value == pytest.approx(4.0)
-    assert p.controls[("app", "mtbf_h")].value == pytest.approx(2190)
+    assert p.controls[("app-a", "mtbf_h")].value == pytest.approx(2190)
     # Untouched controls give back the typed figures exactly.
     assert p.current_model().evaluate().unavailability == p.base.evaluate().unavailability
 
@@ -88,8 +88,8 @@ def test_architecture_panel_starts_from_the_model():
 def test_architecture_panel_controls_update_figures_in_place():
     p = ArchitecturePanel("multi_az_postgres", 0.9995)
     diagram, bars = p.diagram, p.importance_chart
-    p.controls[("load-balancer", "nines")].value = 5.0
-    assert "99.99794%" in p.headline.value
+    p.controls[("load-balancer", "nines")].value = 6.0
+    assert "99.9896%" in p.headline.value
     assert p.diagram is diagram and p.importance_chart is bars
     assert bars.data[0].y[0] == "pg-primary"  # the load balancer is no longer first
     p.controls[("pg-primary", "mttr_h")].value = 0.5
@@ -103,13 +103,13 @@ def test_the_explorer_downloads_its_design_with_the_changes_made():
 
     p = ArchitecturePanel("multi_az_postgres", 0.9995)
     p.controls[("load-balancer", "nines")].value = 5.0
-    p.controls[("app", "count")].value = 3
+    p.controls[("app-a", "count")].value = 3
     link = p.download.value
     assert "download='multi_az_postgresql.yaml'" in link and "hadr-download" in link
     text = base64.b64decode(link.split("base64,")[1].split("'")[0]).decode()
     assert text.startswith("# Multi-AZ PostgreSQL: written by hadr-workbook")
     again = hl.load_architecture(yaml.safe_load(text))
-    assert again.component("app").count == 3
+    assert again.component("app-a").count == 3
     assert again.component("load-balancer").sla is None  # a figure of one's own now
     assert again.evaluate() == p.model.evaluate()  # the same design, to the last digit
 
@@ -433,7 +433,7 @@ def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
     # a design with a standby: its failover time is the recovery
     app.workspace.set_design("multi_az_postgres")
     p.show(True)
-    assert [v for _, v in p.part.options][:2] == ["load-balancer", "app"]
+    assert [v for _, v in p.part.options][:2] == ["load-balancer", "app-a"]
     p.part.value = "pg-primary"
     assert "failover of the primary database (90 s)" in p.about.value
     assert "Recovery takes 1.5 minutes in half the drills" in p.summary.value

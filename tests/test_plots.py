@@ -68,7 +68,8 @@ def test_block_diagram_labels_standby_and_series_left_to_right():
     fig = block_diagram_figure(hl.load_architecture("multi_az_postgres"))
     labels, groups = fig.data
     assert "standby: failover 1.5 minutes, works 99% of the time, synchronous replication" in groups.text
-    assert labels.x[0] < labels.x[1] < labels.x[2]
+    assert list(labels.text) == ["load-balancer", "app-a", "app-b", "pg-primary", "pg-standby"]
+    assert labels.x[0] < labels.x[1] == labels.x[2] < labels.x[3]  # the app pair side by side
 
 
 def test_importance_and_tornado_figures():

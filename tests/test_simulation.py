@@ -194,9 +194,9 @@ def test_shared_crews_bad_input():
 
     arch = load_architecture("multi_az_postgres")
     with pytest.raises(InvalidInputError, match="^component: 'nope'"):
-        simulate_events(arch, runs=2, years=1, shared_crews=[["app", "nope"]])
-    with pytest.raises(InvalidInputError, match=r"^shared_crews\[1\]: 'app' is already"):
-        simulate_events(arch, runs=2, years=1, shared_crews=[["app"], ["app", "pg-primary"]])
+        simulate_events(arch, runs=2, years=1, shared_crews=[["app-a", "nope"]])
+    with pytest.raises(InvalidInputError, match=r"^shared_crews\[1\]: 'app-a' is already"):
+        simulate_events(arch, runs=2, years=1, shared_crews=[["app-a"], ["app-a", "pg-primary"]])
     with pytest.raises(InvalidInputError, match="^runs"):
         simulate_events(arch, runs=1, years=1)
 
@@ -308,9 +308,18 @@ def test_the_model_and_the_simulation_are_reconciled_in_words():
     assert inside.reconcile_sentence() == ("The model's 10 minutes of downtime a year lies inside the "
                                            "simulation's 99% interval (6.09 minutes to 12.9 minutes): "
                                            "the two agree.")
+    # 14 minutes: 3.4 standard errors (1.32 min) above: outside the interval, perhaps by chance
     above = replace(r, analytic_unavailability=14 * 60 / year_s)
-    assert above.reconcile_sentence().startswith(
+    assert above.reconcile_sentence() == (
         "The model gives 14 minutes of downtime a year, more than the simulation's 9.5 minutes "
+        "(99% interval 6.09 minutes to 12.9 minutes): just outside, as one simulation in a hundred "
+        "lands by chance; simulate more runs or years to tell chance from the model's approximations.")
+    assert [r.agreement(m * 60 / year_s) for m in (10, 14, 16, 4.5, 3.5)] == [
+        "inside", "near", "outside", "near", "outside"]  # 4 standard errors: 9.5 -+ 5.29 min
+    # 16 minutes: 4.9 standard errors: the model's approximation, not chance
+    far = replace(r, analytic_unavailability=16 * 60 / year_s)
+    assert far.reconcile_sentence().startswith(
+        "The model gives 16 minutes of downtime a year, more than the simulation's 9.5 minutes "
         "(99% interval 6.09 minutes to 12.9 minutes): the model's formula is an approximation")
     few = np.zeros((20, 12))
     few[:3, 0] = 60.0  # 3 runs with any downtime: too few to check
