@@ -220,14 +220,22 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
 
 
 def importance_figure(importance, top: int | None = None) -> go.Figure:
-    """Downtime saved per year [min] if each component were perfect, largest on top."""
+    """Downtime saved per year [min] if each component were perfect, largest on top;
+    with ``importance(include_groups=True)``, each zone and region (were it never to
+    fail) and common-cause group (were its members independent) too, said so."""
     df = importance if top is None else importance.head(top)
     minutes = df["downtime_saved_per_year_s"].to_numpy() / 60
+    kinds = df["kind"] if "kind" in df else ["component"] * len(df)
+    names = [n if k == "component" else f"{n} ({'common cause' if k == 'common_cause' else k})"
+             for n, k in zip(df["name"], kinds)]
+    how = [f"Birnbaum {b:.3g}" if b == b else ("if never down" if k in ("zone", "region") else
+                                              "if its members failed independently")
+           for b, k in zip(df["birnbaum"], kinds)]
     fig = go.Figure(go.Bar(
-        x=minutes, y=[plot_text(n) for n in df["name"]], orientation="h", marker_color=PALETTE["red"],
+        x=minutes, y=[plot_text(n) for n in names], orientation="h", marker_color=PALETTE["red"],
         text=[format_duration(s) for s in df["downtime_saved_per_year_s"]],
-        textposition="auto", customdata=df["birnbaum"],
-        hovertemplate="%{y}: saves %{text} a year<br>Birnbaum %{customdata:.3g}<extra></extra>",
+        textposition="auto", customdata=how,
+        hovertemplate="%{y}: saves %{text} a year<br>%{customdata}<extra></extra>",
     ))
     fig.update_layout(
         title="What to improve first: downtime saved per year if perfect",

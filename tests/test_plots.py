@@ -84,6 +84,15 @@ def test_importance_and_tornado_figures():
     assert worse.base == pytest.approx(base)
     assert worse.x[0] > 0 > better.x[0]
     assert worse.x[0] + base == pytest.approx(sens["system_unavailability_worse"].iloc[0] * 365.25 * 1440)
+    # zones, regions and common-cause groups are bars too, said as such
+    every = importance_figure(arch.importance(include_groups=True)).data[0]
+    assert every.y[1] == "region-1 (region)" and every.customdata[1] == "if never down"
+    assert every.x[1] == pytest.approx(48.0, rel=1e-2)  # 0.1 a year x 8 h, less the overlaps
+    assert "zone-a (zone)" in every.y and every.customdata[0] == "Birnbaum 1"
+    groups = importance_figure(hl.load_architecture("three_regions_active_active").importance(
+        include_groups=True)).data[0]
+    (shared,) = [i for i, y in enumerate(groups.y) if y.endswith("(common cause)")]
+    assert groups.customdata[shared] == "if its members failed independently"
 
 
 def test_user_names_reach_plotly_as_text_not_markup():

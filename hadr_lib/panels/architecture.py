@@ -127,8 +127,8 @@ class ArchitecturePanel(Panel):
         self.headline.add_class("hadr-architecture-headline")
         self.download = widgets.HTML()
         self.download.add_class("hadr-design-download")
-        imp = self.base.importance(year_days=year_days)
-        self.diagram = chart(block_diagram_figure(self.base, imp))
+        imp = self.base.importance(year_days=year_days, include_groups=True)
+        self.diagram = chart(block_diagram_figure(self.base, imp[imp["kind"] == "component"]))
         self.importance_chart = chart(importance_figure(imp))
         self.tornado = chart(tornado_figure(self.base.sensitivity(), year_days))
         for control in self.controls.values():
@@ -180,7 +180,7 @@ class ArchitecturePanel(Panel):
     def refresh(self) -> None:
         self.model = model = self.current_model()
         e = model.evaluate(year_days=self.year_days)
-        imp = model.importance(year_days=self.year_days)
+        imp = model.importance(year_days=self.year_days, include_groups=True)  # zones, regions, groups too
         status, sentence = target_verdict(e.availability, self.target, model.name)
         outages = ("" if e.outages_per_year is None else
                    f"; about {e.outages_per_year:.2g} outages a year lasting "
@@ -194,7 +194,7 @@ class ArchitecturePanel(Panel):
         self.download.value = download_link(
             architecture_yaml(model).encode("utf-8"), safe_file_name(model.name, "design"), "text/yaml",
             "Download this design (YAML, with the changes made here)")
-        update_figure(self.diagram, block_diagram_figure(model, imp))
+        update_figure(self.diagram, block_diagram_figure(model, imp[imp["kind"] == "component"]))
         update_figure(self.importance_chart, importance_figure(imp))
         update_figure(self.tornado, tornado_figure(model.sensitivity(), self.year_days))
 
