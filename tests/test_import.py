@@ -1651,6 +1651,31 @@ def test_a_read_replica_whose_source_is_in_the_files_is_its_copy_promoted_by_han
     assert doc["design"]["architecture"]["standby"]["name"] == "Copy (read replica, promoted by hand)"
 
 
+def test_the_tf_files_of_a_folder_are_one_module(tmp_path):
+    """Terraform reads every .tf file of a folder as one module: split over providers.tf,
+    main.tf and dr.tf, the replica still pairs with its source and takes its provider's
+    region, as in one file (it was read as a database of its own, in no region). Another
+    folder is another module: its resources are not the first one's."""
+    blocks = _REPLICA_TF.split("resource ")
+    (tmp_path / "providers.tf").write_text(blocks[0])
+    (tmp_path / "main.tf").write_text("resource " + blocks[1])
+    (tmp_path / "dr.tf").write_text("".join("resource " + b for b in blocks[2:4]))
+    doc = import_paths([tmp_path])
+    sb = doc["design"]["architecture"]["standby"]
+    assert sb["name"] == "orders-dr (read replica, promoted by hand)" and sb["failover_s"] == 3600.0
+    assert sb["primary"]["region"] == "eu-west-1"
+    assert [(s["component"]["name"], s.get("region")) for s in sb["standbys"]] == [
+        ("orders-dr", "eu-central-1"), ("orders-reports", "eu-west-1")]
+    assert sb["standbys"][0]["component"]["source"].startswith(f"{tmp_path / 'dr.tf'}:")  # its own file
+    assert _has(doc, "warning", f"{tmp_path / 'dr.tf'}:1 (aws_db_instance.dr)", "promoted by hand")
+    # the same files as two folders (two modules): no pair across them
+    (tmp_path / "other").mkdir()
+    (tmp_path / "dr.tf").rename(tmp_path / "other" / "dr.tf")
+    doc = import_paths([tmp_path])
+    assert "read replica, promoted by hand" not in json.dumps(doc["design"])
+    assert any("which these files do not hold" in f["message"] for f in doc["findings"])
+
+
 _GLOBAL_TF = '''
 provider "aws" {
   region = "us-east-1"

@@ -529,10 +529,68 @@ class _HclReader(AwsReader):
 
 
 def _read(path: str, text: str) -> Imported:
-    if not text.strip():
-        return Imported()
-    doc = _parse(path, text)
-    m = _Module(path, doc)
+    return _read_module([(path, text)])[0]
+
+
+def _read_together(files: list[tuple[str, str]]) -> list[Imported]:
+    """``.tf`` files imported together: those of one folder are one Terraform module, read
+    as one (a replica in ``dr.tf`` pairs with its source in ``main.tf``, a resource in
+    ``db.tf`` takes its region from the provider in ``providers.tf``, subnets in
+    ``network.tf`` place the instances in ``app.tf``); what a folder's files make between
+    them is given with its first file."""
+    folders: dict[str, list[int]] = {}
+    for i, (path, _) in enumerate(files):
+        folders.setdefault(str(Path(path).parent), []).append(i)
+    out: list[Imported] = [Imported()] * len(files)
+    for at in folders.values():
+        for i, got in zip(at, _read_module([files[i] for i in at]), strict=True):
+            out[i] = got
+    return out
+
+
+def _read_module(files: list[tuple[str, str]]) -> list[Imported]:
+    """The files of one module read as one: every resource, provider and subnet of any of
+    them seen by all (each block's source still its own file and line); the result with
+    the first file, an empty one with each of the others."""
+    parsed = [(path, text, _parse(path, text)) for path, text in files if text.strip()]
+    if not parsed:
+        return [Imported() for _ in files]
+    resources: list[dict] = []
+    provider_region: dict[str, str] = {}
+    findings: list[Finding] = []
+    for path, _, doc in parsed:
+        m = _Module(path, doc)
+        resources += _resources(m, path, doc)
+        for key, region in _provider_regions(m, doc).items():
+            provider_region.setdefault(key, region)
+        findings += m.findings
+    for r in resources:  # every instance of a subnet resource named at once
+        net = r["values"].get("network_configuration")
+        for key, holder in (("vpc_zone_identifier", r["values"]), ("subnets", r["values"]),
+                            ("subnet_ids", r["values"]),
+                            ("subnets", net[0] if isinstance(net, list) and net else {})):
+            named = holder.get(key)
+            if isinstance(named, list) and any(isinstance(x, str) and x.startswith(SPLAT) for x in named):
+                holder[key] = [a for x in named for a in (
+                    [str(o["address"]) for o in resources if _instance_of(str(o["address"]), x[len(SPLAT):])]
+                    if isinstance(x, str) and x.startswith(SPLAT) else [x])]
+    reader = _HclReader(parsed[0][0], {}, resources)
+    reader.provider_region = provider_region
+    reader.region = provider_region.get("aws")
+    out = reader.read()
+    out.findings[:0] = findings
+    for path, text, _ in parsed:
+        for n, line in enumerate(text.splitlines()[:200_000], start=1):
+            if _COMMENTED_BACKUP.match(line):
+                out.findings.append(Finding("warning", f"a backup setting is commented out: {line.strip()[:120]}",
+                                            f"{path}:{n}", "backup"))
+    first = next(i for i, (path, _) in enumerate(files) if path == parsed[0][0])
+    return [out if i == first else Imported() for i in range(len(files))]
+
+
+def _resources(m: _Module, path: str, doc: dict) -> list[dict]:
+    """The resources one file declares, its modules' (the community modules read)
+    included, each with its provider's key."""
     resources: list[dict] = []
     for rtype, name, body in _blocks(doc, "resource"):
         where = f"{path}:{body.get('__start_line__', 1)} ({rtype}.{name})"
@@ -559,26 +617,7 @@ def _read(path: str, text: str) -> Imported:
         for address, made_body, rtype in _module_resources(made, name, inputs):
             resources += [{**r, "provider_key": key}
                           for r in _translate(m, rtype, name, made_body, address, where)]
-    for r in resources:  # every instance of a subnet resource named at once
-        net = r["values"].get("network_configuration")
-        for key, holder in (("vpc_zone_identifier", r["values"]), ("subnets", r["values"]),
-                            ("subnet_ids", r["values"]),
-                            ("subnets", net[0] if isinstance(net, list) and net else {})):
-            named = holder.get(key)
-            if isinstance(named, list) and any(isinstance(x, str) and x.startswith(SPLAT) for x in named):
-                holder[key] = [a for x in named for a in (
-                    [str(o["address"]) for o in resources if _instance_of(str(o["address"]), x[len(SPLAT):])]
-                    if isinstance(x, str) and x.startswith(SPLAT) else [x])]
-    reader = _HclReader(path, {}, resources)
-    reader.provider_region = _provider_regions(m, doc)
-    reader.region = reader.provider_region.get("aws")
-    out = reader.read()
-    out.findings[:0] = m.findings
-    for n, line in enumerate(text.splitlines()[:200_000], start=1):
-        if _COMMENTED_BACKUP.match(line):
-            out.findings.append(Finding("warning", f"a backup setting is commented out: {line.strip()[:120]}",
-                                        f"{path}:{n}", "backup"))
-    return out
+    return resources
 
 
 def _instance_of(address: str, resource: str) -> bool:
@@ -609,4 +648,4 @@ def _provider_regions(m: _Module, doc: dict) -> dict[str, str]:
 
 
 IMPORTER = Importer("terraform_hcl", "Terraform .tf files read statically (HCL; values that need evaluation "
-                    "are unknown)", _claims, _read)
+                    "are unknown)", _claims, _read, read_together=_read_together)
