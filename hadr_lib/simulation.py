@@ -96,6 +96,11 @@ THINNING_SHARE = 0.05
 #: The stretch of a run [h] by which outages are sorted out before they are combined
 #: (``_Draw.node``): 30 days.
 PRUNE_BIN_H = 720.0
+#: Most bins a run is cut into for pruning (the bins widen past it: 1,000 years of runs
+#: in 256 bins), and most bin flags worked out for a batch of units at once (1 byte each;
+#: past it, each unit's flags are made when asked for).
+MAX_BINS = 256
+MAX_BATCH_FLAGS = 1 << 25
 #: Up to this many units drawn together are placed slice by slice, not point by point.
 FEW_UNITS = 32
 #: Two-sided 99% normal quantile.
@@ -412,7 +417,9 @@ class _Draw:
         self.edges: dict[int, tuple] = {}  # the bins of a set of intervals (``_edges``)
         self.marks: dict[int, np.ndarray] = {}  # the bins a unit drawn in a batch touches
         self.batch_of: dict[int, tuple] = {}  # a unit's batch of ``units``, and its place
-        self.nbins = max(1, math.ceil(horizon_h / PRUNE_BIN_H))
+        # bins of PRUNE_BIN_H, wider over long horizons: at most MAX_BINS a run
+        self.bin_h = max(PRUNE_BIN_H, horizon_h / MAX_BINS)
+        self.nbins = max(1, math.ceil(horizon_h / self.bin_h))
         self.prune = False  # set by ``ahead``: every leaf drawn, each plan node once
 
     def ahead(self, plan) -> None:
@@ -849,7 +856,8 @@ class _Draw:
         got = self.edges.get(key)
         if got is not None:
             return got[:2]
-        if key in self.batch_of:  # every unit of the batch at once
+        if key in self.batch_of and (self.batch_of[key][0][3].size - 1) * self.runs * self.nbins <= MAX_BATCH_FLAGS:
+            # every unit of the batch at once
             (row, t, end, cut, members), _ = self.batch_of[key]
             lo, crossed = self._bin_edges(row, t, end)
             size = self.runs * self.nbins
@@ -866,7 +874,7 @@ class _Draw:
         return lo, crossed
 
     def _bin_edges(self, run, s, e) -> tuple:
-        to_bin = 1.0 / PRUNE_BIN_H
+        to_bin = 1.0 / self.bin_h
         lo = (s * to_bin).astype(np.int64)
         crossed = np.minimum((e * to_bin).astype(np.int64), self.nbins - 1) - lo
         lo += run * self.nbins

@@ -583,6 +583,25 @@ def test_pruning_by_bins_changes_no_outage(plan, seed, bin_h):
         np.testing.assert_array_equal(a, b)
 
 
+def test_pruning_bins_widen_over_a_long_horizon_and_stay_exact():
+    """1,000 years a run would be 12,175 bins of 30 days (6 MB of flags per unit and block
+    of 500 runs): the bins widen to at most 256 a run, and pruning still changes nothing."""
+    import hadr_lib.simulation as sim
+
+    horizon = 1000 * 8766.0
+    plan = ("atleast", 2, tuple(("leaf", 1, 3000.0, 30.0, None) for _ in range(3)))
+    draw = sim._Draw(np.random.default_rng(5), 4, horizon, "exponential", 1.0)
+    assert draw.nbins == sim.MAX_BINS and draw.bin_h == pytest.approx(horizon / sim.MAX_BINS)
+    draw.ahead(plan)
+    ready = {k: list(v) for k, v in draw.ready.items()}
+    pruned = draw.node(plan)
+    draw.ready, draw.prune = ready, False
+    whole = draw.node(plan)
+    assert whole[0].size > 100  # two of three down together, many times
+    for a, b in zip(pruned, whole):
+        np.testing.assert_array_equal(a, b)
+
+
 def _one_unit_by_events(mtbf, mttr, horizon, rng, sigma=None):
     """A reference: one alternating unit stepped failure by failure from steady state
     (repairs exponential, or lognormal with ``sigma``: then a repair under way at time
