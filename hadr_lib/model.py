@@ -462,8 +462,9 @@ class Architecture:
                              "downtime_saved_per_year_s": max((u_base - u_free) * year, 0.0)})
             df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
         if include_groups and self._states is not None:
-            rows = [{"name": name, "label": name, "kind": kind, "provider_sla": False, "birnbaum": float("nan"),
-                     "downtime_saved_per_year_s": saved_u * year}
+            shown = {d.name: d.display for d in self.domains.all}
+            rows = [{"name": name, "label": shown.get(name, name), "kind": kind, "provider_sla": False,
+                     "birnbaum": float("nan"), "downtime_saved_per_year_s": saved_u * year}
                     for name, kind, saved_u in self.domain_saved(memos)]
             df = pd.concat([df, pd.DataFrame(rows)], ignore_index=True)
         df["share"] = df["downtime_saved_per_year_s"] / (u_base * year) if u_base > 0 else 0.0

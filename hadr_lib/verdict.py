@@ -61,8 +61,9 @@ def improvement_advice(importance: pd.DataFrame, top: int = 3) -> list[str]:
         saved = format_duration(row.downtime_saved_per_year_s)
         if kind[row.Index] in ("zone", "region"):
             k = kind[row.Index]
+            what = called(row) if called(row) != row.name else f"{k} {row.name}"  # "zone A", or "zone zone-a"
             lines.append(
-                f"Survive the loss of {k} {called(row)}: an outage there takes down every part "
+                f"Survive the loss of {what}: an outage there takes down every part "
                 f"placed in it; were it never to fail, the design would save {saved} of downtime "
                 f"a year ({share_of(row)} of the total). Spread the design over a second {k}.")
         elif kind[row.Index] == "common_cause":

@@ -102,7 +102,7 @@ def test_architecture_explorer_with_its_defaults():
     assert "availability   99.9797% (3.69 nines)" in result
     assert "1.78 hours a year" in result
     assert "comfortably above the 99.95% target" in result
-    assert checked_text_of(nb, "advice").startswith("Survive the loss of region region-1")
+    assert checked_text_of(nb, "advice").startswith("Survive the loss of the region")
     assert "Improve or add redundancy to the primary database" in checked_text_of(nb, "advice")
     assert "The load balancer is known only by its provider's SLA" in checked_text_of(nb, "advice")
 

@@ -35,9 +35,14 @@ def test_improvement_advice_in_plain_words():
                         "tier or put a redundant one beside it.")
     # with its zones and regions: the region it cannot lose comes first, said as a domain
     lines = hl.improvement_advice(arch.importance(include_groups=True))
-    assert lines[0] == ("Survive the loss of region region-1: an outage there takes down every part "
+    assert lines[0] == ("Survive the loss of the region: an outage there takes down every part "
                         "placed in it; were it never to fail, the design would save 48 minutes of "
                         "downtime a year (45% of the total). Spread the design over a second region.")
+    # a zone or region without a label is said by its kind and name
+    bare = hl.load_architecture({**hl.dump_architecture(arch), "regions": {
+        "region-1": {"rate_per_year": 0.1, "mttr_h": 8.0}}})
+    assert hl.improvement_advice(bare.importance(include_groups=True))[0].startswith(
+        "Survive the loss of region region-1: an outage there")
 
 
 def test_common_cause_groups_are_rows_and_the_advice_names_them():

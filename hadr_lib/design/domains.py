@@ -42,8 +42,8 @@ DOMAIN_KEYS = ("zone", "region")
 #: Most zones and regions in one design: evaluation conditions on all 2^D states.
 MAX_DOMAINS = 10
 HOURS_PER_YEAR = DAYS_PER_YEAR * 24.0
-_FIELDS = {"zone": ("rate_per_year", "mttr_h", "region", "source"),
-           "region": ("rate_per_year", "mttr_h", "source")}
+_FIELDS = {"zone": ("rate_per_year", "mttr_h", "region", "source", "label"),
+           "region": ("rate_per_year", "mttr_h", "source", "label")}
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,12 @@ class Domain:
     mttr_h: float
     region: str | None = None  # a zone's region
     source: str | None = None
+    label: str | None = None  # what sentences call it ("zone A", "us-east-1"); the name if None
+
+    @property
+    def display(self) -> str:
+        """What sentences call it: its ``label``, else its name."""
+        return self.label or self.name
 
     @property
     def mtbf_h(self) -> float:
@@ -156,6 +162,8 @@ class Domains:
                     entry["region"] = x.region
                 if x.source is not None:
                     entry["source"] = x.source
+                if x.label is not None:
+                    entry["label"] = x.label
                 body[x.name] = entry
             if body:
                 out[kind] = body
@@ -186,7 +194,10 @@ def _read_one(kind: str, name: Any, body: Any) -> Domain:
     source = body.get("source")
     if source is not None:
         source = check_text(f"{where}.source", source, max_len=500)
-    return Domain(name, kind, rate, mttr, region, source)
+    label = body.get("label")
+    if label is not None:
+        label = check_text(f"{where}.label", label, max_len=200)
+    return Domain(name, kind, rate, mttr, region, source, label)
 
 
 def read_domains(data: Mapping) -> Domains:
@@ -214,6 +225,7 @@ def domains_schema() -> dict:
             "rate_per_year": {**number, "description": "Outages a year of running, >= 0."},
             "mttr_h": {**number, "description": "Mean length of an outage [h], >= 0."},
             "source": {"type": "string", "description": "Where the figures come from, and when."},
+            "label": {"type": "string", "description": "What sentences call it (\"zone A\", \"us-east-1\")."},
         }
         if kind == "zone":
             props["region"] = {"type": "string", "description": "The region the zone is in (a name under regions)."}
