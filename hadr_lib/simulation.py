@@ -173,7 +173,7 @@ def _scale_for(u_of, q: float, target_q: float) -> float:
         if not x_lo < x < x_hi:
             x = 0.5 * (x_lo + x_hi)
         f = math.log(max(u_of(math.exp(x)), 1e-300) / target_q)
-        if f == 0.0 or x_hi - x_lo <= 1e-15:
+        if abs(f) <= 1e-15 or x_hi - x_lo <= 1e-15:
             return math.exp(x)
         if f < 0.0:
             x_lo, f_lo = x, f
@@ -185,8 +185,6 @@ def _scale_for(u_of, q: float, target_q: float) -> float:
             if side == 1:
                 f_lo *= 0.5
             side = 1
-        if abs(f) <= 1e-15:
-            return math.exp(x)
     return math.exp(0.5 * (x_lo + x_hi))
 
 
@@ -378,8 +376,14 @@ def _both(a: tuple, b: tuple, horizon_h: float) -> tuple:
     if not count.any():
         return _EMPTY
     i = np.repeat(np.arange(count.size), count)  # hi >= lo: b starts before it ends
-    j = lo[i] + np.arange(i.size) - np.repeat(np.cumsum(count) - count, count)
+    j = _ranges(lo, count)
     return _nonempty(a[0][i], np.maximum(a[1][i], b[1][j]), np.minimum(a[2][i], b[2][j]))
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """``starts[k], starts[k] + 1, ..., starts[k] + lens[k] - 1`` for every k, in order:
+    ranges of indices laid end to end without a loop."""
+    return np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
 
 
 def _in_order(found: list) -> tuple:
@@ -545,9 +549,9 @@ class _Draw:
             sizes = sizes + np.bincount(down0 // R, minlength=U)
             cut = np.concatenate([[0], np.cumsum(sizes)])
         if br.min() == br.max():
-            end = self._unit_repairs(float(br[0]), t.size)
+            end = self.repairs(float(br[0]), t.size)
         elif U <= FEW_UNITS:
-            end = self._unit_repairs(1.0, t.size)
+            end = self.repairs(1.0, t.size)
             for i in range(U):
                 end[cut[i]:cut[i + 1]] *= br[i]
         else:
@@ -581,7 +585,7 @@ class _Draw:
         rows = np.unique(row[inside])
         at = np.searchsorted(row, rows)
         lens = np.searchsorted(row, rows, side="right") - at
-        idx = np.repeat(at - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+        idx = _ranges(at, lens)
         rr, tt, ee = row[idx], t[idx], np.minimum(end[idx], self.h)
         keep = np.ones(idx.size, bool)
         while True:  # each round drops one point of each row still wrong: at most idx.size rounds
@@ -760,20 +764,13 @@ class _Draw:
             idx = idx[end < H]
         return _in_order(found)
 
-    def _unit_repairs(self, means: np.ndarray | float, size: int | None = None) -> np.ndarray:
-        """One repair time per entry of ``means`` [h] (each its own mean), or ``size``
-        repairs of one mean."""
-        shape = np.shape(means) if size is None else (size,)
+    def _unit_repairs(self, means: np.ndarray) -> np.ndarray:
+        """One repair time per entry of ``means`` [h] (each its own mean)."""
         if self.repair == "exponential":
-            self.exponentials += int(np.prod(shape))
-            out = self.rng.standard_exponential(shape)
-        else:
-            out = self.rng.standard_normal(shape)
-            out *= self.sigma
-            out -= 0.5 * self.sigma ** 2
-            np.exp(out, out=out)
-        out *= means
-        return out
+            self.exponentials += means.size
+            return self.rng.standard_exponential(means.shape) * means
+        z = self.rng.standard_normal(means.shape)
+        return means * np.exp(self.sigma * z - 0.5 * self.sigma ** 2)
 
     def _sharing_crews(self, m_down: int, classes: tuple, crews: int) -> tuple:
         """Down intervals of a group whose replicas queue for ``crews`` repair crews,
@@ -861,9 +858,7 @@ class _Draw:
             (row, t, end, cut, members), _ = self.batch_of[key]
             lo, crossed = self._bin_edges(row, t, end)
             size = self.runs * self.nbins
-            marks = np.zeros((cut.size - 1) * size, bool)
-            marks[lo] = True
-            self._mark_crossed(marks, lo, crossed)
+            marks = self._marked((cut.size - 1) * size, lo, crossed)
             for i, member in enumerate(members):
                 a, b = cut[i], cut[i + 1]
                 self.edges[id(member[1])] = (lo[a:b] - i * size, crossed[a:b], member[1])
@@ -881,12 +876,15 @@ class _Draw:
         return lo, crossed
 
     @staticmethod
-    def _mark_crossed(marks: np.ndarray, lo: np.ndarray, crossed: np.ndarray) -> None:
-        """Mark the bins after the first that outages across a bin's edge reach."""
+    def _marked(size: int, lo: np.ndarray, crossed: np.ndarray) -> np.ndarray:
+        """``size`` bin flags, set where outages start (``lo``) and in the bins those
+        across a bin's edge reach (``crossed`` more)."""
+        marks = np.zeros(size, bool)
+        marks[lo] = True
         wide = np.flatnonzero(crossed > 0)
         if wide.size:
-            n = crossed[wide]
-            marks[np.repeat(lo[wide] + 1 - np.cumsum(n) + n, n) + np.arange(int(n.sum()))] = True
+            marks[_ranges(lo[wide] + 1, crossed[wide])] = True
+        return marks
 
     def _bins(self, iv: tuple) -> np.ndarray:
         """The bins (``runs x bins`` flags) that the intervals ``iv`` touch (not to be
@@ -897,10 +895,7 @@ class _Draw:
         got = self.marks.get(id(iv[1]))
         if got is not None:
             return got
-        marks = np.zeros(self.runs * self.nbins, bool)
-        marks[first] = True
-        self._mark_crossed(marks, first, crossed)
-        return marks
+        return self._marked(self.runs * self.nbins, first, crossed)
 
     def _maybe(self, plan) -> np.ndarray | None:
         """Bins where ``plan`` may be down (a superset), None where that is not known
@@ -1043,7 +1038,7 @@ def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None,
         parts = last[across] - first + 1
         flat -= np.bincount(key, weights=e - np.minimum(e, edges[first + 1]), minlength=flat.size)
         idx = np.repeat(np.arange(across.size), parts - 1)  # the later months each one reaches
-        month = first[idx] + 1 + np.arange(idx.size) - np.repeat(np.cumsum(parts - 1) - (parts - 1), parts - 1)
+        month = _ranges(first + 1, parts - 1)
         overlap = np.minimum(e[idx], edges[month + 1]) - edges[month]
         flat += np.bincount(key[idx] + (month - first[idx]), weights=overlap, minlength=flat.size)
     return flat.reshape(runs, months)
