@@ -164,6 +164,7 @@ def domain_recovery_h(architecture) -> dict[str, float]:
 
     out: dict[str, float] = {}
     used = {node.domain for node in architecture.placed}
+    failovers = failover_times_s(architecture.root)
     taken_over = None  # the design with every failover instant and certain, made once
     for kind in ("zone", "region"):
         mine = [d for d in architecture.domains.all if d.kind == kind and d.name in used]
@@ -171,11 +172,11 @@ def domain_recovery_h(architecture) -> dict[str, float]:
         for d in mine:
             if architecture.survives_loss_of(d.name):
                 continue
-            if taken_over is None:
+            if failovers and taken_over is None:
                 taken_over = architecture.with_changes(standbys={
                     i: {"failover_s": 0.0, "coverage": 1.0} for i in range(len(architecture.standbys))})
-            if architecture.standbys and taken_over.survives_loss_of(d.name):
-                worst = max(worst, max(failover_times_s(architecture.root)) / 3600.0)
+            if taken_over is not None and taken_over.survives_loss_of(d.name):
+                worst = max(worst, max(failovers) / 3600.0)
             else:
                 worst = max(worst, d.mttr_h)
         if mine:
