@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -118,15 +118,21 @@ def _file_defaults(path: str, mtime_ns: int, size: int) -> tuple[dict[str, Any],
         return {}, {}  # that file gets its own message when it is read
 
 
-def _variables(path: str, doc: dict) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``variable`` defaults and ``locals`` of this file and of the ``.tf`` files beside it."""
+def _variables(path: str, doc: dict, parsed: Mapping[Path, dict] | None = None
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``variable`` defaults and ``locals`` of this file and of the ``.tf`` files beside it
+    (those in ``parsed``, by resolved path, not parsed again)."""
     variables, local = _defaults(doc)
     here = Path(path)
     if FROM_FOLDERS.get() and here.parent.is_dir():
         for sibling in sorted(here.parent.glob("*.tf"))[:MAX_SIBLINGS]:
             if sibling.resolve() != here.resolve() and sibling.is_file():
-                st = sibling.stat()
-                theirs, their_locals = _file_defaults(str(sibling), st.st_mtime_ns, st.st_size)
+                known = (parsed or {}).get(sibling.resolve())
+                if known is not None:
+                    theirs, their_locals = _defaults(known)
+                else:
+                    st = sibling.stat()
+                    theirs, their_locals = _file_defaults(str(sibling), st.st_mtime_ns, st.st_size)
                 for name, value in theirs.items():
                     variables.setdefault(name, value)
                 for name, value in their_locals.items():
@@ -135,9 +141,9 @@ def _variables(path: str, doc: dict) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 class _Module:
-    def __init__(self, path: str, doc: dict):
+    def __init__(self, path: str, doc: dict, parsed: Mapping[Path, dict] | None = None):
         self.path, self.doc = path, doc
-        self.vars, self.locals = _variables(path, doc)
+        self.vars, self.locals = _variables(path, doc, parsed)
         self.findings: list[Finding] = []
         self._read: dict[tuple[str, str], Any] = {}  # each variable and local, once read
 
@@ -558,8 +564,9 @@ def _read_module(files: list[tuple[str, str]]) -> list[Imported]:
     resources: list[dict] = []
     provider_region: dict[str, str] = {}
     findings: list[Finding] = []
+    docs = {Path(path).resolve(): doc for path, _, doc in parsed}  # the siblings' variables, parsed once
     for path, _, doc in parsed:
-        m = _Module(path, doc)
+        m = _Module(path, doc, docs)
         resources += _resources(m, path, doc)
         for key, region in _provider_regions(m, doc).items():
             provider_region.setdefault(key, region)
