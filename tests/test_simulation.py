@@ -561,6 +561,19 @@ def test_system_outages_follow_the_structure_function(plan, seed, bin_h):
         assert _down_at(system, run, t) == want, (plan, run, t)
 
 
+def _pruned_is_whole(draw, plan) -> tuple:
+    """Draws ``plan`` ahead, combines it with pruning and, from the same replicas,
+    without; checks the two to the bit and returns the system's outages."""
+    draw.ahead(plan)
+    ready = {k: list(v) for k, v in draw.ready.items()}
+    pruned = draw.node(plan)
+    draw.ready, draw.prune = ready, False
+    whole = draw.node(plan)
+    for a, b in zip(pruned, whole, strict=True):
+        np.testing.assert_array_equal(a, b)
+    return whole
+
+
 @settings(max_examples=80, deadline=None)
 @given(plans(), st.integers(0, 2**32 - 1), st.sampled_from([3.0, 50.0, 720.0]))
 def test_pruning_by_bins_changes_no_outage(plan, seed, bin_h):
@@ -572,15 +585,9 @@ def test_pruning_by_bins_changes_no_outage(plan, seed, bin_h):
     sim.PRUNE_BIN_H = bin_h
     try:
         draw = sim._Draw(np.random.default_rng(seed), 4, 400.0, "exponential", 1.0)
-        draw.ahead(plan)
-        ready = {k: list(v) for k, v in draw.ready.items()}
-        pruned = draw.node(plan)
-        draw.ready, draw.prune = ready, False
-        whole = draw.node(plan)
+        _pruned_is_whole(draw, plan)
     finally:
         sim.PRUNE_BIN_H = old_bin
-    for a, b in zip(pruned, whole):
-        np.testing.assert_array_equal(a, b)
 
 
 def test_pruning_bins_widen_over_a_long_horizon_and_stay_exact():
@@ -592,14 +599,8 @@ def test_pruning_bins_widen_over_a_long_horizon_and_stay_exact():
     plan = ("atleast", 2, tuple(("leaf", 1, 3000.0, 30.0, None) for _ in range(3)))
     draw = sim._Draw(np.random.default_rng(5), 4, horizon, "exponential", 1.0)
     assert draw.nbins == sim.MAX_BINS and draw.bin_h == pytest.approx(horizon / sim.MAX_BINS)
-    draw.ahead(plan)
-    ready = {k: list(v) for k, v in draw.ready.items()}
-    pruned = draw.node(plan)
-    draw.ready, draw.prune = ready, False
-    whole = draw.node(plan)
+    whole = _pruned_is_whole(draw, plan)
     assert whole[0].size > 100  # two of three down together, many times
-    for a, b in zip(pruned, whole):
-        np.testing.assert_array_equal(a, b)
 
 
 def _one_unit_by_events(mtbf, mttr, horizon, rng, sigma=None):
