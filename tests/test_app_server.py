@@ -55,6 +55,12 @@ def test_served_kernels_talk_over_unix_sockets_not_tcp_ports(voila_app):
         cmd = k.cmdline()
         connection = json.loads(Path(cmd[cmd.index("-f") + 1]).read_text())
         assert connection["transport"] == "ipc" and connection["ip"].startswith("/"), connection
+        # a kernel the server is still starting (preheated for the next page) has read its
+        # connection file but may not have bound its sockets yet: wait for them
+        deadline = time.monotonic() + 30
+        while not any(c.family == socket.AF_UNIX for c in k.net_connections("unix")) \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert any(c.family == socket.AF_UNIX for c in k.net_connections("unix"))
         # the ports the server chose are not TCP ports (ipykernel's debugger socket binds
         # one itself, at a port zmq picks atomically: no race)
