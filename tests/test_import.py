@@ -1987,3 +1987,244 @@ def test_an_eks_node_group_is_its_nodes_over_its_subnets_zones(tmp_path):
     nodes = doc["design"]["architecture"]["parallel"]
     assert [(m["zone"], m["component"]["name"], m["component"].get("count", 1)) for m in nodes] == [
         ("eu-west-1a", "main@eu-west-1a", 2), ("eu-west-1b", "main@eu-west-1b", 1)]
+
+
+def _local_modules_tree(root: Path) -> Path:
+    """An environment folder calling four local modules (network, a database, its
+    cross-region replica, an Auto Scaling group), as a repository lays them out."""
+    files = {
+        "envs/prod/main.tf": '''
+provider "aws" {
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = "eu-central-1"
+}
+
+variable "retention" {
+  type = number
+}
+
+module "network" {
+  source = "../../modules/network"
+  azs    = ["eu-west-1a", "eu-west-1b"]
+}
+
+module "db" {
+  source    = "../../modules/db"
+  name      = "orders"
+  multi_az  = true
+  retention = var.retention
+}
+
+module "db_dr" {
+  source    = "../../modules/replica"
+  providers = { aws = aws.dr }
+  source_db = module.db.arn
+}
+
+module "app" {
+  source     = "../../modules/app"
+  subnet_ids = module.network.private_subnet_ids
+  size       = 3
+}
+''',
+        "modules/network/main.tf": '''
+variable "azs" {
+  type = list(string)
+}
+
+resource "aws_subnet" "private" {
+  count             = length(var.azs)
+  vpc_id            = "vpc-123"
+  cidr_block        = "10.0.${count.index}.0/24"
+  availability_zone = var.azs[count.index]
+}
+
+output "private_subnet_ids" {
+  value = aws_subnet.private[*].id
+}
+''',
+        "modules/db/main.tf": '''
+variable "name" {
+  type = string
+}
+
+variable "multi_az" {
+  default = false
+}
+
+variable "retention" {
+  default = 7
+}
+
+resource "aws_db_instance" "this" {
+  identifier              = var.name
+  engine                  = "postgres"
+  multi_az                = var.multi_az
+  backup_retention_period = var.retention
+}
+
+output "arn" {
+  value = aws_db_instance.this.arn
+}
+''',
+        "modules/replica/main.tf": '''
+variable "source_db" {
+  type = string
+}
+
+resource "aws_db_instance" "this" {
+  identifier          = "orders-dr"
+  replicate_source_db = var.source_db
+}
+''',
+        "modules/app/main.tf": '''
+variable "subnet_ids" {
+  type = list(string)
+}
+
+variable "size" {
+  default = 1
+}
+
+resource "aws_autoscaling_group" "this" {
+  name                = "web"
+  min_size            = var.size
+  desired_capacity    = var.size
+  max_size            = 6
+  vpc_zone_identifier = var.subnet_ids
+}
+''',
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root / "envs" / "prod"
+
+
+def test_local_modules_are_read_with_their_callers_inputs(tmp_path):
+    """``source = "../../modules/db"``: the module's resources are read with the inputs
+    its caller gives (``multi_az = true`` over the module's default false), addressed
+    ``module.db.aws_db_instance.this`` and sourced to the module's own file and line; an
+    output (``module.db.arn``, ``module.network.private_subnet_ids``) carries a
+    reference into another module; ``providers = { aws = aws.dr }`` puts the replica in
+    the alias's region. A caller's expression that needs evaluation (``var.retention``,
+    no default) is unknown in the module, never read as the module's own default 7."""
+    env = _local_modules_tree(tmp_path)
+    doc = import_paths([env])
+    series = doc["design"]["architecture"]["series"]
+    dr = series[0]["standby"]
+    assert dr["name"] == "orders-dr (read replica, promoted by hand)"
+    multi = dr["primary"]["standby"]
+    assert multi["name"] == "orders Multi-AZ failover" and multi["failover_preset"] == "rds_multi_az"
+    assert dr["primary"]["region"] == "eu-west-1" and dr["standbys"][0]["region"] == "eu-central-1"
+    db_src = str(tmp_path / "modules" / "db" / "main.tf")
+    assert multi["primary"]["component"]["source"].startswith(f"{db_src}:14 (module.db.aws_db_instance.this);")
+    assert _has(doc, "info", f"{db_src}:14 (module.db.aws_db_instance.this)",
+                "backup_retention_period = var.retention (the caller gives var.retention) needs evaluation")
+    assert not any("backups are off" in f["message"] for f in doc["findings"])
+    web = series[1]["parallel"]
+    assert [(p["zone"], p["component"].get("count", 1)) for p in web] == [("eu-west-1a", 2), ("eu-west-1b", 1)]
+    assert series[1]["region"] == "eu-west-1"
+    # the whole tree imported: each module folder is read once, where it is called
+    whole_tree = import_paths([tmp_path])
+    assert whole_tree["design"]["architecture"] == doc["design"]["architecture"]
+    caller = str(env / "main.tf")
+    for mod in ("app", "db", "network", "replica"):
+        assert _has(whole_tree, "info", str(tmp_path / "modules" / mod / "main.tf"),
+                    f"read as a local module where {caller} calls it")
+    # one file from elsewhere (an upload) reaches no folder: said, nothing guessed
+    alone = hl.importers.import_text("main.tf", (env / "main.tf").read_text())
+    assert alone["design"] is None
+    assert any(f["message"].startswith("module.db (../../modules/db) is not read") for f in alone["findings"])
+
+
+def test_a_module_s_count_and_for_each_make_instances_and_a_caller_s_words_stay_its_own(tmp_path):
+    """A module block with ``count`` or ``for_each`` is read once per instance
+    (``module.cache["a"].aws_...``, ``each.value`` given as an input). A caller's input
+    ``var.zone`` that its own folder cannot read stays unknown in the module, even where
+    the module has a variable ``zone`` with a default."""
+    (tmp_path / "modules" / "server").mkdir(parents=True)
+    (tmp_path / "modules" / "server" / "main.tf").write_text('''
+variable "zone" {
+  default = "eu-west-1c"
+}
+
+resource "aws_instance" "this" {
+  ami               = "ami-1"
+  instance_type     = "t3.small"
+  availability_zone = var.zone
+}
+''')
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "main.tf").write_text('''
+variable "zone" {
+  type = string
+}
+
+module "pair" {
+  source = "../modules/server"
+  count  = 2
+  zone   = "eu-west-1a"
+}
+
+module "by_zone" {
+  source   = "../modules/server"
+  for_each = { a = "eu-west-1a", b = "eu-west-1b" }
+  zone     = each.value
+}
+
+module "unsaid" {
+  source = "../modules/server"
+  zone   = var.zone
+}
+''')
+    doc = import_paths([tmp_path / "live"])
+    text = json.dumps(doc)
+    for address in ("module.pair[0].aws_instance.this", "module.pair[1].aws_instance.this",
+                    'module.by_zone[\\"a\\"].aws_instance.this', 'module.by_zone[\\"b\\"].aws_instance.this',
+                    "module.unsaid.aws_instance.this"):
+        assert address in text, address
+    assert "eu-west-1c" not in text  # the module's default, never the answer to the caller's var.zone
+    assert sorted(doc["design"]["zones"]) == ["eu-west-1a", "eu-west-1b"]
+
+
+def test_local_modules_that_loop_or_nest_without_end_are_bounded(tmp_path):
+    """A module that calls its own folder is said and not read again; a chain of modules
+    nested deeper than the bound stops there with a message; nothing runs without end."""
+    from hadr_lib.importers import hcl
+
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "main.tf").write_text('''
+module "again" {
+  source = "./"
+}
+
+resource "aws_instance" "x" {
+  ami           = "ami-1"
+  instance_type = "t3.small"
+}
+''')
+    doc = import_paths([tmp_path / "loop"])
+    assert any("module.again (./) is not read: it calls itself" in f["message"] for f in doc["findings"])
+    deep = tmp_path / "deep"
+    for i in range(hcl.MAX_MODULE_DEPTH + 3):
+        level = deep / f"m{i}"
+        level.mkdir(parents=True)
+        (level / "main.tf").write_text(f'''
+module "next" {{
+  source = "../m{i + 1}"
+}}
+
+resource "aws_instance" "at_{i}" {{
+  ami           = "ami-1"
+  instance_type = "t3.small"
+}}
+''')
+    doc = import_paths([deep / "m0"])
+    text = json.dumps(doc)
+    assert f"local modules nested over {hcl.MAX_MODULE_DEPTH} deep" in text
+    assert "at_1" in text and f"at_{hcl.MAX_MODULE_DEPTH}" in text and f"at_{hcl.MAX_MODULE_DEPTH + 1}" not in text

@@ -13,6 +13,12 @@ local holding one) makes an instance per key, ``each.key`` and ``each.value(.ATT
 (``aws_subnet.private["a"]``); ``count = length(var.X)`` is read when the list is, with
 ``var.X[count.index]`` and ``element(var.X, count.index)`` per instance; every instance
 of a subnet resource (``[*]``, ``.*``, ``values()``, a ``for`` expression) is followed.
+A local module (``source = "../modules/db"``, read from disk) is read with its caller's
+inputs, its resources addressed ``module.db.aws_...``: a literal input replaces the
+module's default, an input that needs evaluation in the caller is unknown there (never
+read in the module's scope), references passed in or read from its outputs keep naming
+their resources (``_Ref``), ``providers`` maps its provider, ``count`` and ``for_each``
+make instances; a folder another imported folder calls is read only there.
 The inputs of the community modules ``terraform-aws-modules/rds/aws``, ``autoscaling/aws``,
 ``elasticache/aws`` (a replication group; cluster mode turns failover on), ``s3-bucket/aws`` (its replication rules) and
 ``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
@@ -29,6 +35,7 @@ plan importer reads them (AWS's defaults where an attribute is left out:
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -68,9 +75,47 @@ MODULES = {
 AURORA_MODULE_DEFAULTS = {"backup_retention_period": 7}
 #: Records read from one module block at most (a ``records`` list or map).
 MAX_MODULE_RECORDS = 200
+#: A module's ``source`` that is a folder of the same tree (Terraform: it begins ``./`` or ``../``).
+_LOCAL = re.compile(r"^\.\.?/")
+#: ``module.NAME.OUTPUT``: a local module's output, as its caller names it.
+_OUTPUT = re.compile(r"^module\.([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)$")
+#: How deep local modules may call local modules, and how many module instances one import reads.
+MAX_MODULE_DEPTH = 6
+MAX_LOCAL_MODULES = 100
+#: The arguments of a ``module`` block that are Terraform's, not the module's inputs.
+MODULE_META = ("source", "version", "providers", "count", "for_each", "depends_on")
 #: What a resource's absent attribute is (AWS's or the provider's default).
 DEFAULTS = {"aws_db_instance": {"multi_az": False, "backup_retention_period": 1},
             "aws_rds_cluster": {"backup_retention_period": 1}}
+
+
+class _Opaque(str):
+    """A value from another module's scope that needs evaluation there (the caller's
+    ``var.x`` with no default, a function): unknown here, and never read in this
+    module's scope, where the same words may name something else."""
+
+
+class _Ref(_Opaque):
+    """A reference to a resource, made absolute in the module it was written in (the
+    caller's ``aws_subnet.a.id`` given as a module's input is ``aws_subnet.a``, not the
+    module's own ``module.app.aws_subnet.a``); ``address`` is what it names."""
+    address: str
+
+    def __new__(cls, text: str, address: str) -> _Ref:
+        made = super().__new__(cls, text)
+        made.address = address
+        return made
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """``value`` with each opaque string an ordinary one (as written where it came from)."""
+    if isinstance(value, _Opaque):
+        return str(value)
+    if depth < 20 and isinstance(value, list):
+        return [_plain(v, depth + 1) for v in value]
+    if depth < 20 and isinstance(value, dict):
+        return {k: _plain(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _claims(path: str, text: str) -> bool:
@@ -140,32 +185,91 @@ def _variables(path: str, doc: dict, parsed: Mapping[Path, dict] | None = None
     return variables, local
 
 
+class _Walk:
+    """What the modules of one import share: each file parsed once, how many local
+    modules have been read (bounded), their outputs by address, and every file read."""
+    def __init__(self, parsed: Mapping[Path, tuple[str, str, dict]] | None = None):
+        self.parsed: dict[Path, tuple[str, str, dict]] = dict(parsed or {})
+        self.modules = 0
+        self.outputs: dict[str, Any] = {}  # "module.a.module.b.OUT": the output, made absolute
+        self.read: list[tuple[str, str]] = []  # (path, text) of each module file read from disk
+
+    def folder(self, folder: Path, shown: Path) -> tuple[list[tuple[str, str, dict]], list[str]]:
+        """The parsed ``.tf`` files of a module's folder (``shown``: the path as it is
+        written in sources), and a line for each that cannot be read."""
+        out, bad = [], []
+        for f in sorted(folder.glob("*.tf"))[:MAX_SIBLINGS]:
+            key = f.resolve()
+            if key not in self.parsed:
+                path = str(shown / f.name)
+                try:
+                    text = read_text(f, limit=MAX_TF_BYTES)
+                    self.parsed[key] = (path, text, _parse(path, text))
+                    self.read.append((path, text))
+                except InvalidInputError as exc:
+                    bad.append(str(exc))
+                    continue
+            out.append(self.parsed[key])
+        return out, bad
+
+
 class _Module:
-    def __init__(self, path: str, doc: dict, parsed: Mapping[Path, dict] | None = None):
+    """One ``.tf`` file of a module, with what its module's variables and locals hold.
+    A module called by another (``prefix`` ``module.NAME.``) has its caller's
+    ``inputs`` as its variables, read in the caller's scope."""
+    def __init__(self, path: str, doc: dict, parsed: Mapping[Path, dict] | None = None, *, prefix: str = "",
+                 inputs: Mapping[str, Any] | None = None, walk: _Walk | None = None,
+                 providers: Mapping[str, str] | None = None, chain: tuple[Path, ...] = ()):
         self.path, self.doc = path, doc
         self.vars, self.locals = _variables(path, doc, parsed)
+        self.vars.update(inputs or {})
+        self.prefix, self.walk, self.chain = prefix, walk, chain
+        self.providers = dict(providers or {})  # a provider key here: the root module's key it is
         self.findings: list[Finding] = []
-        self._read: dict[tuple[str, str], Any] = {}  # each variable and local, once read
+        self._read: dict[str, Any] = {}  # each variable, local and output, once read
+
+    def _table(self, ref: str) -> Any:
+        """What ``var.NAME``, ``local.NAME`` or a local module's ``module.NAME.OUTPUT``
+        holds as written (``_MISSING`` when it names none of them)."""
+        named = _NAMED.match(ref)
+        if named:
+            table = self.vars if named.group(1) == "var" else self.locals
+            return table.get(named.group(2), _MISSING)
+        out = _OUTPUT.match(ref)
+        if out and self.walk is not None:
+            return self.walk.outputs.get(self.prefix + ref, _MISSING)
+        return _MISSING
 
     def named(self, ref: str, hops: int = 0) -> Any:
-        """The value ``var.NAME`` or ``local.NAME`` reads, or UNKNOWN; each is read once
-        (a file whose locals each name the next many times is not read exponentially)."""
-        m = _NAMED.match(ref.strip())
-        if not m or hops >= MAX_HOPS:
+        """The value ``var.NAME``, ``local.NAME`` or ``module.NAME.OUTPUT`` reads, or
+        UNKNOWN; each is read once (a file whose locals each name the next many times is
+        not read exponentially)."""
+        ref = ref.strip()
+        held = self._table(ref) if hops < MAX_HOPS else _MISSING
+        if held is _MISSING:
             return UNKNOWN
-        table = self.vars if m.group(1) == "var" else self.locals
-        if m.group(2) not in table:
-            return UNKNOWN
-        key = (m.group(1), m.group(2))
-        if key not in self._read:
-            self._read[key] = UNKNOWN  # while it is read: a loop through it stays unknown
-            self._read[key] = self.resolve(table[m.group(2)], hops + 1)
-        return self._read[key]
+        if ref not in self._read:
+            self._read[ref] = UNKNOWN  # while it is read: a loop through it stays unknown
+            self._read[ref] = self.resolve(held, hops + 1)
+        return self._read[ref]
+
+    def held(self, raw: Any, hops: int = 0) -> Any:
+        """``raw`` followed through whole references to variables, locals and outputs to
+        what they hold as written (a caller's reference stays one)."""
+        while isinstance(raw, str) and not isinstance(raw, _Opaque) and hops < MAX_HOPS:
+            m = _REF.match(raw)
+            got = self._table(m.group(1)) if m else _MISSING
+            if got is _MISSING:
+                break
+            raw, hops = got, hops + 1
+        return raw
 
     def resolve(self, raw: Any, hops: int = 0) -> Any:
         """``raw`` with its variables, locals and templates of them read: a string that
         needs more is UNKNOWN; in a list or a map, such an element is left as written
         (references to resources are followed from there)."""
+        if isinstance(raw, _Opaque):
+            return UNKNOWN
         if isinstance(raw, str):
             if "${" not in raw:
                 return raw
@@ -193,7 +297,10 @@ class _Module:
 
     def _kept(self, raw: Any, hops: int) -> Any:
         got = self.resolve(raw, hops + 1)
-        return raw if got is UNKNOWN else got
+        if got is not UNKNOWN:
+            return got
+        held = self.held(raw)
+        return held if isinstance(held, _Opaque) else raw  # a caller's reference stays one
 
     def value(self, raw: Any, where: str, field: str, report: bool = True) -> Any:
         """A literal, a variable's or local's value, or UNKNOWN (said, when ``report``)."""
@@ -204,18 +311,55 @@ class _Module:
             if got is not UNKNOWN:
                 return got
             if report:
-                self.findings.append(Finding("info", f"{field} = {raw[2:-1][:120]} needs evaluation: unknown here",
-                                             where, field))
+                held = self.held(raw)
+                given = isinstance(held, _Opaque) and held.startswith("${")
+                whence = f" (the caller gives {held[2:-1][:120]})" if given else ""
+                self.findings.append(Finding("info", f"{field} = {raw[2:-1][:120]}{whence} needs evaluation: "
+                                             "unknown here", where, field))
             return UNKNOWN
         return raw
 
     def reference(self, raw: Any) -> str | None:
-        """The resource address a ``${type.name.attr}`` reference names."""
-        m = _REF.match(raw) if isinstance(raw, str) else None
+        """The resource address a ``${type.name.attr}`` reference names (through
+        variables, locals and outputs that hold one)."""
+        raw = self.held(raw)
+        if isinstance(raw, _Ref):
+            return raw.address
+        m = _REF.match(raw) if isinstance(raw, str) and not isinstance(raw, _Opaque) else None
         if not m:
             return None
         parts = m.group(1).split(".")
-        return ".".join(parts[:2]) if len(parts) >= 2 and parts[0].startswith("aws_") else None
+        return self.prefix + ".".join(parts[:2]) if len(parts) >= 2 and parts[0].startswith("aws_") else None
+
+    def provider(self, raw: Any) -> str:
+        """The root module's key of the provider a resource here names (``aws`` when none)."""
+        key = _provider_key(raw)
+        return self.providers.get(key, key)
+
+    def absolute(self, raw: Any, depth: int = 0) -> Any:
+        """``raw`` read here and made fit to be read in another module (a module's input,
+        an output): literals read, references to resources absolute, the rest opaque."""
+        if isinstance(raw, _Opaque):
+            return raw
+        if isinstance(raw, str):
+            if "${" not in raw:
+                return raw
+            got = self.resolve(raw)
+            if got is not UNKNOWN:
+                return self.absolute(got, depth + 1) if isinstance(got, (list, dict)) and depth < 20 else got
+            every = _ALL_OF.match(raw)
+            if every:
+                return [_Ref(raw, f"{SPLAT}{self.prefix}{every.group(1) or every.group(2) or every.group(4)}")]
+            held = self.held(raw)
+            if isinstance(held, (list, dict, _Opaque)):
+                return self.absolute(held, depth + 1) if depth < 20 else _Opaque(raw)
+            ref = self.reference(raw)
+            return _Ref(raw, ref) if ref else _Opaque(raw)
+        if depth < 20 and isinstance(raw, list):
+            return [self.absolute(v, depth + 1) for v in raw]
+        if depth < 20 and isinstance(raw, dict):
+            return {k: self.absolute(v, depth + 1) for k, v in raw.items() if not str(k).startswith("__")}
+        return raw
 
 
 def _blocks(doc: dict, key: str) -> list[tuple[str, str, dict]]:
@@ -396,7 +540,9 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
     for key in WRITTEN.get(rtype, ()):  # unknown: the expression written names what it refers to
         raw = body.get(key)
         if key in unknown and isinstance(raw, str):
-            values[key] = raw[2:-1] if raw.startswith("${") and raw.endswith("}") else raw
+            held = m.held(raw)
+            values[key] = (held.address if isinstance(held, _Ref)
+                           else m.prefix + (raw[2:-1] if raw.startswith("${") and raw.endswith("}") else raw))
     if rtype in ("aws_route53_record",):
         hc = m.reference(body.get("health_check_id"))
         if hc:
@@ -408,16 +554,21 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
             continue
         every = _ALL_OF.match(subnets) if isinstance(subnets, str) else None
         if every:  # every instance of a counted or for_each subnet resource, expanded in _read
-            values[key] = [f"{SPLAT}{every.group(1) or every.group(2) or every.group(4)}"]
+            values[key] = [f"{SPLAT}{m.prefix}{every.group(1) or every.group(2) or every.group(4)}"]
             unknown.pop(key, None)
-        elif isinstance(subnets, list):
+            continue
+        if isinstance(subnets, str) and isinstance(m.resolve(subnets), list):  # a variable holding them
+            subnets = m.resolve(subnets)
+        if isinstance(subnets, list):
             values[key] = [m.reference(s) or s for s in subnets]
             unknown.pop(key, None)
     if rtype == "aws_ecs_service" and isinstance(body.get("network_configuration"), list):
         net = body["network_configuration"][0] if body["network_configuration"] else {}
         subnets = net.get("subnets") if isinstance(net, dict) else None
         every = _ALL_OF.match(subnets) if isinstance(subnets, str) else None
-        named = ([f"{SPLAT}{every.group(1) or every.group(2) or every.group(4)}"] if every else
+        if not every and isinstance(subnets, str) and isinstance(m.resolve(subnets), list):
+            subnets = m.resolve(subnets)
+        named = ([f"{SPLAT}{m.prefix}{every.group(1) or every.group(2) or every.group(4)}"] if every else
                  [m.reference(x) or m.resolve(x) for x in subnets] if isinstance(subnets, list) else [])
         values["network_configuration"] = [{"subnets": [x for x in named if isinstance(x, str)]}]
         unknown.pop("network_configuration", None)
@@ -440,6 +591,7 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
             m.findings.append(Finding("info", f"{address}: its count is not a literal; read as one", where, "count"))
         count = 1
     count = max(0, min(count, 100))
+    values = _plain(values)  # a caller's value, unread, is its text as written there
     out = []
     for i in range(count):
         addr = address if count == 1 else f"{address}[{i}]"
@@ -472,10 +624,9 @@ def _aurora(address: str, inputs: dict) -> list[tuple[str, dict, str]]:
     return out
 
 
-def _module_resources(made: str, name: str, inputs: dict) -> list[tuple[str, dict, str]]:
+def _module_resources(made: str, address: str, inputs: dict) -> list[tuple[str, dict, str]]:
     """What a community module's inputs create, as (address, the resource's attributes,
     its type): the module's own defaults and its renames applied, nothing evaluated."""
-    address = f"module.{name}"
     if made == "aws_rds_cluster":
         return _aurora(address, inputs)
     return [(a, body, made) for a, body in _one_kind(made, address, inputs)]
@@ -535,7 +686,7 @@ class _HclReader(AwsReader):
 
 
 def _read(path: str, text: str) -> Imported:
-    return _read_module([(path, text)])[0]
+    return _read_together([(path, text)])[0]
 
 
 def _read_together(files: list[tuple[str, str]]) -> list[Imported]:
@@ -543,31 +694,68 @@ def _read_together(files: list[tuple[str, str]]) -> list[Imported]:
     as one (a replica in ``dr.tf`` pairs with its source in ``main.tf``, a resource in
     ``db.tf`` takes its region from the provider in ``providers.tf``, subnets in
     ``network.tf`` place the instances in ``app.tf``); what a folder's files make between
-    them is given with its first file."""
-    folders: dict[str, list[int]] = {}
-    for i, (path, _) in enumerate(files):
-        folders.setdefault(str(Path(path).parent), []).append(i)
+    them is given with its first file. A folder that another folder among them calls as a
+    local module (``source = "../modules/db"``) is read there, with its caller's inputs,
+    not again on its own."""
+    walk = _Walk()
+    folders: dict[Path, list[int]] = {}
+    for i, (path, text) in enumerate(files):
+        if text.strip():
+            walk.parsed[Path(path).resolve()] = (path, text, _parse(path, text))
+        folders.setdefault(Path(path).parent.resolve(), []).append(i)
+    calls: dict[Path, dict[Path, str]] = {f: {} for f in folders}  # a folder: the folders it calls, by which file
+    for f, at in folders.items():
+        for i in at:
+            doc = walk.parsed.get(Path(files[i][0]).resolve(), ("", "", {}))[2]
+            for _, _, body in _blocks(doc, "module"):
+                if isinstance(body.get("source"), str) and _LOCAL.match(body["source"]):
+                    g = _called(files[i][0], body["source"])
+                    if g != f:
+                        calls[f].setdefault(g, files[i][0])
+    called = {g for f in folders for g in calls[f] if g in folders}
+    roots = [f for f in folders if f not in called]
+    reached, todo = set(roots), list(roots)
+    while todo:  # what the roots call, and what that calls: read through them
+        for g in calls[todo.pop()]:
+            if g in folders and g not in reached:
+                reached.add(g)
+                todo.append(g)
     out: list[Imported] = [Imported()] * len(files)
-    for at in folders.values():
-        for i, got in zip(at, _read_module([files[i] for i in at]), strict=True):
+    for f, at in folders.items():
+        if f in reached and f not in roots:  # read as a module of its caller
+            by = next(calls[c][f] for c in folders if f in calls[c] and c in reached)
+            out[at[0]] = Imported(findings=[Finding("info", f"read as a local module where {by} calls it, with "
+                                                    "the inputs given there (not on its own)", files[at[0]][0],
+                                                    "source")])
+            for i in at[1:]:
+                out[i] = Imported()
+            continue
+        for i, got in zip(at, _read_module([files[i] for i in at], walk), strict=True):
             out[i] = got
     return out
 
 
-def _read_module(files: list[tuple[str, str]]) -> list[Imported]:
+def _called(path: str, source: str) -> Path:
+    """The folder a local module's ``source``, written in the file ``path``, names."""
+    return (Path(path).parent / source).resolve()
+
+
+def _read_module(files: list[tuple[str, str]], walk: _Walk) -> list[Imported]:
     """The files of one module read as one: every resource, provider and subnet of any of
-    them seen by all (each block's source still its own file and line); the result with
-    the first file, an empty one with each of the others."""
-    parsed = [(path, text, _parse(path, text)) for path, text in files if text.strip()]
+    them seen by all (each block's source still its own file and line), the local modules
+    they call read with them; the result with the first file, an empty one with each of
+    the others."""
+    parsed = [walk.parsed[Path(path).resolve()] for path, text in files if text.strip()]
     if not parsed:
         return [Imported() for _ in files]
-    resources: list[dict] = []
     provider_region: dict[str, str] = {}
-    findings: list[Finding] = []
     docs = {Path(path).resolve(): doc for path, _, doc in parsed}  # the siblings' variables, parsed once
-    for path, _, doc in parsed:
-        m = _Module(path, doc, docs)
-        resources += _resources(m, path, doc)
+    chain = (Path(parsed[0][0]).parent.resolve(),)
+    mods = [(_Module(path, doc, docs, walk=walk, chain=chain), path, doc) for path, _, doc in parsed]
+    read_before = len(walk.read)
+    resources = _module_files(mods)
+    findings: list[Finding] = []
+    for m, _, doc in mods:
         for key, region in _provider_regions(m, doc).items():
             provider_region.setdefault(key, region)
         findings += m.findings
@@ -586,7 +774,7 @@ def _read_module(files: list[tuple[str, str]]) -> list[Imported]:
     reader.region = provider_region.get("aws")
     out = reader.read()
     out.findings[:0] = findings
-    for path, text, _ in parsed:
+    for path, text in [(p, t) for p, t, _ in parsed] + walk.read[read_before:]:
         for n, line in enumerate(text.splitlines()[:200_000], start=1):
             if _COMMENTED_BACKUP.match(line):
                 out.findings.append(Finding("warning", f"a backup setting is commented out: {line.strip()[:120]}",
@@ -595,20 +783,116 @@ def _read_module(files: list[tuple[str, str]]) -> list[Imported]:
     return [out if i == first else Imported() for i in range(len(files))]
 
 
+#: ``module.NAME.`` where a module's arguments name another module's output.
+_NAMES_MODULE = re.compile(r"\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)\.")
+
+
+def _module_files(mods: list[tuple[_Module, str, dict]]) -> list[dict]:
+    """Every resource the files of one module make: first its local modules' (in the
+    order their outputs are needed: a module given ``module.net.subnet_ids`` after
+    ``net``), then its own and its community modules'."""
+    calls = [(m, path, name, body) for m, path, doc in mods for _, name, body in _blocks(doc, "module")
+             if isinstance(body.get("source"), str) and _LOCAL.match(body["source"])][:MAX_LOCAL_MODULES]
+    needs = [set(_NAMES_MODULE.findall(str(body)[:MAX_TF_BYTES])) for _, _, _, body in calls]
+    resources: list[dict] = []
+    pending = list(range(len(calls)))
+    while pending:
+        names = {calls[i][2] for i in pending}
+        ready = [i for i in pending if not (needs[i] - {calls[i][2]}) & names] or pending[:1]  # a loop: file order
+        for i in ready:
+            resources += _local_module(*calls[i])
+        pending = [i for i in pending if i not in ready]
+    for m, path, doc in mods:
+        resources += _resources(m, path, doc)
+    return resources
+
+
+def _local_module(m: _Module, path: str, name: str, body: dict) -> list[dict]:
+    """The resources a local module (a folder of ``.tf`` files) makes with the inputs
+    this ``module`` block gives it, per instance (``count``, ``for_each``); its outputs
+    are kept for the caller to name."""
+    source = str(body["source"])
+    address = f"{m.prefix}module.{name}"
+    where = f"{path}:{body.get('__start_line__', 1)} ({address})"
+    walk = m.walk
+
+    def said(why: str, severity: str = "info") -> list[dict]:
+        m.findings.append(Finding(severity, f"{address} ({source[:200]}) is not read: {why}", where, "source"))
+        return []
+
+    if walk is None or not FROM_FOLDERS.get():
+        return said("its resources are in a folder of its own, which a file read alone does not reach "
+                    "(import the folders)")
+    shown = Path(os.path.normpath(Path(path).parent / source))
+    folder = shown.resolve()
+    if not folder.is_dir():
+        return said("no such folder", "warning")
+    if folder in m.chain:
+        return said("it calls itself", "warning")
+    if len(m.chain) > MAX_MODULE_DEPTH:
+        return said(f"local modules nested over {MAX_MODULE_DEPTH} deep")
+    rest = {k: v for k, v in body.items() if k not in ("count", "for_each")}
+    instances = [(address, rest)]
+    if "count" in body:
+        n = _count_of(m, body["count"])
+        if n is None:
+            m.findings.append(Finding("info", f"{address}: its count is not a literal; read as one", where, "count"))
+        else:
+            n = max(0, min(n, MAX_EACH))
+            instances = [(address if n == 1 else f"{address}[{i}]", _indexed(m, rest, i)) for i in range(n)]
+    elif "for_each" in body:
+        items = _for_each_items(m, body["for_each"])
+        if items is None:
+            m.findings.append(Finding("info", f"{address}: its for_each needs evaluation; read as one instance",
+                                      where, "for_each"))
+        else:
+            instances = [(f'{address}["{k}"]', _each(rest, k, item)) for k, item in items[:MAX_EACH]]
+    files, bad = walk.folder(folder, shown)
+    for line in bad:
+        m.findings.append(Finding("warning", f"{address}: {line}; what it declares is not read", where, "source"))
+    if not files:
+        return said(f"no .tf file in {shown}") if not bad else []
+    providers = {"aws": m.provider(None)}
+    given = body.get("providers")
+    for key, value in (given.items() if isinstance(given, dict) else []):
+        providers[str(key)] = m.provider(value)
+    docs = {Path(p).resolve(): doc for p, _, doc in files}
+    resources: list[dict] = []
+    for at, inst in instances:
+        walk.modules += 1
+        if walk.modules > MAX_LOCAL_MODULES:
+            return resources + said(f"over {MAX_LOCAL_MODULES} local module instances in one import")
+        inputs = {k: m.absolute(v) for k, v in inst.items() if k not in MODULE_META and not k.startswith("__")}
+        kids = [(_Module(p, doc, docs, prefix=f"{at}.", inputs=inputs, walk=walk, providers=providers,
+                         chain=(*m.chain, folder)), p, doc) for p, _, doc in files]
+        resources += _module_files(kids)
+        for kid, _, doc in kids:
+            m.findings += kid.findings
+            for block in doc.get("output") or []:
+                for out, out_body in (block.items() if isinstance(block, dict) else []):
+                    if isinstance(out_body, dict) and "value" in out_body:
+                        walk.outputs[f"{at}.{out}"] = kid.absolute(out_body["value"])
+    return resources
+
+
 def _resources(m: _Module, path: str, doc: dict) -> list[dict]:
-    """The resources one file declares, its modules' (the community modules read)
-    included, each with its provider's key."""
+    """The resources one file declares, its community modules' included, each with its
+    provider's key (a local module's are read by ``_local_module``)."""
     resources: list[dict] = []
     for rtype, name, body in _blocks(doc, "resource"):
-        where = f"{path}:{body.get('__start_line__', 1)} ({rtype}.{name})"
-        key = _provider_key(body.get("provider"))
-        resources += [{**r, "provider_key": key} for r in _translate(m, rtype, name, body, f"{rtype}.{name}", where)]
+        address = f"{m.prefix}{rtype}.{name}"
+        where = f"{path}:{body.get('__start_line__', 1)} ({address})"
+        key = m.provider(body.get("provider"))
+        resources += [{**r, "provider_key": key} for r in _translate(m, rtype, name, body, address, where)]
     for _, name, body in _blocks(doc, "module"):
         source = body.get("source")
-        where = f"{path}:{body.get('__start_line__', 1)} (module.{name})"
+        address = f"{m.prefix}module.{name}"
+        where = f"{path}:{body.get('__start_line__', 1)} ({address})"
+        if isinstance(source, str) and _LOCAL.match(source):
+            continue
         made = MODULES.get(str(source).split("//")[0]) if isinstance(source, str) else None
         if made is None:
-            m.findings.append(Finding("info", f"module.{name} ({source}) is not read: its resources are in another "
+            m.findings.append(Finding("info", f"{address} ({source}) is not read: its resources are in another "
                                       "folder (terraform show -json of a plan reads them)", where, "source"))
             continue
         inputs = {k: m._kept(v, 0) for k, v in body.items() if k not in ("source", "version", "providers")}
@@ -616,14 +900,14 @@ def _resources(m: _Module, path: str, doc: dict) -> list[dict]:
             inputs["providers"] = body["providers"]
         if inputs.get("create") is False or (made == "aws_db_instance" and inputs.get("create_db_instance") is False):
             continue
-        key = _provider_key(dig(inputs.pop("providers", None), "aws"))
+        key = m.provider(dig(inputs.pop("providers", None), "aws"))
         if made == "aws_rds_cluster" and "replica_count" in inputs and not isinstance(inputs.get("instances"), dict):
-            m.findings.append(Finding("info", f"module.{name}: replica_count read as the cluster's instances in all "
+            m.findings.append(Finding("info", f"{address}: replica_count read as the cluster's instances in all "
                                       "(the module before version 7 made that many, the first the writer)",
                                       where, "replica_count"))
-        for address, made_body, rtype in _module_resources(made, name, inputs):
+        for made_address, made_body, rtype in _module_resources(made, address, inputs):
             resources += [{**r, "provider_key": key}
-                          for r in _translate(m, rtype, name, made_body, address, where)]
+                          for r in _translate(m, rtype, name, made_body, made_address, where)]
     return resources
 
 
