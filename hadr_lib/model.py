@@ -237,13 +237,14 @@ class Architecture:
             return None
         for node in self.placed:
             self.domains.check_placement(node.domain, f"{node.path}.{node.where}")
-        for group in self.groups:
-            inside = placed_in(preorder(group))
+        for group in self.groups:  # a member may be placed; a block inside a member may not
+            members = {id(c) for c in group.children}
+            inside = [p for p in placed_in(preorder(group)) if id(p) not in members]
             if inside:
                 raise InvalidInputError(
-                    f"{inside[0].path}.{inside[0].where}: a block inside a common_cause group cannot be "
-                    "placed in a zone or region (the group's shared shock is set from its members' own "
-                    "figures); place the whole group, or say the shared part with zones instead of a beta")
+                    f"{inside[0].path}.{inside[0].where}: a block inside a member of a common_cause group "
+                    "cannot be placed in a zone or region (the group's shared shock is set from its members' "
+                    "own figures); place the member itself, or the whole group")
         used = {node.domain for node in self.placed}
         used |= {d.region for d in self.domains.all if d.name in used and d.region}
         domains = Domains([d for d in self.domains.all if d.name in used])

@@ -7,6 +7,13 @@ whole group down: members keep an independent part ``(1 - beta) U_i`` (combined 
 unavailability ``beta * mean(U_i)``, in series. For identical members this is the
 textbook beta-factor model (``Q_ccf = beta Q``): ``beta = 0`` is independent,
 ``beta = 1`` makes the group one unit.
+
+A member may be placed in a zone or region (``{component: ..., zone: a}``, a member of
+the group itself): while its domain is down it is down, whatever the shock; the
+shock's unavailability is still set by the members' own figures (their domains up),
+as the simulation draws it. In a state with a member's domain down, how much its own
+figures move the shock is not carried down to it (importance leaves out a term of the
+order of its domain's unavailability, 1e-4 for a zone).
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ import numpy as np
 from ...availability import k_of_n_aq
 from ...checks import check_number, read_number
 from ...safe_load import check_text
-from ..evaluation import block_mean_outage_h, critical_scalar, k_of_n_scalar
+from ..evaluation import block_mean_outage_h, critical_scalar, k_of_n_scalar, stack_aq
 from ..kinds import BlockKind, body_mapping, example_leaf, optional_number, read_blocks, required_fields, whole_number
 from .gate import check_k, checked_children
+from .placed import Placed
 
 __all__ = ["KIND", "CommonCause", "group_label", "groups_in"]
 
@@ -61,13 +69,26 @@ def group_label(group: CommonCause, index: int) -> str:
     return group.name or f"common cause {index + 1}"
 
 
+def _own(member: Any) -> Any:
+    """A member as the shock sees it: a placed member's block (its domain left out)."""
+    return member.block if type(member) is Placed else member
+
+
+def _down(node: CommonCause, memo: Any) -> list[bool]:
+    """Whether each member's domain is down in the state ``memo`` evaluates."""
+    return [id(c) in memo.down for c in node.children]
+
+
 def _group(node: CommonCause, memo: Any) -> tuple[list[float], list[float], float, float, float]:
     """The independent part, a k-of-n of the members with a fraction ``1 - beta`` of
-    their U (``a2``, ``q2``), that part's A and U, and the shared shock's U:
+    their U (``a2``, ``q2``; a member whose domain is down: down), that part's A and
+    U, and the shared shock's U (from the members' own U):
     ``U = 1 - (1 - U_struct)(1 - U_cc)``."""
-    a, q = memo.kids(node.children)
+    a, q = memo.kids([_own(c) for c in node.children])
     b = node.beta
-    a2, q2 = [x + b * y for x, y in zip(a, q)], [(1 - b) * y for y in q]
+    down = _down(node, memo)
+    a2 = [0.0 if d else x + b * y for x, y, d in zip(a, q, down)]
+    q2 = [1.0 if d else (1 - b) * y for y, d in zip(q, down)]
     a_struct, u_struct = k_of_n_scalar(node.k, a2, q2)
     return a2, q2, a_struct, u_struct, b * math.fsum(q) / len(q)
 
@@ -132,22 +153,31 @@ class CommonCauseKind(BlockKind):
         return a_struct * (1 - u_cc), u
 
     def vector(self, node: CommonCause, ev: Any, Q: Any, over: Any) -> tuple[Any, Any]:
-        a, q = ev.children_aq(node, node.children, Q, over)
         b = over.get(id(node), node.beta)
-        a_struct, u_struct = k_of_n_aq(node.k, a + b * q, (1 - b) * q)
+        masks = [over.get(id(c)) if type(c) is Placed else None for c in node.children]
+        if any(m is not None for m in masks):  # members' own U; those whose domain is down: down
+            a, q = stack_aq([ev.aq(_own(c), Q, over) for c in node.children])
+            a2, q2 = np.array(a + b * q), np.array((1 - b) * q)
+            for i, m in enumerate(masks):
+                if m is not None:
+                    a2[i], q2[i] = np.where(m, 0.0, a2[i]), np.where(m, 1.0, q2[i])
+        else:
+            a, q = ev.children_aq(node, node.children, Q, over)
+            a2, q2 = a + b * q, (1 - b) * q
+        a_struct, u_struct = k_of_n_aq(node.k, a2, q2)
         u_cc = b * np.mean(q, axis=0)
         with np.errstate(divide="ignore"):
             u = -np.expm1(np.log1p(-u_struct) + np.log1p(-u_cc))
         return a_struct * (1 - u_cc), u
 
     def frequency(self, node: CommonCause, memo: Any) -> float | None:
-        freqs = [memo.frequency(c) for c in node.children]
+        freqs = [memo.frequency(_own(c)) for c in node.children]
         if any(f is None for f in freqs):
             return None
         b = node.beta
         a2, q2, _, u_struct, u_cc = _group(node, memo)
         crit = critical_scalar(node.k, a2, q2)
-        f_struct = math.fsum((1 - b) * f * w for f, w in zip(freqs, crit))
+        f_struct = math.fsum((1 - b) * f * w for f, w, d in zip(freqs, crit, _down(node, memo)) if not d)
         f_cc = b * math.fsum(freqs) / len(freqs)
         return f_struct * (1 - u_cc) + f_cc * (1 - u_struct)
 
@@ -155,14 +185,15 @@ class CommonCauseKind(BlockKind):
         b = node.beta
         a2, q2, _, u_struct, u_cc = _group(node, memo)
         n = len(node.children)
-        return [(1 - u_cc) * (1 - b) * w + (1 - u_struct) * b / n for w in critical_scalar(node.k, a2, q2)]
+        return [(0.0 if d else (1 - u_cc) * (1 - b) * w) + (1 - u_struct) * b / n
+                for w, d in zip(critical_scalar(node.k, a2, q2), _down(node, memo))]
 
     def delta(self, node: CommonCause, memo: Any, index: int, change: float) -> float:
         """``U = 1 - (1 - U_s)(1 - U_cc)`` with both parts linear in the member, so the
         product term is kept."""
         b, n = node.beta, len(node.children)
         a2, q2, _, u_s, u_cc = _group(node, memo)
-        crit = critical_scalar(node.k, a2, q2)[index]
+        crit = 0.0 if _down(node, memo)[index] else critical_scalar(node.k, a2, q2)[index]
         d_s, d_cc = crit * (1 - b) * change, b * change / n
         return float(d_s * (1 - u_cc) + d_cc * (1 - u_s) - d_s * d_cc)
 
