@@ -131,11 +131,15 @@ DESIGN_DISRUPTIONS = ("instance", "zone")
 
 def design_recovery_h(architecture) -> float | None:
     """How long the design itself takes to recover from the loss of an instance [h]:
-    its mean outage length where every part has MTBF and MTTR, else its slowest
-    standby failover; None when it has neither (no redundancy to recover with)."""
+    its mean outage length from its parts' failures (its zones and regions left out:
+    ``domain_recovery_h`` prices those) where every part has MTBF and MTTR, else its
+    slowest standby failover; None when it has neither (no redundancy to recover with)."""
+    from .design.blocks.placed import unplaced
     from .design.blocks.standby import failover_times_s
+    from .model import Architecture
 
-    e = architecture.evaluate()
+    parts = Architecture(unplaced(architecture.root)) if architecture.placed else architecture
+    e = parts.evaluate()
     if e.mean_outage_s is not None:
         return e.mean_outage_s / 3600.0
     failovers = failover_times_s(architecture.root)

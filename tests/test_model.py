@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import mpmath
@@ -60,24 +61,34 @@ def test_multi_az_postgres_by_hand():
 
 
 def test_mongodb_replica_set_by_hand():
-    q = 4 / 4384
+    """One app server and one node per zone, the zones inside one region: given the
+    region up, condition on the three zones' states (a zone down takes its app server
+    and its node); the nodes' shared shock is 2% of a node's own U."""
+    hours = 365.25 * 24
+    u_region = 0.2 * 8 / (hours + 0.2 * 8)
+    u_zone = 0.3333 * 4 / (hours + 0.3333 * 4)
+    q_app, q = 1 / 2191, 4 / 4384
     qi = 0.98 * q                               # independent part of each node
-    quorum = 3 * qi**2 * (1 - qi) + qi**3       # 2 of 3 lost
     shared = 0.02 * q                           # beta x mean member unavailability
-    group = 1 - (1 - quorum) * (1 - shared)
-    app = (1 / 2191) ** 3
-    expected = 1 - (1 - app) * (1 - group)
-    e = hl.load_architecture("mongodb_replica_set").evaluate()
+    given_up = 0.0
+    for zones in itertools.product((False, True), repeat=3):  # True: that zone down
+        p = math.prod(u_zone if z else 1 - u_zone for z in zones)
+        app = math.prod(1.0 if z else q_app for z in zones)  # all three app servers down
+        up = [0.0 if z else 1 - qi for z in zones]  # each node's own part up
+        two_up = up[0] * up[1] + up[0] * up[2] + up[1] * up[2] - 2 * up[0] * up[1] * up[2]
+        group = 1 - (1 - shared) * two_up
+        given_up += p * (1 - (1 - app) * (1 - group))
+    expected = u_region + (1 - u_region) * given_up
+    arch = hl.load_architecture("mongodb_replica_set")
+    e = arch.evaluate()
     assert e.unavailability == pytest.approx(expected, rel=1e-12)
-    # Every component has MTBF/MTTR, so outages per year are known.
-    f_node = 1 / 4384
-    ai = 1 - qi
-    crit = 2 * ai * qi                          # exactly one of the other two down
-    f_group = 3 * 0.98 * f_node * crit * (1 - shared) + 0.02 * f_node * (1 - quorum)
-    f_app = 3 * (1 / 2191) * (1 / 2191) ** 2
-    f = f_app * (1 - group) + f_group * (1 - app)
-    assert e.outages_per_year == pytest.approx(f * 365.25 * 24, rel=1e-9)
-    assert e.mean_outage_s == pytest.approx(expected / f * 3600, rel=1e-9)
+    # Every component has MTBF/MTTR, so outages per year are known. To first order: the
+    # region's, the shock's, a node failing while another is down, a zone going down while
+    # a node of another zone is, and a node failing while another's zone is down
+    f = (0.2 * (1 - u_region) + 0.02 * hours / 4384 + 3 * (0.98 / 4384) * 2 * qi * hours
+         + 3 * 0.3333 * 2 * qi + 3 * u_zone * 2 * (0.98 / 4384) * hours)
+    assert e.outages_per_year == pytest.approx(f, rel=0.005)
+    assert e.mean_outage_s == pytest.approx(e.unavailability * hours * 3600 / e.outages_per_year, rel=1e-9)
 
 
 def test_three_regions_by_hand():

@@ -53,15 +53,17 @@ def test_block_diagram_draws_every_component_and_group():
     arch = hl.load_architecture("mongodb_replica_set")
     fig = block_diagram_figure(arch)
     labels, groups = fig.data
-    assert list(labels.text) == ["app ×3", "mongo-a", "mongo-b", "mongo-c"]
-    assert groups.text == ("replica set region: common cause β = 0.02, 2 of 3 needed",)
-    assert len(fig.layout.shapes) == 5  # one frame, four boxes
-    # Redundant members are stacked: same x, increasing y.
-    assert labels.x[1] == labels.x[2] == labels.x[3]
-    assert labels.y[1] < labels.y[2] < labels.y[3]
-    # Shading follows importance: the quorum members matter more than the app here.
+    assert list(labels.text) == ["app-a", "app-b", "app-c", "mongo-a", "mongo-b", "mongo-c"]
+    assert groups.text == ("in region region-1", "active-active: any 1 of 3", "in zone zone-a", "in zone zone-b",
+                           "in zone zone-c", "replica set software: common cause β = 0.02, 2 of 3 needed",
+                           "in zone zone-a", "in zone zone-b", "in zone zone-c")
     boxes = [s for s in fig.layout.shapes if s.line.dash != "dot"]
-    assert boxes[1].fillcolor != boxes[0].fillcolor
+    assert len(boxes) == 6 and len(fig.layout.shapes) == 6 + len(groups.text)  # a dotted frame per group
+    # Redundant members are stacked: same x, increasing y; the app servers, then the set.
+    assert labels.x[0] == labels.x[1] == labels.x[2] < labels.x[3] == labels.x[4] == labels.x[5]
+    assert labels.y[3] < labels.y[4] < labels.y[5]
+    # Shading follows importance: the quorum members matter more than the app servers here.
+    assert boxes[3].fillcolor != boxes[0].fillcolor
 
 
 def test_block_diagram_labels_standby_and_series_left_to_right():

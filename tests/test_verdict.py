@@ -50,12 +50,14 @@ def test_common_cause_groups_are_rows_and_the_advice_names_them():
     imp = arch.importance(include_groups=True)
     group = imp[imp["kind"] == "common_cause"].iloc[0]
     independent = arch.with_changes(betas={0: 0.0}).evaluate().unavailability
-    assert group["name"] == "replica set region"
+    assert group["name"] == "replica set software"
     assert group["downtime_saved_per_year_s"] == pytest.approx(
         (arch.evaluate().unavailability - independent) * 365.25 * 86400)
-    assert hl.improvement_advice(imp)[0].startswith(
-        "Remove the shared cause behind replica set region: were its members to fail "
-        "independently, it would save 9.55 minutes")
+    advice = hl.improvement_advice(imp)
+    assert advice[0].startswith("Survive the loss of the region: ")  # its zones and region are domains
+    assert advice[1].startswith(
+        "Remove the shared cause behind replica set software: were its members to fail "
+        "independently, it would save 9.54 minutes")
     assert list(arch.importance()["kind"].unique()) == ["component"]  # rows on request
 
 
