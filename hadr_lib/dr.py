@@ -397,7 +397,9 @@ def domain_rate_sentence(scenario: Scenario) -> str:
     for kind, r in design_domain_rates(scenario).items():
         if math.isclose(r["scenario"], r["design"], rel_tol=0.01, abs_tol=1e-12):
             continue
-        each = ", ".join(f"{name} {rate:g}" for name, rate in r["domains"].items())
+        shown = scenario.design.domains.by_name if scenario.design is not None else {}
+        each = ", ".join(f"{shown[name].display if name in shown else name} {rate:g}"
+                         for name, rate in r["domains"].items())
         parts.append(f"the design's {kind}s fail {r['design']:g} times a year in all ({each}), "
                      f"the scenario says {r['scenario']:g} {kind} incidents a year")
     if not parts:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
+from .design.blocks.placed import Placed
 from .design.kinds import kind_of
 from .formatting import format_duration, format_money, format_percent
 from .theme import PALETTE, TEMPLATE, register_template
@@ -139,7 +140,13 @@ def plot_text(text: str, *, template: bool = False) -> str:
     return out.replace("%{", "\uff05{") if template else out
 
 
-def _group_label(node) -> str:
+def _group_label(node, domains=None) -> str:
+    """A framed group's caption; a block placed in a labelled zone or region is said
+    by that label ("in zone A"), as sentences say it."""
+    if type(node) is Placed and domains is not None:
+        d = domains.by_name.get(node.domain)
+        if d is not None and d.label:
+            return f"in {d.label}"
     return kind_of(node).label(node)
 
 
@@ -201,7 +208,7 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
             f"({share:.0%} of downtime)<br>Birnbaum importance {row['birnbaum']:.3g}")
     gx = [f[1] + _PAD for f in frames]
     gy = [f[2] + _LABEL / 2 + 0.03 for f in frames]
-    gt = [plot_text(_group_label(f[0])) for f in frames]
+    gt = [plot_text(_group_label(f[0], getattr(architecture, "domains", None))) for f in frames]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=text, hovertext=hover,
                              hoverinfo="text", textfont={"size": 11, "color": ink},

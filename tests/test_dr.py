@@ -324,9 +324,10 @@ def test_the_design_domains_and_the_scenario_rates_cannot_disagree_silently():
     assert rates["zone"]["design"] == pytest.approx(1.5) and rates["zone"]["scenario"] == 0.3
     assert rates["region"] == {"scenario": 0.05, "design": 0.1, "domains": {"region-1": 0.1}}
     text = domain_rate_sentence(sc)
-    assert ("the design's zones fail 1.5 times a year in all (zone-a 0.5, zone-b 0.5, zone-c 0.5), "
+    # each zone or region said by its label
+    assert ("the design's zones fail 1.5 times a year in all (zone A 0.5, zone B 0.5, zone C 0.5), "
             "the scenario says 0.3 zone incidents a year") in text
-    assert "the design's regions fail 0.1 times a year in all (region-1 0.1)" in text
+    assert "the design's regions fail 0.1 times a year in all (the region 0.1)" in text
     assert dr_summary(sc)["design_domains"] == rates
     agreeing = sc.replace(incidents_per_year={**sc.incidents_per_year, "zone": 1.5, "region": 0.1})
     assert domain_rate_sentence(agreeing) == ""

@@ -54,9 +54,10 @@ def test_block_diagram_draws_every_component_and_group():
     fig = block_diagram_figure(arch)
     labels, groups = fig.data
     assert list(labels.text) == ["app-a", "app-b", "app-c", "mongo-a", "mongo-b", "mongo-c"]
-    assert groups.text == ("in region region-1", "active-active: any 1 of 3", "in zone zone-a", "in zone zone-b",
-                           "in zone zone-c", "replica set software: common cause β = 0.02, 2 of 3 needed",
-                           "in zone zone-a", "in zone zone-b", "in zone zone-c")
+    # a zone or region by its label, as sentences say it
+    assert groups.text == ("in the region", "active-active: any 1 of 3", "in zone A", "in zone B",
+                           "in zone C", "replica set software: common cause β = 0.02, 2 of 3 needed",
+                           "in zone A", "in zone B", "in zone C")
     boxes = [s for s in fig.layout.shapes if s.line.dash != "dot"]
     assert len(boxes) == 6 and len(fig.layout.shapes) == 6 + len(groups.text)  # a dotted frame per group
     # Redundant members are stacked: same x, increasing y; the app servers, then the set.
