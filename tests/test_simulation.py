@@ -29,6 +29,8 @@ from hadr_lib.simulation import (
     _atleast,
     _month_edges_h,
     _per_month,
+    block_runs,
+    compile_architecture,
     simulate,
 )
 
@@ -359,8 +361,27 @@ def _same(a: SimulationResult, b: SimulationResult):
     np.testing.assert_array_equal(a.longest_outage_per_year_s, b.longest_outage_per_year_s)
 
 
+def _block(arch, years):
+    return block_runs(compile_architecture(arch), years)
+
+
+def test_blocks_grow_while_they_take_little_memory(postgres):
+    """Blocks double from BLOCK_RUNS while a block's peak memory estimate stays under
+    WIDE_BLOCK_BYTES (64 MiB), to 4 x BLOCK_RUNS at most: a part failing every 2,000 h
+    over 10 years, 2 replicas: 6.9 MiB a block of 500, so blocks of 2,000; 8 replicas:
+    23 MiB, blocks of 1,000; 20 replicas: 55 MiB, blocks of 500."""
+    from hadr_lib.simulation import WIDE_BLOCK_BYTES, block_bytes
+
+    assert WIDE_BLOCK_BYTES == 64 * 2**20
+    for count, runs, mib in ((2, 2000, 6.86), (8, 1000, 22.9), (20, 500, 55.1)):
+        plan = compile_architecture(_arch(Component("busy", mtbf_h=2000.0, mttr_h=1.0, count=count)))
+        assert block_bytes(plan, 10) / 2**20 == pytest.approx(mib, rel=0.01)
+        assert block_runs(plan, 10) == runs
+    assert block_runs(compile_architecture(postgres), 10) == 4 * BLOCK_RUNS
+
+
 def test_same_seed_same_numbers_whatever_the_chunking_and_workers(postgres):
-    runs = 3 * BLOCK_RUNS + 17
+    runs = 3 * _block(postgres, 3) + 17
     ref = simulate(postgres, years=3, runs=runs, seed=42, **QUICK)
     _same(ref, simulate(postgres, years=3, runs=runs, seed=42, chunk_blocks=1, **QUICK))
     _same(ref, simulate(postgres, years=3, runs=runs, seed=42, workers=2, progress=False))
@@ -373,7 +394,7 @@ def test_same_seed_same_numbers_whatever_the_chunking_and_workers(postgres):
 
 def test_dask_local_cluster_gives_identical_results(postgres):
     distributed = pytest.importorskip("distributed")  # in the test extra: never skipped there
-    runs = 2 * BLOCK_RUNS + 3
+    runs = 2 * _block(postgres, 2) + 3
     ref = simulate(postgres, years=2, runs=runs, seed=5, **QUICK)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None, silence_logs=50) as cluster, \
@@ -385,10 +406,10 @@ def test_dask_local_cluster_gives_identical_results(postgres):
 
 def test_progress_reports_every_chunk(postgres):
     seen = []
-    simulate(postgres, years=1, runs=3 * BLOCK_RUNS, seed=1, workers=1, chunk_blocks=1,
+    size = _block(postgres, 1)
+    simulate(postgres, years=1, runs=3 * size, seed=1, workers=1, chunk_blocks=1,
              progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(BLOCK_RUNS, 3 * BLOCK_RUNS), (2 * BLOCK_RUNS, 3 * BLOCK_RUNS),
-                    (3 * BLOCK_RUNS, 3 * BLOCK_RUNS)]
+    assert seen == [(size, 3 * size), (2 * size, 3 * size), (3 * size, 3 * size)]
 
 
 def test_progress_bar_in_a_terminal(postgres, capsys):
@@ -413,7 +434,7 @@ class _Interrupting(Executor):
 def test_interrupt_cancels_the_chunks_not_started(postgres):
     ex = _Interrupting()
     with pytest.raises(KeyboardInterrupt):
-        simulate(postgres, years=1, runs=4 * BLOCK_RUNS, seed=1, executor=ex, chunk_blocks=1,
+        simulate(postgres, years=1, runs=4 * _block(postgres, 1), seed=1, executor=ex, chunk_blocks=1,
                  progress=False)
     assert len(ex.futures) == 4
     assert all(f.cancelled() for f in ex.futures[1:])
