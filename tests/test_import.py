@@ -2228,3 +2228,66 @@ resource "aws_instance" "at_{i}" {{
     text = json.dumps(doc)
     assert f"local modules nested over {hcl.MAX_MODULE_DEPTH} deep" in text
     assert "at_1" in text and f"at_{hcl.MAX_MODULE_DEPTH}" in text and f"at_{hcl.MAX_MODULE_DEPTH + 1}" not in text
+
+
+def test_a_conditional_is_read_when_its_condition_is(tmp_path):
+    """``count = var.create_replica ? 1 : 0`` and ``multi_az = !var.single_az``: a
+    conditional whose condition is read (a bool, or a comparison with a literal) takes
+    its branch, in a module with its caller's inputs too; one whose condition needs
+    evaluation stays unknown."""
+    (tmp_path / "modules" / "db").mkdir(parents=True)
+    (tmp_path / "modules" / "db" / "main.tf").write_text('''
+variable "name" {}
+variable "single_az" {
+  default = true
+}
+variable "create_replica" {
+  default = false
+}
+variable "env" {
+  default = "dev"
+}
+
+resource "aws_db_instance" "this" {
+  identifier              = var.name
+  multi_az                = !var.single_az
+  backup_retention_period = var.env == "prod" ? 14 : 0
+}
+
+resource "aws_db_instance" "replica" {
+  count               = var.create_replica ? 1 : 0
+  identifier          = "${var.name}-replica"
+  replicate_source_db = aws_db_instance.this.identifier
+}
+''')
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "main.tf").write_text('''
+variable "unsaid" {}
+
+module "prod" {
+  source         = "../modules/db"
+  name           = "orders"
+  single_az      = false
+  create_replica = true
+  env            = "prod"
+}
+
+module "dev" {
+  source = "../modules/db"
+  name   = "scratch"
+}
+
+resource "aws_instance" "maybe" {
+  count         = var.unsaid ? 2 : 1
+  ami           = "ami-1"
+  instance_type = "t3.small"
+}
+''')
+    doc = import_paths([tmp_path / "live"])
+    text = json.dumps(doc["design"])
+    assert "orders Multi-AZ failover" in text and "orders-replica" in text  # !false, true ? 1 : 0
+    assert "scratch Multi-AZ failover" not in text and "scratch-replica" not in text  # !true, false ? 1 : 0
+    db_src = str(tmp_path / "modules" / "db" / "main.tf")
+    assert _has(doc, "warning", f"{db_src}:13 (module.dev.aws_db_instance.this)", "backups are off")
+    assert not any("backups are off" in f["message"] and "module.prod" in f["source"] for f in doc["findings"])
+    assert _has(doc, "info", f"{tmp_path / 'live' / 'main.tf'}:17 (aws_instance.maybe)", "its count is not a literal")

@@ -3,9 +3,11 @@ or planned).
 
 A value is read when it is a literal, ``var.NAME`` with a literal default in a
 ``variable`` block of the same folder, ``local.NAME`` of a ``locals`` block of the same
-folder that is itself read so, or a string template of those
-(``"${local.region}a"``); anything else (a reference, a function, a conditional)
-needs evaluation and is reported as unknown, never guessed.
+folder that is itself read so, a string template of those
+(``"${local.region}a"``), or a conditional whose condition is read so
+(``var.create ? 1 : 0``, ``var.env == "prod" ? 14 : 0``, ``!var.single_az``);
+anything else (a reference, a function, a conditional on something unread) needs
+evaluation and is reported as unknown, never guessed.
 References between resources are followed where they name them
 (``aws_route53_health_check.api.id``, ``aws_subnet.a.id``). ``count`` multiplies a
 resource when it is a literal; ``for_each`` over a literal map or set (or a variable or
@@ -59,6 +61,15 @@ _REF = re.compile(r"^\$\{([A-Za-z0-9_.\[\]\"-]+)\}$")
 _PART = re.compile(r"\$\{([^{}\"]*)\}")
 #: A reference a template's part may name and be read: a variable or a local, by name.
 _NAMED = re.compile(r"^(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)$")
+#: A literal inside an expression: a string without templates, a number, a bool.
+_LIT = r'"[^"${}\\]*"|-?\d+(?:\.\d+)?|true|false'
+_NAME = r"[A-Za-z_][A-Za-z0-9_.-]*"
+#: ``COND ? A : B`` with COND a name, ``!name`` or ``name ==/!= literal``, and A and B
+#: literals or names: the conditional read when its condition is (``count = var.on ? 1 : 0``).
+_COND = re.compile(rf"^\$\{{\s*(!?)\s*({_NAME})\s*(?:(==|!=)\s*({_LIT})\s*)?\?\s*({_LIT}|{_NAME})\s*:"
+                   rf"\s*({_LIT}|{_NAME})\s*\}}$")
+#: ``!name``: a bool read and negated.
+_NOT = re.compile(rf"^\$\{{\s*!\s*({_NAME})\s*\}}$")
 #: How many references one value may go through (``local.a`` -> ``local.b`` -> ``var.c``).
 MAX_HOPS = 8
 #: A template read longer than this is unknown (templates of templates grow geometrically).
@@ -105,6 +116,24 @@ class _Ref(_Opaque):
         made = super().__new__(cls, text)
         made.address = address
         return made
+
+
+def _literal(text: str) -> Any:
+    """A literal of an expression (``_LIT``) as its value."""
+    if text in ("true", "false"):
+        return text == "true"
+    if text.startswith('"'):
+        return text[1:-1]
+    return float(text) if "." in text else int(text)
+
+
+def _truth(value: Any) -> bool | None:
+    """A condition's value: a bool (or the strings Terraform converts to one), else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    return None
 
 
 def _plain(value: Any, depth: int = 0) -> Any:
@@ -276,6 +305,10 @@ class _Module:
             whole_ref = _REF.match(raw)
             if whole_ref:
                 return self.named(whole_ref.group(1), hops)
+            if len(raw) < 1000 and ("?" in raw or "!" in raw):
+                got = self._conditional(raw, hops)
+                if got is not _MISSING:
+                    return got
             parts: list[str] = []
             at = 0
             for part in _PART.finditer(raw):
@@ -294,6 +327,35 @@ class _Module:
         if isinstance(raw, dict):
             return {k: self._kept(v, hops) for k, v in raw.items()}
         return raw
+
+    def _conditional(self, raw: str, hops: int) -> Any:
+        """``COND ? A : B`` or ``!name`` read when what they name is (``_MISSING``: not
+        one of those forms; UNKNOWN: one, but what it names needs evaluation)."""
+        def operand(text: str) -> Any:
+            return _literal(text) if re.fullmatch(_LIT, text) else self.named(text, hops)
+
+        neg = _NOT.match(raw)
+        if neg:
+            got = _truth(self.named(neg.group(1), hops))
+            return UNKNOWN if got is None else not got
+        m = _COND.match(raw)
+        if not m:
+            return _MISSING
+        held = self.named(m.group(2), hops)
+        if held is UNKNOWN:
+            return UNKNOWN
+        if m.group(3):
+            lit = _literal(m.group(4))
+            numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (held, lit))
+            same = held == lit and (numbers or type(held) is type(lit))
+            cond: bool | None = same if m.group(3) == "==" else not same
+        else:
+            cond = _truth(held)
+        if cond is None:
+            return UNKNOWN
+        if m.group(1):
+            cond = not cond
+        return operand(m.group(5) if cond else m.group(6))
 
     def _kept(self, raw: Any, hops: int) -> Any:
         got = self.resolve(raw, hops + 1)
