@@ -615,17 +615,13 @@ class _Draw:
             row, t, end = row[rest], t[rest], end[rest]
             where = np.searchsorted(row, rr)
             return np.insert(row, where, rr), np.insert(t, where, tt), np.insert(end, where, ee)
-        lo = np.searchsorted(rr, rows).tolist()
-        hi = np.searchsorted(rr, rows, side="right").tolist()
-        parts: tuple[list, list, list] = ([], [], [])
-        prev = 0
-        for a, b, c, d in zip(at.tolist(), to.tolist(), lo, hi):
-            for whole_, rebuilt, out in zip((row, t, end), (rr, tt, ee), parts):
-                out += [whole_[prev:a], rebuilt[c:d]]
-            prev = b
-        for whole_, out in zip((row, t, end), parts):
-            out.append(whole_[prev:])
-        return tuple(np.concatenate(p) for p in parts)
+        # kept stretches of the batch between the rows rebuilt, and each row rebuilt
+        kept = list(zip([0, *to.tolist()], [*at.tolist(), row.size]))
+        mine = list(zip(np.searchsorted(rr, rows).tolist(), np.searchsorted(rr, rows, side="right").tolist()))
+        mine.append((0, 0))
+        return tuple(np.concatenate([piece for (a, b), (c, d) in zip(kept, mine)
+                                     for piece in (whole_[a:b], rebuilt[c:d])])
+                     for whole_, rebuilt in ((row, rr), (t, tt), (end, ee)))
 
     def _kept(self, rr, tt, ee) -> np.ndarray:
         """Which points of rows ``rr`` (sorted by row, then time ``tt``; repairs end at
