@@ -694,11 +694,10 @@ class _Draw:
         s, e = fail[mask], end[mask]
         np.minimum(e, H, out=e)
         short = end[:, -1] < H
-        if short.any():  # the rare runs the first draw did not cover: carry on
+        if short.any():  # the rare runs the first draw did not cover: carry on, after their own
             r2, s2, e2 = self._cycles(rows[short], end[short, -1], mtbf, mttr)
-            order = np.argsort(np.concatenate([r, r2]), kind="stable")
-            r, s, e = (np.concatenate([r, r2])[order], np.concatenate([s, s2])[order],
-                       np.concatenate([e, e2])[order])
+            at = np.searchsorted(r, r2, side="right")
+            r, s, e = np.insert(r, at, r2), np.insert(s, at, s2), np.insert(e, at, e2)
         return _nonempty(r, s, e)
 
     def _failover_h(self, n: int, t_h: float, timers) -> np.ndarray | float:
@@ -1069,14 +1068,14 @@ def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None,
     of_day = _months_of_days(edges) if month_of_day is None else month_of_day
     if first is None:
         first = _start_months(s, of_day)
-    last = of_day[np.ceil(e / 24.0).astype(np.intp) - 1]  # edge < e <= next edge
     key = run * months + first
-    across = np.flatnonzero(last > first)  # the few outages that run past a month's edge
+    across = np.flatnonzero(e > edges[first + 1])  # the few outages that run past a month's edge
     hours = e - s
     if across.size:  # one count over the months: each outage whole in its first month, less
         # what runs past that month's end, plus its overlap with each later month
         s, e, k, first = s[across], e[across], key[across], first[across]
-        parts = last[across] - first + 1
+        last = of_day[np.ceil(e / 24.0).astype(np.intp) - 1]  # edge < e <= next edge
+        parts = last - first + 1
         idx = np.repeat(np.arange(across.size), parts - 1)  # the later months each one reaches
         month = _ranges(first + 1, parts - 1)
         key = np.concatenate([key, k, k[idx] + (month - first[idx])])
