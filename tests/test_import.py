@@ -2291,3 +2291,59 @@ resource "aws_instance" "maybe" {
     assert _has(doc, "warning", f"{db_src}:13 (module.dev.aws_db_instance.this)", "backups are off")
     assert not any("backups are off" in f["message"] and "module.prod" in f["source"] for f in doc["findings"])
     assert _has(doc, "info", f"{tmp_path / 'live' / 'main.tf'}:17 (aws_instance.maybe)", "its count is not a literal")
+
+
+def test_an_output_of_one_instance_of_a_module_is_read(tmp_path):
+    """``module.net["a"].subnet_id`` and ``module.net[1].subnet_id``: the output of one
+    instance of a module made with for_each or count, passed to another module, still
+    names its subnet (the group's zones come from it), whatever the order of the blocks."""
+    (tmp_path / "modules" / "subnet").mkdir(parents=True)
+    (tmp_path / "modules" / "subnet" / "main.tf").write_text('''
+variable "zone" {}
+
+resource "aws_subnet" "this" {
+  vpc_id            = "vpc-1"
+  cidr_block        = "10.0.0.0/24"
+  availability_zone = var.zone
+}
+
+output "subnet_id" {
+  value = aws_subnet.this.id
+}
+''')
+    (tmp_path / "modules" / "web").mkdir(parents=True)
+    (tmp_path / "modules" / "web" / "main.tf").write_text('''
+variable "subnets" {}
+
+resource "aws_autoscaling_group" "this" {
+  name                = "web"
+  min_size            = 4
+  desired_capacity    = 4
+  max_size            = 8
+  vpc_zone_identifier = var.subnets
+}
+''')
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "main.tf").write_text('''
+module "web" {
+  source  = "../modules/web"
+  subnets = [module.net["a"].subnet_id, module.spare[1].subnet_id]
+}
+
+module "net" {
+  source   = "../modules/subnet"
+  for_each = { a = "eu-west-1a", b = "eu-west-1b" }
+  zone     = each.value
+}
+
+module "spare" {
+  source = "../modules/subnet"
+  count  = 2
+  zone   = "eu-west-1c"
+}
+''')
+    doc = import_paths([tmp_path / "live"])
+    web = doc["design"]["architecture"]["series"][0] if "series" in doc["design"]["architecture"] \
+        else doc["design"]["architecture"]
+    zones = sorted(p["zone"] for p in web["parallel"])
+    assert zones == ["eu-west-1a", "eu-west-1c"]

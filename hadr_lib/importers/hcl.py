@@ -88,8 +88,9 @@ AURORA_MODULE_DEFAULTS = {"backup_retention_period": 7}
 MAX_MODULE_RECORDS = 200
 #: A module's ``source`` that is a folder of the same tree (Terraform: it begins ``./`` or ``../``).
 _LOCAL = re.compile(r"^\.\.?/")
-#: ``module.NAME.OUTPUT``: a local module's output, as its caller names it.
-_OUTPUT = re.compile(r"^module\.([A-Za-z_][A-Za-z0-9_-]*)\.([A-Za-z_][A-Za-z0-9_-]*)$")
+#: ``module.NAME.OUTPUT``: a local module's output, as its caller names it (of one
+#: instance: ``module.NAME[0].OUTPUT``, ``module.NAME["key"].OUTPUT``).
+_OUTPUT = re.compile(r'^module\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:\d+|"[^"\[\]]*")\])?\.([A-Za-z_][A-Za-z0-9_-]*)$')
 #: How deep local modules may call local modules, and how many module instances one import reads.
 MAX_MODULE_DEPTH = 6
 MAX_LOCAL_MODULES = 100
@@ -846,7 +847,7 @@ def _read_module(files: list[tuple[str, str]], walk: _Walk) -> list[Imported]:
 
 
 #: ``module.NAME.`` where a module's arguments name another module's output.
-_NAMES_MODULE = re.compile(r"\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)\.")
+_NAMES_MODULE = re.compile(r"\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)[.[]")
 
 
 def _module_files(mods: list[tuple[_Module, str, dict]]) -> list[dict]:
