@@ -576,24 +576,34 @@ WRITTEN = {"aws_route53_record": ("name", "zone_id"), "aws_db_instance": ("repli
            "aws_rds_cluster": ("global_cluster_identifier", "replication_source_identifier")}
 
 
-def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:
-    if "count" in body and "count.index" in str(body):  # each instance its own: count.index read
+def _instances(m: _Module, body: dict, address: str, where: str, *,
+               plain_count: bool = True) -> list[tuple[str, dict]] | None:
+    """(address, body) of each instance of a block with a ``count`` read (``count.index``
+    read in each; with ``plain_count`` False only a count that uses it) or a ``for_each``
+    read (``each.key`` and ``each.value`` read); None when it has neither or they need
+    evaluation (the caller reads it as one)."""
+    if "count" in body and (plain_count or "count.index" in str(body)):
         n = _count_of(m, body["count"])
         if n is not None:
             rest = {k: v for k, v in body.items() if k != "count"}
-            n = max(0, min(n, 100))
-            return [r for i in range(n)
-                    for r in _translate(m, rtype, name, _indexed(m, rest, i), address if n == 1 else f"{address}[{i}]",
-                                        where)]
-    if "for_each" in body:  # one instance per key of a literal map or set, each.* read
+            n = max(0, min(n, MAX_EACH))
+            return [(address if n == 1 else f"{address}[{i}]", _indexed(m, rest, i)) for i in range(n)]
+    if "for_each" in body:
         items = _for_each_items(m, body["for_each"])
         if items is not None:
             if len(items) > MAX_EACH:
                 m.findings.append(Finding("info", f"{address}: for_each over {len(items):,} keys: the first "
                                           f"{MAX_EACH} read", where, "for_each"))
             rest = {k: v for k, v in body.items() if k != "for_each"}
-            return [r for k, item in items[:MAX_EACH]
-                    for r in _translate(m, rtype, name, _each(rest, k, item), f'{address}["{k}"]', where)]
+            return [(f'{address}["{k}"]', _each(rest, k, item)) for k, item in items[:MAX_EACH]]
+    return None
+
+
+def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:
+    # each instance its own (count.index or each.* read); a count without count.index is read below
+    instances = _instances(m, body, address, where, plain_count=False)
+    if instances is not None:
+        return [r for at, one in instances for r in _translate(m, rtype, name, one, at, where)]
     relevant = RELEVANT.get(rtype, ())
     known = {k: m.value(v, where, k, k in relevant) for k, v in body.items() if not k.startswith("__")}
     values: dict[str, Any] = {**DEFAULTS.get(rtype, {})}
@@ -894,22 +904,14 @@ def _local_module(m: _Module, path: str, name: str, body: dict) -> list[dict]:
         return said("it calls itself", "warning")
     if len(m.chain) > MAX_MODULE_DEPTH:
         return said(f"local modules nested over {MAX_MODULE_DEPTH} deep")
-    rest = {k: v for k, v in body.items() if k not in ("count", "for_each")}
-    instances = [(address, rest)]
-    if "count" in body:
-        n = _count_of(m, body["count"])
-        if n is None:
+    instances = _instances(m, body, address, where)
+    if instances is None:
+        if "count" in body:
             m.findings.append(Finding("info", f"{address}: its count is not a literal; read as one", where, "count"))
-        else:
-            n = max(0, min(n, MAX_EACH))
-            instances = [(address if n == 1 else f"{address}[{i}]", _indexed(m, rest, i)) for i in range(n)]
-    elif "for_each" in body:
-        items = _for_each_items(m, body["for_each"])
-        if items is None:
+        elif "for_each" in body:
             m.findings.append(Finding("info", f"{address}: its for_each needs evaluation; read as one instance",
                                       where, "for_each"))
-        else:
-            instances = [(f'{address}["{k}"]', _each(rest, k, item)) for k, item in items[:MAX_EACH]]
+        instances = [(address, {k: v for k, v in body.items() if k not in ("count", "for_each")})]
     files, bad = walk.folder(folder, shown)
     for line in bad:
         m.findings.append(Finding("warning", f"{address}: {line}; what it declares is not read", where, "source"))
