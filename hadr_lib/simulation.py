@@ -114,8 +114,6 @@ MAX_BINS = 256
 MAX_BATCH_FLAGS = 1 << 25
 #: Up to this many units drawn together are placed slice by slice, not point by point.
 FEW_UNITS = 32
-#: Most rows ``_Draw._settled`` puts back from slices; past it, one gather.
-MAX_SLICES = 1024
 #: Two-sided 99% normal quantile.
 Z99 = 2.5758293035489004
 #: Standard errors within which a model figure outside the simulation's 99% interval
@@ -397,7 +395,7 @@ def _both(a: tuple, b: tuple, horizon_h: float) -> tuple:
     b_start = b[0] * span + b[1]
     lo = np.searchsorted(b_end, a_start, side="right")  # the first of b to end after a starts
     hi = np.searchsorted(b_start, a_end, side="left")  # the first of b to start after a ends
-    count = hi - lo
+    count = np.maximum(hi - lo, 0)  # an empty interval of a (``_emptied``) may find less than none
     if not count.any():
         return _EMPTY
     i = np.repeat(np.arange(count.size), count)  # hi >= lo: b starts before it ends
@@ -526,7 +524,7 @@ class _Draw:
         margin), no per-run loop, no count drawn first. A unit found down at time 0
         (probability MTTR / (MTBF + MTTR)) starts with its residual repair. Points
         inside a repair are rare for units up nearly all the time, and are removed
-        exactly (``_settled``); a unit that would have many is stepped in cycles
+        exactly (made empty, ``_emptied``); a unit that would have many is stepped in cycles
         (``replica``). Rows are unit-major, so every unit's intervals are one slice,
         sorted by run then start."""
         R, H = self.runs, self.h
@@ -566,8 +564,14 @@ class _Draw:
         x *= H
         t = x  # in [0, H): the failure times
         row = run  # unit-major
-        # a unit found down at time 0 starts with a failure at 0, its repair under way
+        # a unit found down at time 0 starts with a failure at 0, its repair under way: the
+        # few such points put in before their rows' first
         down0 = np.flatnonzero(self.rng.uniform(size=U * R) < np.repeat(q[which], R))
+        if down0.size:
+            at = np.searchsorted(row, down0)
+            row, t = np.insert(row, at, down0), np.insert(t, at, 0.0)
+            sizes = sizes + np.bincount(down0 // R, minlength=U)
+            cut = np.concatenate([[0], np.cumsum(sizes)])
         if br.min() == br.max():
             end = self.repairs(float(br[0]), t.size)
         elif U <= FEW_UNITS:
@@ -576,14 +580,15 @@ class _Draw:
                 end[cut[i]:cut[i + 1]] *= br[i]
         else:
             end = self._unit_repairs(np.repeat(br, sizes))
+        if down0.size and self.repair != "exponential":  # exponential: the rest is as long as a repair
+            end[np.searchsorted(row, down0)] = self.residual_repairs_of(br[down0 // R])
         end += t
         inside = np.flatnonzero((t[1:] < end[:-1]) & (row[1:] == row[:-1])) + 1
-        if inside.size or down0.size:  # the few rows to settle: rebuilt, the rest kept as drawn
-            row, t, end = self._settled(row, t, end, inside, down0, self.residual_repairs_of(br[down0 // R]))
+        if inside.size:  # no failures: made empty where they stand, the arrays not copied
+            self._emptied(row, t, end, inside)
         np.minimum(end, H, out=end)
         if br.min() <= 0.0:  # instant repairs: what lasts
             row, t, end = _nonempty(row, t, end)
-        if inside.size or down0.size or br.min() <= 0.0:
             cut = np.searchsorted(row, np.arange(U + 1) * R)
         batch: tuple = (row, t, end, cut, [])
         for i, u in enumerate(which):
@@ -593,35 +598,19 @@ class _Draw:
             batch[4].append(out[u])
         return out
 
-    def _settled(self, row, t, end, inside, down0, first) -> tuple:
-        """``units``' points with those of the rows that need it settled: a row found
-        down at time 0 (``down0``) starts with an outage [0, ``first``), and a point
-        inside an earlier repair of its row (``inside``) is no failure and is dropped.
-        Only those rows are worked on, and the arrays are put back together from slices
-        (copies of memory, not a gather over every point) while they are few."""
-        rows = np.union1d(row[inside], down0)
+    def _emptied(self, row, t, end, inside) -> None:
+        """Make, in place, the points of ``units`` inside an earlier repair of their row
+        empty intervals where the last failure's repair ends (``[e, e]``, at most the
+        horizon): no failure, and the row still sorted and disjoint, without copying the
+        batch to take them out. Every combination of sets drops them (``_nonempty``);
+        only the rows with such points are worked on."""
+        rows = np.unique(row[inside])
         at = np.searchsorted(row, rows)
-        to = np.searchsorted(row, rows, side="right")
-        idx = _ranges(at, to - at)
-        order = np.argsort(np.concatenate([down0, row[idx]]), kind="stable")  # time 0 first in its row
-        rr = np.concatenate([down0, row[idx]])[order]
-        tt = np.concatenate([np.zeros(down0.size), t[idx]])[order]
-        ee = np.concatenate([first, end[idx]])[order]
-        keep = self._kept(rr, tt, ee)
-        rr, tt, ee = rr[keep], tt[keep], ee[keep]
-        if rows.size > MAX_SLICES:  # many rows: one gather, then the rebuilt rows put in
-            rest = np.ones(row.size, bool)
-            rest[idx] = False
-            row, t, end = row[rest], t[rest], end[rest]
-            where = np.searchsorted(row, rr)
-            return np.insert(row, where, rr), np.insert(t, where, tt), np.insert(end, where, ee)
-        # kept stretches of the batch between the rows rebuilt, and each row rebuilt
-        kept = list(zip([0, *to.tolist()], [*at.tolist(), row.size]))
-        mine = list(zip(np.searchsorted(rr, rows).tolist(), np.searchsorted(rr, rows, side="right").tolist()))
-        mine.append((0, 0))
-        return tuple(np.concatenate([piece for (a, b), (c, d) in zip(kept, mine)
-                                     for piece in (whole_[a:b], rebuilt[c:d])])
-                     for whole_, rebuilt in ((row, rr), (t, tt), (end, ee)))
+        idx = _ranges(at, np.searchsorted(row, rows, side="right") - at)
+        keep = self._kept(row[idx], t[idx], end[idx])
+        before = np.maximum.accumulate(np.where(keep, np.arange(idx.size), 0))  # each row's first is kept
+        gone = np.flatnonzero(~keep)
+        t[idx[gone]] = end[idx[gone]] = np.minimum(end[idx[before[gone]]], self.h)
 
     def _kept(self, rr, tt, ee) -> np.ndarray:
         """Which points of rows ``rr`` (sorted by row, then time ``tt``; repairs end at
@@ -910,6 +899,7 @@ class _Draw:
     def _bin_edges(self, run, s, e) -> tuple:
         to_bin = 1.0 / self.bin_h
         lo = (s * to_bin).astype(np.int64)
+        np.minimum(lo, self.nbins - 1, out=lo)  # an empty interval at the horizon (``_emptied``)
         crossed = np.minimum((e * to_bin).astype(np.int64), self.nbins - 1) - lo
         lo += run * self.nbins
         return lo, crossed
@@ -1015,14 +1005,14 @@ class _Draw:
             _, primary, group, t_h, coverage = plan[:5]
             timers = plan[5] if len(plan) > 5 else None
             start_h, dormancy, dormant = plan[7:10] if len(plan) > 7 else (0.0, 1.0, None)
-            pr, ps, pe = self.node(primary)
+            pr, ps, pe = _nonempty(*self.node(primary))  # a unit's empty intervals (``_emptied``) out
             if dormant is not None:  # waiting standbys fail less: drawn given when they serve
                 ok = self.rng.uniform(size=pr.size) < coverage
                 units = [self._dormant_unit(mtbf, mttr, dormancy, (pr[ok], ps[ok], pe[ok]))
                          for mtbf, mttr in dormant]
                 sr, ss, se = _atleast(len(units), units, self.h)
             else:
-                sr, ss, se = self.node(group)
+                sr, ss, se = _nonempty(*self.node(group))
             if len(plan) > 6 and not plan[6]:  # no failback: the promoted unit stays active
                 return self._taking_turns((pr, ps, pe), (sr, ss, se), t_h, coverage, timers, start_h)
             if dormant is None:
@@ -1119,7 +1109,7 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
         rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(b,))))
         draw = _Draw(rng, runs, float(edges[-1]), repair, sigma)
         draw.ahead(plan)
-        run, s, e = draw.node(plan)  # sorted by run, then start
+        run, s, e = _nonempty(*draw.node(plan))  # sorted by run, then start
         month = _start_months(s, month_of_day)
         monthly = _per_month(run, s, e, runs, edges, month_of_day, month)
         # longest outage per run and calendar year (the year it began in): the keys come

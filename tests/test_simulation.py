@@ -664,6 +664,12 @@ def test_units_drawn_as_thinned_poisson_points_match_a_unit_stepped_by_events(mo
     draw = sim._Draw(np.random.default_rng(11), runs, horizon, repair, 1.0)
     got = draw.units(np.array([mtbf, 5.0 * mtbf]), np.array([mttr, 2.0 * mttr]))[0]
     r, s, e = got
+    # the points that are no failures are left as empty intervals touching the one before
+    # in their run (``_emptied``): every combination drops them
+    empty = np.flatnonzero(e == s)
+    assert empty.size and empty.min() > 0
+    assert np.all(r[empty] == r[empty - 1]) and np.all(s[empty] == e[empty - 1])
+    r, s, e = sim._nonempty(r, s, e)
     assert np.all(np.diff(r) >= 0) and np.all((s >= 0) & (e <= horizon) & (e > s))
     same = r[1:] == r[:-1]
     assert np.all(s[1:][same] >= e[:-1][same])  # disjoint, in order
@@ -951,3 +957,23 @@ def test_the_common_cause_rate_scale_solves_its_equation(n, r, target):
     q_star = target ** (1 / n)
     assert s == pytest.approx(q_star / (r * (1 - q_star)), rel=1e-12)
     assert len(calls) < 30  # not fifty bisection steps
+
+
+def test_empty_intervals_at_the_horizon_are_harmless():
+    """A point inside a repair that runs past the horizon is left empty at the horizon
+    (``_emptied``): two sets ending so intersect without a negative count, and its bin
+    is the last one even where the horizon is a whole number of bins."""
+    import hadr_lib.simulation as sim
+
+    H = 1440.0  # two bins of 720 h exactly
+    a = (np.array([0, 0]), np.array([1000.0, H]), np.array([H, H]))
+    b = (np.array([0, 0]), np.array([1200.0, H]), np.array([H, H]))
+    r, s, e = _atleast(2, [a, b], H)
+    assert r.tolist() == [0] and s.tolist() == [1200.0] and e.tolist() == [H]
+    draw = sim._Draw(np.random.default_rng(0), 1, H, "exponential", 1.0)
+    assert draw.nbins == 2
+    assert draw._bins(a).tolist() == [False, True]
+    # a union and a 2-of-3 take them in their stride too
+    assert [x.tolist() for x in _atleast(1, [a, b], H)] == [[0], [1000.0], [H]]
+    c = (np.array([0]), np.array([100.0]), np.array([200.0]))
+    assert [x.tolist() for x in _atleast(2, [a, b, c], H)] == [[0], [1200.0], [H]]
