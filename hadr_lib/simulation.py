@@ -526,7 +526,8 @@ class _Draw:
         inside a repair are rare for units up nearly all the time, and are removed
         exactly (made empty, ``_emptied``); a unit that would have many is stepped in cycles
         (``replica``). Rows are unit-major, so every unit's intervals are one slice,
-        sorted by run then start."""
+        sorted by run then start; a point that is no failure stays as an empty interval
+        touching the one before it, which every combination drops."""
         R, H = self.runs, self.h
         out: list[tuple] = [_EMPTY] * mtbf.size
         with np.errstate(divide="ignore", invalid="ignore"):
