@@ -599,6 +599,22 @@ def _instances(m: _Module, body: dict, address: str, where: str, *,
     return None
 
 
+def _as_list(m: _Module, raw: Any) -> Any:
+    """``raw``, or the list a variable, local or output it names holds (subnets passed
+    in as ``var.subnet_ids``), read once."""
+    if isinstance(raw, str):
+        got = m.resolve(raw)
+        if isinstance(got, list):
+            return got
+    return raw
+
+
+def _local_source(body: dict) -> str | None:
+    """A ``module`` block's ``source`` when it is a local folder (``../modules/db``)."""
+    source = body.get("source")
+    return source if isinstance(source, str) and _LOCAL.match(source) else None
+
+
 def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, where: str) -> list[dict]:
     # each instance its own (count.index or each.* read); a count without count.index is read below
     instances = _instances(m, body, address, where, plain_count=False)
@@ -630,8 +646,7 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
             values[key] = [f"{SPLAT}{m.prefix}{every.group(1) or every.group(2) or every.group(4)}"]
             unknown.pop(key, None)
             continue
-        if isinstance(subnets, str) and isinstance(m.resolve(subnets), list):  # a variable holding them
-            subnets = m.resolve(subnets)
+        subnets = _as_list(m, subnets)
         if isinstance(subnets, list):
             values[key] = [m.reference(s) or s for s in subnets]
             unknown.pop(key, None)
@@ -639,8 +654,7 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
         net = body["network_configuration"][0] if body["network_configuration"] else {}
         subnets = net.get("subnets") if isinstance(net, dict) else None
         every = _ALL_OF.match(subnets) if isinstance(subnets, str) else None
-        if not every and isinstance(subnets, str) and isinstance(m.resolve(subnets), list):
-            subnets = m.resolve(subnets)
+        subnets = subnets if every else _as_list(m, subnets)
         named = ([f"{SPLAT}{m.prefix}{every.group(1) or every.group(2) or every.group(4)}"] if every else
                  [m.reference(x) or m.resolve(x) for x in subnets] if isinstance(subnets, list) else [])
         values["network_configuration"] = [{"subnets": [x for x in named if isinstance(x, str)]}]
@@ -781,8 +795,9 @@ def _read_together(files: list[tuple[str, str]]) -> list[Imported]:
         for i in at:
             doc = walk.parsed.get(Path(files[i][0]).resolve(), ("", "", {}))[2]
             for _, _, body in _blocks(doc, "module"):
-                if isinstance(body.get("source"), str) and _LOCAL.match(body["source"]):
-                    g = _called(files[i][0], body["source"])
+                source = _local_source(body)
+                if source is not None:
+                    g = _called(files[i][0], source)
                     if g != f:
                         calls[f].setdefault(g, files[i][0])
     called = {g for f in folders for g in calls[f] if g in folders}
@@ -865,7 +880,7 @@ def _module_files(mods: list[tuple[_Module, str, dict]]) -> list[dict]:
     order their outputs are needed: a module given ``module.net.subnet_ids`` after
     ``net``), then its own and its community modules'."""
     calls = [(m, path, name, body) for m, path, doc in mods for _, name, body in _blocks(doc, "module")
-             if isinstance(body.get("source"), str) and _LOCAL.match(body["source"])][:MAX_LOCAL_MODULES]
+             if _local_source(body) is not None][:MAX_LOCAL_MODULES]
     needs = [set(_NAMES_MODULE.findall(str(body)[:MAX_TF_BYTES])) for _, _, _, body in calls]
     resources: list[dict] = []
     pending = list(range(len(calls)))
@@ -953,7 +968,7 @@ def _resources(m: _Module, path: str, doc: dict) -> list[dict]:
         source = body.get("source")
         address = f"{m.prefix}module.{name}"
         where = f"{path}:{body.get('__start_line__', 1)} ({address})"
-        if isinstance(source, str) and _LOCAL.match(source):
+        if _local_source(body) is not None:  # read by _local_module
             continue
         made = MODULES.get(str(source).split("//")[0]) if isinstance(source, str) else None
         if made is None:
