@@ -218,8 +218,8 @@ def _variables(path: str, doc: dict, parsed: Mapping[Path, dict] | None = None
 class _Walk:
     """What the modules of one import share: each file parsed once, how many local
     modules have been read (bounded), their outputs by address, and every file read."""
-    def __init__(self, parsed: Mapping[Path, tuple[str, str, dict]] | None = None):
-        self.parsed: dict[Path, tuple[str, str, dict]] = dict(parsed or {})
+    def __init__(self) -> None:
+        self.parsed: dict[Path, tuple[str, str, dict]] = {}  # by resolved path: (path as given, text, parsed)
         self.modules = 0
         self.outputs: dict[str, Any] = {}  # "module.a.module.b.OUT": the output, made absolute
         self.read: list[tuple[str, str]] = []  # (path, text) of each module file read from disk
