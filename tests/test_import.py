@@ -948,6 +948,43 @@ Resources:
     assert _has(doc, "info", f"{path}:7 (Tg)", "taken out of service after about 30 s (2 checks every 15 s)")
 
 
+def test_classic_load_balancers_name_their_zones_and_check_their_instances(tmp_path):
+    """``aws_elb`` (and CloudFormation's ``AWS::ElasticLoadBalancing::LoadBalancer``) lists
+    its zones itself and health-checks its instances with no target group."""
+    tf = _written(tmp_path / "tf", """
+resource "aws_elb" "web" {
+  name               = "web"
+  availability_zones = ["us-east-1a", "us-east-1b"]
+  health_check {
+    target              = "HTTP:80/"
+    interval            = 30
+    unhealthy_threshold = 2
+  }
+}
+resource "aws_elb" "admin" {
+  name               = "admin"
+  availability_zones = ["us-east-1a"]
+}
+""")
+    doc = import_paths([tf])
+    assert _has(doc, "info", f"{tf}:2 (aws_elb.web)", "taken out of service after about 60 s (2 checks every 30 s)")
+    assert _has(doc, "warning", f"{tf}:11 (aws_elb.admin)", "the load balancer is in one zone (us-east-1a)")
+    arch = hl.load_architecture(doc["design"])
+    assert arch.component("web").sla == "aws-elb-multi-az" and arch.component("admin").sla == "aws-elb-single-az"
+    cfn = tmp_path / "elb.yaml"
+    cfn.write_text("""Resources:
+  Classic:
+    Type: AWS::ElasticLoadBalancing::LoadBalancer
+    Properties:
+      AvailabilityZones: [eu-west-1a]
+      HealthCheck: {Target: "HTTP:80/", Interval: 10, UnhealthyThreshold: 3, HealthyThreshold: 2, Timeout: 5}
+""", encoding="utf-8")
+    doc = import_paths([cfn])
+    assert _has(doc, "info", f"{cfn}:2 (Classic)", "taken out of service after about 30 s (3 checks every 10 s)")
+    assert _has(doc, "warning", f"{cfn}:2 (Classic)", "the load balancer is in one zone (eu-west-1a)")
+    assert hl.load_architecture(doc["design"]).component("Classic").sla == "aws-elb-single-az"
+
+
 def test_aurora_clusters_from_a_plan_a_tf_file_and_a_template(tmp_path):
     """A writer and its readers over shared storage: a standby block that loses no data."""
     plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [

@@ -264,6 +264,14 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
         r["type"] = "aws_lb"
         v.update(name=_known(props.get("Name")) or logical,
                  subnets=[x for x in props.get("Subnets") or [] if isinstance(x, str)])
+    elif rtype == "AWS::ElasticLoadBalancing::LoadBalancer":  # a Classic Load Balancer
+        r["type"] = "aws_elb"
+        hc = as_mapping(props.get("HealthCheck"))
+        v.update(name=_known(props.get("LoadBalancerName")) or logical,
+                 subnets=[x for x in props.get("Subnets") or [] if isinstance(x, str)],
+                 availability_zones=[x for x in props.get("AvailabilityZones") or [] if isinstance(x, str)],
+                 health_check=[{"interval": _int(hc.get("Interval", 30)),
+                                "unhealthy_threshold": _int(hc.get("UnhealthyThreshold", 2))}])
     elif rtype == "AWS::ElasticLoadBalancingV2::TargetGroup":
         r["type"] = "aws_lb_target_group"
         v["health_check"] = [{"enabled": _bool(props.get("HealthCheckEnabled", True)),

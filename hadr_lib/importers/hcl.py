@@ -449,6 +449,7 @@ RELEVANT = {
     "aws_route53_health_check": ("request_interval", "failure_threshold"),
     "aws_elasticache_replication_group": ("num_cache_clusters", "automatic_failover_enabled"),
     "aws_lb": ("subnets",),
+    "aws_elb": ("subnets", "availability_zones"),
     "aws_ecs_service": ("desired_count",),
     "aws_rds_cluster": ("backup_retention_period",),
 }
@@ -639,7 +640,7 @@ def _translate(m: _Module, rtype: str, name: str, body: dict, address: str, wher
             unknown.pop("health_check_id", None)
     for key in ("vpc_zone_identifier", "subnets", "subnet_ids"):  # subnets by reference: their zones are known
         subnets = body.get(key)
-        if rtype not in ("aws_autoscaling_group", "aws_lb", "aws_alb", "aws_eks_node_group"):
+        if rtype not in ("aws_autoscaling_group", "aws_lb", "aws_alb", "aws_elb", "aws_eks_node_group"):
             continue
         every = _ALL_OF.match(subnets) if isinstance(subnets, str) else None
         if every:  # every instance of a counted or for_each subnet resource, expanded in _read

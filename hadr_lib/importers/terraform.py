@@ -468,13 +468,20 @@ class AwsReader:
         return self.out.blocks[-1]
 
     def load_balancer(self, r: dict) -> None:
-        """A load balancer known by its provider's SLA: multi-AZ across two zones or more."""
+        """A load balancer (an ALB or NLB, or a Classic Load Balancer naming its zones) known by
+        its provider's SLA: multi-AZ across two zones or more."""
         addr = str(r.get("address"))
         zones = sorted({self.subnet_zone.get(str(sn)) or "" for sn in _v(r, "subnets") or []} - {""})
+        field = "subnets"
+        if not zones and isinstance(_v(r, "availability_zones"), list):  # a Classic Load Balancer names its zones
+            zones = sorted({z for z in _v(r, "availability_zones")[:MAX_REPLICAS] if isinstance(z, str) and z})
+            field = "availability_zones"
         name = str(_v(r, "name") or addr)
+        if r.get("type") == "aws_elb":  # a Classic Load Balancer checks its instances itself
+            self.health_check(r)
         if len(zones) == 1:
             self.find("warning", f"{addr}: the load balancer is in one zone ({zones[0]}): losing it loses the "
-                      "entry point", r, "subnets")
+                      "entry point", r, field)
             self.out.blocks.append({"zone": self.zone(zones[0]), "component": {
                 "name": printable(name, 200), "sla": "aws-elb-single-az", "source": self.where(r)}})
             return
@@ -484,6 +491,11 @@ class AwsReader:
                                               "source": self.where(r)}})
 
     def target_group(self, r: dict) -> None:
+        self.health_check(r)
+
+    def health_check(self, r: dict) -> None:
+        """How soon a target group or Classic Load Balancer takes a failed target out of
+        service (``health_check``: interval x unhealthy threshold), or that it never does."""
         addr = str(r.get("address"))
         hc = _v(r, "health_check")
         hc = hc[0] if isinstance(hc, list) and hc else hc if isinstance(hc, dict) else {}
@@ -622,7 +634,7 @@ class AwsReader:
                "aws_eks_node_group": "eks_node_group",
                "aws_elasticache_replication_group": "cache",
                "aws_s3_bucket_replication_configuration": "s3_replication",
-               "aws_lb": "load_balancer", "aws_alb": "load_balancer",
+               "aws_lb": "load_balancer", "aws_alb": "load_balancer", "aws_elb": "load_balancer",
                "aws_lb_target_group": "target_group", "aws_alb_target_group": "target_group",
                "aws_backup_plan": "backup_plan",
                "aws_dynamodb_table": "dynamodb_table", "aws_dynamodb_global_table": "dynamodb_table"}
