@@ -219,6 +219,34 @@ def test_zalandos_lag_limit_bounds_what_an_asynchronous_failover_loses(tmp_path)
                for f in import_paths([path])["findings"])
 
 
+def test_a_zalando_logical_backup_says_what_a_restore_from_it_loses(tmp_path):
+    path = tmp_path / "orders.yaml"
+    path.write_text(_ZALANDO.format(patroni="    ttl: 30", env=(
+        "  enableLogicalBackup: true\n  logicalBackupSchedule: '0 18 * * *'\n  logicalBackupRetention: 1 week")))
+    doc = import_paths([path])
+    assert _has(doc, "info", f"{path}:11", "a logical backup (pg_dumpall) runs every day ('0 18 * * *'): restoring "
+                "it loses up to a day of writes (a dump restores to the time it was taken, not to a point in "
+                "between), kept 1 week")
+    assert _has(doc, "info", f"{path}:4", "WAL archiving and base backups are set in the operator's configuration")
+    path.write_text(_ZALANDO.format(patroni="    ttl: 30", env="  enableLogicalBackup: true"))
+    assert _has(import_paths([path]), "info", f"{path}:4", "runs every day ('30 00 * * *', the operator's default)")
+    path.write_text(_ZALANDO.format(patroni="    ttl: 30", env="  enableLogicalBackup: true\n"
+                                    "  logicalBackupSchedule: '0 0 1-7 * 1'"))
+    assert _has(import_paths([path]), "info", f"{path}:11", "on schedule '0 0 1-7 * 1' (not read here: no RPO")
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("cron(0 5 * * ? *)", 24.0), ("rate(4 hours)", 4.0), ("rate(30 minutes)", 0.5), ("rate(2 days)", 48.0),
+    ("0 18 * * *", 24.0), ("@daily", 24.0), ("@hourly", 1.0), ("@weekly", 168.0), ("0 */6 * * *", 6.0),
+    ("0 3 * * 0", 168.0), ("0 3 * * SUN", 168.0), ("0 1 1 * *", 720.0), ("15 2,14 * * *", 12.0),
+    ("0 1,5 * * *", 20.0), ("cron(0 5 * * ? *) x", None), ("0 0 0 * * *", None), ("0 5 * 1 *", None),
+    ("0 0 1-7 * 1", None), ("", None), ("x" * 300, None)])
+def test_backup_schedules_are_read_as_hours_between_backups(text, hours):
+    from hadr_lib.importers import schedule_h
+
+    assert schedule_h(text) == hours
+
+
 def test_the_cli_writes_json_or_a_commented_yaml_that_loads(tmp_path):
     code, out, _ = _run(["import", str(HERE), "--format", "json"])
     doc = json.loads(out)

@@ -15,6 +15,7 @@ be read at all (missing, not text, over the size limits) is an ``InvalidInputErr
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from ..registry import read_registry
 from ..safe_load import read_text
 
 __all__ = ["FROM_FOLDERS", "IMPORTER_MODULES", "MAX_FILES", "Finding", "Importer", "Imported", "TemplateFile",
-           "as_mapping", "dig", "import_paths", "import_text", "importers", "printable", "whole"]
+           "as_mapping", "dig", "every_said", "hours_said", "import_paths", "import_text", "importers", "printable",
+           "schedule_h", "whole"]
 
 #: True while files are read from the paths given (an importer may then read the files
 #: beside one, e.g. a .tf file's variables.tf); False for text from elsewhere (an upload),
@@ -107,6 +109,69 @@ def assumed_region(unsaid: str) -> dict:
             "source": f"assumed by hadr import: {REGION_RATE_PER_YEAR:g} region outages a year of "
                       f"{REGION_MTTR_H:g} hours; {unsaid}"}
 
+
+def hours_said(h: float) -> str:
+    """"a day", "a week", "3 days", "an hour", "4 hours"."""
+    if h % 24 == 0:
+        days = int(h // 24)
+        return "a day" if days == 1 else ("a week" if days == 7 else f"{days} days")
+    return "an hour" if h == 1 else f"{h:g} hours"
+
+
+def every_said(h: float) -> str:
+    """"every day", "every 4 hours", "every week"."""
+    said = hours_said(h)
+    return "every " + (said[2:] if said.startswith("a ") else said[3:] if said.startswith("an ") else said)
+
+
+_DAYS = {"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN", *map(str, range(0, 8))}
+_NICKNAMES = {"@hourly": 1.0, "@daily": 24.0, "@midnight": 24.0, "@weekly": 24.0 * 7, "@monthly": 24.0 * 30}
+
+
+def schedule_h(text: Any) -> float | None:
+    """Hours between backups of a schedule: AWS's ``rate(N hours|days)`` or
+    ``cron(min hour day month weekday year)``, or a crontab line as Kubernetes CronJobs
+    and operators write it (``min hour day month weekday``, or ``@daily`` and its kin),
+    that runs hourly (``*``), every N hours (``*/N``, ``0/N``), at listed hours
+    (``5,17``), daily, on one weekday or one day of the month; None for anything else
+    (said, not guessed)."""
+    if not isinstance(text, str) or len(text) > 200:
+        return None
+    t = text.strip().lower()
+    if t in _NICKNAMES:
+        return _NICKNAMES[t]
+    m = re.fullmatch(r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)", t)
+    if m:
+        n = int(m.group(1))
+        return n / 60 if m.group(2).startswith("minute") else (n if m.group(2).startswith("hour") else 24.0 * n)
+    m = re.fullmatch(r"cron\((.+)\)", t)
+    f = m.group(1).split() if m else t.split()
+    if len(f) != (6 if m else 5):
+        return None
+    _, hour, dom, month, dow = f[:5]
+    if month != "*":
+        return None
+    if dom in ("*", "?") and dow in ("*", "?"):
+        per_day = 24.0
+    elif dom in ("*", "?") and dow.upper() in _DAYS:
+        per_day = 24.0 * 7  # one weekday
+    elif dow in ("*", "?") and dom.isdigit():
+        return 24.0 * 30  # one day of the month: about monthly
+    else:
+        return None
+    if hour == "*":
+        step = 1.0
+    elif re.fullmatch(r"(\*|\d+)/\d+", hour):
+        step = float(hour.split("/")[1])
+    elif re.fullmatch(r"\d+(,\d+)*", hour):
+        hours = sorted({int(x) for x in hour.split(",")})
+        if per_day > 24 or len(hours) == 1:
+            return per_day
+        gaps = [b - a for a, b in zip(hours, hours[1:])] + [24 - hours[-1] + hours[0]]
+        return float(max(gaps))
+    else:
+        return None
+    return step if per_day == 24 and 0 < step <= 24 else (per_day if per_day > 24 else None)
 
 @dataclass
 class Imported:

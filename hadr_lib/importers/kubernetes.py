@@ -13,7 +13,7 @@ by ``replica.enabled`` or by the distributed topology's ``replica.primary``, who
 is in the files imported becomes its disaster-recovery copy in another region, promoted by
 hand; EDB's ``postgresql.k8s.enterprisedb.io`` group too) and Zalando ``postgresql`` (instances, Patroni's
 ``ttl`` and ``loop_wait``, synchronous mode, the lag limit ``maximum_lag_on_failover``,
-backups set in its ``env``). Any other kind that runs something is named in a finding
+backups set in its ``env``, a logical backup on its schedule). Any other kind that runs something is named in a finding
 as not read.
 
 What manifests do not say is assumed and said: a replica's failure rate (about four a
@@ -30,7 +30,20 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_yaml_documents
-from . import Finding, Imported, Importer, TemplateFile, as_mapping, assumed_region, dig, printable, whole
+from . import (
+    Finding,
+    Imported,
+    Importer,
+    TemplateFile,
+    as_mapping,
+    assumed_region,
+    dig,
+    every_said,
+    hours_said,
+    printable,
+    schedule_h,
+    whole,
+)
 
 __all__ = ["ASSUMED", "IMPORTER"]
 
@@ -68,6 +81,8 @@ PLUMBING_KINDS = frozenset((
 MAX_DOCUMENTS = 5_000
 #: Patroni's ``maximum_lag_on_failover`` default [bytes].
 ZALANDO_DEFAULT_LAG_BYTES = 1_048_576
+#: The Zalando operator's default ``logical_backup_schedule`` (daily at 00:30).
+ZALANDO_LOGICAL_BACKUP_SCHEDULE = "30 00 * * *"
 #: Spilo's settings that send WAL and base backups to a bucket (``env`` of a Zalando manifest).
 ZALANDO_BACKUP_ENV = ("WAL_S3_BUCKET", "WAL_GS_BUCKET", "AZURE_STORAGE_ACCOUNT", "WALG_S3_PREFIX",
                       "WALG_GS_PREFIX", "WALG_AZ_PREFIX", "WALE_S3_PREFIX", "USE_WALG_BACKUP", "BACKUP_SCHEDULE")
@@ -578,10 +593,11 @@ class _Reader:
         configuration may), with a finding either way that needs one."""
         env = {str(e.get("name", "")).upper(): (i, e.get("value")) for i, e in enumerate(spec.get("env") or [])
                if isinstance(e, dict)}  # name: (its index, its value)
+        logical = self.zalando_logical_backup(doc, spec)
         if not any(k in env for k in ZALANDO_BACKUP_ENV):
-            self.find("info", "backups are set in the operator's configuration, not in this manifest: not read",
-                      doc, "spec")
-            return None
+            self.find("info", ("WAL archiving and base backups are" if logical else "backups are")
+                      + " set in the operator's configuration, not in this manifest: not read", doc, "spec")
+            return True if logical else None
         i, keep = env.get("BACKUP_NUM_TO_RETAIN", (None, None))
         if isinstance(keep, str) and keep.strip().isdigit():  # env values are strings
             keep = int(keep.strip())
@@ -589,6 +605,25 @@ class _Reader:
             self.find("warning", "BACKUP_NUM_TO_RETAIN 0 keeps no base backup: corrupted data cannot be "
                       "restored", doc, "spec", "env", i)
             return False
+        return True
+
+    def zalando_logical_backup(self, doc: _Doc, spec: dict) -> bool:
+        """``enableLogicalBackup``: a pg_dumpall to a bucket on ``logicalBackupSchedule``
+        (the operator's default, daily at 00:30, when the manifest sets none): what a
+        restore from it loses, said as its RPO; a dump restores to its own time only."""
+        if spec.get("enableLogicalBackup") is not True:
+            return False
+        raw = spec.get("logicalBackupSchedule")
+        cron = raw if isinstance(raw, str) else ZALANDO_LOGICAL_BACKUP_SCHEDULE
+        every = schedule_h(cron)
+        written = printable(repr(cron), 80) + ("" if isinstance(raw, str) else ", the operator's default")
+        said = (f"on schedule {written} (not read here: no RPO stated)" if every is None else
+                f"{every_said(every)} ({written}): restoring it loses up to {hours_said(every)} of writes (a "
+                "dump restores to the time it was taken, not to a point in between)")
+        keep = spec.get("logicalBackupRetention")
+        self.find("info", f"a logical backup (pg_dumpall) runs {said}"
+                  + (f", kept {printable(keep, 40)}" if isinstance(keep, str) else ""), doc, "spec",
+                  "logicalBackupSchedule")
         return True
 
     # -- the rest ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer, assumed_region, dig, printable, whole
+from . import Finding, Imported, Importer, assumed_region, dig, every_said, hours_said, printable, schedule_h, whole
 
 __all__ = ["IMPORTER", "AwsReader"]
 
@@ -560,14 +560,14 @@ class AwsReader:
         copied = False
         for i, rule in enumerate(rules):
             name = printable(str(rule.get("rule_name") or f"rule {i + 1}"), 120)
-            every = _schedule_h(rule.get("schedule"))
+            every = schedule_h(rule.get("schedule"))
             if rule.get("enable_continuous_backup") is True:
                 said = ("continuous (point-in-time restore: what corrupted data loses is the time from the "
                         "damage to the point you restore to)")
             elif every is None:
                 said = f"on schedule {printable(repr(rule.get('schedule')), 80)} (not read here: no RPO stated)"
             else:
-                said = (f"{_every(every)}: corrupted data loses up to {_hours(every)} of writes "
+                said = (f"{every_said(every)}: corrupted data loses up to {hours_said(every)} of writes "
                         "(the RPO of a restore from these backups)")
             keep = _first(rule.get("lifecycle")).get("delete_after")
             days = f"{keep} day{'' if keep == 1 else 's'}"
@@ -579,7 +579,7 @@ class AwsReader:
                           r, f"rule[{i}].lifecycle.delete_after")
             elif n is not None and every is not None and n * 24 < 2 * every:
                 self.find("warning", f"{addr}: rule {name} keeps one backup at a time (kept {days}, taken "
-                          f"{_every(every)}): damage noticed after the next backup cannot be undone", r,
+                          f"{every_said(every)}): damage noticed after the next backup cannot be undone", r,
                           f"rule[{i}].lifecycle.delete_after")
             copies = [c for c in (rule.get("copy_action") or []) if isinstance(c, dict)]
             copied = copied or any(c.get("destination_vault_arn") for c in copies)
@@ -679,66 +679,6 @@ def _first(x: Any) -> dict:
     if isinstance(x, list):
         x = x[0] if x else {}
     return x if isinstance(x, dict) else {}
-
-
-def _hours(h: float) -> str:
-    if h % 24 == 0:
-        days = int(h // 24)
-        return "a day" if days == 1 else ("a week" if days == 7 else f"{days} days")
-    return "an hour" if h == 1 else f"{h:g} hours"
-
-
-def _every(h: float) -> str:
-    """"every day", "every 4 hours", "every week"."""
-    said = _hours(h)
-    return "every " + (said[2:] if said.startswith("a ") else said[3:] if said.startswith("an ") else said)
-
-
-_DAYS = {"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN", *map(str, range(1, 8))}
-
-
-def _schedule_h(text: Any) -> float | None:
-    """Hours between backups of an AWS schedule expression: ``rate(N hours|days)``, or a
-    ``cron(min hour day month weekday year)`` that runs hourly (``*``), every N hours
-    (``*/N``, ``0/N``), at listed hours (``5,17``), daily, on one weekday or one day of
-    the month; None for anything else (said, not guessed)."""
-    if not isinstance(text, str) or len(text) > 200:
-        return None
-    t = text.strip().lower()
-    m = re.fullmatch(r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)", t)
-    if m:
-        n = int(m.group(1))
-        return n / 60 if m.group(2).startswith("minute") else (n if m.group(2).startswith("hour") else 24.0 * n)
-    m = re.fullmatch(r"cron\((.+)\)", t)
-    if not m:
-        return None
-    f = m.group(1).split()
-    if len(f) != 6:
-        return None
-    _, hour, dom, month, dow, _ = f
-    if month != "*":
-        return None
-    if dom in ("*", "?") and dow in ("*", "?"):
-        per_day = 24.0
-    elif dom in ("*", "?") and dow.upper() in _DAYS:
-        per_day = 24.0 * 7  # one weekday
-    elif dow in ("*", "?") and dom.isdigit():
-        return 24.0 * 30  # one day of the month: about monthly
-    else:
-        return None
-    if hour == "*":
-        step = 1.0
-    elif re.fullmatch(r"(\*|\d+)/\d+", hour):
-        step = float(hour.split("/")[1])
-    elif re.fullmatch(r"\d+(,\d+)*", hour):
-        hours = sorted({int(x) for x in hour.split(",")})
-        if per_day > 24 or len(hours) == 1:
-            return per_day
-        gaps = [b - a for a, b in zip(hours, hours[1:])] + [24 - hours[-1] + hours[0]]
-        return float(max(gaps))
-    else:
-        return None
-    return step if per_day == 24 and 0 < step <= 24 else (per_day if per_day > 24 else None)
 
 
 def _v(r: Any, key: str) -> Any:
