@@ -219,6 +219,44 @@ def test_zalandos_lag_limit_bounds_what_an_asynchronous_failover_loses(tmp_path)
                for f in import_paths([path])["findings"])
 
 
+_ZK = """apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: zk-pdb}}
+spec:
+  {budget}
+  selector: {{matchLabels: {{app: zk}}}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: zk}}
+spec:
+  replicas: {replicas}
+  template:
+    metadata: {{labels: {{app: zk}}}}
+    spec:
+      containers: [{{name: zk, image: 'zookeeper:3.9', readinessProbe: {{tcpSocket: {{port: 2181}}}}}}]
+"""
+
+
+@pytest.mark.parametrize("replicas, budget, allowed", [
+    (3, "maxUnavailable: 2", 2), (3, "minAvailable: 1", 2), (5, "maxUnavailable: 60%", 3),
+    (5, "minAvailable: 40%", 3), (3, "maxUnavailable: 1", None), (3, "minAvailable: 2", None),
+    (3, "minAvailable: 50%", None), (5, "maxUnavailable: 40%", None), (3, "maxUnavailable: lots", None)])
+def test_a_disruption_budget_that_lets_a_drain_break_a_quorum_is_named(tmp_path, replicas, budget, allowed):
+    path = tmp_path / "zk.yaml"
+    path.write_text(_ZK.format(budget=budget, replicas=replicas), encoding="utf-8")
+    doc = import_paths([path])
+    k = replicas // 2 + 1
+    said = [f for f in doc["findings"] if "can take the quorum down" in f["message"]]
+    if allowed is None:
+        assert not said
+    else:
+        assert [(f["severity"], f["source"], f["message"]) for f in said] == [(
+            "warning", f"{path}:4", f"PodDisruptionBudget zk-pdb: lets {allowed} of the {replicas} members of zk be "
+            f"evicted at once, but its quorum needs {k}: a node drain can take the quorum down (an outage the "
+            f"availability figure does not count); allow at most {replicas - k}")]
+
+
 def test_a_zalando_logical_backup_says_what_a_restore_from_it_loses(tmp_path):
     path = tmp_path / "orders.yaml"
     path.write_text(_ZALANDO.format(patroni="    ttl: 30", env=(

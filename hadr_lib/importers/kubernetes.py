@@ -25,6 +25,7 @@ services in series: manifests do not say which calls which).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -255,6 +256,7 @@ class _Reader:
         self.path = path
         self.out = Imported()
         self.workloads: list[tuple[_Doc, dict]] = []  # (doc, pod labels)
+        self.quorums: dict[int, int] = {}  # id of a quorum workload's doc: the members its quorum needs
         self.pdbs: list[_Doc] = []
         self.spread_zones = False
         self.clusters: dict[str, int] = {}  # a CloudNativePG cluster's name: its block's index
@@ -336,6 +338,7 @@ class _Reader:
                     m = {"zone": self.zone_name(i), **m}
                 members.append(m)
             block = {"k_of_n": {"k": k, "of": members}}
+            self.quorums[id(doc)] = k
             if replicas % 2 == 0:
                 self.find("info", f"{replicas} members: a quorum of {k} tolerates no more failures than "
                           f"{replicas - 1} members would", doc, "spec", "replicas")
@@ -661,6 +664,29 @@ class _Reader:
                         dig(pdb.data, "spec", "maxUnavailable") in (0, "0%"):
                     self.find("warning", f"allows no pod of {w.name} to be evicted: node drains and "
                               "upgrades stall", pdb, "spec")
+                k = self.quorums.get(id(w))
+                allowed = _evictable(as_mapping(pdb.data.get("spec")), replicas)
+                if k is not None and allowed is not None and allowed > replicas - k:
+                    self.find("warning", f"lets {allowed} of the {replicas} members of {w.name} be evicted at "
+                              f"once, but its quorum needs {k}: a node drain can take the quorum down (an "
+                              "outage the availability figure does not count); allow at most "
+                              f"{replicas - k}", pdb, "spec")
+
+
+def _evictable(spec: dict, replicas: int) -> int | None:
+    """How many of ``replicas`` pods a PodDisruptionBudget lets be evicted at once:
+    ``maxUnavailable``, or the replicas less ``minAvailable`` (a percentage of the
+    replicas rounded up, as Kubernetes rounds it); None when it says neither readably."""
+    def count(value: Any) -> int | None:
+        if isinstance(value, str) and re.fullmatch(r"\d{1,3}%", value.strip()):
+            return min(replicas, math.ceil(int(value.strip()[:-1]) * replicas / 100))
+        n = whole(value, None)
+        return None if n is None else max(0, n)
+    if "maxUnavailable" in spec:
+        most = count(spec["maxUnavailable"])
+        return None if most is None else min(most, replicas)
+    least = count(spec.get("minAvailable"))
+    return None if least is None else max(0, replicas - least)
 
 
 def _zones_renamed(block: Any, prefix: str, zones: dict, region: str) -> Any:
