@@ -55,6 +55,7 @@ often while they wait).
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import os
 import threading
@@ -151,8 +152,11 @@ def _unavailability(node) -> float:
     return float(Architecture(unplaced(node)).availability().unavailability)
 
 
+@functools.lru_cache(maxsize=256)
 def _thinned(member, target_q: float):
-    """``member`` with failure rates scaled so its unavailability is ``target_q``."""
+    """``member`` with failure rates scaled so its unavailability is ``target_q``
+    (remembered: blocks are immutable, and a design simulated again, as the app does on
+    each change of a control, mostly has the same members and shocks)."""
     q = _unavailability(member)
     if target_q >= q:
         return member
@@ -547,10 +551,14 @@ class _Draw:
         if U <= FEW_UNITS:  # unit by unit on slices: fewer passes than gathering per point
             for i in range(U):
                 part = x[cut[i]:cut[i + 1]]
-                part -= bounds[i]
+                if i:
+                    part -= bounds[i]
                 part *= 1.0 / width[i]
             run = x.astype(np.int64)
-            np.minimum(run, R - 1, out=run)
+            for i in range(U):  # rounding may put a slice's last points at R: only they are looked at
+                a, b = cut[i], cut[i + 1]
+                if b > a and run[b - 1] >= R:
+                    np.minimum(run[a:b], R - 1, out=run[a:b])
             x -= run
             for i in range(1, U):
                 run[cut[i]:cut[i + 1]] += i * R
@@ -584,7 +592,8 @@ class _Draw:
         if down0.size and self.repair != "exponential":  # exponential: the rest is as long as a repair
             end[np.searchsorted(row, down0)] = self.residual_repairs_of(br[down0 // R])
         end += t
-        inside = np.flatnonzero((t[1:] < end[:-1]) & (row[1:] == row[:-1])) + 1
+        inside = np.flatnonzero(t[1:] < end[:-1]) + 1  # a point inside the repair before it: rare
+        inside = inside[row[inside] == row[inside - 1]]  # of the same row
         if inside.size:  # no failures: made empty where they stand, the arrays not copied
             self._emptied(row, t, end, inside)
         np.minimum(end, H, out=end)
@@ -640,7 +649,8 @@ class _Draw:
             e = self.rng.standard_exponential(int(need + 6.0 * math.sqrt(need) + 16))
             self.exponentials += e.size
             np.cumsum(e, out=e)
-            e += at
+            if at:
+                e += at
             parts.append(e)
             at = float(e[-1])
         p = parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -1127,6 +1137,17 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
             "longest_h": longest.reshape(runs, years),
             "exponentials": draw.exponentials,
         })
+    return out
+
+
+def _joined_s(parts: list[np.ndarray]) -> np.ndarray:
+    """The blocks' per-run rows [h] stacked in order, in seconds: one pass that converts
+    as it copies (a join and then a product would each go over the whole)."""
+    out = np.empty((sum(p.shape[0] for p in parts), *parts[0].shape[1:]))
+    at = 0
+    for p in parts:
+        np.multiply(p, 3600.0, out=out[at:at + p.shape[0]])
+        at += p.shape[0]
     return out
 
 
@@ -1626,10 +1647,10 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
     return SimulationResult(
         name=arch.name, runs=runs, years=years, seed=seed, start_year=start_year, sla=sla,
         repair=repair,
-        monthly_downtime_s=np.concatenate([g["monthly_h"] for g in parts]) * 3600.0,
+        monthly_downtime_s=_joined_s([g["monthly_h"] for g in parts]),
         month_seconds=np.diff(edges) * 3600.0,
         outages=np.concatenate([g["outages"] for g in parts]),
-        longest_outage_per_year_s=np.concatenate([g["longest_h"] for g in parts]) * 3600.0,
+        longest_outage_per_year_s=_joined_s([g["longest_h"] for g in parts]),
         analytic_unavailability=float(arch.availability().unavailability),
         component_years=float(replicas * runs * years),
         exponential_draws=int(sum(g["exponentials"] for g in parts)),
