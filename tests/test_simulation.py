@@ -392,6 +392,35 @@ def test_same_seed_same_numbers_whatever_the_chunking_and_workers(postgres):
     assert not np.array_equal(ref.monthly_downtime_s, other.monthly_downtime_s)
 
 
+def test_by_default_worker_processes_start_only_when_the_work_is_worth_it(postgres, monkeypatch):
+    """The first block, run in this process, says how long the rest would take: workers
+    start only when sharing it saves more than ``POOL_START_S``. The numbers are the same
+    either way, and progress counts every run once."""
+    import hadr_lib.simulation as sim
+
+    started = []
+
+    class Spy(sim.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(sim, "ProcessPoolExecutor", Spy)
+    monkeypatch.setattr(sim.os, "cpu_count", lambda: 2)
+    runs = 3 * _block(postgres, 3) + 17  # four blocks
+    ref = simulate(postgres, years=3, runs=runs, seed=42, **QUICK)
+    seen = []
+    monkeypatch.setattr(sim, "POOL_START_S", 1e9)
+    _same(ref, simulate(postgres, years=3, runs=runs, seed=42, progress=lambda d, n: seen.append((d, n))))
+    assert started == [] and seen[-1] == (runs, runs) and len(seen) == 4
+    monkeypatch.setattr(sim, "POOL_START_S", 0.0)
+    seen.clear()
+    _same(ref, simulate(postgres, years=3, runs=runs, seed=42, progress=lambda d, n: seen.append((d, n))))
+    assert started == [2] and seen[0] == (_block(postgres, 3), runs) and seen[-1] == (runs, runs)
+    simulate(postgres, years=3, runs=runs, seed=42, workers=2, progress=False)  # asked for: always
+    assert started == [2, 2]
+
+
 def test_dask_local_cluster_gives_identical_results(postgres):
     distributed = pytest.importorskip("distributed")  # in the test extra: never skipped there
     runs = 2 * _block(postgres, 2) + 3
