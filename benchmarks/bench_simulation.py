@@ -64,7 +64,7 @@ def run():
     cores = os.cpu_count() or 1
     tn, _ = _best(lambda: simulate(arch, years=YEARS, runs=runs, seed=1, progress=False))
     tw, _ = _best(lambda: simulate(arch, years=YEARS, runs=runs, seed=1, workers=cores, progress=False))
-    raten, ratew = replicas * runs * YEARS / tn, replicas * runs * YEARS / tw
+    raten = replicas * runs * YEARS / tn
     print(f"  vectorised, one process: {runs:,} runs in {t1:.2f} s: {rate1:,.0f} component-years/s "
           f"({rate1 / simpy_rate:,.0f}x SimPy)")
     print(f"  vectorised, the default (worker processes only where they pay for their start): {tn:.2f} s: "
