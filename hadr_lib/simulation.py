@@ -619,6 +619,18 @@ class _Draw:
         horizon): no failure, and the row still sorted and disjoint, without copying the
         batch to take them out. Every combination of sets drops them (``_nonempty``);
         only the rows with such points are worked on."""
+        prev = inside - 1
+        if inside.size == 1 or np.all(np.diff(inside) > 1):
+            # nearly always: no two such points in a row, and the point after each (in its
+            # row) starts after the repair of the one before it. Then, along a row, every
+            # other point is a failure (the latest repair before it is its neighbour's, or
+            # the one before that), and each such point is inside its neighbour's repair:
+            # the only points to empty, where that repair ends
+            later = np.minimum(inside + 1, row.size - 1)
+            clear = (later == inside) | (row[later] != row[inside]) | (t[later] >= end[prev])
+            if clear.all():
+                t[inside] = end[inside] = np.minimum(end[prev], self.h)
+                return
         rows = np.unique(row[inside])
         at = np.searchsorted(row, rows)
         idx = _ranges(at, np.searchsorted(row, rows, side="right") - at)
@@ -632,14 +644,16 @@ class _Draw:
         ``ee``) are failures: in each round, with every point still kept, the first point
         of a row inside an earlier kept repair is certainly not one (everything before it
         is), and is dropped."""
-        span = self.h + 1.0
         ee = np.minimum(ee, self.h)
         keep = np.ones(rr.size, bool)
         while True:  # each round drops one point of each row still wrong: at most rr.size rounds
             k = np.flatnonzero(keep)
             rk = rr[k]
-            reach = np.maximum.accumulate(rk * span + ee[k])
-            bad = np.flatnonzero(rk[1:] * span + tt[k][1:] < reach[:-1]) + 1
+            # before a row's first wrong point every point starts after the one before it
+            # ends, so that end is the latest: times compared as they are (a key of row and
+            # time rounded times that differ in their last bits)
+            ek = ee[k]
+            bad = np.flatnonzero((rk[1:] == rk[:-1]) & (tt[k][1:] < ek[:-1])) + 1
             if not bad.size:
                 return keep
             keep[k[bad[np.concatenate([[True], rk[bad][1:] != rk[bad][:-1]])]]] = False

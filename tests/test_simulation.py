@@ -1006,3 +1006,33 @@ def test_empty_intervals_at_the_horizon_are_harmless():
     assert [x.tolist() for x in _atleast(1, [a, b], H)] == [[0], [1000.0], [H]]
     c = (np.array([0]), np.array([100.0]), np.array([200.0]))
     assert [x.tolist() for x in _atleast(2, [a, b, c], H)] == [[0], [1200.0], [H]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.floats(0.0, 100.0, exclude_max=True), st.floats(0.0, 40.0)),
+                min_size=2, max_size=40))
+def test_points_inside_a_repair_are_emptied_as_a_row_walked_in_order_would(points):
+    """``_Draw._emptied`` (its quick path for a lone point inside its neighbour's repair,
+    and the general one for chains) against walking each row in time: a point at or after
+    the latest kept repair's end is a failure; any other becomes ``[e, e]`` at that end
+    (at most the horizon)."""
+    import hadr_lib.simulation as sim
+
+    horizon = 100.0  # some repairs run past it, as before units clamp them
+    pts = sorted((r, t, t + d) for r, t, d in points)
+    row = np.array([p[0] for p in pts], np.int64)
+    t = np.array([p[1] for p in pts])
+    end = np.array([p[2] for p in pts])
+    want_t, want_e = t.copy(), end.copy()
+    reach = {}
+    for i, r in enumerate(row):
+        if r in reach and t[i] < reach[r]:
+            want_t[i] = want_e[i] = min(reach[r], horizon)
+        else:
+            reach[r] = end[i]
+    inside = np.flatnonzero((t[1:] < end[:-1]) & (row[1:] == row[:-1])) + 1
+    if inside.size:
+        sim._Draw(np.random.default_rng(0), 4, horizon, "exponential", 1.0)._emptied(row, t, end, inside)
+    np.testing.assert_array_equal(t, want_t)
+    # units clamp the ends to the horizon next: compared as they are then
+    np.testing.assert_array_equal(np.minimum(end, horizon), np.minimum(want_e, horizon))
