@@ -553,12 +553,25 @@ class _Draw:
         x = self._poisson_points(float(bounds[-1]))
         cut = np.searchsorted(x, bounds)
         sizes = np.diff(cut)
+        # a unit found down at time 0 starts with a failure at 0, its repair under way: the
+        # few such points put in before their rows' first
+        down0 = np.flatnonzero(self.rng.uniform(size=U * R) < np.repeat(q[which], R))
         if U <= FEW_UNITS:  # unit by unit on slices: fewer passes than gathering per point
             for i in range(U):
                 part = x[cut[i]:cut[i + 1]]
                 if i:
                     part -= bounds[i]
                 part *= 1.0 / width[i]
+            if down0.size:  # x counts runs within each unit's slice: a point at run r, time 0, is x = r
+                unit0, run0 = np.divmod(down0, R)  # by unit, then run
+                at = np.empty(down0.size, np.int64)
+                per = np.searchsorted(unit0, np.arange(U + 1))
+                for i in np.flatnonzero(np.diff(per)):
+                    lo, hi = per[i], per[i + 1]
+                    at[lo:hi] = cut[i] + np.searchsorted(x[cut[i]:cut[i + 1]], run0[lo:hi])
+                x = np.insert(x, at, run0.astype(float))
+                sizes = sizes + np.bincount(unit0, minlength=U)
+                cut = np.concatenate([[0], np.cumsum(sizes)])
             run = x.astype(np.int64)
             for i in range(U):  # rounding may put a slice's last points at R: only they are looked at
                 a, b = cut[i], cut[i + 1]
@@ -567,6 +580,8 @@ class _Draw:
             x -= run
             for i in range(1, U):
                 run[cut[i]:cut[i + 1]] += i * R
+            x *= H
+            t, row = x, run  # in [0, H): the failure times; rows unit-major
         else:
             unit = np.repeat(np.arange(U), sizes)
             x -= bounds[unit]
@@ -575,17 +590,13 @@ class _Draw:
             np.minimum(run, R - 1, out=run)
             x -= run
             run += unit * R
-        x *= H
-        t = x  # in [0, H): the failure times
-        row = run  # unit-major
-        # a unit found down at time 0 starts with a failure at 0, its repair under way: the
-        # few such points put in before their rows' first
-        down0 = np.flatnonzero(self.rng.uniform(size=U * R) < np.repeat(q[which], R))
-        if down0.size:
-            at = np.searchsorted(row, down0)
-            row, t = np.insert(row, at, down0), np.insert(t, at, 0.0)
-            sizes = sizes + np.bincount(down0 // R, minlength=U)
-            cut = np.concatenate([[0], np.cumsum(sizes)])
+            x *= H
+            t, row = x, run
+            if down0.size:
+                at = np.searchsorted(row, down0)
+                row, t = np.insert(row, at, down0), np.insert(t, at, 0.0)
+                sizes = sizes + np.bincount(down0 // R, minlength=U)
+                cut = np.concatenate([[0], np.cumsum(sizes)])
         if br.min() == br.max():
             end = self.repairs(float(br[0]), t.size)
         elif U <= FEW_UNITS:
