@@ -566,9 +566,9 @@ class _Draw:
                 unit0, run0 = np.divmod(down0, R)  # by unit, then run
                 at = np.empty(down0.size, np.int64)
                 per = np.searchsorted(unit0, np.arange(U + 1))
-                for i in np.flatnonzero(np.diff(per)):
-                    lo, hi = per[i], per[i + 1]
-                    at[lo:hi] = cut[i] + np.searchsorted(x[cut[i]:cut[i + 1]], run0[lo:hi])
+                for k in np.flatnonzero(np.diff(per)).tolist():
+                    lo, hi = per[k], per[k + 1]
+                    at[lo:hi] = cut[k] + np.searchsorted(x[cut[k]:cut[k + 1]], run0[lo:hi])
                 x = np.insert(x, at, run0.astype(float))
                 sizes = sizes + np.bincount(unit0, minlength=U)
                 cut = np.concatenate([[0], np.cumsum(sizes)])
