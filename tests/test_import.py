@@ -1960,12 +1960,12 @@ resource "aws_instance" "bastion" {
   tags      = { Name = "bastion" }
 }
 
-resource "aws_lambda_function" "resize" {
-  function_name = "resize"
+resource "aws_msk_cluster" "events" {
+  cluster_name = "events"
 }
 
-resource "aws_lambda_function" "thumbs" {
-  function_name = "thumbs"
+resource "aws_msk_cluster" "audit" {
+  cluster_name = "audit"
 }
 '''
 
@@ -1987,8 +1987,50 @@ def test_ec2_instances_are_read_in_their_zones_and_running_types_not_read_are_na
     assert bastion["component"]["mttr_h"] == 1.0  # nothing replaces it: recovered or rebuilt
     assert _has(doc, "info", f"{src}:10 (aws_instance.web)", "its instances are taken as replicas of one another")
     assert _has(doc, "warning", f"{src}:17 (aws_instance.bastion)", "aws_instance.bastion: one instance")
-    assert _has(doc, "info", src, "not read, so not in the design: aws_lambda_function (2)")
+    assert _has(doc, "info", src, "not read, so not in the design: aws_msk_cluster (2)")
     hl.load_architecture(doc["design"]).evaluate()
+
+
+def test_lambda_functions_and_apis_are_known_by_their_slas(tmp_path):
+    """A serverless front (API Gateway calling Lambda) is two regional services known by
+    their SLAs; a reserved concurrency of 0, which stops every invocation, is an error."""
+    tf = _written(tmp_path / "tf", """
+resource "aws_api_gateway_rest_api" "shop" {
+  name = "shop-api"
+}
+resource "aws_lambda_function" "orders" {
+  function_name = "orders"
+}
+resource "aws_lambda_function" "paused" {
+  function_name                  = "paused"
+  reserved_concurrent_executions = 0
+}
+""")
+    doc = import_paths([tf])
+    arch = hl.load_architecture(doc["design"])
+    assert [(c.name, c.sla) for c in arch.components] == [
+        ("shop-api", "aws-api-gateway"), ("orders", "aws-lambda"), ("paused", "aws-lambda")]
+    assert _has(doc, "error", f"{tf}:8 (aws_lambda_function.paused)", "reserved_concurrent_executions 0 throttles "
+                "every invocation")
+    assert not any("orders" in f["message"] for f in doc["findings"])
+    # 99.95% each, in series
+    assert float(arch.evaluate().unavailability) == pytest.approx(1 - 0.9995 ** 3, rel=1e-9)
+    cfn = tmp_path / "sam.yaml"
+    cfn.write_text("""Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: app.handler, Runtime: python3.12, ReservedConcurrentExecutions: 0}
+  Plain:
+    Type: AWS::Lambda::Function
+    Properties: {FunctionName: plain, Code: {ZipFile: "x"}, Role: r, Handler: h, Runtime: python3.12}
+""", encoding="utf-8")
+    doc = import_paths([cfn])
+    assert [(c.name, c.sla) for c in hl.load_architecture(doc["design"]).components] == [
+        ("Api", "aws-api-gateway"), ("Fn", "aws-lambda"), ("plain", "aws-lambda")]
+    assert _has(doc, "error", f"{cfn}:5 (Fn)", "reserved_concurrent_executions 0 throttles every invocation")
 
 
 def test_a_template_s_ec2_instance_is_read_in_its_subnet_s_zone(tmp_path):

@@ -264,6 +264,14 @@ def _as_terraform(t: _Template, logical: str, rtype: str, props: dict, raw: dict
         r["type"] = "aws_lb"
         v.update(name=_known(props.get("Name")) or logical,
                  subnets=[x for x in props.get("Subnets") or [] if isinstance(x, str)])
+    elif rtype in ("AWS::Lambda::Function", "AWS::Serverless::Function"):
+        r["type"] = "aws_lambda_function"
+        v.update(function_name=_known(props.get("FunctionName")) or logical,
+                 reserved_concurrent_executions=_int(props.get("ReservedConcurrentExecutions")))
+    elif rtype in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::Serverless::Api",
+                   "AWS::Serverless::HttpApi"):
+        r["type"] = "aws_api_gateway_rest_api"
+        v.update(name=_known(props.get("Name")) or logical)
     elif rtype == "AWS::ElasticLoadBalancing::LoadBalancer":  # a Classic Load Balancer
         r["type"] = "aws_elb"
         hc = as_mapping(props.get("HealthCheck"))

@@ -46,10 +46,10 @@ ASSUMED = {
                             "Scaling group nothing replaces it, so it is recovered or rebuilt in an hour"),
 }
 #: Resource types that run something this reader does not model: named in one finding.
-UNREAD_RUNNING = ("aws_eks_cluster", "aws_lambda_function",
+UNREAD_RUNNING = ("aws_eks_cluster",
                   "aws_elasticache_cluster", "aws_efs_file_system", "aws_docdb_cluster", "aws_opensearch_domain",
                   "aws_elasticsearch_domain", "aws_mq_broker", "aws_msk_cluster", "aws_redshift_cluster",
-                  "aws_neptune_cluster", "aws_memorydb_cluster", "aws_apigatewayv2_api", "aws_api_gateway_rest_api",
+                  "aws_neptune_cluster", "aws_memorydb_cluster",
                   "aws_cloudfront_distribution", "aws_sqs_queue", "aws_kinesis_stream", "aws_fsx_lustre_file_system",
                   "aws_globalaccelerator_accelerator", "aws_batch_compute_environment", "aws_emr_cluster")
 ZONE = {"rate_per_year": 0.5, "mttr_h": 4.0,
@@ -539,6 +539,23 @@ class AwsReader:
             self.find("warning", f"{addr}: point-in-time recovery is off: corrupted or deleted items come back "
                       "only from on-demand backups, if any are taken", r, "point_in_time_recovery.enabled")
 
+    def lambda_function(self, r: dict) -> None:
+        """A Lambda function, known by Lambda's SLA (a regional service, measured over
+        requests); a reserved concurrency of 0 throttles every invocation."""
+        addr = str(r.get("address"))
+        name = str(_v(r, "function_name") or addr)
+        self.out.blocks.append({"component": {"name": printable(name, 200), "sla": "aws-lambda",
+                                              "source": self.where(r)}})
+        if whole(_v(r, "reserved_concurrent_executions")) == 0:
+            self.find("error", f"{addr}: reserved_concurrent_executions 0 throttles every invocation: the "
+                      "function never runs", r, "reserved_concurrent_executions")
+
+    def api_gateway(self, r: dict) -> None:
+        """An API Gateway API (REST, HTTP or WebSocket), known by its SLA."""
+        addr = str(r.get("address"))
+        self.out.blocks.append({"component": {"name": printable(str(_v(r, "name") or addr), 200),
+                                              "sla": "aws-api-gateway", "source": self.where(r)}})
+
     def s3_replication(self, r: dict) -> None:
         for i, rule in enumerate(_v(r, "rule") or []):
             dm = dig(rule, "delete_marker_replication", 0, "status") if isinstance(
@@ -637,7 +654,9 @@ class AwsReader:
                "aws_lb": "load_balancer", "aws_alb": "load_balancer", "aws_elb": "load_balancer",
                "aws_lb_target_group": "target_group", "aws_alb_target_group": "target_group",
                "aws_backup_plan": "backup_plan",
-               "aws_dynamodb_table": "dynamodb_table", "aws_dynamodb_global_table": "dynamodb_table"}
+               "aws_dynamodb_table": "dynamodb_table", "aws_dynamodb_global_table": "dynamodb_table",
+               "aws_lambda_function": "lambda_function",
+               "aws_api_gateway_rest_api": "api_gateway", "aws_apigatewayv2_api": "api_gateway"}
 
     def resource(self, r: dict, kind: Any) -> None:
         """Read one managed resource."""
