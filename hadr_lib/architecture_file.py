@@ -69,6 +69,11 @@ _PLACED = PlacedKind()
 def _block(value, path: str, depth: int = 1):
     """A block from its mapping ``{kind: body}``, read by its kind (the registry);
     ``zone: NAME`` or ``region: NAME`` beside the kind places it in a failure domain."""
+    if type(value) is dict and len(value) == 1 and depth <= MAX_DEPTH:  # the common case, checked at once
+        (key, body), = value.items()
+        kind = kind_named(key)
+        if kind is not None:  # a domain key or crews alone is no kind: the general path says so
+            return kind.parse(body, f"{path}.{key}", lambda child, where: _block(child, where, depth + 1))
     if not (type(value) is dict or isinstance(value, Mapping)) or len(value) == 0:
         raise InvalidInputError(
             f"{path}: {value!r} is not a block; a block is a mapping with one key: "

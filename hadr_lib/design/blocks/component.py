@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from numbers import Integral
 from typing import Any
@@ -87,6 +88,9 @@ class Component:
                 q = unavailability(given)  # one value: checked below
                 if not isinstance(q, float):
                     raise invalid(f"{p}.availability", a, "is not one availability")
+        elif (type(self.mtbf_h) is float and type(self.mttr_h) is float
+              and 0.0 < self.mtbf_h < math.inf and 0.0 <= self.mttr_h < math.inf):
+            q = self.mttr_h / (self.mtbf_h + self.mttr_h)  # the common case: what check_number would pass
         else:
             if self.mtbf_h is None or self.mttr_h is None:
                 missing = "mtbf_h" if self.mtbf_h is None else "mttr_h"
