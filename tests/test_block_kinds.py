@@ -24,6 +24,8 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hadr_lib as hl
 from hadr_lib.architecture_file import SCHEMA_PATH, architecture_schema, dump_architecture, load_architecture
@@ -333,3 +335,34 @@ def test_a_kind_from_an_installed_package_is_found_through_its_entry_point(tmp_p
     kinds, u = out.stdout.splitlines()
     assert "'pool'" in kinds and kinds.startswith("('component', 'series'")
     assert float(u) == pytest.approx(0.01, rel=1e-12)
+
+
+_NAMES = st.one_of(st.text(max_size=210), st.sampled_from(["db", " ", "a\nb", "x" * 200, "x" * 201, "é ü", "\u200b"]))
+_FIGURES = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 10**6),
+                     st.sampled_from([0.0, -0.0, 5e-324, 1e300, 1e301]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=_NAMES, mtbf=_FIGURES, mttr=_FIGURES, count=st.integers(-1, 1_000_001),
+       source=st.one_of(st.none(), st.sampled_from(["vendor sheet, 2026", "a\x00b", "y" * 2001])))
+def test_a_plain_component_read_from_a_file_is_the_one_its_constructor_makes(name, mtbf, mttr, count, source):
+    """A component given by name, MTBF, MTTR, count and source is read on a quick path
+    (built without the general checks when its figures pass them): it must equal, field by
+    field, what ``Component(...)`` makes, and fail with the same message where that fails."""
+    from hadr_lib.design.blocks.component import KIND, Component
+
+    body = {"name": name, "mtbf_h": mtbf, "mttr_h": mttr, "count": count}
+    if source is not None:
+        body["source"] = source
+    try:
+        want = Component(name, mtbf_h=mtbf, mttr_h=mttr, count=count, source=source, path="p.component")
+        if source is not None:
+            hl.safe_load.check_text("p.component.source", source, max_len=2000)
+    except hl.InvalidInputError as exc:
+        with pytest.raises(hl.InvalidInputError) as got:
+            KIND.parse(body, "p.component", None)
+        assert str(got.value).split(":")[0] in (str(exc).split(":")[0], "p.component.source")
+        return
+    got = KIND.parse(body, "p.component", None)
+    assert got == want and got.__dict__ == want.__dict__
+    assert got.replica_unavailability == want.replica_unavailability
