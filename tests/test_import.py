@@ -1328,6 +1328,12 @@ def test_a_template_says_which_parameters_defaults_decided_its_design(tmp_path):
     doc = import_paths([path])
     assert "AdminPassword = its default (NoEcho: not shown)" in json.dumps(doc)
     assert "hunter2" not in json.dumps(doc)
+    # values written unquoted (YAML booleans) are said as the template writes them
+    path.write_text(_CFN_PARAMS.replace('AllowedValues: ["true", "false"]\n    Default: "false"',
+                                        "AllowedValues: [true, false]\n    Default: false"))
+    doc = import_paths([path])
+    assert "HighlyAvailable = false (allowed: true, false)" in json.dumps(doc)
+    assert _has(doc, "warning", f"{path}:21 (Orders)", "multi_az is false (off unless it is set)")
 
 
 def test_manifests_in_several_files_are_read_as_one_cluster(tmp_path):

@@ -370,7 +370,8 @@ def _defaults_read(t: _Template, most: int = 12) -> str:
                  if name in t.secret else printable(json.dumps(value, default=str), 60))
         allowed = t.allowed.get(name)
         if allowed:
-            shown += f" (allowed: {printable(', '.join(map(str, allowed[:6])), 80)})"
+            listed = ", ".join(x if isinstance(x, str) else json.dumps(x, default=str) for x in allowed[:6])
+            shown += f" (allowed: {printable(listed, 80)})"  # as the template writes them: true, not True
         parts.append(f"{printable(name, 60)} = {shown}")
     more = len(t.used) - most
     return "; ".join(parts) + (f"; and {more:,} more" if more > 0 else "")
