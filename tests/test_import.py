@@ -1744,7 +1744,7 @@ def test_a_read_replica_whose_source_is_in_the_files_is_its_copy_promoted_by_han
         ("orders-dr", "eu-central-1"), ("orders-reports", "eu-west-1")]
     assert _has(doc, "warning", f"{src}:17 (aws_db_instance.dr)", "an asynchronous read replica promoted by hand")
     assert _has(doc, "warning", f"{src}:28 (aws_db_instance.stray)", "read replica of "
-                "data.aws_db_instance.elsewhere.db_instance_arn, which these files do not hold")
+                "data.aws_db_instance.elsewhere.db_instance_arn, not found in these files")
     assert "stray" not in json.dumps(root)
     assert _has(doc, "info", src, "resources in 2 regions (eu-central-1: 1, eu-west-1: 2)")  # the stray not counted
     assert not any("nothing read here says one region" in f["message"] for f in doc["findings"])
@@ -1782,7 +1782,7 @@ def test_the_tf_files_of_a_folder_are_one_module(tmp_path):
     (tmp_path / "dr.tf").rename(tmp_path / "other" / "dr.tf")
     doc = import_paths([tmp_path])
     assert "read replica, promoted by hand" not in json.dumps(doc["design"])
-    assert any("which these files do not hold" in f["message"] for f in doc["findings"])
+    assert any("not found in these files" in f["message"] for f in doc["findings"])
 
 
 _GLOBAL_TF = '''
@@ -1942,6 +1942,13 @@ def test_boto3_read_replica_in_another_region_is_the_copy_of_its_source(tmp_path
     assert sb["primary"]["region"] == "us-east-1" and sb["standbys"][0]["region"] == "us-west-2"
     assert _has(doc, "warning", f"{path}:9", "an asynchronous read replica promoted by hand")
     assert doc["design"]["regions"]["us-west-2"]["source"].endswith("these files do not say")
+    # a source the code computes (the primary's ARN from its response) is not guessed: said as written
+    path.write_text(_READ_REPLICA_PY.replace('"arn:aws:rds:us-east-1:123456789012:db:orders"',
+                                             'db["DBInstance"]["DBInstanceArn"]'))
+    doc = import_paths([path])
+    assert "read replica, promoted by hand" not in json.dumps(doc["design"])
+    assert _has(doc, "warning", f"{path}:9", "is an asynchronous read replica of db['DBInstance']['DBInstanceArn'] "
+                "(a value known only when the code runs), not found in these files")
 
 
 _EC2_TF = '''

@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from ..checks import InvalidInputError
-from . import Finding, Imported, Importer, assumed_region, whole
+from . import Finding, Imported, Importer, assumed_region, printable, whole
 from .terraform import ASSUMED, ZONE, AwsReader
 
 __all__ = ["IMPORTER"]
@@ -77,6 +77,19 @@ def _text(kw: dict, key: str, otherwise: str | None) -> str | None:
     """``kw[key]`` when the code gives it as a literal string, else ``otherwise``."""
     value = kw.get(key)
     return value if isinstance(value, str) else otherwise
+
+
+def _runtime(call: ast.Call, key: str) -> str:
+    """What the code passes as ``key`` when it is no literal: the expression as written
+    (bounded), said to be known only when the code runs."""
+    node = next((k.value for k in call.keywords if k.arg == key), None)
+    if node is None:
+        return "a source not given"
+    try:
+        written = ast.unparse(node)
+    except (ValueError, RecursionError):  # pragma: no cover - a node ast itself made
+        written = "an expression"
+    return f"{printable(written, 60)} (a value known only when the code runs)"
 
 
 def _kwargs(call: ast.Call, names: dict) -> dict:
@@ -255,7 +268,8 @@ def _read(path: str, text: str) -> Imported:
         resources.append({"address": f"create_db_instance_read_replica (line {call.lineno})",
                           "type": "aws_db_instance", "where": _at(path, call), "values": {
                               "identifier": _text(kw, "DBInstanceIdentifier", f"replica (line {call.lineno})"),
-                              "replicate_source_db": _text(kw, "SourceDBInstanceIdentifier", "a source not read here"),
+                              "replicate_source_db": _text(kw, "SourceDBInstanceIdentifier", _runtime(
+                                  call, "SourceDBInstanceIdentifier")),
                               "region": code.region_of(call)}})
     for call in code.calls("create_auto_scaling_group"):
         kw = _kwargs(call, code.names)

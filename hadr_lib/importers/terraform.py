@@ -241,8 +241,8 @@ class AwsReader:
                 t == k or t.startswith(k + ".") for t in tokens for k in keys)), None)
             self.out.blocks[:] = [b for b in self.out.blocks if b is not block]
             if source is None:
-                self.find("warning", f"{addr} is an asynchronous read replica of {printable(written, 120)}, which "
-                          "these files do not hold: promoting it is done by hand and loses its lag; it is not a "
+                self.find("warning", f"{addr} is an asynchronous read replica of {printable(written, 120)}, not "
+                          "found in these files: promoting it is done by hand and loses its lag; it is not a "
                           "failover target", r, "replicate_source_db")
                 made[:] = [(b, reg) for b, reg in made if b is not block]  # not in the design
                 continue
