@@ -2004,6 +2004,49 @@ def test_ec2_instances_are_read_in_their_zones_and_running_types_not_read_are_na
     hl.load_architecture(doc["design"]).evaluate()
 
 
+def test_the_community_vpc_module_s_subnets_carry_their_zones(tmp_path):
+    """terraform-aws-modules/vpc/aws makes subnet i of each list in zone i of its azs; the
+    groups and load balancers given its outputs (module.vpc.private_subnets) are placed in
+    those zones. azs that need evaluation leave the zones unknown, said."""
+    tf = _written(tmp_path / "tf", """
+variable "zones" {
+  default = ["eu-west-1a", "eu-west-1b"]
+}
+module "vpc" {
+  source          = "terraform-aws-modules/vpc/aws"
+  azs             = var.zones
+  private_subnets = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"]
+  public_subnets  = ["10.0.101.0/24"]
+}
+resource "aws_autoscaling_group" "web" {
+  min_size            = 3
+  desired_capacity    = 3
+  vpc_zone_identifier = module.vpc.private_subnets
+}
+resource "aws_lb" "web" {
+  name    = "web"
+  subnets = module.vpc.public_subnets
+}
+""")
+    doc = import_paths([tf])
+    assert _has(doc, "info", f"{tf}:5 (module.vpc)", "its subnets read (3 private, 1 public), subnet i of each list "
+                "in zone i of its azs (eu-west-1a, eu-west-1b)")
+    assert not any("is not read" in f["message"] for f in doc["findings"])
+    web, lb = doc["design"]["architecture"]["series"]
+    # three subnets over two zones: two of the three instances in eu-west-1a
+    assert [(b["zone"], b["component"].get("count", 1)) for b in web["parallel"]] == [
+        ("eu-west-1a", 2), ("eu-west-1b", 1)]
+    assert lb["zone"] == "eu-west-1a" and lb["component"]["sla"] == "aws-elb-single-az"
+    assert _has(doc, "warning", f"{tf}:16 (aws_lb.web)", "the load balancer is in one zone (eu-west-1a)")
+    hl.load_architecture(doc["design"]).evaluate()
+    (tf.parent / "main.tf").write_text(tf.read_text().replace("azs             = var.zones",
+                                                              "azs = slice(data.aws_availability_zones.x.names, 0, 3)"))
+    doc = import_paths([tf])
+    assert _has(doc, "info", f"{tf}:5 (module.vpc)", "its azs are not literal here, so the zones of its subnets are "
+                "not known")
+    assert "zones" not in doc["design"]
+
+
 def test_lambda_functions_and_apis_are_known_by_their_slas(tmp_path):
     """A serverless front (API Gateway calling Lambda) is two regional services known by
     their SLAs; a reserved concurrency of 0, which stops every invocation, is an error."""

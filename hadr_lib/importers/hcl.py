@@ -26,7 +26,9 @@ The inputs of the community modules ``terraform-aws-modules/rds/aws``, ``autosca
 ``route53/aws`` (its ``records``, the records submodule's list or the root module's map)
 and ``rds-aurora/aws`` (a cluster and an instance per key of ``instances``, or
 ``replica_count`` instances in all before version 7; backups kept 7 days unless set)
-are read as the resources they create (with the modules' defaults: ``multi_az`` false). Each
+are read as the resources they create (with the modules' defaults: ``multi_az`` false);
+``vpc/aws`` makes its subnet lists in the zones of its literal ``azs``, its outputs of the
+same names listing them. Each
 block's ``source`` is the file, line and address; ``provider = aws.ALIAS`` on a resource
 and ``providers = { aws = aws.ALIAS }`` on a module give its region (the alias's provider
 block's literal region). The resources are then read as the
@@ -46,7 +48,7 @@ from typing import Any
 
 from ..checks import InvalidInputError
 from ..safe_load import read_text
-from . import FROM_FOLDERS, Finding, Imported, Importer, dig, whole
+from . import FROM_FOLDERS, Finding, Imported, Importer, dig, printable, whole
 from .terraform import AwsReader
 
 __all__ = ["IMPORTER"]
@@ -82,6 +84,13 @@ MODULES = {
     "terraform-aws-modules/route53/aws": "aws_route53_record",
     "terraform-aws-modules/rds-aurora/aws": "aws_rds_cluster",
 }
+#: The community VPC module: each subnet list it takes (CIDRs) is an output of the same
+#: name listing the subnets it makes, subnet i in zone ``azs[i]`` (cycling through them).
+VPC_MODULE = "terraform-aws-modules/vpc/aws"
+VPC_SUBNETS = ("private_subnets", "public_subnets", "database_subnets", "intra_subnets",
+               "elasticache_subnets", "redshift_subnets")
+#: Subnets read from one VPC module block at most, per list.
+MAX_VPC_SUBNETS = 256
 #: The Aurora module's own defaults where they differ from AWS's (``backup_retention_period``).
 AURORA_MODULE_DEFAULTS = {"backup_retention_period": 7}
 #: Records read from one module block at most (a ``records`` list or map).
@@ -891,8 +900,55 @@ def _module_files(mods: list[tuple[_Module, str, dict]]) -> list[dict]:
         for i in ready:
             resources += _local_module(*calls[i])
         pending = [i for i in pending if i not in ready]
+    for m, path, doc in mods:  # before the resources that name their subnets (module.vpc.private_subnets)
+        resources += _vpc_modules(m, path, doc)
     for m, path, doc in mods:
         resources += _resources(m, path, doc)
+    return resources
+
+
+def _vpc_subnets(body: dict) -> bool:
+    """Whether a ``module`` block calls the community VPC module with subnets to make."""
+    source = body.get("source")
+    return (isinstance(source, str) and source.split("//")[0] == VPC_MODULE
+            and any(k in body for k in VPC_SUBNETS))
+
+
+def _vpc_modules(m: _Module, path: str, doc: dict) -> list[dict]:
+    """The subnets the community VPC module makes from its literal ``azs`` and subnet
+    lists, each in its zone, with the module's outputs naming them; what is not literal
+    stays unknown (said where it is named)."""
+    resources: list[dict] = []
+    for _, name, body in _blocks(doc, "module"):
+        if not _vpc_subnets(body) or m.walk is None:
+            continue
+        address = f"{m.prefix}module.{name}"
+        where = f"{path}:{body.get('__start_line__', 1)} ({address})"
+        if "count" in body or "for_each" in body or m.resolve(body.get("create_vpc", True)) is False:
+            continue
+        azs = m.resolve(body.get("azs", UNKNOWN))
+        if not (isinstance(azs, list) and azs and all(isinstance(z, str) and z for z in azs)):
+            why = "its azs are not literal here" if "azs" in body else "it is given no azs"
+            m.findings.append(Finding("info", f"{address} ({VPC_MODULE}): {why}, so the zones of its subnets are "
+                                      "not known", where, "azs"))
+            continue
+        read = []
+        for key in VPC_SUBNETS:
+            cidrs = m.resolve(body.get(key, []))
+            if not isinstance(cidrs, list) or not cidrs:
+                continue
+            refs = []
+            for i in range(min(len(cidrs), MAX_VPC_SUBNETS)):
+                at = f"{address}.aws_subnet.{key[:-len('_subnets')]}[{i}]"
+                resources.append({"address": at, "type": "aws_subnet", "mode": "managed", "where": where,
+                                  "unknown": {}, "values": {"id": at, "availability_zone": azs[i % len(azs)]}})
+                refs.append(_Ref(f"${{{at}.id}}", at))
+            m.walk.outputs[f"{address}.{key}"] = refs
+            read.append(f"{len(refs)} {key[:-len('_subnets')]}")
+        if read:
+            zones = ", ".join(printable(z, 40) for z in azs[:8]) + (", ..." if len(azs) > 8 else "")
+            m.findings.append(Finding("info", f"{address} ({VPC_MODULE}): its subnets read ({', '.join(read)}), "
+                                      f"subnet i of each list in zone i of its azs ({zones})", where, "azs"))
     return resources
 
 
@@ -970,6 +1026,8 @@ def _resources(m: _Module, path: str, doc: dict) -> list[dict]:
         address = f"{m.prefix}module.{name}"
         where = f"{path}:{body.get('__start_line__', 1)} ({address})"
         if _local_source(body) is not None:  # read by _local_module
+            continue
+        if _vpc_subnets(body):  # its subnets: _vpc_modules
             continue
         made = MODULES.get(str(source).split("//")[0]) if isinstance(source, str) else None
         if made is None:
