@@ -2041,6 +2041,18 @@ resource "aws_lb" "web" {
     hl.load_architecture(doc["design"]).evaluate()
     (tf.parent / "main.tf").write_text(tf.read_text().replace("azs             = var.zones",
                                                               "azs = slice(data.aws_availability_zones.x.names, 0, 3)"))
+    doc = import_paths([tf])  # the region's first three zones, which ones AWS's choice
+    assert _has(doc, "info", f"{tf}:5 (module.vpc)", "azs are the region's zones (${slice(data.aws_availability_zones"
+                ".x.names, 0, 3)}): read as 3 distinct zones, which ones being AWS's choice")
+    web = doc["design"]["architecture"]["series"][0]
+    assert [b["zone"] for b in web["parallel"]] == [f"zone {i} of the region" for i in (1, 2, 3)]
+    (tf.parent / "main.tf").write_text(tf.read_text().replace("slice(data.aws_availability_zones.x.names, 0, 3)",
+                                                              "data.aws_availability_zones.x.names"))
+    doc = import_paths([tf])  # every zone of the region: a zone of its own for each subnet
+    assert _has(doc, "info", f"{tf}:5 (module.vpc)", "read as a distinct zone for each subnet")
+    assert len(doc["design"]["architecture"]["series"][0]["parallel"]) == 3
+    (tf.parent / "main.tf").write_text(tf.read_text().replace("data.aws_availability_zones.x.names",
+                                                              "var.unknown_zones"))
     doc = import_paths([tf])
     assert _has(doc, "info", f"{tf}:5 (module.vpc)", "its azs are not literal here, so the zones of its subnets are "
                 "not known")

@@ -907,6 +907,12 @@ def _module_files(mods: list[tuple[_Module, str, dict]]) -> list[dict]:
     return resources
 
 
+#: The region's zones as a data source lists them, whole or their first N
+#: (``slice(data.aws_availability_zones.available.names, 0, 3)``).
+_REGION_AZS = re.compile(r"^\$\{(?:slice\(\s*)?data\.aws_availability_zones\.([A-Za-z_][\w-]*)\.names"
+                         r"(?:\s*,\s*0\s*,\s*(\d{1,3})\s*\))?\}$")
+
+
 def _vpc_subnets(body: dict) -> bool:
     """Whether a ``module`` block calls the community VPC module with subnets to make."""
     source = body.get("source")
@@ -927,6 +933,15 @@ def _vpc_modules(m: _Module, path: str, doc: dict) -> list[dict]:
         if "count" in body or "for_each" in body or m.resolve(body.get("create_vpc", True)) is False:
             continue
         azs = m.resolve(body.get("azs", UNKNOWN))
+        written = m.held(body.get("azs"))
+        every = _REGION_AZS.match(written) if isinstance(written, str) and not isinstance(written, _Opaque) else None
+        if every:  # the region's zones in AWS's order (which they are is AWS's choice): zone 1, 2, ...
+            most = int(every.group(2)) if every.group(2) else MAX_VPC_SUBNETS
+            azs = [f"zone {i + 1} of the region" for i in range(max(1, min(most, MAX_VPC_SUBNETS)))]
+            many = f"{len(azs)} distinct zones" if every.group(2) else "a distinct zone for each subnet"
+            m.findings.append(Finding("info", f"{address} ({VPC_MODULE}): azs are the region's zones "
+                                      f"({printable(written, 120)}): read as {many}, which ones being AWS's choice",
+                                      where, "azs"))
         if not (isinstance(azs, list) and azs and all(isinstance(z, str) and z for z in azs)):
             why = "its azs are not literal here" if "azs" in body else "it is given no azs"
             m.findings.append(Finding("info", f"{address} ({VPC_MODULE}): {why}, so the zones of its subnets are "
