@@ -1634,17 +1634,24 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
     futures: list[Future] = []
     done_runs = 0
     first = 0  # blocks done before the chunks are sent
+
+    def taken(got: list[dict]) -> None:  # blocks done: kept, and the progress said
+        nonlocal done_runs
+        parts.extend(got)
+        n = sum(g["monthly_h"].shape[0] for g in got)
+        done_runs += n
+        if bar is not None:
+            bar.update(n)
+        if report is not None:
+            report(done_runs, runs)
+
     try:
         if executor is None and workers is None:  # the default: processes only where they pay for their start
             took = time.perf_counter()
-            parts.extend(_simulate_blocks(plan, seed, [0], runs, start_year, years, repair, repair_sigma, size))
+            got = _simulate_blocks(plan, seed, [0], runs, start_year, years, repair, repair_sigma, size)
             took = time.perf_counter() - took
             first = 1
-            done_runs = parts[0]["monthly_h"].shape[0]
-            if bar is not None:
-                bar.update(done_runs)
-            if report is not None:
-                report(done_runs, runs)
+            taken(got)
             if took * (n_blocks - 1) * (1.0 - 1.0 / n_workers) < POOL_START_S:
                 executor, n_workers = _InProcess(), 1
         if executor is None:
@@ -1661,14 +1668,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for f in finished:
-                got = f.result()
-                parts.extend(got)
-                n = sum(g["monthly_h"].shape[0] for g in got)
-                done_runs += n
-                if bar is not None:
-                    bar.update(n)
-                if report is not None:
-                    report(done_runs, runs)
+                taken(f.result())
     except BaseException:
         for f in futures:
             f.cancel()

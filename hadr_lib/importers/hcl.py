@@ -952,14 +952,15 @@ def _vpc_modules(m: _Module, path: str, doc: dict) -> list[dict]:
             cidrs = m.resolve(body.get(key, []))
             if not isinstance(cidrs, list) or not cidrs:
                 continue
+            kind = key[:-len("_subnets")]  # private, public, ...
             refs = []
             for i in range(min(len(cidrs), MAX_VPC_SUBNETS)):
-                at = f"{address}.aws_subnet.{key[:-len('_subnets')]}[{i}]"
+                at = f"{address}.aws_subnet.{kind}[{i}]"
                 resources.append({"address": at, "type": "aws_subnet", "mode": "managed", "where": where,
                                   "unknown": {}, "values": {"id": at, "availability_zone": azs[i % len(azs)]}})
                 refs.append(_Ref(f"${{{at}.id}}", at))
             m.walk.outputs[f"{address}.{key}"] = refs
-            read.append(f"{len(refs)} {key[:-len('_subnets')]}")
+            read.append(f"{len(refs)} {kind}")
         if read:
             zones = ", ".join(printable(z, 40) for z in azs[:8]) + (", ..." if len(azs) > 8 else "")
             m.findings.append(Finding("info", f"{address} ({VPC_MODULE}): its subnets read ({', '.join(read)}), "

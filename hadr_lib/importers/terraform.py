@@ -490,9 +490,6 @@ class AwsReader:
         self.out.blocks.append({"component": {"name": printable(name, 200), "sla": "aws-elb-multi-az",
                                               "source": self.where(r)}})
 
-    def target_group(self, r: dict) -> None:
-        self.health_check(r)
-
     def health_check(self, r: dict) -> None:
         """How soon a target group or Classic Load Balancer takes a failed target out of
         service (``health_check``: interval x unhealthy threshold), or that it never does."""
@@ -652,7 +649,7 @@ class AwsReader:
                "aws_elasticache_replication_group": "cache",
                "aws_s3_bucket_replication_configuration": "s3_replication",
                "aws_lb": "load_balancer", "aws_alb": "load_balancer", "aws_elb": "load_balancer",
-               "aws_lb_target_group": "target_group", "aws_alb_target_group": "target_group",
+               "aws_lb_target_group": "health_check", "aws_alb_target_group": "health_check",
                "aws_backup_plan": "backup_plan",
                "aws_dynamodb_table": "dynamodb_table", "aws_dynamodb_global_table": "dynamodb_table",
                "aws_lambda_function": "lambda_function",
