@@ -1091,17 +1091,20 @@ def _start_months(s: np.ndarray, month_of_day: np.ndarray) -> np.ndarray:
     return month_of_day[(s / 24.0).astype(np.intp)]
 
 
-def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None,
-               first=None) -> np.ndarray:
+def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None, first=None,
+               key=None, hours=None) -> np.ndarray:
     """Downtime [h] per run and month, shape (runs, months), outages split at month edges
-    (``first``: the month each outage begins in, when known)."""
+    (when known: ``first``, the month each outage begins in; ``key``, run x months +
+    ``first``; ``hours``, ``e - s``)."""
     months = edges.size - 1
     of_day = _months_of_days(edges) if month_of_day is None else month_of_day
     if first is None:
         first = _start_months(s, of_day)
-    key = run * months + first
-    across = np.flatnonzero(e > edges[first + 1])  # the few outages that run past a month's edge
-    hours = e - s
+    if key is None:
+        key = run * months + first
+    across = np.flatnonzero(e > edges[1:][first])  # the few outages that run past a month's edge
+    if hours is None:
+        hours = e - s
     if across.size:  # one count over the months: each outage whole in its first month, less
         # what runs past that month's end, plus its overlap with each later month
         s, e, k, first = s[across], e[across], key[across], first[across]
@@ -1113,6 +1116,35 @@ def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None,
         hours = np.concatenate([hours, np.minimum(e, edges[first + 1]) - e,
                                 np.minimum(e[idx], edges[month + 1]) - edges[month]])
     return np.bincount(key, weights=hours, minlength=runs * months).reshape(runs, months)
+
+
+def _begun_per_run(run: np.ndarray, s: np.ndarray, runs: int) -> np.ndarray:
+    """Outages of each run begun inside the window (``run`` sorted, starts in order
+    within a run): all of a run's outages but one already under way at time 0, which
+    can only be its first. Counted by searching the sorted runs, not by a pass per outage."""
+    at = np.searchsorted(run, np.arange(runs + 1))
+    counts = np.diff(at)
+    first = at[:-1][counts > 0]
+    counts[run[first][s[first] <= 0.0]] -= 1
+    return counts
+
+
+def _longest_per_year(key: np.ndarray, hours: np.ndarray, runs: int, years: int) -> np.ndarray:
+    """The longest outage of each run and calendar year (the year it began in), shape
+    (runs, years): ``key`` (run x months + start month, months = 12 x years) comes in
+    order, so each run-year is one stretch of keys: where there are more outages than
+    run-years, found by searching for each run-year's January (a fixed cost), else
+    where the run-year (``key // 12``) changes (a cost per outage)."""
+    longest = np.zeros(runs * years)
+    if key.size > runs * years:
+        at = np.searchsorted(key, np.arange(0, runs * years * 12 + 1, 12))
+        some = np.flatnonzero(np.diff(at))
+        longest[some] = np.maximum.reduceat(hours, at[some])
+    elif key.size:
+        year = key // 12
+        first = np.flatnonzero(np.concatenate([[True], year[1:] != year[:-1]]))
+        longest[year[first]] = np.maximum.reduceat(hours, first)
+    return longest.reshape(runs, years)
 
 
 #: glibc malloc settings for a process that simulates: arrays up to 32 MiB come from
@@ -1152,19 +1184,14 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
         draw.ahead(plan)
         run, s, e = _nonempty(*draw.node(plan))  # sorted by run, then start
         month = _start_months(s, month_of_day)
-        monthly = _per_month(run, s, e, runs, edges, month_of_day, month)
-        # longest outage per run and calendar year (the year it began in): the keys come
-        # in order, so each run-year is one stretch
-        key = run * years + month // 12
-        longest = np.zeros(runs * years)
-        if key.size:
-            first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-            longest[key[first]] = np.maximum.reduceat(e - s, first)
+        key = run * (12 * years) + month  # run-months, in order
+        hours = e - s
+        monthly = _per_month(run, s, e, runs, edges, month_of_day, month, key, hours)
         out.append({
             "block": b,
             "monthly_h": monthly,
-            "outages": np.bincount(run[s > 0.0], minlength=runs),  # begun inside the window
-            "longest_h": longest.reshape(runs, years),
+            "outages": _begun_per_run(run, s, runs),
+            "longest_h": _longest_per_year(key, hours, runs, years),
             "exponentials": draw.exponentials,
         })
     return out

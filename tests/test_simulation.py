@@ -27,6 +27,8 @@ from hadr_lib.simulation import (
     BLOCK_RUNS,
     SimulationResult,
     _atleast,
+    _begun_per_run,
+    _longest_per_year,
     _month_edges_h,
     _per_month,
     block_runs,
@@ -288,6 +290,32 @@ def test_per_month_looks_months_up_by_day_as_a_binary_search_would():
             expected[r, m] += min(b, edges[m + 1]) - max(a, edges[m])
     np.testing.assert_allclose(_per_month(run, s, e, 7, edges), expected, rtol=1e-12, atol=1e-9)
     assert _per_month(run, s, e, 7, edges)[:, 0].sum() > 0 and (expected > 0).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 3), st.integers(0, 3000), st.integers(0, 2**32 - 1))
+def test_per_run_counts_and_longest_per_year_are_what_a_walk_over_the_outages_finds(runs, years, n, seed):
+    """The block's bookkeeping searches the sorted keys (many outages) or follows where
+    they change (few): both must give, outage by outage, the count begun inside the
+    window and the longest outage of each run and year it began in. Sizes span both
+    sides of the switch (more outages than run-years, and fewer)."""
+    rng = np.random.default_rng(seed)
+    edges = _month_edges_h(2027, years)
+    run = np.sort(rng.integers(0, runs, n))
+    s = np.concatenate([np.sort(rng.uniform(0, edges[-1], (run == r).sum())) for r in range(runs)])
+    starts_at_0 = rng.random(runs) < 0.5  # some runs begin with an outage under way at time 0
+    for r in np.flatnonzero(starts_at_0 & (np.bincount(run, minlength=runs) > 0)):
+        s[np.searchsorted(run, r)] = 0.0
+    hours = rng.exponential(2.0, n)
+    month = np.searchsorted(edges, s, side="right") - 1
+    key = run * (12 * years) + month
+    begun = np.zeros(runs, int)
+    longest = np.zeros((runs, years))
+    for r, a, m, h in zip(run, s, month, hours):
+        begun[r] += a > 0.0
+        longest[r, m // 12] = max(longest[r, m // 12], h)
+    assert np.array_equal(_begun_per_run(run, s, runs), begun)
+    assert np.array_equal(_longest_per_year(key, hours, runs, years), longest)
 
 
 def _result(monthly_s, years=1, sla=0.999):
