@@ -494,10 +494,18 @@ class _Draw:
             self.shared[name] = drawn[at]
             at += 1
 
+    def exponential(self, mean: float, shape) -> np.ndarray:
+        """``rng.exponential(mean, shape)``, the same values (numpy scales standard
+        variates), a fifth faster: without the scale's broadcasting, and none for 1."""
+        e = self.rng.standard_exponential(shape)
+        self.exponentials += e.size
+        if mean != 1.0:
+            e *= mean
+        return e
+
     def repairs(self, mean: float, shape) -> np.ndarray:
         if self.repair == "exponential":
-            self.exponentials += int(np.prod(shape))
-            return self.rng.exponential(mean, shape)
+            return self.exponential(mean, shape)
         mu = math.log(mean) - 0.5 * self.sigma ** 2
         return self.rng.lognormal(mu, self.sigma, shape)
 
@@ -505,10 +513,9 @@ class _Draw:
         """Remaining repair of a unit found down at time 0: the equilibrium residual,
         a uniform fraction of a length-biased repair."""
         if self.repair == "exponential":
-            self.exponentials += size
-            return self.rng.exponential(mean, size)
+            return self.exponential(mean, size)
         mu = math.log(mean) - 0.5 * self.sigma ** 2
-        return self.rng.uniform(size=size) * self.rng.lognormal(mu + self.sigma ** 2, self.sigma, size)
+        return self.rng.random(size) * self.rng.lognormal(mu + self.sigma ** 2, self.sigma, size)
 
     def residual_repairs_of(self, means: np.ndarray) -> np.ndarray:
         """``residual_repairs`` with each unit its own mean repair."""
@@ -516,7 +523,7 @@ class _Draw:
             self.exponentials += means.size
             return self.rng.standard_exponential(means.size) * means
         biased = np.exp(self.sigma * self.rng.standard_normal(means.size) + 0.5 * self.sigma ** 2)
-        return self.rng.uniform(size=means.size) * means * biased
+        return self.rng.random(means.size) * means * biased
 
     def units(self, mtbf: np.ndarray, mttr: np.ndarray) -> list[tuple]:
         """Down intervals of independent alternating up/down units, one tuple per unit,
@@ -555,7 +562,7 @@ class _Draw:
         sizes = np.diff(cut)
         # a unit found down at time 0 starts with a failure at 0, its repair under way: the
         # few such points put in before their rows' first
-        down0 = np.flatnonzero(self.rng.uniform(size=U * R) < np.repeat(q[which], R))
+        down0 = np.flatnonzero(self.rng.random(U * R) < np.repeat(q[which], R))
         if U <= FEW_UNITS:  # unit by unit on slices: fewer passes than gathering per point
             for i in range(U):
                 part = x[cut[i]:cut[i + 1]]
@@ -694,7 +701,7 @@ class _Draw:
         if mtbf == 0.0:
             return np.arange(R, dtype=np.int64), np.zeros(R), np.full(R, H)
         cycle = mtbf + mttr
-        down0 = self.rng.uniform(size=R) < mttr / cycle
+        down0 = self.rng.random(R) < mttr / cycle
         first = self.residual_repairs(mttr, int(down0.sum()))
         return self._cycles(np.arange(R, dtype=np.int64), np.zeros(R), mtbf, mttr, down0, first)
 
@@ -708,8 +715,7 @@ class _Draw:
         k = rows.size
         expected = float(np.max(H - t0)) / (mtbf + mttr)
         width = int(expected + 3.0 * math.sqrt(expected) + 2)
-        end = self.rng.exponential(mtbf, (k, width))
-        self.exponentials += k * width
+        end = self.exponential(mtbf, (k, width))
         dn = self.repairs(mttr, (k, width))
         if down0 is not None:
             end[down0, 0] = 0.0
@@ -736,7 +742,7 @@ class _Draw:
         if timers is None:
             return t_h
         interval, threshold, ttl, fixed = timers
-        u = self.rng.uniform(size=(2, n))
+        u = self.rng.random((2, n))
         return fixed + interval * (threshold - 1 + u[0]) + ttl * u[1]
 
     def _dormant_unit(self, mtbf: float, mttr: float, dormancy: float, serving: tuple) -> tuple:
@@ -755,7 +761,7 @@ class _Draw:
         keys, ends, owner = (wr * span + ws)[order], we[order], wr[order]
         rows = np.arange(R, dtype=np.int64)
         rate_i = dormancy / mtbf
-        down0 = self.rng.uniform(size=R) < rate_i * mttr / (1.0 + rate_i * mttr)
+        down0 = self.rng.random(R) < rate_i * mttr / (1.0 + rate_i * mttr)
         t = np.zeros(R)
         t[down0] = self.residual_repairs(mttr, int(down0.sum()))
         found = [(rows[down0], np.zeros(int(down0.sum())), np.minimum(t[down0], H))]
@@ -767,7 +773,7 @@ class _Draw:
             at = np.searchsorted(keys, idx * span + x, side="right") - 1
             safe = np.maximum(at, 0)
             serves = (at >= 0) & (owner[safe] == idx) & (x < ends[safe])
-            fails = (serves | (self.rng.uniform(size=idx.size) < dormancy)) & (x < H)
+            fails = (serves | (self.rng.random(idx.size) < dormancy)) & (x < H)
             rep = self._unit_repairs(np.full(int(fails.sum()), mttr))
             found.append((idx[fails], x[fails], np.minimum(x[fails] + rep, H)))
             nxt = x.copy()
@@ -825,7 +831,7 @@ class _Draw:
             j -= (j >= 0) & (st[j] > at)  # a key rounded onto at's: that interval starts later
             j = np.maximum(j, 0)
             back_other = np.where((owner[j] == other) & (st[j] <= at) & (en[j] > done), en[j], done)
-            switch = (self.rng.uniform(size=idx.size) < coverage) & (done < back_a) & (back_other < back_a)
+            switch = (self.rng.random(idx.size) < coverage) & (done < back_a) & (back_other < back_a)
             end = np.where(switch, back_other, back_a)  # the other unit serves first, or this one is back
             found.append((idx, fails, np.minimum(end, H)))
             active[idx] ^= switch
@@ -1048,7 +1054,7 @@ class _Draw:
             start_h, dormancy, dormant = plan[7:10] if len(plan) > 7 else (0.0, 1.0, None)
             pr, ps, pe = _nonempty(*self.node(primary))  # a unit's empty intervals (``_emptied``) out
             if dormant is not None:  # waiting standbys fail less: drawn given when they serve
-                ok = self.rng.uniform(size=pr.size) < coverage
+                ok = self.rng.random(pr.size) < coverage
                 units = [self._dormant_unit(mtbf, mttr, dormancy, (pr[ok], ps[ok], pe[ok]))
                          for mtbf, mttr in dormant]
                 sr, ss, se = _atleast(len(units), units, self.h)
@@ -1057,7 +1063,7 @@ class _Draw:
             if len(plan) > 6 and not plan[6]:  # no failback: the promoted unit stays active
                 return self._taking_turns((pr, ps, pe), (sr, ss, se), t_h, coverage, timers, start_h)
             if dormant is None:
-                ok = self.rng.uniform(size=pr.size) < coverage
+                ok = self.rng.random(pr.size) < coverage
             # a warm or cold standby is readied first
             t_h = self._failover_h(pr.size, t_h, timers) + start_h
             cut = np.minimum(ps + t_h, pe)
