@@ -921,45 +921,56 @@ class _Draw:
     # block cannot be down outside those bins.
 
     def _edges(self, iv: tuple) -> tuple:
-        """The bin each interval of ``iv`` starts in (run x bins + bin), and how many
-        bin edges it crosses (nearly always none), kept for the block; for units drawn
-        together, worked out for the whole batch at once."""
+        """The bin each interval of ``iv`` starts in (run x bins + bin), and those that
+        cross a bin's edge (nearly none: their places, and how many edges each
+        crosses), kept for the block; for units drawn together, worked out for the
+        whole batch at once."""
         key = id(iv[1])
         got = self.edges.get(key)
         if got is not None:
-            return got[:2]
+            return got[:3]
         if key in self.batch_of and (self.batch_of[key][0][3].size - 1) * self.runs * self.nbins <= MAX_BATCH_FLAGS:
             # every unit of the batch at once
             (row, t, end, cut, members), _ = self.batch_of[key]
-            lo, crossed = self._bin_edges(row, t, end)
+            lo, wide, reach = self._bin_edges(row, t, end)
             size = self.runs * self.nbins
-            marks = self._marked((cut.size - 1) * size, lo, crossed)
+            marks = self._marked((cut.size - 1) * size, lo, wide, reach)
+            at = np.searchsorted(wide, cut)
             for i, member in enumerate(members):
-                a, b = cut[i], cut[i + 1]
-                self.edges[id(member[1])] = (lo[a:b] - i * size, crossed[a:b], member[1])
+                a, wa, wb = cut[i], at[i], at[i + 1]
+                self.edges[id(member[1])] = (lo[a:cut[i + 1]] - i * size, wide[wa:wb] - a, reach[wa:wb], member[1])
                 self.marks[id(member[1])] = marks[i * size:(i + 1) * size]
-            return self.edges[key][:2]
-        lo, crossed = self._bin_edges(*iv)
-        self.edges[key] = (lo, crossed, iv[1])  # the array itself kept: ids stay unique
-        return lo, crossed
+            return self.edges[key][:3]
+        got = self._bin_edges(*iv)
+        self.edges[key] = (*got, iv[1])  # the array itself kept: ids stay unique
+        return got
 
     def _bin_edges(self, run, s, e) -> tuple:
-        to_bin = 1.0 / self.bin_h
-        lo = (s * to_bin).astype(np.int64)
-        np.minimum(lo, self.nbins - 1, out=lo)  # an empty interval at the horizon (``_emptied``)
-        crossed = np.minimum((e * to_bin).astype(np.int64), self.nbins - 1) - lo
+        """The bin each interval starts in (run x bins + bin), the intervals that cross
+        a bin's edge, and how many edges each crosses. Times are clamped to the last bin
+        before they are truncated (the same bins as clamping after, for times >= 0):
+        float passes, and one conversion to integers of every interval rather than two."""
+        to_bin, top = 1.0 / self.bin_h, float(self.nbins - 1)
+        f = s * to_bin
+        np.minimum(f, top, out=f)  # an empty interval at the horizon (``_emptied``)
+        lo = f.astype(np.intp)
+        crossed = e * to_bin
+        np.minimum(crossed, top, out=crossed)
+        np.floor(crossed, out=crossed)
+        np.floor(f, out=f)
+        crossed -= f
         lo += run * self.nbins
-        return lo, crossed
+        wide = np.flatnonzero(crossed > 0.0)
+        return lo, wide, crossed[wide].astype(np.intp)
 
     @staticmethod
-    def _marked(size: int, lo: np.ndarray, crossed: np.ndarray) -> np.ndarray:
+    def _marked(size: int, lo: np.ndarray, wide: np.ndarray, reach: np.ndarray) -> np.ndarray:
         """``size`` bin flags, set where outages start (``lo``) and in the bins those
-        across a bin's edge reach (``crossed`` more)."""
+        across a bin's edge (``wide``) reach (``reach`` more)."""
         marks = np.zeros(size, bool)
         marks[lo] = True
-        wide = np.flatnonzero(crossed > 0)
         if wide.size:
-            marks[_ranges(lo[wide] + 1, crossed[wide])] = True
+            marks[_ranges(lo[wide] + 1, reach)] = True
         return marks
 
     def _bins(self, iv: tuple) -> np.ndarray:
@@ -967,11 +978,11 @@ class _Draw:
         changed in place: it may be a view of a batch's flags)."""
         if not iv[0].size:
             return np.zeros(self.runs * self.nbins, bool)
-        first, crossed = self._edges(iv)
+        edges = self._edges(iv)
         got = self.marks.get(id(iv[1]))
         if got is not None:
             return got
-        return self._marked(self.runs * self.nbins, first, crossed)
+        return self._marked(self.runs * self.nbins, *edges)
 
     def _maybe(self, plan) -> np.ndarray | None:
         """Bins where ``plan`` may be down (a superset), None where that is not known
@@ -1012,8 +1023,10 @@ class _Draw:
         one, and the few across a bin's edge; all if keep is None)."""
         if keep is None or not iv[0].size:
             return iv
-        first, crossed = self._edges(iv)
-        hit = np.flatnonzero(keep[first] | (crossed > 0))
+        first, wide, _ = self._edges(iv)
+        hit = keep[first]
+        hit[wide] = True
+        hit = np.flatnonzero(hit)
         return iv[0][hit], iv[1][hit], iv[2][hit]
 
     def node(self, plan, keep: np.ndarray | None = None) -> tuple:
