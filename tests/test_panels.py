@@ -377,8 +377,13 @@ def test_app_tabs_are_built_when_first_shown():
     app = app_panel()
     tabs = app.tabs
     assert "Loading" in tabs.children[4].children[0].value
+    # Tabs not yet built show one "Loading…" widget and share one layout: every widget
+    # model is sent to the browser and built there before the first control works
+    waiting = tabs.children[1:]
+    assert len({id(t.children[0]) for t in waiting}) == len({id(t.layout) for t in waiting}) == 1
     tabs.selected_index = 4  # what a click on the tab does
     assert tabs.children[4].children[0] is app.panel("dr").widget
+    assert "Loading" in tabs.children[5].children[0].value  # the others still wait
     assert "Recommended" in app.panel("dr").recommendation.value
     # A DR tab first opened after the scenario changed starts from that scenario.
     app2 = app_panel()

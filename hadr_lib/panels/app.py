@@ -65,8 +65,11 @@ class _LazyTabs:
         self.builders = builders
         self.built: dict[str, Panel] = {}
         self.names = list(builders)
+        # one "Loading…" and one layout shown by every tab not yet built: each widget
+        # model is sent to the browser and built there before the first control works
+        loading, layout = widgets.HTML("<p>Loading…</p>"), widgets.Layout()
         self.tab = widgets.Tab(children=[first.widget] + [
-            widgets.VBox([widgets.HTML("<p>Loading…</p>")]) for _ in self.names[1:]])
+            widgets.VBox([loading], layout=layout) for _ in self.names[1:]])
         for i, title in enumerate(titles):
             self.tab.set_title(i, title)
         self.built[self.names[0]] = first
