@@ -669,7 +669,7 @@ def test_pruning_by_bins_changes_no_outage(plan, seed, bin_h):
 
 
 def test_pruning_bins_widen_over_a_long_horizon_and_stay_exact():
-    """1,000 years a run would be 12,175 bins of 30 days (6 MB of flags per unit and block
+    """1,000 years a run would be 24,350 bins of 15 days (12 MB of flags per unit and block
     of 500 runs): the bins widen to at most 256 a run, and pruning still changes nothing."""
     import hadr_lib.simulation as sim
 
@@ -1022,18 +1022,20 @@ def test_empty_intervals_at_the_horizon_are_harmless():
     is the last one even where the horizon is a whole number of bins."""
     import hadr_lib.simulation as sim
 
-    H = 1440.0  # two bins of 720 h exactly
-    a = (np.array([0, 0]), np.array([1000.0, H]), np.array([H, H]))
-    b = (np.array([0, 0]), np.array([1200.0, H]), np.array([H, H]))
+    B = sim.PRUNE_BIN_H
+    H = 2 * B  # two bins exactly
+    sa, sb = B * 25 / 18, B * 5 / 3  # both in the second bin
+    a = (np.array([0, 0]), np.array([sa, H]), np.array([H, H]))
+    b = (np.array([0, 0]), np.array([sb, H]), np.array([H, H]))
     r, s, e = _atleast(2, [a, b], H)
-    assert r.tolist() == [0] and s.tolist() == [1200.0] and e.tolist() == [H]
+    assert r.tolist() == [0] and s.tolist() == [sb] and e.tolist() == [H]
     draw = sim._Draw(np.random.default_rng(0), 1, H, "exponential", 1.0)
     assert draw.nbins == 2
     assert draw._bins(a).tolist() == [False, True]
     # a union and a 2-of-3 take them in their stride too
-    assert [x.tolist() for x in _atleast(1, [a, b], H)] == [[0], [1000.0], [H]]
-    c = (np.array([0]), np.array([100.0]), np.array([200.0]))
-    assert [x.tolist() for x in _atleast(2, [a, b, c], H)] == [[0], [1200.0], [H]]
+    assert [x.tolist() for x in _atleast(1, [a, b], H)] == [[0], [sa], [H]]
+    c = (np.array([0]), np.array([B / 7]), np.array([B / 3.5]))
+    assert [x.tolist() for x in _atleast(2, [a, b, c], H)] == [[0], [sb], [H]]
 
 
 @settings(max_examples=300, deadline=None)
