@@ -116,10 +116,8 @@ THINNING_SHARE = 0.05
 #: the one-region Azure app about 10%, three regions the same; 10 days no faster).
 PRUNE_BIN_H = 360.0
 #: Most bins a run is cut into for pruning (the bins widen past it: 1,000 years of runs
-#: in 256 bins), and most bin flags worked out for a batch of units at once (1 byte each;
-#: past it, each unit's flags are made when asked for).
+#: in 256 bins).
 MAX_BINS = 256
-MAX_BATCH_FLAGS = 1 << 25
 #: Up to this many units drawn together are placed slice by slice, not point by point.
 FEW_UNITS = 32
 #: Two-sided 99% normal quantile.
@@ -453,7 +451,7 @@ class _Draw:
         self.ready: dict[int, list[tuple]] = {}  # the replicas of leaves drawn ahead
         self.maybe: dict[int, np.ndarray | None] = {}  # bins where a block may be down
         self.edges: dict[int, tuple] = {}  # the bins of a set of intervals (``_edges``)
-        self.marks: dict[int, np.ndarray] = {}  # the bins a unit drawn in a batch touches
+        self.marks: dict[int, np.ndarray] = {}  # the bins a unit touches, once asked for
         self.batch_of: dict[int, tuple] = {}  # a unit's batch of ``units``, and its place
         # bins of PRUNE_BIN_H, wider over long horizons: at most MAX_BINS a run
         self.bin_h = max(PRUNE_BIN_H, horizon_h / MAX_BINS)
@@ -931,17 +929,14 @@ class _Draw:
         got = self.edges.get(key)
         if got is not None:
             return got[:3]
-        if key in self.batch_of and (self.batch_of[key][0][3].size - 1) * self.runs * self.nbins <= MAX_BATCH_FLAGS:
-            # every unit of the batch at once
+        if key in self.batch_of:  # every unit of the batch at once
             (row, t, end, cut, members), _ = self.batch_of[key]
             lo, wide, reach = self._bin_edges(row, t, end)
             size = self.runs * self.nbins
-            marks = self._marked((cut.size - 1) * size, lo, wide, reach)
             at = np.searchsorted(wide, cut)
             for i, member in enumerate(members):
                 a, wa, wb = cut[i], at[i], at[i + 1]
                 self.edges[id(member[1])] = (lo[a:cut[i + 1]] - i * size, wide[wa:wb] - a, reach[wa:wb], member[1])
-                self.marks[id(member[1])] = marks[i * size:(i + 1) * size]
             return self.edges[key][:3]
         got = self._bin_edges(*iv)
         self.edges[key] = (*got, iv[1])  # the array itself kept: ids stay unique
@@ -965,26 +960,23 @@ class _Draw:
         wide = np.flatnonzero(crossed > 0.0)
         return lo, wide, crossed[wide].astype(np.intp)
 
-    @staticmethod
-    def _marked(size: int, lo: np.ndarray, wide: np.ndarray, reach: np.ndarray) -> np.ndarray:
-        """``size`` bin flags, set where outages start (``lo``) and in the bins those
-        across a bin's edge (``wide``) reach (``reach`` more)."""
-        marks = np.zeros(size, bool)
-        marks[lo] = True
-        if wide.size:
-            marks[_ranges(lo[wide] + 1, reach)] = True
+    def _mark(self, marks: np.ndarray, iv: tuple) -> np.ndarray:
+        """Set, in the bin flags ``marks``, the bins the intervals ``iv`` touch: where
+        they start, and the bins those across a bin's edge reach."""
+        if iv[0].size:
+            lo, wide, reach = self._edges(iv)
+            marks[lo] = True
+            if wide.size:
+                marks[_ranges(lo[wide] + 1, reach)] = True
         return marks
 
     def _bins(self, iv: tuple) -> np.ndarray:
         """The bins (``runs x bins`` flags) that the intervals ``iv`` touch (not to be
         changed in place: it may be a view of a batch's flags)."""
-        if not iv[0].size:
-            return np.zeros(self.runs * self.nbins, bool)
-        edges = self._edges(iv)
         got = self.marks.get(id(iv[1]))
-        if got is not None:
-            return got
-        return self._marked(self.runs * self.nbins, *edges)
+        if got is None:
+            got = self.marks[id(iv[1])] = self._mark(np.zeros(self.runs * self.nbins, bool), iv)
+        return got
 
     def _maybe(self, plan) -> np.ndarray | None:
         """Bins where ``plan`` may be down (a superset), None where that is not known
@@ -1001,6 +993,12 @@ class _Draw:
                 got = got & self._bins(iv)
         elif kind == "shared" and plan[1] in self.shared:
             got = self._bins(self.shared[plan[1]])
+        elif kind == "atleast" and plan[1] == 1 and all(self._unit(k) is not None for k in plan[2]):
+            # any one down, each child one unit drawn ahead (or never down): the children's
+            # bins marked straight into one set of flags, not each into its own then joined
+            got = np.zeros(self.runs * self.nbins, bool)
+            for k in plan[2]:
+                self._mark(got, self._unit(k))
         elif kind == "atleast":
             m, kids = plan[1], [self._maybe(k) for k in plan[2]]
             known = [k for k in kids if k is not None]
@@ -1019,6 +1017,18 @@ class _Draw:
                 got = count >= m
         self.maybe[key] = got
         return got
+
+    def _unit(self, plan) -> tuple | None:
+        """The intervals of ``plan`` when it is one unit drawn ahead (``_EMPTY`` for a
+        block never down), else None."""
+        kind = plan[0]
+        if kind == "never":
+            return _EMPTY
+        if kind == "leaf" and plan[1] == 1 and self.ready.get(id(plan)):
+            return self.ready[id(plan)][0]
+        if kind == "shared":
+            return self.shared.get(plan[1])
+        return None
 
     def _pruned(self, iv: tuple, keep: np.ndarray | None) -> tuple:
         """The intervals of ``iv`` that may touch a bin of ``keep`` (those that start in
