@@ -993,12 +993,12 @@ class _Draw:
                 got = got & self._bins(iv)
         elif kind == "shared" and plan[1] in self.shared:
             got = self._bins(self.shared[plan[1]])
-        elif kind == "atleast" and plan[1] == 1 and all(self._unit(k) is not None for k in plan[2]):
+        elif kind == "atleast" and plan[1] == 1 and (units := self._units(plan[2])) is not None:
             # any one down, each child one unit drawn ahead (or never down): the children's
             # bins marked straight into one set of flags, not each into its own then joined
             got = np.zeros(self.runs * self.nbins, bool)
-            for k in plan[2]:
-                self._mark(got, self._unit(k))
+            for u in units:
+                self._mark(got, u)
         elif kind == "atleast":
             m, kids = plan[1], [self._maybe(k) for k in plan[2]]
             known = [k for k in kids if k is not None]
@@ -1018,17 +1018,22 @@ class _Draw:
         self.maybe[key] = got
         return got
 
-    def _unit(self, plan) -> tuple | None:
-        """The intervals of ``plan`` when it is one unit drawn ahead (``_EMPTY`` for a
-        block never down), else None."""
-        kind = plan[0]
-        if kind == "never":
-            return _EMPTY
-        if kind == "leaf" and plan[1] == 1 and self.ready.get(id(plan)):
-            return self.ready[id(plan)][0]
-        if kind == "shared":
-            return self.shared.get(plan[1])
-        return None
+    def _units(self, plans) -> list[tuple] | None:
+        """The intervals of each of ``plans`` when every one is one unit drawn ahead
+        (``_EMPTY`` for a block never down), else None."""
+        out = []
+        for plan in plans:
+            kind, got = plan[0], None
+            if kind == "never":
+                got = _EMPTY
+            elif kind == "leaf" and plan[1] == 1 and self.ready.get(id(plan)):
+                got = self.ready[id(plan)][0]
+            elif kind == "shared":
+                got = self.shared.get(plan[1])
+            if got is None:
+                return None
+            out.append(got)
+        return out
 
     def _pruned(self, iv: tuple, keep: np.ndarray | None) -> tuple:
         """The intervals of ``iv`` that may touch a bin of ``keep`` (those that start in
