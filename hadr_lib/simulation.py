@@ -1127,31 +1127,70 @@ def _start_months(s: np.ndarray, month_of_day: np.ndarray) -> np.ndarray:
     return month_of_day[(s / 24.0).astype(np.intp)]
 
 
-def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None, first=None,
-               key=None, hours=None) -> np.ndarray:
-    """Downtime [h] per run and month, shape (runs, months), outages split at month edges
-    (when known: ``first``, the month each outage begins in; ``key``, run x months +
-    ``first``; ``hours``, ``e - s``)."""
+def _month_parts(run, s, e, edges, month_of_day=None, first=None, key=None, hours=None) -> tuple:
+    """Outages as run-month parts: (key, hours) of each outage whole in its first month
+    (run x months + month, sorted as the outages are), and (keys, hours) of the few parts
+    that correct them: less what runs past that month's end, plus the overlap with each
+    later month. Adding each run-month's parts in that order gives its downtime [h].
+    When known: ``first``, the month each outage begins in; ``key``, run x months +
+    ``first``; ``hours``, ``e - s``."""
     months = edges.size - 1
     of_day = _months_of_days(edges) if month_of_day is None else month_of_day
     if first is None:
         first = _start_months(s, of_day)
     if key is None:
         key = run * months + first
-    across = np.flatnonzero(e > edges[1:][first])  # the few outages that run past a month's edge
     if hours is None:
         hours = e - s
-    if across.size:  # one count over the months: each outage whole in its first month, less
-        # what runs past that month's end, plus its overlap with each later month
-        s, e, k, first = s[across], e[across], key[across], first[across]
-        last = of_day[np.ceil(e / 24.0).astype(np.intp) - 1]  # edge < e <= next edge
-        parts = last - first + 1
-        idx = np.repeat(np.arange(across.size), parts - 1)  # the later months each one reaches
-        month = _ranges(first + 1, parts - 1)
-        key = np.concatenate([key, k, k[idx] + (month - first[idx])])
-        hours = np.concatenate([hours, np.minimum(e, edges[first + 1]) - e,
-                                np.minimum(e[idx], edges[month + 1]) - edges[month]])
-    return np.bincount(key, weights=hours, minlength=runs * months).reshape(runs, months)
+    across = np.flatnonzero(e > edges[1:][first])  # the few outages that run past a month's edge
+    s, e, k, first = s[across], e[across], key[across], first[across]
+    last = of_day[np.ceil(e / 24.0).astype(np.intp) - 1]  # edge < e <= next edge
+    parts = last - first + 1
+    idx = np.repeat(np.arange(across.size), parts - 1)  # the later months each one reaches
+    month = _ranges(first + 1, parts - 1)
+    more_keys = np.concatenate([k, k[idx] + (month - first[idx])])
+    more = np.concatenate([np.minimum(e, edges[first + 1]) - e,
+                           np.minimum(e[idx], edges[month + 1]) - edges[month]])
+    return key, hours, more_keys, more
+
+
+def _per_month(run, s, e, runs: int, edges: np.ndarray, month_of_day=None, first=None,
+               key=None, hours=None) -> np.ndarray:
+    """Downtime [h] per run and month, shape (runs, months), outages split at month
+    edges (``_month_parts``)."""
+    key, hours, more_keys, more = _month_parts(run, s, e, edges, month_of_day, first, key, hours)
+    cells = runs * (edges.size - 1)
+    if more.size:
+        key, hours = np.concatenate([key, more_keys]), np.concatenate([hours, more])
+    return np.bincount(key, weights=hours, minlength=cells).reshape(runs, edges.size - 1)
+
+
+def _month_sums(run, s, e, edges: np.ndarray, month_of_day=None, first=None, key=None,
+                hours=None) -> tuple[np.ndarray, np.ndarray]:
+    """``_per_month`` for a design that seldom fails: only the run-months with downtime,
+    as (keys, hours), each key once and each sum added in the order ``_per_month``'s
+    ``np.bincount`` adds it (a table of every run and month, nearly all zeros, is neither
+    made nor copied)."""
+    key, hours, more_keys, more = _month_parts(run, s, e, edges, month_of_day, first, key, hours)
+    keys, sums = _sums_of_sorted(key, hours)
+    if not more.size:
+        return keys, sums
+    at = np.minimum(np.searchsorted(keys, more_keys), max(keys.size - 1, 0))
+    old = keys[at] == more_keys if keys.size else np.zeros(more.size, bool)
+    np.add.at(sums, at[old], more[old])  # one by one, in order
+    order = np.argsort(more_keys[~old], kind="stable")
+    new_keys, new_sums = _sums_of_sorted(more_keys[~old][order], more[~old][order])
+    return np.concatenate([keys, new_keys]), np.concatenate([sums, new_sums])
+
+
+def _sums_of_sorted(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys of sorted ``key`` and the sum of each one's values, added in order."""
+    if not key.size:
+        return key, values
+    new = np.empty(key.size, bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    return key[new], np.bincount(np.cumsum(new) - 1, weights=values)
 
 
 def _begun_per_run(run: np.ndarray, s: np.ndarray, runs: int) -> np.ndarray:
@@ -1222,15 +1261,36 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
         month = _start_months(s, month_of_day)
         key = run * (12 * years) + month  # run-months, in order
         hours = e - s
-        monthly = _per_month(run, s, e, runs, edges, month_of_day, month, key, hours)
         out.append({
             "block": b,
-            "monthly_h": monthly,
+            "runs": runs,
+            # downtime per run and month: a table where most run-months have some, else
+            # the few that have any
+            "month_h": (_per_month(run, s, e, runs, edges, month_of_day, month, key, hours)
+                        if 4 * key.size >= runs * 12 * years else
+                        _month_sums(run, s, e, edges, month_of_day, month, key, hours)),
             "outages": _begun_per_run(run, s, runs),
             "longest_h": _longest_per_year(key, hours, runs, years),
             "exponentials": draw.exponentials,
         })
     return out
+
+
+def _monthly_s(parts: list[dict], runs: int, months: int) -> np.ndarray:
+    """The blocks' downtime per run and month [s], shape (runs, months): each block's
+    table, or its run-months that have any downtime set in a table of zeros (pages the
+    system hands over zeroed), in seconds (each sum in hours times 3600)."""
+    out = np.zeros(runs * months)
+    at = 0
+    for g in parts:
+        cells = g["runs"] * months
+        if isinstance(g["month_h"], np.ndarray):  # a table
+            np.multiply(g["month_h"].reshape(-1), 3600.0, out=out[at:at + cells])
+        else:
+            keys, hours = g["month_h"]
+            out[keys + at] = hours * 3600.0
+        at += cells
+    return out.reshape(runs, months)
 
 
 def _joined_s(parts: list[np.ndarray]) -> np.ndarray:
@@ -1701,7 +1761,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
     def taken(got: list[dict]) -> None:  # blocks done: kept, and the progress said
         nonlocal done_runs
         parts.extend(got)
-        n = sum(g["monthly_h"].shape[0] for g in got)
+        n = sum(g["runs"] for g in got)
         done_runs += n
         if bar is not None:
             bar.update(n)
@@ -1752,7 +1812,7 @@ def simulate(arch: Architecture, *, years: int = 10, runs: int = 1000, seed: int
     return SimulationResult(
         name=arch.name, runs=runs, years=years, seed=seed, start_year=start_year, sla=sla,
         repair=repair,
-        monthly_downtime_s=_joined_s([g["monthly_h"] for g in parts]),
+        monthly_downtime_s=_monthly_s(parts, runs, edges.size - 1),
         month_seconds=np.diff(edges) * 3600.0,
         outages=np.concatenate([g["outages"] for g in parts]),
         longest_outage_per_year_s=_joined_s([g["longest_h"] for g in parts]),

@@ -30,6 +30,8 @@ from hadr_lib.simulation import (
     _begun_per_run,
     _longest_per_year,
     _month_edges_h,
+    _month_sums,
+    _monthly_s,
     _per_month,
     block_runs,
     compile_architecture,
@@ -290,6 +292,37 @@ def test_per_month_looks_months_up_by_day_as_a_binary_search_would():
             expected[r, m] += min(b, edges[m + 1]) - max(a, edges[m])
     np.testing.assert_allclose(_per_month(run, s, e, 7, edges), expected, rtol=1e-12, atol=1e-9)
     assert _per_month(run, s, e, 7, edges)[:, 0].sum() > 0 and (expected > 0).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 2), st.integers(0, 400), st.sampled_from([0.5, 30.0, 900.0]),
+       st.integers(0, 2**32 - 1))
+def test_downtime_of_the_run_months_with_any_is_the_table_to_the_bit(runs, years, n, mean_h, seed):
+    """A block of a design that seldom fails keeps only its run-months with downtime:
+    each one's sum must be the table's (``_per_month``, one np.bincount) to the last bit,
+    outages across month edges and over several months included (mean lengths of 30 min,
+    30 h and 900 h), and the joined seconds the same whichever form each block took."""
+    rng = np.random.default_rng(seed)
+    edges = _month_edges_h(2028, years)  # a leap year first
+    run = np.sort(rng.integers(0, runs, n))
+    s, e = np.empty(n), np.empty(n)
+    for r in range(runs):  # disjoint outages in each run, in order
+        at = np.flatnonzero(run == r)
+        gaps = rng.exponential(edges[-1] / (at.size + 1), at.size)
+        lengths = rng.exponential(mean_h, at.size)
+        start = np.cumsum(gaps + np.concatenate([[0.0], lengths[:-1]]))
+        s[at], e[at] = np.minimum(start, edges[-1]), np.minimum(start + lengths, edges[-1])
+    keep = e > s
+    run, s, e = run[keep], s[keep], e[keep]
+    table = _per_month(run, s, e, runs, edges)
+    keys, hours = _month_sums(run, s, e, edges)
+    assert np.unique(keys).size == keys.size
+    sparse = np.zeros(table.size)
+    sparse[keys] = hours
+    assert np.array_equal(sparse.reshape(table.shape), table)
+    blocks = [{"runs": runs, "month_h": table}, {"runs": runs, "month_h": (keys, hours)}]
+    joined = _monthly_s(blocks, 2 * runs, table.shape[1])
+    assert np.array_equal(joined[:runs], table * 3600.0) and np.array_equal(joined[runs:], table * 3600.0)
 
 
 @settings(max_examples=200, deadline=None)
