@@ -972,7 +972,7 @@ class _Draw:
 
     def _bins(self, iv: tuple) -> np.ndarray:
         """The bins (``runs x bins`` flags) that the intervals ``iv`` touch (not to be
-        changed in place: it may be a view of a batch's flags)."""
+        changed in place: they are kept for the block)."""
         got = self.marks.get(id(iv[1]))
         if got is None:
             got = self.marks[id(iv[1])] = self._mark(np.zeros(self.runs * self.nbins, bool), iv)
