@@ -35,6 +35,7 @@ from pathlib import Path
 
 from .catalog import DATA_DIR
 from .checks import InvalidInputError
+from .design.blocks.gate import ListGate
 from .design.blocks.placed import PlacedKind
 from .design.domains import DOMAIN_KEYS, domains_schema, read_domains
 from .design.kinds import BUILTIN_MODULES, block_kinds, kind_named, kind_of, required_fields
@@ -73,7 +74,13 @@ def _block(value, path: str, depth: int = 1):
         (key, body), = value.items()
         kind = kind_named(key)
         if kind is not None:  # a domain key or crews alone is no kind: the general path says so
-            return kind.parse(body, f"{path}.{key}", lambda child, where: _block(child, where, depth + 1))
+            where = f"{path}.{key}"
+            if type(body) is list and body and isinstance(kind, ListGate) and kind.checks_children_only:
+                # a series or parallel list, read here as its kind's parse would (read_blocks:
+                # each child at where[i], one level deeper): a deep tree has as many gates as
+                # components, and this is one call a child, not four
+                return kind.built(tuple([_block(c, f"{where}[{i}]", depth + 1) for i, c in enumerate(body)]), where)
+            return kind.parse(body, where, lambda child, at: _block(child, at, depth + 1))
     if not (type(value) is dict or isinstance(value, Mapping)) or len(value) == 0:
         raise InvalidInputError(
             f"{path}: {value!r} is not a block; a block is a mapping with one key: "

@@ -366,3 +366,61 @@ def test_a_plain_component_read_from_a_file_is_the_one_its_constructor_makes(nam
     got = KIND.parse(body, "p.component", None)
     assert got == want and got.__dict__ == want.__dict__
     assert got.replica_unavailability == want.replica_unavailability
+
+
+def _trees(leaf):
+    """Design mappings of nested series and parallel lists (and, now and then, a
+    k_of_n, a parallel with crews, a placed block or a body that is not a list)."""
+    return st.recursive(
+        leaf,
+        lambda kids: st.one_of(
+            st.builds(lambda ks: {"series": ks}, st.lists(kids, min_size=1, max_size=4)),
+            st.builds(lambda ks: {"parallel": ks}, st.lists(kids, min_size=1, max_size=4)),
+            st.builds(lambda ks: {"k_of_n": {"k": 1, "of": ks}}, st.lists(kids, min_size=1, max_size=3)),
+            st.builds(lambda ks: {"parallel": ks, "zone": "z1"}, st.lists(kids, min_size=1, max_size=3)),
+            st.sampled_from([{"series": []}, {"parallel": {"of": []}}, {"series": "a"}]),
+        ),
+        max_leaves=30)
+
+
+_COUNTER = iter(range(10**9))
+_LEAVES = st.builds(lambda n, m, r: {"component": {"name": f"c{next(_COUNTER)}-{n}", "mtbf_h": m, "mttr_h": r}},
+                    st.integers(0, 9), st.floats(1.0, 1e5), st.floats(0.0, 10.0))
+
+
+def _same_tree(a, b) -> None:
+    assert type(a) is type(b)
+    kids_a, kids_b = hl.design.kinds.children(a), hl.design.kinds.children(b)
+    assert len(kids_a) == len(kids_b)
+    for x, y in zip(kids_a, kids_b):
+        _same_tree(x, y)
+    assert {k: v for k, v in a.__dict__.items() if k != "children"} == \
+        {k: v for k, v in b.__dict__.items() if k != "children"}
+    assert a == b
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=_trees(_LEAVES))
+def test_series_and_parallel_lists_read_on_the_quick_path_are_what_their_constructors_make(tree):
+    """A series or parallel given as a list is built on a quick path (its children read
+    one call each, the gate without its constructor's checks, which reading its list
+    already made): the tree must be, block by block and path by path, the one the
+    general reader builds with the constructors, and fail with the same message."""
+    from hadr_lib.architecture_file import _block
+    from hadr_lib.design.blocks import parallel, series
+
+    def read():
+        try:
+            return _block(tree, "architecture")
+        except hl.InvalidInputError as exc:
+            return str(exc)
+
+    quick = read()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(series.KIND, "checks_children_only", False)
+        m.setattr(parallel.KIND, "checks_children_only", False)
+        general = read()
+    if isinstance(general, str):
+        assert quick == general
+    else:
+        _same_tree(quick, general)

@@ -100,6 +100,7 @@ class Memo:
         self.down = down
         self.order = preorder(root) if order is None else order  # the walk, parents first
         self.val: dict[int, tuple[float, float]] = {}  # (A, U) of every block, leaves included
+        self._kids: dict[int, tuple] = {}  # ``kids`` answered: (the tuple, its A, its U)
         val, qs = self.val, [float(x) for x in Q]
         for node, kind in reversed(self.order):  # children first
             if kind.leaf:
@@ -112,8 +113,19 @@ class Memo:
         return self.val[id(node)]
 
     def kids(self, kids: tuple) -> tuple[list[float], list[float]]:
-        pairs = [self.get(c) for c in kids]
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+        """The A and the U of each of ``kids`` (lists not to be changed in place: a
+        tuple's, which a block's children are, are kept, as its figure and then its
+        outage frequency each ask for them)."""
+        if type(kids) is tuple:
+            got = self._kids.get(id(kids))
+            if got is not None and got[0] is kids:  # the tuple itself is held: its id stays its own
+                return got[1], got[2]
+        val = self.val
+        pairs = [val[id(c)] for c in kids]
+        a, q = [p[0] for p in pairs], [p[1] for p in pairs]
+        if type(kids) is tuple:
+            self._kids[id(kids)] = (kids, a, q)
+        return a, q
 
     def frequency(self, node: Any) -> float | None:
         """Outages per hour of ``node``, or None if unknown (see each kind)."""

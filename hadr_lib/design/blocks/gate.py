@@ -3,6 +3,8 @@ children are up, failures independent, switching instant and perfect)."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from numbers import Integral
 from typing import Any
@@ -86,10 +88,10 @@ class Gate(BlockKind):
             return self.crews_scalar(node, memo)[2]
         kids = self.children(node)
         freqs = [memo.frequency(c) for c in kids]
-        if any(f is None for f in freqs):
+        if None in freqs:
             return None
         a, q = memo.kids(kids)
-        return math.fsum(f * w for f, w in zip(freqs, critical_scalar(self.needed_up(node), a, q)))
+        return math.fsum([f * w for f, w in zip(freqs, critical_scalar(self.needed_up(node), a, q))])
 
     def slopes(self, node: Any, memo: Any) -> list[float]:
         """Exact for any change of one child: a gate is linear in each child's U.
@@ -120,10 +122,30 @@ class Gate(BlockKind):
 
 class ListGate(Gate):
     """A gate whose file body is the list of its children (``series: [...]``,
-    ``parallel: [...]``); its block class takes ``(children, path=...)``."""
+    ``parallel: [...]``); its block class takes ``(children, path=...)``.
+
+    ``checks_children_only``: the class's own checks are that its children are a
+    non-empty tuple of blocks (and nothing of the other fields, at their defaults),
+    which ``read_blocks`` makes sure of: a gate read from a file is then built
+    without them (a frozen dataclass sets each field through ``object.__setattr__``,
+    and every child is checked again; a deep tree has as many gates as components)."""
+
+    checks_children_only = False
 
     def parse(self, body: Any, path: str, read: Any) -> Any:
-        return self.cls(read_blocks(path, body, read), path=path)
+        return self.built(read_blocks(path, body, read), path)
+
+    def built(self, kids: tuple, path: str) -> Any:
+        """The gate of ``kids``, a non-empty tuple of blocks (``read_blocks`` makes sure)."""
+        if self.checks_children_only:
+            node: Any = object.__new__(self.cls)
+            node.__dict__.update(self._defaults, children=kids, path=path)
+            return node
+        return self.cls(kids, path=path)
+
+    @functools.cached_property
+    def _defaults(self) -> dict:
+        return {f.name: f.default for f in dataclasses.fields(self.cls)}
 
     def dump(self, node: Any, write: Any) -> list:
         return [write(c) for c in node.children]

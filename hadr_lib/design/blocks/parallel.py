@@ -32,6 +32,7 @@ class Parallel:
 
 
 class ParallelKind(ListGate):
+    checks_children_only = True  # read from a list: no crews, their default
     key = "parallel"
     cls = Parallel
 

@@ -28,6 +28,7 @@ class Series:
 
 
 class SeriesKind(ListGate):
+    checks_children_only = True
     key = "series"
     cls = Series
     row = True
