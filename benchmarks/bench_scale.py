@@ -45,6 +45,22 @@ def random_tree(leaves: int, seed: int) -> dict:
     return {"name": f"random {leaves}", "architecture": block(leaves, 0)}
 
 
+def alternating_tree(branching: list[int], seed: int) -> dict:
+    """Series and parallel alternating level by level (series at the top), each block
+    of a level with ``branching[level]`` children: a deep tree with as many gates as
+    components (8 levels of 3, 3, 3, 2, 2, 2, 2, 2: 864 components, 863 gates)."""
+    rng = np.random.default_rng(seed)
+    counter = iter(range(10**9))
+
+    def block(depth: int) -> dict:
+        if depth == len(branching):
+            return {"component": {"name": f"c{next(counter)}", "mtbf_h": float(rng.integers(500, 50_000)),
+                                  "mttr_h": float(np.round(rng.uniform(0.1, 12), 1))}}
+        return {"series" if depth % 2 == 0 else "parallel": [block(depth + 1) for _ in range(branching[depth])]}
+
+    return {"name": f"alternating {len(branching)} levels", "architecture": block(0)}
+
+
 def quorum(n: int = 1000, k: int = 990, seed: int = SEED) -> dict:
     rng = np.random.default_rng(seed)
     return {"name": f"{k}-of-{n}", "architecture": {"k_of_n": {"k": k, "of": [
@@ -97,6 +113,9 @@ def run() -> None:
     peer = peer_available()
     cases = [(f"random tree, {n} leaves (seed {SEED + i})", random_tree(n, SEED + i))
              for i, n in enumerate((500, 750, 1000))]
+    cases += [(f"series and parallel alternating over 8 levels, {int(np.prod(b))} leaves (seed {SEED + 3 + i})",
+               alternating_tree(b, SEED + 3 + i))
+              for i, b in enumerate(([3, 3, 2, 2, 2, 2, 2, 2], [3, 3, 3, 2, 2, 2, 2, 2]))]
     cases.append(("990-of-1000 quorum", quorum()))
     folder = Path(tempfile.mkdtemp(prefix="hadr-bench-"))
     for label, design in cases:
