@@ -163,10 +163,11 @@ def _plain(name: str, mtbf: float, mttr: float, count: int, source: str | None, 
     design file being mostly such components (a frozen dataclass sets each of its
     fields through ``object.__setattr__``: 3 us a component, most of reading a file)."""
     node = object.__new__(Component)
-    state = dict(_DEFAULTS)
-    state.update(name=name, mtbf_h=mtbf, mttr_h=mttr, count=count, source=source, path=path,
-                 _replica_q=float(mttr) / (float(mtbf) + float(mttr)))
-    node.__dict__.update(state)
+    state = node.__dict__  # filled in place: the defaults, then the figures (fields' order kept)
+    state.update(_DEFAULTS)
+    state["name"], state["mtbf_h"], state["mttr_h"], state["count"] = name, mtbf, mttr, count
+    state["source"], state["path"] = source, path
+    state["_replica_q"] = float(mttr) / (float(mtbf) + float(mttr))
     return node
 _NUMBER = (float, int)
 

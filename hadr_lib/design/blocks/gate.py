@@ -139,7 +139,9 @@ class ListGate(Gate):
         """The gate of ``kids``, a non-empty tuple of blocks (``read_blocks`` makes sure)."""
         if self.checks_children_only:
             node: Any = object.__new__(self.cls)
-            node.__dict__.update(self._defaults, children=kids, path=path)
+            state = node.__dict__
+            state.update(self._defaults)
+            state["children"], state["path"] = kids, path
             return node
         return self.cls(kids, path=path)
 
