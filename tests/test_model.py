@@ -8,7 +8,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hadr_lib as hl
@@ -620,3 +620,19 @@ def test_without_failback_the_promoted_standby_takes_its_turn():
     assert not r.ci_contains(back)
     assert hl.dump_architecture(hl.load_architecture(design(True)))["architecture"]["standby"]["failback"] is True
     assert "failback" not in hl.dump_architecture(arch)["architecture"]["standby"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6), st.booleans())
+def test_a_series_or_parallel_criticality_is_the_product_of_the_others_to_the_bit(q, series):
+    """For a series (k = n) or a parallel (k = 1) a child is critical when every other
+    is up (down): the product of the others, written out for two and three children and
+    by prefix and suffix products beyond; each must equal, to the last bit, the product
+    of those before it (left to right) times that of those after it (right to left)."""
+    from hadr_lib.design.evaluation import critical_scalar
+
+    a = [1.0 - x for x in q]
+    n = len(q)
+    x = a if series else q
+    want = [math.prod(x[:i]) * math.prod(x[i + 1:][::-1]) for i in range(n)]
+    assert critical_scalar(n if series else 1, a, q) == want

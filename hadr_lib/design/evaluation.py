@@ -173,6 +173,12 @@ def critical_scalar(k: int, a: list[float], q: list[float]) -> list[float]:
     n = len(a)
     if k == n or k == 1:
         x = a if k == n else q
+        # the product of the others; two and three children (a deep tree's gates)
+        # written out, the same products as the loops below
+        if n == 2:
+            return [x[1], x[0]]
+        if n == 3:
+            return [x[1] * x[2], x[0] * x[2], x[0] * x[1]]
         before, acc = [], 1.0
         for v in x:
             before.append(acc)
