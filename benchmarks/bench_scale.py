@@ -1,5 +1,6 @@
 """Speed at any size: a design file or mapping to its answer (load + evaluate) on
-random trees of 500 to 1000 leaves and a 990-of-1000 quorum, against RePyability
+random trees of 500 to 1000 leaves, series and parallel alternating over 8 levels
+(576 and 864 leaves) and a 990-of-1000 quorum, against RePyability
 (a peer library, installed by the ``bench`` extra), and importance on 10,000 and
 100,000 leaves. The trees are drawn here from a seed, not tuned to the code."""
 
