@@ -20,10 +20,11 @@ with every leaf replaced) are written once here, in terms of each kind's
 
 from __future__ import annotations
 
+import functools
 import importlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 import numpy as np
@@ -397,6 +398,21 @@ def block_list(path: str, value: Any) -> list:
     if not isinstance(value, list) or not value:
         raise InvalidInputError(f"{path}: {value!r} is not a non-empty list of blocks")
     return value
+
+
+@functools.cache
+def _field_defaults(cls: type) -> dict:
+    return {f.name: f.default for f in fields(cls)}
+
+
+def unchecked(cls: type) -> Any:
+    """An instance of the frozen dataclass ``cls`` holding its fields' defaults, built
+    without ``__init__`` and its checks, for a reader that has made those checks and
+    then sets its own fields in ``__dict__`` (a frozen dataclass sets each field through
+    ``object.__setattr__``: most of reading a big design file)."""
+    node: Any = object.__new__(cls)
+    node.__dict__.update(_field_defaults(cls))
+    return node
 
 
 def read_blocks(path: str, value: Any, read: Callable[[Any, str], Any]) -> tuple:

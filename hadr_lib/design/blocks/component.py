@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from numbers import Integral
 from typing import Any
 
@@ -14,7 +14,7 @@ import numpy as np
 from ...availability import check_availability, decimal_complement_scalar, unavailability
 from ...checks import NOT_A_FRACTION, InvalidInputError, check_number, invalid, read_number
 from ...safe_load import check_text
-from ..kinds import BlockKind, body_mapping, optional_number, whole_number
+from ..kinds import BlockKind, body_mapping, optional_number, unchecked, whole_number
 
 __all__ = ["KIND", "MAX_COUNT", "Component"]
 
@@ -151,8 +151,6 @@ def _any_of(*keys: str) -> dict:
 
 #: The fields of a component given by MTBF and MTTR alone (``parse``'s quick path).
 _PLAIN_FIELDS = frozenset(("name", "mtbf_h", "mttr_h", "count", "source"))
-#: Every field of a component with its default, for ``_plain``.
-_DEFAULTS = {f.name: f.default for f in fields(Component)}
 
 
 def _plain(name: str, mtbf: float, mttr: float, count: int, source: str | None, path: str) -> Component:
@@ -162,9 +160,8 @@ def _plain(name: str, mtbf: float, mttr: float, count: int, source: str | None, 
     more, a count in range, a checked source): built without the general checks, a
     design file being mostly such components (a frozen dataclass sets each of its
     fields through ``object.__setattr__``: 3 us a component, most of reading a file)."""
-    node = object.__new__(Component)
-    state = node.__dict__  # filled in place: the defaults, then the figures (fields' order kept)
-    state.update(_DEFAULTS)
+    node = unchecked(Component)
+    state = node.__dict__  # the figures set in place over the defaults
     state["name"], state["mtbf_h"], state["mttr_h"], state["count"] = name, mtbf, mttr, count
     state["source"], state["path"] = source, path
     state["_replica_q"] = float(mttr) / (float(mtbf) + float(mttr))

@@ -3,8 +3,6 @@ children are up, failures independent, switching instant and perfect)."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import math
 from numbers import Integral
 from typing import Any
@@ -13,7 +11,7 @@ import numpy as np
 
 from ...checks import InvalidInputError, invalid
 from ..evaluation import critical_scalar
-from ..kinds import BlockKind, is_block, read_blocks
+from ..kinds import BlockKind, is_block, read_blocks, unchecked
 from ..repair import crew_classes, shared_repair_aq, shared_repair_scalar, shares_repair
 
 __all__ = ["Gate", "ListGate", "check_k", "checked_children"]
@@ -138,16 +136,10 @@ class ListGate(Gate):
     def built(self, kids: tuple, path: str) -> Any:
         """The gate of ``kids``, a non-empty tuple of blocks (``read_blocks`` makes sure)."""
         if self.checks_children_only:
-            node: Any = object.__new__(self.cls)
-            state = node.__dict__
-            state.update(self._defaults)
-            state["children"], state["path"] = kids, path
+            node = unchecked(self.cls)
+            node.__dict__["children"], node.__dict__["path"] = kids, path
             return node
         return self.cls(kids, path=path)
-
-    @functools.cached_property
-    def _defaults(self) -> dict:
-        return {f.name: f.default for f in dataclasses.fields(self.cls)}
 
     def dump(self, node: Any, write: Any) -> list:
         return [write(c) for c in node.children]
