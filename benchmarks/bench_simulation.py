@@ -54,11 +54,11 @@ def run():
     horizon = float(_month_edges_h(2027, YEARS)[-1])
     needed = int(_needed_exponentials(plan, horizon) * runs)
     rng = np.random.default_rng(0)
-    # numpy's draw timed five times in a row before the runs and five times after, its
+    # numpy draws the variates two ways, the same values: exponential(scale) and, a
+    # fifth faster, standard_exponential (which the simulation uses); both ceilings are
+    # said. Each is timed five times in a row before the runs and five times after, its
     # best kept (this machine's speed drifts by a fifth from minute to minute: the
     # ceiling is the fastest numpy was seen to draw); the runs, the best of five
-    # numpy draws them two ways, the same values: exponential(scale) and, a fifth
-    # faster, standard_exponential (which the simulation uses); both ceilings are said
     t_draw, _ = _best(lambda: rng.exponential(1.0, needed), repeat=5)
     t_std, _ = _best(lambda: rng.standard_exponential(needed), repeat=5)
     t1, r1 = _best(lambda: simulate(arch, years=YEARS, runs=runs, seed=1, workers=1, progress=False), repeat=5)

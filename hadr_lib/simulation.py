@@ -1175,8 +1175,8 @@ def _month_sums(run, s, e, edges: np.ndarray, month_of_day=None, first=None, key
     keys, sums = _sums_of_sorted(key, hours)
     if not more.size:
         return keys, sums
-    at = np.minimum(np.searchsorted(keys, more_keys), max(keys.size - 1, 0))
-    old = keys[at] == more_keys if keys.size else np.zeros(more.size, bool)
+    at = np.minimum(np.searchsorted(keys, more_keys), keys.size - 1)  # parts come of outages: keys has some
+    old = keys[at] == more_keys
     np.add.at(sums, at[old], more[old])  # one by one, in order
     order = np.argsort(more_keys[~old], kind="stable")
     new_keys, new_sums = _sums_of_sorted(more_keys[~old][order], more[~old][order])
@@ -1187,10 +1187,16 @@ def _sums_of_sorted(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np
     """The distinct keys of sorted ``key`` and the sum of each one's values, added in order."""
     if not key.size:
         return key, values
+    new = _run_starts(key)
+    return key[new], np.bincount(np.cumsum(new) - 1, weights=values)
+
+
+def _run_starts(key: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of sorted, non-empty ``key`` starts (flags)."""
     new = np.empty(key.size, bool)
     new[0] = True
     np.not_equal(key[1:], key[:-1], out=new[1:])
-    return key[new], np.bincount(np.cumsum(new) - 1, weights=values)
+    return new
 
 
 def _begun_per_run(run: np.ndarray, s: np.ndarray, runs: int) -> np.ndarray:
@@ -1217,7 +1223,7 @@ def _longest_per_year(key: np.ndarray, hours: np.ndarray, runs: int, years: int)
         longest[some] = np.maximum.reduceat(hours, at[some])
     elif key.size:
         year = key // 12
-        first = np.flatnonzero(np.concatenate([[True], year[1:] != year[:-1]]))
+        first = np.flatnonzero(_run_starts(year))
         longest[year[first]] = np.maximum.reduceat(hours, first)
     return longest.reshape(runs, years)
 
@@ -1264,8 +1270,8 @@ def _simulate_blocks(plan, seed: int, blocks, total_runs: int, start_year: int, 
         out.append({
             "block": b,
             "runs": runs,
-            # downtime per run and month: a table where most run-months have some, else
-            # the few that have any
+            # downtime per run and month: a table where outages number a quarter of the
+            # run-months or more, else only the run-months that have any
             "month_h": (_per_month(run, s, e, runs, edges, month_of_day, month, key, hours)
                         if 4 * key.size >= runs * 12 * years else
                         _month_sums(run, s, e, edges, month_of_day, month, key, hours)),
