@@ -149,6 +149,13 @@ def _settle(limit_s: float = 90) -> float:
     return time.perf_counter() - t0
 
 
+def _fill_delay() -> float:
+    """Seconds the server waits after handing out its preheated kernel before starting the
+    next (voila.json): until then the machine may look idle with the pool still empty."""
+    cfg = json.loads((ROOT / "voila.json").read_text())
+    return float(cfg.get("VoilaKernelManager", {}).get("fill_delay", 1))
+
+
 def _open(browser, url: str, selector: str):
     ctx = browser.new_context(viewport={"width": 1200, "height": 900})
     page = ctx.new_page()
@@ -172,6 +179,7 @@ def bench_latency(browser, tmp: Path, loads: int = 5) -> None:
         for visit in range(loads):
             if visit:
                 ctx.close()  # before the machine settles: closing is work too
+                time.sleep(_fill_delay() + 0.5)  # the pool's refill has begun: settling waits for it
             _settle()
             ctx = browser.new_context(viewport={"width": 1200, "height": 900})
             page = ctx.new_page()

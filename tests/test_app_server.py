@@ -9,6 +9,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -121,8 +122,10 @@ def test_each_kernel_has_its_memory_capped(voila_app):
                     found.append(child)
         return found, wrapped
 
-    deadline = time.monotonic() + 30
-    while (got := kernels())[1] and time.monotonic() < deadline:
+    # The pool's next kernel starts some seconds after the page took the preheated one
+    # (voila.json's fill_delay), then runs through the capping wrapper.
+    deadline = time.monotonic() + 60
+    while ((got := kernels())[1] or len(got[0]) < 2) and time.monotonic() < deadline:
         time.sleep(0.05)
     kernels_seen, _ = got
     assert len(kernels_seen) >= 2
@@ -198,6 +201,50 @@ def test_a_preheated_kernel_idle_past_the_cull_timeout_survives_being_handed_out
         assert kernel_answers(url, kernel_id), (tmp_path / "voila.log").read_text()[-2000:]
 
 
+def test_the_pool_refills_after_the_page_has_loaded_not_while(chromium, tmp_path):
+    """The preheated kernel's replacement starts ``fill_delay`` seconds (voila.json) after
+    a page takes it: starting a kernel and running the app took about a second of CPU
+    while the page's scripts loaded, on the same two cores when served locally. It does
+    start then, and the next page is handed the new preheated kernel."""
+    import psutil
+
+    delay = json.loads((Path(__file__).resolve().parent.parent / "voila.json").read_text())[
+        "VoilaKernelManager"]["fill_delay"]
+    assert 3 <= delay <= 10, delay  # past a first visit's load, well before anyone's second
+    log = tmp_path / "voila.log"
+    with serve_voila(log, notebook="notebooks/downtime_budget.ipynb") as (url, proc):
+        server = psutil.Process(proc.pid)
+
+        def kernels() -> int:
+            count = 0
+            for child in server.children(recursive=False):
+                try:
+                    count += "ipykernel" in " ".join(child.cmdline())
+                except psutil.Error:
+                    pass
+            return count
+
+        deadline = time.monotonic() + 60
+        while "is filled with 1 kernel" not in log.read_text():  # the pool has its first kernel (maybe still starting)
+            assert time.monotonic() < deadline, _log_tail(log)
+            time.sleep(0.1)
+        assert kernels() == 1
+        # The page is read in a thread, while its kernel count is watched: the pool hands
+        # out its kernel during the request, so the refill cannot start before asked + delay.
+        with ThreadPoolExecutor(1) as reader:
+            asked = time.monotonic()
+            page = reader.submit(open_page, url)
+            while time.monotonic() - asked < delay - 1:
+                assert kernels() == 1, ("the pool refilled while the first page was loading", _log_tail(log))
+                time.sleep(0.1)
+            page.result()
+        while kernels() < 2:
+            assert time.monotonic() < asked + delay + 60, _log_tail(log)
+            time.sleep(0.1)
+        open_page(url)
+        assert log.read_text().count("Using pre-heated kernel") == 2, _log_tail(log)
+
+
 def test_a_page_slow_to_connect_keeps_its_kernel_for_the_grace_only(chromium, tmp_path):
     """A crowd of pages on 2 cores takes longer to load than the cull timeout: a kernel
     no client has connected to yet is not culled before HADR_CONNECT_GRACE_S, and is
@@ -236,7 +283,6 @@ def test_no_cors_requests_start_no_kernel_and_a_burst_cannot_lock_people_out(chr
     Now they start no kernel; a burst of plain GETs never holds more kernels than the
     cap; and a page load after the burst gets a kernel that answers, within seconds."""
     import threading
-    from concurrent.futures import ThreadPoolExecutor
 
     import psutil
 
