@@ -114,7 +114,7 @@ def design_drill(architecture: Architecture, component: str, rto_s: float) -> Dr
     the innermost standby whose primary holds the part (its ``failover_s``, spread by
     its error factor: best ``t / EF``, worst ``t x EF``); a part with redundancy that
     switches over at once (replicas, active-active, a quorum) recovers at once; a part
-    with none waits for its repair."""
+    with none waits for its repair (its one stage says so, and takes no time)."""
     from .design.blocks.standby import standby_label, standbys_in
     from .design.kinds import leaves, preorder
 
@@ -145,9 +145,12 @@ def design_drill(architecture: Architecture, component: str, rto_s: float) -> Dr
             stages = (Stage(f"{standby_label(sb)} ({t:g} s)", t / ef, t, t * ef,
                             "the design's failover_s" + (" and start_s" if sb.start_s else "")
                             + (f", x/÷ its error factor {ef:g}" if ef > 1 else "")),)
-    else:
+    elif _after_failure(architecture.root, {component})[0]:
         stages = (Stage("switch to the redundancy left (instant in the model)", 0.0, 0.0, 0.0,
                         "the model: replicas, active-active and quorums switch over at once"),)
+    else:  # nothing takes over: the drill's recovery is the part's repair
+        stages = (Stage("its repair: nothing takes over, so the service is down until the part is repaired",
+                        0.0, 0.0, 0.0, "the design: the part has no redundancy and no standby"),)
     return Drill(f"design:{component}", f"Fail {label} ({architecture.name})", architecture.name,
                  (component,), stages, float(rto_s), "a drill on your own design")
 

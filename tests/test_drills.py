@@ -127,9 +127,20 @@ def test_a_drill_on_a_design_of_ones_own():
     # the standby works with p = 0.99; the rest wait for an exponential 2 h repair (> 300 s
     # with p = exp(-300 / 7200)): P(meet 300 s) = 0.99 + 0.01 (1 - exp(-1/24))
     assert r.failover_path and r.p_meet_rto == pytest.approx(0.99 + 0.01 * (1 - math.exp(-1 / 24)), abs=0.003)
-    assert run_drill(design_drill(arch, "app-a", 300), architecture=arch, runs=100).p_meet_rto == 1.0
-    lb = run_drill(design_drill(arch, "load-balancer", 3600), architecture=arch, runs=100)
+    app = design_drill(arch, "app-a", 300)
+    assert app.stages[0].name.startswith("switch to the redundancy left")
+    assert run_drill(app, architecture=arch, runs=100).p_meet_rto == 1.0
+    # The load balancer has neither replicas nor a standby: its drill says it waits for the
+    # repair (it said "switch to the redundancy left"), and its recovery is the repair.
+    lb_drill = design_drill(arch, "load-balancer", 3600)
+    (stage,) = lb_drill.stages
+    assert stage.name.startswith("its repair: nothing takes over") and stage.worst_s == 0
+    lb = run_drill(lb_drill, architecture=arch, runs=20_000, seed=2)
     assert not lb.failover_path
+    from hadr_lib.drills import DEFAULT_MTTR_H  # the part is known by its SLA only: no MTTR of its own
+
+    assert arch.component("load-balancer").mttr_h is None
+    assert lb.recovery_s.mean() == pytest.approx(DEFAULT_MTTR_H * 3600, rel=0.03)  # exponential, 20,000 draws
     spread = arch.with_changes()  # the same design with an uncertain failover time
     data = hl.dump_architecture(spread)
     data["architecture"]["series"][2]["standby"]["failover_error_factor"] = 2.0

@@ -431,6 +431,10 @@ def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
     p = app.panel("drills")
     assert p.drill.value == "design" and p.drill.label == "Your design: a part fails"
     assert "On <b>Single server</b>, the workspace's design" in p.about.value
+    # its one server has no redundancy: the drill says so (it said "one replica of the
+    # server fails; recovery is switch to the redundancy left")
+    assert "design: <b>the server</b> fails; recovery is its repair: nothing takes over" in p.about.value
+    assert "redundancy left" not in p.about.value and "replica" not in p.about.value
     assert "hadr-drill-part" in p.part._dom_classes and list(p.part.options) == [("the server", "server")]
     assert p.rto.value == 8 * 3600
     assert "no failover path is left" in p.summary.value and "RTO of 8 hours" in p.summary.value
@@ -456,13 +460,22 @@ def test_drills_run_on_the_workspaces_design_against_the_scenarios_rto():
     p.drill.value = "design"
     assert ("the primary database", "db-1") in list(p.part.options)
     p.part.value = "db-1"
-    assert "replica of <b>the primary database</b> fails" in p.about.value
+    assert ("design: <b>the primary database</b> fails; recovery is detection: 3 failed checks, every "
+            "10 s, then DNS answers cached for up to 60 s, then promotion (20 s), then warm-up (5 s)."
+            in p.about.value)  # every stage, not the first alone
     stages = list(p.result.stage_means_s.index)
     assert stages == ["detection: 3 failed checks, every 10 s", "DNS answers cached for up to 60 s",
                       "promotion (20 s)", "warm-up (5 s)"]
     # recovery lies within the timers' bounds: 20 + 20 + 0 + 5 s at best, 30 + 60 + 20 + 5 s at worst
     assert 45 <= p.result.recovery_s.min() and p.result.recovery_s.max() <= 115
     assert p.result.title == "Fail the primary database (Timed)"
+    # a part of replicas: one of them fails and the others carry on
+    app.workspace.set_design({"name": "Pair", "architecture": {"component": {
+        "name": "web", "label": "the web servers", "count": 2, "mtbf_h": 1000, "mttr_h": 2}}})
+    p.part.value = "web"
+    assert ("design: one of the 2 replicas of <b>the web servers</b> fails; recovery is switch to the "
+            "redundancy left" in p.about.value)
+    assert p.result.p_meet_rto == 1.0
 
 
 def test_simulation_panel_updates_in_place():

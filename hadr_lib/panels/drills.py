@@ -51,14 +51,14 @@ class DrillPanel(Panel):
         rto = rto_s or self._default_rto(drill)
         self.rto = widgets.FloatSlider(layout=dict(WIDE), value=rto, min=10, max=max(1800.0, rto),
                                        step=10, description="RTO target (s)", style=style,
-                                       continuous_update=False)
+                                       continuous_update=False, readout_format=".0f")
         self.interval = widgets.ToggleButtons(options=[10, 30], value=30,
                                               description="Check every (s)", style=style)
         self.threshold = widgets.IntSlider(layout=dict(WIDE), value=self._DEFAULT_CHECKS.get(drill, (30, 3))[1], min=1,
                                            max=10, description="Failure threshold", style=style,
                                            continuous_update=False)
         self.ttl = widgets.FloatSlider(layout=dict(WIDE), value=60, min=0, max=600, step=5, description="DNS TTL (s)",
-                                       style=style, continuous_update=False)
+                                       style=style, continuous_update=False, readout_format=".0f")
         self.about = widgets.HTML()
         self.summary = widgets.HTML()
         self.summary.add_class("hadr-drill-summary")
@@ -134,10 +134,12 @@ class DrillPanel(Panel):
             design = self._design()
             part = self.part.value or design.components[0].name
             drill = design_drill(design, part, self.rto.value)
-            self.about.value = (f"<p>On <b>{html.escape(design.name)}</b>, the workspace's design: one "
-                                f"replica of <b>{html.escape(design.component(part).display)}</b> fails; recovery is "
-                                f"{html.escape(drill.stages[0].name)}. The RTO is the scenario's for a "
-                                f"lost instance.</p>")
+            which = design.component(part)
+            what = f"<b>{html.escape(which.display)}</b>"
+            self.about.value = (f"<p>On <b>{html.escape(design.name)}</b>, the workspace's design: "
+                                f"{f'one of the {which.count} replicas of {what}' if which.count > 1 else what} "
+                                f"fails; recovery is {html.escape(', then '.join(st.name for st in drill.stages))}. "
+                                f"The RTO is the scenario's for a lost instance.</p>")
             self.result = run_drill(drill, architecture=design, rto_s=self.rto.value,
                                     runs=self.runs, seed=self.seed)
             self.summary.value = f"<p style='font-size:1.1em'>{html.escape(self.result.sentence())}</p>"
