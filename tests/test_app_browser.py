@@ -45,6 +45,17 @@ def test_every_registered_tab_opens_and_shows_its_numbers(page):
     assert labels == [t.title for t in tabs]
     for tab in tabs[1:] + tabs[:1]:  # the overview, shown first, last: it is drawn again
         assert open_tab(page, tab.title, tab.ready).inner_text().strip(), tab.name
+        # Every visible control's words stay in its own row: a checkbox's label once wrapped
+        # out of its row and over the slider below ("Ship logs (point-in-time recovery)").
+        spilled = page.evaluate("""() => [...document.querySelectorAll(
+            '.widget-checkbox, .widget-inline-hbox')].filter(w => w.offsetParent !== null).flatMap(w => {
+              const box = w.getBoundingClientRect();
+              return [...w.querySelectorAll('label, label span')].filter(l => {
+                const r = l.getBoundingClientRect();
+                return r.width > 0 && (r.bottom > box.bottom + 1 || r.top < box.top - 1);
+              }).map(l => l.textContent);
+            })""")
+        assert spilled == [], f"{tab.title}: labels out of their rows: {spilled}"
 
 
 def nudge(page, slider: str, key: str = "ArrowRight") -> None:

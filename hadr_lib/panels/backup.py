@@ -63,8 +63,11 @@ class BackupPanel(Panel):
                 description="Then every (hours)", continuous_update=False, layout=wide, style=style),
             "mode": widgets.Dropdown(options=["incremental", "differential"], value=b.mode,
                                      description="Kind", style=style),
+            # Unindented and as wide as their words: an indented checkbox's label is cut to
+            # the indent's width and wrapped over the next control.
             "log_shipping": widgets.Checkbox(value=b.log_shipping_every_s is not None,
-                                             description="Ship logs (point-in-time recovery)"),
+                                             description="Ship logs (point-in-time recovery)",
+                                             indent=False, layout={"width": "auto"}),
             "log_shipping_every_s": widgets.SelectionSlider(
                 options=[(format_duration(v), v) for v in sorted(
                     {float(x) for x in DURATION_STEPS_S if x <= 86400} | {float(b.log_shipping_every_s or 300)})],
@@ -76,7 +79,8 @@ class BackupPanel(Panel):
             "restore_gb_per_h": snap_slider(b.restore_gb_per_h, *self._snap("restore_gb_per_h"), "Restore rate"),
             "backup_gb_per_h": snap_slider(b.backup_gb_per_h, *self._snap("backup_gb_per_h"), "Backup rate"),
             "cross_region_copy": widgets.Checkbox(value=b.cross_region_copy,
-                                                  description="Copy to another region"),
+                                                  description="Copy to another region",
+                                                  indent=False, layout={"width": "auto"}),
             "copy_lag_h": widgets.FloatSlider(value=b.copy_lag_h, min=0, max=24, step=0.25,
                                               description="Copy lag (hours)",
                                               continuous_update=False, layout=wide, style=style),
