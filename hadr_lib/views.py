@@ -106,13 +106,15 @@ def portfolio_table_html(services: list[dict]) -> str:
                  + (f'<br><small>{e(str(r["error"]))}</small>' if r["error"] else "") + "</td>"]
         cells += [f"<td>{e(str(row[c]))}</td>" for c in view.columns if c not in ("service", "status")]
         body.append(f'<tr class="hadr-portfolio-row hadr-status-{e(r["status"])}">'
-                    f'<td style="text-align:left">{status}</td>{"".join(cells)}</tr>')
+                    f'<td style="text-align:left; white-space:nowrap">{status}</td>{"".join(cells)}</tr>')
     return (_TABLE_STYLE + '<table class="hadr-table hadr-portfolio"><thead><tr><th>verdict</th>'
             f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
+# Figures keep to one line (a phone scrolls the table sideways rather than break "$1,212,439").
 _TABLE_STYLE = ("<style>.hadr-portfolio td, .hadr-portfolio th {padding: 4px 10px; text-align: right;"
-                " border-bottom: 1px solid #eee} .hadr-portfolio {border-collapse: collapse}</style>")
+                " border-bottom: 1px solid #eee} .hadr-portfolio td + td + td {white-space: nowrap}"
+                " .hadr-portfolio {border-collapse: collapse}</style>")
 
 
 def portfolio_totals_html(result) -> str:
