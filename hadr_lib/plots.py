@@ -54,6 +54,26 @@ def duration_axis_ticks(low: float, high: float) -> tuple[list[float], list[str]
     return [v for v, _ in vals], [t for _, t in vals]
 
 
+#: Denser ticks in human units for an axis spanning a decade or two (1-2-5 steps).
+_FINE_TICKS = (
+    (1, "1 s"), (2, "2 s"), (5, "5 s"), (10, "10 s"), (20, "20 s"), (30, "30 s"),
+    (60, "1 min"), (120, "2 min"), (300, "5 min"), (600, "10 min"), (1200, "20 min"), (1800, "30 min"),
+    (3600, "1 h"), (7200, "2 h"), (18000, "5 h"), (36000, "10 h"), (86400, "1 day"), (172800, "2 days"),
+    (432000, "5 days"), (864000, "10 days"), (1728000, "20 days"), (4320000, "50 days"),
+    (8640000, "100 days"), (17280000, "200 days"),
+)
+
+
+def fine_duration_ticks(low: float, high: float, most: int = 8) -> tuple[list[float], list[str]]:
+    """Tick values [s] and labels ("20 min", "1 h", "2 h") for a log axis from low to
+    high [s], 1-2-5 steps thinned to at most ``most`` ticks; the coarse decades of
+    ``duration_axis_ticks`` when the span is wider."""
+    vals = [(v, t) for v, t in _FINE_TICKS if low <= v <= high]
+    if len(vals) > most:
+        return duration_axis_ticks(low, high)
+    return [v for v, _ in vals], [t for _, t in vals]
+
+
 def _side(vertical: str, x: float, span: tuple[float, float]) -> str:
     """A point label's position on an x axis ``span``, so that neither edge of a
     phone-wide chart cuts it: in the left third it reads rightwards, past the middle
@@ -86,9 +106,16 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
         hovertemplate="%{x:.2f} nines: %{customdata}<extra></extra>",
         line={"color": PALETTE["blue"]},
     ))
+    said = [f"{format_percent(a)}: {format_duration(s)}" for a, s in zip(tiers, tier_y)]
+    # A tier at the target or up to 0.75 nines past it keeps its point but not its words: they
+    # sit just above its point, level with the target's own label below the curve, and the two
+    # ran together ("target 99.95%: 4.38 hours" into "99.99%: 52.6 minutes"). Tiers before the
+    # target are higher on the curve, their words above them.
+    ahead = tier_x - (nines(target) if target is not None else np.inf)
+    near = (ahead >= 0) & (ahead < 0.75)
     fig.add_trace(go.Scatter(
         x=tier_x, y=tier_y, mode="markers+text", name="tiers",
-        text=[f"{format_percent(a)}: {format_duration(s)}" for a, s in zip(tiers, tier_y)],
+        text=["" if n else t for t, n in zip(said, near)], hovertext=said,
         # labels read away from the nearer edge (``_side``), so a phone-wide chart keeps them whole
         textposition=[_side("top", x, nines_range) for x in tier_x], cliponaxis=False,
         marker={"size": 8, "color": PALETTE["blue"]}, hoverinfo="text",
@@ -168,6 +195,10 @@ def _place(node, x: float, y: float, leaves: list, frames: list) -> None:
         cy += _measure(k)[1]
 
 
+#: Characters per line of a component's label in its box of the block diagram.
+_BOX_CHARS = 16
+
+
 def block_diagram_figure(architecture, importance=None) -> go.Figure:
     """The block diagram of an architecture: series left to right, redundancy
     stacked, each group framed and labelled; components shaded by the share of
@@ -197,12 +228,14 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
         ink.append("white" if share > 0.45 else "#222")
         xs.append(lx + 0.5)
         ys.append(ly + 0.5)
-        label = plot_text(comp.name) + (f" ×{comp.count}" if comp.count > 1 else "")
+        # A part by what people call it (its label), broken to fit its box; its name in the hover.
+        label = wrap_label(plot_text(comp.display), _BOX_CHARS) + (f" ×{comp.count}" if comp.count > 1 else "")
         text.append(label)
         figure = (f"MTBF {comp.mtbf_h:g} h, MTTR {comp.mttr_h:g} h"
                   if comp.mtbf_h is not None else "")
+        named = "" if comp.display == comp.name else f" ({plot_text(comp.name)})"
         hover.append(
-            f"<b>{plot_text(comp.name)}</b><br>availability {format_percent(1 - comp.replica_unavailability)}"
+            f"<b>{plot_text(comp.display)}</b>{named}<br>availability {format_percent(1 - comp.replica_unavailability)}"
             f"{' per replica' if comp.count > 1 else ''} {figure}<br>"
             f"if perfect: saves {format_duration(row['downtime_saved_per_year_s'])} a year "
             f"({share:.0%} of downtime)<br>Birnbaum importance {row['birnbaum']:.3g}")
@@ -233,8 +266,7 @@ def importance_figure(importance, top: int | None = None) -> go.Figure:
     df = importance if top is None else importance.head(top)
     minutes = df["downtime_saved_per_year_s"].to_numpy() / 60
     kinds = df["kind"] if "kind" in df else ["component"] * len(df)
-    names = [n if k == "component" else f"{n} ({'common cause' if k == 'common_cause' else k})"
-             for n, k in zip(df["name"], kinds)]
+    names = _bar_names(df, kinds)
     how = [f"Birnbaum {b:.3g}" if b == b else ("if never down" if k in ("zone", "region") else
                                               "if its members failed independently")
            for b, k in zip(df["birnbaum"], kinds)]
@@ -251,6 +283,24 @@ def importance_figure(importance, top: int | None = None) -> go.Figure:
         margin={"l": 10, "r": 20, "t": 50, "b": 40},
     )
     return fig
+
+
+def _bar_names(df, kinds) -> list[str]:
+    """What each importance row is called on its bar: its label (what sentences call it;
+    its name without one), a zone or region saying so when its label does not ("eu-west
+    (region)"), a common-cause group marked as one; a label two rows share gets each
+    row's name too, so no two bars fall on one line."""
+    labels = df["label"] if "label" in df else df["name"]
+    names = []
+    for name, label, kind in zip(df["name"], labels, kinds):
+        label = str(label) if isinstance(label, str) and label else str(name)
+        if kind == "common_cause":
+            label = f"{label} (common cause)"
+        elif kind != "component" and kind not in label.lower():
+            label = f"{label} ({kind})"
+        names.append(label)
+    shared = {n for n in names if names.count(n) > 1}
+    return [f"{n} [{name}]" if n in shared else n for n, name in zip(names, df["name"])]
 
 
 def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | None = None) -> go.Figure:
@@ -714,9 +764,17 @@ def uncertainty_figure(results: dict, target: float | None = None, *,
         fig.add_annotation(x=math.log10(budget), xref="x", y=1, yref="paper",
                            text=f"{format_percent(target)} budget", showarrow=False,
                            xanchor="left", yanchor="bottom")
+    # Ticks said as durations ("30 min", "1 h", "2 h"): plotly's own log ticks over a decade
+    # or two were bare digits, "5 6 7 8 9 100 2 3", 5 standing for 50 minutes.
+    spread = [np.maximum(r.unavailability * year / 60, 1e-6) for r in results.values()]
+    low = min(float(m.min()) for m in spread) * 60
+    high = max([float(m.max()) for m in spread] + ([budget] if budget else [])) * 60
+    tickvals, ticktext = fine_duration_ticks(low, high)
+    ticks = {"tickvals": [v / 60 for v in tickvals], "ticktext": ticktext} if len(tickvals) >= 2 else {}
     fig.update_layout(
         title="How sure are we? Downtime per year over the uncertain figures (box: p5 to p95)",
-        xaxis={"type": "log", "title": "minutes of downtime per year"}, showlegend=False,
+        xaxis={"type": "log", "title": "downtime per year" if ticks else "minutes of downtime per year",
+               **ticks}, showlegend=False,
         template=TEMPLATE, height=max(240, 70 * len(results) + 140))
     return fig
 

@@ -208,6 +208,23 @@ def test_figures_take_results():
     (label,) = fig.layout.annotations
     assert label.x == pytest.approx(math.log10(budget)) and label.text == "99.9% budget"
     assert not uncertainty_figure({"costed": spread}, 1.0).layout.shapes  # no budget to draw
+    # ticks said as durations, each inside the drawn span (plotly's own were "5 6 7 8 9 100 2")
+    minutes = spread.unavailability * YEAR / 60
+    ticks = fig.layout.xaxis
+    assert ticks.ticktext and all(t.split()[-1] in ("s", "min", "h", "day", "days") for t in ticks.ticktext)
+    assert all(minutes.min() <= v <= max(minutes.max(), budget) for v in ticks.tickvals)
+    assert ticks.title.text == "downtime per year"
+
+
+def test_fine_duration_ticks():
+    from hadr_lib.plots import fine_duration_ticks
+
+    assert fine_duration_ticks(50 * 60, 900 * 60) == ([3600, 7200, 18000, 36000], ["1 h", "2 h", "5 h", "10 h"])
+    assert fine_duration_ticks(100, 1000) == ([120, 300, 600], ["2 min", "5 min", "10 min"])
+    # wider than eight fine ticks: the decades
+    assert fine_duration_ticks(1, 864000)[1] == ["1 s", "10 s", "1 min", "10 min", "1 h", "10 h", "1 day",
+                                                 "10 days"]
+    assert fine_duration_ticks(4000, 5000) == ([], [])  # nothing to mark: plotly's own ticks
 
 
 def test_compare_sentence_prices_the_downtime_saved_against_the_running_cost():

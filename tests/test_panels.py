@@ -91,7 +91,7 @@ def test_architecture_panel_controls_update_figures_in_place():
     p.controls[("load-balancer", "nines")].value = 6.0
     assert "99.9896%" in p.headline.value
     assert p.diagram is diagram and p.importance_chart is bars
-    assert list(bars.data[0].y[:2]) == ["region-1 (region)", "pg-primary"]  # the load balancer is no longer first
+    assert list(bars.data[0].y[:2]) == ["the region", "the primary database"]  # the load balancer is no longer first
     p.controls[("pg-primary", "mttr_h")].value = 0.5
     assert p.model.component("pg-primary").mttr_h == pytest.approx(0.5)
 

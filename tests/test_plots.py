@@ -22,6 +22,11 @@ def test_downtime_vs_nines_figure():
                                         "top left"]
     assert tiers.cliponaxis is False
     assert target.textposition == ("bottom center",)  # 3.3 nines
+    # The 99.99% tier (0.7 nines away) keeps its point, its words in the hover only: the
+    # target's label ran into them ("target 99.95%: 4.38 hours99.99%: 52.6 minutes")
+    assert tiers.text[3] == "" and tiers.hovertext[3] == "99.99%: 52.6 minutes"
+    assert [t for t in tiers.text if t] == [t for i, t in enumerate(tiers.hovertext) if i != 3]
+    assert all(downtime_vs_nines_figure("year").data[1].text)  # no target: every tier said
     assert downtime_vs_nines_figure("year", 0.999999).data[2].textposition == ("bottom left",)
     assert downtime_vs_nines_figure("year", 0.95).data[2].textposition == ("bottom right",)
 
@@ -53,7 +58,10 @@ def test_block_diagram_draws_every_component_and_group():
     arch = hl.load_architecture("mongodb_replica_set")
     fig = block_diagram_figure(arch)
     labels, groups = fig.data
-    assert list(labels.text) == ["app-a", "app-b", "app-c", "mongo-a", "mongo-b", "mongo-c"]
+    # each part by its label, broken to fit its box; its name in the hover
+    assert list(labels.text) == ["the app server<br>in zone A", "the app server<br>in zone B",
+                                 "the app server<br>in zone C", "MongoDB node A", "MongoDB node B", "MongoDB node C"]
+    assert labels.hovertext[3].startswith("<b>MongoDB node A</b> (mongo-a)<br>")
     # a zone or region by its label, as sentences say it
     assert groups.text == ("in the region", "active-active: any 1 of 3", "in zone A", "in zone B",
                            "in zone C", "replica set software: common cause β = 0.02, 2 of 3 needed",
@@ -71,14 +79,17 @@ def test_block_diagram_labels_standby_and_series_left_to_right():
     fig = block_diagram_figure(hl.load_architecture("multi_az_postgres"))
     labels, groups = fig.data
     assert "standby: failover 1.5 minutes, works 99% of the time, synchronous replication" in groups.text
-    assert list(labels.text) == ["load-balancer", "app-a", "app-b", "pg-primary", "pg-standby"]
+    assert [t.replace("<br>", " ") for t in labels.text] == [
+        "the load balancer", "the app server in zone A", "the app server in zone B", "the primary database",
+        "the standby database"]
+    assert all(len(line) <= 16 for t in labels.text for line in t.split("<br>"))
     assert labels.x[0] < labels.x[1] == labels.x[2] < labels.x[3]  # the app pair side by side
 
 
 def test_importance_and_tornado_figures():
     arch = hl.load_architecture("multi_az_postgres")
     imp = importance_figure(arch.importance())
-    assert imp.data[0].y[0] == "load-balancer"
+    assert imp.data[0].y[0] == "the load balancer"  # its label, as sentences say it
     assert imp.data[0].x[0] == pytest.approx(52.596, rel=1e-3)  # minutes per year
     sens = arch.sensitivity()
     tor = tornado_figure(sens)
@@ -89,9 +100,10 @@ def test_importance_and_tornado_figures():
     assert worse.x[0] + base == pytest.approx(sens["system_unavailability_worse"].iloc[0] * 365.25 * 1440)
     # zones, regions and common-cause groups are bars too, said as such
     every = importance_figure(arch.importance(include_groups=True)).data[0]
-    assert every.y[1] == "region-1 (region)" and every.customdata[1] == "if never down"
+    assert every.y[1] == "the region" and every.customdata[1] == "if never down"
     assert every.x[1] == pytest.approx(48.0, rel=1e-2)  # 0.1 a year x 8 h, less the overlaps
-    assert "zone-a (zone)" in every.y and every.customdata[0] == "Birnbaum 1"
+    assert "zone A" in every.y and every.customdata[0] == "Birnbaum 1"
+    assert not any(code in y for y in every.y for code in ("pg-primary", "zone-a", "region-1"))
     groups = importance_figure(hl.load_architecture("three_regions_active_active").importance(
         include_groups=True)).data[0]
     (shared,) = [i for i, y in enumerate(groups.y) if y.endswith("(common cause)")]
@@ -136,3 +148,16 @@ def test_compact_titles_fit_a_phone_and_leave_short_ones():
     assert "yaxis" not in changes
     assert changes["margin"] == {"t": 70, "l": 70}  # room for two lines of title: 30 + 20 + 20
     assert compact_titles({"title": {"text": "Short"}, "xaxis": {"title": {"text": "x"}}}) == {}
+
+
+def test_importance_bars_say_labels_and_never_share_a_line():
+    """Bars are called by labels; a zone whose label does not say it is one says so; two
+    parts with one label get their names too (bars on one category line would overlap)."""
+    design = {"name": "Twins", "zones": {"z1": {"label": "Dublin", "rate_per_year": 0.5, "mttr_h": 4}},
+              "architecture": {"series": [
+                  {"zone": "z1", "component": {"name": "db-1", "label": "the database", "availability": 0.999}},
+                  {"component": {"name": "db-2", "label": "the database", "availability": 0.998}},
+                  {"component": {"name": "web", "availability": 0.9995}}]}}
+    arch = hl.load_architecture(design)
+    bars = list(importance_figure(arch.importance(include_groups=True)).data[0].y)
+    assert sorted(bars) == sorted(["the database [db-1]", "the database [db-2]", "web", "Dublin (zone)"])
