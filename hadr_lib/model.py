@@ -508,7 +508,8 @@ class Architecture:
 
         Each component's replica unavailability is multiplied and divided by
         ``10 ** span_nines`` (clipped to [0, 1]); the data behind a tornado chart,
-        sorted by the swing in system unavailability.
+        sorted by the swing in system unavailability. ``label`` is what sentences call
+        the component (its name without one).
         """
         check_number("span_nines", span_nines, 0, 6, low_open=True)
         n = len(self.components)
@@ -524,6 +525,7 @@ class Architecture:
         a0, u0 = self._eval_q(self._q)
         df = pd.DataFrame({
             "name": [c.name for c in self.components],
+            "label": [c.display for c in self.components],
             "component_availability": 1 - rep_q,
             "worse_component_availability": 1 - worse,
             "better_component_availability": 1 - better,

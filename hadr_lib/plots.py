@@ -313,13 +313,15 @@ def tornado_figure(sensitivity, year_days: float = DAYS_PER_YEAR, top: int | Non
     base = float(df["system_unavailability"].iloc[0]) * year_min if len(df) else 0.0
     worse = df["system_unavailability_worse"].to_numpy() * year_min
     better = df["system_unavailability_better"].to_numpy() * year_min
+    kinds = ["component"] * len(df)
+    called = [plot_text(n) for n in _bar_names(df, kinds)]  # labels, as the importance bars
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        y=[plot_text(n) for n in df["name"]], x=worse - base, base=base, orientation="h", name="component worse",
+        y=called, x=worse - base, base=base, orientation="h", name="component worse",
         marker_color=PALETTE["red"], customdata=[format_duration(m * 60) for m in worse],
         hovertemplate="%{y} worse: %{customdata} a year<extra></extra>"))
     fig.add_trace(go.Bar(
-        y=[plot_text(n) for n in df["name"]], x=better - base, base=base, orientation="h", name="component better",
+        y=called, x=better - base, base=base, orientation="h", name="component better",
         marker_color=PALETTE["green"], customdata=[format_duration(m * 60) for m in better],
         hovertemplate="%{y} better: %{customdata} a year<extra></extra>"))
     fig.update_layout(

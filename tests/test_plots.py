@@ -94,6 +94,8 @@ def test_importance_and_tornado_figures():
     sens = arch.sensitivity()
     tor = tornado_figure(sens)
     worse, better = tor.data
+    assert worse.y[0] == better.y[0] == "the load balancer"  # by its label, as the importance bars
+    assert list(sens["label"][:1]) == ["the load balancer"] and list(sens["name"][:1]) == ["load-balancer"]
     base = sens["system_unavailability"].iloc[0] * 365.25 * 1440
     assert worse.base == pytest.approx(base)
     assert worse.x[0] > 0 > better.x[0]
