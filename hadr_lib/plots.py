@@ -241,7 +241,10 @@ def block_diagram_figure(architecture, importance=None) -> go.Figure:
             f"({share:.0%} of downtime)<br>Birnbaum importance {row['birnbaum']:.3g}")
     gx = [f[1] + _PAD for f in frames]
     gy = [f[2] + _LABEL / 2 + 0.03 for f in frames]
+    # A long caption takes two lines (the band above a frame has room for two), so it
+    # does not run past its frame and out of the chart ("... synchronous replica").
     gt = [plot_text(_group_label(f[0], getattr(architecture, "domains", None))) for f in frames]
+    gt = [wrap_label(t, max(40, len(t) // 2 + 1)) for t in gt]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=text, hovertext=hover,
                              hoverinfo="text", textfont={"size": 11, "color": ink},

@@ -254,8 +254,8 @@ def test_the_block_diagram_draws_it(key, i):
         assert c.display in text.replace("<br>", " ")
     for node in walk(arch.root):
         kind = kind_of(node)
-        if not kind.leaf and not kind.row:
-            assert kind.label(node) in text
+        if not kind.leaf and not kind.row:  # a long caption is on two lines
+            assert kind.label(node) in text.replace("<br>", " ")
 
 
 # --------------------------------------------------------------------------- the registry

@@ -64,7 +64,7 @@ def test_block_diagram_draws_every_component_and_group():
     assert labels.hovertext[3].startswith("<b>MongoDB node A</b> (mongo-a)<br>")
     # a zone or region by its label, as sentences say it
     assert groups.text == ("in the region", "active-active: any 1 of 3", "in zone A", "in zone B",
-                           "in zone C", "replica set software: common cause β = 0.02, 2 of 3 needed",
+                           "in zone C", "replica set software: common cause β =<br>0.02, 2 of 3 needed",
                            "in zone A", "in zone B", "in zone C")
     boxes = [s for s in fig.layout.shapes if s.line.dash != "dot"]
     assert len(boxes) == 6 and len(fig.layout.shapes) == 6 + len(groups.text)  # a dotted frame per group
@@ -78,7 +78,9 @@ def test_block_diagram_draws_every_component_and_group():
 def test_block_diagram_labels_standby_and_series_left_to_right():
     fig = block_diagram_figure(hl.load_architecture("multi_az_postgres"))
     labels, groups = fig.data
-    assert "standby: failover 1.5 minutes, works 99% of the time, synchronous replication" in groups.text
+    # a long caption on two lines, so it stays inside its frame
+    assert ("standby: failover 1.5 minutes, works 99%<br>of the time, synchronous replication"
+            in groups.text)
     assert [t.replace("<br>", " ") for t in labels.text] == [
         "the load balancer", "the app server in zone A", "the app server in zone B", "the primary database",
         "the standby database"]
