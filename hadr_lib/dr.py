@@ -440,7 +440,8 @@ def blockers(scenario: Scenario, strategies=None, table: pd.DataFrame | None = N
     rto_t = np.array([scenario.rto_targets[d] for d in DISRUPTIONS])
     rpo_t = np.array([scenario.rpo_targets[d] for d in DISRUPTIONS])
     tol = 1 + 1e-12
-    met = ((outage <= rto_t * tol) & (lost_h <= rpo_t * tol)) | ~happens  # strategies x disruptions
+    in_time, little_lost = outage <= rto_t * tol, lost_h <= rpo_t * tol
+    met = (in_time & little_lost) | ~happens  # strategies x disruptions
     blocked = ~met.any(axis=0)
     names = tuple(d for d, b in zip(DISRUPTIONS, blocked) if b)
     table = (strategy_table(scenario, strategies) if table is None else table).set_index("strategy")
@@ -461,8 +462,18 @@ def blockers(scenario: Scenario, strategies=None, table: pd.DataFrame | None = N
         targets = "; ".join(f"{_DISRUPTION_NOUNS[d] + ': ' if named else ''}RTO "
                             f"{format_duration(scenario.rto_targets[d] * 3600)}, RPO "
                             f"{format_duration(scenario.rpo_targets[d] * 3600)}" for d in names)
+        # What no strategy does, said as it is: back in time, that little data lost, or
+        # (each done by some strategy) the two together. "Recovers from it in time" was said
+        # when an hourly snapshot was back within the hour and only the data loss blocked.
+        late = bool((~in_time[:, blocked].any(axis=0)).any())
+        lossy = bool((~little_lost[:, blocked].any(axis=0)).any())
+        it = "it" if len(names) == 1 else "them"
+        short = (f"recovers from {it} in time or loses that little data" if late and lossy
+                 else f"recovers from {it} in time" if late
+                 else f"loses that little data to {it}" if lossy
+                 else f"both recovers from {it} in time and loses that little data")
         sentence = (f"{only}{what} {'blocks' if len(names) == 1 else 'block'} the targets ({targets}): no "
-                    f"strategy {_among(scenario)} recovers from {'it' if len(names) == 1 else 'them'} in time")
+                    f"strategy {_among(scenario)} {short}")
         if best_label is not None:
             sentence += f"; {best_label} meets everything else"
     return Blockers(names, best, best_label, sentence)
