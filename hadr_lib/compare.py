@@ -111,20 +111,41 @@ def best_sentence(result: OptimizeResult, year_days: float = DAYS_PER_YEAR) -> s
             f"{format_duration(result.best['unavailability'] * year_s)} of downtime a year.")
 
 
-def _paths(arch: Architecture) -> dict[str, str]:
-    """Each component's place in the tree, by the file keys of the blocks above it
-    (``series/parallel/...``)."""
-    out: dict[str, str] = {}
-    stack: list[tuple[object, str]] = [(arch.root, "")]
+def _paths(arch: Architecture) -> dict[str, tuple[str, str]]:
+    """Each component's place in the tree: the file keys of the blocks above it
+    (``series/parallel/...``), and the innermost of them (a zone or region placement
+    aside) as the block diagram captions it ("active-active: any 1 of 2")."""
+    out: dict[str, tuple[str, str]] = {}
+    stack: list[tuple[object, str, str]] = [(arch.root, "", "")]
     while stack:
-        node, where = stack.pop()
+        node, where, caption = stack.pop()
         kind = kind_of(node)
         if kind.leaf:
-            out[node.name] = where or "top"  # type: ignore[attr-defined]
+            out[node.name] = (where or "top", caption or "the top of the design")  # type: ignore[attr-defined]
             continue
         here = f"{where}/{kind.key}".lstrip("/")
-        stack.extend((kid, here) for kid in kind.children(node))
+        inner = caption if kind.key == "placed" else kind.label(node)
+        stack.extend((kid, here, inner) for kid in kind.children(node))
     return out
+
+
+def _field_words(field: str, value) -> tuple[str, str]:
+    """A component field and its value as a manager reads them ("MTBF", "83.3 days")."""
+    from .formatting import format_duration, format_percent
+
+    if value is None:
+        return _FIELD_WORDS[field], "none"
+    if field == "availability":
+        return "availability", format_percent(value)
+    if field in ("mtbf_h", "mttr_h"):
+        return _FIELD_WORDS[field], format_duration(float(value) * 3600)
+    if field == "cost_per_year":
+        return _FIELD_WORDS[field], f"{float(value):,.2f}".removesuffix(".00")
+    return _FIELD_WORDS[field], f"{value:,}"
+
+
+_FIELD_WORDS = {"availability": "availability", "mtbf_h": "MTBF", "mttr_h": "MTTR", "count": "replicas",
+                "cost_per_year": "running cost a year"}
 
 
 def compare_records(designs: Sequence[Architecture], *, year_days: float = DAYS_PER_YEAR,
@@ -143,7 +164,10 @@ def changed_blocks(a: Architecture, b: Architecture, *, labels: bool = False) ->
     components added or removed, figures changed (availability, MTBF, MTTR, replicas,
     cost), and components that moved to another kind of block. Parts are named by their
     file names, or with ``labels`` by what sentences call them, the file name added where
-    the label does not contain it ("the primary database (pg-primary)")."""
+    the label does not contain it ("the primary database (pg-primary)"); with ``labels``
+    figures and blocks are said as a manager reads them too ("MTBF 83.3 days -> 125
+    days", "moved from active-active: any 1 of 2 to quorum: 2 of 3 needed"), not by their
+    file keys ("mtbf_h 2000 -> 3000", "moved from series/parallel to series/k_of_n")."""
     ca = {c.name: c for c in a.components}
     cb = {c.name: c for c in b.components}
     pa, pb = _paths(a), _paths(b)
@@ -160,9 +184,14 @@ def changed_blocks(a: Architecture, b: Architecture, *, labels: bool = False) ->
         for f in _FIELDS:
             vx, vy = getattr(x, f), getattr(y, f)
             if vx != vy:
-                out.append((said(y), f"{f} {vx} -> {vy}"))
-        if pa[name] != pb[name]:
-            out.append((said(y), f"moved from {pa[name]} to {pb[name]}"))
+                if labels:
+                    (word, wx), (_, wy) = _field_words(f, vx), _field_words(f, vy)
+                    out.append((said(y), f"{word} {wx} -> {wy}"))
+                else:
+                    out.append((said(y), f"{f} {vx} -> {vy}"))
+        if pa[name][0] != pb[name][0]:
+            i = 1 if labels else 0
+            out.append((said(y), f"moved from {pa[name][i]} to {pb[name][i]}"))
     return sorted(f"{who}: {what}" for who, what in out)
 
 

@@ -65,6 +65,23 @@ def test_changed_blocks_lists_every_difference():
     assert changed_blocks(a, c) == ["app: moved from series to series/common_cause/k_of_n"]
 
 
+def test_changed_blocks_in_a_managers_words():
+    """With labels (the app's Compare tab, ``hadr diff``): parts by their labels, figures
+    with their units, blocks as the diagram captions them; not the file's keys."""
+    a = hl.load_architecture({"name": "a", "architecture": {"series": [
+        comp("lb", availability=0.9999), comp("app", mtbf_h=1000, mttr_h=1, count=2, cost_per_year=1200),
+        comp("cache", availability=0.999)]}})
+    b = hl.load_architecture({"name": "b", "architecture": {"series": [
+        comp("lb", availability=0.99995), {"parallel": [comp("app", label="the app servers", mtbf_h=1000,
+                                                             mttr_h=0.5, count=3, cost_per_year=1500.5)]},
+        comp("db", availability=0.9995)]}})
+    assert changed_blocks(a, b, labels=True) == [
+        "cache: removed", "db: added", "lb: availability 99.99% -> 99.995%",
+        "the app servers: MTTR 1 hour -> 30 minutes",
+        "the app servers: moved from series of 3 to active-active: any 1 of 1",
+        "the app servers: replicas 2 -> 3", "the app servers: running cost a year 1,200 -> 1,500.50"]
+
+
 COSTED = {"name": "costed", "architecture": {"series": [
     comp("lb", availability=0.9999, cost_per_year=300),
     comp("app", mtbf_h=2000, mttr_h=1, count=2, cost_per_year=1200),

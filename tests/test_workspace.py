@@ -264,7 +264,9 @@ def test_compare_takes_an_uploaded_design_b_and_can_adopt_it():
                          "type": "text/yaml", "last_modified": _NOW},)
     assert tab.other.label == "<b>Our</b> Postgres, three replicas (uploaded)"
     assert "&lt;b&gt;Our&lt;/b&gt; Postgres" in tab.sure.value and "<b>Our</b>" not in tab.sure.value
-    assert "app-a: count 1 -&gt; 3" in tab.changes.value
+    # in plain words: its label, "replicas", not the file's "app-a: count 1 -> 3"
+    assert "the app server in zone A (app-a): replicas 1 -&gt; 3" in tab.changes.value
+    assert "count" not in tab.changes.value
     assert not tab.adopt.disabled
     bad = b"name: x\narchitecture: {component: {name: a, availability: 1.5}}\n"
     tab.upload.value = ({"name": "bad.yaml", "size": len(bad), "content": memoryview(bad),

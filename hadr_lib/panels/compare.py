@@ -137,7 +137,7 @@ class CompareDesignsPanel(Panel):
         self.sure.value = (f"<p><b>How sure?</b> With every figure uncertain by a factor of "
                            f"{_ERROR_FACTOR:g} (p95/p50) unless its file says otherwise:</p><ul>"
                            + "".join(rows) + "</ul>")
-        diff = changed_blocks(mine, other)
+        diff = changed_blocks(mine, other, labels=True)  # parts, figures and blocks in plain words
         items = "".join(f"<li>{html.escape(x)}</li>" for x in diff[:30])
         more = f"<li>... and {len(diff) - 30} more</li>" if len(diff) > 30 else ""
         self.changes.value = (f"<details><summary>What differs ({len(diff)})</summary>"
