@@ -26,6 +26,8 @@ def test_moving_the_controls_updates_in_place():
     assert "43.8 minutes" in p.headline.value
     assert p.figure is fig  # updated in place, not rebuilt
     assert fig.data[2].text == ("target 99.9%: 43.8 minutes",)
+    # the tier just past the target gives it room: its words follow the target
+    assert fig.data[1].text[2:4] == ("", "99.99%: 4.38 minutes")  # was ("99.9%: ...", "") at 99.95%
     p.period.value = "year"
     assert "8.77 hours" in p.headline.value
     assert "365.25 days" in fig.layout.title.text
