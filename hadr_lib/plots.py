@@ -298,7 +298,7 @@ def _bar_names(df, kinds) -> list[str]:
     for name, label, kind in zip(df["name"], labels, kinds):
         label = str(label) if isinstance(label, str) and label else str(name)
         if kind == "common_cause":
-            label = f"{label} (common cause)"
+            label = label if "common cause" in label.lower() else f"{label} (common cause)"
         elif kind != "component" and kind not in label.lower():
             label = f"{label} ({kind})"
         names.append(label)

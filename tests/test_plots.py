@@ -165,3 +165,8 @@ def test_importance_bars_say_labels_and_never_share_a_line():
     arch = hl.load_architecture(design)
     bars = list(importance_figure(arch.importance(include_groups=True)).data[0].y)
     assert sorted(bars) == sorted(["the database [db-1]", "the database [db-2]", "web", "Dublin (zone)"])
+    # an unnamed common-cause group is not said to be one twice
+    shared = {"name": "x", "architecture": {"common_cause": {"beta": 0.1, "of": [{"parallel": [
+        {"component": {"name": "b", "availability": 0.99, "count": 2}}]}]}}}
+    arch = hl.load_architecture(shared)
+    assert "common cause 1" in list(importance_figure(arch.importance(include_groups=True)).data[0].y)
