@@ -414,6 +414,7 @@ def test_drill_panel_follows_the_failure_and_the_checks():
     p.drill.value = "kill_instance"  # defaults of the new drill come back, one update
     assert p.rto.value == 300 and p.threshold.value == 2 and p.ttl.value == 60
     assert p.ttl.disabled and not p.threshold.disabled
+    assert p.ttl.layout.display == "none" and p.threshold.layout.display is None  # only what applies is shown
     assert "RTO of 5 minutes in 100%" in p.summary.value
     assert "kills a random instance" in p.about.value
     p.drill.value = "fail_db_primary"

@@ -129,6 +129,8 @@ class DrillPanel(Panel):
         for w in (self.interval, self.threshold):
             w.disabled = key not in self._DEFAULT_CHECKS
         self.ttl.disabled = key != "lose_region"
+        for w in (self.interval, self.threshold, self.ttl):  # a control that does not apply is not shown
+            w.layout.display = "none" if w.disabled else None
         self.part.layout.display = None if key == _DESIGN else "none"
         if key == _DESIGN:
             design = self._design()
