@@ -750,8 +750,10 @@ def uncertainty_figure(results: dict, target: float | None = None, *,
     target's budget as a dashed line."""
     year = period_info("year", year_days=year_days).seconds
     fig = go.Figure()
+    spans = []  # each design's least and most minutes, for the ticks
     for label, r in results.items():
         minutes = np.maximum(r.unavailability * year / 60, 1e-6)
+        spans.append((float(minutes.min()), float(minutes.max())))
         p5, p50, p95 = np.percentile(minutes, [5, 50, 95])
         fig.add_trace(go.Box(
             y=[label], q1=[p5], median=[p50], q3=[p95], lowerfence=[float(minutes.min())],
@@ -771,9 +773,8 @@ def uncertainty_figure(results: dict, target: float | None = None, *,
                            xanchor="left", yanchor="bottom")
     # Ticks said as durations ("30 min", "1 h", "2 h"): plotly's own log ticks over a decade
     # or two were bare digits, "5 6 7 8 9 100 2 3", 5 standing for 50 minutes.
-    spread = [np.maximum(r.unavailability * year / 60, 1e-6) for r in results.values()]
-    low = min(float(m.min()) for m in spread) * 60
-    high = max([float(m.max()) for m in spread] + ([budget] if budget else [])) * 60
+    low = min((lo for lo, _ in spans), default=1.0) * 60
+    high = max([hi for _, hi in spans] + ([budget] if budget else []), default=1.0) * 60
     tickvals, ticktext = fine_duration_ticks(low, high)
     ticks = {"tickvals": [v / 60 for v in tickvals], "ticktext": ticktext} if len(tickvals) >= 2 else {}
     fig.update_layout(

@@ -231,6 +231,7 @@ def test_figures_take_results():
     assert ticks.ticktext and all(t.split()[-1] in ("s", "min", "h", "day", "days") for t in ticks.ticktext)
     assert all(minutes.min() <= v <= max(minutes.max(), budget) for v in ticks.tickvals)
     assert ticks.title.text == "downtime per year"
+    assert not uncertainty_figure({}).data  # nothing to draw, and no error
 
 
 def test_fine_duration_ticks():
