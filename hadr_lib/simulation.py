@@ -520,8 +520,7 @@ class _Draw:
     def residual_repairs_of(self, means: np.ndarray) -> np.ndarray:
         """``residual_repairs`` with each unit its own mean repair."""
         if self.repair == "exponential":
-            self.exponentials += means.size
-            return self.rng.standard_exponential(means.size) * means
+            return self.exponential(1.0, means.size) * means  # standard variates, each scaled by its mean
         biased = np.exp(self.sigma * self.rng.standard_normal(means.size) + 0.5 * self.sigma ** 2)
         return self.rng.random(means.size) * means * biased
 
