@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from functools import partial
 
 import numpy as np
@@ -302,7 +303,8 @@ def _bar_names(df, kinds) -> list[str]:
         elif kind != "component" and kind not in label.lower():
             label = f"{label} ({kind})"
         names.append(label)
-    shared = {n for n in names if names.count(n) > 1}
+    seen = Counter(names)  # one count of every label (``names.count`` per bar was quadratic)
+    shared = {n for n, times in seen.items() if times > 1}
     return [f"{n} [{name}]" if n in shared else n for n, name in zip(names, df["name"])]
 
 
