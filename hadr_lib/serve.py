@@ -57,6 +57,11 @@
   shipped and evaluated it again (about a second a chart). Served here, charts are
   ``panels.base.chart`` widgets whose code is a few lines importing the bundle from
   ``/hadr/static/widgetbundle.js``: fetched once, cached by the browser.
+* **Voila's front-end code in one response.** The page fetched Voila's 72 chunks and
+  the widget extensions' 14 one request at a time, six at once: ``page_code`` serves
+  them as one script from ``/hadr/static/voila-chunks.js``, which the app's template
+  loads before Voila's entry (built from the installed files when the server starts;
+  a chunk it lacks is fetched as before).
 * **Kernels on unix sockets** (``KernelManager.transport: ipc`` in ``voila.json``). On
   TCP the server picked five free ports per kernel that another process could take
   before the kernel bound them: on a loaded machine a preheated kernel died of
@@ -499,10 +504,35 @@ def patch_voila() -> None:
             # Revalidated on every page (a 304 when unchanged): a plotly upgrade is seen at once.
             self.set_header("Cache-Control", "no-cache")
 
+    # 5. Voila's front-end chunks as one script (see page_code).
+    class PageCodeHandler(tornado.web.RequestHandler):
+        def initialize(self, bundle):
+            self.bundle = bundle
+
+        def compute_etag(self):
+            return self.bundle.etag  # computed once, not over 4 MB per request
+
+        def get(self):
+            self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+            self.set_header("Cache-Control", "no-cache")  # revalidated: an upgrade is seen at once
+            self.write(self.bundle.body)
+
     def with_bundle(self):
+        from voila.utils import get_voila_labextensions_path
+
+        from . import page_code
+
         handlers = init_handlers(self)
         route = url_path_join(self.server_url, "/" + BUNDLE_ROUTE.replace("widgetbundle.js", r"(widgetbundle\.js)"))
-        return [(route, BundleHandler, {"path": bundle_dir}), *handlers]
+        denied = set(self.voila_configuration.extension_denylist or ())
+        code = page_code.build_bundle(
+            self.static_paths, get_voila_labextensions_path(self.voila_configuration.extra_labextensions_path),
+            extension_chunks={k: v for k, v in page_code.EXTENSION_CHUNKS.items() if k not in denied})
+        log.info("page code: %d chunks in one script of %.1f MB%s", len(code.included), len(code.body) / 2**20,
+                 f"; not found, fetched one by one: {', '.join(code.missing)}" if code.missing else "")
+        return [(route, BundleHandler, {"path": bundle_dir}),
+                (url_path_join(self.server_url, "/" + page_code.ROUTE), PageCodeHandler, {"bundle": code}),
+                *handlers]
 
     voila_app.Voila.init_handlers = with_bundle
     TornadoVoilaHandler._hadr_patched = True

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import urllib.error
+import urllib.request
+
 import pytest
 import yaml
+
+from hadr_lib import page_code
 
 pytestmark = pytest.mark.browser
 
@@ -454,6 +460,58 @@ def test_plotly_widget_code_is_fetched_once_not_sent_with_every_chart(browser, v
                             ".find(e => e.name.includes('widgetbundle')).startTime")
     assert started > page.evaluate("() => window.__usable"), "plotly fetched while the page starts"
     context.close()
+
+
+def test_voilas_code_arrives_in_one_script(browser, voila_app):
+    """The page fetches Voila's chunks and the widget extensions' in one script
+    (hadr_lib.page_code), not one request each; the script is revalidated, not refetched."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url.split("?")[0]))
+    page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(".hadr-overview-target .noUi-handle", timeout=60_000)
+    page.wait_for_timeout(1000)  # any chunk asked for once the kernel is connected
+    context.close()
+    assert errors == [], errors
+    assert urls.count(voila_app + page_code.ROUTE) == 1
+    own = [u.rsplit("/", 1)[1] for u in urls if re.search(r"/voila/static/\d+\.voila\.js$", u)]
+    listed = {(ext, cid) for ext, ids in page_code.EXTENSION_CHUNKS.items() for cid in ids}
+    theirs = [u for u in urls if (m := re.search(r"/voila/labextensions/(.+)/static/(\d+)\.\w+\.js$", u))
+              and m.group(1) in page_code.EXTENSION_CHUNKS]
+    assert own == [], f"Voila chunks fetched one by one (add them to page_code.VOILA_CHUNKS): {own}"
+    assert theirs == [], f"extension chunks fetched one by one (page_code.EXTENSION_CHUNKS): {theirs}"
+    assert listed  # the check above looked at the extensions the bundle serves
+    with urllib.request.urlopen(voila_app + page_code.ROUTE, timeout=30) as response:
+        body, etag = response.read(), response.headers["ETag"]
+        assert response.headers["Cache-Control"] == "no-cache"
+        assert response.headers["Content-Type"].startswith("text/javascript")
+    assert body.startswith(b"(function(){\n") and len(body) > 3_000_000
+    request = urllib.request.Request(voila_app + page_code.ROUTE, headers={"If-None-Match": etag})
+    try:
+        urllib.request.urlopen(request, timeout=30)
+        raise AssertionError("an unchanged bundle was sent again")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 304
+
+
+def test_the_page_works_when_the_one_script_does_not_load(browser, voila_app):
+    """The bundle is a shortcut: refused, the page fetches each chunk itself and works."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    own: list[str] = []
+    page.on("request", lambda r: own.append(r.url) if r.url.endswith(".voila.js") else None)
+    page.route("**/" + page_code.ROUTE, lambda route: route.abort())
+    page.goto(voila_app, wait_until="domcontentloaded", timeout=60_000)
+    headline = open_tab(page, "Downtime budget", ".hadr-headline")
+    assert "A target of 99.95% allows 21.9 minutes" in headline.inner_text()
+    context.close()
+    assert errors == [], errors
+    assert len(own) >= 56  # Voila's entry fetched its chunks itself
 
 
 def test_a_tab_shows_its_numbers_before_plotly_is_loaded(browser, voila_app):
