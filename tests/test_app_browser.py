@@ -484,6 +484,7 @@ def test_voilas_code_arrives_in_one_script(browser, voila_app):
     assert own == [], f"Voila chunks fetched one by one (add them to page_code.VOILA_CHUNKS): {own}"
     assert theirs == [], f"extension chunks fetched one by one (page_code.EXTENSION_CHUNKS): {theirs}"
     assert listed  # the check above looked at the extensions the bundle serves
+    assert [u for u in urls if "jupyterlab_pygments" in u] == []  # colours for code the app never shows
     with urllib.request.urlopen(voila_app + page_code.ROUTE, timeout=30) as response:
         body, etag = response.read(), response.headers["ETag"]
         assert response.headers["Cache-Control"] == "no-cache"
