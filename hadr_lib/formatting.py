@@ -10,7 +10,7 @@ from .availability import unavailability
 from .checks import InvalidInputError
 
 __all__ = ["DURATION_STEPS_S", "ROUND_MANTISSAS", "duration_options", "format_duration",
-           "format_money", "format_percent", "round_steps", "snap_options"]
+           "format_money", "format_money_short", "format_percent", "round_steps", "snap_options"]
 
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -74,6 +74,20 @@ def format_money(amount: float, currency: str = "USD") -> str:
         text = f"{amount:,.2f}"
     else:
         text = f"{amount:.2g}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def format_money_short(amount: float, currency: str = "USD") -> str:
+    """An amount as a chart's tick says it, to three significant digits with k, M or B:
+    ``$250``, ``$1.5k``, ``$10k``, ``$2M``, ``1B CHF``, ``$3,200B``."""
+    symbol = _CURRENCY_SYMBOLS.get(currency)
+    a = abs(float(amount))
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
+        if a >= scale * 0.9995 or scale == 1.0:
+            text = f"{float(amount) / scale:.3g}{suffix}"
+            break
+    if a >= 999.5e9:  # a thousand billion and more: billions with separators
+        text = f"{float(amount) / 1e9:,.0f}B"
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 

@@ -13,7 +13,7 @@ from .availability import DAYS_PER_YEAR, downtime, nines, period_info
 from .budget import NINES_TIERS
 from .design.blocks.placed import Placed
 from .design.kinds import kind_of
-from .formatting import format_duration, format_money, format_percent
+from .formatting import format_duration, format_money, format_money_short, format_percent
 from .theme import PALETTE, TEMPLATE, register_template
 
 register_template()
@@ -73,6 +73,22 @@ def fine_duration_ticks(low: float, high: float, most: int = 8) -> tuple[list[fl
     if len(vals) > most:
         return duration_axis_ticks(low, high)
     return [v for v, _ in vals], [t for _, t in vals]
+
+
+def money_axis_ticks(low: float, high: float, currency: str = "USD", most: int = 8) -> tuple[list[float], list[str]]:
+    """Tick values and labels ("$1k", "$10k", "$1M") for a log axis of money from low to
+    high (> 0): the powers of ten between them, or 1-2-5 steps when fewer than two
+    powers of ten fall inside; at most ``most`` ticks (every second, third... decade)."""
+    if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 or high < low:
+        return [], []
+    first, last = math.ceil(math.log10(low) - 1e-9), math.floor(math.log10(high) + 1e-9)
+    if last - first + 1 >= 2:
+        every = max(1, math.ceil((last - first + 1) / most))
+        vals = [10.0 ** k for k in range(first, last + 1, every)]
+    else:
+        vals = [m * 10.0 ** k for k in range(first - 1, last + 1) for m in (1, 2, 5)
+                if low * (1 - 1e-9) <= m * 10.0 ** k <= high * (1 + 1e-9)]
+    return vals, [format_money_short(v, currency) for v in vals]
 
 
 def _side(vertical: str, x: float, span: tuple[float, float]) -> str:
@@ -428,20 +444,38 @@ def dr_cost_spec(sweep) -> dict:
     layout = {
         "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": x_cost, "x1": x_cost,
                     "y0": 0, "y1": 1, "line": {"dash": "dash", "color": PALETTE["red"]}}],
+        # Inside the plot's top, on two lines, reading away from the line to the side with
+        # room: above the plot it met a phone's two-line title, and one line ran off the
+        # left edge of a phone-wide chart.
         "annotations": [{"x": float(np.log10(x_cost)), "y": 1, "xref": "x", "yref": "paper",
                          "showarrow": False, "xanchor": "right" if right_half(x_cost) else "left",
-                         "yanchor": "bottom",
-                         "text": f"your downtime cost {money(sc.downtime_cost_per_hour)}/h",
-                         "font": {"color": PALETTE["red"]}}],
+                         "yanchor": "top", "align": "right" if right_half(x_cost) else "left",
+                         "text": f"your downtime cost<br>{money(sc.downtime_cost_per_hour)}/h",
+                         "bgcolor": "rgba(255,255,255,0.85)", "font": {"color": PALETTE["red"]}}],
         "title": {"text": f"Total annual cost per DR strategy ({sc.currency}): running cost + expected losses"},
         "xaxis": {"type": "log", "title": {"text": f"cost of downtime per hour ({sc.currency})"},
                   # the sweep's own span: the markers' labels must not stretch it on a phone
-                  "range": [lo, hi]},
-        "yaxis": {"type": "log", "title": {"text": f"total cost per year ({sc.currency})"}},
+                  "range": [lo, hi], **_tick_dict(money_axis_ticks(10 ** lo, 10 ** hi, sc.currency))},
+        "yaxis": {"type": "log", "title": {"text": f"total cost per year ({sc.currency})"},
+                  **_tick_dict(money_axis_ticks(*_positive_span([*sweep.totals, sweep.break_even_totals]),
+                                                sc.currency))},
         "height": 620, "legend": {"font": {"size": 10}, "orientation": "h", "y": -0.2, "yanchor": "top"},
         "margin": {"l": 70, "r": 20, "t": 60, "b": 50},
     }
     return {"data": data, "layout": layout}
+
+
+def _tick_dict(ticks: tuple[list[float], list[str]]) -> dict:
+    """An axis's explicit ticks, or nothing (plotly's own) when there are none."""
+    vals, text = ticks
+    return {"tickvals": vals, "ticktext": text} if vals else {}
+
+
+def _positive_span(arrays) -> tuple[float, float]:
+    """The smallest and largest positive finite value in ``arrays`` ((nan, nan) if none)."""
+    values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays]) if len(arrays) else np.array([])
+    values = values[np.isfinite(values) & (values > 0)]
+    return (float(values.min()), float(values.max())) if values.size else (math.nan, math.nan)
 
 
 def dr_cost_figure(scenario, downtime_costs=None, strategies=None) -> go.Figure:

@@ -79,11 +79,11 @@ def wait_for_text(page, selector: str, text: str, timeout: int = 15_000) -> None
 
 
 def assert_chart_text_inside(page) -> None:
-    """No title, tick label, legend entry or point label of a visible chart is cut by its edges."""
+    """No title, tick label, legend entry, point label or annotation of a visible chart is cut by its edges."""
     cut = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
       .filter(p => p.offsetParent !== null).flatMap(p => {
         const box = p.querySelector('.main-svg').getBoundingClientRect();
-        return [...p.querySelectorAll('.xtick text, .ytick text, .gtitle, .legendtext, .g-xtitle text, .g-ytitle text, .textpoint text')]
+        return [...p.querySelectorAll('.xtick text, .ytick text, .gtitle, .legendtext, .g-xtitle text, .g-ytitle text, .textpoint text, .annotation-text')]
           .map(t => [t.textContent, t.getBoundingClientRect()])
           .filter(([s, r]) => s && r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 ||
                                                   r.top < box.top - 1 || r.bottom > box.bottom + 1))
@@ -336,7 +336,8 @@ def test_the_dr_chart_marks_your_downtime_cost_where_it_is(page):
     """The dashed line and its label sit at the scenario's $50,000/h on the log axis
     (they once sat at $4.7/h, log10 of it)."""
     open_tab(page, "DR strategy", ".hadr-recommendation")
-    wait_for_chart_text(page, "your downtime cost $50,000/h")
+    wait_for_chart_text(page, "your downtime cost")
+    wait_for_chart_text(page, "$50,000/h")
     positions = page.evaluate("""() => {
       const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
           [...p.querySelectorAll('.annotation')].some(a => a.textContent.includes('your downtime cost')));

@@ -62,6 +62,17 @@ def test_format_money_keeps_cents_of_small_amounts(amount, currency, text):
     assert hl.format_money(amount, currency) == text
 
 
+@pytest.mark.parametrize("amount, currency, text", [
+    (0, "USD", "$0"), (250, "USD", "$250"), (999, "USD", "$999"), (999.6, "USD", "$1k"),
+    (1500, "EUR", "€1.5k"), (10_000, "USD", "$10k"), (123_456, "GBP", "£123k"), (999_999, "USD", "$1M"),
+    (25e6, "CHF", "25M CHF"), (1e9, "USD", "$1B"), (999.4e9, "USD", "$999B"), (3.2e12, "USD", "$3,200B"),
+])
+def test_format_money_short_says_a_tick_in_three_digits(amount, currency, text):
+    from hadr_lib.formatting import format_money_short
+
+    assert format_money_short(amount, currency) == text
+
+
 def test_round_steps_are_round_and_cover_the_range():
     from hadr_lib.formatting import round_steps
 

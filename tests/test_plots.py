@@ -170,3 +170,37 @@ def test_importance_bars_say_labels_and_never_share_a_line():
         {"component": {"name": "b", "availability": 0.99, "count": 2}}]}]}}}
     arch = hl.load_architecture(shared)
     assert "common cause 1" in list(importance_figure(arch.importance(include_groups=True)).data[0].y)
+
+
+def test_money_axis_ticks_are_decades_or_1_2_5_steps():
+    from hadr_lib.plots import money_axis_ticks
+
+    assert money_axis_ticks(100, 1e7) == ([1e2, 1e3, 1e4, 1e5, 1e6, 1e7], ["$100", "$1k", "$10k", "$100k", "$1M", "$10M"])
+    assert money_axis_ticks(3e4, 2e8, "EUR") == ([1e5, 1e6, 1e7, 1e8], ["€100k", "€1M", "€10M", "€100M"])
+    assert money_axis_ticks(150, 900) == ([200, 500], ["$200", "$500"])  # under two decades: 1-2-5
+    assert money_axis_ticks(1, 1e12)[1] == ["$1", "$100", "$10k", "$1M", "$100M", "$10B", "$1,000B"]  # at most 8
+    assert money_axis_ticks(0, 5) == ([], []) and money_axis_ticks(5, 1) == ([], [])
+    assert money_axis_ticks(float("nan"), 10) == ([], [])
+
+
+def test_dr_cost_chart_says_money_on_its_log_axes_and_marks_the_downtime_cost_inside():
+    """Ticks are amounts ("$1k", "$10M"), not plotly's "1000", "10k" and minor "2", "5";
+    the downtime cost's label sits inside the plot's top on two lines (above it, it met a
+    phone's two-line title; on one line it ran off a phone-wide chart's left edge)."""
+    from hadr_lib.plots import dr_cost_figure
+    from hadr_lib.scenario import load_scenario
+
+    fig = dr_cost_figure(load_scenario("ecommerce_shop"))
+    assert fig.layout.xaxis.ticktext == ("$100", "$1k", "$10k", "$100k", "$1M", "$10M")
+    assert tuple(fig.layout.xaxis.range) == (2.0, 7.0)
+    y = [t for trace in fig.data for t in np.ravel(trace.y) if t > 0]
+    assert fig.layout.yaxis.ticktext == ("$100k", "$1M", "$10M", "$100M")
+    assert min(fig.layout.yaxis.tickvals) >= min(y) and max(fig.layout.yaxis.tickvals) <= max(y)
+    (label,) = fig.layout.annotations
+    assert label.text == "your downtime cost<br>$50,000/h"
+    assert (label.y, label.yref, label.yanchor) == (1, "paper", "top")
+    assert label.x == pytest.approx(np.log10(50_000)) and label.xanchor == "right"  # right half: reads leftwards
+    eur = dr_cost_figure(load_scenario("small_saas").replace(currency="EUR"))
+    ticks = eur.layout.xaxis.ticktext + eur.layout.yaxis.ticktext
+    assert ticks and all(t.startswith("€") for t in ticks), ticks
+    assert eur.layout.annotations[0].text == "your downtime cost<br>€1,500/h"
