@@ -16,9 +16,10 @@ def test_downtime_vs_nines_figure():
     assert target.y[0] == pytest.approx(0.0005 * 31557600, rel=1e-12)
     assert target.text[0] == "target 99.95%: 4.38 hours"
     assert "365.25 days" in fig.layout.title.text
-    # on 1 to 7 nines, labels in the left third read rightwards, past the middle leftwards,
-    # between the two centred (a phone's chart cuts neither edge: the browser test checks it)
-    assert list(tiers.textposition) == ["top right", "top right", "top center", "top center", "top left",
+    # on 1 to 7 nines, labels in the left third read rightwards, in the right third leftwards,
+    # between the two centred (on a phone neither edge cuts them, nor do they run into the y
+    # axis's labels: test_nines_chart_labels_are_whole_and_apart_on_a_phone draws them)
+    assert list(tiers.textposition) == ["top right", "top right", "top center", "top center", "top center",
                                         "top left"]
     assert tiers.cliponaxis is False
     assert target.textposition == ("bottom center",)  # 3.3 nines
@@ -28,6 +29,9 @@ def test_downtime_vs_nines_figure():
     assert [t for t in tiers.text if t] == [t for i, t in enumerate(tiers.hovertext) if i != 3]
     assert all(downtime_vs_nines_figure("year").data[1].text)  # no target: every tier said
     assert downtime_vs_nines_figure("year", 0.999999).data[2].textposition == ("bottom left",)
+    # reading leftwards, the target's label takes two lines (one reached the y axis's labels)
+    assert downtime_vs_nines_figure("year", 0.999995).data[2].text == ("target 99.9995%<br>2.63 minutes",)
+    assert downtime_vs_nines_figure("year", 0.99995).data[2].text == ("target 99.995%: 26.3 minutes",)
     assert downtime_vs_nines_figure("year", 0.95).data[2].textposition == ("bottom right",)
 
 
@@ -204,3 +208,36 @@ def test_dr_cost_chart_says_money_on_its_log_axes_and_marks_the_downtime_cost_in
     ticks = eur.layout.xaxis.ticktext + eur.layout.yaxis.ticktext
     assert ticks and all(t.startswith("€") for t in ticks), ticks
     assert eur.layout.annotations[0].text == "your downtime cost<br>€1,500/h"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [340, 1100])
+def test_nines_chart_labels_are_whole_and_apart_on_a_phone(browser, width):
+    """Drawn by plotly in Chromium, phone-wide and desktop-wide, for targets from 99% to
+    99.99995%: no point label or tick label is cut by the chart's edges or overlaps
+    another (a tier's and a target's labels read leftwards into "10 min" and "1 min")."""
+    import plotly.io as pio
+
+    page = browser.new_page(viewport={"width": width + 20, "height": 600})
+    problems = {}
+    for target in (0.99, 0.995, 0.999, 0.9995, 0.9997, 0.9999, 0.99995, 0.99999, 0.999995, 0.999999, 0.9999995):
+        html = pio.to_html(downtime_vs_nines_figure("year", target), include_plotlyjs=True, full_html=True,
+                           default_width=f"{width}px", config={"displayModeBar": False})
+        page.set_content(html)
+        page.wait_for_selector(".main-svg .textpoint text")
+        found = page.evaluate("""() => {
+          const p = document.querySelector('.js-plotly-plot');
+          const box = p.querySelector('.main-svg').getBoundingClientRect();
+          const ts = [...p.querySelectorAll('.textpoint text, .ytick text, .xtick text')]
+            .filter(t => t.textContent).map(t => [t.textContent, t.getBoundingClientRect()]);
+          const out = ts.filter(([s, r]) => r.left < box.left - 1 || r.right > box.right + 1).map(([s]) => 'cut: ' + s);
+          for (let i = 0; i < ts.length; i++) for (let j = i + 1; j < ts.length; j++) {
+            const [a, r] = ts[i], [b, q] = ts[j];
+            if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1)
+              out.push(a + ' over ' + b);
+          }
+          return out;}""")
+        if found:
+            problems[target] = found
+    page.close()
+    assert problems == {}, problems
