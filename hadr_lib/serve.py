@@ -528,8 +528,9 @@ def patch_voila() -> None:
         code = page_code.build_bundle(
             self.static_paths, get_voila_labextensions_path(self.voila_configuration.extra_labextensions_path),
             extension_chunks={k: v for k, v in page_code.EXTENSION_CHUNKS.items() if k not in denied})
-        log.info("page code: %d chunks in one script of %.1f MB%s", len(code.included), len(code.body) / 2**20,
-                 f"; not found, fetched one by one: {', '.join(code.missing)}" if code.missing else "")
+        self.log.info("Voila's page code: %d chunks in one script of %.1f MB%s", len(code.included),
+                      len(code.body) / 2**20,
+                      f"; not found, fetched one by one: {', '.join(code.missing)}" if code.missing else "")
         return [(route, BundleHandler, {"path": bundle_dir}),
                 (url_path_join(self.server_url, "/" + page_code.ROUTE), PageCodeHandler, {"bundle": code}),
                 *handlers]
