@@ -58,6 +58,26 @@ def test_evaluate_table(capsys):
     assert "contractual floor" in out
 
 
+def test_evaluate_table_gives_labels_beside_the_file_s_names(capsys, tmp_path):
+    """The sentences under the table say a part by its label ("the primary database"):
+    the table gives both, the name to find it in the file and the label to find it in
+    the sentences; a design without labels keeps the one column."""
+    def header(out):
+        return next(line.split() for line in out.splitlines() if line.split()[:1] == ["part"])
+
+    assert main(["evaluate", "multi_az_postgres"]) == 0
+    out = capsys.readouterr().out
+    assert header(out) == ["part", "label", "kind", "birnbaum", "saved", "per", "year"]
+    row = next(line for line in out.splitlines() if " pg-primary " in line)
+    assert "the primary database" in row
+    assert "Improve or add redundancy to the primary database" in out
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("name: Plain\narchitecture:\n  series:\n    - component: {name: web, availability: 0.999}\n"
+                     "    - component: {name: db, availability: 0.9995}\n")
+    assert main(["evaluate", str(plain)]) == 0
+    assert header(capsys.readouterr().out) == ["part", "kind", "birnbaum", "saved", "per", "year"]
+
+
 def test_evaluate_json_keys_and_values(capsys):
     assert main(["evaluate", "data/architectures/multi_az_postgres.yaml", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -83,6 +83,8 @@ def run(args) -> int:
           "group's failures independent):")
     table = pd.DataFrame({
         "part": imp["name"],
+        # what the sentences below call it, when the file gives it a label
+        **({"label": imp["label"]} if (imp["label"] != imp["name"]).any() else {}),
         "kind": ["common cause" if k == "common_cause" else k if k in ("zone", "region")
                  else "provider SLA" if p else "yours" for k, p in zip(imp["kind"], imp["provider_sla"])],
         "birnbaum": ["" if b != b else f"{b:.4g}" for b in imp["birnbaum"]],
