@@ -1,7 +1,7 @@
 """The served app in headless Chromium (`make bench`): figures printed, none asserted.
 
-- page to first usable control with a preheated kernel, and each tab's first click to
-  its numbers;
+- page to first usable control with a preheated kernel (and the same for a bare page
+  with one slider, the stack's floor), and each tab's first click to its numbers;
 - slider to redrawn chart on the DR tab against the floor of the stack (a bare Voila
   page with one slider updating one FigureWidget trace), in one run.
   These are timed in the page (from the request, the click or the key press to the
@@ -164,36 +164,50 @@ def _open(browser, url: str, selector: str):
     return ctx, page
 
 
+def _first_visits(browser, url: str, selector: str, loads: int):
+    """Seconds from the request to the first frame that draws ``selector``, and to when
+    Playwright saw it, over ``loads`` first visits (a new browser context each: nothing
+    cached), each to a preheated kernel once the pool has refilled and the machine is idle;
+    and the last visit's context and page, still open."""
+    drawn, seen = [], []
+    ctx = None
+    for _ in range(loads):
+        if ctx is not None:
+            ctx.close()  # before the machine settles: closing is work too
+            time.sleep(_fill_delay() + 0.5)  # the pool's refill has begun: settling waits for it
+        _settle()
+        ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+        page = ctx.new_page()
+        page.add_init_script(f"{_FIRST_FRAME}({json.dumps(selector)})")
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+        page.wait_for_selector(selector, timeout=60_000)
+        seen.append(time.perf_counter() - t0)
+        page.wait_for_function("() => window.__hadrFirst !== undefined", timeout=10_000)
+        drawn.append(page.evaluate("() => window.__hadrFirst") / 1e3)
+    return drawn, seen, ctx, page
+
+
 def bench_latency(browser, tmp: Path, loads: int = 5) -> None:
     with serve_voila(tmp / "floor.log", notebook="benchmarks/floor.ipynb") as (url, _):
         _settle()  # the preheated kernel has run the notebook
+        # The stack's own floor for a first visit: a bare page with one slider, served the same way.
+        floor_first, _, ctx, _ = _first_visits(browser, url, ".floor-slider .noUi-handle", 3)
+        ctx.close()
+        time.sleep(_fill_delay() + 0.5)
+        _settle()
         ctx, page = _open(browser, url, ".floor-slider .noUi-handle")
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
         _moves(page, ".floor-slider .noUi-handle", 3)  # warm-up
         floor = _moves(page, ".floor-slider .noUi-handle")
         ctx.close()
     with serve_voila(tmp / "app.log") as (url, _):
-        # Five first visits (a new browser context each: nothing cached), each to a
-        # preheated kernel: the pool has refilled and the machine is idle again.
-        drawn, seen = [], []
-        for visit in range(loads):
-            if visit:
-                ctx.close()  # before the machine settles: closing is work too
-                time.sleep(_fill_delay() + 0.5)  # the pool's refill has begun: settling waits for it
-            _settle()
-            ctx = browser.new_context(viewport={"width": 1200, "height": 900})
-            page = ctx.new_page()
-            page.add_init_script(f"{_FIRST_FRAME}({json.dumps('.hadr-overview-target .noUi-handle')})")
-            t0 = time.perf_counter()
-            page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-            page.wait_for_selector(".hadr-overview-target .noUi-handle", timeout=60_000)
-            seen.append(time.perf_counter() - t0)
-            page.wait_for_function("() => window.__hadrFirst !== undefined", timeout=10_000)
-            drawn.append(page.evaluate("() => window.__hadrFirst") / 1e3)
+        drawn, seen, ctx, page = _first_visits(browser, url, ".hadr-overview-target .noUi-handle", loads)
         print(f"app: page to first usable control (preheated kernel), {loads} first visits: median "
               f"{statistics.median(drawn):.2f} s, {min(drawn):.2f}-{max(drawn):.2f} s (aim < 1.5 s), from "
               f"the request to the first frame that draws it; Playwright saw it at a median "
-              f"{statistics.median(seen):.2f} s")
+              f"{statistics.median(seen):.2f} s; the floor (a bare page with one slider, 3 first visits): "
+              f"median {statistics.median(floor_first):.2f} s")
         tabs = [(t.title, t.ready) for t in app_tabs()[1:]]  # every tab but the overview, shown first
         for label, selector in tabs:
             # Timed in the page, frame by frame, from the click to the first frame that
