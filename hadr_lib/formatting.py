@@ -66,7 +66,6 @@ def format_percent(availability, significant: int = 3) -> str:
 def format_money(amount: float, currency: str = "USD") -> str:
     """Whole currency units with thousands separators: ``$267,331``, ``1,200 CHF``;
     amounts under 100 that are not whole keep their cents (``$2.50``)."""
-    symbol = _CURRENCY_SYMBOLS.get(currency)
     a = abs(amount)
     if a == 0 or a >= 100 or not math.isfinite(a) or float(amount).is_integer():
         text = f"{amount:,.0f}"
@@ -74,28 +73,29 @@ def format_money(amount: float, currency: str = "USD") -> str:
         text = f"{amount:,.2f}"
     else:
         text = f"{amount:.2g}"
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    return _with_currency(text, currency)
 
 
 def format_money_short(amount: float, currency: str = "USD") -> str:
     """An amount as a chart's tick says it, to three significant digits with k, M or B:
     ``$250``, ``$1.5k``, ``$10k``, ``$2M``, ``1B CHF``, ``$3,200B``."""
-    symbol = _CURRENCY_SYMBOLS.get(currency)
     a = abs(float(amount))
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k"), (1.0, "")):
-        if a >= scale * 0.9995 or scale == 1.0:
-            text = f"{float(amount) / scale:.3g}{suffix}"
-            break
-    if a >= 999.5e9:  # a thousand billion and more: billions with separators
-        text = f"{float(amount) / 1e9:,.0f}B"
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    scale, suffix = next(((s, x) for s, x in ((1e9, "B"), (1e6, "M"), (1e3, "k")) if a >= s * 0.9995), (1.0, ""))
+    # a thousand billion and more: billions with separators, not "1e+03B"
+    digits = ",.0f" if a >= 999.5e9 else ".3g"
+    return _with_currency(f"{float(amount) / scale:{digits}}{suffix}", currency)
 
 
 def format_price(amount: float, currency: str = "USD") -> str:
     """A unit price with its significant digits (up to 4): ``$0.023``, ``€0.0125``,
     ``0.05 CHF`` (``format_money`` rounds to cents, which a price per GB-month needs more than)."""
+    return _with_currency(f"{amount:,.4g}", currency)
+
+
+def _with_currency(text: str, currency: str) -> str:
+    """An amount's digits with its currency: a symbol before them where there is one
+    (``$``, ``€``, ``£``), else the code after them (``1,200 CHF``)."""
     symbol = _CURRENCY_SYMBOLS.get(currency)
-    text = f"{amount:,.4g}"
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
