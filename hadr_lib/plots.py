@@ -139,17 +139,17 @@ def downtime_vs_nines_figure(period: str = "year", target=None, *,
         textposition=[_side("top", x, nines_range) for x in tier_x], cliponaxis=False,
         marker={"size": 8, "color": PALETTE["blue"]}, hoverinfo="text",
     ))
-    tx, ty, tt = [], [], []
+    tx, ty, tt, tp = [], [], [], []
     if target is not None:
         d = downtime(target, period, year_days=year_days)
         tx, ty = [nines(target)], [float(d)]
+        tp = [_side("bottom", tx[0], nines_range)]
         # reading leftwards (the right third), on two lines: on one it reached the y axis's
         # labels on a phone ("target 99.9995%: 2.63 minutes" over "1 min")
-        gap = "<br>" if _side("bottom", tx[0], nines_range).endswith("left") else ": "
+        gap = "<br>" if tp[0].endswith("left") else ": "
         tt = [f"target {format_percent(target)}{gap}{format_duration(d)}"]
     fig.add_trace(go.Scatter(
-        x=tx, y=ty, mode="markers+text", name="target", text=tt,
-        textposition=[_side("bottom", x, nines_range) for x in tx], cliponaxis=False,
+        x=tx, y=ty, mode="markers+text", name="target", text=tt, textposition=tp, cliponaxis=False,
         marker={"size": 14, "color": PALETTE["red"], "symbol": "diamond"},
         hoverinfo="text",
     ))
@@ -446,6 +446,7 @@ def dr_cost_spec(sweep) -> dict:
                  "cliponaxis": False, "hoverinfo": "text"})
     # On a log axis a shape takes the value itself, an annotation its log10.
     x_cost = max(sc.downtime_cost_per_hour, 1e-9)
+    leftwards = right_half(x_cost)
     layout = {
         "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": x_cost, "x1": x_cost,
                     "y0": 0, "y1": 1, "line": {"dash": "dash", "color": PALETTE["red"]}}],
@@ -453,8 +454,8 @@ def dr_cost_spec(sweep) -> dict:
         # room: above the plot it met a phone's two-line title, and one line ran off the
         # left edge of a phone-wide chart.
         "annotations": [{"x": float(np.log10(x_cost)), "y": 1, "xref": "x", "yref": "paper",
-                         "showarrow": False, "xanchor": "right" if right_half(x_cost) else "left",
-                         "yanchor": "top", "align": "right" if right_half(x_cost) else "left",
+                         "showarrow": False, "xanchor": "right" if leftwards else "left",
+                         "yanchor": "top", "align": "right" if leftwards else "left",
                          "text": f"your downtime cost<br>{money(sc.downtime_cost_per_hour)}/h",
                          "bgcolor": "rgba(255,255,255,0.85)", "font": {"color": PALETTE["red"]}}],
         "title": {"text": f"Total annual cost per DR strategy ({sc.currency}): running cost + expected losses"},
