@@ -156,14 +156,6 @@ def _fill_delay() -> float:
     return float(cfg.get("VoilaKernelManager", {}).get("fill_delay", 1))
 
 
-def _open(browser, url: str, selector: str):
-    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = ctx.new_page()
-    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-    page.wait_for_selector(selector, timeout=60_000)
-    return ctx, page
-
-
 def _first_visits(browser, url: str, selector: str, loads: int):
     """Seconds from the request to the first frame that draws ``selector``, and to when
     Playwright saw it, over ``loads`` first visits (a new browser context each: nothing
@@ -192,11 +184,8 @@ def bench_latency(browser, tmp: Path, loads: int = 5) -> None:
     with serve_voila(tmp / "floor.log", notebook="benchmarks/floor.ipynb") as (url, _):
         _settle()  # the preheated kernel has run the notebook
         # The stack's own floor for a first visit: a bare page with one slider, served the same way.
-        floor_first, _, ctx, _ = _first_visits(browser, url, ".floor-slider .noUi-handle", 3)
-        ctx.close()
-        time.sleep(_fill_delay() + 0.5)
-        _settle()
-        ctx, page = _open(browser, url, ".floor-slider .noUi-handle")
+        # Its slider is then moved on the last of those pages, loaded once the machine was idle.
+        floor_first, _, ctx, page = _first_visits(browser, url, ".floor-slider .noUi-handle", 3)
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
         _moves(page, ".floor-slider .noUi-handle", 3)  # warm-up
         floor = _moves(page, ".floor-slider .noUi-handle")
