@@ -517,7 +517,7 @@ def patch_voila() -> None:
             self.set_header("Cache-Control", "no-cache")  # revalidated: an upgrade is seen at once
             self.write(self.bundle.body)
 
-    def with_bundle(self):
+    def with_static_routes(self):
         from voila.utils import get_voila_labextensions_path
 
         from . import page_code
@@ -535,7 +535,7 @@ def patch_voila() -> None:
                 (url_path_join(self.server_url, "/" + page_code.ROUTE), PageCodeHandler, {"bundle": code}),
                 *handlers]
 
-    voila_app.Voila.init_handlers = with_bundle
+    voila_app.Voila.init_handlers = with_static_routes
     TornadoVoilaHandler._hadr_patched = True
 
 
